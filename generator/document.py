@@ -1,0 +1,335 @@
+"""The one document model every template renders into and every writer reads.
+
+Templates (``templates/*.xml.j2``) are Jinja templates that emit a small,
+closed XML vocabulary; :func:`parse_document` turns it into the dataclasses
+below. Writers (``generator/writers``) turn these into DOCX or PDF and know
+nothing of agreements; templates know nothing of DOCX or PDF.
+
+Markup (autoescaped by the template engine, so data text is always safe)::
+
+    <document title="…" subject="…" author="…" keywords="…" date="2011-06-16" header="left text|second line">
+      <columns widths="1,1"><column><line>…</line></column><column>…</column></columns>
+      <heading level="1">Bakgrund</heading>
+      <p style="body|lead|small|right|label|title">Text with <b>bold</b>, <i>italic</i>, <br/> breaks</p>
+      <list kind="bullet|number|letter"><item>…</item></list>
+      <table widths="4,1" style="amounts|budget|plain" keep="true">
+        <row kind="head|body|group|sum|note"><cell align="left|right" span="2">…</cell></row>
+      </table>
+      <signatures place="Stockholm den 13 juni 2011">
+        <signature label="För staten" name="…" title="…"/>
+      </signatures>
+      <keep>…blocks kept on one page…</keep>
+      <space height="12"/>
+      <pagebreak/>
+    </document>
+
+Every writer must handle every node type (like docutils' ``visit_<Node>``):
+:func:`node_types` lists them and a test checks each writer.
+"""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+from .errors import RenderError
+
+
+# --------------------------------------------------------------------------- inline
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with one emphasis; ``text == "\\n"`` is a line break."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+Inline = list[Run]
+
+
+def plain(runs: Inline) -> str:
+    """Return the text of ``runs`` without emphasis."""
+    return "".join(run.text for run in runs)
+
+
+# --------------------------------------------------------------------------- blocks
+
+ParagraphStyle = Literal["body", "lead", "small", "right", "label", "title", "subtitle", "marker", "address"]
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    runs: Inline
+    style: ParagraphStyle = "body"
+
+    @property
+    def text(self) -> str:
+        return plain(self.runs)
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    items: list[Inline]
+    kind: Literal["bullet", "number", "letter"] = "bullet"
+
+
+@dataclass(frozen=True)
+class Cell:
+    runs: Inline
+    align: Literal["left", "right", "center"] = "left"
+    span: int = 1
+
+    @property
+    def text(self) -> str:
+        return plain(self.runs)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    cells: list[Cell]
+    kind: Literal["head", "body", "group", "sum", "note"] = "body"
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: list[TableRow]
+    widths: list[float]
+    style: Literal["amounts", "budget", "plain"] = "plain"
+
+
+@dataclass(frozen=True)
+class Column:
+    blocks: list["Block"]
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Blocks side by side (sender and addressee, date and dnr)."""
+
+    columns: list[Column]
+    widths: list[float]
+
+
+@dataclass(frozen=True)
+class Signature:
+    label: str
+    name: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """Signature blocks side by side, never split across pages."""
+
+    signatures: list[Signature]
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class Keep:
+    """Blocks that must stay on one page (a heading with its first paragraph)."""
+
+    blocks: list["Block"]
+
+
+@dataclass(frozen=True)
+class Space:
+    height: float = 12.0  # points
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+Block = Union[Heading, Paragraph, ListBlock, Table, Columns, Signatures, Keep, Space, PageBreak]
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    subject: str = ""
+    author: str = ""
+    keywords: str = ""
+    language: str = "sv-SE"
+    date: str = "2000-01-01"  # ISO date of the document: used for created/modified, so builds are reproducible
+
+
+@dataclass
+class Document:
+    """A whole document: metadata, the running header, and its blocks."""
+
+    meta: Meta
+    blocks: list[Block]
+    header: list[str] = field(default_factory=list)  # lines at the top left of every page
+    page_numbers: bool = True  # "n (N)" at the top right of every page
+
+    def text(self) -> str:
+        """Return the document's text in reading order, one block per line (for tests and diffs)."""
+        return "\n".join(block_text(block) for block in self.blocks if block_text(block))
+
+
+def node_types() -> tuple[type, ...]:
+    """Return every block node type a writer must handle."""
+    return (Heading, Paragraph, ListBlock, Table, Columns, Signatures, Keep, Space, PageBreak)
+
+
+def block_text(block: Block) -> str:
+    """Return the reading-order text of one block."""
+    if isinstance(block, (Heading,)):
+        return block.text
+    if isinstance(block, Paragraph):
+        return block.text
+    if isinstance(block, ListBlock):
+        return "\n".join(plain(item) for item in block.items)
+    if isinstance(block, Table):
+        return "\n".join(" ".join(c.text for c in row.cells if c.text) for row in block.rows)
+    if isinstance(block, Columns):
+        return "\n".join(block_text(b) for col in block.columns for b in col.blocks if block_text(b))
+    if isinstance(block, Signatures):
+        parts = [block.place] if block.place else []
+        parts += [s.label for s in block.signatures]
+        parts += [s.name for s in block.signatures]
+        parts += [s.title for s in block.signatures if s.title]
+        return "\n".join(p for p in parts if p)
+    if isinstance(block, Keep):
+        return "\n".join(block_text(b) for b in block.blocks if block_text(b))
+    return ""
+
+
+# --------------------------------------------------------------------------- parsing the markup
+
+def _floats(value: str | None, default: list[float]) -> list[float]:
+    if not value:
+        return default
+    return [float(part) for part in value.split(",")]
+
+
+def _inline(element: ET.Element, bold: bool = False, italic: bool = False) -> Inline:
+    runs: Inline = []
+    if element.text:
+        runs.append(Run(element.text, bold, italic))
+    for child in element:
+        if child.tag == "b":
+            runs.extend(_inline(child, True, italic))
+        elif child.tag == "i":
+            runs.extend(_inline(child, bold, True))
+        elif child.tag == "br":
+            runs.append(Run("\n", bold, italic))
+        else:
+            raise RenderError(f"<{child.tag}> is not allowed inside text (only <b>, <i>, <br/>)")
+        if child.tail:
+            runs.append(Run(child.tail, bold, italic))
+    return _normalise(runs)
+
+
+def _normalise(runs: Inline) -> Inline:
+    """Collapse whitespace as HTML does, keep explicit line breaks, merge equal neighbours."""
+    out: Inline = []
+    for run in runs:
+        if run.text == "\n":
+            out.append(run)
+            continue
+        text = " ".join(run.text.split())
+        if run.text[:1].isspace():
+            text = " " + text
+        if run.text[-1:].isspace() and text.strip():
+            text = text + " "
+        if not text:
+            continue
+        if out and out[-1].text != "\n" and (out[-1].bold, out[-1].italic) == (run.bold, run.italic):
+            out[-1] = Run(out[-1].text + text, run.bold, run.italic)
+        else:
+            out.append(Run(text, run.bold, run.italic))
+    # trim the ends and the spaces around line breaks
+    cleaned: Inline = []
+    for index, run in enumerate(out):
+        text = run.text
+        if run.text != "\n":
+            if index == 0 or out[index - 1].text == "\n":
+                text = text.lstrip()
+            if index == len(out) - 1 or out[index + 1].text == "\n":
+                text = text.rstrip()
+        if text:
+            cleaned.append(Run(text, run.bold, run.italic))
+    return cleaned
+
+
+def _blocks(element: ET.Element) -> list[Block]:
+    blocks: list[Block] = []
+    for child in element:
+        blocks.extend(_block(child))
+    return blocks
+
+
+def _block(el: ET.Element) -> list[Block]:
+    tag = el.tag
+    if tag == "heading":
+        return [Heading(" ".join("".join(el.itertext()).split()), int(el.get("level", "1")))]
+    if tag == "p":
+        runs = _inline(el)
+        return [Paragraph(runs, el.get("style", "body"))] if runs else []
+    if tag == "line":  # a paragraph in an address/column block
+        runs = _inline(el)
+        return [Paragraph(runs, el.get("style", "address"))]
+    if tag == "list":
+        items = [_inline(item) for item in el if item.tag == "item"]
+        return [ListBlock(items, el.get("kind", "bullet"))] if items else []
+    if tag == "table":
+        rows = []
+        for row in el:
+            if row.tag != "row":
+                raise RenderError(f"<{row.tag}> is not allowed in <table>")
+            cells = [Cell(_inline(c), c.get("align", "left"), int(c.get("span", "1"))) for c in row if c.tag == "cell"]
+            rows.append(TableRow(cells, row.get("kind", "body")))
+        if not rows:
+            return []
+        ncols = max(sum(c.span for c in r.cells) for r in rows)
+        return [Table(rows, _floats(el.get("widths"), [1.0] * ncols), el.get("style", "plain"))]
+    if tag == "columns":
+        cols = [Column(_blocks(c)) for c in el if c.tag == "column"]
+        return [Columns(cols, _floats(el.get("widths"), [1.0] * len(cols)))]
+    if tag == "signatures":
+        sigs = [Signature(s.get("label", ""), s.get("name", ""), s.get("title", "")) for s in el if s.tag == "signature"]
+        return [Signatures(sigs, el.get("place", ""))]
+    if tag == "keep":
+        inner = _blocks(el)
+        return [Keep(inner)] if inner else []
+    if tag == "space":
+        return [Space(float(el.get("height", "12")))]
+    if tag == "pagebreak":
+        return [PageBreak()]
+    if tag == "group":  # a transparent wrapper for template convenience
+        return _blocks(el)
+    raise RenderError(f"unknown element <{tag}> in a template's output")
+
+
+def parse_document(markup: str) -> Document:
+    """Return the :class:`Document` described by a template's XML output."""
+    try:
+        root = ET.fromstring(markup)
+    except ET.ParseError as exc:
+        line = exc.position[0] if hasattr(exc, "position") else "?"
+        context = markup.splitlines()[line - 1] if isinstance(line, int) and line <= len(markup.splitlines()) else ""
+        raise RenderError(f"the template produced malformed markup at line {line}: {exc}\n    {context.strip()}") from None
+    if root.tag != "document":
+        raise RenderError(f"a template must produce a <document>, not <{root.tag}>")
+    meta = Meta(
+        title=root.get("title", ""),
+        subject=root.get("subject", ""),
+        author=root.get("author", ""),
+        keywords=root.get("keywords", ""),
+        language=root.get("language", "sv-SE"),
+        date=root.get("date", "2000-01-01"),
+    )
+    header = [part for part in root.get("header", "").split("|") if part]
+    page_numbers = root.get("page-numbers", "true") != "false"
+    return Document(meta, _blocks(root), header, page_numbers)

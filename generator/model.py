@@ -1,0 +1,399 @@
+"""Pydantic models of one year's agreement and the documents written around it.
+
+Glossary (the domain's own words are kept in Swedish):
+
+* *överenskommelse* — the yearly agreement between the state and SKL
+  (Sveriges Kommuner och Landsting): :class:`Agreement`.
+* *regeringsbeslut* — a government decision, here either instructing
+  Kammarkollegiet to pay (``kind: utbetalning``) or approving SKL's plan
+  (``kind: godkannande``): :class:`Decision`.
+* *genomförandeplan* — SKL's implementation plan, sent as a letter with
+  appendices (*bilagor*): :class:`Letter`, :class:`Appendix`.
+* *utbetalning* — a payout of a fixed amount: :class:`Payout`.
+* *prestationsersättning* — a performance-based pot that qualifying
+  *kommuner* (municipalities), *landsting* (county councils) or *län*
+  (counties) share: :class:`Pot`.
+* *återrapportering*, *slutredovisning*, *återbetalning* — interim report,
+  final report, repayment of unused funds: :class:`Deadline`.
+
+Conventions:
+
+* Money is integer kronor (``Kronor``): YAML ``66_000_000``. Floats, strings
+  and booleans are refused; negative amounts too.
+* Section numbers ("2.5"), payout letters ("d") and appendix labels
+  ("Bil 1.a") are computed from order, never typed.
+* Prose fields (``Prose``) are Swedish text with a small markup: blank lines
+  separate paragraphs, lines starting ``- `` form a bullet list, lines
+  starting ``1. `` a numbered list (numbers are recomputed), ``### `` a
+  run-in heading. A figure is never retyped in prose: it is referred to as a
+  Jinja expression, e.g. ``{{ ul_kommuner | milj }}`` or
+  ``{{ sec.utvecklingsledare.total | miljoner }}``; see
+  :mod:`generator.prose` for what names exist.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, Strict as StrictMode, StrictInt, StringConstraints, model_validator
+
+Kronor = Annotated[StrictInt, Field(ge=0, description="An amount in whole kronor.")]
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$"),
+    Field(description="A reference name: lower-case letters, digits and _ (used in prose as {{ id }})."),
+]
+Prose = Annotated[str, Field(description="Swedish text; may refer to figures as {{ id | filter }}.")]
+Percent = Annotated[Decimal, StrictMode(False), Field(ge=0, le=100)]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors (a misspelt key must not be silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# --------------------------------------------------------------------------- people, places
+
+class Person(Strict):
+    name: str
+    title: str | None = None
+
+
+class Address(Strict):
+    """A postal block: the name, then its lines (``Box 2218``, ``103 15 Stockholm``)."""
+
+    name: str
+    lines: list[str] = []
+
+
+class Organisation(Strict):
+    """A party, payee or sender (SKL, Famna, a quality register …)."""
+
+    id: Id
+    name: str
+    short: str | None = None
+    address: list[str] = Field(default=[], description="Letterhead lines: post, visits, phone, web.")
+
+
+class Party(Strict):
+    """One side of the agreement and the person who signs for it."""
+
+    organisation: Id
+    label: str = Field(description='Heading over the signature, e.g. "För staten".')
+    signatory: Person
+
+
+class Signing(Strict):
+    place: str
+    date: dt.date
+
+
+# --------------------------------------------------------------------------- dates
+
+DeadlineKind = Literal[
+    "aterrapportering",  # interim report
+    "slutredovisning",  # final report
+    "ekonomisk_redovisning",  # financial report
+    "slutrapport",  # final report of a project
+    "aterbetalning",  # repayment of unused funds
+    "redovisning",  # report of work (2011 style)
+    "handlingsplan",  # an action plan to hand in
+    "uppfyllt",  # requirement to be met by
+    "underlag",  # evidence to hand in
+    "uppgifter",  # data delivered by a register
+    "utbetalning",  # payment made by
+]
+
+
+class Deadline(Strict):
+    """A dated obligation; ``reports_on`` names the period it reports on (checked: after it)."""
+
+    kind: DeadlineKind
+    date: dt.date
+    to: str | None = Field(default=None, description="Who receives it, e.g. Regeringskansliet (Socialdepartementet).")
+    by: str | None = Field(default=None, description="Who must do it, e.g. SKL, Senior Alert.")
+
+
+class Period(Strict):
+    start: dt.date
+    end: dt.date
+
+
+# --------------------------------------------------------------------------- money
+
+Route = Literal["skl_rekvisition", "kammarkollegiet_rekvisition", "kammarkollegiet", "skl"]
+
+
+class Earmark(Strict):
+    """A part of a payout set aside for a purpose ("Av medlen kan 5 000 000 kronor …")."""
+
+    id: Id
+    label: str
+    amount: Kronor
+
+
+class Payout(Strict):
+    """A fixed amount paid to a named organisation."""
+
+    id: Id
+    label: str = Field(description='As in the payout table: "Medel till SKL för Ledningskraft".')
+    amount: Kronor
+    recipient: Id = Field(description="Organisation the money is paid to (usually skl).")
+    beneficiary: Id | None = Field(default=None, description="Organisation the money is for, if not the recipient.")
+    route: Route | None = None
+    description: Prose | None = Field(default=None, description="Text shown under the item in a listing.")
+    appendices: list[Id] = Field(default=[], description="Appendices with the plan and budget for this item.")
+    earmarks: list[Earmark] = []
+
+
+Eligible = Literal["kommun", "landsting", "lan"]
+
+
+class Share(Strict):
+    """A fixed part of a pot for one kind of recipient (35 of 50 million to kommuner)."""
+
+    to: Eligible
+    amount: Kronor
+
+
+class Split(Strict):
+    """A county's share split between its municipalities and county council (70/30)."""
+
+    kommuner: Percent
+    landsting: Percent
+
+    @model_validator(mode="after")
+    def _sums_to_100(self) -> "Split":
+        if self.kommuner + self.landsting != 100:
+            raise ValueError(
+                f"the split must add up to 100 percent, not {self.kommuner} + {self.landsting} = "
+                f"{self.kommuner + self.landsting}"
+            )
+        return self
+
+
+class MinimumQualifiers(Strict):
+    """At least ``count`` qualifiers, otherwise those that qualify share ``reduced_amount``."""
+
+    count: StrictInt = Field(ge=1)
+    unit: Eligible = "lan"
+    reduced_amount: Kronor
+
+
+RuleKind = Literal[
+    "fixed_table",  # a table of amounts per county
+    "floor_then_key",  # at least `floor` each, the rest by `key`
+    "base_then_key",  # `base` each, the rest per unit of `key`
+    "proportional",  # shared among qualifiers in proportion to `key`
+]
+
+
+class Distribution(Strict):
+    """How a pot is divided; the allocation engine carries it out."""
+
+    rule: RuleKind
+    key: Id | None = Field(default=None, description="Distribution key: befolkning_65, befolkning_80, antal_kommuner, registreringar …")
+    level: Literal["kommun", "landsting", "lan", "kommun_och_landsting"] = "lan"
+    floor: Kronor | None = None
+    base: Kronor | None = None
+    step: Kronor | None = Field(default=None, description="Round each share to a multiple of this (e.g. 500_000).")
+    table: dict[str, Kronor] | None = Field(default=None, description="County code → amount, for fixed_table.")
+    shares: list[Share] = []
+    split: Split | None = None
+    minimum: MinimumQualifiers | None = None
+
+
+class Pot(Strict):
+    """A performance- or result-based pot (prestationsersättning) that qualifiers share."""
+
+    id: Id
+    title: str
+    amount: Kronor
+    eligible: list[Eligible] = Field(min_length=1)
+    offer: Prose = Field(description='The short statement under "Prestationsersättning <år>".')
+    calculation: Prose | None = Field(default=None, description='Text under "Beräkning – utbetalning av medel".')
+    period: Period | None = None
+    measured_on: dt.date | None = Field(default=None, description="A point measurement date instead of a period.")
+    period_note: Prose | None = None
+    data_entry: dt.date | None = Field(default=None, description="Last day of data entry in the register.")
+    data_entry_text: Prose | None = None
+    distribution_text: Prose | None = Field(default=None, description='"Fördelning av medel: …"')
+    payment_text: Prose | None = Field(default=None, description='"Utbetalning av medel: …"')
+    distribution: Distribution | None = None
+    deadlines: list[Deadline] = []
+
+
+# --------------------------------------------------------------------------- structure
+
+class Section(Strict):
+    """A numbered area of the agreement or plan; may hold subsections, payouts and pots."""
+
+    id: Id
+    title: str
+    text: Prose | None = None
+    requirements: list[Prose] = Field(default=[], description="Basic requirements, rendered as a numbered list.")
+    requirements_followup_title: str | None = None
+    requirements_followup: Prose | None = None
+    offer_title: str | None = Field(default=None, description='Heading over the pots\' offers, e.g. "Prestationsersättning 2012".')
+    calculation_title: str | None = Field(default=None, description='Heading over the pots\' calculations.')
+    pots: list[Pot] = []
+    pots_text: Prose | None = Field(default=None, description="Text after the pots' offers (conditions common to them).")
+    list_payouts: bool = Field(default=False, description="Also list the payouts with their descriptions in the text.")
+    payouts_title: str | None = Field(default=None, description='Default "Utbetalning av medel enligt ovan".')
+    payouts: list[Payout] = []
+    total: Kronor | None = Field(default=None, description="Total stated in the text; checked against the parts.")
+    conditions_title: str | None = None
+    conditions: Prose | None = Field(default=None, description='"Särskilda villkor".')
+    deadlines: list[Deadline] = []
+    appendices: list[Id] = Field(default=[], description="Appendices listed at the end of the section.")
+    after_text: Prose | None = Field(default=None, description="Text after payouts and conditions.")
+    sections: list["Section"] = []
+
+
+# --------------------------------------------------------------------------- appendices
+
+class Row(Strict):
+    """A table row: one amount, or an income and a cost, with optional detail lines."""
+
+    label: str
+    amount: Kronor | None = None
+    ref: Id | None = Field(default=None, description="Take the amount from this payout instead of typing it.")
+    income: Kronor | None = None
+    cost: Kronor | None = None
+    details: list[str] = []
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Row":
+        kinds = [self.amount is not None, self.ref is not None, self.income is not None or self.cost is not None]
+        if sum(kinds) > 1:
+            raise ValueError("a row has either amount, ref, or income/cost — not several")
+        return self
+
+
+class Group(Strict):
+    """Rows under a sub-heading, with their stated subtotal."""
+
+    title: str
+    rows: list[Row]
+    total: Kronor | None = None
+    total_label: str | None = None
+
+
+Unit = Literal["kr", "tkr", "mkr"]
+
+
+class Table(Strict):
+    """A budget table; every stated sum is checked."""
+
+    id: Id | None = None
+    title: str | None = None
+    columns: list[str] = Field(default=[], description="Column headings, e.g. [Specifikation, Budget] or [Intäkts-/Kostnadstyp, Intäkt, Kostnad].")
+    unit: Unit = "kr"
+    rows: list[Row] = []
+    groups: list[Group] = []
+    total: Kronor | None = None
+    total_label: str = "Summa"
+    total_income: Kronor | None = None
+    total_cost: Kronor | None = None
+    funding: Kronor | None = Field(default=None, description="Funds received, stated (Ersättning).")
+    funding_label: str | None = None
+    funding_ref: Id | None = Field(default=None, description="Payout or sum of payouts that funds this budget.")
+    margin: Kronor | None = Field(default=None, description="Funding minus total, stated (Marginal).")
+    margin_label: str | None = None
+    funded_by: list[Id] = Field(default=[], description="Payouts this budget spends; a warning if the sums differ.")
+
+
+class TextBlock(Strict):
+    text: Prose
+
+
+class TableBlock(Strict):
+    table: Table
+
+
+class HeadingBlock(Strict):
+    heading: str
+
+
+Block = Union[TextBlock, TableBlock, HeadingBlock]
+
+
+class Appendix(Strict):
+    """A bilaga: title, text and budget tables; sub-appendices are labelled 1.a, 1.b …"""
+
+    id: Id
+    title: str
+    subtitle: str | None = None
+    blocks: list[Block] = []
+    appendices: list["Appendix"] = []
+
+
+# --------------------------------------------------------------------------- documents
+
+class Appropriation(Strict):
+    utgiftsomrade: str = Field(description='"9 Hälsovård, sjukvård och social omsorg"')
+    anslag: str = Field(description='"5:1 Stimulansbidrag och åtgärder inom äldrepolitiken"')
+    anslagspost: str | None = None
+
+
+class Decision(Strict):
+    """A regeringsbeslut about the agreement."""
+
+    id: Id
+    kind: Literal["utbetalning", "godkannande"]
+    number: str = Field(pattern=r"^[IVX]+:\d+$", description='"II:7"')
+    date: dt.date
+    dnr: str | None = Field(default=None, description="Diarienummer; null when the source does not give it.")
+    department: str
+    addressee: Address
+    subject: str
+    decision: Prose = Field(description='Text under "Regeringens beslut".')
+    matter: Prose = Field(description='Text under "Ärendet".')
+    appropriation: Appropriation | None = None
+    minister: Person
+    official: Person
+    copies: list[str] = Field(default=[], description='"Kopia till"')
+    attachments: list[Literal["agreement", "plan"]] = Field(default=[], description="What is attached; counts the bilagor.")
+
+
+class Letter(Strict):
+    """SKL's letter carrying the genomförandeplan."""
+
+    dnr: str
+    date: dt.date | None = None
+    sender: Id = Field(description="Organisation id (skl).")
+    units: list[str] = Field(default=[], description="Department and section lines.")
+    contact: str | None = None
+    addressee: Address
+    title: str
+    background: Prose
+    signatories: list[Person] = Field(min_length=1)
+
+
+class Agreement(Strict):
+    """One agreement (överenskommelse) of one year, with the documents around it."""
+
+    id: Id
+    year: StrictInt = Field(ge=2000, le=2100)
+    title: str
+    short_title: str | None = None
+    total: Kronor = Field(description="The total stated in the agreement; checked against the sum of all payouts and pots.")
+    organisations: list[Organisation] = Field(min_length=1)
+    parties: list[Party] = Field(min_length=2)
+    signing: Signing | None = None
+    figures: dict[Id, Kronor] = Field(default={}, description="Amounts mentioned in prose that are not payouts (budget frame, other years).")
+    dates: dict[Id, dt.date] = Field(default={}, description="Dates mentioned in prose.")
+    intro: Prose | None = Field(default=None, description="The agreement's opening text (before its sections).")
+    numbered: bool = Field(default=True, description="Number the sections (2.1, 2.2 …).")
+    sections: list[Section] = Field(min_length=1)
+    approval: Prose | None = Field(default=None, description='"Godkännande av överenskommelsen"')
+    payment_decision: Prose | None = Field(default=None, description='"Beslut om utbetalning av medel"')
+    appendices: list[Appendix] = []
+    decisions: list[Decision] = []
+    letter: Letter | None = None
+
+
+Section.model_rebuild()
+Appendix.model_rebuild()

@@ -1,0 +1,36 @@
+"""Numbers and letters computed from order: sections 2.5, payouts a–f, appendices 1.a.
+
+Nothing here is ever typed in the data, so two sections can never both be
+"3.3" and two items can never both be "d".
+"""
+from __future__ import annotations
+
+from .formatting import bokstav
+from .model import Appendix, Section
+
+
+def section_numbers(sections: list[Section], prefix: str = "") -> dict[str, str]:
+    """Return section id → number ("1", "2.1", "2.1.3") by position."""
+    numbers: dict[str, str] = {}
+    for index, section in enumerate(sections, start=1):
+        number = f"{prefix}{index}"
+        numbers[section.id] = number
+        numbers.update(section_numbers(section.sections, number + "."))
+    return numbers
+
+
+def payout_letters(section: Section) -> dict[str, str]:
+    """Return payout id → letter ("a", "b" …) within one section."""
+    return {payout.id: bokstav(index) for index, payout in enumerate(section.payouts)}
+
+
+def appendix_numbers(appendices: list[Appendix]) -> dict[str, str]:
+    """Return appendix id → number: top level "1", "2" …; their children "1.a", "1.b"."""
+    numbers: dict[str, str] = {}
+    for index, appendix in enumerate(appendices, start=1):
+        numbers[appendix.id] = str(index)
+        for child_index, child in enumerate(appendix.appendices):
+            numbers[child.id] = f"{index}.{bokstav(child_index)}"
+            if child.appendices:
+                raise ValueError("appendices nest at most one level (Bil 1.a)")
+    return numbers

@@ -1,0 +1,146 @@
+"""Rendering Swedish templates into the document model.
+
+Templates in ``templates/`` are sandboxed Jinja templates that emit the
+markup of :mod:`generator.document` (autoescaped, so text from the data can
+never break it). They receive the validated agreement and a view of what is
+computed from it (numbers, letters, figures) and decide content and order;
+they know nothing of DOCX or PDF.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+
+from .document import Document, parse_document
+from .errors import RenderError
+from .model import Agreement
+from .numbering import appendix_numbers, payout_letters, section_numbers
+from .prose import JINJA_FILTERS, figure_context, render_prose, walk_appendices, walk_sections
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+_BULLET = re.compile(r"^\s*[-•]\s+")
+_NUMBERED = re.compile(r"^\s*\d+[.)]\s+")
+_LETTERED = re.compile(r"^\s*[a-z][.)]\s+")
+_HEADING = re.compile(r"^###\s+")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
+
+
+def inline_markup(text: str) -> Markup:
+    """Return escaped inline markup for one stretch of prose (``**bold**``, ``*italic*``)."""
+    escaped = str(escape(text))
+    escaped = _BOLD.sub(r"<b>\1</b>", escaped)
+    escaped = _ITALIC.sub(r"<i>\1</i>", escaped)
+    return Markup(escaped)
+
+
+def prose_markup(text: str, style: str = "body") -> Markup:
+    """Return document markup for rendered prose: paragraphs, lists and run-in headings."""
+    out: list[str] = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.rstrip() for line in chunk.splitlines() if line.strip()]
+        if not lines:
+            continue
+        if _HEADING.match(lines[0]):
+            out.append(f'<heading level="3">{inline_markup(_HEADING.sub("", lines[0]))}</heading>')
+            lines = lines[1:]
+            if not lines:
+                continue
+        for pattern, kind in ((_BULLET, "bullet"), (_NUMBERED, "number"), (_LETTERED, "letter")):
+            if pattern.match(lines[0]):
+                items: list[str] = []
+                lead: list[str] = []
+                for line in lines:
+                    if pattern.match(line):
+                        items.append(pattern.sub("", line))
+                    elif items:
+                        items[-1] += " " + line.strip()
+                    else:
+                        lead.append(line)
+                body = "".join(f"<item>{inline_markup(item)}</item>" for item in items)
+                out.append(f'<list kind="{kind}">{body}</list>')
+                break
+        else:
+            joined = " ".join(line.strip() for line in lines)
+            out.append(f'<p style="{style}">{inline_markup(joined)}</p>')
+    return Markup("".join(out))
+
+
+@dataclass
+class View:
+    """What templates may ask about an agreement beyond its fields."""
+
+    agreement: Agreement
+    figures: dict[str, Any]
+
+    def prose(self, text: str | None, style: str = "body") -> Markup:
+        """Return document markup for a prose field, its figure references filled in."""
+        if not text:
+            return Markup("")
+        return prose_markup(render_prose(text, self.figures), style)
+
+    def inline(self, text: str | None) -> Markup:
+        """Return inline markup for a one-line prose field (no paragraphs)."""
+        if not text:
+            return Markup("")
+        return inline_markup(" ".join(render_prose(text, self.figures).split()))
+
+    def number(self, section_id: str) -> str:
+        return self._numbers[section_id]
+
+    def letter(self, payout_id: str) -> str:
+        return self._letters[payout_id]
+
+    def appendix_number(self, appendix_id: str) -> str:
+        return self._appendix_numbers[appendix_id]
+
+    def appendix(self, appendix_id: str):
+        return self._appendices[appendix_id]
+
+    def organisation(self, organisation_id: str):
+        return self._organisations[organisation_id]
+
+    def __post_init__(self) -> None:
+        a = self.agreement
+        self._numbers = section_numbers(a.sections)
+        self._letters = {}
+        for section in walk_sections(a.sections):
+            self._letters.update(payout_letters(section))
+        self._appendix_numbers = appendix_numbers(a.appendices)
+        self._appendices = {x.id: x for x in walk_appendices(a.appendices)}
+        self._organisations = {o.id: o for o in a.organisations}
+
+
+def make_environment(templates: Path = TEMPLATES) -> ImmutableSandboxedEnvironment:
+    """Return the sandboxed environment that loads document templates (autoescaped)."""
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(str(templates)),
+        undefined=StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(JINJA_FILTERS)
+    return env
+
+
+def render_document(template: str, agreement: Agreement, extra: dict[str, Any] | None = None,
+                    templates: Path = TEMPLATES) -> Document:
+    """Return the document that ``template`` makes of ``agreement``."""
+    env = make_environment(templates)
+    view = View(agreement, figure_context(agreement))
+    context = {"a": agreement, "v": view, **(extra or {})}
+    try:
+        markup = env.get_template(template).render(context)
+    except TemplateError as exc:
+        where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
+        raise RenderError(f"template {template}{where}: {exc}") from None
+    return parse_document(markup)

@@ -1,0 +1,500 @@
+"""Everything that can be wrong with an agreement file, found in one run.
+
+:func:`load_agreement` turns a file into a validated :class:`Agreement` or
+raises :class:`DataError` carrying every finding: schema errors with file,
+line, column and field path; sums that do not add up, with both figures and
+the difference; dates out of order; references that do not resolve;
+duplicated ids; figure references in prose that name nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from jinja2 import TemplateError, UndefinedError
+from pydantic import BaseModel, ValidationError
+
+from .errors import DataError, Location, Report
+from .formatting import kronor
+from .loading import PathKey, SourceMap, load_yaml
+from .model import Agreement, Appendix, Distribution, Letter, Party, Payout, Period, Pot, Row, Section, Table
+from .prose import figure_context, render_prose
+from .reference import DISTRIBUTION_KEYS
+
+
+@dataclass
+class Validated:
+    """A validated agreement, where it came from, and its warnings."""
+
+    agreement: Agreement
+    source: SourceMap
+    warnings: list = field(default_factory=list)
+
+    @property
+    def file(self) -> Path:
+        return self.source.file
+
+
+# --------------------------------------------------------------------------- schema errors
+
+def _data_path(data: Any, loc: tuple) -> PathKey:
+    """Return the part of a pydantic ``loc`` that indexes into the data (drops union tags)."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, dict) and isinstance(part, str) and part not in node and path and loc[-1] == part:
+            path.append(part)  # a missing or unknown key: name it
+    return tuple(path)
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    """Return a path as ``sections[1].payouts[0].amount``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, float):
+        return f"the decimal number {value!r}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    return repr(value)
+
+
+def _schema_message(error: dict) -> tuple[str, str]:
+    kind = error["type"]
+    value = error.get("input")
+    loc = error["loc"]
+    name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    if kind == "missing":
+        return f"required key {name!r} is missing", ""
+    if kind == "extra_forbidden":
+        return f"unknown key {name!r}", "check the spelling; the keys each part may have are listed in generator/model.py"
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return (f"expected an amount in whole kronor (an integer such as 66_000_000), found {_describe(value)}",
+                "write amounts in kronor without spaces or units: 7 500 000 kronor is 7_500_000")
+    if kind in {"greater_than_equal", "greater_than"}:
+        limit = error.get("ctx", {}).get("ge", error.get("ctx", {}).get("gt"))
+        if limit == 0:
+            return f"must not be negative, found {value!r}", ""
+        return f"must be at least {limit}, found {value!r}", ""
+    if kind in {"date_type", "date_parsing", "date_from_datetime_parsing"}:
+        return (f"expected a date written YYYY-MM-DD, found {_describe(value)}",
+                "write dates unquoted, e.g. 2012-02-09")
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        return f"{_describe(value)} does not have the required form ({pattern})", ""
+    if kind in {"string_type"}:
+        return f"expected text, found {_describe(value)}", ""
+    if kind in {"list_type"}:
+        return f"expected a list, found {_describe(value)}", ""
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return f"expected a mapping of keys, found {_describe(value)}", ""
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"expected one of {expected}, found {_describe(value)}", ""
+    if kind == "bool_type":
+        return f"expected true or false, found {_describe(value)}", ""
+    if kind == "too_short":
+        return "needs at least one entry", ""
+    if kind == "value_error":
+        return str(error.get("ctx", {}).get("error", error["msg"])), ""
+    return f"{error['msg']} (found {_describe(value)})", ""
+
+
+def _schema_findings(data: Any, source: SourceMap, exc: ValidationError, report: Report) -> None:
+    seen: set[tuple] = set()
+    for error in exc.errors(include_url=False):
+        path = _data_path(data, error["loc"])
+        message, hint = _schema_message(error)
+        key = (path, message)
+        if key in seen:  # a union reports one error per member: keep the first
+            continue
+        seen.add(key)
+        report.error(source.locate(path), message, dotted(path), hint)
+
+
+# --------------------------------------------------------------------------- walking the model with paths
+
+def _walk_models(model: BaseModel, path: PathKey = ()) -> Iterator[tuple[BaseModel, PathKey]]:
+    yield model, path
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from _walk_models(value, path + (name,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _walk_models(item, path + (name, index))
+
+
+def _prose_fields(model: BaseModel) -> Iterator[tuple[str, str | list]]:
+    """Yield (field name, value) for each prose field of ``model`` that is set."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if name in _PROSE_NAMES and isinstance(value, (str, list)):
+            yield name, value
+
+
+_PROSE_NAMES = {
+    "text", "description", "offer", "calculation", "period_note", "data_entry_text", "distribution_text",
+    "payment_text", "pots_text", "conditions", "after_text", "requirements", "requirements_followup",
+    "decision", "matter", "background", "intro", "approval", "payment_decision",
+}
+
+
+# --------------------------------------------------------------------------- semantic checks
+
+class _Checker:
+    def __init__(self, agreement: Agreement, source: SourceMap, report: Report):
+        self.a = agreement
+        self.source = source
+        self.report = report
+        self.payouts = {}
+        self.nodes = list(_walk_models(agreement))
+
+    def at(self, path: PathKey) -> Location:
+        return self.source.locate(path)
+
+    def error(self, path: PathKey, message: str, hint: str = "") -> None:
+        self.report.error(self.at(path), message, dotted(path), hint)
+
+    def warning(self, path: PathKey, message: str, hint: str = "") -> None:
+        self.report.warning(self.at(path), message, dotted(path), hint)
+
+    # ids and references ------------------------------------------------------------
+    def ids(self) -> None:
+        seen: dict[str, PathKey] = {}
+
+        def claim(identifier: str, path: PathKey) -> None:
+            if identifier in seen:
+                first = self.at(seen[identifier])
+                self.error(path, f"the id {identifier!r} is used twice (first at line {first.line})",
+                           "every id must be unique within the agreement: prose refers to it by name")
+            else:
+                seen[identifier] = path
+
+        for model, path in self.nodes:
+            identifier = getattr(model, "id", None)
+            if isinstance(identifier, str):
+                claim(identifier, path + ("id",))
+            if isinstance(model, Payout):
+                self.payouts[model.id] = model
+        for name in ("figures", "dates"):
+            for key in getattr(self.a, name):
+                claim(key, (name, key))
+        self.all_ids = seen
+
+    def references(self) -> None:
+        organisations = {o.id for o in self.a.organisations}
+        appendices = {a.id for a in _all_appendices(self.a.appendices)}
+
+        def check(value: str | None, known: set, path: PathKey, what: str) -> None:
+            if value is not None and value not in known:
+                close = difflib.get_close_matches(value, sorted(known), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"known {what}s: {', '.join(sorted(known)) or 'none'}"
+                self.error(path, f"unknown {what} {value!r}", hint)
+
+        for model, path in self.nodes:
+            if isinstance(model, Payout):
+                check(model.recipient, organisations, path + ("recipient",), "organisation")
+                check(model.beneficiary, organisations, path + ("beneficiary",), "organisation")
+            if isinstance(model, Party):
+                check(model.organisation, organisations, path + ("organisation",), "organisation")
+            if isinstance(model, Letter):
+                check(model.sender, organisations, path + ("sender",), "organisation")
+            if isinstance(model, (Payout, Section)):
+                for index, ref in enumerate(model.appendices):
+                    check(ref, appendices, path + ("appendices", index), "appendix")
+            if isinstance(model, Row):
+                check(model.ref, set(self.payouts), path + ("ref",), "payout")
+            if isinstance(model, Table):
+                check(model.funding_ref, set(self.payouts), path + ("funding_ref",), "payout")
+                for index, ref in enumerate(model.funded_by):
+                    check(ref, set(self.payouts), path + ("funded_by", index), "payout")
+            if isinstance(model, Distribution):
+                check(model.key, set(DISTRIBUTION_KEYS), path + ("key",), "distribution key")
+
+    # prose ----------------------------------------------------------------------------
+    def prose(self) -> None:
+        try:
+            context = figure_context(self.a)
+        except Exception as exc:  # numbering limits and the like
+            self.error((), f"cannot number the document: {exc}")
+            return
+        known = sorted(k for k in context if isinstance(k, str))
+        for model, path in self.nodes:
+            for name, value in _prose_fields(model):
+                texts = value if isinstance(value, list) else [value]
+                for index, text in enumerate(texts):
+                    if not isinstance(text, str):
+                        continue
+                    where = path + (name,) + ((index,) if isinstance(value, list) else ())
+                    try:
+                        render_prose(text, context)
+                    except UndefinedError as exc:
+                        missing = str(exc).split("'")[1] if "'" in str(exc) else str(exc)
+                        close = difflib.get_close_matches(missing, known, n=1)
+                        hint = f"did you mean {close[0]!r}?" if close else "define it under figures: or dates:, or use an existing id"
+                        self.report.error(self.source.locate_in_text(where, text, missing),
+                                          f"the text refers to {missing!r}, which is not defined", dotted(where), hint)
+                    except TemplateError as exc:
+                        self.error(where, f"the text has a faulty figure reference: {exc}",
+                                   "a reference looks like {{ id | miljoner }}")
+                    except (TypeError, ValueError) as exc:
+                        self.error(where, f"a figure in the text cannot be formatted: {exc}")
+
+    # arithmetic ------------------------------------------------------------------------
+    def sums(self) -> None:
+        payouts_total = 0
+        pots_total = 0
+        for section, path in self._sections():
+            payouts_total += sum(p.amount for p in section.payouts)
+            pots_total += sum(p.amount for p in section.pots)
+            if section.total is not None:
+                parts = _section_sum(section)
+                self._compare(path + ("total",), f"section {section.title!r} states", section.total,
+                              "its payouts, pots and subsections add up to", parts)
+        computed = payouts_total + pots_total
+        self._compare(("total",), "the agreement states", self.a.total,
+                      f"its payouts ({kronor(payouts_total)}) and pots ({kronor(pots_total)}) add up to", computed)
+        self.summary = (payouts_total, pots_total)
+        for model, path in self.nodes:
+            if isinstance(model, Payout) and model.earmarks:
+                earmarked = sum(e.amount for e in model.earmarks)
+                if earmarked > model.amount:
+                    self.error(path + ("earmarks",), f"earmarks add up to {kronor(earmarked)}, more than the payout's "
+                               f"{kronor(model.amount)} (difference {kronor(earmarked - model.amount)})")
+            if isinstance(model, Pot):
+                self._pot(model, path)
+            if isinstance(model, Table):
+                self._table(model, path)
+
+    def _pot(self, pot: Pot, path: PathKey) -> None:
+        d = pot.distribution
+        if d is None:
+            return
+        if d.shares:
+            shared = sum(s.amount for s in d.shares)
+            self._compare(path + ("amount",), f"pot {pot.title!r} is", pot.amount,
+                          "its shares add up to", shared)
+        if d.minimum and d.minimum.reduced_amount > pot.amount:
+            self.error(path + ("distribution", "minimum", "reduced_amount"),
+                       f"the reduced pot {kronor(d.minimum.reduced_amount)} is larger than the pot {kronor(pot.amount)}")
+        if d.rule == "fixed_table":
+            if not d.table:
+                self.error(path + ("distribution", "table"), "a fixed_table distribution needs its table")
+            else:
+                self._compare(path + ("distribution", "table"), f"pot {pot.title!r} is", pot.amount,
+                              "its table adds up to", sum(d.table.values()))
+        if d.rule in {"floor_then_key", "base_then_key", "proportional"} and d.key is None:
+            self.error(path + ("distribution", "rule"), f"the rule {d.rule} needs a key")
+        if d.rule == "floor_then_key" and d.floor is None:
+            self.error(path + ("distribution", "rule"), "the rule floor_then_key needs a floor")
+        if d.rule == "base_then_key" and d.base is None:
+            self.error(path + ("distribution", "rule"), "the rule base_then_key needs a base")
+
+    def _row_amount(self, row) -> int:
+        if row.ref is not None:
+            payout = self.payouts.get(row.ref)
+            return payout.amount if payout else 0
+        return row.amount or 0
+
+    def _table(self, table: Table, path: PathKey) -> None:
+        rows_sum = sum(self._row_amount(r) for r in table.rows if r.income is None and r.cost is None)
+        for index, group in enumerate(table.groups):
+            group_sum = sum(self._row_amount(r) for r in group.rows)
+            if group.total is not None:
+                self._compare(path + ("groups", index, "total"), f"the subtotal {group.title!r} states",
+                              group.total, "its rows add up to", group_sum)
+            rows_sum += group.total if group.total is not None else group_sum
+        title = f"the table {table.title or table.id or ''}".rstrip()
+        if table.total is not None:
+            self._compare(path + ("total",), f"{title} states", table.total, "its rows add up to", rows_sum)
+        incomes = sum(self._row_amount(r) if r.ref else (r.income or 0) for r in table.rows if r.income is not None or r.ref)
+        costs = sum(r.cost or 0 for r in table.rows)
+        if table.total_income is not None:
+            self._compare(path + ("total_income",), f"{title} states income", table.total_income,
+                          "its income rows add up to", incomes)
+        if table.total_cost is not None:
+            self._compare(path + ("total_cost",), f"{title} states cost", table.total_cost,
+                          "its cost rows add up to", costs)
+        total = table.total if table.total is not None else (table.total_cost if table.total_cost is not None else rows_sum)
+        funding = table.funding
+        if table.funding_ref is not None and table.funding_ref in self.payouts:
+            ref_amount = self.payouts[table.funding_ref].amount
+            if funding is not None:
+                self._compare(path + ("funding",), f"{title} states funding", funding,
+                              f"the payout {table.funding_ref!r} is", ref_amount)
+            funding = ref_amount
+        if table.margin is not None:
+            if funding is None:
+                self.error(path + ("margin",), "a margin needs the funding it is computed from (funding or funding_ref)")
+            else:
+                self._compare(path + ("margin",), f"{title} states the margin", table.margin,
+                              "funding minus total is", funding - total)
+        if table.funded_by:
+            funded = sum(self.payouts[p].amount for p in table.funded_by if p in self.payouts)
+            if funded != total:
+                self.warning(path + ("funded_by",),
+                             f"{title} budgets {kronor(total)} but the payouts that fund it "
+                             f"({', '.join(table.funded_by)}) add up to {kronor(funded)} "
+                             f"(difference {_signed(total - funded)})",
+                             "check the budget against the payout, or the payout against the budget")
+
+    def _compare(self, path: PathKey, stated_what: str, stated: int, computed_what: str, computed: int) -> None:
+        if stated != computed:
+            self.error(path, f"{stated_what} {kronor(stated)} but {computed_what} {kronor(computed)} "
+                             f"(difference {_signed(computed - stated)})",
+                       "correct the stated total or the part that is wrong")
+
+    def _sections(self) -> Iterator[tuple[Section, PathKey]]:
+        for model, path in self.nodes:
+            if isinstance(model, Section):
+                yield model, path
+
+    # dates -----------------------------------------------------------------------------
+    def dates(self) -> None:
+        year_start = dt.date(self.a.year, 1, 1)
+        for model, path in self.nodes:
+            if isinstance(model, Period) and model.start >= model.end:
+                self.error(path, f"the period starts {model.start.isoformat()}, not before it ends {model.end.isoformat()}")
+            if isinstance(model, Pot):
+                end = model.period.end if model.period else model.measured_on
+                if end is None:
+                    continue
+                if model.data_entry and model.data_entry < end:
+                    self.warning(path + ("data_entry",), f"the last day of data entry {model.data_entry.isoformat()} "
+                                 f"falls before the measurement ends {end.isoformat()}")
+                for index, deadline in enumerate(model.deadlines):
+                    if deadline.date <= end:
+                        self.warning(path + ("deadlines", index, "date"),
+                                     f"the {deadline.kind} date {deadline.date.isoformat()} falls before the "
+                                     f"measurement it reports on ends ({end.isoformat()})")
+            if isinstance(model, Section):
+                order = {"aterrapportering": 0, "slutredovisning": 1, "aterbetalning": 2}
+                for index, deadline in enumerate(model.deadlines):
+                    if deadline.kind in order and deadline.date < year_start:
+                        self.warning(path + ("deadlines", index, "date"),
+                                     f"the {deadline.kind} date {deadline.date.isoformat()} falls before the "
+                                     f"agreement's year {self.a.year} begins")
+                ranked = [(order[d.kind], d, i) for i, d in enumerate(model.deadlines) if d.kind in order]
+                for rank, deadline, index in ranked:
+                    for other_rank, other, _ in ranked:
+                        if other_rank < rank and other.date > deadline.date:
+                            self.warning(path + ("deadlines", index, "date"),
+                                         f"the {deadline.kind} date {deadline.date.isoformat()} comes before the "
+                                         f"{other.kind} date {other.date.isoformat()}")
+        if self.a.signing:
+            for index, decision in enumerate(self.a.decisions):
+                if decision.kind == "utbetalning" and decision.date < self.a.signing.date:
+                    self.warning(("decisions", index, "date"), "the payment decision is dated before the agreement was signed")
+
+
+def _signed(amount: int) -> str:
+    return ("+" if amount > 0 else "−") + kronor(abs(amount)) if amount else kronor(0)
+
+
+def _all_appendices(appendices: list[Appendix]) -> Iterator[Appendix]:
+    for appendix in appendices:
+        yield appendix
+        yield from _all_appendices(appendix.appendices)
+
+
+def _section_sum(section: Section) -> int:
+    return (sum(p.amount for p in section.payouts) + sum(p.amount for p in section.pots)
+            + sum(_section_sum(s) for s in section.sections))
+
+
+# --------------------------------------------------------------------------- entry points
+
+def check_agreement(data: Any, source: SourceMap) -> tuple[Agreement | None, Report]:
+    """Return the agreement (or None if the schema failed) and every finding about it."""
+    report = Report()
+    if not isinstance(data, dict):
+        report.error(source.locate(()), f"expected a mapping of keys at the top of the file, found {_describe(data)}")
+        return None, report
+    try:
+        agreement = Agreement.model_validate(data)
+    except ValidationError as exc:
+        _schema_findings(data, source, exc, report)
+        return None, report
+    checker = _Checker(agreement, source, report)
+    checker.ids()
+    checker.references()
+    checker.prose()
+    checker.sums()
+    checker.dates()
+    return agreement, report
+
+
+def load_agreement(file: Path, strict: bool = False) -> Validated:
+    """Return the validated agreement in ``file``; raise :class:`DataError` with all findings if it is not valid."""
+    data, source = load_yaml(Path(file))
+    agreement, report = check_agreement(data, source)
+    failing = report.findings if strict else report.errors
+    if agreement is None or failing:
+        count = len(failing)
+        raise DataError(f"{source.file}: {count} problem{'s' if count != 1 else ''}", report.findings)
+    return Validated(agreement, source, report.warnings)
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Return the agreement files named by ``paths`` (files, or folders searched for *.yaml), sorted."""
+    files: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.yaml") if p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+def summary(validated: Validated) -> dict[str, Any]:
+    """Return the figures a clean run reports for one agreement."""
+    a = validated.agreement
+    payouts = [p for s in _iter_sections(a.sections) for p in s.payouts]
+    pots = [p for s in _iter_sections(a.sections) for p in s.pots]
+    payouts_total = sum(p.amount for p in payouts)
+    pots_total = sum(p.amount for p in pots)
+    return {
+        "file": str(validated.file),
+        "id": a.id,
+        "year": a.year,
+        "title": a.title,
+        "total": a.total,
+        "payouts": len(payouts),
+        "payouts_total": payouts_total,
+        "pots": len(pots),
+        "pots_total": pots_total,
+        "sum_ok": payouts_total + pots_total == a.total,
+        "warnings": len(validated.warnings),
+    }
+
+
+def _iter_sections(sections: list[Section]) -> Iterator[Section]:
+    for section in sections:
+        yield section
+        yield from _iter_sections(section.sections)
