@@ -51,9 +51,9 @@ def kronor(amount: int) -> str:
 
 
 def _millions(amount: int) -> Decimal | None:
-    """Return the amount in millions if it is exact to six decimals, else None."""
+    """Return the amount in millions if it is exact with at most two decimals (213,55), else None."""
     millions = Decimal(_amount(amount)) / _MILLION
-    return millions if millions == millions.quantize(Decimal("0.000001")) else None
+    return millions if millions == millions.quantize(Decimal("0.01")) else None
 
 
 def miljoner(amount: int) -> str:
