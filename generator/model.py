@@ -108,7 +108,7 @@ DeadlineKind = Literal[
 
 
 class Deadline(Strict):
-    """A dated obligation; ``reports_on`` names the period it reports on (checked: after it)."""
+    """A dated obligation. ``date`` may name a key of the agreement's ``dates:`` instead of repeating it."""
 
     kind: DeadlineKind
     date: dt.date
@@ -143,9 +143,11 @@ class Payout(Strict):
     recipient: Id = Field(description="Organisation the money is paid to (usually skl).")
     beneficiary: Id | None = Field(default=None, description="Organisation the money is for, if not the recipient.")
     route: Route | None = None
+    list_label: str | None = Field(default=None, description="Label when the section lists its payouts in the text (default: label).")
     description: Prose | None = Field(default=None, description="Text shown under the item in a listing.")
     appendices: list[Id] = Field(default=[], description="Appendices with the plan and budget for this item.")
     earmarks: list[Earmark] = []
+    distribution: "Distribution | None" = Field(default=None, description="How the payout is divided among counties, if it is.")
 
 
 Eligible = Literal["kommun", "landsting", "lan"]
@@ -154,6 +156,7 @@ Eligible = Literal["kommun", "landsting", "lan"]
 class Share(Strict):
     """A fixed part of a pot for one kind of recipient (35 of 50 million to kommuner)."""
 
+    id: Id | None = Field(default=None, description="Name for prose: {{ id | miljoner }}.")
     to: Eligible
     amount: Kronor
 
@@ -221,6 +224,7 @@ class Pot(Strict):
     data_entry_text: Prose | None = None
     distribution_text: Prose | None = Field(default=None, description='"Fördelning av medel: …"')
     payment_text: Prose | None = Field(default=None, description='"Utbetalning av medel: …"')
+    payment_label: str = "Utbetalning av medel"
     distribution: Distribution | None = None
     deadlines: list[Deadline] = []
 
@@ -232,6 +236,7 @@ class Section(Strict):
 
     id: Id
     title: str
+    numbered: bool = Field(default=True, description="False: a heading without a number of its own.")
     text: Prose | None = None
     requirements: list[Prose] = Field(default=[], description="Basic requirements, rendered as a numbered list.")
     requirements_followup_title: str | None = None
@@ -243,11 +248,13 @@ class Section(Strict):
     list_payouts: bool = Field(default=False, description="Also list the payouts with their descriptions in the text.")
     payouts_title: str | None = Field(default=None, description='Default "Utbetalning av medel enligt ovan".')
     payouts: list[Payout] = []
+    payouts_text: Prose | None = Field(default=None, description="Text right after the payout table.")
     total: Kronor | None = Field(default=None, description="Total stated in the text; checked against the parts.")
     conditions_title: str | None = None
     conditions: Prose | None = Field(default=None, description='"Särskilda villkor".')
     deadlines: list[Deadline] = []
     appendices: list[Id] = Field(default=[], description="Appendices listed at the end of the section.")
+    appendix_captions: dict[Id, str] = Field(default={}, description="Caption of a listed appendix, if not its title.")
     after_text: Prose | None = Field(default=None, description="Text after payouts and conditions.")
     sections: list["Section"] = []
 
@@ -394,6 +401,34 @@ class Agreement(Strict):
     decisions: list[Decision] = []
     letter: Letter | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _named_dates(cls, data: object) -> object:
+        """Replace a deadline's ``date: <name>`` by the date of that name under ``dates:``."""
+        if not isinstance(data, dict) or not isinstance(data.get("dates"), dict):
+            return data
+        named = data["dates"]
 
+        def walk(node: object) -> object:
+            if isinstance(node, dict):
+                out = {}
+                for key, value in node.items():
+                    if key == "deadlines" and isinstance(value, list):
+                        value = [
+                            {**d, "date": named[d["date"]]}
+                            if isinstance(d, dict) and isinstance(d.get("date"), str) and d["date"] in named
+                            else d
+                            for d in value
+                        ]
+                    out[key] = walk(value)
+                return out
+            if isinstance(node, list):
+                return [walk(item) for item in node]
+            return node
+
+        return {key: (value if key == "dates" else walk(value)) for key, value in data.items()}
+
+
+Payout.model_rebuild()
 Section.model_rebuild()
 Appendix.model_rebuild()

@@ -12,8 +12,13 @@ from .model import Appendix, Section
 def section_numbers(sections: list[Section], prefix: str = "") -> dict[str, str]:
     """Return section id → number ("1", "2.1", "2.1.3") by position."""
     numbers: dict[str, str] = {}
-    for index, section in enumerate(sections, start=1):
-        number = f"{prefix}{index}"
+    index = 0
+    for section in sections:
+        if section.numbered:
+            index += 1
+            number = f"{prefix}{index}"
+        else:  # an unnumbered heading inside its parent: shares the parent's number
+            number = prefix.rstrip(".")
         numbers[section.id] = number
         numbers.update(section_numbers(section.sections, number + "."))
     return numbers

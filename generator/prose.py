@@ -12,6 +12,10 @@ and the names available are built here from the validated agreement:
 * ``bil.<appendix id>`` — prints as ``bilaga 5``; ``.number`` ("5", "1.a"),
   ``.label`` ("Bil 5"), ``.title``;
 * ``punkt.<payout id>`` — the payout's letter within its section ("e");
+* ``pott.<pot id>`` — the pot itself, for its rule figures:
+  ``{{ pott.lakemedel.distribution.minimum.count | tal_ord }}`` → ``fem``;
+* ``utbet.<payout id>`` — the payout itself (``.distribution.base`` …);
+* every share id of a pot's distribution — its amount;
 * ``tab.<table id>`` — ``.total`` (stated, else the sum of its rows) of a
   budget table in an appendix.
 
@@ -143,15 +147,22 @@ def figure_context(agreement: Agreement) -> dict[str, Any]:
     numbers = section_numbers(agreement.sections)
     sec = _Namespace()
     punkt = _Namespace()
+    pott = _Namespace()
+    utbet = _Namespace()
     for section in walk_sections(agreement.sections):
         letters = payout_letters(section)
         for payout in section.payouts:
             context[payout.id] = payout.amount
+            utbet[payout.id] = payout
             for earmark in payout.earmarks:
                 context[earmark.id] = earmark.amount
             punkt[payout.id] = letters[payout.id]
         for pot in section.pots:
             context[pot.id] = pot.amount
+            pott[pot.id] = pot
+            for share in pot.distribution.shares if pot.distribution else []:
+                if share.id:
+                    context[share.id] = share.amount
         total = section.total if section.total is not None else section_parts_sum(section)
         span = formatting.bokstavsintervall(len(section.payouts)) if section.payouts else ""
         sec[section.id] = SectionRef(numbers[section.id], section.title, total, span)
@@ -169,6 +180,8 @@ def figure_context(agreement: Agreement) -> dict[str, Any]:
     context["sec"] = sec
     context["bil"] = bil
     context["punkt"] = punkt
+    context["pott"] = pott
+    context["utbet"] = utbet
     return context
 
 

@@ -80,11 +80,15 @@ class View:
     agreement: Agreement
     figures: dict[str, Any]
 
-    def prose(self, text: str | None, style: str = "body") -> Markup:
-        """Return document markup for a prose field, its figure references filled in."""
+    def prose(self, text: str | None, style: str = "body", decision: Any = None) -> Markup:
+        """Return document markup for a prose field, its figure references filled in.
+
+        A decision's own texts may also refer to ``decision`` (its number, appropriation …).
+        """
         if not text:
             return Markup("")
-        return prose_markup(render_prose(text, self.figures), style)
+        context = {**self.figures, "decision": decision} if decision is not None else self.figures
+        return prose_markup(render_prose(text, context), style)
 
     def inline(self, text: str | None) -> Markup:
         """Return inline markup for a one-line prose field (no paragraphs)."""

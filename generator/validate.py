@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -20,9 +21,13 @@ from pydantic import BaseModel, ValidationError
 from .errors import DataError, Location, Report
 from .formatting import kronor
 from .loading import PathKey, SourceMap, load_yaml
-from .model import Agreement, Appendix, Distribution, Letter, Party, Payout, Period, Pot, Row, Section, Table
+from .model import Agreement, Appendix, Decision, Distribution, Letter, Party, Payout, Period, Pot, Row, Section, Share, Table
 from .prose import figure_context, render_prose
 from .reference import DISTRIBUTION_KEYS
+
+
+#: Names that prose uses for namespaces and built-ins; no id may shadow them.
+RESERVED_NAMES = {"sec", "bil", "punkt", "pott", "utbet", "tab", "total", "year", "decision", "a", "v"}
 
 
 @dataclass
@@ -101,7 +106,7 @@ def _schema_message(error: dict) -> tuple[str, str]:
         return f"must be at least {limit}, found {value!r}", ""
     if kind in {"date_type", "date_parsing", "date_from_datetime_parsing"}:
         return (f"expected a date written YYYY-MM-DD, found {_describe(value)}",
-                "write dates unquoted, e.g. 2012-02-09")
+                "write dates unquoted, e.g. 2012-02-09; a deadline may instead name a key of dates:")
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
         return f"{_describe(value)} does not have the required form ({pattern})", ""
@@ -159,7 +164,7 @@ def _prose_fields(model: BaseModel) -> Iterator[tuple[str, str | list]]:
 
 _PROSE_NAMES = {
     "text", "description", "offer", "calculation", "period_note", "data_entry_text", "distribution_text",
-    "payment_text", "pots_text", "conditions", "after_text", "requirements", "requirements_followup",
+    "payment_text", "pots_text", "payouts_text", "conditions", "after_text", "requirements", "requirements_followup",
     "decision", "matter", "background", "intro", "approval", "payment_decision",
 }
 
@@ -188,7 +193,10 @@ class _Checker:
         seen: dict[str, PathKey] = {}
 
         def claim(identifier: str, path: PathKey) -> None:
-            if identifier in seen:
+            if identifier in RESERVED_NAMES:
+                self.error(path, f"the id {identifier!r} is a reserved name in prose",
+                           f"choose another id; reserved: {', '.join(sorted(RESERVED_NAMES))}")
+            elif identifier in seen:
                 first = self.at(seen[identifier])
                 self.error(path, f"the id {identifier!r} is used twice (first at line {first.line})",
                            "every id must be unique within the agreement: prose refers to it by name")
@@ -197,10 +205,13 @@ class _Checker:
 
         for model, path in self.nodes:
             identifier = getattr(model, "id", None)
-            if isinstance(identifier, str):
+            if isinstance(identifier, str) and not isinstance(model, Share):
                 claim(identifier, path + ("id",))
             if isinstance(model, Payout):
                 self.payouts[model.id] = model
+        for model, path in self.nodes:
+            if isinstance(model, Share) and model.id:
+                claim(model.id, path + ("id",))
         for name in ("figures", "dates"):
             for key in getattr(self.a, name):
                 claim(key, (name, key))
@@ -213,7 +224,7 @@ class _Checker:
         def check(value: str | None, known: set, path: PathKey, what: str) -> None:
             if value is not None and value not in known:
                 close = difflib.get_close_matches(value, sorted(known), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else f"known {what}s: {', '.join(sorted(known)) or 'none'}"
+                hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(known)) or 'none'}"
                 self.error(path, f"unknown {what} {value!r}", hint)
 
         for model, path in self.nodes:
@@ -245,6 +256,7 @@ class _Checker:
             return
         known = sorted(k for k in context if isinstance(k, str))
         for model, path in self.nodes:
+            local = {**context, "decision": model} if isinstance(model, Decision) else context
             for name, value in _prose_fields(model):
                 texts = value if isinstance(value, list) else [value]
                 for index, text in enumerate(texts):
@@ -252,9 +264,10 @@ class _Checker:
                         continue
                     where = path + (name,) + ((index,) if isinstance(value, list) else ())
                     try:
-                        render_prose(text, context)
+                        render_prose(text, local)
                     except UndefinedError as exc:
-                        missing = str(exc).split("'")[1] if "'" in str(exc) else str(exc)
+                        found = re.search(r"has no attribute '(\w+)'", str(exc)) or re.search(r"'(\w+)' is undefined", str(exc))
+                        missing = found.group(1) if found else str(exc)
                         close = difflib.get_close_matches(missing, known, n=1)
                         hint = f"did you mean {close[0]!r}?" if close else "define it under figures: or dates:, or use an existing id"
                         self.report.error(self.source.locate_in_text(where, text, missing),
