@@ -56,7 +56,7 @@ def _summary_lines(results: list[Validated]) -> str:
     for result in results:
         s = summary(result)
         check = "summan stämmer" if s["sum_ok"] else "SUMMAN STÄMMER INTE"
-        warnings = f", {s['warnings']} varningar" if s["warnings"] else ""
+        warnings = (f", {s['warnings']} varning" + ("ar" if s["warnings"] > 1 else "")) if s["warnings"] else ""
         lines.append(f"{s['file']}: {s['title']} ({s['year']})")
         lines.append(
             f"  totalt {kronor(s['total'])} = {s['payouts']} utbetalningar {kronor(s['payouts_total'])}"

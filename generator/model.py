@@ -36,7 +36,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, Strict as StrictMode, StrictInt, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, Strict as StrictMode, StrictInt, StringConstraints, model_validator
 
 Kronor = Annotated[StrictInt, Field(ge=0, description="An amount in whole kronor.")]
 Id = Annotated[
@@ -324,7 +324,18 @@ class HeadingBlock(Strict):
     heading: str
 
 
-Block = Union[TextBlock, TableBlock, HeadingBlock]
+def _block_kind(value: object) -> str | None:
+    """Return which kind of block a mapping is, by its key (text, table or heading)."""
+    if isinstance(value, dict):
+        return next((k for k in ("table", "heading", "text") if k in value), None)
+    return next((k for k in ("table", "heading", "text") if hasattr(value, k)), None)
+
+
+Block = Annotated[
+    Union[Annotated[TextBlock, Tag("text")], Annotated[TableBlock, Tag("table")], Annotated[HeadingBlock, Tag("heading")]],
+    Discriminator(_block_kind, custom_error_type="block_kind",
+                  custom_error_message="a block needs one of the keys text, table or heading"),
+]
 
 
 class Appendix(Strict):
