@@ -378,7 +378,7 @@ class _Checker:
 
     def _compare(self, path: PathKey, stated_what: str, stated: int, computed_what: str, computed: int) -> None:
         if stated != computed:
-            self.error(path, f"{stated_what} {kronor(stated)} but {computed_what} {kronor(computed)} "
+            self.error(path, f"{stated_what} {_money(stated)} but {computed_what} {_money(computed)} "
                              f"(difference {_signed(computed - stated)})",
                        "correct the stated total or the part that is wrong")
 
@@ -423,6 +423,11 @@ class _Checker:
             for index, decision in enumerate(self.a.decisions):
                 if decision.kind == "utbetalning" and decision.date < self.a.signing.date:
                     self.warning(("decisions", index, "date"), "the payment decision is dated before the agreement was signed")
+
+
+def _money(amount: int) -> str:
+    """Return an amount in kronor that may be negative (a computed margin can be)."""
+    return f"−{kronor(-amount)}" if amount < 0 else kronor(amount)
 
 
 def _signed(amount: int) -> str:
