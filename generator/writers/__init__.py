@@ -1,0 +1,1 @@
+"""Writers: the document model to bytes, one module per format."""

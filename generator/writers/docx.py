@@ -1,0 +1,392 @@
+"""The DOCX writer: the document model to a Word file with python-docx.
+
+Knows nothing of agreements. Paragraphs use named styles (Normal, Heading 1–4,
+Title, and Swedish custom styles such as "Brödtext", "Ingress", "Adress") so
+a user can restyle the document in Word, or pass a reference document whose
+styles are used instead (as pandoc's ``--reference-doc``). The page header
+carries the running header and ``n (N)`` as real PAGE and NUMPAGES fields.
+The zip is rewritten with fixed timestamps so the same document always gives
+the same bytes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Run,
+                        Signatures, Space, Table)
+
+SERIF = "Times New Roman"
+SANS = "Arial"
+TEXT_WIDTH_MM = 160  # A4 210 mm less 25 mm margins
+
+
+# --------------------------------------------------------------------------- styles
+
+def _style(document, name: str, base: str = "Normal", *, font: str | None = None, size: float | None = None,
+           bold: bool | None = None, italic: bool | None = None, after: float | None = None,
+           before: float | None = None, align=None, keep_next: bool = False, indent_mm: float | None = None,
+           hanging_mm: float | None = None):
+    styles = document.styles
+    try:
+        return styles[name]  # a reference document's own style wins
+    except KeyError:
+        pass
+    style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = styles[base]
+    style.quick_style = True
+    f = style.font
+    if font:
+        f.name = font
+    if size:
+        f.size = Pt(size)
+    if bold is not None:
+        f.bold = bold
+    if italic is not None:
+        f.italic = italic
+    pf = style.paragraph_format
+    if after is not None:
+        pf.space_after = Pt(after)
+    if before is not None:
+        pf.space_before = Pt(before)
+    if align is not None:
+        pf.alignment = align
+    if keep_next:
+        pf.keep_with_next = True
+    if indent_mm is not None:
+        pf.left_indent = Mm(indent_mm)
+    if hanging_mm is not None:
+        pf.first_line_indent = Mm(-hanging_mm)
+        pf.tab_stops.add_tab_stop(Mm(indent_mm or hanging_mm))
+    return style
+
+
+def _setup_styles(document) -> None:
+    normal = document.styles["Normal"]
+    normal.font.name = SERIF
+    normal.font.size = Pt(11.5)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.space_before = Pt(0)
+    # Swedish as the document language, for spelling and hyphenation.
+    rpr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "sv-SE")
+    lang.set(qn("w:eastAsia"), "sv-SE")
+    for level, size in ((1, 14), (2, 12), (3, 11), (4, 11.5)):
+        heading = document.styles[f"Heading {level}"]
+        heading.font.name = SANS if level < 4 else SERIF
+        heading.font.size = Pt(size)
+        heading.font.bold = True
+        heading.font.italic = level == 4
+        heading.font.color.rgb = None
+        heading.paragraph_format.space_before = Pt(12 if level == 1 else 8)
+        heading.paragraph_format.space_after = Pt(4)
+        heading.paragraph_format.keep_with_next = True
+        rfonts = heading.element.rPr.find(qn("w:rFonts"))
+        if rfonts is not None:  # drop the theme fonts so the named font applies
+            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                rfonts.attrib.pop(qn(attr), None)
+    _style(document, "Brödtext")
+    _style(document, "Ingress", font=SERIF, size=13, bold=True, after=4)
+    _style(document, "Liten text", size=10)
+    _style(document, "Högerställd", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _style(document, "Etikett", italic=True, after=2, keep_next=True)
+    _style(document, "Titel", font=SANS, size=15, bold=True, after=4)
+    _style(document, "Underrubrik", font=SANS, size=12, after=10)
+    _style(document, "Bilagemarkör", font=SANS, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT, after=12)
+    _style(document, "Adress", after=0)
+    _style(document, "Tabelltext", size=10.5, after=0)
+    _style(document, "Tabellsumma", size=10.5, bold=True, after=0)
+    _style(document, "Punktlista", after=3, indent_mm=7, hanging_mm=5.5)
+    _style(document, "Numrerad lista", after=3, indent_mm=7, hanging_mm=5.5)
+    _style(document, "Bokstavslista", after=3, indent_mm=7, hanging_mm=5.5)
+    _style(document, "Underskrift", after=0, keep_next=True)
+    _style(document, "Sidhuvud", size=9, after=0)
+
+
+PARAGRAPH_STYLES = {
+    "body": "Brödtext", "lead": "Ingress", "small": "Liten text", "right": "Högerställd", "label": "Etikett",
+    "title": "Titel", "subtitle": "Underrubrik", "marker": "Bilagemarkör", "address": "Adress",
+}
+LIST_STYLES = {"bullet": "Punktlista", "number": "Numrerad lista", "letter": "Bokstavslista"}
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _add_runs(paragraph, runs: list[Run], bold: bool = False, italic: bool = False) -> None:
+    for run in runs:
+        if run.text == "\n":
+            paragraph.add_run().add_break(WD_BREAK.LINE)
+            continue
+        r = paragraph.add_run(run.text)
+        if run.bold or bold:
+            r.bold = True
+        if run.italic or italic:
+            r.italic = True
+
+
+def _field(paragraph, instruction: str) -> None:
+    """Append a real field (PAGE, NUMPAGES) to ``paragraph``."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", "1"), ("end", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {text} "
+        elif kind == "text":
+            element = OxmlElement("w:t")
+            element.text = text
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+
+def _no_borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    tbl_pr.append(borders)
+
+
+def _cell_border(cell, edge: str, size: int = 6, color: str = "000000") -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = tc_pr.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tcBorders")
+        tc_pr.append(borders)
+    element = OxmlElement(f"w:{edge}")
+    element.set(qn("w:val"), "single")
+    element.set(qn("w:sz"), str(size))
+    element.set(qn("w:color"), color)
+    borders.append(element)
+
+
+def _row_props(row, *, header: bool = False) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    cant_split = OxmlElement("w:cantSplit")
+    tr_pr.append(cant_split)
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def _widths(table, widths: list[float], total_mm: float) -> None:
+    total = sum(widths)
+    table.autofit = False
+    for index, column in enumerate(table.columns):
+        width = Mm(total_mm * widths[index] / total)
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+# --------------------------------------------------------------------------- one function per node
+
+def _heading(container, block: Heading, keep: bool = False) -> None:
+    paragraph = container.add_paragraph(block.text, style=f"Heading {min(max(block.level, 1), 4)}")
+    paragraph.paragraph_format.keep_with_next = True
+
+
+def _paragraph(container, block: Paragraph, keep: bool = False) -> None:
+    paragraph = container.add_paragraph(style=PARAGRAPH_STYLES.get(block.style, "Brödtext"))
+    _add_runs(paragraph, block.runs)
+    if keep:
+        paragraph.paragraph_format.keep_with_next = True
+
+
+def _list(container, block: ListBlock, keep: bool = False) -> None:
+    for index, item in enumerate(block.items):
+        paragraph = container.add_paragraph(style=LIST_STYLES[block.kind])
+        marker = "•" if block.kind == "bullet" else (f"{index + 1}." if block.kind == "number" else f"{'abcdefghijklmnopqrstuvwxyz'[index]})")
+        paragraph.add_run(marker + "\t")
+        _add_runs(paragraph, item)
+        if keep:
+            paragraph.paragraph_format.keep_with_next = True
+
+
+def _table(container, block: Table, keep: bool = False, width_mm: float = TEXT_WIDTH_MM) -> None:
+    ncols = len(block.widths)
+    table = container.add_table(rows=0, cols=ncols)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    _no_borders(table)
+    for row_block in block.rows:
+        row = table.add_row()
+        _row_props(row, header=row_block.kind == "head")
+        col = 0
+        for cell_block in row_block.cells:
+            cell = row.cells[col]
+            if cell_block.span > 1:
+                cell = cell.merge(row.cells[min(col + cell_block.span, ncols) - 1])
+            paragraph = cell.paragraphs[0]
+            paragraph.style = "Tabellsumma" if row_block.kind in ("head", "sum", "group") else "Tabelltext"
+            if cell_block.align == "right":
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _add_runs(paragraph, cell_block.runs, italic=row_block.kind == "note")
+            if row_block.kind == "head":
+                _cell_border(cell, "bottom")
+            elif row_block.kind == "sum":
+                _cell_border(cell, "top")
+            elif block.style == "budget" and row_block.kind == "body":
+                _cell_border(cell, "bottom", 2, "999999")
+            col += cell_block.span
+    _widths(table, block.widths, width_mm)
+    container.add_paragraph(style="Adress")  # a little air after the table
+
+
+def _columns(container, block: Columns, keep: bool = False) -> None:
+    table = container.add_table(rows=1, cols=len(block.columns))
+    _no_borders(table)
+    total = sum(block.widths)
+    for index, column in enumerate(block.columns):
+        cell = table.rows[0].cells[index]
+        first = cell.paragraphs[0]
+        width = TEXT_WIDTH_MM * block.widths[index] / total
+        for child in column.blocks:
+            _write(cell, child, width_mm=width)
+        if len(cell.paragraphs) > 1 and not first.text:
+            first._p.getparent().remove(first._p)
+    _widths(table, block.widths, TEXT_WIDTH_MM)
+
+
+def _signatures(container, block: Signatures, keep: bool = False) -> None:
+    if block.place:
+        place = container.add_paragraph(block.place, style="Underskrift")
+        place.paragraph_format.space_after = Pt(12)
+    if not block.signatures:
+        return
+    table = container.add_table(rows=1, cols=len(block.signatures))
+    _no_borders(table)
+    _row_props(table.rows[0])
+    for index, signature in enumerate(block.signatures):
+        cell = table.rows[0].cells[index]
+        lines = ([signature.label] if signature.label else []) + ["", "", signature.name]
+        lines += [signature.title] if signature.title else []
+        cell.paragraphs[0].style = "Underskrift"
+        cell.paragraphs[0].add_run(lines[0])
+        for line in lines[1:]:
+            cell.add_paragraph(line, style="Underskrift")
+    _widths(table, [1.0] * len(block.signatures), TEXT_WIDTH_MM)
+    container.add_paragraph(style="Adress")
+
+
+def _keep(container, block: Keep, keep: bool = False) -> None:
+    for index, child in enumerate(block.blocks):
+        _write(container, child, keep=index < len(block.blocks) - 1)
+
+
+def _space(container, block: Space, keep: bool = False) -> None:
+    paragraph = container.add_paragraph(style="Adress")
+    paragraph.paragraph_format.space_before = Pt(max(block.height - 12, 0))
+    paragraph.paragraph_format.line_spacing = Pt(max(min(block.height, 12), 1))
+
+
+def _pagebreak(container, block: PageBreak, keep: bool = False) -> None:
+    container.add_paragraph(style="Adress").add_run().add_break(WD_BREAK.PAGE)
+
+
+WRITERS: dict[type, Callable] = {
+    Heading: _heading, Paragraph: _paragraph, ListBlock: _list, Table: _table, Columns: _columns,
+    Signatures: _signatures, Keep: _keep, Space: _space, PageBreak: _pagebreak,
+}
+
+
+def _write(container, block: Block, keep: bool = False, width_mm: float = TEXT_WIDTH_MM) -> None:
+    try:
+        writer = WRITERS[type(block)]
+    except KeyError:
+        raise TypeError(f"the DOCX writer has no rule for {type(block).__name__}") from None
+    if writer is _table:
+        _table(container, block, keep, width_mm)
+    else:
+        writer(container, block, keep)
+
+
+# --------------------------------------------------------------------------- the document
+
+def _page_header(document, header: list[str], page_numbers: bool) -> None:
+    section = document.sections[0]
+    head = section.header
+    head.is_linked_to_previous = False
+    paragraph = head.paragraphs[0]
+    paragraph.style = "Sidhuvud"
+    paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
+    paragraph.add_run(header[0] if header else "")
+    if page_numbers:
+        paragraph.add_run("\t")
+        _field(paragraph, "PAGE")
+        paragraph.add_run(" (")
+        _field(paragraph, "NUMPAGES")
+        paragraph.add_run(")")
+    for line in header[1:]:
+        head.add_paragraph(line, style="Sidhuvud")
+
+
+def _core_properties(document, meta) -> None:
+    props = document.core_properties
+    props.title = meta.title
+    props.subject = meta.subject
+    props.author = meta.author
+    props.keywords = meta.keywords
+    props.language = meta.language
+    props.last_modified_by = meta.author
+    props.comments = ""
+    props.revision = 1
+    stamp = dt.datetime.fromisoformat(meta.date).replace(tzinfo=None)
+    props.created = stamp
+    props.modified = stamp
+    props.last_printed = stamp
+
+
+def _deterministic_zip(data: bytes) -> bytes:
+    """Return the package rewritten with fixed timestamps and attributes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
+
+
+def render_docx(document: Document, reference: Path | None = None) -> bytes:
+    """Return the DOCX bytes of ``document``; ``reference`` supplies styles and page setup if given."""
+    word = docx.Document(str(reference)) if reference else docx.Document()
+    body = word.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    section = word.sections[0]
+    if reference is None:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(25)
+        section.top_margin, section.bottom_margin = Mm(28), Mm(20)
+        section.header_distance = Mm(12)
+    _setup_styles(word)
+    _page_header(word, document.header, document.page_numbers)
+    for block in document.blocks:
+        _write(word, block)
+    _core_properties(word, document.meta)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return _deterministic_zip(buffer.getvalue())
