@@ -56,7 +56,7 @@ def plain(runs: Inline) -> str:
 
 # --------------------------------------------------------------------------- blocks
 
-ParagraphStyle = Literal["body", "lead", "small", "right", "label", "title", "subtitle", "marker", "address"]
+ParagraphStyle = Literal["body", "lead", "small", "right", "label", "title", "subtitle", "marker", "address", "sender"]
 
 
 @dataclass(frozen=True)

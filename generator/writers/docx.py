@@ -31,6 +31,7 @@ from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, Page
 SERIF = "Times New Roman"
 SANS = "Arial"
 TEXT_WIDTH_MM = 160  # A4 210 mm less 25 mm margins
+KEEP_TABLE_ROWS = 20  # tables up to this many rows stay on one page
 
 
 # --------------------------------------------------------------------------- styles
@@ -110,6 +111,7 @@ def _setup_styles(document) -> None:
     _style(document, "Underrubrik", font=SANS, size=12, after=10)
     _style(document, "Bilagemarkör", font=SANS, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT, after=12)
     _style(document, "Adress", after=0)
+    _style(document, "Avsändare", size=9.5, after=0)
     _style(document, "Tabelltext", size=10.5, after=0)
     _style(document, "Tabellsumma", size=10.5, bold=True, after=0)
     _style(document, "Punktlista", after=3, indent_mm=7, hanging_mm=5.5)
@@ -122,6 +124,7 @@ def _setup_styles(document) -> None:
 PARAGRAPH_STYLES = {
     "body": "Brödtext", "lead": "Ingress", "small": "Liten text", "right": "Högerställd", "label": "Etikett",
     "title": "Titel", "subtitle": "Underrubrik", "marker": "Bilagemarkör", "address": "Adress",
+    "sender": "Avsändare",
 }
 LIST_STYLES = {"bullet": "Punktlista", "number": "Numrerad lista", "letter": "Bokstavslista"}
 
@@ -247,6 +250,11 @@ def _table(container, block: Table, keep: bool = False, width_mm: float = TEXT_W
             elif block.style == "budget" and row_block.kind == "body":
                 _cell_border(cell, "bottom", 2, "999999")
             col += cell_block.span
+    if len(block.rows) <= KEEP_TABLE_ROWS:  # a short table is never split across pages
+        for row in table.rows[:-1]:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
     _widths(table, block.widths, width_mm)
     container.add_paragraph(style="Adress")  # a little air after the table
 

@@ -34,6 +34,7 @@ LEFT = RIGHT = 25 * mm
 TOP = 28 * mm
 BOTTOM = 20 * mm
 FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
+KEEP_TABLE_ROWS = 20  # tables up to this many rows stay on one page
 SERIF = "LiberationSerif"
 SANS = "LiberationSans"
 
@@ -65,6 +66,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "subtitle": ParagraphStyle("Underrubrik", parent=body, fontName=f"{SANS}", fontSize=12, leading=16, spaceAfter=10),
         "marker": ParagraphStyle("Bilagemarkör", parent=body, fontName=f"{SANS}-Bold", alignment=TA_RIGHT, spaceAfter=12),
         "address": ParagraphStyle("Adress", parent=body, spaceAfter=0),
+        "sender": ParagraphStyle("Avsändare", parent=body, fontSize=9.5, leading=12, spaceAfter=0),
         "h1": ParagraphStyle("Rubrik 1", parent=body, fontName=f"{SANS}-Bold", fontSize=14, leading=18,
                              spaceBefore=12, spaceAfter=6, keepWithNext=1),
         "h2": ParagraphStyle("Rubrik 2", parent=body, fontName=f"{SANS}-Bold", fontSize=12, leading=16,
@@ -159,6 +161,8 @@ def _table(block: Table, width: float = FRAME_WIDTH) -> list[Flowable]:
             commands.append(("LINEBELOW", (0, r), (-1, r), 0.25, colors.grey))
     table = RLTable(data, colWidths=col_widths, repeatRows=head_rows, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
+    if len(block.rows) <= KEEP_TABLE_ROWS:  # a short table is never split across pages
+        return [KeepTogether([table, Spacer(1, 6)])]
     return [table, Spacer(1, 6)]
 
 
@@ -197,7 +201,11 @@ def _signatures(block: Signatures) -> list[Flowable]:
 
 
 def _keep(block: Keep) -> list[Flowable]:
-    return [KeepTogether([f for b in block.blocks for f in _flowables(b)])]
+    inner: list[Flowable] = []
+    for child in block.blocks:
+        for flowable in _flowables(child):  # nested KeepTogethers are flattened into this one
+            inner.extend(flowable._content if isinstance(flowable, KeepTogether) else [flowable])
+    return [KeepTogether(inner)]
 
 
 def _space(block: Space) -> list[Flowable]:
