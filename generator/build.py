@@ -105,6 +105,8 @@ def build(agreement: Agreement, out: Path, formats: list[str], templates: Path =
     for fmt in formats:
         if fmt not in WRITERS:
             raise GeneratorError(f"unknown format {fmt!r}; choose from {', '.join(WRITERS)}")
+    if not formats:
+        raise GeneratorError("no output format given; choose from " + ", ".join(WRITERS))
     rendered: list[tuple[Path, bytes, float]] = []
     folder = out / str(agreement.year)
     for job in plan(agreement):

@@ -12,7 +12,6 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from . import __version__
 from .errors import DataError, GeneratorError
@@ -126,23 +125,24 @@ def build(targets: tuple[str, ...], formats: str, out: Path, strict: bool) -> No
     written; files are written atomically, and an unchanged file is left
     untouched.
     """
-    from .build import build as build_agreement
+    from .build import WRITERS, build as build_agreement
 
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in WRITERS] or ([] if wanted else ["(none)"])
+    if unknown:
+        raise click.BadParameter(f"unknown format {', '.join(unknown)}; choose from {', '.join(WRITERS)}",
+                                 param_hint="--format")
     good, bad = _validate_all(_select(targets), strict)
     for error in bad:
         _print_findings(error)
     if bad:
         sys.exit(2)
-    wanted = [f.strip() for f in formats.split(",") if f.strip()]
-    table = Table(title=f"Skrivet till {out}/")
-    for column, justify in [("Dokument", "left"), ("Storlek", "right"), ("Tid", "right"), ("Status", "left")]:
-        table.add_column(column, justify=justify)
+    click.echo(_summary_lines(good))
+    click.echo(f"Dokument i {out}/:")
     for result in good:
         built = build_agreement(result.agreement, out, wanted)
         for written in built.written:
-            table.add_row(str(written.path), f"{written.size / 1024:.0f} kB", f"{written.seconds:.2f} s", written.status)
-    click.echo(_summary_lines(good))
-    _console().print(table)
+            click.echo(f"  {written.status:<10} {written.path}  ({written.size / 1024:.0f} kB, {written.seconds:.2f} s)")
 
 
 def run() -> None:

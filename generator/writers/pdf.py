@@ -55,7 +55,7 @@ def register_fonts() -> None:
 def styles() -> dict[str, ParagraphStyle]:
     """Return the named paragraph styles (the same names as the DOCX writer's)."""
     register_fonts()
-    body = ParagraphStyle("Brödtext", fontName=SERIF, fontSize=11.5, leading=15, spaceAfter=6)
+    body = ParagraphStyle("Brödtext", fontName=SERIF, fontSize=11.5, leading=15, spaceAfter=6, bulletFontName=SERIF)
     return {
         "body": body,
         "lead": ParagraphStyle("Ingress", parent=body, fontName=f"{SERIF}-Bold", fontSize=13, leading=17, spaceAfter=4),
@@ -130,7 +130,7 @@ def _table(block: Table, width: float = FRAME_WIDTH) -> list[Flowable]:
     st = styles()
     total = sum(block.widths)
     col_widths = [width * w / total for w in block.widths]
-    data, commands = [], [("VALIGN", (0, 0), (-1, -1), "TOP"),
+    data, commands = [], [("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), SERIF, 10.5),
                           ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
                           ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
     head_rows = 0
@@ -172,7 +172,7 @@ def _columns(block: Columns) -> list[Flowable]:
     cells = [[f for b in column.blocks for f in _flowables(b, width)] for column, width in zip(block.columns, widths)]
     table = RLTable([cells], colWidths=widths, hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 6)]))
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 6), ("FONT", (0, 0), (-1, -1), SERIF, 10.5)]))
     return [table]
 
 
@@ -194,7 +194,8 @@ def _signatures(block: Signatures) -> list[Flowable]:
     if cells:
         width = FRAME_WIDTH / len(cells)
         table = RLTable([cells], colWidths=[width] * len(cells), hAlign="LEFT")
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("FONT", (0, 0), (-1, -1), SERIF, 10.5)]))
         parts.append(table)
     parts.append(Spacer(1, 12))
     return [KeepTogether(parts)]
@@ -276,6 +277,7 @@ def render_pdf(document: Document) -> bytes:
         buffer, pagesize=A4, leftMargin=LEFT, rightMargin=RIGHT, topMargin=TOP, bottomMargin=BOTTOM,
         title=meta.title, author=meta.author, subject=meta.subject, keywords=meta.keywords,
         creator="generator", producer="generator (reportlab)", lang=meta.language, invariant=1,
+        initialFontName=SERIF,  # else every page references an unembedded Helvetica
     )
     story = [f for block in document.blocks for f in _flowables(block)]
     doc.build(story, canvasmaker=_numbered_canvas(document.header, document.page_numbers))

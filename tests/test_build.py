@@ -1,0 +1,351 @@
+"""Building the shipped agreements: real documents, checked by their extracted text."""
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from generator import build as build_module
+from generator.build import build, plan
+from generator.cli import main
+from generator.errors import RenderError
+from generator.validate import load_agreement
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+NB = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("output")
+    for name in ("2011.yaml", "2012.yaml"):
+        build(load_agreement(ROOT / "agreements" / name).agreement, out, ["docx", "pdf"])
+    return out
+
+
+DOCUMENTS = [
+    "2011/regeringsbeslut_II-7_2011-06-16_utbetalning",
+    "2012/regeringsbeslut_II-7_2012-02-09_godkannande",
+    "2012/genomforandeplan",
+]
+
+
+# --------------------------------------------------------------------------- text extraction
+
+def _paragraph_text(p) -> str:
+    out = []
+    for node in p.iter():
+        name = node.tag.rsplit("}", 1)[-1]
+        if name == "t":
+            out.append(node.text or "")
+        elif name in ("br", "tab"):
+            out.append("\n" if name == "br" else "\t")
+    return "".join(out)
+
+
+def docx_text(path: Path) -> str:
+    """Return the body text of a DOCX in reading order: paragraphs and table cells."""
+    document = docx.Document(str(path))
+    return "\n".join(_paragraph_text(p) for p in document.element.body.iter() if p.tag.endswith("}p"))
+
+
+def pdf_text(path: Path) -> tuple[str, list[str]]:
+    reader = PdfReader(str(path))
+    return "\n".join(page.extract_text() for page in reader.pages), [page.extract_text() for page in reader.pages]
+
+
+def words(text: str) -> list[str]:
+    text = text.replace(NB, " ").replace("\u2013", "-")
+    text = re.sub(r"\b\d+ \(\d+\)", " ", text)  # page numbers "2 (10)"
+    text = re.sub(r"Bilaga till regeringsbeslut \d{4}-\d{2}-\d{2} nr [IVX]+:\d+", " ", text)
+    return re.findall(r"[\wåäöÅÄÖéü]+(?:[.,:]\d+)*", text)
+
+
+# --------------------------------------------------------------------------- figures, for the seed comparison
+
+MONTHS = "januari februari mars april maj juni juli augusti september oktober november december".split()
+_FIGURE = re.compile(
+    r"(?P<num>\d{1,3}(?:[ \u00a0]\d{3})+|\d+(?:,\d+)?)\s*(?P<unit>kronor|kr\b|milj\.|miljoner|miljon)"
+    r"|(?P<iso>\d{4}-\d{2}-\d{2})"
+    r"|den (?P<d>\d{1,2}) (?P<m>" + "|".join(MONTHS) + r")(?: (?P<y>\d{4}))?"
+)
+
+
+def _table_units(text: str) -> str:
+    """Write out the unit of our tables' amount columns, as the seed writes it on each row.
+
+    A budget table shown in millions has the column heading "Miljoner kronor" and
+    bare figures ("5,3"); in kronor, "Kronor"/"Budget" and grouped figures.
+    """
+    out, unit = [], None
+    for line in text.splitlines():
+        if re.search(r"Miljoner kronor$", line):
+            unit = "miljoner"
+        elif unit and re.search(r"\d$", line):
+            line = line + " " + unit
+            if line.strip().startswith("Summa"):
+                unit = None
+        elif unit and not line.strip():
+            unit = None
+        out.append(line)
+    text = "\n".join(out)
+    return re.sub(r"(?<![\d,])(\d{1,3}(?:[ \u00a0]\d{3})+)(?=\s*$)", r"\1 kr", text, flags=re.M)
+
+
+def figures(text: str, ours: bool = False) -> list[str]:
+    """Return the money amounts (as kronor) and dates (as ISO or MM-DD) of a text, in order."""
+    text = re.sub(r"Bilaga till regeringsbeslut \d{4}-\d{2}-\d{2} nr [IVX]+:\d+", " ", text)  # running header
+    if ours:
+        text = _table_units(text)
+    else:  # the seed's typing: "10, 0 miljoner", "3, 75 miljoner", "1135 000kr"
+        text = re.sub(r"(\d+), (\d+) miljoner", r"\1,\2 miljoner", text)
+        text = re.sub(r"\b(\d)(\d{3}) (\d{3}) ?kr", r"\1 \2 \3 kr", text)
+    text = re.sub(r"-\s*\n\s*(?=[a-zåäö])", "", text)  # seed extraction: hyphenated line breaks
+    text = " ".join(text.replace(NB, " ").split())
+    found = []
+    for m in _FIGURE.finditer(text):
+        if m.group("num"):
+            number = float(m.group("num").replace(" ", "").replace(",", "."))
+            if m.group("unit") in ("milj.", "miljoner", "miljon"):
+                number *= 1_000_000
+            found.append(f"{int(round(number))} kr")
+        elif m.group("iso"):
+            found.append(m.group("iso"))
+        else:
+            month = MONTHS.index(m.group("m")) + 1
+            found.append(f"{m.group('y') + '-' if m.group('y') else ''}{month:02d}-{int(m.group('d')):02d}")
+    return found
+
+
+def matched_in_order(expected: list[str], actual: list[str]) -> float:
+    """Return the share of ``expected`` found in ``actual`` in the same order (longest common subsequence)."""
+    if not expected:
+        return 1.0
+    matcher = difflib.SequenceMatcher(None, expected, actual, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) / len(expected)
+
+
+def seed_part(name: str, start: str | None = None, end: str | None = None) -> str:
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    if start:
+        text = text[text.index(start):]
+    if end:
+        text = text[: text.index(end)]
+    return text
+
+
+SEED_PARTS = {
+    # document: (seed text, headings of the seed part in order, names in order)
+    "2011/regeringsbeslut_II-7_2011-06-16_utbetalning": (
+        lambda: seed_part("003_28988b838961ada0.txt"),
+        ["Regeringsbeslut II:7", "Socialdepartementet", "Kammarkollegiet", "Regeringens beslut", "Ärendet",
+         "På regeringens vägnar", "Kopia till", "Medel till långsiktigt hållbar struktur för ledning i samverkan",
+         "eHälsa för en säkrare läkemedelsanvändning hos äldre", "Kvalitativ analys av multisjukastudie",
+         "Godkännande av överenskommelsen", "Beslut om utbetalning av medel", "Stockholm den 13 juni 2011"],
+        ["Maria Larsson", "Gert Knutsson", "Ragnwi Marcelind", "Håkan Sörman"],
+    ),
+    "2012/regeringsbeslut_II-7_2012-02-09_godkannande": (
+        lambda: seed_part("000_3c48b7527d25ae2c.txt", end="Vårt dnr"),
+        ["Ärendet", "På regeringens vägnar", "Kopia till", "Statsrådsberedningen", "Vårdföretagarna"],
+        ["Maria Larsson", "Gert Knutsson"],
+    ),
+    "2012/genomforandeplan": (
+        lambda: seed_part("000_3c48b7527d25ae2c.txt", start="Vårt dnr"),
+        ["Vårt dnr", "Bakgrund", "Grundläggande krav", "Uppföljning inför utbetalning av medel",
+         "Stöd till ett långsiktigt förbättringsarbete", "Utvecklingsledare", "Ledningskraft", "Kvalitetssäkrad välfärd",
+         "Försöksverksamheter", "Stöd till förändrat arbetssätt med hjälp av kvalitetsregister", "Nationell samordning",
+         "Prestations/resultatersättning", "God vård i livets slut", "Preventivt arbetssätt",
+         "God vård vid demenssjukdom", "God läkemedelsbehandling för äldre", "Sammanhållen vård och omsorg",
+         "Medel för analysarbete", "Nationell samordning av Sammanhållen vård och omsorg", "Ledningskraft – Så mycket bättre",
+         "Famnas genomförandeplan och budget 2012", "Vårdföretagarna: Genomförandeplan och budget 2012",
+         "Kvalitetssäkrad välfärd", "Genomförandeplan och budget för Svenska palliativregistret",
+         "Senior Alert: Genomförandeplan och budget 2012", "Genomförandeplan och budget SveDem 2012",
+         "Genomförandeplan och budget Sveriges Demensregister"],
+        ["Kristina Jennbert", "Håkan Sörman", "Göran Stiernstedt"],
+    ),
+}
+
+
+def in_order(needles: list[str], haystack: str) -> list[str]:
+    """Return the needles not found in order in ``haystack`` (empty when all are)."""
+    haystack = " ".join(haystack.replace(NB, " ").split())
+    missing, position = [], 0
+    for needle in needles:
+        found = haystack.find(needle, position)
+        if found < 0:
+            missing.append(needle)
+        else:
+            position = found + len(needle)
+    return missing
+
+
+# --------------------------------------------------------------------------- the tests
+
+def test_build_writes_every_document_in_both_formats(built):
+    for name in DOCUMENTS:
+        for ext in ("docx", "pdf"):
+            path = built / f"{name}.{ext}"
+            assert path.stat().st_size > 10_000, path
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_docx_and_pdf_carry_the_same_text(built, name):
+    from_docx = words(docx_text(built / f"{name}.docx"))
+    from_pdf = words(pdf_text(built / f"{name}.pdf")[0])
+    ratio = difflib.SequenceMatcher(None, from_docx, from_pdf, autojunk=False).ratio()
+    assert ratio > 0.995, (name, ratio)
+    assert set(from_docx) == set(from_pdf)
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_generated_text_follows_the_seed(built, name, capsys):
+    seed_text, headings, names = SEED_PARTS[name]
+    seed = seed_text()
+    text = pdf_text(built / f"{name}.pdf")[0]
+    assert in_order(headings, text) == []
+    assert in_order(names, text) == []
+    seed_figures, our_figures = figures(seed), figures(text, ours=True)
+    figure_share = matched_in_order(seed_figures, our_figures)
+    seed_words, our_words = words(seed), words(text)
+    coverage = matched_in_order(seed_words, our_words)
+    ratio = difflib.SequenceMatcher(None, seed_words, our_words, autojunk=False).ratio()
+    with capsys.disabled():
+        print(f"\n[seed similarity] {name}: {figure_share:.1%} of the seed's {len(seed_figures)} amounts and dates "
+              f"and {coverage:.1%} of its {len(seed_words)} words appear in the same order; symmetric ratio {ratio:.1%}")
+    assert figure_share >= 0.9, (name, figure_share)
+    assert coverage >= 0.9, (name, coverage)
+
+
+def test_every_figure_is_formatted_the_swedish_way(built):
+    text = pdf_text(built / "2012/genomforandeplan.pdf")[0]
+    assert "1 161 000 000 kronor" in text.replace(NB, " ")
+    assert "66 milj. kr" in text.replace(NB, " ")
+    assert "två miljoner kronor" in text  # Famna, 2.1
+    assert "den 1 november 2012" in text
+    assert "70 procent" in text.replace(NB, " ")
+    assert re.search(r"\b1\.?\d* \(\d+\)", text)  # page header "1 (36)"
+
+
+def test_sections_are_numbered_by_order_without_the_seeds_duplicates(built):
+    text = pdf_text(built / "2012/genomforandeplan.pdf")[0]
+    assert "3.3 God vård vid demenssjukdom" in text
+    assert "3.4 God läkemedelsbehandling för äldre" in text
+    assert "3.5 Sammanhållen vård och omsorg" in text
+    listing = text[text.index("2.5 Stöd till förändrat"):text.index("2.6 Nationell samordning")]
+    letters = re.findall(r"(?:^|\n)\s*([a-f])\) ", listing)
+    assert letters == list("abcdef") * 2  # the listing, then the payout table; the seed has "d" twice
+
+
+def test_every_pdf_page_has_its_page_number(built):
+    for name in DOCUMENTS:
+        pages = pdf_text(built / f"{name}.pdf")[1]
+        for number, page in enumerate(pages, 1):
+            assert f"{number} ({len(pages)})" in page, (name, number)
+
+
+def test_pdf_metadata_and_fonts(built):
+    reader = PdfReader(str(built / "2012/genomforandeplan.pdf"))
+    meta = reader.metadata
+    assert meta.title.startswith("Genomförandeplan")
+    assert meta.author == "Sveriges Kommuner och Landsting"
+    assert "2012" in meta.subject
+    assert "genomförandeplan" in meta["/Keywords"]
+    assert reader.trailer["/Root"].get("/Lang") == "sv-SE"
+    for page in reader.pages[:3]:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"] \
+                if "/DescendantFonts" in font.get_object() else font.get_object().get("/FontDescriptor")
+            assert descriptor is not None and "/FontFile2" in descriptor.get_object()
+
+
+def test_docx_properties_styles_and_fields(built):
+    path = built / "2012/genomforandeplan.docx"
+    document = docx.Document(str(path))
+    props = document.core_properties
+    assert props.title.startswith("Genomförandeplan")
+    assert props.author == "Sveriges Kommuner och Landsting"
+    assert props.language == "sv-SE"
+    used = {p.style.name for p in document.paragraphs}
+    assert {"Heading 1", "Heading 2", "Brödtext", "Numrerad lista"} <= used
+    header_xml = document.sections[0].header._element.xml
+    assert "PAGE" in header_xml and "NUMPAGES" in header_xml
+    assert 'w:val="sv-SE"' in document.styles.element.xml
+
+
+def test_builds_are_byte_identical(tmp_path):
+    agreement = load_agreement(ROOT / "agreements" / "2011.yaml").agreement
+    first, second = tmp_path / "a", tmp_path / "b"
+    build(agreement, first, ["docx", "pdf"])
+    build(agreement, second, ["docx", "pdf"])
+    for path in sorted(first.rglob("*.*")):
+        twin = second / path.relative_to(first)
+        assert path.read_bytes() == twin.read_bytes(), path
+
+
+def test_a_failed_build_leaves_the_previous_files(tmp_path, monkeypatch):
+    agreement = load_agreement(ROOT / "agreements" / "2011.yaml").agreement
+    build(agreement, tmp_path, ["docx", "pdf"])
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*.*")}
+
+    def broken(document):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(build_module.WRITERS, "pdf", broken)
+    with pytest.raises(RenderError, match="disk on fire"):
+        build(agreement, tmp_path, ["docx", "pdf"])
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*.*")}
+    assert after == before  # nothing half-written, nothing replaced
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_cli_build_refuses_invalid_data(tmp_path, monkeypatch):
+    (tmp_path / "agreements").mkdir()
+    text = (ROOT / "agreements" / "2011.yaml").read_text(encoding="utf-8").replace("total: 63_000_000", "total: 64_000_000")
+    (tmp_path / "agreements" / "2011.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 2
+    assert "the agreement states 64" in result.output
+    assert not (tmp_path / "output").exists()
+
+
+def test_cli_build_by_year(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "agreements", tmp_path / "agreements")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", "2011", "--format", "pdf"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "output/2011/regeringsbeslut_II-7_2011-06-16_utbetalning.pdf").exists()
+    assert not (tmp_path / "output/2012").exists()
+    again = CliRunner().invoke(main, ["build", "2011", "--format", "pdf"])
+    assert "oförändrad" in again.output
+
+
+def test_file_names_are_safe():
+    agreement = load_agreement(ROOT / "agreements" / "2012.yaml").agreement
+    for job in plan(agreement):
+        assert re.fullmatch(r"[A-Za-z0-9_-]+", job.name), job.name
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_docx_opens_in_libreoffice(built, tmp_path):
+    source = built / "2012/regeringsbeslut_II-7_2012-02-09_godkannande.docx"
+    profile = tmp_path / f"lo-{uuid.uuid4().hex}"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(source)],
+        check=True, timeout=180, capture_output=True,
+    )
+    converted = tmp_path / (source.stem + ".pdf")
+    text = pdf_text(converted)[0]
+    assert "Regeringens beslut" in text
+    assert "Maria Larsson" in text
+    assert "1 (1)" in text  # the PAGE and NUMPAGES fields were computed by LibreOffice
