@@ -233,6 +233,27 @@ def _flowables(block: Block, width: float = FRAME_WIDTH) -> list[Flowable]:
     return writer(block)
 
 
+def _bind_headings(story: list[Flowable]) -> list[Flowable]:
+    """Return the story with every keep-with-next paragraph (a heading) kept on a page with what follows.
+
+    reportlab's own keepWithNext does not hold across a following KeepTogether
+    (a short table), which left a "Budget" heading alone at the foot of a page.
+    """
+    out: list[Flowable] = []
+    pending: list[Flowable] = []
+    for flowable in story:
+        if getattr(getattr(flowable, "style", None), "keepWithNext", 0):
+            pending.append(flowable)
+            continue
+        if pending:
+            content = flowable._content if isinstance(flowable, KeepTogether) else [flowable]
+            out.append(KeepTogether(pending + list(content)))
+            pending = []
+        else:
+            out.append(flowable)
+    return out + pending
+
+
 def _numbered_canvas(header: list[str], page_numbers: bool):
     """Return a Canvas class that draws the header and "n (N)" once the page count is known."""
 
@@ -279,6 +300,6 @@ def render_pdf(document: Document) -> bytes:
         creator="generator", producer="generator (reportlab)", lang=meta.language, invariant=1,
         initialFontName=SERIF,  # else every page references an unembedded Helvetica
     )
-    story = [f for block in document.blocks for f in _flowables(block)]
+    story = _bind_headings([f for block in document.blocks for f in _flowables(block)])
     doc.build(story, canvasmaker=_numbered_canvas(document.header, document.page_numbers))
     return buffer.getvalue()
