@@ -20,7 +20,7 @@ from generator.errors import RenderError
 from generator.validate import load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 NB = "\u00a0"
 
 

@@ -1,0 +1,79 @@
+"""Both writers handle every node of the document model, and show the same text."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from generator.document import Document, Meta, node_types, parse_document
+from generator.writers import docx as docx_writer
+from generator.writers import pdf as pdf_writer
+
+SAMPLE = parse_document((Path(__file__).parent / "fixtures" / "sample_document.xml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("module", [docx_writer, pdf_writer])
+def test_every_node_type_has_a_rule(module):
+    assert set(node_types()) == set(module.WRITERS)
+
+
+@dataclass(frozen=True)
+class Unknown:
+    text: str = "?"
+
+
+@pytest.mark.parametrize("render", [docx_writer.render_docx, pdf_writer.render_pdf])
+def test_an_unknown_node_is_refused(render):
+    with pytest.raises(TypeError, match="no rule for Unknown"):
+        render(Document(Meta(title="t"), [Unknown()]))
+
+
+def test_pdf_of_the_sample():
+    data = pdf_writer.render_pdf(SAMPLE)
+    assert data == pdf_writer.render_pdf(SAMPLE)
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    for needle in ["Regeringens beslut", "66 milj. kr", "12 500 000", "Stockholm den 13 juni 2011",
+                   "Håkan Sörman", "”för äldre” ≥ 70 procent, é å ä ö Å Ä Ö", "• Stödja ledare", "1. Det ska",
+                   "a) Medel till Svenska"]:
+        assert needle in text.replace("\u00a0", " "), needle
+    n = len(reader.pages)
+    assert all(f"{i} ({n})" in page.extract_text() for i, page in enumerate(reader.pages, 1))
+    assert reader.metadata.title == "Uppdrag att utbetala medel"
+
+
+def test_long_table_paginates_without_losing_rows():
+    rows = "".join(f'<row><cell>Rad {i}</cell><cell align="right">{i} 000</cell></row>' for i in range(200))
+    document = parse_document(f'<document title="t"><table widths="4,1">{rows}</table></document>')
+    reader = PdfReader(io.BytesIO(pdf_writer.render_pdf(document)))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert len(reader.pages) > 3
+    assert all(f"Rad {i}" in text for i in range(200))
+
+
+def test_docx_of_the_sample():
+    data = docx_writer.render_docx(SAMPLE)
+    assert data == docx_writer.render_docx(SAMPLE)
+    document = docx.Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "Regeringens beslut" in text and "\u2022\tStödja ledare att bidra till satsningen." in text
+    assert "66 milj. kr" in cells and any("Håkan Sörman" in c for c in cells)
+    amount = next(c for t in document.tables for row in t.rows for c in row.cells if c.text == "66 milj. kr")
+    assert amount.paragraphs[0].alignment == 2  # right
+    assert document.core_properties.keywords == "överenskommelse, SKL, 2011"
+    assert "Bilaga till regeringsbeslut 2011-06-16 nr II:7" in document.sections[0].header._element.xml
+
+
+def test_docx_with_a_reference_document_keeps_its_styles(tmp_path):
+    reference = docx.Document()
+    style = reference.styles.add_style("Brödtext", 1)
+    style.font.name = "Garamond"
+    path = tmp_path / "reference.docx"
+    reference.save(path)
+    document = docx.Document(io.BytesIO(docx_writer.render_docx(SAMPLE, reference=path)))
+    assert document.styles["Brödtext"].font.name == "Garamond"
