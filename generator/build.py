@@ -8,6 +8,7 @@ so a failure never leaves a truncated or half-updated document behind.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -100,13 +101,20 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-def build(agreement: Agreement, out: Path, formats: list[str], templates: Path = TEMPLATES) -> BuildResult:
-    """Render every document of ``agreement`` in ``formats`` and write them under ``out/<year>/``."""
+def build(agreement: Agreement, out: Path, formats: list[str], templates: Path = TEMPLATES,
+          reference_doc: Path | None = None) -> BuildResult:
+    """Render every document of ``agreement`` in ``formats`` and write them under ``out/<year>/``.
+
+    ``reference_doc`` is a .docx whose styles, fonts and page setup the DOCX files take.
+    """
     for fmt in formats:
         if fmt not in WRITERS:
             raise GeneratorError(f"unknown format {fmt!r}; choose from {', '.join(WRITERS)}")
     if not formats:
         raise GeneratorError("no output format given; choose from " + ", ".join(WRITERS))
+    writers = dict(WRITERS)
+    if reference_doc is not None:
+        writers["docx"] = functools.partial(render_docx, reference=reference_doc)
     rendered: list[tuple[Path, bytes, float]] = []
     folder = out / str(agreement.year)
     for job in plan(agreement):
@@ -114,7 +122,7 @@ def build(agreement: Agreement, out: Path, formats: list[str], templates: Path =
         document = render_job(agreement, job, templates)
         for fmt in formats:
             try:
-                data = WRITERS[fmt](document)
+                data = writers[fmt](document)
             except GeneratorError:
                 raise
             except Exception as exc:  # a writer bug must still name the document

@@ -116,8 +116,10 @@ def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
               help="Comma-separated output formats: docx, pdf.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder to write into; documents go to OUT/<year>/.")
+@click.option("--reference-doc", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A .docx whose styles, fonts and page setup the DOCX files use (edit it in Word).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def build(targets: tuple[str, ...], formats: str, out: Path, strict: bool) -> None:
+def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path | None, strict: bool) -> None:
     """Validate, then render every agreement's documents as DOCX and PDF.
 
     TARGETS are years (2012), agreement files or folders (default: every
@@ -140,7 +142,7 @@ def build(targets: tuple[str, ...], formats: str, out: Path, strict: bool) -> No
     click.echo(_summary_lines(good))
     click.echo(f"Dokument i {out}/:")
     for result in good:
-        built = build_agreement(result.agreement, out, wanted)
+        built = build_agreement(result.agreement, out, wanted, reference_doc=reference_doc)
         for written in built.written:
             click.echo(f"  {written.status:<10} {written.path}  ({written.size / 1024:.0f} kB, {written.seconds:.2f} s)")
 
