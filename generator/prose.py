@@ -66,11 +66,20 @@ class TableRef:
     total: int
 
 
-def table_rows_sum(table: Table) -> int:
-    """Return the sum of a table's rows and groups (each group at its stated total if any)."""
-    total = sum(row.amount or 0 for row in table.rows) + sum(row.cost or 0 for row in table.rows)
+def table_rows_sum(table: Table, amounts: dict[str, int]) -> int:
+    """Return the sum of a table's rows and groups (each group at its stated total if any).
+
+    ``amounts`` gives the amount of a row that refers to a payout (``ref:``); for an
+    income/cost table the sum is that of its costs.
+    """
+    def row_amount(row) -> int:
+        return amounts.get(row.ref, 0) if row.ref else (row.amount or 0)
+
+    if any(row.cost is not None or row.income is not None for row in table.rows):
+        return sum(row.cost or 0 for row in table.rows)
+    total = sum(row_amount(row) for row in table.rows)
     for group in table.groups:
-        total += group.total if group.total is not None else sum(row.amount or 0 for row in group.rows)
+        total += group.total if group.total is not None else sum(row_amount(row) for row in group.rows)
     return total
 
 
@@ -101,12 +110,16 @@ def _strict_filter(function):
 JINJA_FILTERS = {name: _strict_filter(f) for name, f in formatting.FILTERS.items()}
 
 
-def make_environment() -> ImmutableSandboxedEnvironment:
-    """Return the sandboxed Jinja environment used for prose and templates."""
+def make_environment(loader=None, autoescape: bool = False) -> ImmutableSandboxedEnvironment:
+    """Return a sandboxed Jinja environment: undefined names are errors, the Swedish filters are loaded.
+
+    Prose uses it as is; document templates pass their loader and ``autoescape=True``.
+    """
     env = ImmutableSandboxedEnvironment(
+        loader=loader,
         undefined=StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=False,
+        autoescape=autoescape,
+        keep_trailing_newline=autoescape,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -175,7 +188,8 @@ def figure_context(agreement: Agreement) -> dict[str, Any]:
         for block in appendix.blocks:
             table = getattr(block, "table", None)
             if table is not None and table.id:
-                tab[table.id] = TableRef(table.total if table.total is not None else table_rows_sum(table))
+                stated = table.total if table.total is not None else table.total_cost
+                tab[table.id] = TableRef(stated if stated is not None else table_rows_sum(table, context))
     context["tab"] = tab
     context["sec"] = sec
     context["bil"] = bil

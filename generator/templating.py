@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import FileSystemLoader, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -21,7 +21,8 @@ from .document import Document, parse_document
 from .errors import RenderError
 from .model import Agreement
 from .numbering import appendix_numbers, payout_letters, section_numbers
-from .prose import JINJA_FILTERS, figure_context, render_prose, walk_appendices, walk_sections
+from . import prose
+from .prose import figure_context, render_prose, walk_appendices, walk_sections
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -124,16 +125,7 @@ class View:
 
 def make_environment(templates: Path = TEMPLATES) -> ImmutableSandboxedEnvironment:
     """Return the sandboxed environment that loads document templates (autoescaped)."""
-    env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(str(templates)),
-        undefined=StrictUndefined,
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(JINJA_FILTERS)
-    return env
+    return prose.make_environment(FileSystemLoader(str(templates)), autoescape=True)
 
 
 def render_document(template: str, agreement: Agreement, extra: dict[str, Any] | None = None,

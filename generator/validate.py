@@ -22,7 +22,7 @@ from .errors import DataError, Location, Report
 from .formatting import kronor
 from .loading import PathKey, SourceMap, load_yaml
 from .model import Agreement, Appendix, Decision, Distribution, Letter, Party, Payout, Period, Pot, Row, Section, Share, Table
-from .prose import figure_context, render_prose
+from .prose import figure_context, render_prose, walk_appendices, walk_sections
 from .reference import DISTRIBUTION_KEYS
 
 
@@ -219,7 +219,7 @@ class _Checker:
 
     def references(self) -> None:
         organisations = {o.id for o in self.a.organisations}
-        appendices = {a.id for a in _all_appendices(self.a.appendices)}
+        appendices = {a.id for a in walk_appendices(self.a.appendices)}
 
         def check(value: str | None, known: set, path: PathKey, what: str) -> None:
             if value is not None and value not in known:
@@ -434,12 +434,6 @@ def _signed(amount: int) -> str:
     return ("+" if amount > 0 else "−") + kronor(abs(amount)) if amount else kronor(0)
 
 
-def _all_appendices(appendices: list[Appendix]) -> Iterator[Appendix]:
-    for appendix in appendices:
-        yield appendix
-        yield from _all_appendices(appendix.appendices)
-
-
 def _section_sum(section: Section) -> int:
     return (sum(p.amount for p in section.payouts) + sum(p.amount for p in section.pots)
             + sum(_section_sum(s) for s in section.sections))
@@ -493,8 +487,8 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 def summary(validated: Validated) -> dict[str, Any]:
     """Return the figures a clean run reports for one agreement."""
     a = validated.agreement
-    payouts = [p for s in _iter_sections(a.sections) for p in s.payouts]
-    pots = [p for s in _iter_sections(a.sections) for p in s.pots]
+    payouts = [p for s in walk_sections(a.sections) for p in s.payouts]
+    pots = [p for s in walk_sections(a.sections) for p in s.pots]
     payouts_total = sum(p.amount for p in payouts)
     pots_total = sum(p.amount for p in pots)
     return {
@@ -510,9 +504,3 @@ def summary(validated: Validated) -> dict[str, Any]:
         "sum_ok": payouts_total + pots_total == a.total,
         "warnings": len(validated.warnings),
     }
-
-
-def _iter_sections(sections: list[Section]) -> Iterator[Section]:
-    for section in sections:
-        yield section
-        yield from _iter_sections(section.sections)
