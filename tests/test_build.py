@@ -349,3 +349,12 @@ def test_docx_opens_in_libreoffice(built, tmp_path):
     assert "Regeringens beslut" in text
     assert "Maria Larsson" in text
     assert "1 (1)" in text  # the PAGE and NUMPAGES fields were computed by LibreOffice
+
+
+def test_unnumbered_subsections_and_payment_labels(built):
+    text = pdf_text(built / "2012/genomforandeplan.pdf")[0]
+    assert "Medel för analysarbete" in text
+    assert "3.5 Medel för analysarbete" not in text and "3.5.1 Medel" not in text
+    assert "Uppföljning och utbetalning av medel: Svenska Palliativregistret lämnar" in " ".join(text.split())
+    # the seed states no measurement period for the result-based pots; none is invented
+    assert "1 september 2011 till 30 september 2012" not in text
