@@ -18,9 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .distribute import YearAllocation
 from .document import Document
+from .letters import county_letters
 from .errors import GeneratorError, RenderError
 from .model import Agreement, Decision
+from .payouts import payouts_csv, payouts_xlsx
 from .templating import TEMPLATES, render_document
 from .writers.docx import render_docx
 from .writers.pdf import render_pdf
@@ -49,16 +52,29 @@ class Job:
     template: str
     title: str
     decision: Decision | None = None
+    extra: dict = field(default_factory=dict, compare=False)
 
 
-def plan(agreement: Agreement) -> list[Job]:
-    """Return the documents an agreement yields, in a stable order."""
+LETTERS_FOLDER = "lansbrev"
+
+
+def plan(agreement: Agreement, allocation: YearAllocation | None = None) -> list[Job]:
+    """Return the documents an agreement yields, in a stable order.
+
+    With an ``allocation`` and ``county_letters:`` in the data, one payout
+    letter per county is added, under ``lansbrev/``.
+    """
     jobs: list[Job] = []
     for decision in agreement.decisions:
         name = safe_name(f"regeringsbeslut_{decision.number}_{decision.date.isoformat()}_{decision.kind}")
         jobs.append(Job(name, DECISION_TEMPLATES[decision.kind], f"Regeringsbeslut {decision.number}", decision))
     if agreement.letter is not None:
         jobs.append(Job("genomforandeplan", "genomforandeplan.xml.j2", agreement.letter.title))
+    if allocation is not None and agreement.county_letters is not None:
+        for letter in county_letters(allocation):
+            name = f"{LETTERS_FOLDER}/" + safe_name(f"lansbrev_{letter.county.code}_{letter.county.name}").lower()
+            jobs.append(Job(name, "lansbrev.xml.j2", f"{agreement.county_letters.title} – {letter.county.name}",
+                            extra={"letter": letter, "alloc": allocation}))
     return jobs
 
 
@@ -79,6 +95,7 @@ class BuildResult:
 def render_job(agreement: Agreement, job: Job, templates: Path = TEMPLATES) -> Document:
     """Return the document model of one job."""
     extra = {"decision": job.decision} if job.decision is not None else {}
+    extra.update(job.extra)
     return render_document(job.template, agreement, extra, templates)
 
 
@@ -102,10 +119,12 @@ def write_atomic(path: Path, data: bytes) -> bool:
 
 
 def build(agreement: Agreement, out: Path, formats: list[str], templates: Path = TEMPLATES,
-          reference_doc: Path | None = None) -> BuildResult:
+          reference_doc: Path | None = None, allocation: YearAllocation | None = None) -> BuildResult:
     """Render every document of ``agreement`` in ``formats`` and write them under ``out/<year>/``.
 
     ``reference_doc`` is a .docx whose styles, fonts and page setup the DOCX files take.
+    With an ``allocation`` the county letters and the payout tables
+    (``utbetalningar.csv`` and ``.xlsx``) are written too.
     """
     for fmt in formats:
         if fmt not in WRITERS:
@@ -117,7 +136,7 @@ def build(agreement: Agreement, out: Path, formats: list[str], templates: Path =
         writers["docx"] = functools.partial(render_docx, reference=reference_doc)
     rendered: list[tuple[Path, bytes, float]] = []
     folder = out / str(agreement.year)
-    for job in plan(agreement):
+    for job in plan(agreement, allocation):
         started = time.perf_counter()
         document = render_job(agreement, job, templates)
         for fmt in formats:
@@ -129,6 +148,10 @@ def build(agreement: Agreement, out: Path, formats: list[str], templates: Path =
                 raise RenderError(f"writing {job.name}.{fmt} failed: {type(exc).__name__}: {exc}") from exc
             rendered.append((folder / f"{job.name}.{fmt}", data, time.perf_counter() - started))
             started = time.perf_counter()
+    if allocation is not None and allocation.items:
+        for suffix, make in (("csv", payouts_csv), ("xlsx", payouts_xlsx)):
+            started = time.perf_counter()
+            rendered.append((folder / f"utbetalningar.{suffix}", make(allocation), time.perf_counter() - started))
     result = BuildResult(agreement)
     for path, data, seconds in rendered:  # nothing is written until everything rendered
         changed = write_atomic(path, data)

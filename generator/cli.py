@@ -142,9 +142,41 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
     click.echo(_summary_lines(good))
     click.echo(f"Dokument i {out}/:")
     for result in good:
-        built = build_agreement(result.agreement, out, wanted, reference_doc=reference_doc)
+        built = build_agreement(result.agreement, out, wanted, reference_doc=reference_doc,
+                                allocation=result.allocation)
         for written in built.written:
             click.echo(f"  {written.status:<10} {written.path}  ({written.size / 1024:.0f} kB, {written.seconds:.2f} s)")
+
+
+@main.command()
+@click.argument("target")
+@click.argument("code")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def explain(target: str, code: str, strict: bool) -> None:
+    """Show every amount a recipient receives and how it was computed.
+
+    TARGET is a year (2012) or an agreement file; CODE a municipality (0180
+    Stockholm), a county council (0001, "00" + the county code) or a county
+    (01, its joint amounts and the total of everyone in it).
+    """
+    from .explain import explain as explain_text
+    from .reference import recipient
+
+    try:
+        recipient(code)
+    except KeyError:
+        raise click.BadParameter(f"{code!r} is not a municipality (0180), county council (0001) or county (01) code",
+                                 param_hint="CODE") from None
+    good, bad = _validate_all(_select((target,)), strict)
+    for error in bad:
+        _print_findings(error)
+    if bad:
+        sys.exit(2)
+    for result in good:
+        if result.allocation is None:
+            click.echo(f"{result.file}: no distributions (the agreement names no key or outcome data under data:)")
+            continue
+        click.echo(explain_text(result.allocation, code, result.file))
 
 
 def run() -> None:

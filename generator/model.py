@@ -166,6 +166,7 @@ class Split(Strict):
 
     kommuner: Percent
     landsting: Percent
+    key: Id = Field(default="befolkning", description="How the municipalities' part is shared among them.")
 
     @model_validator(mode="after")
     def _sums_to_100(self) -> "Split":
@@ -206,6 +207,7 @@ class Distribution(Strict):
     shares: list[Share] = []
     split: Split | None = None
     minimum: MinimumQualifiers | None = None
+    note: str | None = Field(default=None, description="Where the rule comes from, if the agreement does not state it; shown by explain and in the letters.")
 
 
 class Pot(Strict):
@@ -226,6 +228,7 @@ class Pot(Strict):
     payment_text: Prose | None = Field(default=None, description='"Utbetalning av medel: …"')
     payment_label: str = "Utbetalning av medel"
     distribution: Distribution | None = None
+    route: Route = Field(default="kammarkollegiet", description="Who pays the qualifiers.")
     deadlines: list[Deadline] = []
 
 
@@ -390,6 +393,37 @@ class Letter(Strict):
     signatories: list[Person] = Field(min_length=1)
 
 
+class PopulationSource(Strict):
+    """An SCB CSV export of population by region and age (see generator.population)."""
+
+    file: str = Field(description="Path relative to the agreement file.")
+    year: StrictInt = Field(ge=1968, le=2100, description="SCB's year column: the population on 31 December of it.")
+
+
+class DataFiles(Strict):
+    """Key and outcome data the distributions use, as files next to the agreement."""
+
+    population: PopulationSource | None = None
+    outcomes: str | None = Field(default=None, description="Outcome CSV (see generator.outcomes), relative to the agreement file.")
+
+
+class CountyLetters(Strict):
+    """The letters to each county about what its municipalities and county council receive."""
+
+    date: dt.date
+    dnr: str | None = None
+    sender: Id = Field(description="Organisation id (skl).")
+    units: list[str] = []
+    title: str = Field(description='Subject line; "{{ lan }}" is not needed, the county is added.')
+    intro: Prose
+    conditions: Prose | None = Field(default=None, description="Conditions common to every item.")
+    payee_form: bool = Field(default=True, description="End with the form for payee and bank account (for amounts paid on requisition).")
+    reply_by: dt.date | None = None
+    reply_to: str | None = None
+    contact: str | None = None
+    signatory: Person
+
+
 class Agreement(Strict):
     """One agreement (överenskommelse) of one year, with the documents around it."""
 
@@ -411,6 +445,8 @@ class Agreement(Strict):
     appendices: list[Appendix] = []
     decisions: list[Decision] = []
     letter: Letter | None = None
+    data: DataFiles | None = None
+    county_letters: CountyLetters | None = None
 
     @model_validator(mode="before")
     @classmethod

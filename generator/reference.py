@@ -38,6 +38,15 @@ class County:
 
 
 @dataclass(frozen=True)
+class Council:
+    """A county council (landsting/region); its code is ``00`` + the county code, as in Kolada."""
+
+    code: str
+    name: str
+    county: str
+
+
+@dataclass(frozen=True)
 class Municipality:
     code: str
     name: str
@@ -76,6 +85,47 @@ def municipalities() -> dict[str, Municipality]:
         result[r["municipality_code"]] = Municipality(r["municipality_code"], r["municipality_name"],
                                                       r["municipality_name_short"], r["county_code"])
     return result
+
+
+@lru_cache(maxsize=1)
+def councils() -> dict[str, Council]:
+    """Return the 21 county councils by their code (``0001`` … ``0025``), in code order."""
+    rows = _rows("county_councils.csv", ["county_code", "council_code", "council_name"])
+    result = {}
+    for line, r in enumerate(rows, start=2):
+        if r["county_code"] not in counties() or r["council_code"] != "00" + r["county_code"]:
+            finding = Finding(Location(REFERENCE / "county_councils.csv", line),
+                              f"council {r['council_code']!r} does not match a county code ({r['county_code']!r})")
+            raise DataError(str(finding), [finding])
+        result[r["council_code"]] = Council(r["council_code"], r["council_name"], r["county_code"])
+    if set(c.county for c in result.values()) != set(counties()):
+        finding = Finding(Location(REFERENCE / "county_councils.csv", 1), "not every county has its council")
+        raise DataError(str(finding), [finding])
+    return result
+
+
+def council_of(county: str) -> Council:
+    """Return the county council of ``county`` (``01`` → Stockholms läns landsting)."""
+    return councils()["00" + county]
+
+
+RecipientKind = str  # "kommun" | "landsting" | "lan"
+
+
+def recipient(code: str) -> tuple[RecipientKind, str, str]:
+    """Return (kind, name, county code) of a recipient code: ``0180`` kommun, ``0001`` landsting, ``01`` län.
+
+    Raises KeyError for a code that is none of them.
+    """
+    if code in municipalities():
+        m = municipalities()[code]
+        return "kommun", m.short, m.county
+    if code in councils():
+        c = councils()[code]
+        return "landsting", c.name, c.county
+    if code in counties():
+        return "lan", counties()[code].name, code
+    raise KeyError(code)
 
 
 def municipality_counts() -> dict[str, int]:

@@ -37,6 +37,7 @@ class Validated:
     agreement: Agreement
     source: SourceMap
     warnings: list = field(default_factory=list)
+    allocation: Any = None  # distribute.YearAllocation, when the agreement names its key and outcome data
 
     @property
     def file(self) -> Path:
@@ -469,7 +470,12 @@ def load_agreement(file: Path, strict: bool = False) -> Validated:
     if agreement is None or failing:
         count = len(failing)
         raise DataError(f"{source.file}: {count} problem{'s' if count != 1 else ''}", report.findings)
-    return Validated(agreement, source, report.warnings)
+    validated = Validated(agreement, source, report.warnings)
+    if agreement.data is not None:
+        from .distribute import allocate  # the data files are checked with the agreement
+
+        validated.allocation = allocate(agreement, source.file, source)
+    return validated
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from pathlib import Path
 from typing import Callable
 
@@ -27,6 +26,7 @@ from docx.shared import Mm, Pt
 
 from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Run,
                         Signatures, Space, Table)
+from .package import deterministic_zip
 
 SERIF = "Times New Roman"
 SANS = "Arial"
@@ -203,13 +203,32 @@ def _widths(table, widths: list[float], total_mm: float) -> None:
 
 # --------------------------------------------------------------------------- one function per node
 
+#: Style name → style id of the document being written. python-docx's own
+#: lookup by name scans every style for each paragraph (most of the writing time).
+_style_ids: dict[str, str] = {}
+
+
+def _set_style(paragraph, name: str) -> None:
+    try:
+        paragraph._p.style = _style_ids[name]
+    except KeyError:  # a style the map does not know (e.g. from a reference document): python-docx resolves it
+        paragraph.style = name
+
+
+def _add(container, text: str, style: str):
+    """Return a new paragraph in ``container`` with ``text`` and the named ``style``."""
+    paragraph = container.add_paragraph(text)
+    _set_style(paragraph, style)
+    return paragraph
+
+
 def _heading(container, block: Heading, keep: bool = False) -> None:
-    paragraph = container.add_paragraph(block.text, style=f"Heading {min(max(block.level, 1), 4)}")
+    paragraph = _add(container, block.text, f"Heading {min(max(block.level, 1), 4)}")
     paragraph.paragraph_format.keep_with_next = True
 
 
 def _paragraph(container, block: Paragraph, keep: bool = False) -> None:
-    paragraph = container.add_paragraph(style=PARAGRAPH_STYLES.get(block.style, "Brödtext"))
+    paragraph = _add(container, "", PARAGRAPH_STYLES.get(block.style, "Brödtext"))
     _add_runs(paragraph, block.runs)
     if keep:
         paragraph.paragraph_format.keep_with_next = True
@@ -217,7 +236,7 @@ def _paragraph(container, block: Paragraph, keep: bool = False) -> None:
 
 def _list(container, block: ListBlock, keep: bool = False) -> None:
     for index, item in enumerate(block.items):
-        paragraph = container.add_paragraph(style=LIST_STYLES[block.kind])
+        paragraph = _add(container, "", LIST_STYLES[block.kind])
         marker = "•" if block.kind == "bullet" else (f"{index + 1}." if block.kind == "number" else f"{'abcdefghijklmnopqrstuvwxyz'[index]})")
         paragraph.add_run(marker + "\t")
         _add_runs(paragraph, item)
@@ -239,7 +258,7 @@ def _table(container, block: Table, keep: bool = False, width_mm: float = TEXT_W
             if cell_block.span > 1:
                 cell = cell.merge(row.cells[min(col + cell_block.span, ncols) - 1])
             paragraph = cell.paragraphs[0]
-            paragraph.style = "Tabellsumma" if row_block.kind in ("head", "sum", "group") else "Tabelltext"
+            _set_style(paragraph, "Tabellsumma" if row_block.kind in ("head", "sum", "group") else "Tabelltext")
             if cell_block.align == "right":
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             _add_runs(paragraph, cell_block.runs, italic=row_block.kind == "note")
@@ -256,7 +275,7 @@ def _table(container, block: Table, keep: bool = False, width_mm: float = TEXT_W
                 for paragraph in cell.paragraphs:
                     paragraph.paragraph_format.keep_with_next = True
     _widths(table, block.widths, width_mm)
-    container.add_paragraph(style="Adress")  # a little air after the table
+    _add(container, "", "Adress")  # a little air after the table
 
 
 def _columns(container, block: Columns, keep: bool = False) -> None:
@@ -276,7 +295,7 @@ def _columns(container, block: Columns, keep: bool = False) -> None:
 
 def _signatures(container, block: Signatures, keep: bool = False) -> None:
     if block.place:
-        place = container.add_paragraph(block.place, style="Underskrift")
+        place = _add(container, block.place, "Underskrift")
         place.paragraph_format.space_after = Pt(12)
     if not block.signatures:
         return
@@ -287,12 +306,12 @@ def _signatures(container, block: Signatures, keep: bool = False) -> None:
         cell = table.rows[0].cells[index]
         lines = ([signature.label] if signature.label else []) + ["", "", signature.name]
         lines += [signature.title] if signature.title else []
-        cell.paragraphs[0].style = "Underskrift"
+        _set_style(cell.paragraphs[0], "Underskrift")
         cell.paragraphs[0].add_run(lines[0])
         for line in lines[1:]:
-            cell.add_paragraph(line, style="Underskrift")
+            _add(cell, line, "Underskrift")
     _widths(table, [1.0] * len(block.signatures), TEXT_WIDTH_MM)
-    container.add_paragraph(style="Adress")
+    _add(container, "", "Adress")
 
 
 def _keep(container, block: Keep, keep: bool = False) -> None:
@@ -301,13 +320,13 @@ def _keep(container, block: Keep, keep: bool = False) -> None:
 
 
 def _space(container, block: Space, keep: bool = False) -> None:
-    paragraph = container.add_paragraph(style="Adress")
+    paragraph = _add(container, "", "Adress")
     paragraph.paragraph_format.space_before = Pt(max(block.height - 12, 0))
     paragraph.paragraph_format.line_spacing = Pt(max(min(block.height, 12), 1))
 
 
 def _pagebreak(container, block: PageBreak, keep: bool = False) -> None:
-    container.add_paragraph(style="Adress").add_run().add_break(WD_BREAK.PAGE)
+    _add(container, "", "Adress").add_run().add_break(WD_BREAK.PAGE)
 
 
 WRITERS: dict[type, Callable] = {
@@ -334,7 +353,7 @@ def _page_header(document, header: list[str], page_numbers: bool) -> None:
     head = section.header
     head.is_linked_to_previous = False
     paragraph = head.paragraphs[0]
-    paragraph.style = "Sidhuvud"
+    _set_style(paragraph, "Sidhuvud")
     paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
     paragraph.add_run(header[0] if header else "")
     if page_numbers:
@@ -344,7 +363,7 @@ def _page_header(document, header: list[str], page_numbers: bool) -> None:
         _field(paragraph, "NUMPAGES")
         paragraph.add_run(")")
     for line in header[1:]:
-        head.add_paragraph(line, style="Sidhuvud")
+        _add(head, line, "Sidhuvud")
 
 
 def _core_properties(document, meta) -> None:
@@ -363,19 +382,6 @@ def _core_properties(document, meta) -> None:
     props.last_printed = stamp
 
 
-def _deterministic_zip(data: bytes) -> bytes:
-    """Return the package rewritten with fixed timestamps and attributes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(item.filename))
-    return out.getvalue()
-
-
 def render_docx(document: Document, reference: Path | None = None) -> bytes:
     """Return the DOCX bytes of ``document``; ``reference`` supplies styles and page setup if given."""
     word = docx.Document(str(reference)) if reference else docx.Document()
@@ -391,10 +397,12 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
         section.top_margin, section.bottom_margin = Mm(28), Mm(20)
         section.header_distance = Mm(12)
     _setup_styles(word)
+    _style_ids.clear()
+    _style_ids.update({style.name: style.style_id for style in word.styles if style.name})
     _page_header(word, document.header, document.page_numbers)
     for block in document.blocks:
         _write(word, block)
     _core_properties(word, document.meta)
     buffer = io.BytesIO()
     word.save(buffer)
-    return _deterministic_zip(buffer.getvalue())
+    return deterministic_zip(buffer.getvalue())

@@ -1,0 +1,417 @@
+"""Every distributed payout and pot of an agreement, computed to the krona for each recipient.
+
+:func:`allocate` reads the agreement's key and outcome data (``data:``),
+finds who takes part in each distribution (every county for a payout shared
+among the counties; the qualifiers of the outcome file for a pot), applies
+the rule the data names (:mod:`generator.allocation`), and returns one
+:class:`Line` per recipient and item, each with the steps of its computation.
+
+Recipients: a municipality (``0180``), a county council (``0001``) or a
+county as a whole (``01``, money paid jointly to the county, "länsgemensamt").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from . import allocation as rules
+from .errors import DataError, Finding, Location
+from .formatting import belopp, kronor
+from .loading import SourceMap
+from .model import Agreement, Distribution, Payout, Pot, Section
+from .outcomes import Outcome, Outcomes, load_outcomes
+from .population import AGE_KEYS, Population, load_population
+from .reference import councils, counties, municipalities, municipality_counts, recipient
+
+#: Short names of the keys, for explanations.
+KEY_LABELS = {
+    "befolkning": "folkmängd",
+    "befolkning_65": "invånare 65 år och äldre",
+    "befolkning_75": "invånare 75 år och äldre",
+    "befolkning_80": "invånare 80 år och äldre",
+    "antal_kommuner": "antal kommuner i länet",
+    "registreringar": "antal registreringar",
+    "platser_sabo": "antal platser i särskilt boende",
+    "dodsfall": "antal dödsfall",
+}
+OUTCOME_KEYS = {"registreringar", "platser_sabo", "dodsfall"}
+KINDS = {"kommun": "kommuner", "landsting": "landsting", "lan": "län"}
+ROUTES = {
+    "kammarkollegiet": "Kammarkollegiet betalar ut",
+    "kammarkollegiet_rekvisition": "Kammarkollegiet betalar ut efter rekvisition",
+    "skl_rekvisition": "SKL betalar ut efter rekvisition",
+    "skl": "SKL betalar ut",
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    """What one recipient receives from one item, and how it was computed."""
+
+    item: str
+    label: str
+    route: str
+    kind: str  # kommun | landsting | lan
+    code: str
+    name: str
+    county: str
+    amount: int
+    key: str | None = None
+    key_value: int | None = None
+    key_total: int | None = None
+    steps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Item:
+    """One distributed payout or pot: its amount, what was shared, and the lines."""
+
+    id: str
+    label: str
+    kind: str  # payout | pot
+    amount: int
+    shared: int
+    route: str
+    distribution: Distribution
+    notes: tuple[str, ...]
+    lines: tuple[Line, ...]
+    eligible: tuple[str, ...] = ()
+    qualifiers: frozenset[str] = frozenset()
+    county_shares: dict[str, tuple[int, str]] = field(default_factory=dict)  # county → (amount, how) for level lan
+
+    @property
+    def distributed(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+    @property
+    def undistributed(self) -> int:
+        return self.amount - self.distributed
+
+
+@dataclass
+class YearAllocation:
+    """All distributions of one agreement."""
+
+    agreement: Agreement
+    population: Population | None
+    outcomes: Outcomes | None
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[Line]:
+        return [line for item in self.items for line in item.lines]
+
+    @property
+    def example(self) -> bool:
+        """True if any figure comes from example data rather than official statistics or outcomes."""
+        return bool((self.population and self.population.example) or (self.outcomes and self.outcomes.example))
+
+    def for_code(self, code: str) -> list[Line]:
+        return [line for line in self.lines if line.code == code]
+
+    def for_county(self, county: str) -> list[Line]:
+        return [line for line in self.lines if line.county == county]
+
+    @property
+    def distributed(self) -> int:
+        return sum(item.distributed for item in self.items)
+
+
+# --------------------------------------------------------------------------- walking the agreement
+
+def _items(agreement: Agreement) -> Iterator[tuple[tuple, Payout | Pot]]:
+    """Yield (YAML path, payout or pot) of every item that has a distribution, in document order."""
+
+    def walk(sections: list[Section], path: tuple) -> Iterator[tuple[tuple, Payout | Pot]]:
+        for i, section in enumerate(sections):
+            here = path + (i,)
+            for j, pot in enumerate(section.pots):
+                if pot.distribution is not None:
+                    yield here + ("pots", j), pot
+            for j, payout in enumerate(section.payouts):
+                if payout.distribution is not None:
+                    yield here + ("payouts", j), payout
+            yield from walk(section.sections, here + ("sections",))
+
+    yield from walk(agreement.sections, ("sections",))
+
+
+class _Context:
+    def __init__(self, agreement: Agreement, source: SourceMap | None, population: Population | None,
+                 outcomes: Outcomes | None):
+        self.agreement = agreement
+        self.source = source
+        self.population = population
+        self.outcomes = outcomes
+        self.findings: list[Finding] = []
+        self._county_keys: dict[tuple[str, str], int] = {}
+        if population is not None:
+            for key in AGE_KEYS:
+                for county in counties():
+                    self._county_keys[(county, key)] = population.county(county, key)
+
+    def where(self, path: tuple) -> Location:
+        if self.source is None:
+            return Location(Path(f"{self.agreement.id}.yaml"))
+        return self.source.locate(path)
+
+    def fail(self, path: tuple, message: str) -> None:
+        self.findings.append(Finding(self.where(path), message, path=_dotted(path)))
+
+    def key(self, key: str, kind: str, code: str, outcome: Outcome | None, path: tuple) -> int | None:
+        """Return the value of ``key`` for one recipient, or None (after recording why) if it is missing."""
+        county = recipient(code)[2]
+        if key in AGE_KEYS:
+            if self.population is None:
+                self.fail(path, f"the key {key} needs population data: name an SCB file under data.population")
+                return None
+            if kind == "kommun":
+                return self.population.municipality(code, key)
+            return self._county_keys[(county, key)]
+        if key == "antal_kommuner":
+            if kind == "kommun":
+                self.fail(path, "the key antal_kommuner counts the municipalities of a county; it needs level lan or landsting")
+                return None
+            return municipality_counts()[county]
+        if key in OUTCOME_KEYS:
+            if outcome is None or outcome.count is None:
+                where = (f"{outcome.code} on line {outcome.line} of {self.outcomes.file}" if outcome and self.outcomes
+                         else code)
+                self.findings.append(Finding(
+                    Location(self.outcomes.file, outcome.line) if outcome and self.outcomes else self.where(path),
+                    f"{where} qualified but has no antal; the pot is shared by {KEY_LABELS.get(key, key)}"))
+                return None
+            return outcome.count
+        self.fail(path, f"no data for the key {key}")
+        return None
+
+
+def _dotted(path: tuple) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _units(level: str) -> list[tuple[str, str]]:
+    """Return (kind, code) of everyone at ``level``, in code order."""
+    if level == "lan":
+        return [("lan", c) for c in counties()]
+    if level == "kommun":
+        return [("kommun", c) for c in municipalities()]
+    if level == "landsting":
+        return [("landsting", c) for c in councils()]
+    return [("kommun", c) for c in municipalities()] + [("landsting", c) for c in councils()]
+
+
+def _level_kinds(level: str) -> set[str]:
+    return {"kommun_och_landsting": {"kommun", "landsting"}}.get(level, {level})
+
+
+# --------------------------------------------------------------------------- one item
+
+def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | None:
+    d = item.distribution
+    assert d is not None
+    is_pot = isinstance(item, Pot)
+    label = item.title if is_pot else item.label
+    route = item.route if is_pot else (item.route or "skl")
+    kinds = _level_kinds(d.level)
+    notes: list[str] = []
+    outcomes: dict[str, Outcome] = {}
+    if is_pot:
+        if ctx.outcomes is None:
+            ctx.fail(path + ("distribution",), f"the pot {item.id} is shared among those who qualify: name the outcome "
+                                               "file under data.outcomes")
+            return None
+        for row in ctx.outcomes.for_pot(item.id):
+            if row.kind not in kinds or row.kind not in item.eligible:
+                ctx.findings.append(Finding(Location(ctx.outcomes.file, row.line),
+                                            f"{row.code} is a {row.kind}, but {item.id} is for "
+                                            f"{' och '.join(KINDS[k] for k in sorted(kinds & set(item.eligible)) or kinds)}"))
+                continue
+            outcomes[row.code] = row
+        units = [(kind, code) for kind, code in _units(d.level) if code in outcomes and outcomes[code].qualified]
+    else:
+        units = _units(d.level)
+    qualifiers = frozenset(code for _, code in units)
+    eligible = tuple(code for _, code in _units(d.level))
+
+    shared = item.amount
+    if d.minimum is not None:
+        count = sum(1 for kind, _ in units if kind == d.minimum.unit)
+        shared, _ = rules.pot_after_minimum(item.amount, count, d.minimum.count, d.minimum.reduced_amount)
+        unit = KINDS[d.minimum.unit]
+        notes.append(f"{count} {unit} har kvalificerat sig, minst {d.minimum.count} krävs: hela potten {kronor(shared)} fördelas"
+                     if shared == item.amount else
+                     f"endast {count} {unit} har kvalificerat sig, minst {d.minimum.count} krävs: de delar på "
+                     f"{kronor(shared)} i stället för {kronor(item.amount)}")
+    if d.note:
+        notes.append(d.note)
+
+    parts: list[tuple[str | None, int, list[tuple[str, str]]]] = []
+    if d.shares:
+        for share in d.shares:
+            parts.append((share.to, share.amount, [u for u in units if u[0] == share.to]))
+    else:
+        parts.append((None, shared, units))
+
+    lines: list[Line] = []
+    county_shares: dict[str, tuple[int, str]] = {}
+    for to, amount, members in parts:
+        prefix: list[str] = []
+        if to is not None:
+            prefix.append(f"andelen för {KINDS[to]}: {kronor(amount)}")
+        if not members:
+            notes.append(f"ingen kvalificerad{' bland ' + KINDS[to] if to else ''}: {kronor(amount)} fördelas inte")
+            continue
+        computed = _rule(ctx, path, item, d, amount, members, outcomes)
+        if computed is None:
+            continue
+        for (kind, code), allocated in zip(members, computed):
+            steps = tuple(notes[:1] if d.minimum else ()) + tuple(prefix) + (allocated.explanation,)
+            if kind == "lan":
+                county_shares[code] = (allocated.amount, allocated.explanation)
+            if d.split is not None and kind == "lan":
+                lines.extend(_split(ctx, path, item.id, label, route, code, allocated, steps, d))
+                continue
+            name, county = recipient(code)[1], recipient(code)[2]
+            lines.append(Line(item.id, label, route, kind, code, name, county, allocated.amount, d.key,
+                              _int(allocated.key_value), _int(allocated.key_total), steps))
+    if ctx.findings:
+        return None
+    return Item(item.id, label, "pot" if is_pot else "payout", item.amount, shared, route, d, tuple(notes),
+                tuple(lines), eligible, qualifiers, county_shares)
+
+
+def _int(value) -> int | None:
+    return None if value is None else int(value)
+
+
+def _rule(ctx: _Context, path: tuple, item, d: Distribution, amount: int, members: list[tuple[str, str]],
+          outcomes: dict[str, Outcome]) -> list[rules.Allocation] | None:
+    step = d.step or 1
+    key_name = KEY_LABELS.get(d.key or "", d.key or "")
+    try:
+        if d.rule == "fixed_table":
+            table = d.table or {}
+            unknown = [code for code in table if code not in {c for _, c in members}]
+            if unknown:
+                ctx.fail(path + ("distribution", "table"), f"the table names {', '.join(unknown)}, not counties of this distribution")
+                return None
+            missing = [c for _, c in members if c not in table]
+            if missing:
+                ctx.fail(path + ("distribution", "table"), f"the table has no amount for {', '.join(missing)}")
+                return None
+            if sum(table.values()) != amount:
+                ctx.fail(path + ("distribution", "table"), f"the table adds up to {kronor(sum(table.values()))}, "
+                                                            f"not the {kronor(amount)} to share")
+                return None
+            return rules.fixed_table({c: table[c] for _, c in members})
+        keys: dict[str, int] = {}
+        for kind, code in members:
+            value = ctx.key(d.key or "", kind, code, outcomes.get(code), path + ("distribution", "key"))
+            if value is None:
+                return None
+            keys[code] = value
+        if d.rule in {"floor_then_key", "base_then_key"}:
+            base = d.floor if d.rule == "floor_then_key" else d.base
+            return rules.base_then_key(amount, base or 0, keys, key_name, step)
+        return rules.proportional(amount, keys, key_name, step)
+    except rules.AllocationError as exc:
+        ctx.fail(path + ("distribution",), f"{item.id}: {exc}")
+        return None
+
+
+def _split(ctx: _Context, path: tuple, item_id: str, label: str, route: str, county: str,
+           allocated: rules.Allocation, steps: tuple[str, ...], d: Distribution) -> list[Line]:
+    split = d.split
+    assert split is not None
+    county_name = counties()[county].name
+    to_municipalities, to_council = rules.split(allocated.amount, split.kommuner, split.landsting)
+    council = councils()["00" + county]
+    head = steps[:-1] + (f"{county_name}: {steps[-1]}",)
+    out = [Line(item_id, label, route, "landsting", council.code, council.name, county, to_council, d.key,
+                _int(allocated.key_value), _int(allocated.key_total),
+                head + (f"{_pct(split.landsting)} procent till landstinget: {kronor(allocated.amount)} × "
+                        f"{_pct(split.landsting)} / 100 → {kronor(to_council)}",))]
+    members = [code for code, m in municipalities().items() if m.county == county]
+    keys = {}
+    for code in members:
+        value = ctx.key(split.key, "kommun", code, None, path + ("distribution", "split", "key"))
+        if value is None:
+            return []
+        keys[code] = value
+    share_head = head + (f"{_pct(split.kommuner)} procent till kommunerna: {kronor(allocated.amount)} × "
+                         f"{_pct(split.kommuner)} / 100 → {kronor(to_municipalities)}",)
+    try:
+        shares = rules.proportional(to_municipalities, keys, KEY_LABELS.get(split.key, split.key))
+    except rules.AllocationError as exc:
+        ctx.fail(path + ("distribution", "split"), f"{item_id}, {county_name}: {exc}")
+        return []
+    for code, share in zip(members, shares):
+        m = municipalities()[code]
+        out.append(Line(item_id, label, route, "kommun", code, m.short, county, share.amount, split.key,
+                        _int(share.key_value), _int(share.key_total), share_head + (share.explanation,)))
+    return out
+
+
+def _pct(value) -> str:
+    return belopp(int(value)) if value == int(value) else str(value).replace(".", ",")
+
+
+# --------------------------------------------------------------------------- the year
+
+def load_data(agreement: Agreement, agreement_file: Path, source: SourceMap | None = None
+              ) -> tuple[Population | None, Outcomes | None]:
+    """Return the population and outcome data the agreement names (paths relative to its file)."""
+    if agreement.data is None:
+        return None, None
+    folder = Path(agreement_file).parent
+    population = outcomes = None
+    findings: list[Finding] = []
+
+    def missing(path: tuple, file: Path) -> None:
+        where = source.locate(path) if source else Location(agreement_file)
+        findings.append(Finding(where, f"no such file: {file}", path=_dotted(path)))
+
+    if agreement.data.population is not None:
+        file = folder / agreement.data.population.file
+        if file.is_file():
+            population = load_population(file, agreement.data.population.year)
+        else:
+            missing(("data", "population", "file"), file)
+    if agreement.data.outcomes is not None:
+        file = folder / agreement.data.outcomes
+        if file.is_file():
+            outcomes = load_outcomes(file)
+        else:
+            missing(("data", "outcomes"), file)
+    if findings:
+        raise DataError(str(findings[0]), findings)
+    return population, outcomes
+
+
+def allocate(agreement: Agreement, agreement_file: Path, source: SourceMap | None = None) -> YearAllocation:
+    """Return every distribution of ``agreement``; DataError (file and line) if the data cannot carry it out."""
+    population, outcomes = load_data(agreement, agreement_file, source)
+    ctx = _Context(agreement, source, population, outcomes)
+    result = YearAllocation(agreement, population, outcomes)
+    ids = set()
+    for path, item in _items(agreement):
+        ids.add(item.id)
+        computed = _allocate_item(ctx, path, item)
+        if computed is not None:
+            result.items.append(computed)
+    if outcomes is not None:
+        pots = {pot.id for _, pot in _items(agreement) if isinstance(pot, Pot)}
+        for row in outcomes.rows:
+            if row.pot not in pots:
+                ctx.findings.append(Finding(Location(outcomes.file, row.line),
+                                            f"unknown pot {row.pot!r}" + (f" (the pots: {', '.join(sorted(pots))})" if pots else "")))
+    if ctx.findings:
+        first = ctx.findings[0]
+        raise DataError(str(first) if len(ctx.findings) == 1 else f"{len(ctx.findings)} problems with the distributions",
+                        ctx.findings)
+    return result
