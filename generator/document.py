@@ -28,6 +28,7 @@ Every writer must handle every node type (like docutils' ``visit_<Node>``):
 """
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Literal, Union
@@ -231,6 +232,14 @@ def _inline(element: ET.Element, bold: bool = False, italic: bool = False) -> In
     return _normalise(runs)
 
 
+_BLANKS = " \t\r\n"  # collapsible; a no-break space (in every amount) is text and stays
+
+
+def _collapse(text: str) -> str:
+    """Return ``text`` with each stretch of spaces, tabs and newlines as one space (no-break spaces kept)."""
+    return re.sub(r"[ \t\r\n]+", " ", text)
+
+
 def _normalise(runs: Inline) -> Inline:
     """Collapse whitespace as HTML does, keep explicit line breaks, merge equal neighbours."""
     out: Inline = []
@@ -238,10 +247,10 @@ def _normalise(runs: Inline) -> Inline:
         if run.text == "\n":
             out.append(run)
             continue
-        text = " ".join(run.text.split())
-        if run.text[:1].isspace():
+        text = _collapse(run.text).strip(" ")
+        if run.text[:1] in _BLANKS:
             text = " " + text
-        if run.text[-1:].isspace() and text.strip():
+        if run.text[-1:] in _BLANKS and text.strip(" "):
             text = text + " "
         if not text:
             continue
@@ -255,9 +264,9 @@ def _normalise(runs: Inline) -> Inline:
         text = run.text
         if run.text != "\n":
             if index == 0 or out[index - 1].text == "\n":
-                text = text.lstrip()
+                text = text.lstrip(" ")
             if index == len(out) - 1 or out[index + 1].text == "\n":
-                text = text.rstrip()
+                text = text.rstrip(" ")
         if text:
             cleaned.append(Run(text, run.bold, run.italic))
     return cleaned
@@ -273,7 +282,7 @@ def _blocks(element: ET.Element) -> list[Block]:
 def _block(el: ET.Element) -> list[Block]:
     tag = el.tag
     if tag == "heading":
-        return [Heading(" ".join("".join(el.itertext()).split()), int(el.get("level", "1")))]
+        return [Heading(_collapse("".join(el.itertext())).strip(" "), int(el.get("level", "1")))]
     if tag == "p":
         runs = _inline(el)
         return [Paragraph(runs, el.get("style", "body"))] if runs else []

@@ -96,10 +96,6 @@ def load_outcomes(file: Path) -> Outcomes:
         if not pot:
             findings.append(Finding(where, "the pot (pott) is empty"))
             continue
-        if (pot, code) in seen:
-            findings.append(Finding(where, f"{code} is listed twice for {pot} (first on line {seen[(pot, code)]})"))
-            continue
-        seen[(pot, code)] = number
         answer = row.get("kvalificerad", "").lower()
         if answer not in YES | NO:
             findings.append(Finding(where, f"kvalificerad must be ja or nej, not {row['kvalificerad']!r}"))
@@ -123,6 +119,10 @@ def load_outcomes(file: Path) -> Outcomes:
             if coverage is None or not 0 <= coverage <= 100:
                 findings.append(Finding(where, f"tackningsgrad must be a percentage 0–100, not {row['tackningsgrad']!r}"))
                 continue
+        if (pot, code) in seen:
+            findings.append(Finding(where, f"{code} is listed twice for {pot} (first on line {seen[(pot, code)]})"))
+            continue
+        seen[(pot, code)] = number
         rows.append(Outcome(pot, code, kind, answer in YES, count, coverage, number))
     if findings:
         raise _error(findings)

@@ -34,6 +34,18 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
 
 
+_GROUP_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
+def group_numbers(text: str) -> str:
+    """Return ``text`` with the spaces inside numbers typed as ``8 000`` or ``10 000`` made no-break spaces.
+
+    Only a space between a digit and a group of exactly three digits counts,
+    so phone numbers (``08-452 70 00``) and postcodes (``118 82``) are untouched.
+    """
+    return _GROUP_SPACE.sub("\u00a0", text)
+
+
 def inline_markup(text: str) -> Markup:
     """Return escaped inline markup for one stretch of prose (``**bold**``, ``*italic*``)."""
     escaped = str(escape(text))
@@ -89,13 +101,13 @@ class View:
         if not text:
             return Markup("")
         context = {**self.figures, "decision": decision} if decision is not None else self.figures
-        return prose_markup(render_prose(text, context), style)
+        return prose_markup(group_numbers(render_prose(text, context)), style)
 
     def inline(self, text: str | None) -> Markup:
         """Return inline markup for a one-line prose field (no paragraphs)."""
         if not text:
             return Markup("")
-        return inline_markup(" ".join(render_prose(text, self.figures).split()))
+        return inline_markup(group_numbers(re.sub(r"[ \t\r\n]+", " ", render_prose(text, self.figures)).strip(" ")))
 
     def number(self, section_id: str) -> str:
         return self._numbers[section_id]

@@ -233,6 +233,10 @@ def test_every_figure_is_formatted_the_swedish_way(built):
     assert "den 1 november 2012" in text
     assert "70 procent" in text.replace(NB, " ")
     assert re.search(r"\b1\.?\d* \(\d+\)", text)  # page header "1 (36)"
+    # an amount never breaks over a line: its spaces are no-break spaces in the document itself
+    words = docx_text(built / "2012/genomforandeplan.docx")
+    assert f"1{NB}161{NB}000{NB}000{NB}kronor" in words
+    assert not re.search(r"\d \d{3}\b", words), re.search(r".{20}\d \d{3}\b.{20}", words)
 
 
 def test_sections_are_numbered_by_order_without_the_seeds_duplicates(built):
