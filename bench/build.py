@@ -26,7 +26,9 @@ def cold_build(out: Path) -> float:
 
 
 def main() -> None:
-    from generator.build import WRITERS, plan, render_job
+    from generator.build import LETTERS_FOLDER, WRITERS, plan, render_job
+    from generator.distribute import allocate
+    from generator.payouts import payouts_csv, payouts_xlsx
     from generator.validate import discover, load_agreement
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -35,14 +37,29 @@ def main() -> None:
 
     files = discover([ROOT / "agreements"])
     started = time.perf_counter()
-    agreements = [load_agreement(f).agreement for f in files]
+    validated = [load_agreement(f) for f in files]
     validate_s = time.perf_counter() - started
-    print(f"validate {len(files)} agreement files: {validate_s * 1000:.0f} ms")
+    print(f"validate {len(files)} agreement files (with their key and outcome data): {validate_s * 1000:.0f} ms")
 
     rows = []
     warm_total = 0.0
-    for agreement in agreements:
-        for job in plan(agreement):
+    letters: dict[int, dict[str, float]] = {}
+    for result in validated:
+        agreement = result.agreement
+        if result.allocation is not None:
+            t0 = time.perf_counter()
+            allocation = allocate(agreement, result.file, result.source)
+            allocate_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            payouts_csv(allocation)
+            csv_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            payouts_xlsx(allocation)
+            xlsx_s = time.perf_counter() - t0
+            warm_total += allocate_s + csv_s + xlsx_s
+            print(f"{agreement.year}: allocate {len(allocation.lines)} payout lines of {len(allocation.items)} items "
+                  f"{allocate_s * 1000:.0f} ms; utbetalningar.csv {csv_s * 1000:.0f} ms, .xlsx {xlsx_s * 1000:.0f} ms")
+        for job in plan(agreement, result.allocation):
             times = {"model": [], **{fmt: [] for fmt in WRITERS}}
             for _ in range(3):
                 t0 = time.perf_counter()
@@ -54,11 +71,21 @@ def main() -> None:
                     times[fmt].append(time.perf_counter() - t0)
             med = {k: statistics.median(v) for k, v in times.items()}
             warm_total += sum(med.values())
+            if job.name.startswith(LETTERS_FOLDER + "/"):
+                total = letters.setdefault(agreement.year, {"count": 0, "model": 0.0, **{fmt: 0.0 for fmt in WRITERS}})
+                total["count"] += 1
+                for key, value in med.items():
+                    total[key] += value
+                continue
             rows.append((f"{agreement.year}/{job.name}", med))
     print(f"warm full build (same process, median of 3 per document): {warm_total:.2f} s")
     print(f"{'document':48} {'template':>9} {'docx':>8} {'pdf':>8}")
     for name, med in rows:
         print(f"{name:48} {med['model'] * 1000:7.0f}ms {med['docx'] * 1000:6.0f}ms {med['pdf'] * 1000:6.0f}ms")
+    for year, total in letters.items():
+        name = f"{year}/{LETTERS_FOLDER} ({total['count']:.0f} county letters)"
+        print(f"{name:48} {total['model'] * 1000:7.0f}ms {total['docx'] * 1000:6.0f}ms {total['pdf'] * 1000:6.0f}ms"
+              f"  = {sum(v for k, v in total.items() if k != 'count'):.2f} s")
 
 
 if __name__ == "__main__":

@@ -122,6 +122,10 @@ def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
 def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path | None, strict: bool) -> None:
     """Validate, then render every agreement's documents as DOCX and PDF.
 
+    An agreement that names its key and outcome data (data:) and has
+    county_letters: also gets one letter per county (OUT/<year>/lansbrev/)
+    and the payout table OUT/<year>/utbetalningar.csv and .xlsx.
+
     TARGETS are years (2012), agreement files or folders (default: every
     agreement under agreements/). Invalid data is refused before anything is
     written; files are written atomically, and an unchanged file is left

@@ -8,6 +8,7 @@ they know nothing of DOCX or PDF.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,8 +136,13 @@ class View:
         self._organisations = {o.id: o for o in a.organisations}
 
 
+@functools.lru_cache(maxsize=8)
 def make_environment(templates: Path = TEMPLATES) -> ImmutableSandboxedEnvironment:
-    """Return the sandboxed environment that loads document templates (autoescaped)."""
+    """Return the sandboxed environment that loads document templates (autoescaped).
+
+    One per folder and process, so each template is compiled once (Jinja's
+    loader still notices a template changed on disk).
+    """
     return prose.make_environment(FileSystemLoader(str(templates)), autoescape=True)
 
 
