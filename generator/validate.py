@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
+from decimal import Decimal
 
 from jinja2 import TemplateError, UndefinedError
 from pydantic import BaseModel, ValidationError
@@ -279,6 +280,42 @@ class _Checker:
                     except (TypeError, ValueError) as exc:
                         self.error(where, f"a figure in the text cannot be formatted: {exc}")
 
+    def literal_figures(self) -> None:
+        """Warn where prose types an amount or a date that is a figure of the data: it would go stale."""
+        try:
+            context = figure_context(self.a)
+        except Exception:  # reported by prose()
+            return
+        amounts: dict[int, list[str]] = {}
+        dates: dict[dt.date, list[str]] = {}
+        for name, value in context.items():
+            if isinstance(value, bool) or not isinstance(name, str) or name in {"year"}:
+                continue
+            if isinstance(value, int):
+                amounts.setdefault(value, []).append(name)
+            elif isinstance(value, dt.date):
+                dates.setdefault(value, []).append(name)
+        for section_id, ref in context.get("sec", {}).items():
+            if getattr(ref, "total", None):
+                amounts.setdefault(ref.total, []).append(f"sec.{section_id}.total")
+        for model, path in self.nodes:
+            for name, value in _prose_fields(model):
+                texts = value if isinstance(value, list) else [value]
+                for index, text in enumerate(texts):
+                    if not isinstance(text, str):
+                        continue
+                    where = path + (name,) + ((index,) if isinstance(value, list) else ())
+                    for literal, amount, when in literal_figures(text):
+                        names = amounts.get(amount, []) if amount is not None else dates.get(when, [])
+                        if not names:
+                            continue
+                        use = (f"{{{{ {names[0]} | {'kronor' if 'kronor' in literal else 'miljoner'} }}}}"
+                               if amount is not None else f"{{{{ {names[0]} | datum }}}}")
+                        self.report.warning(self.source.locate_in_text(where, text, literal),
+                                            f"the text types {literal!r}, which is the figure {names[0]!r}: "
+                                            "it would not follow a change of the data", dotted(where),
+                                            f"write {use} instead")
+
     # arithmetic ------------------------------------------------------------------------
     def sums(self) -> None:
         payouts_total = 0
@@ -426,6 +463,39 @@ class _Checker:
                     self.warning(("decisions", index, "date"), "the payment decision is dated before the agreement was signed")
 
 
+_WORDS = {w: n for n, w in enumerate("en två tre fyra fem sex sju åtta nio tio elva tolv".split(), start=1)}
+_MONTHS = "januari februari mars april maj juni juli augusti september oktober november december".split()
+_LITERAL = re.compile(
+    r"(?P<grouped>\d{1,3}(?:[ \u00a0]\d{3})+)[ \u00a0]*(?:kronor|kr\b)"
+    r"|(?P<millions>\d+(?:,\d+)?|" + "|".join(_WORDS) + r")[ \u00a0]+(?:miljoner|miljon|milj\.)[ \u00a0]*(?:kronor|kr\b)"
+    r"|den (?P<day>\d{1,2}) (?P<month>" + "|".join(_MONTHS) + r") (?P<year>\d{4})"
+)
+
+
+def literal_figures(text: str) -> Iterator[tuple[str, int | None, dt.date | None]]:
+    """Yield (literal, amount in kronor or None, date or None) for each amount or date typed in ``text``.
+
+    Figure references (``{{ … }}``) are skipped: only what is typed counts.
+    """
+    plain = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", lambda m: " " * len(m.group(0)), text, flags=re.S)
+    for match in _LITERAL.finditer(plain):
+        literal = match.group(0)
+        if match.group("grouped"):
+            yield literal, int(re.sub(r"\D", "", match.group("grouped"))), None
+        elif match.group("millions"):
+            figure = match.group("millions")
+            number = Decimal(_WORDS[figure]) if figure in _WORDS else Decimal(figure.replace(",", "."))
+            amount = number * 1_000_000
+            if amount == amount.to_integral_value():
+                yield literal, int(amount), None
+        else:
+            try:
+                yield literal, None, dt.date(int(match.group("year")), _MONTHS.index(match.group("month")) + 1,
+                                             int(match.group("day")))
+            except ValueError:
+                continue
+
+
 def _money(amount: int) -> str:
     """Return an amount in kronor that may be negative (a computed margin can be)."""
     return f"−{kronor(-amount)}" if amount < 0 else kronor(amount)
@@ -459,6 +529,7 @@ def check_agreement(data: Any, source: SourceMap) -> tuple[Agreement | None, Rep
     checker.prose()
     checker.sums()
     checker.dates()
+    checker.literal_figures()
     return agreement, report
 
 

@@ -157,3 +157,36 @@ def test_validate_defaults_to_agreements_folder(tmp_path, monkeypatch):
     result = run_validate()
     assert result.exit_code == 0, result.output
     assert "Testöverenskommelse 2012" in result.output
+
+
+# --------------------------------------------------------------------------- stale figures typed in prose
+
+ROOT_AGREEMENTS = Path(__file__).resolve().parent.parent / "agreements"
+
+
+def test_prose_that_types_a_figure_is_warned_with_the_reference_to_use(tmp_path):
+    text = (ROOT_AGREEMENTS / "2011.yaml").read_text(encoding="utf-8")
+    original = load_agreement(ROOT_AGREEMENTS / "2011.yaml").agreement
+    payout = next(p for s in original.sections for p in s.payouts)
+    millions = payout.amount // 1_000_000
+    grouped = f"{payout.amount:,}".replace(",", " ")
+    typed = f"Här står {grouped} kronor och {millions} miljoner kronor och 17 000 kronor."
+    text = text.replace("intro: |\n", f"intro: |\n  {typed}\n\n", 1) if "intro: |" in text else text
+    assert typed in text
+    path = write(tmp_path, text)
+    result = load_agreement(path)
+    stale = [w for w in result.warnings if "types" in w.message]
+    assert len(stale) == 2                                           # 17 000 kronor is no figure of the data
+    assert all(payout.id in w.message for w in stale)
+    assert all(f"{{{{ {payout.id} |" in w.hint for w in stale)
+    assert stale[0].location.line == line_of(text, typed)
+    result = run_validate("--strict", str(path))
+    assert result.exit_code == 2
+
+
+def test_the_shipped_agreements_type_no_figure():
+    for file in sorted(ROOT_AGREEMENTS.rglob("*.yaml")):
+        from generator.circulars import is_circular
+        if is_circular(file):
+            continue
+        assert not [w for w in load_agreement(file).warnings if "types" in w.message], file
