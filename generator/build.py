@@ -8,6 +8,7 @@ so a failure never leaves a truncated or half-updated document behind.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -22,9 +23,13 @@ from .distribute import YearAllocation
 from .document import Document
 from .letters import county_letters
 from .errors import GeneratorError, RenderError
-from .model import Agreement, Decision
+from .circulars import ValidatedCircular, circular_context
+from .model import Agreement, Circular, Decision
 from .payouts import payouts_csv, payouts_xlsx
-from .templating import TEMPLATES, render_document
+from .prose import figure_context
+from .provenance import MANIFEST, Manifest, Sources, template_files
+from .reference import REFERENCE
+from .templating import TEMPLATES, OwnView, View, render_document, render_template
 from .writers.docx import render_docx
 from .writers.pdf import render_pdf
 
@@ -88,8 +93,9 @@ class Written:
 
 @dataclass
 class BuildResult:
-    agreement: Agreement
+    agreement: Agreement | None
     written: list[Written] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)  # unchanged inputs: not rendered
 
 
 def render_job(agreement: Agreement, job: Job, templates: Path = TEMPLATES) -> Document:
@@ -118,14 +124,7 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-def build(agreement: Agreement, out: Path, formats: list[str], templates: Path = TEMPLATES,
-          reference_doc: Path | None = None, allocation: YearAllocation | None = None) -> BuildResult:
-    """Render every document of ``agreement`` in ``formats`` and write them under ``out/<year>/``.
-
-    ``reference_doc`` is a .docx whose styles, fonts and page setup the DOCX files take.
-    With an ``allocation`` the county letters and the payout tables
-    (``utbetalningar.csv`` and ``.xlsx``) are written too.
-    """
+def _writers(formats: list[str], reference_doc: Path | None) -> dict[str, Callable[[Document], bytes]]:
     for fmt in formats:
         if fmt not in WRITERS:
             raise GeneratorError(f"unknown format {fmt!r}; choose from {', '.join(WRITERS)}")
@@ -134,26 +133,132 @@ def build(agreement: Agreement, out: Path, formats: list[str], templates: Path =
     writers = dict(WRITERS)
     if reference_doc is not None:
         writers["docx"] = functools.partial(render_docx, reference=reference_doc)
-    rendered: list[tuple[Path, bytes, float]] = []
-    folder = out / str(agreement.year)
-    for job in plan(agreement, allocation):
+    return writers
+
+
+def _render(document: Document, name: str, folder: Path, formats: list[str], writers: dict,
+            started: float, sources: Sources | None = None) -> list[tuple[Path, bytes, float]]:
+    if sources is not None:
+        document = dataclasses.replace(document, meta=dataclasses.replace(document.meta, source=sources.line()))
+    rendered = []
+    for fmt in formats:
+        try:
+            data = writers[fmt](document)
+        except GeneratorError:
+            raise
+        except Exception as exc:  # a writer bug must still name the document
+            raise RenderError(f"writing {name}.{fmt} failed: {type(exc).__name__}: {exc}") from exc
+        rendered.append((folder / f"{name}.{fmt}", data, time.perf_counter() - started))
         started = time.perf_counter()
-        document = render_job(agreement, job, templates)
-        for fmt in formats:
-            try:
-                data = writers[fmt](document)
-            except GeneratorError:
-                raise
-            except Exception as exc:  # a writer bug must still name the document
-                raise RenderError(f"writing {job.name}.{fmt} failed: {type(exc).__name__}: {exc}") from exc
-            rendered.append((folder / f"{job.name}.{fmt}", data, time.perf_counter() - started))
-            started = time.perf_counter()
-    if allocation is not None and allocation.items:
-        for suffix, make in (("csv", payouts_csv), ("xlsx", payouts_xlsx)):
-            started = time.perf_counter()
-            rendered.append((folder / f"utbetalningar.{suffix}", make(allocation), time.perf_counter() - started))
-    result = BuildResult(agreement)
+    return rendered
+
+
+def _write_all(rendered: list[tuple[Path, bytes, float]], result: "BuildResult",
+               keys: dict[Path, tuple[str, Sources]] | None = None, manifest: Manifest | None = None) -> "BuildResult":
     for path, data, seconds in rendered:  # nothing is written until everything rendered
         changed = write_atomic(path, data)
         result.written.append(Written(path, len(data), seconds, "skriven" if changed else "oförändrad"))
+        if manifest is not None and keys and path in keys:
+            manifest.record(path, keys[path][0], data, keys[path][1])
+    if manifest is not None:
+        write_atomic(manifest.folder / MANIFEST, manifest.to_bytes())
     return result
+
+
+def job_sources(agreement_file: Path | None, job: Job, templates: Path, data_files: list[Path]) -> Sources:
+    """Return the input files of one document: its agreement, the data it uses, its templates."""
+    files = [agreement_file] if agreement_file else []
+    files += template_files(job.template, templates)
+    if job.name.startswith(LETTERS_FOLDER + "/"):
+        files += data_files + reference_files()
+    return Sources.of(files)
+
+
+def build(agreement: Agreement, out: Path, formats: list[str], templates: Path = TEMPLATES,
+          reference_doc: Path | None = None, allocation: YearAllocation | None = None,
+          source_file: Path | None = None, force: bool = False) -> BuildResult:
+    """Render every document of ``agreement`` in ``formats`` and write them under ``out/<year>/``.
+
+    ``reference_doc`` is a .docx whose styles, fonts and page setup the DOCX files take.
+    With an ``allocation`` the county letters and the payout tables
+    (``utbetalningar.csv`` and ``.xlsx``) are written too. With the
+    agreement's ``source_file``, each document records its inputs (metadata
+    and ``out/manifest.json``) and is skipped when they have not changed,
+    unless ``force``.
+    """
+    writers = _writers(formats, reference_doc)
+    rendered: list[tuple[Path, bytes, float]] = []
+    folder = out / str(agreement.year)
+    manifest = Manifest.load(out) if source_file is not None else None
+    data_files = _data_files(allocation)
+    extra = [reference_doc] if reference_doc else []
+    keys: dict[Path, tuple[str, Sources]] = {}
+    result = BuildResult(agreement)
+    for job in plan(agreement, allocation):
+        sources = None
+        if manifest is not None:
+            sources = job_sources(source_file, job, templates, data_files + extra)
+            paths = [folder / f"{job.name}.{fmt}" for fmt in formats]
+            if not force and all(manifest.current(p, sources.key) for p in paths):
+                result.skipped.extend(paths)
+                continue
+            keys.update({p: (sources.key, sources) for p in paths})
+        started = time.perf_counter()
+        document = render_job(agreement, job, templates)
+        rendered.extend(_render(document, job.name, folder, formats, writers, started, sources))
+    if allocation is not None and allocation.items:
+        sources = Sources.of(([source_file] if source_file else []) + data_files + reference_files()) \
+            if manifest is not None else None
+        for suffix, make in (("csv", payouts_csv), ("xlsx", payouts_xlsx)):
+            path = folder / f"utbetalningar.{suffix}"
+            if sources is not None:
+                if not force and manifest.current(path, sources.key):
+                    result.skipped.append(path)
+                    continue
+                keys[path] = (sources.key, sources)
+            started = time.perf_counter()
+            rendered.append((path, make(allocation), time.perf_counter() - started))
+    return _write_all(rendered, result, keys, manifest)
+
+
+def _data_files(allocation: YearAllocation | None) -> list[Path]:
+    if allocation is None:
+        return []
+    return [d.file for d in (allocation.population, allocation.outcomes) if d is not None]
+
+
+def reference_files() -> list[Path]:
+    return sorted(REFERENCE.glob("*.csv"))
+
+
+def circular_name(circular: Circular) -> str:
+    return safe_name(f"cirkular_{circular.number.replace(':', '-')}")
+
+
+def render_circular(validated: ValidatedCircular, templates: Path = TEMPLATES) -> Document:
+    """Return the document model of a circular."""
+    views = {a.id: View(a, figure_context(a)) for a in validated.agreements.values()}
+    context = {"c": validated.circular, "views": views, "parts": validated.parts(),
+               "own": OwnView(circular_context(validated.circular))}
+    return render_template("cirkular.xml.j2", context, templates)
+
+
+def build_circular(validated: ValidatedCircular, out: Path, formats: list[str], templates: Path = TEMPLATES,
+                   reference_doc: Path | None = None, force: bool = False) -> BuildResult:
+    """Render a circular in ``formats`` and write it under ``out/<year>/cirkular_<nn-nn>.*``."""
+    writers = _writers(formats, reference_doc)
+    circular = validated.circular
+    started = time.perf_counter()
+    folder = out / str(circular.year)
+    name = circular_name(circular)
+    manifest = Manifest.load(out)
+    files = [validated.file, *validated.agreement_files, *template_files("cirkular.xml.j2", templates)]
+    sources = Sources.of(files + ([reference_doc] if reference_doc else []))
+    paths = [folder / f"{name}.{fmt}" for fmt in formats]
+    result = BuildResult(None)
+    if not force and all(manifest.current(p, sources.key) for p in paths):
+        result.skipped.extend(paths)
+        return result
+    rendered = _render(document := render_circular(validated, templates), name, folder, formats, writers, started,
+                       sources)
+    return _write_all(rendered, result, {p: (sources.key, sources) for p in paths}, manifest)

@@ -16,9 +16,12 @@ from rich.markup import escape
 from . import __version__
 from .errors import DataError, GeneratorError
 from .formatting import kronor
+from .circulars import ValidatedCircular, is_circular, load_circular
 from .validate import Validated, discover, load_agreement, summary
 
 DEFAULT_AGREEMENTS = Path("agreements")
+TEMPLATES_FOLDER = Path(__file__).resolve().parent.parent / "templates"
+REFERENCE_FOLDER = Path(__file__).resolve().parent.parent / "reference"
 
 
 def _console(stderr: bool = False) -> Console:
@@ -35,22 +38,41 @@ def _print_findings(error: GeneratorError) -> None:
         err.print(f"[bold red]{escape(str(error))}[/bold red]", markup=True)
 
 
-def _validate_all(paths: tuple[Path, ...], strict: bool) -> tuple[list[Validated], list[DataError]]:
+def _validate_all(paths: tuple[Path, ...], strict: bool
+                  ) -> tuple[list[Validated], list[DataError], list[ValidatedCircular]]:
+    """Validate the agreements and circulars named by ``paths``; circulars last, against the agreements."""
     files = discover(paths or (DEFAULT_AGREEMENTS,))
     if not files:
         raise click.UsageError(f"no agreement files (*.yaml) found in {', '.join(map(str, paths or (DEFAULT_AGREEMENTS,)))}")
     good: list[Validated] = []
     bad: list[DataError] = []
+    circulars: list[ValidatedCircular] = []
+    circular_files = [f for f in files if is_circular(f)]
     for file in files:
+        if file in circular_files:
+            continue
         try:
             good.append(load_agreement(file, strict=strict))
         except DataError as exc:
             bad.append(exc)
-    return good, bad
+    for file in circular_files:
+        agreements = [(v.agreement, v.file) for v in good]
+        loaded = {v.file.resolve() for v in good}
+        for sibling in discover((file.parent,)):  # the agreements next to it, if they were not named
+            if sibling.resolve() not in loaded and not is_circular(sibling):
+                try:
+                    agreements.append((load_agreement(sibling).agreement, sibling))
+                except DataError:
+                    pass  # reported when that file itself is validated
+        try:
+            circulars.append(load_circular(file, agreements, strict=strict))
+        except DataError as exc:
+            bad.append(exc)
+    return good, bad, circulars
 
 
-def _summary_lines(results: list[Validated]) -> str:
-    """Return the plain-text summary of validated agreements, two lines each."""
+def _summary_lines(results: list[Validated], circulars: list[ValidatedCircular] = ()) -> str:
+    """Return the plain-text summary of validated agreements, two lines each, and one line per circular."""
     lines = []
     for result in results:
         s = summary(result)
@@ -61,6 +83,10 @@ def _summary_lines(results: list[Validated]) -> str:
             f"  totalt {kronor(s['total'])} = {s['payouts']} utbetalningar {kronor(s['payouts_total'])}"
             f" + {s['pots']} prestationspotter {kronor(s['pots_total'])}: {check}{warnings}"
         )
+    for vc in circulars:
+        c = vc.circular
+        lines.append(f"{vc.file}: Cirkulär {c.number} ({c.date.isoformat()}) om {len(c.parts)} överenskommelser {c.year}: "
+                     + ", ".join(p.agreement for p in c.parts))
     return "\n".join(lines)
 
 
@@ -84,12 +110,12 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
     is reported with file, line and column; the exit status is 2 if any file
     is invalid.
     """
-    good, bad = _validate_all(paths, strict)
-    for result in good:
+    good, bad, circulars = _validate_all(paths, strict)
+    for result in [*good, *circulars]:
         for warning in result.warnings:
             _console(stderr=True).print(f"[yellow]{escape(str(warning))}[/yellow]", markup=True)
-    if good:
-        click.echo(_summary_lines(good))
+    if good or circulars:
+        click.echo(_summary_lines(good, circulars))
     for error in bad:
         _print_findings(error)
     if bad:
@@ -119,8 +145,15 @@ def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
 @click.option("--reference-doc", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A .docx whose styles, fonts and page setup the DOCX files use (edit it in Word).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path | None, strict: bool) -> None:
+@click.option("--force", is_flag=True, help="Render every document, even those whose inputs have not changed.")
+@click.option("--watch", is_flag=True, help="Keep running: rebuild what changes under agreements/ and templates/.")
+def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path | None, strict: bool,
+          force: bool, watch: bool) -> None:
     """Validate, then render every agreement's documents as DOCX and PDF.
+
+    Each document records the hashes of its inputs (in its metadata and in
+    OUT/manifest.json); a rebuild renders only documents whose inputs
+    changed and reports the others as skipped (--force renders all).
 
     An agreement that names its key and outcome data (data:) and has
     county_letters: also gets one letter per county (OUT/<year>/lansbrev/)
@@ -131,25 +164,47 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
     written; files are written atomically, and an unchanged file is left
     untouched.
     """
-    from .build import WRITERS, build as build_agreement
+    from .build import WRITERS
 
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in WRITERS] or ([] if wanted else ["(none)"])
     if unknown:
         raise click.BadParameter(f"unknown format {', '.join(unknown)}; choose from {', '.join(WRITERS)}",
                                  param_hint="--format")
-    good, bad = _validate_all(_select(targets), strict)
+    if watch:
+        from .watch import watch as watch_loop
+
+        watch_loop(lambda: _build_once(targets, wanted, out, reference_doc, strict, force=False),
+                   [DEFAULT_AGREEMENTS, TEMPLATES_FOLDER, REFERENCE_FOLDER])
+        return
+    if not _build_once(targets, wanted, out, reference_doc, strict, force):
+        sys.exit(2)
+
+
+def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, reference_doc: Path | None, strict: bool,
+                force: bool) -> bool:
+    """Validate and build; return False if the data is invalid (nothing is written then)."""
+    from .build import build as build_agreement, build_circular
+
+    good, bad, circulars = _validate_all(_select(targets), strict)
     for error in bad:
         _print_findings(error)
     if bad:
-        sys.exit(2)
-    click.echo(_summary_lines(good))
+        return False
+    click.echo(_summary_lines(good, circulars))
     click.echo(f"Dokument i {out}/:")
-    for result in good:
-        built = build_agreement(result.agreement, out, wanted, reference_doc=reference_doc,
-                                allocation=result.allocation)
+    skipped = 0
+    results = [build_agreement(r.agreement, out, wanted, reference_doc=reference_doc, allocation=r.allocation,
+                               source_file=r.file, force=force) for r in good]
+    results += [build_circular(c, out, wanted, reference_doc=reference_doc, force=force) for c in circulars]
+    for built in results:
         for written in built.written:
             click.echo(f"  {written.status:<10} {written.path}  ({written.size / 1024:.0f} kB, {written.seconds:.2f} s)")
+        skipped += len(built.skipped)
+    rendered = sum(len(b.written) for b in results)
+    click.echo(f"{rendered} filer renderade, {skipped} oförändrade indata (hoppades över)"
+               + ("; --force renderar allt" if skipped else ""))
+    return True
 
 
 @main.command()
@@ -171,7 +226,7 @@ def explain(target: str, code: str, strict: bool) -> None:
     except KeyError:
         raise click.BadParameter(f"{code!r} is not a municipality (0180), county council (0001) or county (01) code",
                                  param_hint="CODE") from None
-    good, bad = _validate_all(_select((target,)), strict)
+    good, bad, _ = _validate_all(_select((target,)), strict)
     for error in bad:
         _print_findings(error)
     if bad:
@@ -181,6 +236,58 @@ def explain(target: str, code: str, strict: bool) -> None:
             click.echo(f"{result.file}: no distributions (the agreement names no key or outcome data under data:)")
             continue
         click.echo(explain_text(result.allocation, code, result.file))
+
+
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="The output folder whose documents may be affected (its manifest.json).")
+def diff(a: str, b: str, as_json: bool, out: Path) -> None:
+    """Show what changes between two versions of an agreement.
+
+    A and B are agreement files, or a file at a git revision:
+    agreements/2012.yaml@HEAD~1. Prints every amount and date that changed
+    (old, new, difference), the totals that change with them, every
+    recipient whose payout changes (largest first), and the documents in
+    OUT/ made from the agreement. Exit status 0 if nothing differs, 1 if
+    something does, 2 if a version is invalid.
+    """
+    from .diffing import compare, diff_text, version
+
+    with version(a) as (old, label_a), version(b) as (new, label_b):
+        result = compare(old, new, label_a, label_b, out)
+    click.echo(result.to_json() if as_json else diff_text(result))
+    sys.exit(1 if (result.figures or result.totals or result.recipients) else 0)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check(files: tuple[Path, ...]) -> None:
+    """Tell whether documents still match the current data.
+
+    FILES are generated .docx or .pdf files. Each carries in its metadata the
+    files (data, reference data, templates) and content hashes it was made
+    from and the generator version; a document is current if every one of
+    them is unchanged, otherwise stale, with what changed since (when git
+    still has the version it was made from). Exit status 1 if any is stale.
+    """
+    from .diffing import check_document
+
+    stale = False
+    for file in files:
+        result = check_document(file)
+        if result.current:
+            click.echo(f"{file}: aktuell")
+        else:
+            stale = True
+            click.echo(f"{file}: INAKTUELL")
+            for line in result.changed:
+                click.echo(f"  {line}")
+        for line in result.details:
+            click.echo(f"  {line}")
+    sys.exit(1 if stale else 0)
 
 
 def run() -> None:

@@ -162,6 +162,7 @@ class Meta:
     keywords: str = ""
     language: str = "sv-SE"
     date: str = "2000-01-01"  # ISO date of the document: used for created/modified, so builds are reproducible
+    source: str = ""  # provenance: the input files and their hashes, and the generator (see generator.provenance)
 
 
 @dataclass

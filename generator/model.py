@@ -479,3 +479,63 @@ class Agreement(Strict):
 Payout.model_rebuild()
 Section.model_rebuild()
 Appendix.model_rebuild()
+
+
+# --------------------------------------------------------------------------- SKL cirkulär
+
+class Link(Strict):
+    label: str = Field(description='"Överenskommelse: …", "Webbsida: …"')
+    url: str
+
+
+class Contact(Strict):
+    """A contact person of a circular, with the task they answer for."""
+
+    task: str = Field(description='"Samordning och övergripande projektansvar – eHälsa"')
+    name: str
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class CircularSection(Strict):
+    """A titled stretch of prose; ``### Title`` lines inside make run-in subheadings."""
+
+    title: str
+    text: Prose
+
+
+class CircularPart(Strict):
+    """The part of a circular that presents one agreement; its prose may use that agreement's figures."""
+
+    agreement: Id = Field(description="The id of an agreement of the circular's year.")
+    title: str | None = Field(default=None, description="Default: the agreement's title.")
+    purpose: Prose | None = Field(default=None, description='"Syfte och mål"')
+    funding: Prose | None = Field(default=None, description='"Ekonomiskt stöd"')
+    news_title: str | None = Field(default=None, description='e.g. "Nya satsningar i 2014 års överenskommelse"')
+    news: Prose | None = None
+    support: list[CircularSection] = Field(default=[], description='"SKL:s stöd …" sections')
+    members: list[CircularSection] = Field(default=[], description='"Medlemmarnas arbete …" sections')
+    requirements: list[CircularSection] = Field(default=[], description='Grundkrav, numbered "Grundkrav 1: …"')
+    timeline: Prose | None = Field(default=None, description='"Tidplan"')
+    links: list[Link] = []
+
+
+class Circular(Strict):
+    """An SKL cirkulär presenting one or more agreements of a year (model: Cirkulär 13:66)."""
+
+    number: str = Field(pattern=r"^\d{2}:\d{1,3}$", description='"13:66"')
+    date: dt.date
+    year: StrictInt = Field(ge=2000, le=2100, description="The year of the agreements it presents.")
+    sender: Organisation
+    units: list[str] = Field(default=[], description="Department and section lines of the sender block.")
+    officials: list[str] = Field(default=[], description="Named officials in the sender block.")
+    recipients: list[str] = Field(min_length=1, description="Kommunstyrelsen, Landstings-/regionstyrelsen …")
+    title: str | None = Field(default=None, description="A subject line, if the circular has one.")
+    intro: Prose = Field(description="Text before the list of agreements; {{ antal | tal_ord }} is their number.")
+    intro_after: Prose | None = Field(default=None, description="Text after the list of agreements.")
+    parts: list[CircularPart] = Field(min_length=1)
+    contacts_title: str = "Kontaktuppgifter"
+    contacts: list[Contact] = []
+    signature_lines: list[str] = Field(default=[], description="Lines above the signatures (organisation, department).")
+    signatories: list[Person] = Field(min_length=1)

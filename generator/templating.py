@@ -136,6 +136,18 @@ class View:
         self._organisations = {o.id: o for o in a.organisations}
 
 
+class OwnView:
+    """Prose of a document that is not one agreement's (a circular's introduction), with its own names."""
+
+    def __init__(self, figures: dict[str, Any]):
+        self.figures = figures
+
+    def prose(self, text: str | None, style: str = "body") -> Markup:
+        if not text:
+            return Markup("")
+        return prose_markup(group_numbers(render_prose(text, self.figures)), style)
+
+
 @functools.lru_cache(maxsize=8)
 def make_environment(templates: Path = TEMPLATES) -> ImmutableSandboxedEnvironment:
     """Return the sandboxed environment that loads document templates (autoescaped).
@@ -149,9 +161,13 @@ def make_environment(templates: Path = TEMPLATES) -> ImmutableSandboxedEnvironme
 def render_document(template: str, agreement: Agreement, extra: dict[str, Any] | None = None,
                     templates: Path = TEMPLATES) -> Document:
     """Return the document that ``template`` makes of ``agreement``."""
-    env = make_environment(templates)
     view = View(agreement, figure_context(agreement))
-    context = {"a": agreement, "v": view, **(extra or {})}
+    return render_template(template, {"a": agreement, "v": view, **(extra or {})}, templates)
+
+
+def render_template(template: str, context: dict[str, Any], templates: Path = TEMPLATES) -> Document:
+    """Return the document that ``template`` makes with ``context``."""
+    env = make_environment(templates)
     try:
         markup = env.get_template(template).render(context)
     except TemplateError as exc:

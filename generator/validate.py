@@ -174,7 +174,8 @@ _PROSE_NAMES = {
 # --------------------------------------------------------------------------- semantic checks
 
 class _Checker:
-    def __init__(self, agreement: Agreement, source: SourceMap, report: Report):
+    def __init__(self, agreement: Agreement, source: SourceMap, report: Report, sums_as_warnings: bool = False):
+        self.sums_as_warnings = sums_as_warnings
         self.a = agreement
         self.source = source
         self.report = report
@@ -416,7 +417,7 @@ class _Checker:
 
     def _compare(self, path: PathKey, stated_what: str, stated: int, computed_what: str, computed: int) -> None:
         if stated != computed:
-            self.error(path, f"{stated_what} {_money(stated)} but {computed_what} {_money(computed)} "
+            (self.warning if self.sums_as_warnings else self.error)(path, f"{stated_what} {_money(stated)} but {computed_what} {_money(computed)} "
                              f"(difference {_signed(computed - stated)})",
                        "correct the stated total or the part that is wrong")
 
@@ -512,8 +513,12 @@ def _section_sum(section: Section) -> int:
 
 # --------------------------------------------------------------------------- entry points
 
-def check_agreement(data: Any, source: SourceMap) -> tuple[Agreement | None, Report]:
-    """Return the agreement (or None if the schema failed) and every finding about it."""
+def check_agreement(data: Any, source: SourceMap, sums_as_warnings: bool = False) -> tuple[Agreement | None, Report]:
+    """Return the agreement (or None if the schema failed) and every finding about it.
+
+    ``sums_as_warnings`` reports stated totals that do not match their parts as
+    warnings (``generator diff`` compares a version whose total is not updated yet).
+    """
     report = Report()
     if not isinstance(data, dict):
         report.error(source.locate(()), f"expected a mapping of keys at the top of the file, found {_describe(data)}")
@@ -523,7 +528,7 @@ def check_agreement(data: Any, source: SourceMap) -> tuple[Agreement | None, Rep
     except ValidationError as exc:
         _schema_findings(data, source, exc, report)
         return None, report
-    checker = _Checker(agreement, source, report)
+    checker = _Checker(agreement, source, report, sums_as_warnings)
     checker.ids()
     checker.references()
     checker.prose()
@@ -533,10 +538,10 @@ def check_agreement(data: Any, source: SourceMap) -> tuple[Agreement | None, Rep
     return agreement, report
 
 
-def load_agreement(file: Path, strict: bool = False) -> Validated:
+def load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = False) -> Validated:
     """Return the validated agreement in ``file``; raise :class:`DataError` with all findings if it is not valid."""
     data, source = load_yaml(Path(file))
-    agreement, report = check_agreement(data, source)
+    agreement, report = check_agreement(data, source, sums_as_warnings)
     failing = report.findings if strict else report.errors
     if agreement is None or failing:
         count = len(failing)

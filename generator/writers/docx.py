@@ -26,7 +26,10 @@ from docx.shared import Mm, Pt
 
 from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Run,
                         Signatures, Space, Table)
-from .package import deterministic_zip
+from .package import deterministic_zip, with_custom_properties
+
+#: The custom document property that carries the provenance line.
+PROVENANCE_PROPERTY = "generator-källor"
 
 SERIF = "Times New Roman"
 SANS = "Arial"
@@ -405,4 +408,7 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
     _core_properties(word, document.meta)
     buffer = io.BytesIO()
     word.save(buffer)
-    return deterministic_zip(buffer.getvalue())
+    data = buffer.getvalue()
+    if document.meta.source:
+        data = with_custom_properties(data, {PROVENANCE_PROPERTY: document.meta.source})
+    return deterministic_zip(data)

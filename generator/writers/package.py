@@ -25,3 +25,52 @@ def deterministic_zip(data: bytes, modified: str | None = None) -> bytes:
                                  rb"\g<1>" + modified.encode() + rb"\g<2>", content)
             target.writestr(info, content)
     return out.getvalue()
+
+
+CUSTOM_PART = "docProps/custom.xml"
+_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+
+
+def with_custom_properties(data: bytes, properties: dict[str, str]) -> bytes:
+    """Return the package with ``docProps/custom.xml`` holding ``properties`` (Word: File › Properties › Custom).
+
+    Core properties are limited to 255 characters in python-docx; custom
+    properties are not, so a document's full provenance fits.
+    """
+    from xml.sax.saxutils import escape, quoteattr
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    items = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name={quoteattr(name)}>'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(sorted(properties.items()), start=2))
+    custom = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+              '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+              'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+              f"{items}</Properties>").encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == CUSTOM_PART:
+                continue
+            if item.filename == "[Content_Types].xml" and CUSTOM_PART.encode() not in content:
+                content = content.replace(b"</Types>", f'<Override PartName="/{CUSTOM_PART}" ContentType="{_CUSTOM_TYPE}"/></Types>'.encode())
+            if item.filename == "_rels/.rels" and _CUSTOM_REL.encode() not in content:
+                content = content.replace(b"</Relationships>", f'<Relationship Id="rIdCustomProps" Type="{_CUSTOM_REL}" Target="{CUSTOM_PART}"/></Relationships>'.encode())
+            target.writestr(item, content)
+        target.writestr(CUSTOM_PART, custom)
+    return out.getvalue()
+
+
+def custom_properties(data: bytes) -> dict[str, str]:
+    """Return the custom properties of an Office package (empty if it has none)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(zipfile.ZipFile(io.BytesIO(data)).read(CUSTOM_PART))
+    except (KeyError, zipfile.BadZipFile, ET.ParseError):
+        return {}
+    ns = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+    return {p.get("name", ""): "".join(p.itertext()) for p in root.iter(f"{ns}property")}

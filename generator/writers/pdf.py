@@ -415,7 +415,7 @@ def render_pdf(document: Document) -> bytes:
     doc = BaseDocTemplate(
         buffer, pagesize=A4, leftMargin=LEFT, rightMargin=RIGHT, topMargin=top, bottomMargin=BOTTOM,
         title=meta.title, author=meta.author, subject=meta.subject, keywords=meta.keywords,
-        creator="generator", producer="generator (reportlab)", lang=meta.language or "sv-SE", invariant=1,
+        creator=meta.source or "generator", producer="generator (reportlab)", lang=meta.language or "sv-SE", invariant=1,
         initialFontName=SERIF,  # else every page references an unembedded Helvetica
     )
     # no frame padding: the text, the tables' rules and the header share the 25 mm margins exactly

@@ -1,0 +1,132 @@
+"""SKL circulars (cirkulär): one YAML file with a top-level ``cirkular:`` key, presenting agreements of a year.
+
+A circular holds its own metadata (number, date, sender block, recipients,
+contacts, signatories) and one part per agreement. Each part's prose may use
+the figures of the agreement it presents (``{{ total | miljoner }}``,
+``{{ ebp_lan | miljoner }}``), so the circular never retypes an amount.
+Validation: the schema, every part names an agreement of the circular's year
+(no agreement twice), and every figure reference resolves.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError, UndefinedError
+from pydantic import ValidationError
+
+from .errors import DataError, Report
+from .loading import SourceMap, load_yaml
+from .model import Agreement, Circular
+from .prose import figure_context, render_prose
+
+KEY = "cirkular"
+
+
+@dataclass
+class ValidatedCircular:
+    circular: Circular
+    source: SourceMap
+    agreements: dict[str, Agreement] = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+    agreement_files: list[Path] = field(default_factory=list)
+
+    @property
+    def file(self) -> Path:
+        return self.source.file
+
+    def parts(self) -> list[tuple[Any, Agreement]]:
+        return [(part, self.agreements[part.agreement]) for part in self.circular.parts]
+
+
+def is_circular(file: Path) -> bool:
+    """Return True if ``file`` is a circular (its first key is ``cirkular:``), without parsing all of it."""
+    try:
+        with open(file, encoding="utf-8") as handle:
+            for line in handle:
+                stripped = line.strip()
+                if stripped and not stripped.startswith("#") and not stripped.startswith("---"):
+                    return stripped.startswith(f"{KEY}:")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return False
+
+
+def _prose_fields(circular: Circular):
+    """Yield (path, text, part index or None) of every prose field."""
+    yield (KEY, "intro"), circular.intro, None
+    if circular.intro_after:
+        yield (KEY, "intro_after"), circular.intro_after, None
+    for i, part in enumerate(circular.parts):
+        base = (KEY, "parts", i)
+        for name in ("purpose", "funding", "news", "timeline"):
+            if getattr(part, name):
+                yield base + (name,), getattr(part, name), i
+        for name in ("support", "members", "requirements"):
+            for j, section in enumerate(getattr(part, name)):
+                yield base + (name, j, "text"), section.text, i
+
+
+def circular_context(circular: Circular) -> dict[str, Any]:
+    """Return the names the circular's own text may use."""
+    return {"antal": len(circular.parts), "year": circular.year}
+
+
+def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: bool = False) -> ValidatedCircular:
+    """Return the validated circular in ``file``, checked against the ``agreements`` (with their files) it may present."""
+    data, source = load_yaml(Path(file))
+    report = Report()
+    if not isinstance(data, dict) or set(data) != {KEY}:
+        report.error(source.locate(()), f"a circular file holds one key, {KEY}:, with the circular under it")
+        raise DataError(f"{source.file}: not a circular", report.findings)
+    try:
+        circular = Circular.model_validate(data[KEY])
+    except ValidationError as exc:
+        from .validate import _data_path, _schema_message, dotted
+
+        for error in exc.errors(include_url=False):
+            path = (KEY,) + _data_path(data[KEY], error["loc"])
+            message, hint = _schema_message(error)
+            report.error(source.locate(path), message, dotted(path), hint)
+        raise DataError(f"{source.file}: {len(report.findings)} problem(s)", report.findings) from None
+
+    files = {a.id: f for a, f in agreements if a.year == circular.year}
+    by_id = {a.id: a for a, _ in agreements if a.year == circular.year}
+    seen: set[str] = set()
+    for i, part in enumerate(circular.parts):
+        path = (KEY, "parts", i, "agreement")
+        if part.agreement not in by_id:
+            close = difflib.get_close_matches(part.agreement, list(by_id), n=1)
+            report.error(source.locate(path), f"no agreement {part.agreement!r} for {circular.year}",
+                         ".".join(map(str, path)),
+                         f"did you mean {close[0]!r}?" if close else
+                         f"the agreements of {circular.year}: {', '.join(sorted(by_id)) or 'none found'}")
+        elif part.agreement in seen:
+            report.error(source.locate(path), f"the agreement {part.agreement!r} is presented twice")
+        seen.add(part.agreement)
+    if not report.errors:
+        own = circular_context(circular)
+        for path, text, index in _prose_fields(circular):
+            context = figure_context(by_id[circular.parts[index].agreement]) if index is not None else own
+            try:
+                render_prose(text, context)
+            except UndefinedError as exc:
+                found = re.search(r"has no attribute '(\w+)'", str(exc)) or re.search(r"'(\w+)' is undefined", str(exc))
+                missing = found.group(1) if found else str(exc)
+                close = difflib.get_close_matches(missing, [k for k in context if isinstance(k, str)], n=1)
+                report.error(source.locate_in_text(path, text, missing),
+                             f"the text refers to {missing!r}, which is not a figure of "
+                             + (f"the agreement {circular.parts[index].agreement!r}" if index is not None else "the circular"),
+                             ".".join(map(str, path)), f"did you mean {close[0]!r}?" if close else "")
+            except TemplateError as exc:
+                report.error(source.locate(path), f"the text has a faulty figure reference: {exc}")
+            except (TypeError, ValueError) as exc:
+                report.error(source.locate(path), f"a figure in the text cannot be formatted: {exc}")
+    failing = report.findings if strict else report.errors
+    if failing:
+        raise DataError(f"{source.file}: {len(failing)} problem{'s' if len(failing) != 1 else ''}", report.findings)
+    used = [p.agreement for p in circular.parts]
+    return ValidatedCircular(circular, source, {k: by_id[k] for k in used}, report.warnings, [files[k] for k in used])

@@ -1,0 +1,308 @@
+"""What a change of the data changes: figures, totals, recipients' payouts, documents; and whether a document is stale.
+
+``generator diff A B`` compares two versions of an agreement: two files, or
+one file at a git revision (``agreements/2012.yaml@HEAD~1``). A version at a
+revision is read with ``git show``, with the key and outcome files it names
+at the same revision, into a temporary folder, and validated like any file.
+``generator check FILE…`` reads a document's provenance (the files and
+content hashes it was made from) and compares it with the files as they are.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import tempfile
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import DataError, GeneratorError
+from .formatting import datum, kronor
+from .model import Agreement
+from .prose import figure_context, walk_sections
+from .provenance import MANIFEST, blob_id, display, parse_line
+from .reference import recipient
+from .validate import Validated, load_agreement
+
+
+# --------------------------------------------------------------------------- reading versions
+
+def _git(*args: str, cwd: Path | None = None) -> bytes:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True).stdout
+    except FileNotFoundError:
+        raise GeneratorError("git is not installed; compare two files instead of a file at a revision") from None
+    except subprocess.CalledProcessError as exc:
+        raise GeneratorError(f"git {' '.join(args)}: {exc.stderr.decode(errors='replace').strip()}") from None
+
+
+@contextmanager
+def version(spec: str) -> Iterator[tuple[Validated, str]]:
+    """Yield the validated agreement named by ``spec`` (a path, or ``path@revision``) and its label."""
+    if "@" not in spec or Path(spec).exists():
+        yield load_agreement(Path(spec), sums_as_warnings=True), spec
+        return
+    path_text, revision = spec.rsplit("@", 1)
+    path = Path(path_text).resolve()
+    root = Path(_git("rev-parse", "--show-toplevel", cwd=path.parent).decode().strip())
+    relative = path.relative_to(root)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(_git("show", f"{revision}:{relative.as_posix()}", cwd=root))
+        _materialise_data(target, root, Path(tmp), revision)
+        try:
+            validated = load_agreement(target, sums_as_warnings=True)
+        except DataError as exc:
+            raise DataError(f"{spec}: this version is not valid ({len(exc.findings)} problem(s))", exc.findings) from None
+        yield validated, spec
+
+
+def _materialise_data(target: Path, root: Path, tmp: Path, revision: str) -> None:
+    """Copy the data files the agreement at ``target`` names, at ``revision`` (or as they are now), beside it."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(target.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError:
+        return
+    files = data.get("data") or {}
+    names = [files.get("outcomes"), (files.get("population") or {}).get("file")] if isinstance(files, dict) else []
+    for name in filter(None, names):
+        wanted = (target.parent / name).resolve()
+        relative = wanted.relative_to(tmp.resolve())
+        wanted.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            wanted.write_bytes(_git("show", f"{revision}:{relative.as_posix()}", cwd=root))
+        except GeneratorError:
+            current = root / relative
+            if current.is_file():
+                wanted.write_bytes(current.read_bytes())
+
+
+# --------------------------------------------------------------------------- comparing
+
+@dataclass
+class Change:
+    name: str
+    label: str
+    old: Any
+    new: Any
+
+    @property
+    def difference(self) -> int | None:
+        if isinstance(self.old, int) and isinstance(self.new, int):
+            return self.new - self.old
+        return None
+
+
+@dataclass
+class RecipientChange:
+    code: str
+    name: str
+    old: int
+    new: int
+
+    @property
+    def difference(self) -> int:
+        return self.new - self.old
+
+
+@dataclass
+class Diff:
+    a: str
+    b: str
+    figures: list[Change] = field(default_factory=list)
+    totals: list[Change] = field(default_factory=list)
+    recipients: list[RecipientChange] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # stated totals that no longer match their parts
+
+    def to_json(self) -> str:
+        def encode(value: Any) -> Any:
+            return value.isoformat() if isinstance(value, dt.date) else value
+
+        payload = {
+            "a": self.a, "b": self.b,
+            "figures": [{**asdict(c), "old": encode(c.old), "new": encode(c.new), "difference": c.difference}
+                        for c in self.figures],
+            "totals": [{**asdict(c), "difference": c.difference} for c in self.totals],
+            "recipients": [{**asdict(r), "difference": r.difference} for r in self.recipients],
+            "documents": self.documents,
+            "warnings": self.warnings,
+        }
+        return json.dumps(payload, ensure_ascii=False, indent=1)
+
+
+def _labels(agreement: Agreement) -> dict[str, str]:
+    labels = {"total": "överenskommelsens angivna total", "summa": "summan av alla utbetalningar och potter"}
+    for section in walk_sections(agreement.sections):
+        labels[f"sec.{section.id}.total"] = f"summa för {section.title}"
+        for payout in section.payouts:
+            labels[payout.id] = payout.label
+            for earmark in payout.earmarks:
+                labels[earmark.id] = earmark.label
+        for pot in section.pots:
+            labels[pot.id] = pot.title
+    return labels
+
+
+def figures_of(agreement: Agreement) -> dict[str, Any]:
+    """Return every amount and date of an agreement by the name prose uses for it (sections' totals too)."""
+    context = figure_context(agreement)
+    out = {k: v for k, v in context.items()
+           if isinstance(k, str) and k != "year" and not isinstance(v, bool) and isinstance(v, (int, dt.date))}
+    for section_id, ref in context.get("sec", {}).items():
+        out[f"sec.{section_id}.total"] = ref.total
+    sections = list(walk_sections(agreement.sections))
+    out["summa"] = sum(p.amount for s in sections for p in s.payouts) + sum(p.amount for s in sections for p in s.pots)
+    return out
+
+
+def _per_recipient(validated: Validated) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    if validated.allocation is not None:
+        for line in validated.allocation.lines:
+            totals[line.code] = totals.get(line.code, 0) + line.amount
+    return totals
+
+
+def compare(a: Validated, b: Validated, label_a: str, label_b: str, output: Path | None = None) -> Diff:
+    """Return what changes from ``a`` to ``b``; ``output`` is the folder whose documents may be affected."""
+    diff = Diff(label_a, label_b)
+    known = {w.message for w in a.warnings}
+    diff.warnings = [f"{label_b}: {w.message}" for w in b.warnings if "add up to" in w.message and w.message not in known]
+    old, new = figures_of(a.agreement), figures_of(b.agreement)
+    labels = {**_labels(a.agreement), **_labels(b.agreement)}
+    for name in sorted(set(old) | set(new), key=lambda n: (n.startswith("sec.") or n in {"total", "summa"}, n)):
+        if old.get(name) != new.get(name):
+            change = Change(name, labels.get(name, name), old.get(name), new.get(name))
+            (diff.totals if name in {"total", "summa"} or name.startswith("sec.") else diff.figures).append(change)
+    before, after = _per_recipient(a), _per_recipient(b)
+    for code in set(before) | set(after):
+        if before.get(code, 0) != after.get(code, 0):
+            diff.recipients.append(RecipientChange(code, recipient(code)[1], before.get(code, 0), after.get(code, 0)))
+    diff.recipients.sort(key=lambda r: (-abs(r.difference), r.code))
+    if output is not None and (diff.figures or diff.totals or diff.recipients):
+        diff.documents = affected_documents(output, b.file)
+    return diff
+
+
+def affected_documents(output: Path, source: Path) -> list[str]:
+    """Return the documents in ``output`` whose manifest entry names ``source`` as an input."""
+    try:
+        entries = json.loads((output / MANIFEST).read_text(encoding="utf-8")).get("documents", {})
+    except (OSError, ValueError):
+        return []
+    wanted = display(source)
+    return sorted(name for name, entry in entries.items() if wanted in entry.get("sources", {}))
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, dt.date):
+        return datum(value)
+    return kronor(value)
+
+
+def _signed(amount: int) -> str:
+    return ("+" if amount > 0 else "−") + kronor(abs(amount))
+
+
+def diff_text(diff: Diff) -> str:
+    """Return the diff as plain Swedish text."""
+    out = [f"Jämförelse: {diff.a} → {diff.b}"]
+    out.extend(f"OBS: {w}" for w in diff.warnings)
+    if not (diff.figures or diff.totals or diff.recipients):
+        out.append("Inga belopp, datum eller utbetalningar skiljer sig.")
+        return "\n".join(out)
+    for title, changes in (("Ändrade belopp och datum", diff.figures), ("Summor som ändras med dem", diff.totals)):
+        if changes:
+            out.append(f"\n{title}:")
+            for c in changes:
+                delta = f" ({_signed(c.difference)})" if c.difference is not None else ""
+                out.append(f"  {c.name}: {c.label}: {_value(c.old)} → {_value(c.new)}{delta}")
+    if diff.recipients:
+        out.append(f"\nMottagare vars utbetalning ändras ({len(diff.recipients)}, störst först):")
+        for r in diff.recipients:
+            out.append(f"  {r.code} {r.name}: {kronor(r.old)} → {kronor(r.new)} ({_signed(r.difference)})")
+    out.append("\nBerörda dokument i output/:" if diff.documents else "\nBerörda dokument: inga byggda (kör generator build)")
+    out.extend(f"  {name}" for name in diff.documents)
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- check
+
+@dataclass
+class Check:
+    file: Path
+    current: bool
+    generator: str | None
+    changed: list[str]  # "path: what" lines
+    details: list[str] = field(default_factory=list)
+
+
+def provenance_of(file: Path) -> str:
+    """Return the provenance line recorded in a generated DOCX or PDF ('' if none)."""
+    data = Path(file).read_bytes()
+    if file.suffix.lower() == ".docx":
+        from .writers.docx import PROVENANCE_PROPERTY
+        from .writers.package import custom_properties
+
+        return custom_properties(data).get(PROVENANCE_PROPERTY, "")
+    if file.suffix.lower() == ".pdf":
+        from pypdf import PdfReader
+        from io import BytesIO
+
+        info = PdfReader(BytesIO(data)).metadata or {}
+        return str(info.get("/Creator", ""))
+    raise GeneratorError(f"{file}: only .docx and .pdf documents carry their provenance")
+
+
+def check_document(file: Path) -> Check:
+    """Return whether ``file`` still matches the files it was made from, and what changed since."""
+    from .provenance import generator_id
+
+    line = provenance_of(file)
+    generator, sources = parse_line(line)
+    if not sources:
+        raise GeneratorError(f"{file}: no provenance in its metadata (not made by this generator, or made before it recorded it)")
+    changed, details = [], []
+    for path, ident in sources:
+        current = Path(path)
+        if not current.is_file():
+            changed.append(f"{path}: finns inte längre")
+            continue
+        data = current.read_bytes()
+        if blob_id(data) == ident:
+            continue
+        changed.append(f"{path}: har ändrats")
+        if current.suffix == ".yaml":
+            details.extend(_what_changed(current, ident))
+    if generator != generator_id():
+        details.append(f"skapat med generator {generator}, nu {generator_id()}")
+    return Check(file, not changed, generator, changed, details)
+
+
+def _what_changed(current: Path, old_blob: str) -> list[str]:
+    """Return the figures that changed in ``current`` since the version with ``old_blob``, if git still has it."""
+    try:
+        old_text = _git("cat-file", "-p", old_blob, cwd=current.resolve().parent)
+    except GeneratorError:
+        return [f"  (den version av {current} som dokumentet gjordes av finns inte i git; jämför med generator diff)"]
+    with tempfile.TemporaryDirectory() as tmp:
+        old_file = Path(tmp) / current.name
+        old_file.write_bytes(old_text)
+        data_dir = current.resolve().parent
+        text = old_text.decode("utf-8", errors="replace").replace("../", f"{data_dir.parent.as_posix()}/")
+        old_file.write_text(text, encoding="utf-8")
+        try:
+            old = load_agreement(old_file, sums_as_warnings=True)
+            new = load_agreement(current, sums_as_warnings=True)
+        except DataError:
+            return ["  (den gamla eller nya versionen kan inte valideras)"]
+        diff = compare(old, new, "dokumentets version", str(current))
+    return [f"  {c.name}: {_value(c.old)} → {_value(c.new)}" for c in diff.figures + diff.totals]

@@ -1,0 +1,146 @@
+"""Which inputs made each document: content hashes, the provenance line in its metadata, the build manifest.
+
+Every file is identified by its git blob id (SHA-1 of ``blob <size>\\0`` +
+content), so a document's recorded source can be looked up in the
+repository's history (``git cat-file -p <id>``) to show what changed since.
+The generator itself is identified by its version and a hash of its code.
+
+The manifest (``output/manifest.json``) records, per output file, the key of
+its inputs (the hashes of the data, reference data, templates and generator
+it was made from) and the hash of the file written; a rebuild skips a
+document whose key and file are unchanged.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import meta
+
+from . import __version__
+
+PACKAGE = Path(__file__).resolve().parent
+MANIFEST = "manifest.json"
+_SOURCE = re.compile(r"(\S+)@([0-9a-f]{40})")
+
+
+def blob_id(data: bytes) -> str:
+    """Return the git blob id of ``data`` (what ``git hash-object`` prints)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def file_id(path: Path) -> str:
+    return blob_id(Path(path).read_bytes())
+
+
+def display(path: Path) -> str:
+    """Return ``path`` relative to the working directory when it is inside it, in / form."""
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@lru_cache(maxsize=1)
+def generator_id() -> str:
+    """Return ``<version>+<hash of the package's code and fonts>``: a code change is an input change."""
+    digest = hashlib.sha256()
+    for file in sorted(PACKAGE.rglob("*")):
+        if file.is_file() and file.suffix in {".py", ".ttf"} and "__pycache__" not in file.parts:
+            digest.update(file.relative_to(PACKAGE).as_posix().encode() + b"\0" + file.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+def template_files(template: str, templates: Path) -> list[Path]:
+    """Return ``template`` and every template it includes or imports, recursively, sorted."""
+    from .templating import make_environment
+
+    env = make_environment(templates)
+    seen: set[str] = set()
+    todo = [template]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        source = (templates / name).read_text(encoding="utf-8")
+        todo.extend(t for t in meta.find_referenced_templates(env.parse(source)) if t)
+    return [templates / name for name in sorted(seen)]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The input files of one document, each with its blob id."""
+
+    files: tuple[tuple[str, str], ...]  # (display path, blob id), sorted
+
+    @classmethod
+    def of(cls, paths: list[Path]) -> "Sources":
+        return cls(tuple(sorted({(display(p), file_id(p)) for p in paths})))
+
+    @property
+    def key(self) -> str:
+        """The hash of every input and of the generator: equal keys mean an equal document."""
+        digest = hashlib.sha256(generator_id().encode())
+        for path, ident in self.files:
+            digest.update(f"\0{path}@{ident}".encode())
+        return digest.hexdigest()
+
+    def line(self) -> str:
+        """Return the provenance line written into the document's metadata (ASCII-safe)."""
+        return f"generator {generator_id()}; " + " ".join(f"{path}@{ident}" for path, ident in self.files)
+
+
+def parse_line(text: str) -> tuple[str | None, list[tuple[str, str]]]:
+    """Return (generator id, [(path, blob id)]) from a provenance line."""
+    found = re.search(r"generator (\S+?);", text or "")
+    return (found.group(1) if found else None), _SOURCE.findall(text or "")
+
+
+@dataclass
+class Manifest:
+    """Output file (relative to the output folder) → its input key and written hash."""
+
+    folder: Path
+    entries: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: Path) -> "Manifest":
+        path = Path(folder) / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            entries = data.get("documents", {}) if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            entries = {}
+        return cls(Path(folder), entries)
+
+    def name(self, path: Path) -> str:
+        return Path(os.path.relpath(Path(path).resolve(), self.folder.resolve())).as_posix()
+
+    def current(self, path: Path, key: str) -> bool:
+        """Return True if ``path`` exists, was made from inputs with ``key``, and is as it was written."""
+        entry = self.entries.get(self.name(path))
+        if not entry or entry.get("inputs") != key or not Path(path).is_file():
+            return False
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() == entry.get("sha256")
+
+    def record(self, path: Path, key: str, data: bytes, sources: Sources) -> None:
+        self.entries[self.name(path)] = {
+            "inputs": key,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "sources": {p: i for p, i in sources.files},
+            "generator": generator_id(),
+        }
+
+    def forget(self, name: str) -> None:
+        self.entries.pop(name, None)
+
+    def to_bytes(self) -> bytes:
+        return (json.dumps({"documents": dict(sorted(self.entries.items()))}, ensure_ascii=False, indent=1,
+                           sort_keys=True) + "\n").encode("utf-8")
