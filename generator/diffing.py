@@ -21,7 +21,7 @@ from typing import Any, Iterator
 from .errors import DataError, GeneratorError
 from .formatting import datum, kronor
 from .model import Agreement
-from .prose import figure_context, walk_sections
+from .prose import figure_context, section_parts_sum, walk_sections
 from .provenance import MANIFEST, blob_id, display, parse_line
 from .reference import recipient
 from .validate import Validated, load_agreement
@@ -154,9 +154,9 @@ def figures_of(agreement: Agreement) -> dict[str, Any]:
     context = figure_context(agreement)
     out = {k: v for k, v in context.items()
            if isinstance(k, str) and k != "year" and not isinstance(v, bool) and isinstance(v, (int, dt.date))}
-    for section_id, ref in context.get("sec", {}).items():
-        out[f"sec.{section_id}.total"] = ref.total
     sections = list(walk_sections(agreement.sections))
+    for section in sections:  # computed from the parts, so a changed part shows even before the stated total
+        out[f"sec.{section.id}.total"] = section_parts_sum(section)
     out["summa"] = sum(p.amount for s in sections for p in s.payouts) + sum(p.amount for s in sections for p in s.pots)
     return out
 
