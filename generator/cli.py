@@ -147,8 +147,9 @@ def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--force", is_flag=True, help="Render every document, even those whose inputs have not changed.")
 @click.option("--watch", is_flag=True, help="Keep running: rebuild what changes under agreements/ and templates/.")
+@click.option("--prune", is_flag=True, help="Delete outputs whose agreement file no longer exists.")
 def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path | None, strict: bool,
-          force: bool, watch: bool) -> None:
+          force: bool, watch: bool, prune: bool) -> None:
     """Validate, then render every agreement's documents as DOCX and PDF.
 
     Each document records the hashes of its inputs (in its metadata and in
@@ -179,7 +180,27 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
         return
     if not _build_once(targets, wanted, out, reference_doc, strict, force):
         sys.exit(2)
+    _orphans(out, prune)
 
+
+def _orphans(out: Path, prune: bool) -> None:
+    """Report, or with ``prune`` delete, outputs whose agreement file is gone."""
+    from .build import write_atomic
+    from .provenance import MANIFEST, Manifest, orphans
+
+    manifest = Manifest.load(out)
+    names = orphans(manifest)
+    if not names:
+        return
+    if not prune:
+        click.echo(f"{len(names)} filer i {out}/ kommer från överenskommelser som inte längre finns; "
+                   "de ligger kvar (--prune tar bort dem)")
+        return
+    for name in names:
+        (out / name).unlink(missing_ok=True)
+        manifest.forget(name)
+        click.echo(f"  borttagen  {out / name}")
+    write_atomic(out / MANIFEST, manifest.to_bytes())
 
 def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, reference_doc: Path | None, strict: bool,
                 force: bool) -> bool:

@@ -144,3 +144,9 @@ class Manifest:
     def to_bytes(self) -> bytes:
         return (json.dumps({"documents": dict(sorted(self.entries.items()))}, ensure_ascii=False, indent=1,
                            sort_keys=True) + "\n").encode("utf-8")
+
+
+def orphans(manifest: Manifest) -> list[str]:
+    """Return the outputs whose agreement or circular file (a .yaml source) no longer exists."""
+    return sorted(name for name, entry in manifest.entries.items()
+                  if any(path.endswith(".yaml") and not Path(path).is_file() for path in entry.get("sources", {})))

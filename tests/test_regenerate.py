@@ -136,3 +136,22 @@ def test_force_renders_everything_and_a_document_carries_its_sources(workspace, 
     assert f"agreements/2011.yaml@{file_id(workspace / 'agreements/2011.yaml')}" in line
     assert line.startswith("generator ") and "templates/regeringsbeslut_utbetalning.xml.j2@" in line
     assert provenance_of(workspace / "forced/2011/regeringsbeslut_II-7_2011-06-16_utbetalning.pdf") == line
+
+
+def test_outputs_of_a_deleted_agreement_are_kept_unless_pruned(tmp_path, monkeypatch):
+    (tmp_path / "agreements").mkdir()
+    shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
+    shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011-kopia.yaml")
+    text = (tmp_path / "agreements" / "2011-kopia.yaml").read_text(encoding="utf-8")
+    (tmp_path / "agreements" / "2011-kopia.yaml").write_text(text.replace("year: 2011", "year: 2010", 1), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run("build", "--out", "out").exit_code == 0
+    made = sorted(p.name for p in (tmp_path / "out" / "2010").iterdir())
+    assert len(made) == 2
+    (tmp_path / "agreements" / "2011-kopia.yaml").unlink()
+    kept = run("build", "--out", "out")
+    assert "2 filer i out/ kommer från överenskommelser som inte längre finns" in kept.output
+    assert sorted(p.name for p in (tmp_path / "out" / "2010").iterdir()) == made
+    pruned = run("build", "--out", "out", "--prune")
+    assert pruned.output.count("borttagen") == 2 and not list((tmp_path / "out" / "2010").iterdir())
+    assert not any(name.startswith("2010/") for name in json.loads((tmp_path / "out" / "manifest.json").read_text())["documents"])
