@@ -10,7 +10,6 @@ Validation: the schema, every part names an agreement of the circular's year
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,8 +113,9 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
             try:
                 render_prose(text, context)
             except UndefinedError as exc:
-                found = re.search(r"has no attribute '(\w+)'", str(exc)) or re.search(r"'(\w+)' is undefined", str(exc))
-                missing = found.group(1) if found else str(exc)
+                from .validate import undefined_name
+
+                missing = undefined_name(exc)
                 close = difflib.get_close_matches(missing, [k for k in context if isinstance(k, str)], n=1)
                 report.error(source.locate_in_text(path, text, missing),
                              f"the text refers to {missing!r}, which is not a figure of "

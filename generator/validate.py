@@ -258,28 +258,30 @@ class _Checker:
             self.error((), f"cannot number the document: {exc}")
             return
         known = sorted(k for k in context if isinstance(k, str))
-        for model, path in self.nodes:
+        for model, where, text in self._texts():
             local = {**context, "decision": model} if isinstance(model, Decision) else context
+            try:
+                render_prose(text, local)
+            except UndefinedError as exc:
+                missing = undefined_name(exc)
+                close = difflib.get_close_matches(missing, known, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "define it under figures: or dates:, or use an existing id"
+                self.report.error(self.source.locate_in_text(where, text, missing),
+                                  f"the text refers to {missing!r}, which is not defined", dotted(where), hint)
+            except TemplateError as exc:
+                self.error(where, f"the text has a faulty figure reference: {exc}",
+                           "a reference looks like {{ id | miljoner }}")
+            except (TypeError, ValueError) as exc:
+                self.error(where, f"a figure in the text cannot be formatted: {exc}")
+
+    def _texts(self) -> Iterator[tuple[BaseModel, PathKey, str]]:
+        """Yield (model, path, text) of every prose text of the agreement."""
+        for model, path in self.nodes:
             for name, value in _prose_fields(model):
                 texts = value if isinstance(value, list) else [value]
                 for index, text in enumerate(texts):
-                    if not isinstance(text, str):
-                        continue
-                    where = path + (name,) + ((index,) if isinstance(value, list) else ())
-                    try:
-                        render_prose(text, local)
-                    except UndefinedError as exc:
-                        found = re.search(r"has no attribute '(\w+)'", str(exc)) or re.search(r"'(\w+)' is undefined", str(exc))
-                        missing = found.group(1) if found else str(exc)
-                        close = difflib.get_close_matches(missing, known, n=1)
-                        hint = f"did you mean {close[0]!r}?" if close else "define it under figures: or dates:, or use an existing id"
-                        self.report.error(self.source.locate_in_text(where, text, missing),
-                                          f"the text refers to {missing!r}, which is not defined", dotted(where), hint)
-                    except TemplateError as exc:
-                        self.error(where, f"the text has a faulty figure reference: {exc}",
-                                   "a reference looks like {{ id | miljoner }}")
-                    except (TypeError, ValueError) as exc:
-                        self.error(where, f"a figure in the text cannot be formatted: {exc}")
+                    if isinstance(text, str):
+                        yield model, path + (name,) + ((index,) if isinstance(value, list) else ()), text
 
     def literal_figures(self) -> None:
         """Warn where prose types an amount or a date that is a figure of the data: it would go stale."""
@@ -299,23 +301,16 @@ class _Checker:
         for section_id, ref in context.get("sec", {}).items():
             if getattr(ref, "total", None):
                 amounts.setdefault(ref.total, []).append(f"sec.{section_id}.total")
-        for model, path in self.nodes:
-            for name, value in _prose_fields(model):
-                texts = value if isinstance(value, list) else [value]
-                for index, text in enumerate(texts):
-                    if not isinstance(text, str):
-                        continue
-                    where = path + (name,) + ((index,) if isinstance(value, list) else ())
-                    for literal, amount, when in literal_figures(text):
-                        names = amounts.get(amount, []) if amount is not None else dates.get(when, [])
-                        if not names:
-                            continue
-                        use = (f"{{{{ {names[0]} | {'kronor' if 'kronor' in literal else 'miljoner'} }}}}"
-                               if amount is not None else f"{{{{ {names[0]} | datum }}}}")
-                        self.report.warning(self.source.locate_in_text(where, text, literal),
-                                            f"the text types {literal!r}, which is the figure {names[0]!r}: "
-                                            "it would not follow a change of the data", dotted(where),
-                                            f"write {use} instead")
+        for _, where, text in self._texts():
+            for literal, amount, when in literal_figures(text):
+                names = amounts.get(amount, []) if amount is not None else dates.get(when, [])
+                if not names:
+                    continue
+                use = (f"{{{{ {names[0]} | {'kronor' if 'kronor' in literal else 'miljoner'} }}}}"
+                       if amount is not None else f"{{{{ {names[0]} | datum }}}}")
+                self.report.warning(self.source.locate_in_text(where, text, literal),
+                                    f"the text types {literal!r}, which is the figure {names[0]!r}: "
+                                    "it would not follow a change of the data", dotted(where), f"write {use} instead")
 
     # arithmetic ------------------------------------------------------------------------
     def sums(self) -> None:
@@ -471,6 +466,12 @@ _LITERAL = re.compile(
     r"|(?P<millions>\d+(?:,\d+)?|" + "|".join(_WORDS) + r")[ \u00a0]+(?:miljoner|miljon|milj\.)[ \u00a0]*(?:kronor|kr\b)"
     r"|den (?P<day>\d{1,2}) (?P<month>" + "|".join(_MONTHS) + r") (?P<year>\d{4})"
 )
+
+
+def undefined_name(exc: Exception) -> str:
+    """Return the name a Jinja UndefinedError complains about."""
+    found = re.search(r"has no attribute '(\w+)'", str(exc)) or re.search(r"'(\w+)' is undefined", str(exc))
+    return found.group(1) if found else str(exc)
 
 
 def literal_figures(text: str) -> Iterator[tuple[str, int | None, dt.date | None]]:
