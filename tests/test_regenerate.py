@@ -155,3 +155,25 @@ def test_outputs_of_a_deleted_agreement_are_kept_unless_pruned(tmp_path, monkeyp
     pruned = run("build", "--out", "out", "--prune")
     assert pruned.output.count("borttagen") == 2 and not list((tmp_path / "out" / "2010").iterdir())
     assert not any(name.startswith("2010/") for name in json.loads((tmp_path / "out" / "manifest.json").read_text())["documents"])
+
+
+def test_diff_against_a_git_revision(tmp_path, monkeypatch):
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    (tmp_path / "agreements").mkdir()
+    shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
+    monkeypatch.chdir(tmp_path)
+    for command in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "x"]):
+        subprocess.run(["git", *command], check=True, cwd=tmp_path)
+    file = tmp_path / "agreements" / "2011.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("redovisning_november: 2011-11-15", "redovisning_november: 2011-11-30", 1), encoding="utf-8")
+    result = run("diff", "agreements/2011.yaml@HEAD", "agreements/2011.yaml")
+    assert result.exit_code == 1, result.output
+    assert f"den 15 november 2011 → den 30 november 2011" in result.output
+    assert run("diff", "agreements/2011.yaml@HEAD", "agreements/2011.yaml@HEAD").exit_code == 0
+    from generator.errors import GeneratorError
+
+    with pytest.raises(GeneratorError, match="git show nosuchrev:agreements/2011.yaml"):  # printed plainly by the CLI
+        run("diff", "agreements/2011.yaml@nosuchrev", "agreements/2011.yaml")
