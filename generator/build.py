@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .distribute import YearAllocation
+from .distribute import PAYERS, YearAllocation
 from .document import Document
 from .letters import county_letters
 from .errors import GeneratorError, RenderError
@@ -29,7 +29,7 @@ from .payouts import payouts_csv, payouts_xlsx
 from .prose import figure_context
 from .provenance import MANIFEST, Manifest, Sources, template_files
 from .reference import REFERENCE
-from .templating import TEMPLATES, OwnView, View, render_document, render_template
+from .templating import TEMPLATES, ProseView, View, render_document, render_template
 from .writers.docx import render_docx
 from .writers.pdf import render_pdf
 
@@ -79,7 +79,7 @@ def plan(agreement: Agreement, allocation: YearAllocation | None = None) -> list
         for letter in county_letters(allocation):
             name = f"{LETTERS_FOLDER}/" + safe_name(f"lansbrev_{letter.county.code}_{letter.county.name}").lower()
             jobs.append(Job(name, "lansbrev.xml.j2", f"{agreement.county_letters.title} – {letter.county.name}",
-                            extra={"letter": letter, "alloc": allocation}))
+                            extra={"letter": letter, "alloc": allocation, "payers": PAYERS}))
     return jobs
 
 
@@ -165,12 +165,15 @@ def _write_all(rendered: list[tuple[Path, bytes, float]], result: "BuildResult",
     return result
 
 
-def job_sources(agreement_file: Path | None, job: Job, templates: Path, data_files: list[Path]) -> Sources:
-    """Return the input files of one document: its agreement, the data it uses, its templates."""
+def job_sources(agreement_file: Path | None, job: Job, templates: Path, data_files: list[Path],
+                reference_doc: Path | None = None) -> Sources:
+    """Return the input files of one document: its agreement, the data it uses, its templates, the reference .docx."""
     files = [agreement_file] if agreement_file else []
     files += template_files(job.template, templates)
     if job.name.startswith(LETTERS_FOLDER + "/"):
         files += data_files + reference_files()
+    if reference_doc is not None:
+        files.append(reference_doc)
     return Sources.of(files)
 
 
@@ -191,13 +194,12 @@ def build(agreement: Agreement, out: Path, formats: list[str], templates: Path =
     folder = out / str(agreement.year)
     manifest = Manifest.load(out) if source_file is not None else None
     data_files = _data_files(allocation)
-    extra = [reference_doc] if reference_doc else []
     keys: dict[Path, tuple[str, Sources]] = {}
     result = BuildResult(agreement)
     for job in plan(agreement, allocation):
         sources = None
         if manifest is not None:
-            sources = job_sources(source_file, job, templates, data_files + extra)
+            sources = job_sources(source_file, job, templates, data_files, reference_doc)
             paths = [folder / f"{job.name}.{fmt}" for fmt in formats]
             if not force and all(manifest.current(p, sources.key) for p in paths):
                 result.skipped.extend(paths)
@@ -239,7 +241,7 @@ def render_circular(validated: ValidatedCircular, templates: Path = TEMPLATES) -
     """Return the document model of a circular."""
     views = {a.id: View(a, figure_context(a)) for a in validated.agreements.values()}
     context = {"c": validated.circular, "views": views, "parts": validated.parts(),
-               "own": OwnView(circular_context(validated.circular))}
+               "own": ProseView(circular_context(validated.circular))}
     return render_template("cirkular.xml.j2", context, templates)
 
 
@@ -259,6 +261,5 @@ def build_circular(validated: ValidatedCircular, out: Path, formats: list[str], 
     if not force and all(manifest.current(p, sources.key) for p in paths):
         result.skipped.extend(paths)
         return result
-    rendered = _render(document := render_circular(validated, templates), name, folder, formats, writers, started,
-                       sources)
+    rendered = _render(render_circular(validated, templates), name, folder, formats, writers, started, sources)
     return _write_all(rendered, result, {p: (sources.key, sources) for p in paths}, manifest)

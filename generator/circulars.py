@@ -18,7 +18,7 @@ from jinja2 import TemplateError, UndefinedError
 from pydantic import ValidationError
 
 from .errors import DataError, Report
-from .loading import SourceMap, load_yaml
+from .loading import SourceMap, dotted, load_yaml
 from .model import Agreement, Circular
 from .prose import figure_context, render_prose
 
@@ -84,7 +84,7 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
     try:
         circular = Circular.model_validate(data[KEY])
     except ValidationError as exc:
-        from .validate import _data_path, _schema_message, dotted
+        from .validate import _data_path, _schema_message
 
         for error in exc.errors(include_url=False):
             path = (KEY,) + _data_path(data[KEY], error["loc"])
@@ -100,7 +100,7 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
         if part.agreement not in by_id:
             close = difflib.get_close_matches(part.agreement, list(by_id), n=1)
             report.error(source.locate(path), f"no agreement {part.agreement!r} for {circular.year}",
-                         ".".join(map(str, path)),
+                         dotted(path),
                          f"did you mean {close[0]!r}?" if close else
                          f"the agreements of {circular.year}: {', '.join(sorted(by_id)) or 'none found'}")
         elif part.agreement in seen:
@@ -120,7 +120,7 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
                 report.error(source.locate_in_text(path, text, missing),
                              f"the text refers to {missing!r}, which is not a figure of "
                              + (f"the agreement {circular.parts[index].agreement!r}" if index is not None else "the circular"),
-                             ".".join(map(str, path)), f"did you mean {close[0]!r}?" if close else "")
+                             dotted(path), f"did you mean {close[0]!r}?" if close else "")
             except TemplateError as exc:
                 report.error(source.locate(path), f"the text has a faulty figure reference: {exc}")
             except (TypeError, ValueError) as exc:

@@ -295,7 +295,6 @@ def _what_changed(current: Path, old_blob: str) -> list[str]:
         return [f"  (den version av {current} som dokumentet gjordes av finns inte i git; jämför med generator diff)"]
     with tempfile.TemporaryDirectory() as tmp:
         old_file = Path(tmp) / current.name
-        old_file.write_bytes(old_text)
         data_dir = current.resolve().parent
         text = old_text.decode("utf-8", errors="replace").replace("../", f"{data_dir.parent.as_posix()}/")
         old_file.write_text(text, encoding="utf-8")

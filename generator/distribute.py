@@ -18,7 +18,7 @@ from typing import Iterator
 from . import allocation as rules
 from .errors import DataError, Finding, Location
 from .formatting import belopp, kronor
-from .loading import SourceMap
+from .loading import SourceMap, dotted
 from .model import Agreement, Distribution, Payout, Pot, Section
 from .outcomes import Outcome, Outcomes, load_outcomes
 from .population import AGE_KEYS, Population, load_population
@@ -37,6 +37,9 @@ KEY_LABELS = {
 }
 OUTCOME_KEYS = {"registreringar", "platser_sabo", "dodsfall"}
 KINDS = {"kommun": "kommuner", "landsting": "landsting", "lan": "län"}
+#: Who pays, short, for a table column; "betalas ut av <payer>" in running text.
+PAYERS = {"kammarkollegiet": "Kammarkollegiet", "kammarkollegiet_rekvisition": "Kammarkollegiet, efter rekvisition",
+          "skl_rekvisition": "SKL, efter rekvisition", "skl": "SKL"}
 ROUTES = {
     "kammarkollegiet": "Kammarkollegiet betalar ut",
     "kammarkollegiet_rekvisition": "Kammarkollegiet betalar ut efter rekvisition",
@@ -157,7 +160,7 @@ class _Context:
         return self.source.locate(path)
 
     def fail(self, path: tuple, message: str) -> None:
-        self.findings.append(Finding(self.where(path), message, path=_dotted(path)))
+        self.findings.append(Finding(self.where(path), message, path=dotted(path)))
 
     def key(self, key: str, kind: str, code: str, outcome: Outcome | None, path: tuple) -> int | None:
         """Return the value of ``key`` for one recipient, or None (after recording why) if it is missing."""
@@ -185,13 +188,6 @@ class _Context:
             return outcome.count
         self.fail(path, f"no data for the key {key}")
         return None
-
-
-def _dotted(path: tuple) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def _units(level: str) -> list[tuple[str, str]]:
@@ -374,7 +370,7 @@ def load_data(agreement: Agreement, agreement_file: Path, source: SourceMap | No
 
     def missing(path: tuple, file: Path) -> None:
         where = source.locate(path) if source else Location(agreement_file)
-        findings.append(Finding(where, f"no such file: {file}", path=_dotted(path)))
+        findings.append(Finding(where, f"no such file: {file}", path=dotted(path)))
 
     if agreement.data.population is not None:
         file = folder / agreement.data.population.file
@@ -398,14 +394,14 @@ def allocate(agreement: Agreement, agreement_file: Path, source: SourceMap | Non
     population, outcomes = load_data(agreement, agreement_file, source)
     ctx = _Context(agreement, source, population, outcomes)
     result = YearAllocation(agreement, population, outcomes)
-    ids = set()
+    pots: set[str] = set()
     for path, item in _items(agreement):
-        ids.add(item.id)
+        if isinstance(item, Pot):
+            pots.add(item.id)
         computed = _allocate_item(ctx, path, item)
         if computed is not None:
             result.items.append(computed)
     if outcomes is not None:
-        pots = {pot.id for _, pot in _items(agreement) if isinstance(pot, Pot)}
         for row in outcomes.rows:
             if row.pot not in pots:
                 ctx.findings.append(Finding(Location(outcomes.file, row.line),

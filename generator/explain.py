@@ -7,8 +7,6 @@ from .distribute import KINDS, ROUTES, YearAllocation
 from .formatting import kronor
 from .reference import counties, recipient
 
-KIND_NAMES = {"kommun": "kommun", "landsting": "landsting", "lan": "län"}
-
 
 def explain(allocation: YearAllocation, code: str, file: Path | None = None) -> str:
     """Return every amount ``code`` receives under ``allocation``, each with its computation."""

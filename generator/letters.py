@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .distribute import KEY_LABELS, KINDS, ROUTES, Item, YearAllocation
+from .distribute import KEY_LABELS, KINDS, PAYERS, ROUTES, Item, YearAllocation
 from .formatting import kronor
 from .model import Agreement, Deadline, Payout, Pot, Section
 from .prose import walk_sections
 from .reference import Council, County, council_of, counties, municipalities
-
-
-PAYERS = {"kammarkollegiet": "Kammarkollegiet", "kammarkollegiet_rekvisition": "Kammarkollegiet, efter rekvisition",
-          "skl_rekvisition": "SKL, efter rekvisition", "skl": "SKL"}
 
 
 @dataclass
@@ -38,7 +34,6 @@ class LetterItem:
     label: str
     kind: str  # payout | pot
     route: str
-    route_text: str
     payer: str  # short, for a table column: "Kammarkollegiet", "SKL, efter rekvisition"
     amount: int  # to everyone in the county
     pot: int
@@ -143,7 +138,7 @@ def county_letters(allocation: YearAllocation) -> list[CountyLetter]:
             payment = source.payment_text if isinstance(source, Pot) else None
             share = item.county_shares.get(code)
             items.append(LetterItem(
-                item.id, item.label, item.kind, item.route, ROUTES.get(item.route, item.route), PAYERS.get(item.route, item.route),
+                item.id, item.label, item.kind, item.route, PAYERS.get(item.route, item.route),
                 sum(line.amount for line in lines), item.amount, item.shared, rule_text(item), item.notes,
                 share[1] if share else None, len(taking_part), payment, deadlines))
         letters.append(CountyLetter(county, council, items, joint, council_part, list(members.values()), missed))

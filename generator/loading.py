@@ -9,13 +9,21 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
 from .errors import DataError, Finding, Location
 
 PathKey = tuple[str | int, ...]
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    """Return a path as ``sections[1].payouts[0].amount``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
 
 
 @dataclass

@@ -14,7 +14,6 @@ non-whole count, a coverage outside 0–100.
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path

@@ -87,12 +87,13 @@ def prose_markup(text: str, style: str = "body") -> Markup:
     return Markup("".join(out))
 
 
-@dataclass
-class View:
-    """What templates may ask about an agreement beyond its fields."""
+class ProseView:
+    """Prose with figure references filled in, from one set of names (a circular's introduction uses this alone)."""
 
-    agreement: Agreement
     figures: dict[str, Any]
+
+    def __init__(self, figures: dict[str, Any]):
+        self.figures = figures
 
     def prose(self, text: str | None, style: str = "body", decision: Any = None) -> Markup:
         """Return document markup for a prose field, its figure references filled in.
@@ -109,6 +110,14 @@ class View:
         if not text:
             return Markup("")
         return inline_markup(group_numbers(re.sub(r"[ \t\r\n]+", " ", render_prose(text, self.figures)).strip(" ")))
+
+
+@dataclass
+class View(ProseView):
+    """What templates may ask about an agreement beyond its fields."""
+
+    agreement: Agreement
+    figures: dict[str, Any]
 
     def number(self, section_id: str) -> str:
         return self._numbers[section_id]
@@ -134,18 +143,6 @@ class View:
         self._appendix_numbers = appendix_numbers(a.appendices)
         self._appendices = {x.id: x for x in walk_appendices(a.appendices)}
         self._organisations = {o.id: o for o in a.organisations}
-
-
-class OwnView:
-    """Prose of a document that is not one agreement's (a circular's introduction), with its own names."""
-
-    def __init__(self, figures: dict[str, Any]):
-        self.figures = figures
-
-    def prose(self, text: str | None, style: str = "body") -> Markup:
-        if not text:
-            return Markup("")
-        return prose_markup(group_numbers(render_prose(text, self.figures)), style)
 
 
 @functools.lru_cache(maxsize=8)

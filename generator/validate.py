@@ -21,8 +21,8 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import DataError, Location, Report
 from .formatting import kronor
-from .loading import PathKey, SourceMap, load_yaml
-from .model import Agreement, Appendix, Decision, Distribution, Letter, Party, Payout, Period, Pot, Row, Section, Share, Table
+from .loading import PathKey, SourceMap, dotted, load_yaml
+from .model import Agreement, Decision, Distribution, Letter, Party, Payout, Period, Pot, Row, Section, Share, Table
 from .prose import figure_context, render_prose, walk_appendices, walk_sections
 from .reference import DISTRIBUTION_KEYS
 
@@ -61,14 +61,6 @@ def _data_path(data: Any, loc: tuple) -> PathKey:
         elif isinstance(node, dict) and isinstance(part, str) and part not in node and path and loc[-1] == part:
             path.append(part)  # a missing or unknown key: name it
     return tuple(path)
-
-
-def dotted(path: Iterable[str | int]) -> str:
-    """Return a path as ``sections[1].payouts[0].amount``."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def _describe(value: Any) -> str:

@@ -62,10 +62,7 @@ def test_one_changed_amount_from_diff_to_rebuild_to_check(workspace, monkeypatch
     assert [(c["name"], c["old"], c["new"], c["difference"]) for c in diff["figures"]] == \
         [("analys_lan", 85_000_000, 87_000_000, 2_000_000)]
     totals = {c["name"]: c["difference"] for c in diff["totals"]}
-    assert totals == {"sec.analysarbete.total": 2_000_000, "sec.sammanhallen.total": 2_000_000,
-                      "sec.resultat.total": 2_000_000, "summa": 2_000_000} or \
-        set(totals) >= {"sec.analysarbete.total", "summa"}
-    assert all(v == 2_000_000 for v in totals.values())
+    assert totals == {"sec.analysarbete.total": 2_000_000, "summa": 2_000_000}  # the parts' sums, before any stated total
     moved = {r["code"]: r["difference"] for r in diff["recipients"]}
     assert set(moved) == set(old_lines) and sum(moved.values()) == 2_000_000
     assert [abs(r["difference"]) for r in diff["recipients"]] == sorted((abs(v) for v in moved.values()), reverse=True)
@@ -79,7 +76,6 @@ def test_one_changed_amount_from_diff_to_rebuild_to_check(workspace, monkeypatch
     assert run("build", "--out", "output").exit_code == 2
     fixed = changed.replace("total: 86_000_000", "total: 88_000_000", 1)
     fixed = re.sub(r"^total: 1_161_000_000", "total: 1_163_000_000", fixed, flags=re.M)
-    section_total = re.search(r"id: sammanhallen\n(?:.*\n)*?\s+total: (\d[\d_]*)", fixed)
     (workspace / "agreements" / "2012.yaml").write_text(fixed, encoding="utf-8")
     result = run("validate", "agreements/2012.yaml")
     if result.exit_code:  # a stated total of an enclosing section moves too: the message names it and its new sum
@@ -171,7 +167,7 @@ def test_diff_against_a_git_revision(tmp_path, monkeypatch):
     file.write_text(file.read_text(encoding="utf-8").replace("redovisning_november: 2011-11-15", "redovisning_november: 2011-11-30", 1), encoding="utf-8")
     result = run("diff", "agreements/2011.yaml@HEAD", "agreements/2011.yaml")
     assert result.exit_code == 1, result.output
-    assert f"den 15 november 2011 → den 30 november 2011" in result.output
+    assert "den 15 november 2011 → den 30 november 2011" in result.output
     assert run("diff", "agreements/2011.yaml@HEAD", "agreements/2011.yaml@HEAD").exit_code == 0
     from generator.errors import GeneratorError
 
