@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import allocation as rules
-from .errors import DataError, Finding, Location
+from .errors import DataError, Finding, Location, collapse
 from .formatting import belopp, kronor
 from .loading import SourceMap, dotted
 from .model import Agreement, Distribution, Payout, Pot, Section
@@ -64,6 +64,7 @@ class Line:
     key_value: int | None = None
     key_total: int | None = None
     steps: tuple[str, ...] = ()
+    rule_amount: int | None = None  # what the stated rule gives, where a published table is paid instead
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ class Item:
     eligible: tuple[str, ...] = ()
     qualifiers: frozenset[str] = frozenset()
     county_shares: dict[str, tuple[int, str]] = field(default_factory=dict)  # county → (amount, how) for level lan
+    published: bool = False  # the amounts are a published table (the rule, if any, is only a check)
+    remainder_note: str | None = None  # why the published table leaves part of the pot undistributed
 
     @property
     def distributed(self) -> int:
@@ -100,6 +103,8 @@ class YearAllocation:
     population: Population | None
     outcomes: Outcomes | None
     items: list[Item] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # other agreement files a published table is taken from
 
     @property
     def lines(self) -> list[Line]:
@@ -148,6 +153,8 @@ class _Context:
         self.population = population
         self.outcomes = outcomes
         self.findings: list[Finding] = []
+        self.warnings: list[Finding] = []
+        self.files: list[Path] = []
         self._county_keys: dict[tuple[str, str], int] = {}
         if population is not None:
             for key in AGE_KEYS:
@@ -161,6 +168,9 @@ class _Context:
 
     def fail(self, path: tuple, message: str) -> None:
         self.findings.append(Finding(self.where(path), message, path=dotted(path)))
+
+    def warn(self, path: tuple, message: str, hint: str = "") -> None:
+        self.warnings.append(Finding(self.where(path), message, path=dotted(path), severity="warning", hint=hint))
 
     def key(self, key: str, kind: str, code: str, outcome: Outcome | None, path: tuple) -> int | None:
         """Return the value of ``key`` for one recipient, or None (after recording why) if it is missing."""
@@ -262,7 +272,11 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
         if not members:
             notes.append(f"ingen kvalificerad{' bland ' + KINDS[to] if to else ''}: {kronor(amount)} fördelas inte")
             continue
-        computed = _rule(ctx, path, item, d, amount, members, outcomes)
+        table = _published_table(ctx, path, item.id, d)
+        if table is not None:
+            computed = _published(ctx, path, item, d, amount, members, outcomes, table)
+        else:
+            computed = _rule(ctx, path, item, d, amount, members, outcomes)
         if computed is None:
             continue
         for (kind, code), allocated in zip(members, computed):
@@ -274,11 +288,123 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
                 continue
             name, county = recipient(code)[1], recipient(code)[2]
             lines.append(Line(item.id, label, route, kind, code, name, county, allocated.amount, d.key,
-                              _int(allocated.key_value), _int(allocated.key_total), steps))
+                              _int(allocated.key_value), _int(allocated.key_total), steps,
+                              getattr(allocated, "rule_amount", None)))
     if ctx.findings:
         return None
+    published = d.published is not None or d.published_from is not None
+    if published:
+        shared = sum(line.amount for line in lines)
+        if shared < item.amount:
+            notes.append(f"ej fördelat: {kronor(item.amount - shared)} av {kronor(item.amount)}"
+                         + (f" ({d.remainder_note})" if d.remainder_note else ""))
     return Item(item.id, label, "pot" if is_pot else "payout", item.amount, shared, route, d, tuple(notes),
-                tuple(lines), eligible, qualifiers, county_shares)
+                tuple(lines), eligible, qualifiers, county_shares, published, d.remainder_note)
+
+
+@dataclass(frozen=True)
+class _PublishedAllocation(rules.Allocation):
+    """A published amount, with what the stated rule would give (None for a table without a rule)."""
+
+    rule_amount: int | None = None
+
+
+def _published_table(ctx: _Context, path: tuple, item_id: str, d: Distribution) -> dict[str, int] | None:
+    """Return the published table of a distribution (typed here, or taken from another agreement file), or None."""
+    if d.published is not None:
+        return dict(d.published)
+    if d.published_from is None:
+        return None
+    where = path + ("distribution", "published_from")
+    base = ctx.source.file.parent if ctx.source is not None else Path(".")
+    file = base / d.published_from.file
+    if not file.is_file():
+        ctx.fail(where + ("file",), f"no such file: {file}")
+        return None
+    from .loading import load_yaml  # another agreement file: read, not validated here (it is on its own)
+
+    data, _ = load_yaml(file)
+    found = _find_item(data, d.published_from.item)
+    table = found.get("distribution", {}).get("published") if isinstance(found, dict) else None
+    if not isinstance(table, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+                                              for v in table.values()):
+        ctx.fail(where + ("item",), f"{file} has no item {d.published_from.item!r} with a published table "
+                                     "(distribution.published: county code → kronor)")
+        return None
+    ctx.files.append(file)
+    return {str(code): amount for code, amount in table.items()}
+
+
+def _find_item(node, item_id: str):
+    """Return the mapping with ``id: item_id`` anywhere under ``node`` (an agreement file's data), or None."""
+    if isinstance(node, dict):
+        if node.get("id") == item_id and "distribution" in node:
+            return node
+        children = node.values()
+    elif isinstance(node, list):
+        children = node
+    else:
+        return None
+    for child in children:
+        found = _find_item(child, item_id)
+        if found is not None:
+            return found
+    return None
+
+
+def _published(ctx: _Context, path: tuple, item, d: Distribution, amount: int, members: list[tuple[str, str]],
+               outcomes: dict[str, Outcome], table: dict[str, int]) -> list[rules.Allocation] | None:
+    """Return the published amounts; the stated rule, if any, is computed beside them and differences warned."""
+    where = path + ("distribution", "published" if d.published is not None else "published_from")
+    codes = [c for _, c in members]
+    unknown = [code for code in table if code not in codes]
+    missing = [code for code in codes if code not in table]
+    if unknown or missing:
+        ctx.fail(where, "the published table " + "; ".join(
+            part for part in (f"names {', '.join(unknown)}, not recipients of this distribution" if unknown else "",
+                              f"has no amount for {', '.join(missing)}" if missing else "") if part))
+        return None
+    total = sum(table.values())
+    if total > amount:
+        ctx.fail(where, f"the published table adds up to {kronor(total)}, more than the {kronor(amount)} to share "
+                        f"(difference {kronor(total - amount)})")
+        return None
+    if total < amount:
+        ctx.warn(where, f"the published table adds up to {kronor(total)}, {kronor(amount - total)} less than the "
+                        f"{kronor(amount)} of {item.id}: the rest is shown as not distributed (ej fördelat)",
+                 "" if d.remainder_note else "say why under distribution.remainder_note")
+    rule = None
+    if d.rule != "fixed_table":
+        rule = _rule(ctx, path, item, d, amount, members, outcomes)
+        if rule is None:
+            return None
+    out = []
+    differ = []
+    for index, code in enumerate(codes):
+        paid = table[code]
+        if rule is None:
+            out.append(_PublishedAllocation(code, paid, explanation=f"enligt publicerad tabell: {kronor(paid)}"))
+            continue
+        by_rule = rule[index]
+        how = f"enligt publicerad tabell: {kronor(paid)}"
+        if by_rule.amount != paid:
+            differ.append((code, paid, by_rule.amount))
+            how += (f"; enligt den angivna regeln: {by_rule.explanation} "
+                    f"(skillnad {_signed(paid - by_rule.amount)})")
+        else:
+            how += f"; samma som enligt den angivna regeln: {by_rule.explanation}"
+        out.append(_PublishedAllocation(code, paid, by_rule.key_value, by_rule.key_total, how, by_rule.amount))
+    if differ:
+        listing = "; ".join(f"{recipient(code)[1]} ({code}) {kronor(paid)} published, {kronor(computed)} by the rule "
+                            f"(difference {_signed(paid - computed)})" for code, paid, computed in differ)
+        ctx.warn(where, f"the published table of {item.id} differs from its stated rule ({d.rule}) for "
+                        f"{len(differ)} of {len(codes)} recipients: {listing}",
+                 "the published amounts are paid and printed; the rule is only checked")
+    return out
+
+
+def _signed(amount: int) -> str:
+    return ("+" if amount > 0 else "−") + kronor(abs(amount)) if amount else kronor(0)
 
 
 def _int(value) -> int | None:
@@ -407,7 +533,10 @@ def allocate(agreement: Agreement, agreement_file: Path, source: SourceMap | Non
                 ctx.findings.append(Finding(Location(outcomes.file, row.line),
                                             f"unknown pot {row.pot!r}" + (f" (the pots: {', '.join(sorted(pots))})" if pots else "")))
     if ctx.findings:
-        first = ctx.findings[0]
-        raise DataError(str(first) if len(ctx.findings) == 1 else f"{len(ctx.findings)} problems with the distributions",
-                        ctx.findings)
+        findings = collapse(ctx.findings)
+        first = findings[0]
+        raise DataError(str(first) if len(findings) == 1 else f"{len(findings)} problems with the distributions",
+                        findings)
+    result.warnings = collapse(ctx.warnings)
+    result.files = ctx.files
     return result

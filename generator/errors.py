@@ -86,3 +86,24 @@ class Report:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
+
+
+def collapse(findings: list[Finding]) -> list[Finding]:
+    """Return ``findings`` with repeats merged: one finding per message, saying how often and where it recurs.
+
+    The same problem found once per county must be reported once, not 21 times.
+    """
+    groups: dict[tuple, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.severity, finding.path, finding.message, finding.hint), []).append(finding)
+    out = []
+    for same in groups.values():
+        first = same[0]
+        if len(same) == 1:
+            out.append(first)
+            continue
+        others = sorted({str(f.location) for f in same[1:]} - {str(first.location)})
+        where = f"; also at {', '.join(others[:5])}{' …' if len(others) > 5 else ''}" if others else ""
+        out.append(Finding(first.location, f"{first.message} (found {len(same)} times{where})", first.path,
+                           first.severity, first.hint))
+    return out

@@ -208,6 +208,23 @@ class Distribution(Strict):
     split: Split | None = None
     minimum: MinimumQualifiers | None = None
     note: str | None = Field(default=None, description="Where the rule comes from, if the agreement does not state it; shown by explain and in the letters.")
+    published: dict[str, Kronor] | None = Field(
+        default=None,
+        description="The table as published (county code → amount): what is paid and printed. The rule above then "
+                    "is a check: validate warns per recipient where the two differ, and explain shows both. A table "
+                    "summing to less than the pot leaves the rest explicitly undistributed (warned).")
+    published_from: "PublishedSource | None" = Field(
+        default=None, description="The published table of an item of another agreement file (a precedent), "
+                                  "instead of typing it again.")
+    remainder_note: str | None = Field(
+        default=None, description='Why part of the pot is left undistributed ("ej fördelat") by the published table.')
+
+
+class PublishedSource(Strict):
+    """Where a published table is typed: another agreement file (relative to this one) and the item's id there."""
+
+    file: str
+    item: Id
 
 
 class Pot(Strict):
@@ -476,6 +493,7 @@ class Agreement(Strict):
         return {key: (value if key == "dates" else walk(value)) for key, value in data.items()}
 
 
+Distribution.model_rebuild()
 Payout.model_rebuild()
 Section.model_rebuild()
 Appendix.model_rebuild()

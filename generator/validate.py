@@ -19,10 +19,11 @@ from decimal import Decimal
 from jinja2 import TemplateError, UndefinedError
 from pydantic import BaseModel, ValidationError
 
-from .errors import DataError, Location, Report
+from .errors import DataError, Finding, Location, Report
 from .formatting import kronor
 from .loading import PathKey, SourceMap, dotted, load_yaml
-from .model import Agreement, Decision, Distribution, Letter, Party, Payout, Period, Pot, Row, Section, Share, Table
+from .model import (Agreement, Appendix, Decision, Distribution, Letter, Party, Payout, Period, Pot, Row, Section,
+                    Share, Table, TableBlock)
 from .prose import figure_context, render_prose, walk_appendices, walk_sections
 from .reference import DISTRIBUTION_KEYS
 
@@ -116,7 +117,12 @@ def _schema_message(error: dict) -> tuple[str, str]:
     if kind == "bool_type":
         return f"expected true or false, found {_describe(value)}", ""
     if kind == "too_short":
-        return "needs at least one entry", ""
+        least = error.get("ctx", {}).get("min_length", 1)
+        found = error.get("ctx", {}).get("actual_length")
+        if least == 1:
+            return "needs at least one entry", ""
+        return (f"needs at least {least} entries, found {found if found is not None else 'fewer'}",
+                "an agreement has two parties, each with its signatory" if loc and loc[0] == "parties" else "")
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"])), ""
     return f"{error['msg']} (found {_describe(value)})", ""
@@ -341,7 +347,7 @@ class _Checker:
         if d.minimum and d.minimum.reduced_amount > pot.amount:
             self.error(path + ("distribution", "minimum", "reduced_amount"),
                        f"the reduced pot {kronor(d.minimum.reduced_amount)} is larger than the pot {kronor(pot.amount)}")
-        if d.rule == "fixed_table":
+        if d.rule == "fixed_table" and d.published is None and d.published_from is None:
             if not d.table:
                 self.error(path + ("distribution", "table"), "a fixed_table distribution needs its table")
             else:
@@ -393,7 +399,8 @@ class _Checker:
             else:
                 self._compare(path + ("margin",), f"{title} states the margin", table.margin,
                               "funding minus total is", funding - total)
-        if table.funded_by:
+        if table.funded_by and not any(r.income is not None or r.cost is not None for r in table.rows):
+            # an income/cost budget: the payouts are income, checked in _budget (not against the cost)
             funded = sum(self.payouts[p].amount for p in table.funded_by if p in self.payouts)
             if funded != total:
                 self.warning(path + ("funded_by",),
@@ -412,6 +419,112 @@ class _Checker:
         for model, path in self.nodes:
             if isinstance(model, Section):
                 yield model, path
+
+    # distributions ---------------------------------------------------------------------
+    def distributions(self) -> None:
+        """Refuse keys that the distribution's rule does not use: they would be silently ignored."""
+        common = {"rule", "level", "note", "shares", "split", "minimum", "published", "published_from", "remainder_note"}
+        allowed = {
+            "fixed_table": common | {"table"},
+            "floor_then_key": common | {"key", "floor", "step"},
+            "base_then_key": common | {"key", "base", "step"},
+            "proportional": common | {"key", "step"},
+        }
+        for model, path in self.nodes:
+            if not isinstance(model, Distribution):
+                continue
+            given = model.model_fields_set
+            for name in sorted(given - allowed[model.rule]):
+                users = [rule for rule, keys in allowed.items() if name in keys and name not in common]
+                self.error(path + (name,), f"{name!r} is not used by the rule {model.rule}"
+                           + (f" (it belongs to {', '.join(users)})" if users else ""),
+                           f"remove it, or choose the rule it belongs to; {model.rule} uses "
+                           f"{', '.join(sorted(allowed[model.rule] - {'rule'}))}")
+            published = model.published is not None or model.published_from is not None
+            if model.published is not None and model.published_from is not None:
+                self.error(path + ("published_from",), "give the published table once: published or published_from")
+            if model.remainder_note is not None and not published:
+                self.error(path + ("remainder_note",), "a remainder_note belongs to a published table that leaves part "
+                           "of the pot undistributed; this distribution has none")
+            if published and (model.shares or model.split is not None):
+                self.error(path + ("published" if model.published is not None else "published_from",),
+                           "a published table gives the final amount per recipient; it cannot be combined with "
+                           "shares or split")
+            if published and model.rule == "fixed_table" and model.table is not None:
+                self.error(path + ("table",), "a fixed_table with a published table needs no table: the published "
+                           "one is paid")
+
+    # budgets ------------------------------------------------------------------------------
+    def budgets(self) -> None:
+        """Income against cost, labels naming another year, and budgets linked to the payouts of their payee."""
+        tables: dict[str, list[Table]] = {}  # appendix id → its tables
+        for model, _ in self.nodes:
+            if isinstance(model, Appendix):
+                tables[model.id] = [b.table for b in model.blocks if isinstance(b, TableBlock)]
+        listed: dict[str, list[str]] = {}  # appendix id → payouts whose budget it is, not linked explicitly
+        for model, _ in self.nodes:
+            if isinstance(model, Payout):
+                own = [t for ref in model.appendices for t in tables.get(ref, [])]
+                if any(model.id in t.funded_by or t.funding_ref == model.id for t in own):
+                    continue  # the payout's budget is linked by hand
+                for ref in model.appendices:
+                    listed.setdefault(ref, []).append(model.id)
+        for model, path in self.nodes:
+            if isinstance(model, Appendix):
+                for index, block in enumerate(model.blocks):
+                    if isinstance(block, TableBlock):
+                        self._budget(block.table, path + ("blocks", index, "table"), listed.get(model.id, []))
+
+    def _budget(self, table: Table, path: PathKey, payouts: list[str]) -> None:
+        title = f"the table {table.title or table.id or ''}".rstrip()
+        labels = [("total_label", table.total_label), ("funding_label", table.funding_label),
+                  ("margin_label", table.margin_label)]
+        labels += [(("columns", i), c) for i, c in enumerate(table.columns)]
+        labels += [(("groups", i, "total_label"), g.total_label) for i, g in enumerate(table.groups)]
+        for where, label in labels:
+            for year in re.findall(r"\b(20\d\d)\b", label or ""):
+                if int(year) != self.a.year:
+                    self.warning(path + (where if isinstance(where, tuple) else (where,)),
+                                 f"{title}: the label {label!r} names the year {year}, not the agreement's {self.a.year}",
+                                 "correct the label, or keep it as the source has it and say so in a comment")
+        has_ie = any(r.income is not None or r.cost is not None for r in table.rows)
+        income = sum(self._row_amount(r) if r.ref else (r.income or 0)
+                     for r in table.rows if r.income is not None or r.ref)
+        cost = sum(r.cost or 0 for r in table.rows)
+        if has_ie:
+            stated_income = table.total_income if table.total_income is not None else income
+            stated_cost = table.total_cost if table.total_cost is not None else cost
+            if stated_income != stated_cost:
+                self.warning(path + ("total_income" if table.total_income is not None else "rows",),
+                             f"{title}: income {kronor(stated_income)} and cost {kronor(stated_cost)} differ "
+                             f"({'surplus' if stated_income > stated_cost else 'deficit'} "
+                             f"{kronor(abs(stated_income - stated_cost))})",
+                             "check the budget against its text; a budget deliberately out of balance still shows here")
+        linked = table.funded_by or ([table.funding_ref] if table.funding_ref else [])
+        if not linked and payouts:
+            linked = payouts  # inferred: the appendix is listed by these payouts
+            if not has_ie:
+                total = table.total if table.total is not None else _plain_rows(table, self._row_amount)
+                funded = sum(self.payouts[p].amount for p in linked if p in self.payouts)
+                if total != funded:
+                    self.warning(path, f"{title} budgets {kronor(total)} but the payouts whose appendix it is "
+                                 f"({', '.join(linked)}) add up to {kronor(funded)} (difference {_signed(total - funded)})",
+                                 "link the budget to its payouts with funded_by, and check the figures")
+        if has_ie and linked:
+            in_income = {r.ref for r in table.rows if r.ref}
+            for ref in linked:
+                if ref in self.payouts and ref not in in_income:
+                    self.warning(path, f"{title}: the payout {ref!r} ({kronor(self.payouts[ref].amount)}) that funds "
+                                 "it is not among its income rows",
+                                 f"add an income row with ref: {ref}")
+
+    def rendered(self) -> None:
+        """Warn about what no document shows: a budget appendix without the letter that carries the appendices."""
+        if self.a.appendices and self.a.letter is None:
+            names = ", ".join(a.id for a in self.a.appendices)
+            self.warning(("appendices",), f"no document renders the appendices ({names}): they are printed with "
+                         "SKL's genomförandeplan, and the agreement has no letter:",
+                         "add the letter: that carries them, or remove them")
 
     # dates -----------------------------------------------------------------------------
     def dates(self) -> None:
@@ -499,6 +612,11 @@ def _signed(amount: int) -> str:
     return ("+" if amount > 0 else "−") + kronor(abs(amount)) if amount else kronor(0)
 
 
+def _plain_rows(table: Table, amount) -> int:
+    rows = sum(amount(r) for r in table.rows)
+    return rows + sum(g.total if g.total is not None else sum(amount(r) for r in g.rows) for g in table.groups)
+
+
 def _section_sum(section: Section) -> int:
     return (sum(p.amount for p in section.payouts) + sum(p.amount for p in section.pots)
             + sum(_section_sum(s) for s in section.sections))
@@ -528,6 +646,9 @@ def check_agreement(data: Any, source: SourceMap, sums_as_warnings: bool = False
     checker.sums()
     checker.dates()
     checker.literal_figures()
+    checker.distributions()
+    checker.budgets()
+    checker.rendered()
     return agreement, report
 
 
@@ -540,11 +661,38 @@ def load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = Fa
         count = len(failing)
         raise DataError(f"{source.file}: {count} problem{'s' if count != 1 else ''}", report.findings)
     validated = Validated(agreement, source, report.warnings)
-    if agreement.data is not None:
+    if agreement.county_letters is not None and agreement.data is None and not _without_files(agreement):
+        where = source.locate(("county_letters",))
+        finding = Finding(where, "county letters need the key and outcome data their amounts are computed from: "
+                          "none is named under data:, so no letter would be written", "county_letters",
+                          hint="name the population and outcome files under data:, or remove county_letters:")
+        raise DataError(str(finding), [finding])
+    if agreement.data is not None or _without_files(agreement):
         from .distribute import allocate  # the data files are checked with the agreement
 
         validated.allocation = allocate(agreement, source.file, source)
+        validated.warnings = validated.warnings + validated.allocation.warnings
+        if strict and validated.allocation.warnings:
+            raise DataError(f"{source.file}: {len(validated.allocation.warnings)} problems", validated.allocation.warnings)
+    if agreement.county_letters is not None and not (validated.allocation and validated.allocation.items):
+        finding = Finding(source.locate(("county_letters",)), "no payout or pot of the agreement is distributed among "
+                          "the counties, so no county letter would be written", "county_letters",
+                          hint="give the item a distribution:, or remove county_letters:")
+        raise DataError(str(finding), [finding])
     return validated
+
+
+def _without_files(agreement: Agreement) -> bool:
+    """Return True if ``agreement`` distributes something and needs no key or outcome file to do it.
+
+    A payout shared by a published table, a fixed table or the number of municipalities per county
+    (from the reference lists) is computed without ``data:``; a pot or a population key needs files.
+    """
+    items = [item for section in walk_sections(agreement.sections) for item in [*section.payouts, *section.pots]
+             if item.distribution is not None]
+    return bool(items) and all(
+        isinstance(item, Payout) and item.distribution.split is None
+        and item.distribution.key in {None, "antal_kommuner"} for item in items)
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
