@@ -24,11 +24,11 @@ from .document import Document
 from .letters import county_letters
 from .errors import GeneratorError, RenderError
 from .circulars import ValidatedCircular, circular_context
-from .model import Agreement, Circular, Decision
+from .model import Agreement, Circular, CountyFill, Decision
 from .payouts import payouts_csv, payouts_xlsx
 from .prose import figure_context
 from .provenance import MANIFEST, Manifest, Sources, template_files
-from .reference import REFERENCE
+from .reference import REFERENCE, council_of, counties, municipalities
 from .templating import TEMPLATES, ProseView, View, render_document, render_template
 from .writers.docx import render_docx
 from .writers.pdf import render_pdf
@@ -61,6 +61,7 @@ class Job:
 
 
 LETTERS_FOLDER = "lansbrev"
+COUNTY_AGREEMENTS_FOLDER = "lansoverenskommelser"
 
 
 def plan(agreement: Agreement, allocation: YearAllocation | None = None) -> list[Job]:
@@ -80,6 +81,26 @@ def plan(agreement: Agreement, allocation: YearAllocation | None = None) -> list
             name = f"{LETTERS_FOLDER}/" + safe_name(f"lansbrev_{letter.county.code}_{letter.county.name}").lower()
             jobs.append(Job(name, "lansbrev.xml.j2", f"{agreement.county_letters.title} – {letter.county.name}",
                             extra={"letter": letter, "alloc": allocation, "payers": PAYERS}))
+    if allocation is not None and agreement.county_agreements is not None:
+        jobs.extend(county_agreement_jobs(agreement, allocation))
+    return jobs
+
+
+def county_agreement_jobs(agreement: Agreement, allocation: YearAllocation) -> list[Job]:
+    """Return SKL's letter with the distribution (Bilaga 2) and one agreement per county (Bilaga 1)."""
+    ca = agreement.county_agreements
+    item = next(i for i in allocation.items if i.id == ca.payout)  # checked by validate
+    amounts = {line.code: line.amount for line in item.lines}
+    rows = [(county, amounts.get(code, 0)) for code, county in counties().items()]
+    jobs = [Job(safe_name(f"skl_brev_{ca.payout}"), "skl_brev_fordelning.xml.j2", ca.letter.title,
+                extra={"ca": ca, "item": item, "rows": rows})]
+    for code, county in counties().items():
+        members = [m for m in municipalities().values() if m.county == code]
+        name = f"{COUNTY_AGREEMENTS_FOLDER}/" + safe_name(f"overenskommelse_{code}_{county.name}").lower()
+        jobs.append(Job(name, "lansoverenskommelse.xml.j2", f"Överenskommelse – {county.name}",
+                        extra={"ca": ca, "item": item, "county": county, "council": council_of(code),
+                               "members": members, "amount": amounts.get(code, 0),
+                               "fill": ca.counties.get(code) or CountyFill()}))
     return jobs
 
 
@@ -170,7 +191,7 @@ def job_sources(agreement_file: Path | None, job: Job, templates: Path, data_fil
     """Return the input files of one document: its agreement, the data it uses, its templates, the reference .docx."""
     files = [agreement_file] if agreement_file else []
     files += template_files(job.template, templates)
-    if job.name.startswith(LETTERS_FOLDER + "/"):
+    if job.name.startswith((LETTERS_FOLDER + "/", COUNTY_AGREEMENTS_FOLDER + "/")) or "item" in job.extra:
         files += data_files + reference_files()
     if reference_doc is not None:
         files.append(reference_doc)
@@ -226,7 +247,7 @@ def build(agreement: Agreement, out: Path, formats: list[str], templates: Path =
 def _data_files(allocation: YearAllocation | None) -> list[Path]:
     if allocation is None:
         return []
-    return [d.file for d in (allocation.population, allocation.outcomes) if d is not None]
+    return [d.file for d in (allocation.population, allocation.outcomes) if d is not None] + list(allocation.files)
 
 
 def reference_files() -> list[Path]:

@@ -155,6 +155,7 @@ class _Context:
         self.findings: list[Finding] = []
         self.warnings: list[Finding] = []
         self.files: list[Path] = []
+        self.published_years: dict[str, str] = {}  # item id → the year of the agreement its table is taken from
         self._county_keys: dict[tuple[str, str], int] = {}
         if population is not None:
             for key in AGE_KEYS:
@@ -332,6 +333,8 @@ def _published_table(ctx: _Context, path: tuple, item_id: str, d: Distribution) 
                                      "(distribution.published: county code → kronor)")
         return None
     ctx.files.append(file)
+    if isinstance(data, dict) and isinstance(data.get("year"), int):
+        ctx.published_years[item_id] = str(data["year"])
     return {str(code): amount for code, amount in table.items()}
 
 
@@ -380,25 +383,27 @@ def _published(ctx: _Context, path: tuple, item, d: Distribution, amount: int, m
             return None
     out = []
     differ = []
+    origin = (f"enligt den publicerade fördelningen {ctx.published_years.get(item.id, '')}".rstrip()
+              if d.published_from is not None else "enligt den publicerade fördelningen")
     for index, code in enumerate(codes):
         paid = table[code]
         if rule is None:
-            out.append(_PublishedAllocation(code, paid, explanation=f"enligt publicerad tabell: {kronor(paid)}"))
+            out.append(_PublishedAllocation(code, paid, explanation=f"{origin}: {kronor(paid)}"))
             continue
         by_rule = rule[index]
-        how = f"enligt publicerad tabell: {kronor(paid)}"
+        how = f"{origin}: {kronor(paid)}"
         if by_rule.amount != paid:
             differ.append((code, paid, by_rule.amount))
-            how += (f"; enligt den angivna regeln: {by_rule.explanation} "
+            how += (f"\n  enligt den angivna regeln: {by_rule.explanation} "
                     f"(skillnad {_signed(paid - by_rule.amount)})")
         else:
-            how += f"; samma som enligt den angivna regeln: {by_rule.explanation}"
+            how += f"\n  samma som enligt den angivna regeln: {by_rule.explanation}"
         out.append(_PublishedAllocation(code, paid, by_rule.key_value, by_rule.key_total, how, by_rule.amount))
     if differ:
-        listing = "; ".join(f"{recipient(code)[1]} ({code}) {kronor(paid)} published, {kronor(computed)} by the rule "
-                            f"(difference {_signed(paid - computed)})" for code, paid, computed in differ)
+        listing = "".join(f"\n      {recipient(code)[1]} ({code}): {kronor(paid)} published, {kronor(computed)} by the "
+                          f"rule, difference {_signed(paid - computed)}" for code, paid, computed in differ)
         ctx.warn(where, f"the published table of {item.id} differs from its stated rule ({d.rule}) for "
-                        f"{len(differ)} of {len(codes)} recipients: {listing}",
+                        f"{len(differ)} of {len(codes)} recipients:{listing}",
                  "the published amounts are paid and printed; the rule is only checked")
     return out
 

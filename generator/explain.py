@@ -34,6 +34,9 @@ def explain(allocation: YearAllocation, code: str, file: Path | None = None) -> 
                 out.append(f"  {step}")
             if item.distribution.note:
                 out.append(f"  (not: {item.distribution.note})")
+            if item.published and item.undistributed:
+                out.append(f"  ej fördelat av potten: {kronor(item.undistributed)}"
+                           + (f" ({item.remainder_note})" if item.remainder_note else ""))
             out.append("")
     out.append(f"Summa för {name}: {kronor(total)}")
     if kind == "lan":

@@ -441,6 +441,71 @@ class CountyLetters(Strict):
     signatory: Person
 
 
+class TitledText(Strict):
+    """A heading and the prose under it."""
+
+    title: str
+    text: Prose
+
+
+class CountyPart(Strict):
+    """What a county, or a part of it (a delregion), has filled in: its plans, its budget, who signed it."""
+
+    area: str | None = Field(default=None, description='The part of the county, e.g. "Fyrbodal"; none for the whole county.')
+    by: str | None = Field(default=None, description="Who wrote it (a kommunalförbund, a vårdsamverkan).")
+    plans: Prose | None = Field(default=None, description='The list under "Kommunerna och landstinget avser att:".')
+    budget: Table | None = Field(default=None, description="Its budget; checked against the county's amount (warned).")
+    text: Prose | None = Field(default=None, description="Text after the budget (how it was prepared, approval).")
+    signatories: list[Person] = []
+    signed_as: list[str] = Field(default=[], description="The organisation under each signatory, in order.")
+
+
+class CountyFill(Strict):
+    """The blanks of one county's agreement that the data can fill; what stays None prints as a blank line."""
+
+    payee: str | None = Field(default=None, description='"Medel utbetalas till": the organisation paid.')
+    org_number: str | None = Field(default=None, pattern=r"^\d{6}-\d{4}$", description="Organisationsnummer, 212000-0142.")
+    account: str | None = Field(default=None, description="Bankgiro, plusgiro or bank account.")
+    place: str | None = None
+    date: dt.date | None = None
+    parts: list[CountyPart] = []
+
+
+class CoverLetter(Strict):
+    """SKL's letter offering the counties their part of a distributed payout (seed 002)."""
+
+    date: dt.date | None = Field(default=None, description="None when the source gives no date: printed as a blank.")
+    dnr: str | None = None
+    sender: Id
+    units: list[str] = []
+    title: str
+    text: Prose
+    signatory: Person
+
+
+class CountyAgreements(Strict):
+    """SKL's letter and the agreement with each county about its part of a payout (2010: Bilaga 1 and 2).
+
+    The amounts are those of the payout's distribution (its published table,
+    if it has one), so the letter's Bilaga 2 and the 21 agreements print the
+    same figures.
+    """
+
+    payout: Id = Field(description="The distributed payout the counties share.")
+    letter: CoverLetter
+    appendix_title: str = Field(description='Title of the agreement form as an appendix, "Mall för länsgemensam överenskommelse".')
+    table_title: str = Field(description='Title of the distribution appendix, "Fördelning av 66 milj. kr till …".')
+    table_text: Prose = Field(description="The rule as the appendix states it.")
+    subject: str = Field(description='What the agreement is about: "om stöd till ett långsiktigt förbättringsarbete …".')
+    heading: str
+    text: Prose = Field(description="The agreement's common text, the same for every county.")
+    plans_title: str = "Kommunerna och landstinget avser att:"
+    sections: list[TitledText] = Field(default=[], description="Common sections after the plans (Kvalitativ uppföljning).")
+    budget_lines: list[str] = Field(default=[], description="The budget lines a county fills in.")
+    followup: TitledText | None = Field(default=None, description='"Uppföljning"')
+    counties: dict[str, CountyFill] = Field(default={}, description="County code → what the data fills in.")
+
+
 class Agreement(Strict):
     """One agreement (överenskommelse) of one year, with the documents around it."""
 
@@ -464,6 +529,7 @@ class Agreement(Strict):
     letter: Letter | None = None
     data: DataFiles | None = None
     county_letters: CountyLetters | None = None
+    county_agreements: CountyAgreements | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -165,7 +165,7 @@ def _prose_fields(model: BaseModel) -> Iterator[tuple[str, str | list]]:
 _PROSE_NAMES = {
     "text", "description", "offer", "calculation", "period_note", "data_entry_text", "distribution_text",
     "payment_text", "pots_text", "payouts_text", "conditions", "after_text", "requirements", "requirements_followup",
-    "decision", "matter", "background", "intro", "approval", "payment_decision",
+    "decision", "matter", "background", "intro", "approval", "payment_decision", "plans", "table_text", "table_title",
 }
 
 
@@ -674,12 +674,63 @@ def load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = Fa
         validated.warnings = validated.warnings + validated.allocation.warnings
         if strict and validated.allocation.warnings:
             raise DataError(f"{source.file}: {len(validated.allocation.warnings)} problems", validated.allocation.warnings)
+    if agreement.county_agreements is not None:
+        errors, warnings = _county_agreements(agreement, validated.allocation, source)
+        if errors or (strict and warnings):
+            raise DataError(f"{source.file}: {len(errors + warnings)} problems", errors + warnings)
+        validated.warnings = validated.warnings + warnings
     if agreement.county_letters is not None and not (validated.allocation and validated.allocation.items):
         finding = Finding(source.locate(("county_letters",)), "no payout or pot of the agreement is distributed among "
                           "the counties, so no county letter would be written", "county_letters",
                           hint="give the item a distribution:, or remove county_letters:")
         raise DataError(str(finding), [finding])
     return validated
+
+
+def _county_agreements(agreement: Agreement, allocation: Any, source: SourceMap) -> tuple[list[Finding], list[Finding]]:
+    """Check the county agreements against the distribution they print: (errors, warnings).
+
+    A county's budget belongs to the county that receives the payout: the
+    budgets of its parts are compared with its amount.
+    """
+    from .reference import counties
+
+    ca = agreement.county_agreements
+    errors: list[Finding] = []
+    warnings: list[Finding] = []
+    item = next((i for i in (allocation.items if allocation else []) if i.id == ca.payout), None)
+    if item is None or item.distribution.level != "lan":
+        errors.append(Finding(source.locate(("county_agreements", "payout")),
+                              f"{ca.payout!r} is not a payout distributed among the counties (level lan)",
+                              "county_agreements.payout", "name a payout with a distribution: of level lan"))
+        return errors, warnings
+    amounts = {line.code: line.amount for line in item.lines}
+    for code, fill in ca.counties.items():
+        path = ("county_agreements", "counties", code)
+        if code not in counties():
+            errors.append(Finding(source.locate(path), f"{code!r} is not a county code", dotted(path),
+                                  "county codes are two digits: 01 Stockholms län … 25 Norrbottens län"))
+            continue
+        budgets = [(i, part) for i, part in enumerate(fill.parts) if part.budget is not None]
+        if not budgets:
+            continue
+        budgeted = 0
+        for _, part in budgets:
+            t = part.budget
+            has_ie = any(r.income is not None or r.cost is not None for r in t.rows)
+            cost = (t.total_cost if t.total_cost is not None else sum(r.cost or 0 for r in t.rows)) if has_ie else \
+                (t.total if t.total is not None else sum(r.amount or 0 for r in t.rows))
+            budgeted += cost
+        name = counties()[code].name
+        if budgeted != amounts.get(code, 0):
+            areas = ", ".join(part.area or name for _, part in budgets)
+            warnings.append(Finding(
+                source.locate(path + ("parts", budgets[0][0], "budget")),
+                f"the budgets of {name} ({areas}) add up to {kronor(budgeted)}, but the county receives "
+                f"{kronor(amounts.get(code, 0))} of {ca.payout} (difference {_signed(budgeted - amounts.get(code, 0))})",
+                dotted(path + ("parts", budgets[0][0], "budget")), "warning",
+                "a budget of part of a county covers part of its amount; the rest has no budget in the data"))
+    return errors, warnings
 
 
 def _without_files(agreement: Agreement) -> bool:
