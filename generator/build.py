@@ -22,7 +22,7 @@ from typing import Callable
 from .distribute import PAYERS, YearAllocation
 from .document import Document
 from .letters import county_letters
-from .errors import GeneratorError, RenderError
+from .errors import Finding, GeneratorError, Location, RenderError
 from .circulars import ValidatedCircular, circular_context
 from .model import Agreement, Circular, CountyFill, Decision
 from .payouts import payouts_csv, payouts_xlsx
@@ -102,6 +102,32 @@ def county_agreement_jobs(agreement: Agreement, allocation: YearAllocation) -> l
                                "members": members, "amount": amounts.get(code, 0),
                                "fill": ca.counties.get(code) or CountyFill()}))
     return jobs
+
+
+def output_conflicts(entries: list[tuple[Agreement, YearAllocation | None, Path]]) -> list[Finding]:
+    """Return an error for each output path that two agreement files of one year would both write.
+
+    Without it, the later file would silently overwrite the first's documents.
+    """
+    owners: dict[str, Path] = {}
+    clashes: dict[tuple[Path, Path], list[str]] = {}
+    for agreement, allocation, file in entries:
+        names = [job.name for job in plan(agreement, allocation)]
+        if allocation is not None and allocation.items:
+            names.append("utbetalningar")
+        for name in names:
+            key = f"{agreement.year}/{name}"
+            first = owners.setdefault(key, file)
+            if first != file:
+                clashes.setdefault((file, first), []).append(key)
+    findings = []
+    for (file, first), keys in clashes.items():
+        shown = ", ".join(f"{k}.*" for k in keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
+        findings.append(Finding(Location(file), f"writes {len(keys)} of the same output files as {first} ({shown}): "
+                                "the later would overwrite the first's documents",
+                                hint="two agreements of one year need different documents; give only one of them "
+                                     "decisions, letter, county letters or county agreements"))
+    return findings
 
 
 @dataclass

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import __version__
-from .errors import DataError, GeneratorError
+from .errors import DataError, GeneratorError, collapse
 from .formatting import kronor
 from .circulars import ValidatedCircular, is_circular, load_circular
 from .validate import Validated, discover, load_agreement, summary
@@ -31,7 +31,7 @@ def _console(stderr: bool = False) -> Console:
 def _print_findings(error: GeneratorError) -> None:
     err = _console(stderr=True)
     if error.findings:
-        for finding in error.findings:
+        for finding in collapse(error.findings):
             style = "red" if finding.severity == "error" else "yellow"
             err.print(f"[{style}]{escape(str(finding))}[/{style}]", markup=True)
     if str(error) not in {str(f) for f in error.findings}:
@@ -110,9 +110,14 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
     is reported with file, line and column; the exit status is 2 if any file
     is invalid.
     """
+    from .build import output_conflicts
+
     good, bad, circulars = _validate_all(paths, strict)
+    conflicts = output_conflicts([(r.agreement, r.allocation, r.file) for r in good])
+    if conflicts:
+        bad.append(DataError("agreement files of one year would overwrite each other's documents", conflicts))
     for result in [*good, *circulars]:
-        for warning in result.warnings:
+        for warning in collapse(result.warnings):
             _console(stderr=True).print(f"[yellow]{escape(str(warning))}[/yellow]", markup=True)
     if good or circulars:
         click.echo(_summary_lines(good, circulars))
@@ -207,7 +212,12 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
     """Validate and build; return False if the data is invalid (nothing is written then)."""
     from .build import build as build_agreement, build_circular
 
+    from .build import output_conflicts
+
     good, bad, circulars = _validate_all(_select(targets), strict)
+    conflicts = output_conflicts([(r.agreement, r.allocation, r.file) for r in good])
+    if conflicts:
+        bad.append(DataError("agreement files of one year would overwrite each other's documents", conflicts))
     for error in bad:
         _print_findings(error)
     if bad:

@@ -60,6 +60,17 @@ def version(spec: str) -> Iterator[tuple[Validated, str]]:
         yield validated, spec
 
 
+def _published_files(node) -> list[str]:
+    """Return the files named by ``published_from:`` anywhere in an agreement's data."""
+    if isinstance(node, dict):
+        own = node.get("published_from")
+        found = [own["file"]] if isinstance(own, dict) and isinstance(own.get("file"), str) else []
+        return found + [f for value in node.values() for f in _published_files(value)]
+    if isinstance(node, list):
+        return [f for value in node for f in _published_files(value)]
+    return []
+
+
 def _materialise_data(target: Path, root: Path, tmp: Path, revision: str) -> None:
     """Copy the data files the agreement at ``target`` names, at ``revision`` (or as they are now), beside it."""
     import yaml
@@ -70,6 +81,7 @@ def _materialise_data(target: Path, root: Path, tmp: Path, revision: str) -> Non
         return
     files = data.get("data") or {}
     names = [files.get("outcomes"), (files.get("population") or {}).get("file")] if isinstance(files, dict) else []
+    names += _published_files(data)  # another agreement's published table (2012 takes 2010's)
     for name in filter(None, names):
         wanted = (target.parent / name).resolve()
         relative = wanted.relative_to(tmp.resolve())

@@ -274,6 +274,8 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
             notes.append(f"ingen kvalificerad{' bland ' + KINDS[to] if to else ''}: {kronor(amount)} fördelas inte")
             continue
         table = _published_table(ctx, path, item.id, d)
+        if table is None and d.published_from is not None:
+            continue  # the published table could not be read: reported
         if table is not None:
             computed = _published(ctx, path, item, d, amount, members, outcomes, table)
         else:

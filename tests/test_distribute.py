@@ -140,10 +140,14 @@ def test_qualifiers_share_by_their_registrations(allocation):
             assert (line.key_value, line.key_total) == (counts[line.code], total)
 
 
-def test_the_development_leaders_rule_keeps_steps_and_floor(allocation):
-    lines = [l for l in allocation.lines if l.item == "ul_lan"]
-    assert len(lines) == 21 and sum(l.amount for l in lines) == 66_000_000
-    assert all(l.amount >= 2_000_000 and l.amount % 500_000 == 0 for l in lines)
+def test_the_development_leaders_get_the_2010_published_table(allocation):
+    """2012 states no key for the 66 million: the counties get what SKL paid in 2010 (Bilaga 2 as published)."""
+    published = load_agreement(AGREEMENT.parent / "2010.yaml").agreement.sections[0].payouts[0].distribution.published
+    lines = {l.code: l.amount for l in allocation.lines if l.item == "ul_lan"}
+    assert lines == published and lines["01"] == 7_000_000
+    item = next(i for i in allocation.items if i.id == "ul_lan")
+    assert item.published and item.undistributed == 66_000_000 - sum(published.values()) == 500_000
+    assert any(note.replace("\u00a0", " ").startswith("ej fördelat: 500 000 kronor") for note in item.notes)
 
 
 # --------------------------------------------------------------------------- letters and tables
@@ -161,7 +165,7 @@ def test_21_letters_whose_totals_add_up_to_everything_distributed(built, allocat
         assert amount == sum(l.amount for l in allocation.for_county(code)), path.name
         assert counties()[code].name in text and councils()["00" + code].name in text
         total += amount
-    assert total == allocation.distributed == 886_000_000
+    assert total == allocation.distributed == 886_000_000 - 500_000  # the 2010 table leaves 500 000 undistributed
 
 
 def test_a_letter_lists_each_municipality_with_its_amount(built, allocation):
@@ -250,6 +254,7 @@ def _copy_agreement(tmp_path: Path, population: str | None = None, outcomes: str
     (tmp_path / "examples").mkdir()
     (tmp_path / "agreements").mkdir()
     shutil.copy(AGREEMENT, tmp_path / "agreements" / "2012.yaml")
+    shutil.copy(AGREEMENT.parent / "2010.yaml", tmp_path / "agreements" / "2010.yaml")  # its published table
     for source, text in ((POPULATION, population), (OUTCOMES, outcomes)):
         (tmp_path / "examples" / source.name).write_text(text if text is not None else source.read_text(encoding="utf-8"),
                                                          encoding="utf-8")

@@ -25,10 +25,10 @@ def run(*args: str):
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
-    """A copy of 2011 and 2012 with their data, built once; the 2012 file then has one amount changed."""
+    """A copy of 2010, 2011 and 2012 with their data, built once; the 2012 file then has one amount changed."""
     root = tmp_path_factory.mktemp("work")
     (root / "agreements").mkdir()
-    for name in ("2011.yaml", "2012.yaml"):
+    for name in ("2010.yaml", "2011.yaml", "2012.yaml"):  # 2012 takes the 2010 table of the development leaders
         shutil.copy(ROOT / "agreements" / name, root / "agreements" / name)
     shutil.copytree(ROOT / "examples", root / "examples")
     return root
@@ -40,7 +40,7 @@ def test_one_changed_amount_from_diff_to_rebuild_to_check(workspace, monkeypatch
     assert first.exit_code == 0, first.output
     manifest = json.loads((workspace / "output" / "manifest.json").read_text(encoding="utf-8"))["documents"]
     all_files = set(manifest)
-    assert len(all_files) == 2 + 4 + 42 + 2
+    assert len(all_files) == 2 + 4 + 42 + 2 + (2 + 42 + 2)  # 2011; 2012; 2010: letter, 21 county agreements, tables
 
     again = run("build", "--out", "output")
     assert f"0 filer renderade, {len(all_files)} oförändrade indata" in again.output
@@ -51,6 +51,7 @@ def test_one_changed_amount_from_diff_to_rebuild_to_check(workspace, monkeypatch
     original = (workspace / "agreements" / "2012.yaml").read_text(encoding="utf-8")
     (workspace / "before").mkdir()
     shutil.copy(workspace / "agreements" / "2012.yaml", workspace / "before" / "2012.yaml")
+    shutil.copy(workspace / "agreements" / "2010.yaml", workspace / "before" / "2010.yaml")  # the table 2012 takes
     changed = original.replace("amount: 85_000_000", "amount: 87_000_000", 1)
     assert changed != original
     (workspace / "agreements" / "2012.yaml").write_text(changed, encoding="utf-8")
@@ -92,9 +93,9 @@ def test_one_changed_amount_from_diff_to_rebuild_to_check(workspace, monkeypatch
     assert rebuilt.exit_code == 0, rebuilt.output
     rendered = {line.split()[1] for line in rebuilt.output.splitlines() if line.startswith("  skriven")}
     expected = {f"output/{name}" for name in all_files if name.startswith("2012/")}
-    skipped_2011 = {f"output/{name}" for name in all_files if name.startswith("2011/")}
-    assert rendered <= expected and not rendered & skipped_2011
-    assert f"{len(skipped_2011)} oförändrade indata" in rebuilt.output
+    skipped_others = {f"output/{name}" for name in all_files if not name.startswith("2012/")}
+    assert rendered <= expected and not rendered & skipped_others
+    assert f"{len(skipped_others)} oförändrade indata" in rebuilt.output
     assert len(rendered) >= len(expected) - 1  # every 2012 document (an identical one is reported "oförändrad")
 
     # no generated text still shows the old figure
