@@ -48,7 +48,7 @@ def incremental() -> None:
         one = timed()
     print(f"incremental (new processes): full build {full:.2f} s; no-change rebuild {unchanged:.2f} s "
           f"({unchanged / full:.0%} of full); one date of 2012 changed {one:.2f} s ({one / full:.0%} of full, "
-          f"every 2012 document re-rendered, 2011 and 2014 skipped)")
+          f"every 2012 document re-rendered, 2010, 2011 and 2014 skipped)")
 
 
 def main() -> None:

@@ -293,6 +293,7 @@ def test_21_county_agreements_each_with_its_published_amount_and_a_payout_form(b
             assert f"Summa {plain(kronor(published[code]))[:-7]}" in flat or code == "14"
             if len([m for m in municipalities().values() if m.county == code]) == 1:
                 assert "För Gotlands kommun" in flat and "För kommunerna i" not in flat
+                assert "Gotlands kommun avser att:" in flat and "Kommunerna och landstinget avser att" not in flat
             else:
                 assert f"För landstinget i {county.name}" in flat and f"För kommunerna i {county.name}" in flat
 
