@@ -64,7 +64,6 @@ class Line:
     key_value: int | None = None
     key_total: int | None = None
     steps: tuple[str, ...] = ()
-    rule_amount: int | None = None  # what the stated rule gives, where a published table is paid instead
 
 
 @dataclass(frozen=True)
@@ -291,8 +290,7 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
                 continue
             name, county = recipient(code)[1], recipient(code)[2]
             lines.append(Line(item.id, label, route, kind, code, name, county, allocated.amount, d.key,
-                              _int(allocated.key_value), _int(allocated.key_total), steps,
-                              getattr(allocated, "rule_amount", None)))
+                              _int(allocated.key_value), _int(allocated.key_total), steps))
     if ctx.findings:
         return None
     published = d.published is not None or d.published_from is not None
@@ -303,13 +301,6 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
                          + (f" ({d.remainder_note})" if d.remainder_note else ""))
     return Item(item.id, label, "pot" if is_pot else "payout", item.amount, shared, route, d, tuple(notes),
                 tuple(lines), eligible, qualifiers, county_shares, published, d.remainder_note)
-
-
-@dataclass(frozen=True)
-class _PublishedAllocation(rules.Allocation):
-    """A published amount, with what the stated rule would give (None for a table without a rule)."""
-
-    rule_amount: int | None = None
 
 
 def _published_table(ctx: _Context, path: tuple, item_id: str, d: Distribution) -> dict[str, int] | None:
@@ -390,7 +381,7 @@ def _published(ctx: _Context, path: tuple, item, d: Distribution, amount: int, m
     for index, code in enumerate(codes):
         paid = table[code]
         if rule is None:
-            out.append(_PublishedAllocation(code, paid, explanation=f"{origin}: {kronor(paid)}"))
+            out.append(rules.Allocation(code, paid, explanation=f"{origin}: {kronor(paid)}"))
             continue
         by_rule = rule[index]
         how = f"{origin}: {kronor(paid)}"
@@ -400,7 +391,7 @@ def _published(ctx: _Context, path: tuple, item, d: Distribution, amount: int, m
                     f"(skillnad {_signed(paid - by_rule.amount)})")
         else:
             how += f"\n  samma som enligt den angivna regeln: {by_rule.explanation}"
-        out.append(_PublishedAllocation(code, paid, by_rule.key_value, by_rule.key_total, how, by_rule.amount))
+        out.append(rules.Allocation(code, paid, by_rule.key_value, by_rule.key_total, how))
     if differ:
         listing = "".join(f"\n      {recipient(code)[1]} ({code}): {kronor(paid)} published, {kronor(computed)} by the "
                           f"rule, difference {_signed(paid - computed)}" for code, paid, computed in differ)
