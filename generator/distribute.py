@@ -381,10 +381,10 @@ def _published(ctx: _Context, path: tuple, item, d: Distribution, amount: int, m
     for index, code in enumerate(codes):
         paid = table[code]
         if rule is None:
-            out.append(rules.Allocation(code, paid, explanation=f"{origin}: {kronor(paid)}"))
+            out.append(rules.Allocation(code, paid, explanation=f"{kronor(paid)} {origin}"))
             continue
         by_rule = rule[index]
-        how = f"{origin}: {kronor(paid)}"
+        how = f"{kronor(paid)} {origin}"
         if by_rule.amount != paid:
             differ.append((code, paid, by_rule.amount))
             how += (f"\n  enligt den angivna regeln: {by_rule.explanation} "

@@ -82,7 +82,7 @@ def test_explain_shows_both_figures_and_what_is_not_distributed():
     result = run("explain", str(AGREEMENTS / "2010.yaml"), "01")
     assert result.exit_code == 0, result.output
     out = plain(result.output)
-    assert "enligt den publicerade fördelningen: 7 000 000 kronor" in out
+    assert "7 000 000 kronor enligt den publicerade fördelningen" in out
     assert "enligt den angivna regeln: 2 000 000 kronor + 24 000 000 kronor × 26 / 290" in out
     assert "(skillnad +3 000 000 kronor)" in out
     assert "ej fördelat av potten: 500 000 kronor" in out
