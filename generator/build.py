@@ -31,9 +31,12 @@ from .provenance import MANIFEST, Manifest, Sources, template_files
 from .reference import REFERENCE, council_of, counties, municipalities
 from .templating import TEMPLATES, ProseView, View, render_document, render_template
 from .writers.docx import render_docx
-from .writers.pdf import render_pdf
+from .writers.pdf import render_pdf as render_pdf_reportlab
+from .writers.typst import render_pdf as render_pdf_typst
 
-WRITERS: dict[str, Callable[[Document], bytes]] = {"docx": render_docx, "pdf": render_pdf}
+PDF_ENGINES: dict[str, Callable[[Document], bytes]] = {"typst": render_pdf_typst, "reportlab": render_pdf_reportlab}
+DEFAULT_PDF_ENGINE = "typst"  # tagged PDF/A-2a and PDF/UA-1; reportlab writes untagged PDF
+WRITERS: dict[str, Callable[[Document], bytes]] = {"docx": render_docx, "pdf": PDF_ENGINES[DEFAULT_PDF_ENGINE]}
 
 DECISION_TEMPLATES = {
     "utbetalning": "regeringsbeslut_utbetalning.xml.j2",
@@ -171,13 +174,18 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-def _writers(formats: list[str], reference_doc: Path | None) -> dict[str, Callable[[Document], bytes]]:
+def _writers(formats: list[str], reference_doc: Path | None,
+             pdf_engine: str = DEFAULT_PDF_ENGINE) -> dict[str, Callable[[Document], bytes]]:
+    if pdf_engine not in PDF_ENGINES:
+        raise GeneratorError(f"unknown PDF engine {pdf_engine!r}; choose from {', '.join(PDF_ENGINES)}")
     for fmt in formats:
         if fmt not in WRITERS:
             raise GeneratorError(f"unknown format {fmt!r}; choose from {', '.join(WRITERS)}")
     if not formats:
         raise GeneratorError("no output format given; choose from " + ", ".join(WRITERS))
     writers = dict(WRITERS)
+    if pdf_engine != DEFAULT_PDF_ENGINE:
+        writers["pdf"] = PDF_ENGINES[pdf_engine]
     if reference_doc is not None:
         writers["docx"] = functools.partial(render_docx, reference=reference_doc)
     return writers
@@ -224,9 +232,16 @@ def job_sources(agreement_file: Path | None, job: Job, templates: Path, data_fil
     return Sources.of(files)
 
 
+def _key(sources: Sources, path: Path, pdf_engine: str) -> str:
+    """Return the manifest key of ``path``: a PDF made by another engine than the default is another file."""
+    if path.suffix == ".pdf" and pdf_engine != DEFAULT_PDF_ENGINE:
+        return f"{sources.key}+{pdf_engine}"
+    return sources.key
+
+
 def build(agreement: Agreement, out: Path, formats: list[str], templates: Path = TEMPLATES,
           reference_doc: Path | None = None, allocation: YearAllocation | None = None,
-          source_file: Path | None = None, force: bool = False) -> BuildResult:
+          source_file: Path | None = None, force: bool = False, pdf_engine: str = DEFAULT_PDF_ENGINE) -> BuildResult:
     """Render every document of ``agreement`` in ``formats`` and write them under ``out/<year>/``.
 
     ``reference_doc`` is a .docx whose styles, fonts and page setup the DOCX files take.
@@ -236,7 +251,7 @@ def build(agreement: Agreement, out: Path, formats: list[str], templates: Path =
     and ``out/manifest.json``) and is skipped when they have not changed,
     unless ``force``.
     """
-    writers = _writers(formats, reference_doc)
+    writers = _writers(formats, reference_doc, pdf_engine)
     rendered: list[tuple[Path, bytes, float]] = []
     folder = out / str(agreement.year)
     manifest = Manifest.load(out) if source_file is not None else None
@@ -248,10 +263,10 @@ def build(agreement: Agreement, out: Path, formats: list[str], templates: Path =
         if manifest is not None:
             sources = job_sources(source_file, job, templates, data_files, reference_doc)
             paths = [folder / f"{job.name}.{fmt}" for fmt in formats]
-            if not force and all(manifest.current(p, sources.key) for p in paths):
+            if not force and all(manifest.current(p, _key(sources, p, pdf_engine)) for p in paths):
                 result.skipped.extend(paths)
                 continue
-            keys.update({p: (sources.key, sources) for p in paths})
+            keys.update({p: (_key(sources, p, pdf_engine), sources) for p in paths})
         started = time.perf_counter()
         document = render_job(agreement, job, templates)
         rendered.extend(_render(document, job.name, folder, formats, writers, started, sources))
@@ -293,9 +308,10 @@ def render_circular(validated: ValidatedCircular, templates: Path = TEMPLATES) -
 
 
 def build_circular(validated: ValidatedCircular, out: Path, formats: list[str], templates: Path = TEMPLATES,
-                   reference_doc: Path | None = None, force: bool = False) -> BuildResult:
+                   reference_doc: Path | None = None, force: bool = False,
+                   pdf_engine: str = DEFAULT_PDF_ENGINE) -> BuildResult:
     """Render a circular in ``formats`` and write it under ``out/<year>/cirkular_<nn-nn>.*``."""
-    writers = _writers(formats, reference_doc)
+    writers = _writers(formats, reference_doc, pdf_engine)
     circular = validated.circular
     started = time.perf_counter()
     folder = out / str(circular.year)
@@ -305,8 +321,8 @@ def build_circular(validated: ValidatedCircular, out: Path, formats: list[str], 
     sources = Sources.of(files + ([reference_doc] if reference_doc else []))
     paths = [folder / f"{name}.{fmt}" for fmt in formats]
     result = BuildResult(None)
-    if not force and all(manifest.current(p, sources.key) for p in paths):
+    if not force and all(manifest.current(p, _key(sources, p, pdf_engine)) for p in paths):
         result.skipped.extend(paths)
         return result
     rendered = _render(render_circular(validated, templates), name, folder, formats, writers, started, sources)
-    return _write_all(rendered, result, {p: (sources.key, sources) for p in paths}, manifest)
+    return _write_all(rendered, result, {p: (_key(sources, p, pdf_engine), sources) for p in paths}, manifest)

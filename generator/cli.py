@@ -153,8 +153,10 @@ def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
 @click.option("--force", is_flag=True, help="Render every document, even those whose inputs have not changed.")
 @click.option("--watch", is_flag=True, help="Keep running: rebuild what changes under agreements/ and templates/.")
 @click.option("--prune", is_flag=True, help="Delete outputs whose agreement file no longer exists.")
+@click.option("--pdf-engine", type=click.Choice(["typst", "reportlab"]), default="typst", show_default=True,
+              help="typst: tagged PDF/A-2a and PDF/UA-1; reportlab: the earlier, untagged PDF.")
 def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path | None, strict: bool,
-          force: bool, watch: bool, prune: bool) -> None:
+          force: bool, watch: bool, prune: bool, pdf_engine: str) -> None:
     """Validate, then render every agreement's documents as DOCX and PDF.
 
     Each document records the hashes of its inputs (in its metadata and in
@@ -180,10 +182,11 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
     if watch:
         from .watch import watch as watch_loop
 
-        watch_loop(lambda: _build_once(targets, wanted, out, reference_doc, strict, force=False),
+        watch_loop(lambda: _build_once(targets, wanted, out, reference_doc, strict, force=False,
+                                         pdf_engine=pdf_engine),
                    [DEFAULT_AGREEMENTS, TEMPLATES_FOLDER, REFERENCE_FOLDER])
         return
-    if not _build_once(targets, wanted, out, reference_doc, strict, force):
+    if not _build_once(targets, wanted, out, reference_doc, strict, force, pdf_engine=pdf_engine):
         sys.exit(2)
     _orphans(out, prune)
 
@@ -208,7 +211,7 @@ def _orphans(out: Path, prune: bool) -> None:
     write_atomic(out / MANIFEST, manifest.to_bytes())
 
 def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, reference_doc: Path | None, strict: bool,
-                force: bool) -> bool:
+                force: bool, pdf_engine: str = "typst") -> bool:
     """Validate and build; return False if the data is invalid (nothing is written then)."""
     from .build import build as build_agreement, build_circular
 
@@ -226,8 +229,9 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
     click.echo(f"Dokument i {out}/:")
     skipped = 0
     results = [build_agreement(r.agreement, out, wanted, reference_doc=reference_doc, allocation=r.allocation,
-                               source_file=r.file, force=force) for r in good]
-    results += [build_circular(c, out, wanted, reference_doc=reference_doc, force=force) for c in circulars]
+                               source_file=r.file, force=force, pdf_engine=pdf_engine) for r in good]
+    results += [build_circular(c, out, wanted, reference_doc=reference_doc, force=force, pdf_engine=pdf_engine)
+                for c in circulars]
     for built in results:
         for written in built.written:
             click.echo(f"  {written.status:<10} {written.path}  ({written.size / 1024:.0f} kB, {written.seconds:.2f} s)")

@@ -270,7 +270,13 @@ def provenance_of(file: Path) -> str:
         from io import BytesIO
 
         info = PdfReader(BytesIO(data)).metadata or {}
-        return str(info.get("/Creator", ""))
+        # Typst writes it as the last keyword (Info /Keywords and XMP pdf:Keywords); reportlab in /Creator
+        for field_name in ("/Keywords", "/Creator"):
+            value = str(info.get(field_name, ""))
+            start = value.find("generator ")
+            if start >= 0 and parse_line(value[start:])[1]:
+                return value[start:]
+        return ""
     raise GeneratorError(f"{file}: only .docx and .pdf documents carry their provenance")
 
 

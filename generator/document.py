@@ -7,7 +7,8 @@ nothing of agreements; templates know nothing of DOCX or PDF.
 
 Markup (autoescaped by the template engine, so data text is always safe)::
 
-    <document title="…" subject="…" author="…" keywords="…" date="2011-06-16" header="left text|second line">
+    <document title="…" subject="…" author="…" keywords="…" date="2011-06-16" header="left text|second line"
+              header-first-page="true|false" page-numbers="true|false">
       <columns widths="1,1"><column><line>…</line></column><column>…</column></columns>
       <heading level="1">Bakgrund</heading>
       <p style="body|lead|small|right|label|title">Text with <b>bold</b>, <i>italic</i>, <br/> breaks</p>
@@ -173,6 +174,7 @@ class Document:
     blocks: list[Block]
     header: list[str] = field(default_factory=list)  # lines at the top left of every page
     page_numbers: bool = True  # "n (N)" at the top right of every page
+    header_first_page: bool = True  # False: page 1 carries its own letterhead, the running header starts on page 2
 
     def text(self) -> str:
         """Return the document's text in reading order, one block per line (for tests and diffs)."""
@@ -342,4 +344,5 @@ def parse_document(markup: str) -> Document:
     )
     header = [part for part in root.get("header", "").split("|") if part]
     page_numbers = root.get("page-numbers", "true") != "false"
-    return Document(meta, _blocks(root), header, page_numbers)
+    header_first_page = root.get("header-first-page", "true") != "false"
+    return Document(meta, _blocks(root), header, page_numbers, header_first_page)

@@ -64,8 +64,20 @@ def docx_text(path: Path) -> str:
 
 
 def pdf_text(path: Path) -> tuple[str, list[str]]:
-    reader = PdfReader(str(path))
-    return "\n".join(page.extract_text() for page in reader.pages), [page.extract_text() for page in reader.pages]
+    """Return the text of a PDF and of each page, words hyphenated at a line end joined again.
+
+    A hyphenation hyphen is marked as a soft hyphen (its /ActualText), which poppler's pdftotext honours
+    and pypdf does not; without poppler, pypdf's text is used as it is.
+    """
+    if shutil.which("pdftotext"):
+        raw = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                             check=True).stdout
+        pages = [re.sub("\u00ad\n(?=\\S)", "", page) for page in raw.decode("utf-8").split("\f")]  # at a page end: see words
+        pages = pages[:-1] if pages and not pages[-1].strip() else pages
+    else:
+        pages = [page.extract_text() for page in PdfReader(str(path)).pages]
+    pages = [re.sub(r"[ \t]+\n", "\n", page) for page in pages]
+    return "\n".join(pages), pages
 
 
 def words(text: str) -> list[str]:
@@ -73,6 +85,7 @@ def words(text: str) -> list[str]:
     text = re.sub(r"CIRKULÄR \d+:\d+\s+(\d{4}-\d{2}-\d{2}\s+)?", " ", text)  # the circular's running header
     text = re.sub(r"\b\d+ \(\d+\)", " ", text)  # page numbers "2 (10)"
     text = re.sub(r"Bilaga till regeringsbeslut \d{4}-\d{2}-\d{2} nr [IVX]+:\d+", " ", text)
+    text = re.sub("\u00ad\\s*", "", text)  # a word hyphenated over a page break, its header gone
     return re.findall(r"[\wåäöÅÄÖéü]+(?:[.,:]\d+)*", text)
 
 

@@ -1,0 +1,464 @@
+"""The Typst PDF writer: the document model to Typst markup, compiled to a tagged PDF/A-2a and PDF/UA-1.
+
+Knows nothing of agreements. The markup is built in Typst's code mode: every
+text from data is a Typst *string* (``#"…"``), so ``#``, ``$``, ``*``, ``_``,
+``@``, ``<``, `````, ``\\``, ``[``, ``]``, ``//`` or a leading ``=`` print
+literally and can never become markup. The compiler (the ``typst`` wheel, no
+system libraries) embeds the shipped Liberation fonts only (system fonts are
+ignored), tags headings, paragraphs, lists and tables for screen readers,
+builds the outline from the headings and refuses to export a document that
+breaks PDF/A-2a or PDF/UA-1.
+
+Layout rules, each for every document (not for one place in one document):
+
+- a heading, a label and a paragraph or list item ending in a colon stay on a
+  page with what follows (Typst's ``sticky`` blocks);
+- a signature block stays with the block before it, and is never split;
+- the blocks of a ``<keep>`` stay together (each but the last sticks to the next);
+- no widow or orphan lines (Typst's paragraph costs);
+- a table of up to :data:`KEEP_TABLE_ROWS` rows is never split; a longer one
+  repeats its head rows on every page;
+- a column of amounts aligns on the decimal comma (``10`` over ``5,3``);
+- an amount sits on the last line of its label;
+- a URL in the text is a link, and breaks only at its slashes.
+
+The provenance line (:mod:`generator.provenance`) is the last entry of the
+keywords (the Info dictionary's ``/Keywords`` and XMP ``pdf:Keywords``), a
+standard field that PDF/A keeps in step; the creation date is the document's
+own date at noon UTC, so the same document always gives the same bytes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from importlib.resources import as_file, files
+from typing import Callable
+
+from ..document import (Block, Cell, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Run,
+                        Signatures, Space, Table, plain)
+from ..errors import RenderError
+
+MM = 72 / 25.4
+PAGE_WIDTH, PAGE_HEIGHT = 595.2756, 841.8898  # A4 in points
+LEFT = RIGHT = 25 * MM
+TOP = 28 * MM
+BOTTOM = 20 * MM
+FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
+HEADER_SIZE, HEADER_LEADING = 9, 11
+KEEP_TABLE_ROWS = 20  # tables up to this many rows stay on one page
+SIGNATURE_ROOM = 42  # points of blank space for the handwritten signature
+PDF_STANDARDS = ["a-2a", "ua-1"]
+SERIF = "Liberation Serif"
+SANS = "Liberation Sans"
+
+_URL = re.compile(r"https?://[^\s<>\"”]+[^\s<>\"”.,;:!?)]")
+
+
+def string(text: str) -> str:
+    """Return ``text`` as a Typst string literal (code mode): only ``\\`` and ``"`` need escaping."""
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+               .replace("\t", "\\t"))
+    return f'"{escaped}"'
+
+
+def _text(text: str) -> str:
+    """Return content code for plain ``text``, with URLs as links."""
+    parts = []
+    position = 0
+    for match in _URL.finditer(text):
+        if match.start() > position:
+            parts.append(f"#{string(text[position:match.start()])}")
+        url = match.group(0)
+        parts.append(f"#link({string(url)}, text(hyphenate: false, {string(url)}))")
+        position = match.end()
+    if position < len(text):
+        parts.append(f"#{string(text[position:])}")
+    return "".join(parts)
+
+
+def inline(runs: list[Run], bold: bool = False) -> str:
+    """Return the content (``[…]``) of inline runs; a ``"\\n"`` run is a line break."""
+    parts = []
+    for run in runs:
+        if run.text == "\n":
+            parts.append("#linebreak()")
+            continue
+        code = _text(run.text)
+        if run.bold and not bold:
+            code = f"#strong[{code}]"
+        if run.italic:
+            code = f"#emph[{code}]"
+        parts.append(code)
+    return "[" + "".join(parts) + "]"
+
+
+def _ends_with_colon(runs: list[Run]) -> bool:
+    return plain(runs).rstrip().endswith(":")
+
+
+def _marker(kind: str, index: int) -> str:
+    if kind == "letter" and index >= 26:
+        raise RenderError(f"a lettered list has at most 26 items (a–z); this one has item {index + 1}")
+    return ""
+
+
+# --------------------------------------------------------------------------- the preamble
+
+PREAMBLE = r"""
+#let serif = "Liberation Serif"
+#let sans = "Liberation Sans"
+#let body-size = 11.5pt
+#set text(font: serif, size: body-size, lang: "sv", region: "SE", hyphenate: true,
+          costs: (widow: 1000%, orphan: 1000%), fallback: false, top-edge: "ascender", bottom-edge: "descender")
+#set par(leading: 0.2em, spacing: 0.5em, justify: false)
+#set heading(numbering: none)
+#show heading: set text(font: sans, weight: "bold")
+#let H(level, look, body) = {
+  // ``level`` is the tagged level (PDF/UA: the first is 1, none skipped); ``look`` the level it looks like
+  let s = (
+    (size: 14pt, font: sans, sty: "normal", above: 17pt, below: 7pt),
+    (size: 12pt, font: sans, sty: "normal", above: 15pt, below: 6pt),
+    (size: 11pt, font: sans, sty: "normal", above: 12pt, below: 6pt),
+    (size: 11.5pt, font: serif, sty: "italic", above: 10pt, below: 5pt),
+  ).at(look - 1)
+  show heading: set text(size: s.size, font: s.font, style: s.sty)
+  show heading: set block(above: s.above, below: s.below)
+  heading(level: level, body)
+}
+#show link: it => it
+#set list(marker: [•], indent: 1.5mm, body-indent: 4mm, spacing: 0.55em)
+#set enum(indent: 1.5mm, body-indent: 3mm, spacing: 0.55em)
+#let P(style: "body", sticky: false, body) = {
+  let s = (
+    body: (size: body-size, font: serif, weight: "regular", sty: "normal", align: left, above: 0pt, below: 7pt),
+    lead: (size: 13pt, font: serif, weight: "bold", sty: "normal", align: left, above: 0pt, below: 5pt),
+    small: (size: 10pt, font: serif, weight: "regular", sty: "normal", align: left, above: 0pt, below: 7pt),
+    right: (size: body-size, font: serif, weight: "regular", sty: "normal", align: right, above: 0pt, below: 7pt),
+    label: (size: body-size, font: serif, weight: "regular", sty: "italic", align: left, above: 0pt, below: 3pt),
+    title: (size: 15pt, font: sans, weight: "bold", sty: "normal", align: left, above: 0pt, below: 5pt),
+    subtitle: (size: 12pt, font: sans, weight: "regular", sty: "normal", align: left, above: 0pt, below: 11pt),
+    marker: (size: body-size, font: sans, weight: "bold", sty: "normal", align: right, above: 0pt, below: 13pt),
+    address: (size: body-size, font: serif, weight: "regular", sty: "normal", align: left, above: 0pt, below: 1pt),
+    sender: (size: 9.5pt, font: serif, weight: "regular", sty: "normal", align: left, above: 0pt, below: 1pt),
+  ).at(style)
+  block(above: s.above, below: s.below, sticky: sticky or style == "label", width: 100%,
+    {
+      set text(size: s.size, font: s.font, weight: s.weight, style: s.sty)
+      set align(s.align)
+      par(body)
+    })
+}
+#let amount(int-part, frac-part, frac-room) = {
+  // an amount aligned on its decimal comma: the fraction (or nothing) fills a fixed room
+  int-part
+  box(width: frac-room, align(left, frac-part))
+}
+""".strip()
+
+
+def _page_setup(document: Document) -> str:
+    lines = [string(line) for line in document.header]
+    extra = max(0, len(lines) - 2) * HEADER_LEADING
+    top = TOP + extra
+    header_lines = ", ".join(lines)
+    number = ("context [#counter(page).get().first() (#counter(page).final().first())]"
+              if document.page_numbers else "[]")
+    skip_first = "counter(page).get().first() == 1" if not document.header_first_page else "false"
+    header = f"""context {{
+  set text(font: sans, size: {HEADER_SIZE}pt, hyphenate: false)
+  set par(leading: {HEADER_LEADING - HEADER_SIZE * 1.15:.2f}pt)
+  let lines = ({header_lines}{"," if len(lines) == 1 else ""})
+  grid(columns: (1fr, 25mm), align: (left + top, right + top),
+    if {skip_first} {{ [] }} else {{ lines.map(l => [#l]).join(linebreak()) }},
+    {{ set text(size: {HEADER_SIZE + 0.5}pt); {number} }})
+}}"""
+    return (f"#set page(paper: \"a4\", margin: (left: {LEFT:.3f}pt, right: {RIGHT:.3f}pt, top: {top:.3f}pt, "
+            f"bottom: {BOTTOM:.3f}pt), header-ascent: 0pt, header: align(top, pad(top: {14 * MM - 8:.3f}pt, "
+            f"{header})))")
+
+
+def _document_setup(document: Document) -> str:
+    meta = document.meta
+    keywords = [k.strip() for k in meta.keywords.split(",") if k.strip()]
+    if meta.source:
+        keywords.append(meta.source)
+    date = _date(meta.date)
+    parts = [f"title: {string(meta.title or 'Dokument')}"]
+    if meta.author:
+        parts.append(f"author: {string(meta.author)}")
+    if meta.subject:
+        parts.append(f"description: {string(meta.subject)}")
+    if keywords:
+        parts.append("keywords: (" + ", ".join(string(k) for k in keywords) + ",)")
+    parts.append(f"date: datetime(year: {date.year}, month: {date.month}, day: {date.day}, hour: 12, minute: 0, second: 0)")
+    return "#set document(" + ", ".join(parts) + ")"
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return dt.date(2000, 1, 1)
+
+
+# --------------------------------------------------------------------------- one function per node
+
+def _heading(block: Heading, sticky: bool) -> str:
+    look = min(max(block.level, 1), 4)
+    return f"#H({_LEVELS.tag(look)}, {look}, {string(block.text)})"
+
+
+class _Levels:
+    """The tagged heading levels: PDF/UA wants the first heading at level 1 and no level skipped."""
+
+    def __init__(self) -> None:
+        self.previous = 0
+
+    def tag(self, look: int) -> int:
+        self.previous = min(look, self.previous + 1)
+        return self.previous
+
+
+_LEVELS = _Levels()
+
+
+def _paragraph(block: Paragraph, sticky: bool) -> str:
+    sticky = sticky or _ends_with_colon(block.runs)
+    return f"#P(style: {string(block.style)}, sticky: {str(sticky).lower()}, {inline(block.runs)})"
+
+
+def _list(block: ListBlock, sticky: bool) -> str:
+    for index in range(len(block.items)):
+        _marker(block.kind, index)
+    items = ", ".join(inline(item) for item in block.items)
+    if block.kind == "bullet":
+        body = f"list({items},)"
+    else:
+        numbering = "a)" if block.kind == "letter" else "1."
+        wide = ", body-indent: 4mm" if len(block.items) >= 10 else ""
+        body = f"enum(numbering: {string(numbering)}{wide}, {items},)"
+    # a list introduced by a line ending in a colon: its first item sticks to the next
+    return f"#block(above: 2pt, below: 8pt, sticky: {str(sticky).lower()}, {body})"
+
+
+_COMMA = re.compile(r"^(.*?\d)(,\d+)(\D*)$")
+
+
+def _amount_parts(text: str) -> tuple[str, str] | None:
+    """Return (integer part, ",fraction + unit") of an amount, or None for other text."""
+    if not re.search(r"\d", text):
+        return None
+    found = _COMMA.match(text)
+    if found:
+        return found.group(1), found.group(2) + found.group(3)
+    return text, ""
+
+
+def _table(block: Table, sticky: bool) -> str:
+    ncols = max([len(block.widths)] + [sum(c.span for c in row.cells) for row in block.rows])
+    relative = list(block.widths) + [1.0] * (ncols - len(block.widths))
+    columns = "(" + ", ".join(f"{w:g}fr" for w in relative) + ",)"
+    # decimal-comma alignment: the widest ",d" tail of a column's right-aligned amounts
+    frac_width: dict[int, str] = {}
+    for row in block.rows:
+        col = 0
+        for cell in row.cells:
+            if cell.align == "right" and row.kind != "head":
+                parts = _amount_parts(cell.text)
+                if parts and parts[1]:
+                    tail = parts[1]
+                    if len(tail) > len(frac_width.get(col, "")):
+                        frac_width[col] = tail
+            col += cell.span
+    head: list[str] = []
+    body: list[str] = []
+    leading_head = True
+    last = len(block.rows) - 1
+    for r, row in enumerate(block.rows):
+        cells = []
+        col = 0
+        for cell in row.cells:
+            cells.append(_cell(cell, row.kind, col, ncols, frac_width, block.style))
+            col += cell.span
+        for _ in range(col, ncols):
+            cells.append("table.cell[]")
+        line = ", ".join(cells)
+        row_code = []
+        if row.kind == "sum":
+            row_code.append("table.hline(stroke: 0.8pt)")
+        row_code.append(line)
+        if row.kind == "head":
+            row_code.append("table.hline(stroke: 0.8pt)")
+        elif (block.style == "budget" and row.kind == "body" and r < last
+              and block.rows[r + 1].kind not in ("sum", "head")):
+            row_code.append("table.hline(stroke: 0.25pt + rgb(\"#8c8c8c\"))")
+        code = ", ".join(row_code)
+        if row.kind == "head" and leading_head:
+            head.append(code)
+        else:
+            leading_head = False
+            body.append(code)
+    # per-row insets: Typst sets inset per cell; pass the rows' (top, bottom) as a lookup
+    row_insets = []
+    for r, row in enumerate(block.rows):
+        top_inset = {"sum": 3.5, "group": 7 if r > 0 else 2.5, "note": 0.5}.get(row.kind, 2.5)
+        bottom_inset = 4 if row.kind == "note" else 2.5
+        row_insets.append(f"({top_inset}pt, {bottom_inset}pt)")
+    insets = "(" + ", ".join(row_insets) + ",)"
+    parts = []
+    if head:
+        parts.append("table.header(repeat: true, " + ", ".join(head) + ")")
+    parts.extend(body)
+    table = (f"table(columns: {columns}, stroke: none, align: left + top, "
+             f"inset: (x, y) => {{ let i = {insets}.at(y); (left: if x == 0 {{ 0pt }} else {{ 3pt }}, "
+             f"right: if x == {ncols - 1} {{ 0pt }} else {{ 3pt }}, top: i.at(0), bottom: i.at(1)) }}, "
+             + ", ".join(parts) + ")")
+    breakable = "false" if len(block.rows) <= KEEP_TABLE_ROWS else "true"
+    return (f"#block(breakable: {breakable}, above: 4pt, below: 10pt, sticky: {str(sticky).lower()}, "
+            f"{{ set text(size: 10.5pt); set par(leading: 0.13em); {table} }})")
+
+
+def _cell(cell: Cell, kind: str, col: int, ncols: int, frac_width: dict[int, str], style: str) -> str:
+    runs = cell.runs
+    content = inline(runs)
+    if cell.align == "right" and kind != "head" and col in frac_width:
+        parts = _amount_parts(cell.text) if all(not r.italic for r in runs) else None
+        if parts is not None:
+            room = f"measure([{_text(frac_width[col])}]).width"
+            content = (f"[#context amount([{_text(parts[0])}], [{_text(parts[1])}], {room})]")
+    if kind in ("head", "sum", "group"):
+        content = f"strong({content})"
+    if kind == "note":
+        content = f"{{ set text(size: 9.5pt, style: \"italic\"); {content} }}"
+    align = {"right": "right", "center": "center"}.get(cell.align, "left")
+    # an amount sits on the last line of its (multi-line) label; head cells sit at the bottom
+    valign = "bottom" if (cell.align == "right" or kind == "head") else "top"
+    span = f"colspan: {min(cell.span, ncols - col)}, " if cell.span > 1 else ""
+    return f"table.cell({span}align: {align} + {valign}, {content})"
+
+
+def _columns(block: Columns, sticky: bool) -> str:
+    relative = list(block.widths) + [1.0] * (len(block.columns) - len(block.widths))
+    relative = relative[:len(block.columns)]
+    if not block.columns:
+        return ""
+    cols = "(" + ", ".join(f"{w:g}fr" for w in relative) + ",)"
+    cells = []
+    for column in block.columns:
+        cells.append("[" + "\n".join(_flow(column.blocks)) + "]")
+    return (f"#block(sticky: {str(sticky).lower()}, below: 6pt, grid(columns: {cols}, column-gutter: 6pt, "
+            + ", ".join(cells) + "))")
+
+
+def _signatures(block: Signatures, sticky: bool) -> str:
+    parts = []
+    if block.place:
+        parts.append(f"block(above: 18pt, below: 10pt, par({string(block.place)}))")
+    cells = []
+    for sig in block.signatures:
+        lines = []
+        if sig.label:
+            lines.append(f"par({string(sig.label)})")
+        lines.append(f"v({SIGNATURE_ROOM}pt)")
+        lines.append(f"par({string(sig.name)})")
+        if sig.title:
+            lines.append(f"par({string(sig.title)})")
+        cells.append("{ set par(spacing: 1pt); " + "; ".join(lines) + " }")
+    if cells:
+        per_row = 2 if len(cells) > 3 else len(cells)
+        while len(cells) % per_row:
+            cells.append("[]")
+        parts.append(f"grid(columns: {per_row} * (1fr,), column-gutter: 8pt, row-gutter: 18pt, "
+                     + ", ".join(cells) + ")")
+    return (f"#block(breakable: false, above: 6pt, below: 12pt, sticky: {str(sticky).lower()}, "
+            "{ " + "; ".join(parts) + " })")
+
+
+def _keep(block: Keep, sticky: bool) -> str:
+    # each block but the last sticks to the next, so the group moves to a new page as one
+    return "\n".join(_flow(block.blocks, all_sticky=True, last_sticky=sticky))
+
+
+def _space(block: Space, sticky: bool) -> str:
+    return f"#v({block.height:g}pt)"
+
+
+def _pagebreak(block: PageBreak, sticky: bool) -> str:
+    return "#pagebreak(weak: true)"
+
+
+WRITERS: dict[type, Callable[[Block, bool], str]] = {
+    Heading: _heading, Paragraph: _paragraph, ListBlock: _list, Table: _table, Columns: _columns,
+    Signatures: _signatures, Keep: _keep, Space: _space, PageBreak: _pagebreak,
+}
+
+
+def _has_signatures(block: Block) -> bool:
+    if isinstance(block, Signatures):
+        return True
+    return isinstance(block, Keep) and any(_has_signatures(b) for b in block.blocks)
+
+
+def _introduces(block: Block) -> bool:
+    """Whether ``block`` introduces what follows (a line ending in a colon), so it sticks to it."""
+    if isinstance(block, Paragraph):
+        return _ends_with_colon(block.runs)
+    if isinstance(block, Keep) and block.blocks:
+        return _introduces(block.blocks[-1])
+    return False
+
+
+def _flow(blocks: list[Block], all_sticky: bool = False, last_sticky: bool = False) -> list[str]:
+    """Return the Typst code of ``blocks``, with the stickiness each needs to its successor."""
+    out = []
+    contentful = [i for i, b in enumerate(blocks) if not isinstance(b, (Space, PageBreak))]
+    for index, block in enumerate(blocks):
+        try:
+            writer = WRITERS[type(block)]
+        except KeyError:
+            raise TypeError(f"the PDF writer has no rule for {type(block).__name__}") from None
+        later = [i for i in contentful if i > index]
+        following = blocks[later[0]] if later else None
+        breaks_between = any(isinstance(b, PageBreak) for b in blocks[index + 1:(later[0] if later else len(blocks))])
+        sticky = False
+        if not breaks_between:
+            if all_sticky and later:
+                sticky = True
+            elif later is not None and not later and last_sticky:
+                sticky = True
+            elif following is not None and (_has_signatures(following) or _introduces(block)):
+                sticky = True  # a signature block stays with the paragraph before it
+        out.append(writer(block, sticky))
+    return out
+
+
+# --------------------------------------------------------------------------- the whole document
+
+def markup(document: Document) -> str:
+    """Return the Typst source of ``document``."""
+    global _LEVELS
+    _LEVELS = _Levels()
+    body = _flow(document.blocks)
+    return "\n".join([PREAMBLE, _document_setup(document), _page_setup(document), *body, ""])
+
+
+@lru_cache(maxsize=1)
+def _font_folder() -> str:
+    resource = files("generator") / "fonts"
+    with as_file(resource) as path:  # a real folder for an installed package
+        return str(path)
+
+
+def render_pdf(document: Document) -> bytes:
+    """Return the PDF bytes of ``document`` (tagged PDF/A-2a and PDF/UA-1); the same document gives the same bytes."""
+    import typst
+
+    source = markup(document)
+    date = _date(document.meta.date)
+    stamp = int(dt.datetime(date.year, date.month, date.day, 12, tzinfo=dt.timezone.utc).timestamp())
+    try:
+        return typst.compile(source.encode("utf-8"), font_paths=[_font_folder()], ignore_system_fonts=True,
+                             pdf_standards=PDF_STANDARDS, timestamp=stamp)
+    except Exception as exc:  # typst.TypstError: the message names the line of the generated source
+        raise RenderError(f"Typst could not compile the document: {exc}") from exc
