@@ -12,11 +12,12 @@ from pypdf import PdfReader
 from generator.document import Document, Meta, node_types, parse_document
 from generator.writers import docx as docx_writer
 from generator.writers import pdf as pdf_writer
+from generator.writers import typst as typst_writer
 
 SAMPLE = parse_document((Path(__file__).parent / "fixtures" / "sample_document.xml").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("module", [docx_writer, pdf_writer])
+@pytest.mark.parametrize("module", [docx_writer, pdf_writer, typst_writer])
 def test_every_node_type_has_a_rule(module):
     assert set(node_types()) == set(module.WRITERS)
 
@@ -26,13 +27,14 @@ class Unknown:
     text: str = "?"
 
 
-@pytest.mark.parametrize("render", [docx_writer.render_docx, pdf_writer.render_pdf])
+@pytest.mark.parametrize("render", [docx_writer.render_docx, pdf_writer.render_pdf, typst_writer.render_pdf])
 def test_an_unknown_node_is_refused(render):
     with pytest.raises(TypeError, match="no rule for Unknown"):
         render(Document(Meta(title="t"), [Unknown()]))
 
 
-def test_pdf_of_the_sample():
+@pytest.mark.parametrize("pdf_writer", [typst_writer, pdf_writer])
+def test_pdf_of_the_sample(pdf_writer):
     data = pdf_writer.render_pdf(SAMPLE)
     assert data == pdf_writer.render_pdf(SAMPLE)
     reader = PdfReader(io.BytesIO(data))
@@ -46,7 +48,8 @@ def test_pdf_of_the_sample():
     assert reader.metadata.title == "Uppdrag att utbetala medel"
 
 
-def test_long_table_paginates_without_losing_rows():
+@pytest.mark.parametrize("pdf_writer", [typst_writer, pdf_writer])
+def test_long_table_paginates_without_losing_rows(pdf_writer):
     rows = "".join(f'<row><cell>Rad {i}</cell><cell align="right">{i} 000</cell></row>' for i in range(200))
     document = parse_document(f'<document title="t"><table widths="4,1">{rows}</table></document>')
     reader = PdfReader(io.BytesIO(pdf_writer.render_pdf(document)))

@@ -271,12 +271,17 @@ def _table(block: Table, sticky: bool) -> str:
                     if len(tail) > len(frac_width.get(col, "")):
                         frac_width[col] = tail
             col += cell.span
+    last = len(block.rows) - 1
+    breakable = len(block.rows) > KEEP_TABLE_ROWS or sum(len(c.text) for row in block.rows for c in row.cells) > 2500
+    spans = _kept_runs(block) if breakable else {}
+    keeper = bool(spans)
     head: list[str] = []
     body: list[str] = []
     leading_head = True
-    last = len(block.rows) - 1
     for r, row in enumerate(block.rows):
         cells = []
+        if keeper and r in spans:
+            cells.append(f"table.cell(rowspan: {spans[r]}, breakable: false, inset: 0pt, [])")
         col = 0
         for cell in row.cells:
             cells.append(_cell(cell, row.kind, col, ncols, frac_width, block.style))
@@ -306,17 +311,43 @@ def _table(block: Table, sticky: bool) -> str:
         bottom_inset = 4 if row.kind == "note" else 2.5
         row_insets.append(f"({top_inset}pt, {bottom_inset}pt)")
     insets = "(" + ", ".join(row_insets) + ",)"
+    if keeper:
+        columns = "(0pt, " + columns[1:]
+    first = 1 if keeper else 0
     parts = []
     if head:
         parts.append("table.header(repeat: true, " + ", ".join(head) + ")")
     parts.extend(body)
     table = (f"table(columns: {columns}, stroke: none, align: left + top, "
-             f"inset: (x, y) => {{ let i = {insets}.at(y); (left: if x == 0 {{ 0pt }} else {{ 3pt }}, "
-             f"right: if x == {ncols - 1} {{ 0pt }} else {{ 3pt }}, top: i.at(0), bottom: i.at(1)) }}, "
+             f"inset: (x, y) => {{ let i = {insets}.at(y); (left: if x <= {first} {{ 0pt }} else {{ 3pt }}, "
+             f"right: if x == {ncols - 1 + first} {{ 0pt }} else {{ 3pt }}, top: i.at(0), bottom: i.at(1)) }}, "
              + ", ".join(parts) + ")")
-    breakable = "false" if len(block.rows) <= KEEP_TABLE_ROWS else "true"
-    return (f"#block(breakable: {breakable}, above: 4pt, below: 10pt, sticky: {str(sticky).lower()}, "
+    return (f"#block(breakable: {str(breakable).lower()}, above: 4pt, below: 10pt, sticky: {str(sticky).lower()}, "
             f"{{ set text(size: 10.5pt); set par(leading: 0.13em); {table} }})")
+
+
+def _kept_runs(block: Table) -> dict[int, int]:
+    """Return {first row: number of rows} of every run of rows that must stay on one page.
+
+    A group heading goes with its first row, a sum or a note with the row above it. Typst keeps
+    rows together only under a cell that spans them: the table gets a first column of no width
+    whose unbreakable cells span each run (and single rows elsewhere).
+    """
+    rows = block.rows
+    link = [(row.kind == "group" and r + 1 < len(rows)) or (r + 1 < len(rows) and rows[r + 1].kind in ("sum", "note"))
+            for r, row in enumerate(rows)]
+    if not any(link):
+        return {}
+    runs: dict[int, int] = {}
+    r = 0
+    while r < len(rows):
+        start = r
+        while r < len(rows) - 1 and link[r] and rows[r + 1].kind != "head":
+            r += 1
+        if sum(len(c.text) for row in rows[start:r + 1] for c in row.cells) <= 1500:  # else free to split
+            runs[start] = r - start + 1
+        r += 1
+    return runs
 
 
 def _cell(cell: Cell, kind: str, col: int, ncols: int, frac_width: dict[int, str], style: str) -> str:
@@ -347,7 +378,11 @@ def _columns(block: Columns, sticky: bool) -> str:
     cells = []
     for column in block.columns:
         cells.append("[" + "\n".join(_flow(column.blocks)) + "]")
-    return (f"#block(sticky: {str(sticky).lower()}, below: 6pt, grid(columns: {cols}, column-gutter: 6pt, "
+    # side-by-side blocks stay on one page, unless a column is too long for one
+    tallest = max(len(column.blocks) for column in block.columns)
+    breakable = str(tallest > 30).lower()
+    return (f"#block(sticky: {str(sticky).lower()}, breakable: {breakable}, below: 6pt, "
+            f"grid(columns: {cols}, column-gutter: 6pt, "
             + ", ".join(cells) + "))")
 
 
