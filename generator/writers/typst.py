@@ -273,11 +273,16 @@ def _table(block: Table, sticky: bool) -> str:
             col += cell.span
     last = len(block.rows) - 1
     breakable = len(block.rows) > KEEP_TABLE_ROWS or sum(len(c.text) for row in block.rows for c in row.cells) > 2500
-    spans = _kept_runs(block) if breakable else {}
+    # the rows before the first body row, if one is a head row, are the header (a title row with them)
+    lead = 0
+    while lead < len(block.rows) and block.rows[lead].kind in ("head", "group"):
+        lead += 1
+    if not any(row.kind == "head" for row in block.rows[:lead]):
+        lead = 0
+    spans = _kept_runs(block, lead) if breakable else {}
     keeper = bool(spans)
     head: list[str] = []
     body: list[str] = []
-    leading_head = True
     for r, row in enumerate(block.rows):
         cells = []
         if keeper and r in spans:
@@ -299,11 +304,7 @@ def _table(block: Table, sticky: bool) -> str:
               and block.rows[r + 1].kind not in ("sum", "head")):
             row_code.append("table.hline(stroke: 0.25pt + rgb(\"#8c8c8c\"))")
         code = ", ".join(row_code)
-        if row.kind == "head" and leading_head:
-            head.append(code)
-        else:
-            leading_head = False
-            body.append(code)
+        (head if r < lead else body).append(code)
     # per-row insets: Typst sets inset per cell; pass the rows' (top, bottom) as a lookup
     row_insets = []
     for r, row in enumerate(block.rows):
@@ -319,14 +320,14 @@ def _table(block: Table, sticky: bool) -> str:
         parts.append("table.header(repeat: true, " + ", ".join(head) + ")")
     parts.extend(body)
     table = (f"table(columns: {columns}, stroke: none, align: left + top, "
-             f"inset: (x, y) => {{ let i = {insets}.at(y); (left: if x <= {first} {{ 0pt }} else {{ 3pt }}, "
+             f"inset: (x, y) => {{ let i = {insets}.at(y, default: (2.5pt, 2.5pt)); (left: if x <= {first} {{ 0pt }} else {{ 3pt }}, "
              f"right: if x == {ncols - 1 + first} {{ 0pt }} else {{ 3pt }}, top: i.at(0), bottom: i.at(1)) }}, "
              + ", ".join(parts) + ")")
     return (f"#block(breakable: {str(breakable).lower()}, above: 4pt, below: 10pt, sticky: {str(sticky).lower()}, "
             f"{{ set text(size: 10.5pt); set par(leading: 0.13em); {table} }})")
 
 
-def _kept_runs(block: Table) -> dict[int, int]:
+def _kept_runs(block: Table, lead: int) -> dict[int, int]:
     """Return {first row: number of rows} of every run of rows that must stay on one page.
 
     A group heading goes with its first row, a sum or a note with the row above it. Typst keeps
@@ -336,6 +337,8 @@ def _kept_runs(block: Table) -> dict[int, int]:
     rows = block.rows
     link = [(row.kind == "group" and r + 1 < len(rows)) or (r + 1 < len(rows) and rows[r + 1].kind in ("sum", "note"))
             for r, row in enumerate(rows)]
+    for r in range(lead):  # the header stays with the first rows anyway; a span must not leave it
+        link[r] = False
     if not any(link):
         return {}
     runs: dict[int, int] = {}
