@@ -488,15 +488,20 @@ def _font_folder() -> str:
         return str(path)
 
 
-def render_pdf(document: Document) -> bytes:
-    """Return the PDF bytes of ``document`` (tagged PDF/A-2a and PDF/UA-1); the same document gives the same bytes."""
+@lru_cache(maxsize=1)
+def _compiler():
+    """One compiler per process: the fonts are read once, and Typst reuses its work between documents."""
     import typst
 
+    return typst.Compiler(font_paths=[_font_folder()], ignore_system_fonts=True)
+
+
+def render_pdf(document: Document) -> bytes:
+    """Return the PDF bytes of ``document`` (tagged PDF/A-2a and PDF/UA-1); the same document gives the same bytes."""
     source = markup(document)
     date = _date(document.meta.date)
     stamp = int(dt.datetime(date.year, date.month, date.day, 12, tzinfo=dt.timezone.utc).timestamp())
     try:
-        return typst.compile(source.encode("utf-8"), font_paths=[_font_folder()], ignore_system_fonts=True,
-                             pdf_standards=PDF_STANDARDS, timestamp=stamp)
+        return _compiler().compile(input=source.encode("utf-8"), pdf_standards=PDF_STANDARDS, timestamp=stamp)
     except Exception as exc:  # typst.TypstError: the message names the line of the generated source
         raise RenderError(f"Typst could not compile the document: {exc}") from exc
