@@ -366,7 +366,7 @@ def _header_lines(header: list[str], page_numbers: bool) -> list[str]:
     return [part for line in header for part in (simpleSplit(line, SANS, HEADER_SIZE, room) or [""])]
 
 
-def _numbered_canvas(header: list[str], page_numbers: bool, date: str):
+def _numbered_canvas(header: list[str], page_numbers: bool, date: str, header_first_page: bool = True):
     """Return a Canvas class that draws the header and "n (N)" once the page count is known."""
     # noon UTC, so a viewer in any time zone shows the document's own date
     stamp = "D:" + "".join(ch for ch in date if ch.isdigit())[:8].ljust(8, "0") + "120000+00'00'"
@@ -394,7 +394,7 @@ def _numbered_canvas(header: list[str], page_numbers: bool, date: str):
             self.setFillColor(colors.black)
             self.setFont(SANS, HEADER_SIZE)
             y = HEADER_Y
-            for line in header:
+            for line in (header if header_first_page or self._pageNumber > 1 else []):
                 self.drawString(LEFT, y, line)
                 y -= HEADER_LEADING
             if page_numbers:
@@ -425,5 +425,6 @@ def render_pdf(document: Document) -> bytes:
     story = _bind_headings([f for block in document.blocks for f in _flowables(block)])
     if not story:
         story = [Spacer(1, 1)]  # an empty document is still one (blank) page
-    doc.build(story, canvasmaker=_numbered_canvas(header, document.page_numbers, meta.date))
+    doc.build(story, canvasmaker=_numbered_canvas(header, document.page_numbers, meta.date,
+                                                     document.header_first_page))
     return buffer.getvalue()
