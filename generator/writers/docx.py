@@ -18,7 +18,7 @@ from typing import Callable
 import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -121,7 +121,33 @@ def _setup_styles(document) -> None:
     _style(document, "Numrerad lista", after=3, indent_mm=7, hanging_mm=5.5)
     _style(document, "Bokstavslista", after=3, indent_mm=7, hanging_mm=5.5)
     _style(document, "Underskrift", after=0, keep_next=True)
-    _style(document, "Sidhuvud", size=9, after=0)
+    _style(document, "Sidhuvud", font=SANS, size=9, after=0)  # sans, as the PDF's running header
+    _table_style(document)
+
+
+TABLE_STYLE = "Tabell"
+
+
+def _table_style(document) -> None:
+    """Add the named table style: no borders, cell padding 2.5 pt above and below, 3 pt at the sides."""
+    try:
+        document.styles[TABLE_STYLE]
+        return  # a reference document's own table style wins
+    except KeyError:
+        pass
+    style = document.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
+    style.base_style = document.styles["Normal Table"]
+    tbl_pr = style.element.find(qn("w:tblPr"))
+    if tbl_pr is None:
+        tbl_pr = OxmlElement("w:tblPr")
+        style.element.append(tbl_pr)
+    margins = OxmlElement("w:tblCellMar")
+    for edge, twips in (("top", 50), ("left", 60), ("bottom", 50), ("right", 60)):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(twips))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    tbl_pr.append(margins)
 
 
 PARAGRAPH_STYLES = {
@@ -222,6 +248,9 @@ def _add(container, text: str, style: str):
     """Return a new paragraph in ``container`` with ``text`` and the named ``style``."""
     paragraph = container.add_paragraph(text)
     _set_style(paragraph, style)
+    if _pending_break[0]:
+        _pending_break[0] = False
+        paragraph.paragraph_format.page_break_before = True
     return paragraph
 
 
@@ -233,7 +262,7 @@ def _heading(container, block: Heading, keep: bool = False) -> None:
 def _paragraph(container, block: Paragraph, keep: bool = False) -> None:
     paragraph = _add(container, "", PARAGRAPH_STYLES.get(block.style, "Brödtext"))
     _add_runs(paragraph, block.runs)
-    if keep:
+    if keep or block.text.rstrip().endswith(":"):  # a line ending in a colon stays with what it introduces
         paragraph.paragraph_format.keep_with_next = True
 
 
@@ -251,6 +280,10 @@ def _table(container, block: Table, keep: bool = False, width_mm: float = TEXT_W
     ncols = len(block.widths)
     table = container.add_table(rows=0, cols=ncols)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    try:
+        table.style = document_style(container, TABLE_STYLE)
+    except KeyError:
+        pass
     _no_borders(table)
     for row_block in block.rows:
         row = table.add_row()
@@ -264,6 +297,10 @@ def _table(container, block: Table, keep: bool = False, width_mm: float = TEXT_W
             _set_style(paragraph, "Tabellsumma" if row_block.kind in ("head", "sum", "group") else "Tabelltext")
             if cell_block.align == "right":
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                if row_block.kind != "head":  # an amount sits on the last line of its label, as in the PDF
+                    cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
+            if row_block.kind == "head":
+                cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
             _add_runs(paragraph, cell_block.runs, italic=row_block.kind == "note")
             if row_block.kind == "head":
                 _cell_border(cell, "bottom")
@@ -328,7 +365,17 @@ def _space(container, block: Space, keep: bool = False) -> None:
     paragraph.paragraph_format.line_spacing = Pt(max(min(block.height, 12), 1))
 
 
+#: A page break waiting for the next paragraph, which then starts the page ("page break before"): an
+#: empty paragraph holding the break would itself spill onto a new page after a full page (a blank page).
+_pending_break: list[bool] = [False]
+
+
 def _pagebreak(container, block: PageBreak, keep: bool = False) -> None:
+    _pending_break[0] = True
+
+
+def _hard_break(container) -> None:
+    _pending_break[0] = False
     _add(container, "", "Adress").add_run().add_break(WD_BREAK.PAGE)
 
 
@@ -343,6 +390,8 @@ def _write(container, block: Block, keep: bool = False, width_mm: float = TEXT_W
         writer = WRITERS[type(block)]
     except KeyError:
         raise TypeError(f"the DOCX writer has no rule for {type(block).__name__}") from None
+    if _pending_break[0] and writer in (_table, _columns, _signatures):  # these start with a table, not a paragraph
+        _hard_break(container)
     if writer is _table:
         _table(container, block, keep, width_mm)
     else:
@@ -351,8 +400,24 @@ def _write(container, block: Block, keep: bool = False, width_mm: float = TEXT_W
 
 # --------------------------------------------------------------------------- the document
 
-def _page_header(document, header: list[str], page_numbers: bool) -> None:
+def document_style(container, name: str):
+    """Return the style ``name`` of the document ``container`` belongs to."""
+    return container.part.document.styles[name] if hasattr(container, "part") else container.styles[name]
+
+
+def _page_header(document, header: list[str], page_numbers: bool, first_page: bool = True) -> None:
     section = document.sections[0]
+    if not first_page:  # page 1 carries its own letterhead: only "1 (N)" at its top
+        section.different_first_page_header_footer = True
+        first = section.first_page_header.paragraphs[0]
+        _set_style(first, "Sidhuvud")
+        first.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
+        if page_numbers:
+            first.add_run("\t")
+            _field(first, "PAGE")
+            first.add_run(" (")
+            _field(first, "NUMPAGES")
+            first.add_run(")")
     head = section.header
     head.is_linked_to_previous = False
     paragraph = head.paragraphs[0]
@@ -367,6 +432,19 @@ def _page_header(document, header: list[str], page_numbers: bool) -> None:
         paragraph.add_run(")")
     for line in header[1:]:
         _add(head, line, "Sidhuvud")
+
+
+def _hyphenate(document) -> None:
+    """Turn on automatic hyphenation (Swedish, from the styles' language), as in the PDF."""
+    settings = document.settings.element
+    if settings.find(qn("w:autoHyphenation")) is not None:
+        return
+    element = OxmlElement("w:autoHyphenation")
+    tab_stop = settings.find(qn("w:defaultTabStop"))
+    if tab_stop is not None:
+        tab_stop.addnext(element)  # its place in the schema's sequence
+    else:
+        settings.insert(0, element)
 
 
 def _core_properties(document, meta) -> None:
@@ -402,9 +480,13 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
     _setup_styles(word)
     _style_ids.clear()
     _style_ids.update({style.name: style.style_id for style in word.styles if style.name})
-    _page_header(word, document.header, document.page_numbers)
+    _page_header(word, document.header, document.page_numbers, document.header_first_page)
+    _pending_break[0] = False
     for block in document.blocks:
         _write(word, block)
+    if _pending_break[0]:  # the document ends with a page break
+        _hard_break(word)
+    _hyphenate(word)
     _core_properties(word, document.meta)
     buffer = io.BytesIO()
     word.save(buffer)

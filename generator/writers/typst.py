@@ -260,16 +260,14 @@ def _table(block: Table, sticky: bool) -> str:
     relative = list(block.widths) + [1.0] * (ncols - len(block.widths))
     columns = "(" + ", ".join(f"{w:g}fr" for w in relative) + ",)"
     # decimal-comma alignment: the widest ",d" tail of a column's right-aligned amounts
-    frac_width: dict[int, str] = {}
+    frac_width: dict[int, float] = {}  # in em: the widest tail, bold or not (the font's own metrics)
     for row in block.rows:
         col = 0
         for cell in row.cells:
             if cell.align == "right" and row.kind != "head":
                 parts = _amount_parts(cell.text)
                 if parts and parts[1]:
-                    tail = parts[1]
-                    if len(tail) > len(frac_width.get(col, "")):
-                        frac_width[col] = tail
+                    frac_width[col] = max(frac_width.get(col, 0.0), _em_width(parts[1]))
             col += cell.span
     last = len(block.rows) - 1
     breakable = len(block.rows) > KEEP_TABLE_ROWS or sum(len(c.text) for row in block.rows for c in row.cells) > 2500
@@ -353,14 +351,23 @@ def _kept_runs(block: Table, lead: int) -> dict[int, int]:
     return runs
 
 
-def _cell(cell: Cell, kind: str, col: int, ncols: int, frac_width: dict[int, str], style: str) -> str:
+def _em_width(text: str) -> float:
+    """Return the width of ``text`` in em, the wider of Liberation Serif regular and bold (reportlab reads the TTFs)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from .pdf import SERIF, register_fonts
+
+    register_fonts()
+    return max(stringWidth(text, SERIF, 1.0), stringWidth(text, f"{SERIF}-Bold", 1.0))
+
+
+def _cell(cell: Cell, kind: str, col: int, ncols: int, frac_width: dict[int, float], style: str) -> str:
     runs = cell.runs
     content = inline(runs)
     if cell.align == "right" and kind != "head" and col in frac_width:
         parts = _amount_parts(cell.text) if all(not r.italic for r in runs) else None
         if parts is not None:
-            room = f"measure([{_text(frac_width[col])}]).width"
-            content = (f"[#context amount([{_text(parts[0])}], [{_text(parts[1])}], {room})]")
+            content = f"[#amount([{_text(parts[0])}], [{_text(parts[1])}], {frac_width[col]:.4f}em)]"
     if kind in ("head", "sum", "group"):
         content = f"strong({content})"
     if kind == "note":
@@ -467,6 +474,8 @@ def _flow(blocks: list[Block], all_sticky: bool = False, last_sticky: bool = Fal
                 sticky = True
             elif following is not None and (_has_signatures(following) or _introduces(block)):
                 sticky = True  # a signature block stays with the paragraph before it
+            elif isinstance(block, Paragraph) and isinstance(following, Table) and later[0] == index + 1:
+                sticky = True  # the sentence right before a table introduces it
         out.append(writer(block, sticky))
     return out
 
