@@ -7,6 +7,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from generator.document import Document, Meta, node_types, parse_document
@@ -80,3 +81,31 @@ def test_docx_with_a_reference_document_keeps_its_styles(tmp_path):
     reference.save(path)
     document = docx.Document(io.BytesIO(docx_writer.render_docx(SAMPLE, reference=path)))
     assert document.styles["Brödtext"].font.name == "Garamond"
+
+
+def test_docx_tables_colon_lines_breaks_and_header_as_in_the_pdf():
+    document = parse_document(
+        '<document title="t" header="CIRKULÄR 13:66" header-first-page="false">'
+        '<p>Medlen ska användas för att:</p><list><item>första</item></list>'
+        '<table widths="4,1"><row kind="head"><cell>Post</cell><cell align="right">Belopp</cell></row>'
+        '<row><cell>Lång<br/>etikett</cell><cell align="right">5,3</cell></row></table>'
+        '<pagebreak/><p>Ny sida</p></document>')
+    word = docx.Document(io.BytesIO(docx_writer.render_docx(document)))
+    colon = next(p for p in word.paragraphs if p.text.endswith("för att:"))
+    assert colon.paragraph_format.keep_with_next
+    table = word.tables[0]
+    assert table.style.name == "Tabell"
+    margins = table.style.element.find(".//" + qn("w:tblCellMar"))
+    assert {child.tag.split("}")[1]: int(child.get(qn("w:w"))) for child in margins} == \
+        {"top": 50, "left": 60, "bottom": 50, "right": 60}
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # the head row repeats
+    assert table.rows[1].cells[1].vertical_alignment == 3  # bottom: the amount on the label's last line
+    new_page = next(p for p in word.paragraphs if p.text == "Ny sida")
+    assert new_page.paragraph_format.page_break_before
+    assert not any(run._r.xpath(".//w:br[@w:type='page']") for p in word.paragraphs for run in p.runs)
+    section = word.sections[0]
+    assert section.different_first_page_header_footer
+    assert "CIRKULÄR 13:66" not in section.first_page_header._element.xml
+    assert "CIRKULÄR 13:66" in section.header._element.xml
+    assert word.styles["Sidhuvud"].font.name == docx_writer.SANS  # Arial: Liberation Sans has its metrics
+    assert word.settings.element.find(qn("w:autoHyphenation")) is not None
