@@ -40,12 +40,27 @@ from .errors import RenderError
 # --------------------------------------------------------------------------- inline
 
 @dataclass(frozen=True)
+class Revision:
+    """A tracked change: text inserted or deleted by ``author`` on ``date`` (ISO, ``2012-03-01``).
+
+    Only a redline (generator.redline) carries revisions; writers show an
+    insertion as such (Word: ``w:ins``; PDF: underlined, coloured) and a
+    deletion as struck-through text that rejecting the changes brings back.
+    """
+
+    kind: Literal["ins", "del"]
+    author: str = ""
+    date: str = "2000-01-01"
+
+
+@dataclass(frozen=True)
 class Run:
-    """A stretch of text with one emphasis; ``text == "\\n"`` is a line break."""
+    """A stretch of text with one emphasis; ``text == "\\n"`` is a line break; ``rev`` marks a tracked change."""
 
     text: str
     bold: bool = False
     italic: bool = False
+    rev: Revision | None = None
 
 
 Inline = list[Run]
@@ -65,6 +80,7 @@ ParagraphStyle = Literal["body", "lead", "small", "right", "label", "title", "su
 class Heading:
     text: str
     level: int = 1
+    rev: Revision | None = None  # a heading inserted or deleted as a whole (a redline)
 
 
 @dataclass(frozen=True)
@@ -98,6 +114,7 @@ class Cell:
 class TableRow:
     cells: list[Cell]
     kind: Literal["head", "body", "group", "sum", "note"] = "body"
+    rev: Revision | None = None  # a row inserted or deleted as a whole (a redline)
 
 
 @dataclass(frozen=True)
@@ -184,6 +201,11 @@ class Document:
 def node_types() -> tuple[type, ...]:
     """Return every block node type a writer must handle."""
     return (Heading, Paragraph, ListBlock, Table, Columns, Signatures, Keep, Space, PageBreak)
+
+
+def accepted(runs: Inline) -> Inline:
+    """Return ``runs`` as they read with every tracked change accepted (deletions gone)."""
+    return [run for run in runs if run.rev is None or run.rev.kind != "del"]
 
 
 def block_text(block: Block) -> str:
@@ -346,3 +368,80 @@ def parse_document(markup: str) -> Document:
     page_numbers = root.get("page-numbers", "true") != "false"
     header_first_page = root.get("header-first-page", "true") != "false"
     return Document(meta, _blocks(root), header, page_numbers, header_first_page)
+
+
+# --------------------------------------------------------------------------- writing the markup back
+
+def _attrs(**values) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    return "".join(f" {name.replace('_', '-')}={quoteattr(str(value))}" for name, value in values.items()
+                   if value is not None)
+
+
+def _floats_text(values: list[float]) -> str:
+    return ",".join(f"{v:g}" for v in values)
+
+
+def _inline_markup(runs: Inline) -> str:
+    from xml.sax.saxutils import escape
+
+    out = []
+    for run in runs:
+        if run.rev is not None:
+            raise RenderError("a document with tracked changes (a redline) is not written as markup")
+        if run.text == "\n":
+            text = "<br/>"
+        else:
+            text = escape(run.text)
+        if run.italic:
+            text = f"<i>{text}</i>"
+        if run.bold:
+            text = f"<b>{text}</b>"
+        out.append(text)
+    return "".join(out)
+
+
+def _block_markup(block: Block) -> str:
+    from xml.sax.saxutils import escape
+
+    if isinstance(block, Heading):
+        return f'<heading{_attrs(level=block.level)}>{escape(block.text)}</heading>'
+    if isinstance(block, Paragraph):  # <line> keeps an empty paragraph, which <p> would drop
+        return f'<line{_attrs(style=block.style)}>{_inline_markup(block.runs)}</line>'
+    if isinstance(block, ListBlock):
+        items = "".join(f"<item>{_inline_markup(item)}</item>" for item in block.items)
+        return f'<list{_attrs(kind=block.kind)}>{items}</list>'
+    if isinstance(block, Table):
+        rows = "".join(
+            f'<row{_attrs(kind=row.kind)}>'
+            + "".join(f'<cell{_attrs(align=c.align, span=c.span)}>{_inline_markup(c.runs)}</cell>' for c in row.cells)
+            + "</row>" for row in block.rows)
+        return f'<table{_attrs(widths=_floats_text(block.widths), style=block.style)}>{rows}</table>'
+    if isinstance(block, Columns):
+        columns = "".join("<column>" + "".join(_block_markup(b) for b in c.blocks) + "</column>" for c in block.columns)
+        return f'<columns{_attrs(widths=_floats_text(block.widths))}>{columns}</columns>'
+    if isinstance(block, Signatures):
+        sigs = "".join(f"<signature{_attrs(label=s.label, name=s.name, title=s.title)}/>" for s in block.signatures)
+        return f'<signatures{_attrs(place=block.place)}>{sigs}</signatures>'
+    if isinstance(block, Keep):
+        return "<keep>" + "".join(_block_markup(b) for b in block.blocks) + "</keep>"
+    if isinstance(block, Space):
+        return f'<space{_attrs(height=f"{block.height:g}")}/>'
+    if isinstance(block, PageBreak):
+        return "<pagebreak/>"
+    raise TypeError(f"no markup for {type(block).__name__}")
+
+
+def document_markup(document: Document) -> str:
+    """Return the markup that :func:`parse_document` reads back as ``document`` (without its provenance).
+
+    An issued document is kept in this form (generator.issuing), so what was
+    sent can be compared with what the data gives now.
+    """
+    meta = document.meta
+    head = _attrs(title=meta.title, subject=meta.subject, author=meta.author, keywords=meta.keywords,
+                  language=meta.language, date=meta.date, header="|".join(document.header),
+                  page_numbers=None if document.page_numbers else "false")
+    body = "\n".join(_block_markup(block) for block in document.blocks)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<document{head}>\n{body}\n</document>\n'

@@ -24,7 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Run,
+from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision, Run,
                         Signatures, Space, Table)
 from .package import deterministic_zip, with_custom_properties
 
@@ -160,16 +160,64 @@ LIST_STYLES = {"bullet": "Punktlista", "number": "Numrerad lista", "letter": "Bo
 
 # --------------------------------------------------------------------------- helpers
 
+#: The next w:id of a tracked change in the document being written (ids are unique per document).
+_revision_ids: list[int] = [0]
+
+
+def _revision(rev: Revision, tag: str | None = None):
+    """Return a new ``w:ins`` or ``w:del`` element (or ``tag``) attributed to ``rev``'s author and date."""
+    element = OxmlElement(tag or f"w:{rev.kind}")
+    _revision_ids[0] += 1
+    element.set(qn("w:id"), str(_revision_ids[0]))
+    element.set(qn("w:author"), rev.author or "generator")
+    element.set(qn("w:date"), f"{rev.date[:10]}T00:00:00Z")
+    return element
+
+
+def _track(run, rev: Revision | None) -> None:
+    """Wrap a written run in a Word revision: inserted (``w:ins``) or deleted (``w:del``, its text as ``w:delText``)."""
+    if rev is None:
+        return
+    r = run._r
+    wrapper = _revision(rev)
+    r.addprevious(wrapper)
+    wrapper.append(r)
+    if rev.kind == "del":
+        for text in r.findall(qn("w:t")):
+            text.tag = qn("w:delText")
+
+
+def _track_mark(paragraph, rev: Revision | None) -> None:
+    """Mark the paragraph mark itself inserted or deleted, so accepting (rejecting) removes the whole paragraph."""
+    if rev is None:
+        return
+    p_pr = paragraph._p.get_or_add_pPr()
+    r_pr = p_pr.find(qn("w:rPr"))
+    if r_pr is None:
+        r_pr = OxmlElement("w:rPr")
+        p_pr.append(r_pr)
+    r_pr.append(_revision(rev))
+
+
+def _whole(runs: list[Run]) -> Revision | None:
+    """Return the revision of ``runs`` when every one of them is the same insertion or deletion."""
+    revs = {run.rev for run in runs}
+    return runs[0].rev if runs and len(revs) == 1 else None
+
+
 def _add_runs(paragraph, runs: list[Run], bold: bool = False, italic: bool = False) -> None:
     for run in runs:
         if run.text == "\n":
-            paragraph.add_run().add_break(WD_BREAK.LINE)
+            r = paragraph.add_run()
+            r.add_break(WD_BREAK.LINE)
+            _track(r, run.rev)
             continue
         r = paragraph.add_run(run.text)
         if run.bold or bold:
             r.bold = True
         if run.italic or italic:
             r.italic = True
+        _track(r, run.rev)
 
 
 def _field(paragraph, instruction: str) -> None:
@@ -255,8 +303,10 @@ def _add(container, text: str, style: str):
 
 
 def _heading(container, block: Heading, keep: bool = False) -> None:
-    paragraph = _add(container, block.text, f"Heading {min(max(block.level, 1), 4)}")
+    paragraph = _add(container, "", f"Heading {min(max(block.level, 1), 4)}")
+    _track(paragraph.add_run(block.text), block.rev)
     paragraph.paragraph_format.keep_with_next = True
+    _track_mark(paragraph, block.rev)
 
 
 def _paragraph(container, block: Paragraph, keep: bool = False) -> None:
@@ -264,16 +314,18 @@ def _paragraph(container, block: Paragraph, keep: bool = False) -> None:
     _add_runs(paragraph, block.runs)
     if keep or block.text.rstrip().endswith(":"):  # a line ending in a colon stays with what it introduces
         paragraph.paragraph_format.keep_with_next = True
+    _track_mark(paragraph, _whole(block.runs))
 
 
 def _list(container, block: ListBlock, keep: bool = False) -> None:
     for index, item in enumerate(block.items):
         paragraph = _add(container, "", LIST_STYLES[block.kind])
         marker = "•" if block.kind == "bullet" else (f"{index + 1}." if block.kind == "number" else f"{'abcdefghijklmnopqrstuvwxyz'[index]})")
-        paragraph.add_run(marker + "\t")
+        _track(paragraph.add_run(marker + "\t"), _whole(item))
         _add_runs(paragraph, item)
         if keep:
             paragraph.paragraph_format.keep_with_next = True
+        _track_mark(paragraph, _whole(item))
 
 
 def _table(container, block: Table, keep: bool = False, width_mm: float = TEXT_WIDTH_MM) -> None:
@@ -288,6 +340,8 @@ def _table(container, block: Table, keep: bool = False, width_mm: float = TEXT_W
     for row_block in block.rows:
         row = table.add_row()
         _row_props(row, header=row_block.kind == "head")
+        if row_block.rev is not None:  # the row itself inserted or deleted (Word: w:trPr/w:ins, w:del)
+            row._tr.get_or_add_trPr().append(_revision(row_block.rev))
         col = 0
         for cell_block in row_block.cells:
             cell = row.cells[col]
@@ -478,6 +532,7 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
         section.top_margin, section.bottom_margin = Mm(28), Mm(20)
         section.header_distance = Mm(12)
     _setup_styles(word)
+    _revision_ids[0] = 0
     _style_ids.clear()
     _style_ids.update({style.name: style.style_id for style in word.styles if style.name})
     _page_header(word, document.header, document.page_numbers, document.header_first_page)

@@ -31,7 +31,7 @@ from reportlab.platypus import (CondPageBreak, KeepTogether, PageBreak as RLPage
                                 BaseDocTemplate, Frame, PageTemplate, Spacer, Table as RLTable, TableStyle)
 from reportlab.platypus.flowables import Flowable
 
-from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Run,
+from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision, Run,
                         Signatures, Space, Table)
 from ..errors import RenderError
 from ..formatting import sidnummer
@@ -107,9 +107,22 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
+#: How a redline's tracked changes print: an insertion underlined in blue, a deletion struck through in red.
+INSERTED_COLOUR, DELETED_COLOUR = "#0b5cad", "#b3261e"
+
+
+def _revised(text: str, rev: Revision | None) -> str:
+    if rev is None:
+        return text
+    if rev.kind == "ins":
+        return f'<font color="{INSERTED_COLOUR}"><u>{text}</u></font>'
+    return f'<font color="{DELETED_COLOUR}"><strike>{text}</strike></font>'
+
+
 def _markup(runs: list[Run]) -> str:
-    """Return reportlab's mini-HTML for inline runs (text escaped, a "\\n" run is a line break)."""
+    """Return reportlab's mini-HTML for inline runs (text escaped, a "\\n" run is a line break, revisions marked)."""
     parts = []
+    previous = None
     for run in runs:
         if run.text == "\n":
             parts.append("<br/>")
@@ -119,7 +132,11 @@ def _markup(runs: list[Run]) -> str:
             text = f"<b>{text}</b>"
         if run.italic:
             text = f"<i>{text}</i>"
-        parts.append(text)
+        if previous is not None and previous.rev is not None and previous.rev.kind == "del" \
+                and run.rev is not None and run.rev.kind == "ins" and not previous.text.endswith(" "):
+            parts.append(" ")  # a struck amount and its replacement do not run together
+        parts.append(_revised(text, run.rev))
+        previous = run
     return "".join(parts)
 
 
@@ -161,7 +178,7 @@ def _no_padding(commands: list) -> list:
 # --------------------------------------------------------------------------- one function per node
 
 def _heading(block: Heading, width: float) -> list[Flowable]:
-    return [RLParagraph(escape(block.text), styles()[f"h{min(max(block.level, 1), 4)}"])]
+    return [RLParagraph(_revised(escape(block.text), block.rev), styles()[f"h{min(max(block.level, 1), 4)}"])]
 
 
 def _paragraph(block: Paragraph, width: float) -> list[Flowable]:
@@ -171,7 +188,7 @@ def _paragraph(block: Paragraph, width: float) -> list[Flowable]:
 def _list(block: ListBlock, width: float) -> list[Flowable]:
     style = styles()["list_wide" if block.kind == "number" and len(block.items) >= 10 else "list"]
     return [RLParagraph(_markup(item), style, bulletText=_marker(block.kind, index))
-            for index, item in enumerate(block.items)]
+            for index, item in enumerate(block.items)]  # a whole item in or out shows in its text
 
 
 def _table(block: Table, width: float) -> list[Flowable]:
@@ -218,6 +235,9 @@ def _table(block: Table, width: float) -> list[Flowable]:
             commands.append(("TOPPADDING", (0, r), (-1, r), 7))
         elif row.kind == "note":
             commands.append(("TOPPADDING", (0, r), (-1, r), 0.5))
+        if row.rev is not None:  # a row inserted or deleted as a whole: a bar in the margin of its colour
+            colour = INSERTED_COLOUR if row.rev.kind == "ins" else DELETED_COLOUR
+            commands.append(("LINEBEFORE", (0, r), (0, r), 2, colors.HexColor(colour)))
             commands.append(("BOTTOMPADDING", (0, r), (-1, r), 4))
         # a group heading goes with its first row, a sum or a note with the row above it
         if row.kind == "group" and r + 1 < len(block.rows):
