@@ -155,9 +155,23 @@ def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
 @click.option("--prune", is_flag=True, help="Delete outputs whose agreement file no longer exists.")
 @click.option("--pdf-engine", type=click.Choice(["typst", "reportlab"]), default="typst", show_default=True,
               help="typst: tagged PDF/A-2a and PDF/UA-1; reportlab: the earlier, untagged PDF.")
+@click.option("--issued", "issued_folder", type=click.Path(file_okay=False, path_type=Path), default=Path("issued"),
+              show_default=True, help="Where issue records are (generator issue); changed issued documents get a "
+              "redline and, for a decision, a draft ändringsbeslut in OUT/<year>/andringar/.")
+@click.option("--redline-author", help="Author of the tracked changes (default: the document's author).")
+@click.option("--redline-date", type=click.DateTime(["%Y-%m-%d"]),
+              help="Date of the tracked changes and of the draft ändringsbeslut "
+              "(default: SOURCE_DATE_EPOCH, else the date the document was issued).")
 def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path | None, strict: bool,
-          force: bool, watch: bool, prune: bool, pdf_engine: str) -> None:
+          force: bool, watch: bool, prune: bool, pdf_engine: str, issued_folder: Path, redline_author: str | None,
+          redline_date=None) -> None:
     """Validate, then render every agreement's documents as DOCX and PDF.
+
+    Documents recorded as issued (generator issue) whose text has changed
+    since get OUT/<year>/andringar/<document>.andringsmarkerad.docx|pdf, the
+    new version with every change as a tracked change, and an issued
+    regeringsbeslut whose figures changed a draft ändringsbeslut,
+    OUT/<year>/andringar/<document>.andringsbeslut.docx|pdf.
 
     Each document records the hashes of its inputs (in its metadata and in
     OUT/manifest.json); a rebuild renders only documents whose inputs
@@ -179,14 +193,18 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
     if unknown:
         raise click.BadParameter(f"unknown format {', '.join(unknown)}; choose from {', '.join(WRITERS)}",
                                  param_hint="--format")
+    from .issuing import RedlineOptions
+
+    options = RedlineOptions(redline_author, redline_date.date() if redline_date else None)
     if watch:
         from .watch import watch as watch_loop
 
         watch_loop(lambda: _build_once(targets, wanted, out, reference_doc, strict, force=False,
-                                         pdf_engine=pdf_engine),
+                                         pdf_engine=pdf_engine, issued=issued_folder, options=options),
                    [DEFAULT_AGREEMENTS, TEMPLATES_FOLDER, REFERENCE_FOLDER])
         return
-    if not _build_once(targets, wanted, out, reference_doc, strict, force, pdf_engine=pdf_engine):
+    if not _build_once(targets, wanted, out, reference_doc, strict, force, pdf_engine=pdf_engine, issued=issued_folder,
+                       options=options):
         sys.exit(2)
     _orphans(out, prune)
 
@@ -211,7 +229,7 @@ def _orphans(out: Path, prune: bool) -> None:
     write_atomic(out / MANIFEST, manifest.to_bytes())
 
 def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, reference_doc: Path | None, strict: bool,
-                force: bool, pdf_engine: str = "typst") -> bool:
+                force: bool, pdf_engine: str = "typst", issued: Path = Path("issued"), options=None) -> bool:
     """Validate and build; return False if the data is invalid (nothing is written then)."""
     from .build import build as build_agreement, build_circular
 
@@ -232,6 +250,11 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
                                source_file=r.file, force=force, pdf_engine=pdf_engine) for r in good]
     results += [build_circular(c, out, wanted, reference_doc=reference_doc, force=force, pdf_engine=pdf_engine)
                 for c in circulars]
+    if issued.is_dir():
+        from .issuing import RedlineOptions, build_issued
+
+        results += [build_issued(r, out, [f for f in wanted if f in ("docx", "pdf")], issued,
+                                 options or RedlineOptions(), force=force) for r in good]
     for built in results:
         for written in built.written:
             click.echo(f"  {written.status:<10} {written.path}  ({written.size / 1024:.0f} kB, {written.seconds:.2f} s)")
@@ -240,6 +263,38 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
     click.echo(f"{rendered} filer renderade, {skipped} oförändrade indata (hoppades över)"
                + ("; --force renderar allt" if skipped else ""))
     return True
+
+
+@main.command()
+@click.argument("target")
+@click.argument("documents", nargs=-1, required=True)
+@click.option("--date", "issued_on", type=click.DateTime(["%Y-%m-%d"]), help="The day it was issued (default: today).")
+@click.option("--by", default="", help="Who issued it, or a note (\"skickat till SKL\").")
+@click.option("--issued", "issued_folder", type=click.Path(file_okay=False, path_type=Path), default=Path("issued"),
+              show_default=True, help="Where the records are kept (commit it with the data).")
+def issue(target: str, documents: tuple[str, ...], issued_on, by: str, issued_folder: Path) -> None:
+    """Record documents as issued (sent or signed), and from which version of the data.
+
+    TARGET is a year (2011) or an agreement file; DOCUMENTS name documents as
+    in output/<year>/ without the suffix, or their beginning:
+    regeringsbeslut, genomforandeplan, lansbrev (all county letters),
+    lansbrev/lansbrev_01. For each, ISSUED/<year>/<document>.yaml records the
+    date, the git commit, and every input file with its blob id;
+    <document>.xml keeps the text as issued, and ISSUED/inputs/ a copy of
+    each input, so the issued version can be read back even if it was never
+    committed. Later builds mark every change against it.
+    """
+    from .issuing import issue as issue_documents
+
+    good, bad, _ = _validate_all(_select((target,)), strict=False)
+    for error in bad:
+        _print_findings(error)
+    if bad:
+        sys.exit(2)
+    for result in good:
+        for record in issue_documents(result, documents, issued_folder, issued_on.date() if issued_on else None, by):
+            state = "" if record.clean is not False else " (arbetskopian hade ändringar som inte checkats in; indata sparade)"
+            click.echo(f"utfärdad {record.issued.isoformat()}: {record.year}/{record.document}  → {record.path}{state}")
 
 
 @main.command()
