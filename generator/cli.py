@@ -353,18 +353,33 @@ def diff(a: str, b: str, as_json: bool, out: Path) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def check(files: tuple[Path, ...]) -> None:
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--issued", "issued_target", is_flag=False, flag_value="all", default=None, metavar="[YEAR]",
+              help="Check every issued document (generator issue) of YEAR, or of all years: does the data still "
+              "give its issued text?")
+def check(files: tuple[Path, ...], issued_target: str | None) -> None:
     """Tell whether documents still match the current data.
 
     FILES are generated .docx or .pdf files. Each carries in its metadata the
     files (data, reference data, templates) and content hashes it was made
     from and the generator version; a document is current if every one of
     them is unchanged, otherwise stale, with what changed since (when git
-    still has the version it was made from). Exit status 1 if any is stale.
+    still has the version it was made from), and whether it is an issued
+    version. Exit status 1 if any is stale.
+
+    With --issued: for each document recorded as issued, whether the data now
+    gives the same text ("oförändrad sedan utfärdandet") or not (how many
+    changes a redline marks, and which figures moved). Exit status 1 if any
+    issued document changed.
     """
     from .diffing import check_document
 
+    if issued_target is not None:
+        _check_issued(issued_target)
+    if not files:
+        if issued_target is None:
+            raise click.UsageError("name documents to check, or --issued")
+        return
     stale = False
     for file in files:
         result = check_document(file)
@@ -378,6 +393,38 @@ def check(files: tuple[Path, ...]) -> None:
         for line in result.details:
             click.echo(f"  {line}")
     sys.exit(1 if stale else 0)
+
+
+def _check_issued(target: str) -> None:
+    from .diffing import check_issued
+    from .issuing import ISSUED
+
+    good, bad, _ = _validate_all(_select(() if target == "all" else (target,)), strict=False)
+    for error in bad:
+        _print_findings(error)
+    if bad:
+        sys.exit(2)
+    results = check_issued(ISSUED, good)
+    if not results:
+        click.echo(f"inga utfärdade dokument i {ISSUED}/ (generator issue registrerar dem)")
+        return
+    changed = False
+    for result in results:
+        r = result.record
+        name = f"{r.year}/{r.document} (utfärdad {r.issued.isoformat()})"
+        if result.missing:
+            changed = True
+            click.echo(f"{name}: GÖRS INTE LÄNGRE av {r.agreement}")
+        elif result.changes:
+            changed = True
+            click.echo(f"{name}: ÄNDRAD sedan utfärdandet, {result.changes} ändringar "
+                       f"(generator build skriver output/{r.year}/andringar/{r.document}.andringsmarkerad.docx)")
+            for line in result.figures:
+                click.echo(f"  {line}")
+        else:
+            click.echo(f"{name}: oförändrad sedan utfärdandet")
+    if changed:
+        sys.exit(1)
 
 
 def run() -> None:

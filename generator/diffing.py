@@ -40,7 +40,16 @@ def _git(*args: str, cwd: Path | None = None) -> bytes:
 
 @contextmanager
 def version(spec: str) -> Iterator[tuple[Validated, str]]:
-    """Yield the validated agreement named by ``spec`` (a path, or ``path@revision``) and its label."""
+    """Yield the validated agreement named by ``spec`` (a path, or ``path@revision``) and its label.
+
+    ``path@utfärdat`` (or ``@issued``) is the version of the agreement its most
+    recently issued document was made from; ``path@utfärdat:<document>`` that of one document
+    (see generator.issuing).
+    """
+    if "@" in spec and not Path(spec).exists() and spec.rsplit("@", 1)[1].split(":")[0] in ISSUED_WORDS:
+        with issued_version_of(spec) as found:
+            yield found
+        return
     if "@" not in spec or Path(spec).exists():
         yield load_agreement(Path(spec), sums_as_warnings=True), spec
         return
@@ -69,6 +78,31 @@ def _published_files(node) -> list[str]:
     if isinstance(node, list):
         return [f for value in node for f in _published_files(value)]
     return []
+
+
+ISSUED_WORDS = {"utfärdat", "utfardat", "issued"}
+
+
+@contextmanager
+def issued_version_of(spec: str) -> Iterator[tuple[Validated, str]]:
+    """Yield the issued version named by ``path@utfärdat[:document]`` and its label."""
+    from .issuing import ISSUED, records_of_agreement
+
+    path_text, tail = spec.rsplit("@", 1)
+    document = tail.split(":", 1)[1] if ":" in tail else None
+    found = [r for r in records_of_agreement(ISSUED, Path(path_text))
+             if document is None or r.document == document or r.document.rsplit("/", 1)[-1] == document]
+    if not found:
+        raise GeneratorError(f"{spec}: no document made from {path_text} is recorded as issued in {ISSUED}/"
+                             + (f" under the name {document}" if document else "") + " (generator issue records one)")
+    record = max(found, key=lambda r: (r.issued, r.document))
+    with tempfile.TemporaryDirectory() as tmp:
+        target = record.restore(Path(tmp))
+        try:
+            validated = load_agreement(target, sums_as_warnings=True)
+        except DataError as exc:
+            raise DataError(f"{spec}: the issued version is not valid now ({len(exc.findings)} problem(s))", exc.findings) from None
+        yield validated, f"{path_text}@utfärdat {record.issued.isoformat()} ({record.document})"
 
 
 def _materialise_data(target: Path, root: Path, tmp: Path, revision: str) -> None:
@@ -302,7 +336,55 @@ def check_document(file: Path) -> Check:
             details.extend(_what_changed(current, ident))
     if generator != generator_id():
         details.append(f"skapat med generator {generator}, nu {generator_id()}")
+    details.extend(_issued_as(dict(sources)))
     return Check(file, not changed, generator, changed, details)
+
+
+def _issued_as(sources: dict[str, str]) -> list[str]:
+    """Return a line for each issue record made from exactly these inputs ("the issued version")."""
+    from .issuing import ISSUED, records
+
+    try:
+        found = records(ISSUED)
+    except GeneratorError:
+        return []
+    return [f"utfärdad version: {r.year}/{r.document}, utfärdad {r.issued.isoformat()} ({r.path})"
+            for r in found if r.sources == sources]
+
+
+@dataclass
+class IssuedCheck:
+    record: Any
+    changes: int  # tracked changes a redline would have; 0: the document reads as issued
+    figures: list[str] = field(default_factory=list)
+    missing: bool = False  # the data no longer makes this document
+
+
+def check_issued(folder: Path, validated: list[Validated]) -> list[IssuedCheck]:
+    """Return, for every issued document of the ``validated`` agreements, whether its text changed since issuing."""
+    from .build import plan, render_job
+    from .issuing import issued_version, records_of_agreement
+    from .redline import redline
+
+    out = []
+    for current in validated:
+        versions: dict = {}
+        jobs = {job.name: job for job in plan(current.agreement, current.allocation)}
+        for record in records_of_agreement(folder, current.file):
+            job = jobs.get(record.document)
+            if job is None:
+                out.append(IssuedCheck(record, 0, missing=True))
+                continue
+            _, count = redline(record.issued_document(), render_job(current.agreement, job), "", "2000-01-01")
+            figures = []
+            if count:
+                snapshot = tuple(sorted(record.sources.items()))
+                if snapshot not in versions:
+                    versions[snapshot] = issued_version(record)
+                diff = compare(versions[snapshot], current, "utfärdad", "nu")
+                figures = [f"{c.name}: {_value(c.old)} → {_value(c.new)}" for c in diff.figures + diff.totals]
+            out.append(IssuedCheck(record, count, figures))
+    return out
 
 
 def _what_changed(current: Path, old_blob: str) -> list[str]:

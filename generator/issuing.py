@@ -101,8 +101,11 @@ def _git_state(cwd: Path, files: list[str]) -> tuple[str | None, bool | None]:
     """Return HEAD and whether ``files`` (the inputs) are as committed there; (None, None) outside git."""
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, check=True, text=True).stdout.strip()
-        status = subprocess.run(["git", "status", "--porcelain", "--", *[str(Path(f).resolve()) for f in files]],
-                                cwd=cwd, capture_output=True, check=True, text=True).stdout
+        top = Path(subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, check=True,
+                                  text=True).stdout.strip()).resolve()
+        inside = [str(Path(f).resolve()) for f in files if Path(f).resolve().is_relative_to(top)]
+        status = subprocess.run(["git", "status", "--porcelain", "--", *inside], cwd=cwd, capture_output=True,
+                                check=True, text=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None, None
     return commit, not status.strip()

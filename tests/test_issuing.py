@@ -1,0 +1,370 @@
+"""Issued documents: the record, redlines with Word's tracked changes, the draft ändringsbeslut, check and diff."""
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from generator.build import plan, render_job
+from generator.cli import main
+from generator.document import Paragraph, Run, document_markup, parse_document
+from generator.errors import DataError
+from generator.formatting import datum, kronor
+from generator.issuing import load_record, records
+from generator.prose import walk_sections
+from generator.provenance import file_id
+from generator.redline import accept_all, diff_runs, redline, reject_all
+from generator.validate import load_agreement
+from generator.writers.docx import render_docx
+
+from test_build import pdf_text
+
+ROOT = Path(__file__).resolve().parent.parent
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+DECISION_2011 = "regeringsbeslut_II-7_2011-06-16_utbetalning"
+HAS_GIT = shutil.which("git") is not None
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def change_and_fix(file: Path, old: str, new: str):
+    """Change one figure in ``file`` and every stated total the validator then names; return the validated file."""
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new, 1)
+    file.write_text(text, encoding="utf-8")
+    for _ in range(6):
+        try:
+            return load_agreement(file)
+        except DataError as exc:
+            sums = [re.search(r"states ([\d\s]+?)\skronor but .* add up to ([\d\s]+?)\skronor", f.message)
+                    for f in exc.findings]
+            if not any(sums):
+                raise
+            for found in filter(None, sums):
+                stated, parts = (int(re.sub(r"\D", "", g)) for g in found.groups())
+                text = text.replace(f"total: {stated:_}", f"total: {parts:_}", 1)
+            file.write_text(text, encoding="utf-8")
+    raise AssertionError("the stated totals could not be fixed")
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=root,
+                          check=True, capture_output=True, text=True).stdout
+
+
+# --------------------------------------------------------------------------- applying Word's revisions
+
+def resolve(docx_bytes: bytes, accept: bool) -> list[str]:
+    """Return the non-empty paragraph texts of a DOCX body with every revision accepted (or rejected), as Word does."""
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx_bytes)).read("word/document.xml"))
+    gone, kept = ("del", "ins") if accept else ("ins", "del")
+    for row in root.iter(f"{W}tr"):  # a row inserted (deleted) as a whole goes when rejected (accepted)
+        if row.find(f"{W}trPr/{W}{gone}") is not None:
+            row.getparent().remove(row)
+    for paragraph in list(root.iter(f"{W}p")):  # a paragraph whose mark is removed joins the next: here it is empty
+        if paragraph.find(f"{W}pPr/{W}rPr/{W}{gone}") is not None:
+            assert not "".join(paragraph.itertext()).strip() or all(
+                r.getparent().tag == f"{W}{gone}" for r in paragraph.iter(f"{W}r")), "a removed paragraph kept text"
+            paragraph.getparent().remove(paragraph)
+    for element in list(root.iter(f"{W}{gone}")):
+        if element.getparent().tag != f"{W}rPr" and element.getparent().tag != f"{W}trPr":
+            element.getparent().remove(element)
+    for element in list(root.iter(f"{W}{kept}")):
+        parent = element.getparent()
+        if parent.tag in (f"{W}rPr", f"{W}trPr"):
+            parent.remove(element)
+            continue
+        index = parent.index(element)
+        for child in list(element):
+            parent.insert(index, child)
+            index += 1
+        parent.remove(element)
+    for text in root.iter(f"{W}delText"):
+        text.tag = f"{W}t"
+    assert not list(root.iter(f"{W}ins")) and not list(root.iter(f"{W}del")) and not list(root.iter(f"{W}delText"))
+    return _paragraphs(root)
+
+
+def _paragraphs(root) -> list[str]:
+    out = []
+    for paragraph in root.iter(f"{W}p"):
+        text = "".join(n.text or "" if n.tag == f"{W}t" else "\n" if n.tag == f"{W}br" else "\t" if n.tag == f"{W}tab" else ""
+                       for n in paragraph.iter())
+        if text.strip():
+            out.append(text)
+    return out
+
+
+def docx_paragraphs(data: bytes) -> list[str]:
+    return _paragraphs(etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")))
+
+
+def revisions(data: bytes) -> list[etree._Element]:
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    return [e for e in root.iter(f"{W}ins", f"{W}del")]
+
+
+# --------------------------------------------------------------------------- 2011: one payout of the decision
+
+@pytest.fixture(scope="module")
+def issued_2011(tmp_path_factory):
+    """2011 in a git repository: the decision issued, then one payout changed and built."""
+    root = tmp_path_factory.mktemp("issued2011")
+    (root / "agreements").mkdir()
+    shutil.copy(ROOT / "agreements" / "2011.yaml", root / "agreements" / "2011.yaml")
+    with contextlib.chdir(root):
+        if HAS_GIT:
+            git(root, "init", "-q")
+            git(root, "add", ".")
+            git(root, "commit", "-qm", "data")
+        before = load_agreement(Path("agreements/2011.yaml"))
+        blob = file_id(Path("agreements/2011.yaml"))
+        issued = run("issue", "2011", "regeringsbeslut", "--date", "2011-06-16", "--by", "Socialdepartementet")
+        assert issued.exit_code == 0, issued.output
+        payout = next(p for s in walk_sections(before.agreement.sections) for p in s.payouts if p.id == "register_skl")
+        after = change_and_fix(Path("agreements/2011.yaml"), f"amount: {payout.amount:_}",
+                               f"amount: {payout.amount + 500_000:_}")
+        built = run("build", "2011", "--out", "output")
+        assert built.exit_code == 0, built.output
+    return {"root": root, "before": before, "after": after, "blob": blob, "build": built.output,
+            "issue": issued.output}
+
+
+def test_issue_records_the_version_and_keeps_its_inputs_and_text(issued_2011):
+    root = issued_2011["root"]
+    assert f"utfärdad 2011-06-16: 2011/{DECISION_2011}" in issued_2011["issue"]
+    record = load_record(root / "issued" / "2011" / f"{DECISION_2011}.yaml", root / "issued")
+    assert record.sources["agreements/2011.yaml"] == issued_2011["blob"]  # the version before the change
+    assert record.by == "Socialdepartementet" and record.issued.isoformat() == "2011-06-16"
+    if HAS_GIT:
+        assert record.commit == git(root, "rev-parse", "HEAD").strip() and record.clean is True
+    for name, ident in record.sources.items():  # every input kept, content-addressed
+        assert file_id(root / "issued" / "inputs" / ident) == ident
+    job = next(j for j in plan(issued_2011["before"].agreement) if j.name == DECISION_2011)
+    assert record.issued_document() == render_job(issued_2011["before"].agreement, job)
+
+
+def test_build_writes_a_redline_whose_revisions_accept_to_the_new_and_reject_to_the_issued(issued_2011):
+    root = issued_2011["root"]
+    folder = root / "output" / "2011"
+    red = (folder / "andringar" / f"{DECISION_2011}.andringsmarkerad.docx").read_bytes()
+    new = (folder / f"{DECISION_2011}.docx").read_bytes()
+    record = records(root / "issued", 2011)[0]
+    old = render_docx(record.issued_document())
+    assert resolve(red, accept=True) == docx_paragraphs(new)
+    assert resolve(red, accept=False) == docx_paragraphs(old)
+    marks = revisions(red)
+    # the total and the payout, in the decision and in the attached agreement: each replaced as a whole amount
+    old_amount, new_amount = (kronor(v) for v in (issued_2011["before"].agreement.total, issued_2011["after"].agreement.total))
+    deleted = ["".join(e.itertext()) for e in marks if e.tag == f"{W}del"]
+    inserted = ["".join(e.itertext()) for e in marks if e.tag == f"{W}ins"]
+    assert old_amount in deleted and new_amount in inserted
+    assert {e.get(f"{W}author") for e in marks} == {issued_2011["after"].agreement.decisions[0].department}
+    assert {e.get(f"{W}date") for e in marks} == {"2011-06-16T00:00:00Z"}  # no clock: the date it was issued
+    text, _ = pdf_text(folder / "andringar" / f"{DECISION_2011}.andringsmarkerad.pdf")
+    flat = text.replace("\u00a0", " ")
+    assert old_amount.replace("\u00a0", " ") in flat and new_amount.replace("\u00a0", " ") in flat
+    assert "Ändringsmarkerad mot utfärdad version 2011-06-16" in flat
+
+
+def test_pdf_redline_marks_insertions_and_deletions_visibly():
+    from generator.writers.pdf import DELETED_COLOUR, INSERTED_COLOUR, _markup
+
+    runs = diff_runs([Run("betala ut 7\u00a0000\u00a0000 kronor")], [Run("betala ut 7\u00a0500\u00a0000 kronor")],
+                     *_revisions())
+    markup = _markup(runs)
+    assert f'<font color="{DELETED_COLOUR}"><strike>7\u00a0000\u00a0000</strike></font>' in markup
+    assert f'<font color="{INSERTED_COLOUR}"><u>7\u00a0500\u00a0000</u></font>' in markup
+
+
+def _revisions():
+    from generator.document import Revision
+
+    return Revision("ins", "A", "2012-01-01"), Revision("del", "A", "2012-01-01")
+
+
+def test_a_paragraph_is_compared_word_by_word():
+    ins, dele = _revisions()
+    old = [Run("Regeringen uppdrar åt Kammarkollegiet att utbetala "), Run("63\u00a0000\u00a0000 kronor", bold=True),
+           Run(" till SKL.")]
+    new = [Run("Regeringen uppdrar åt Kammarkollegiet att utbetala "), Run("63\u00a0500\u00a0000 kronor", bold=True),
+           Run(" till Sveriges Kommuner och Landsting.")]
+    runs = diff_runs(old, new, ins, dele)
+    assert [r.text for r in runs if r.rev == dele] == ["63\u00a0000\u00a0000", "SKL."]
+    assert [r.text for r in runs if r.rev == ins] == ["63\u00a0500\u00a0000", "Sveriges Kommuner och Landsting."]
+    assert "".join(r.text for r in runs if r.rev is None).startswith("Regeringen uppdrar åt Kammarkollegiet att utbetala ")
+    from generator.document import Document, Meta
+
+    marked, count = redline(Document(Meta("x"), [Paragraph(old)]), Document(Meta("x"), [Paragraph(new)]), "A", "2012-01-01")
+    assert count == 1
+    assert accept_all(marked).blocks == [Paragraph(new)] and reject_all(marked).blocks == [Paragraph(old)]
+
+
+def test_the_draft_andringsbeslut_names_the_decision_the_old_and_new_amounts(issued_2011):
+    import docx
+
+    before, after = issued_2011["before"].agreement, issued_2011["after"].agreement
+    decision = before.decisions[0]
+    path = issued_2011["root"] / "output" / "2011" / "andringar" / f"{DECISION_2011}.andringsbeslut.docx"
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    cells = "\n".join(c.text for t in docx.Document(str(path)).tables for r in t.rows for c in r.cells)
+    old_payout = next(p for s in before.sections for p in s.payouts if p.id == "register_skl").amount
+    new_payout = next(p for s in after.sections for p in s.payouts if p.id == "register_skl").amount
+    dnr = decision.dnr.replace(" (delvis)", "")
+    assert (f"Regeringen ändrar sitt beslut {datum(decision.date)} ({dnr}) på så sätt att {decision.addressee.name} "
+            f"ska betala ut {kronor(new_payout)} i stället för {kronor(old_payout)} till Sveriges Kommuner och "
+            f"Landsting för utveckling av SveDem och BPSD-registren.") in text
+    assert (f"{decision.addressee.name} ska därmed betala ut sammanlagt {kronor(after.total)} i stället för "
+            f"{kronor(before.total)} till Sveriges Kommuner och Landsting.") in text
+    assert "I övrigt gäller beslutet oförändrat." in text
+    assert f"Ändring av regeringens beslut {datum(decision.date)} om {decision.subject[0].lower()}{decision.subject[1:]}" in text
+    # the head as the decisions have it, the number left to the government, signatures and copies as in the original
+    assert "Regeringsbeslut [nr]" in cells and f"[datum] {decision.dnr}" in cells and decision.department in cells
+    assert decision.minister.name in cells and decision.official.name in cells
+    assert "\n".join(decision.copies) in text
+    assert "På regeringens vägnar" in text and "Kopia till" in text
+
+
+def test_redlines_and_andringsbeslut_rebuild_byte_identically(issued_2011, monkeypatch):
+    monkeypatch.chdir(issued_2011["root"])
+    folder = issued_2011["root"] / "output" / "2011" / "andringar"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert len(before) == 4
+    again = run("build", "2011", "--out", "output", "--force")
+    assert again.exit_code == 0 and again.output.count("  oförändrad ") == 6  # 2 documents + 4 of the change
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    # a configured author and date go on every revision, and into the draft's head
+    run("build", "2011", "--out", "configured", "--redline-author", "Anna Andersson", "--redline-date", "2012-05-02")
+    red = (issued_2011["root"] / "configured/2011/andringar" / f"{DECISION_2011}.andringsmarkerad.docx").read_bytes()
+    assert {(e.get(f"{W}author"), e.get(f"{W}date")) for e in revisions(red)} == {("Anna Andersson", "2012-05-02T00:00:00Z")}
+
+
+def test_check_and_diff_speak_of_the_issued_version(issued_2011, monkeypatch):
+    root = issued_2011["root"]
+    monkeypatch.chdir(root)
+    changed = (root / "agreements" / "2011.yaml").read_text(encoding="utf-8")
+    before, after = issued_2011["before"].agreement, issued_2011["after"].agreement
+    checked = run("check", "--issued", "2011")
+    assert checked.exit_code == 1 and f"2011/{DECISION_2011} (utfärdad 2011-06-16): ÄNDRAD sedan utfärdandet" in checked.output
+    assert f"total: {kronor(before.total)} → {kronor(after.total)}" in checked.output
+    diff = run("diff", "agreements/2011.yaml@utfärdat", "agreements/2011.yaml")
+    assert diff.exit_code == 1 and "agreements/2011.yaml@utfärdat 2011-06-16" in diff.output
+    assert f"register_skl: " in diff.output and f"(+{kronor(500_000)})" in diff.output
+    # the data back as issued: nothing to mark, the change documents go
+    shutil.copy(root / "issued" / "inputs" / issued_2011["blob"], root / "agreements" / "2011.yaml")
+    try:
+        assert run("check", "--issued").output.strip().endswith("oförändrad sedan utfärdandet")
+        rebuilt = run("build", "2011", "--out", "output")
+        assert rebuilt.output.count("borttagen") == 4 and not list((root / "output/2011/andringar").iterdir())
+        current = run("check", "output/2011/" + DECISION_2011 + ".pdf")
+        assert "aktuell" in current.output and f"utfärdad version: 2011/{DECISION_2011}, utfärdad 2011-06-16" in current.output
+    finally:  # the change again, for the tests after this one
+        (root / "agreements" / "2011.yaml").write_text(changed, encoding="utf-8")
+        assert run("build", "2011", "--out", "output").exit_code == 0
+
+
+@pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
+def test_an_issue_from_uncommitted_changes_is_recoverable(tmp_path, monkeypatch):
+    (tmp_path / "agreements").mkdir()
+    shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
+    monkeypatch.chdir(tmp_path)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "data")
+    file = tmp_path / "agreements" / "2011.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("redovisning_november: 2011-11-15",
+                                                             "redovisning_november: 2011-11-30", 1), encoding="utf-8")
+    result = run("issue", "2011", DECISION_2011, "--date", "2011-06-16")
+    assert "arbetskopian hade ändringar" in result.output
+    assert records(tmp_path / "issued")[0].clean is False
+    git(tmp_path, "checkout", "--", "agreements/2011.yaml")  # the uncommitted version is gone from the tree and git
+    diff = run("diff", "agreements/2011.yaml@utfärdat", "agreements/2011.yaml")
+    assert diff.exit_code == 1 and "den 30 november 2011 → den 15 november 2011" in diff.output
+
+
+def test_issuing_an_unknown_document_names_the_documents(issued_2011, monkeypatch):
+    monkeypatch.chdir(issued_2011["root"])
+    from generator.errors import GeneratorError
+
+    with pytest.raises(GeneratorError, match=f"no document 'plan'; the documents of this agreement are: {DECISION_2011}"):
+        run("issue", "2011", "plan")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_opens_the_redline_with_its_changes(issued_2011, tmp_path):
+    source = issued_2011["root"] / "output/2011/andringar" / f"{DECISION_2011}.andringsmarkerad.docx"
+    profile = tmp_path / "profile"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
+    text, _ = pdf_text(tmp_path / source.with_suffix(".pdf").name)
+    flat = text.replace("\u00a0", " ")
+    before, after = issued_2011["before"].agreement, issued_2011["after"].agreement
+    # LibreOffice shows the tracked changes: the struck old total and the inserted new one
+    assert kronor(before.total).replace("\u00a0", " ") in flat and kronor(after.total).replace("\u00a0", " ") in flat
+
+
+# --------------------------------------------------------------------------- 2012: one pot (the plan and county letters)
+
+@pytest.fixture(scope="module")
+def issued_2012(tmp_path_factory):
+    """2012 with every document issued, then one pot changed and built as DOCX."""
+    root = tmp_path_factory.mktemp("issued2012")
+    (root / "agreements").mkdir()
+    shutil.copy(ROOT / "agreements" / "2012.yaml", root / "agreements" / "2012.yaml")
+    shutil.copytree(ROOT / "examples", root / "examples")
+    with contextlib.chdir(root):
+        before = load_agreement(Path("agreements/2012.yaml"))
+        issued = run("issue", "2012", "regeringsbeslut", "genomforandeplan", "lansbrev", "--date", "2012-02-09")
+        assert issued.exit_code == 0, issued.output
+        pot = next(p for s in walk_sections(before.agreement.sections) for p in s.pots if p.id == "demens_svedem")
+        after = change_and_fix(Path("agreements/2012.yaml"), f"amount: {pot.amount:_}\n            eligible: [landsting]",
+                               f"amount: {pot.amount + 2_000_000:_}\n            eligible: [landsting]")
+        built = run("build", "2012", "--out", "output", "--format", "docx")
+        assert built.exit_code == 0, built.output
+    return {"root": root, "before": before, "after": after, "build": built.output}
+
+
+def test_every_redlined_document_of_the_2012_change_accepts_and_rejects_to_its_versions(issued_2012):
+    root = issued_2012["root"]
+    folder = root / "output" / "2012"
+    redlines = sorted((folder / "andringar").rglob("*.andringsmarkerad.docx"))
+    names = {p.relative_to(folder / "andringar").as_posix().removesuffix(".andringsmarkerad.docx") for p in redlines}
+    assert "genomforandeplan" in names and sum(n.startswith("lansbrev/") for n in names) >= 2
+    issued = {r.document: r for r in records(root / "issued", 2012)}
+    unchanged = set(issued) - names
+    assert "regeringsbeslut_II-7_2012-02-09_godkannande" in unchanged  # states no figure of the pot: not redlined
+    for path in redlines:
+        name = path.relative_to(folder / "andringar").as_posix().removesuffix(".andringsmarkerad.docx")
+        red = path.read_bytes()
+        assert revisions(red), name
+        assert resolve(red, accept=True) == docx_paragraphs((folder / f"{name}.docx").read_bytes()), name
+        assert resolve(red, accept=False) == docx_paragraphs(render_docx(issued[name].issued_document())), name
+    for name in unchanged:  # the data gives the issued text: no redline
+        job = next(j for j in plan(issued_2012["after"].agreement, issued_2012["after"].allocation) if j.name == name)
+        assert render_job(issued_2012["after"].agreement, job) == issued[name].issued_document()
+
+
+def test_a_table_cell_change_is_marked_in_the_cell(issued_2012):
+    red = (issued_2012["root"] / "output/2012/andringar/lansbrev").glob("*.andringsmarkerad.docx")
+    root = etree.fromstring(zipfile.ZipFile(next(iter(sorted(red)))).read("word/document.xml"))
+    in_cells = [e for e in root.iter(f"{W}ins", f"{W}del") if any(a.tag == f"{W}tc" for a in e.iterancestors())]
+    assert in_cells  # the amounts of the county and its recipients change in their table cells
+
+
+def test_markup_reads_back_as_the_same_document(issued_2012):
+    agreement, allocation = issued_2012["after"].agreement, issued_2012["after"].allocation
+    for job in plan(agreement, allocation)[:3]:
+        document = render_job(agreement, job)
+        assert parse_document(document_markup(document)) == document
