@@ -24,6 +24,13 @@ Markup (autoescaped by the template engine, so data text is always safe)::
       <pagebreak/>
     </document>
 
+A redline (generator.redline) adds tracked changes that the markup never
+carries: a :class:`Revision` on a :class:`Run` (text inserted or deleted),
+on a :class:`Heading`, :class:`TableRow` or :class:`Signatures` (inserted or deleted whole).
+A paragraph or list item whose every run has the same revision is itself
+inserted or deleted. Writers must show them (DOCX: ``w:ins``/``w:del``;
+PDF: insertions underlined in colour, deletions struck through).
+
 Every writer must handle every node type (like docutils' ``visit_<Node>``):
 :func:`node_types` lists them and a test checks each writer.
 """
@@ -150,6 +157,7 @@ class Signatures:
 
     signatures: list[Signature]
     place: str = ""
+    rev: Revision | None = None  # signatures inserted or deleted as a whole (a redline)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,14 @@ def generator_id() -> str:
 
 def template_files(template: str, templates: Path) -> list[Path]:
     """Return ``template`` and every template it includes or imports, recursively, sorted."""
+    folder = Path(templates)
+    state = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.glob("*.j2")))
+    return list(_template_files(template, folder, state))
+
+
+@lru_cache(maxsize=64)
+def _template_files(template: str, templates: Path, state: tuple) -> tuple[Path, ...]:
+    """Parse once per template and state of the folder (``state``: names, times, sizes), not once per document."""
     from .templating import make_environment
 
     env = make_environment(templates)
@@ -71,7 +79,7 @@ def template_files(template: str, templates: Path) -> list[Path]:
         seen.add(name)
         source = (templates / name).read_text(encoding="utf-8")
         todo.extend(t for t in meta.find_referenced_templates(env.parse(source)) if t)
-    return [templates / name for name in sorted(seen)]
+    return tuple(templates / name for name in sorted(seen))
 
 
 @dataclass(frozen=True)

@@ -91,11 +91,13 @@ class Redliner:
                                                        for c in block.columns])
         if isinstance(block, Keep):
             return dataclasses.replace(block, blocks=[self.whole(b, rev) for b in block.blocks])
-        return block  # Signatures, Space, PageBreak: no runs to mark; a deleted one is left out (see _out)
+        if isinstance(block, Signatures):
+            return dataclasses.replace(block, rev=rev)
+        return block  # Space, PageBreak: no text to mark; a deleted one is left out (see _out)
 
     def _out(self, block: Block, rev: Revision) -> list[Block]:
         """Return ``block`` in or out as a whole; a deleted block without text of its own is simply left out."""
-        if rev.kind == "del" and isinstance(block, (Signatures, Space, PageBreak)):
+        if rev.kind == "del" and isinstance(block, (Space, PageBreak)):
             self.changes += 1
             return []
         return [self.whole(block, rev)]
@@ -128,9 +130,6 @@ class Redliner:
             return [dataclasses.replace(new, columns=columns)]
         if isinstance(new, Keep):
             return [dataclasses.replace(new, blocks=self.blocks(old.blocks, new.blocks))]
-        if isinstance(new, Signatures):  # names and titles are not runs: the new ones stand, a change is counted
-            self.changes += 1
-            return [new]
         return [*self._out(old, self.dele), *self._out(new, self.ins)]
 
     def _item_changed(self, old: Inline, new: Inline) -> list[Inline]:
@@ -231,6 +230,8 @@ def _resolve(document: Document, keep: str) -> Document:
         if isinstance(b, Columns):
             return [dataclasses.replace(b, columns=[Column([x for c in col.blocks for x in block(c)])
                                                     for col in b.columns])]
+        if isinstance(b, Signatures):
+            return [] if b.rev is not None and b.rev.kind != keep else [dataclasses.replace(b, rev=None)]
         if isinstance(b, Keep):
             inner = [x for c in b.blocks for x in block(c)]
             return [dataclasses.replace(b, blocks=inner)] if inner else []

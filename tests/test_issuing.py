@@ -368,3 +368,29 @@ def test_markup_reads_back_as_the_same_document(issued_2012):
     for job in plan(agreement, allocation)[:3]:
         document = render_job(agreement, job)
         assert parse_document(document_markup(document)) == document
+
+
+@pytest.mark.parametrize("direction", ["inserted", "deleted"])
+def test_every_node_type_in_or_out_whole_is_a_revision_in_both_writers(direction):
+    from generator.document import Document, Meta
+    from generator.writers.pdf import render_pdf
+
+    from test_writers import SAMPLE
+
+    empty = Document(SAMPLE.meta, [], SAMPLE.header)
+    old, new = (empty, SAMPLE) if direction == "inserted" else (SAMPLE, empty)
+    marked, count = redline(old, new, "A", "2012-01-01")
+    assert count >= len(SAMPLE.blocks) - sum(1 for b in SAMPLE.blocks if type(b).__name__ in ("Space", "PageBreak"))
+    data = render_docx(marked)
+    assert resolve(data, accept=True) == docx_paragraphs(render_docx(new))
+    assert resolve(data, accept=False) == docx_paragraphs(render_docx(old))
+    assert accept_all(marked).text() == new.text() and reject_all(marked).text() == old.text()
+    text, _ = pdf_text_of(render_pdf(marked))
+    assert "Regeringens beslut" in text and "Håkan Sörman" in text  # shown, struck or underlined
+
+
+def pdf_text_of(data: bytes):
+    from pypdf import PdfReader
+
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
+    return "\n".join(pages), pages

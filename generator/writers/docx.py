@@ -389,21 +389,25 @@ def _columns(container, block: Columns, keep: bool = False) -> None:
 
 def _signatures(container, block: Signatures, keep: bool = False) -> None:
     if block.place:
-        place = _add(container, block.place, "Underskrift")
+        place = _add(container, "", "Underskrift")
+        _track(place.add_run(block.place), block.rev)
+        _track_mark(place, block.rev)
         place.paragraph_format.space_after = Pt(12)
     if not block.signatures:
         return
     table = container.add_table(rows=1, cols=len(block.signatures))
     _no_borders(table)
     _row_props(table.rows[0])
+    if block.rev is not None:
+        table.rows[0]._tr.get_or_add_trPr().append(_revision(block.rev))
     for index, signature in enumerate(block.signatures):
         cell = table.rows[0].cells[index]
         lines = ([signature.label] if signature.label else []) + ["", "", signature.name]
         lines += [signature.title] if signature.title else []
         _set_style(cell.paragraphs[0], "Underskrift")
-        cell.paragraphs[0].add_run(lines[0])
+        _track(cell.paragraphs[0].add_run(lines[0]), block.rev)
         for line in lines[1:]:
-            _add(cell, line, "Underskrift")
+            _track(_add(cell, "", "Underskrift").add_run(line), block.rev)
     _widths(table, [1.0] * len(block.signatures), TEXT_WIDTH_MM)
     _add(container, "", "Adress")
 

@@ -277,16 +277,16 @@ def _signatures(block: Signatures, width: float) -> list[Flowable]:
     st = styles()
     parts: list[Flowable] = []
     if block.place:
-        parts.append(RLParagraph(escape(block.place), st["place"]))
+        parts.append(RLParagraph(_revised(escape(block.place), block.rev), st["place"]))
     cells = []
     for sig in block.signatures:
         cell: list[Flowable] = []
         if sig.label:
-            cell.append(RLParagraph(escape(sig.label), st["signature"]))
+            cell.append(RLParagraph(_revised(escape(sig.label), block.rev), st["signature"]))
         cell.append(Spacer(1, SIGNATURE_ROOM))
-        cell.append(RLParagraph(escape(sig.name), st["signature"]))
+        cell.append(RLParagraph(_revised(escape(sig.name), block.rev), st["signature"]))
         if sig.title:
-            cell.append(RLParagraph(escape(sig.title), st["signature"]))
+            cell.append(RLParagraph(_revised(escape(sig.title), block.rev), st["signature"]))
         cells.append(cell)
     if cells:
         per_row = 2 if len(cells) > 3 else len(cells)  # four or more signatures: two by two
