@@ -18,7 +18,7 @@ import re
 
 from .diffing import Change, compare
 from .document import Document
-from .formatting import datum, kronor
+from .formatting import datum, datum_utan_den, kronor
 from .model import Agreement, Decision
 from .prose import walk_sections
 from .templating import TEMPLATES, render_document
@@ -36,7 +36,7 @@ def _dnr(decision: Decision) -> str:
 def reference(decision: Decision) -> str:
     """Return "sitt beslut den 16 juni 2011 (S2011/5826/FST)": how the amendment names the amended decision."""
     dnr = _dnr(decision)
-    return f"sitt beslut den {datum(decision.date).removeprefix('den ')}" + (f" ({dnr})" if dnr else f" (nr {decision.number})")
+    return f"sitt beslut den {datum_utan_den(decision.date)}" + (f" ({dnr})" if dnr else f" (nr {decision.number})")
 
 
 def _purpose(label: str) -> str:
@@ -60,16 +60,23 @@ def _kinds(agreement: Agreement) -> dict[str, tuple[str, object]]:
     return out
 
 
+def _and(parts: list[str]) -> str:
+    return ", ".join(parts[:-1]) + " och " + parts[-1] if len(parts) > 1 else parts[0]
+
+
 def _deadline(agreement: Agreement, name: str) -> str | None:
-    """Return what is due on the date named ``name`` ("redovisningen till Regeringskansliet"), if a deadline uses it."""
+    """Return what is due on the date named ``name`` ("handlingsplanen och redovisningen till Regeringskansliet")."""
     date = agreement.dates.get(name) if isinstance(agreement.dates, dict) else None
+    due: dict[str, list[str]] = {}  # receiver → what
     for section in walk_sections(agreement.sections):
         for deadline in section.deadlines:
             if date is not None and deadline.date == date:
                 what = {"redovisning": "redovisningen", "handlingsplan": "handlingsplanen"}.get(deadline.kind,
                                                                                                str(deadline.kind))
-                return what + (f" till {deadline.to}" if deadline.to else "")
-    return None
+                whats = due.setdefault(deadline.to or "", [])
+                if what not in whats:
+                    whats.append(what)
+    return _and([_and(whats) + (f" till {to}" if to else "") for to, whats in due.items()]) if due else None
 
 
 def clauses(decision: Decision, old: Agreement, new: Agreement, changes: list[Change]) -> list[str]:
@@ -104,7 +111,10 @@ def clauses(decision: Decision, old: Agreement, new: Agreement, changes: list[Ch
 
 def decision_text(decision: Decision, old: Agreement, new: Agreement, changes: list[Change]) -> str:
     """Return the text under "Regeringens beslut" (prose: paragraphs, a list when several figures change)."""
-    parts = clauses(decision, old, new, [c for c in changes if c.name not in {"total", "summa"}])
+    order = {name: index for index, name in enumerate(_kinds(old) | _kinds(new))}
+    ordered = sorted((c for c in changes if c.name not in {"total", "summa"}),  # amounts in document order, then dates
+                     key=lambda c: (isinstance(c.new, dt.date) or isinstance(c.old, dt.date), order.get(c.name, len(order)), c.name))
+    parts = clauses(decision, old, new, ordered)
     lead = f"Regeringen ändrar {reference(decision)} på så sätt att"
     if len(parts) == 1:
         text = f"{lead} {parts[0]}."
@@ -149,7 +159,7 @@ def amending_decision(decision: Decision, old: Validated, new: Validated, date: 
     draft = decision.model_copy(update={
         "number": DRAFT_NUMBER,
         "date": date,
-        "subject": f"Ändring av regeringens beslut den {datum(decision.date).removeprefix('den ')} om "
+        "subject": f"Ändring av regeringens beslut den {datum_utan_den(decision.date)} om "
                    f"{decision.subject[:1].lower() + decision.subject[1:]}",
         "decision": decision_text(decision, old.agreement, new.agreement, changes),
         "matter": matter_text(decision, old.agreement),

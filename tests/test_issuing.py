@@ -394,3 +394,30 @@ def pdf_text_of(data: bytes):
 
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
     return "\n".join(pages), pages
+
+
+def test_several_changes_are_one_clause_each_in_document_order_dates_last(tmp_path):
+    from generator.amending import decision_text
+    from generator.diffing import compare
+
+    (tmp_path / "agreements").mkdir()
+    file = tmp_path / "agreements" / "2011.yaml"
+    shutil.copy(ROOT / "agreements" / "2011.yaml", file)
+    old = load_agreement(file)
+    file.write_text(file.read_text(encoding="utf-8").replace("redovisning_november: 2011-11-15",
+                                                             "redovisning_november: 2011-11-30", 1), encoding="utf-8")
+    change_and_fix(file, "amount: 1_000_000", "amount: 1_200_000")
+    new = change_and_fix(file, "amount: 25_000_000", "amount: 24_000_000")
+    changes = [c for c in compare(old, new, "a", "b").figures]
+    decision = old.agreement.decisions[0]
+    text = decision_text(decision, old.agreement, new.agreement, changes)
+    lines = text.split("\n")
+    assert lines[0].endswith("på så sätt att") and not lines[1]
+    items = [line for line in lines if line.startswith("- ")]
+    assert len(items) == 3
+    assert items[0].startswith(f"- {decision.addressee.name} ska betala ut {kronor(24_000_000)} i stället för {kronor(25_000_000)}")
+    assert items[1].startswith(f"- {decision.addressee.name} ska betala ut {kronor(1_200_000)} i stället för {kronor(1_000_000)}")
+    assert items[2] == (f"- handlingsplanen och redovisningen till Regeringskansliet (Socialdepartementet) ska lämnas senast "
+                        f"{datum(new.agreement.dates['redovisning_november'])} i stället för senast "
+                        f"{datum(old.agreement.dates['redovisning_november'])}.")
+    assert items[0].endswith(";") and f"sammanlagt {kronor(new.agreement.total)} i stället för {kronor(old.agreement.total)}" in text
