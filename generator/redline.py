@@ -19,7 +19,7 @@ import dataclasses
 import re
 from difflib import SequenceMatcher
 
-from .document import (Block, Cell, Column, Columns, Document, Heading, Inline, Keep, ListBlock, PageBreak,
+from .document import (Block, Column, Columns, Document, Heading, Inline, Keep, ListBlock, PageBreak,
                        Paragraph, Revision, Run, Signatures, Space, Table, TableRow, block_text, plain)
 
 _TOKEN = re.compile(r"[ \n]+|[^ \n]+")  # a no-break space is part of its word
@@ -240,9 +240,4 @@ def _resolve(document: Document, keep: str) -> Document:
     return dataclasses.replace(document, blocks=[x for b in document.blocks for x in block(b)])
 
 
-def is_marked(runs: Inline, kind: str) -> bool:
-    """Return True if every run of a non-empty ``runs`` is an insertion (``ins``) or deletion (``del``)."""
-    return bool(runs) and all(r.rev is not None and r.rev.kind == kind for r in runs)
-
-
-__all__ = ["redline", "accept_all", "reject_all", "diff_runs", "is_marked", "Redliner", "Cell"]
+__all__ = ["redline", "accept_all", "reject_all", "diff_runs", "Redliner"]

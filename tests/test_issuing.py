@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 import io
 import re
 import shutil
@@ -261,7 +260,7 @@ def test_check_and_diff_speak_of_the_issued_version(issued_2011, monkeypatch):
     assert f"total: {kronor(before.total)} → {kronor(after.total)}" in checked.output
     diff = run("diff", "agreements/2011.yaml@utfärdat", "agreements/2011.yaml")
     assert diff.exit_code == 1 and "agreements/2011.yaml@utfärdat 2011-06-16" in diff.output
-    assert f"register_skl: " in diff.output and f"(+{kronor(500_000)})" in diff.output
+    assert "register_skl: " in diff.output and f"(+{kronor(500_000)})" in diff.output
     # the data back as issued: nothing to mark, the change documents go
     shutil.copy(root / "issued" / "inputs" / issued_2011["blob"], root / "agreements" / "2011.yaml")
     try:
@@ -372,7 +371,7 @@ def test_markup_reads_back_as_the_same_document(issued_2012):
 
 @pytest.mark.parametrize("direction", ["inserted", "deleted"])
 def test_every_node_type_in_or_out_whole_is_a_revision_in_both_writers(direction):
-    from generator.document import Document, Meta
+    from generator.document import Document
     from generator.writers.pdf import render_pdf
 
     from test_writers import SAMPLE
