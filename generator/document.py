@@ -211,6 +211,29 @@ def node_types() -> tuple[type, ...]:
     return (Heading, Paragraph, ListBlock, Table, Columns, Signatures, Keep, Space, PageBreak)
 
 
+def list_positions(items: list[Inline]) -> list[tuple[int | None, int | None]]:
+    """Return each list item's 0-based position before and after its tracked changes (None: not there).
+
+    An item whose every run is inserted has no position before; one whose every
+    run is deleted none after. Writers number a list by these, so that accepting
+    every change gives the new numbering and rejecting every change the old.
+    """
+    out: list[tuple[int | None, int | None]] = []
+    before = after = 0
+    for item in items:
+        kinds = {run.rev.kind if run.rev is not None else None for run in item}
+        if item and kinds == {"ins"}:
+            out.append((None, after))
+            after += 1
+        elif item and kinds == {"del"}:
+            out.append((before, None))
+            before += 1
+        else:
+            out.append((before, after))
+            before, after = before + 1, after + 1
+    return out
+
+
 def accepted(runs: Inline) -> Inline:
     """Return ``runs`` as they read with every tracked change accepted (deletions gone)."""
     return [run for run in runs if run.rev is None or run.rev.kind != "del"]

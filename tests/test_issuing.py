@@ -420,3 +420,16 @@ def test_several_changes_are_one_clause_each_in_document_order_dates_last(tmp_pa
                         f"{datum(new.agreement.dates['redovisning_november'])} i stället för senast "
                         f"{datum(old.agreement.dates['redovisning_november'])}.")
     assert items[0].endswith(";") and f"sammanlagt {kronor(new.agreement.total)} i stället för {kronor(old.agreement.total)}" in text
+
+
+def test_a_numbered_list_renumbers_as_tracked_changes():
+    from generator.document import Document, ListBlock, Meta
+
+    items = [[Run("Första kravet.")], [Run("Andra kravet.")], [Run("Tredje kravet.")]]
+    old = Document(Meta("x"), [ListBlock(items, "number")])
+    new = Document(Meta("x"), [ListBlock([items[0], items[2], [Run("Fjärde kravet.")]], "number")])
+    marked, count = redline(old, new, "A", "2012-01-01")
+    assert count == 2
+    data = render_docx(marked)
+    assert resolve(data, accept=True) == docx_paragraphs(render_docx(new)) == ["1.\tFörsta kravet.", "2.\tTredje kravet.", "3.\tFjärde kravet."]
+    assert resolve(data, accept=False) == docx_paragraphs(render_docx(old))

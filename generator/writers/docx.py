@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision, Run,
-                        Signatures, Space, Table)
+                        Signatures, Space, Table, list_positions)
 from .package import deterministic_zip, with_custom_properties
 
 #: The custom document property that carries the provenance line.
@@ -317,11 +317,21 @@ def _paragraph(container, block: Paragraph, keep: bool = False) -> None:
     _track_mark(paragraph, _whole(block.runs))
 
 
+def _list_marker(kind: str, index: int) -> str:
+    return "•" if kind == "bullet" else (f"{index + 1}." if kind == "number" else f"{'abcdefghijklmnopqrstuvwxyz'[index]})")
+
+
 def _list(container, block: ListBlock, keep: bool = False) -> None:
-    for index, item in enumerate(block.items):
+    revs = [run.rev for item in block.items for run in item if run.rev is not None]
+    for item, (before, after) in zip(block.items, list_positions(block.items)):
         paragraph = _add(container, "", LIST_STYLES[block.kind])
-        marker = "•" if block.kind == "bullet" else (f"{index + 1}." if block.kind == "number" else f"{'abcdefghijklmnopqrstuvwxyz'[index]})")
-        _track(paragraph.add_run(marker + "\t"), _whole(item))
+        old = _list_marker(block.kind, before) if before is not None else None
+        new = _list_marker(block.kind, after) if after is not None else None
+        if old is not None and new is not None and old != new:  # renumbered by an item in or out before it
+            _track(paragraph.add_run(old + "\t"), Revision("del", revs[0].author, revs[0].date))
+            _track(paragraph.add_run(new + "\t"), Revision("ins", revs[0].author, revs[0].date))
+        else:
+            _track(paragraph.add_run((new or old) + "\t"), _whole(item))
         _add_runs(paragraph, item)
         if keep:
             paragraph.paragraph_format.keep_with_next = True

@@ -32,7 +32,7 @@ from reportlab.platypus import (CondPageBreak, KeepTogether, PageBreak as RLPage
 from reportlab.platypus.flowables import Flowable
 
 from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision, Run,
-                        Signatures, Space, Table)
+                        Signatures, Space, Table, list_positions)
 from ..errors import RenderError
 from ..formatting import sidnummer
 
@@ -187,8 +187,9 @@ def _paragraph(block: Paragraph, width: float) -> list[Flowable]:
 
 def _list(block: ListBlock, width: float) -> list[Flowable]:
     style = styles()["list_wide" if block.kind == "number" and len(block.items) >= 10 else "list"]
-    return [RLParagraph(_markup(item), style, bulletText=_marker(block.kind, index))
-            for index, item in enumerate(block.items)]  # a whole item in or out shows in its text
+    # numbered as after the tracked changes (a deleted item keeps its old number); an item in or out shows in its text
+    return [RLParagraph(_markup(item), style, bulletText=_marker(block.kind, after if after is not None else before))
+            for item, (before, after) in zip(block.items, list_positions(block.items))]
 
 
 def _table(block: Table, width: float) -> list[Flowable]:
