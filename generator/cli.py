@@ -291,8 +291,23 @@ def issue(target: str, documents: tuple[str, ...], issued_on, by: str, issued_fo
         _print_findings(error)
     if bad:
         sys.exit(2)
-    for result in good:
-        for record in issue_documents(result, documents, issued_folder, issued_on.date() if issued_on else None, by):
+    from .build import plan
+    from .issuing import matching_jobs
+
+    chosen = []
+    for result in good:  # a year may hold several agreements: each name must match a document of one of them
+        jobs = plan(result.agreement, result.allocation)
+        names = tuple(n for n in documents if any(j in jobs for j in _try_match(matching_jobs, jobs, n)))
+        if names:
+            chosen.append((result, names))
+    missing = [n for n in documents if not any(n in names for _, names in chosen)]
+    if missing:
+        every = [j.name for r in good for j in plan(r.agreement, r.allocation)]
+        raise click.BadParameter(f"no document {missing[0]!r} in {target}; its documents are: "
+                                 + (", ".join(every) or "none (only agreements with decisions, a plan or letters have documents)"),
+                                 param_hint="DOCUMENTS")
+    for result, names in chosen:
+        for record in issue_documents(result, names, issued_folder, issued_on.date() if issued_on else None, by):
             state = "" if record.clean is not False else " (arbetskopian hade ändringar som inte checkats in; indata sparade)"
             click.echo(f"utfärdad {record.issued.isoformat()}: {record.year}/{record.document}  → {record.path}{state}")
 
@@ -393,6 +408,13 @@ def check(files: tuple[Path, ...], issued_target: str | None) -> None:
         for line in result.details:
             click.echo(f"  {line}")
     sys.exit(1 if stale else 0)
+
+
+def _try_match(match, jobs, name: str) -> list:
+    try:
+        return match(jobs, (name,))
+    except GeneratorError:
+        return []
 
 
 def _check_issued(target: str) -> None:
