@@ -266,12 +266,16 @@ def build_issued(validated: Validated, out: Path, formats: list[str], folder: Pa
     from .build import BuildResult, Written, _render, _writers, write_atomic
     from .provenance import MANIFEST, Manifest
     from .redline import redline
+    from .writers.docx import render_docx
+    from .writers.pdf import render_pdf as render_pdf_marked
 
     result = BuildResult(validated.agreement)
     mine = records_of_agreement(folder, validated.file)
     if not mine:
         return result
-    writers = _writers(formats, None)
+    writers = _writers(formats, None)  # the ändringsbeslut: the default writers
+    # the redline: writers that show tracked changes (reportlab marks them; see README for other PDF engines)
+    redline_writers = {**writers, "docx": render_docx, "pdf": render_pdf_marked}
     manifest = Manifest.load(out)
     jobs = {job.name: job for job in plan(validated.agreement, validated.allocation)}
     year_folder = out / str(validated.agreement.year)
@@ -313,7 +317,8 @@ def build_issued(validated: Validated, out: Path, formats: list[str], folder: Pa
         rendered = []
         for what, document in documents.items():
             name = changes_name(record.document, what)
-            rendered.extend(_render(document, name, year_folder, formats, writers, started, all_sources))
+            chosen = redline_writers if what == "andringsmarkerad" else writers
+            rendered.extend(_render(document, name, year_folder, formats, chosen, started, all_sources))
             started = time.perf_counter()
         made = {path for path, _, _ in rendered}
         for path, data, seconds in rendered:

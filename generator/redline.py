@@ -196,7 +196,7 @@ def redline(old: Document, new: Document, author: str, date: str, note: str = ""
     blocks = liner.blocks(old.blocks, new.blocks)
     header = list(new.header) + ([note] if note else [])
     meta = dataclasses.replace(new.meta, title=new.meta.title + " (ändringsmarkerad)")
-    return Document(meta, blocks, header, new.page_numbers), liner.changes
+    return dataclasses.replace(new, meta=meta, blocks=blocks, header=header), liner.changes
 
 
 def accept_all(document: Document) -> Document:
