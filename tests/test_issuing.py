@@ -299,17 +299,67 @@ def test_issuing_an_unknown_document_names_the_documents(issued_2011, monkeypatc
     assert refused.exit_code == 2 and f"no document 'plan' in 2011; its documents are: {DECISION_2011}" in refused.output
 
 
+MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+Sub Resolve(inPath As String, outPath As String, how As String)
+  Dim args(0) As New com.sun.star.beans.PropertyValue
+  args(0).Name = &quot;Hidden&quot;
+  args(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(ConvertToURL(inPath), &quot;_blank&quot;, 0, args())
+  dispatcher = createUnoService(&quot;com.sun.star.frame.DispatchHelper&quot;)
+  If how = &quot;accept&quot; Then
+    dispatcher.executeDispatch(doc.CurrentController.Frame, &quot;.uno:AcceptAllTrackedChanges&quot;, &quot;&quot;, 0, Array())
+  Else
+    dispatcher.executeDispatch(doc.CurrentController.Frame, &quot;.uno:RejectAllTrackedChanges&quot;, &quot;&quot;, 0, Array())
+  End If
+  Dim out(1) As New com.sun.star.beans.PropertyValue
+  out(0).Name = &quot;FilterName&quot;
+  out(0).Value = &quot;Text (encoded)&quot;
+  out(1).Name = &quot;FilterOptions&quot;
+  out(1).Value = &quot;UTF8&quot;
+  doc.storeToURL(ConvertToURL(outPath), out())
+  doc.close(True)
+End Sub
+</script:module>
+"""
+
+
+def soffice(profile: Path, *args: str) -> None:
+    """Run LibreOffice headless with its own profile; on a timeout end it and everything it started."""
+    import os
+    import signal
+
+    process = subprocess.Popen(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--invisible", *args],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        assert process.wait(timeout=180) == 0
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_opens_the_redline_with_its_changes(issued_2011, tmp_path):
-    source = issued_2011["root"] / "output/2011/andringar" / f"{DECISION_2011}.andringsmarkerad.docx"
+def test_libreoffice_accept_all_and_reject_all_give_the_new_and_the_issued_text(issued_2011, tmp_path):
+    """LibreOffice itself opens the redline and runs Accept All and Reject All (a Basic macro, headless)."""
+    root = issued_2011["root"]
+    red = root / "output/2011/andringar" / f"{DECISION_2011}.andringsmarkerad.docx"
+    (tmp_path / "issued.docx").write_bytes(render_docx(records(root / "issued", 2011)[0].issued_document()))
+    shutil.copy(root / "output/2011" / f"{DECISION_2011}.docx", tmp_path / "current.docx")
     profile = tmp_path / "profile"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
-    text, _ = pdf_text(tmp_path / source.with_suffix(".pdf").name)
-    flat = text.replace("\u00a0", " ")
-    before, after = issued_2011["before"].agreement, issued_2011["after"].agreement
-    # LibreOffice shows the tracked changes: the struck old total and the inserted new one
-    assert kronor(before.total).replace("\u00a0", " ") in flat and kronor(after.total).replace("\u00a0", " ") in flat
+    soffice(profile, "--terminate_after_init")
+    (profile / "user/basic/Standard/Module1.xba").write_text(MACRO, encoding="utf-8")  # after the profile exists
+    for how in ("accept", "reject"):
+        soffice(profile, f'macro:///Standard.Module1.Resolve("{red}","{tmp_path / how}ed.txt","{how}")')
+    soffice(profile, "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(tmp_path),
+            str(tmp_path / "issued.docx"), str(tmp_path / "current.docx"))
+    texts = {name: (tmp_path / f"{name}.txt").read_text(encoding="utf-8-sig") for name in
+             ("accepted", "rejected", "issued", "current")}
+    assert texts["accepted"] == texts["current"] and texts["rejected"] == texts["issued"]
+    flat = texts["accepted"].replace("\u00a0", " ")
+    assert kronor(issued_2011["after"].agreement.total).replace("\u00a0", " ") in flat
+    assert kronor(issued_2011["before"].agreement.total).replace("\u00a0", " ") not in flat
+    assert texts["accepted"] != texts["rejected"]
 
 
 # --------------------------------------------------------------------------- 2012: one pot (the plan and county letters)
