@@ -378,7 +378,7 @@ def check_issued(folder: Path, validated: list[Validated]) -> list[IssuedCheck]:
             _, count = redline(record.issued_document(), render_job(current.agreement, job), "", "2000-01-01")
             figures = []
             if count:
-                snapshot = tuple(sorted(record.sources.items()))
+                snapshot = tuple(sorted({**record.data, **record.sources}.items()))
                 if snapshot not in versions:
                     versions[snapshot] = issued_version(record)
                 diff = compare(versions[snapshot], current, "utfärdad", "nu")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -50,6 +50,7 @@ class IssueRecord:
     sources: dict[str, str]  # input file → git blob id
     commit: str | None = None
     clean: bool | None = None
+    data: dict[str, str] = field(default_factory=dict)  # further files the agreement reads (keys, outcomes, tables)
 
     @property
     def path(self) -> Path:
@@ -69,7 +70,7 @@ class IssueRecord:
 
     def restore(self, target: Path) -> Path:
         """Write the issued version's inputs under ``target`` at their recorded paths; return the agreement's copy."""
-        for name, ident in self.sources.items():
+        for name, ident in {**self.data, **self.sources}.items():
             snapshot = self.folder / INPUTS / ident
             if not snapshot.is_file():
                 raise GeneratorError(f"{self.path}: the issued version of {name} ({ident}) is missing from "
@@ -92,6 +93,8 @@ class IssueRecord:
             "git": {"commit": self.commit, "clean": self.clean},
             "sources": dict(sorted(self.sources.items())),
         }
+        if self.data:
+            data["data"] = dict(sorted(self.data.items()))
         head = ("# Issued document (generator issue): the version of the document that was sent or signed.\n"
                 f"# Its text as issued: {self.markup_path.name}; its inputs: {INPUTS}/<blob id>.\n")
         return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
@@ -133,10 +136,13 @@ def issue(validated: Validated, names: tuple[str, ...], folder: Path = ISSUED, d
     records = []
     for job in jobs:
         sources = job_sources(validated.file, job, templates, _data_files(validated.allocation))
-        commit, clean = _git_state(validated.file.resolve().parent, [name for name, _ in sources.files])
+        # every file the agreement reads, so that the issued version can be loaded again, not only this document's
+        data = {name: ident for name, ident in Sources.of(_data_files(validated.allocation)).files
+                if name not in dict(sources.files)}
+        commit, clean = _git_state(validated.file.resolve().parent, [name for name, _ in sources.files] + list(data))
         record = IssueRecord(folder, agreement.year, job.name, display(validated.file), date or dt.date.today(), by,
-                             dict(sources.files), commit, clean)
-        for name, ident in sources.files:
+                             dict(sources.files), commit, clean, data)
+        for name, ident in [*sources.files, *data.items()]:
             snapshot = folder / INPUTS / ident
             if not snapshot.exists():
                 data = Path(name).read_bytes()
@@ -164,7 +170,8 @@ def load_record(path: Path, folder: Path = ISSUED) -> IssueRecord:
         return IssueRecord(folder, int(data["year"]), str(data["document"]), str(data["agreement"]),
                            issued if isinstance(issued, dt.date) else dt.date.fromisoformat(str(issued)),
                            str(data.get("by") or ""), {str(k): str(v) for k, v in (data.get("sources") or {}).items()},
-                           git.get("commit"), git.get("clean"))
+                           git.get("commit"), git.get("clean"),
+                           {str(k): str(v) for k, v in (data.get("data") or {}).items()})
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise GeneratorError(f"{path}: not a readable issue record ({type(exc).__name__}: {exc})") from None
 
@@ -306,7 +313,7 @@ def build_issued(validated: Validated, out: Path, formats: list[str], folder: Pa
         if count:
             documents["andringsmarkerad"] = marked
             if job.decision is not None:
-                snapshot = (record.agreement, tuple(sorted(record.sources.items())))
+                snapshot = (record.agreement, tuple(sorted({**record.data, **record.sources}.items())))
                 if snapshot not in old_versions:
                     old_versions[snapshot] = issued_version(record)
                 before = old_versions[snapshot]

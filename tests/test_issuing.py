@@ -369,7 +369,8 @@ def issued_2012(tmp_path_factory):
     """2012 with every document issued, then one pot changed and built as DOCX."""
     root = tmp_path_factory.mktemp("issued2012")
     (root / "agreements").mkdir()
-    shutil.copy(ROOT / "agreements" / "2012.yaml", root / "agreements" / "2012.yaml")
+    for name in ("2010.yaml", "2012.yaml"):  # 2012 takes the 2010 table of the development leaders
+        shutil.copy(ROOT / "agreements" / name, root / "agreements" / name)
     shutil.copytree(ROOT / "examples", root / "examples")
     with contextlib.chdir(root):
         before = load_agreement(Path("agreements/2012.yaml"))
@@ -398,6 +399,15 @@ def test_every_redlined_document_of_the_2012_change_accepts_and_rejects_to_its_v
         assert revisions(red), name
         assert resolve(red, accept=True) == docx_paragraphs((folder / f"{name}.docx").read_bytes()), name
         assert resolve(red, accept=False) == docx_paragraphs(render_docx(issued[name].issued_document())), name
+    # the plan's record names the files the agreement reads, so its issued version loads again (keys, outcomes, 2010)
+    assert {"examples/befolkning_2011_EXEMPEL.csv", "agreements/2010.yaml"} <= set(issued["genomforandeplan"].data)
+    with contextlib.chdir(root):
+        diff = run("diff", "agreements/2012.yaml@utfärdat:genomforandeplan", "agreements/2012.yaml", "--json")
+    import json
+
+    moved = {c["name"]: (c["old"], c["new"]) for c in json.loads(diff.output)["figures"]}
+    pot = lambda v: next(p for s in walk_sections(v.agreement.sections) for p in s.pots if p.id == "demens_svedem")  # noqa: E731
+    assert moved == {"demens_svedem": (pot(issued_2012["before"]).amount, pot(issued_2012["after"]).amount)}
     for name in unchanged:  # the data gives the issued text: no redline
         job = next(j for j in plan(issued_2012["after"].agreement, issued_2012["after"].allocation) if j.name == name)
         assert render_job(issued_2012["after"].agreement, job) == issued[name].issued_document()
