@@ -234,11 +234,6 @@ def list_positions(items: list[Inline]) -> list[tuple[int | None, int | None]]:
     return out
 
 
-def accepted(runs: Inline) -> Inline:
-    """Return ``runs`` as they read with every tracked change accepted (deletions gone)."""
-    return [run for run in runs if run.rev is None or run.rev.kind != "del"]
-
-
 def block_text(block: Block) -> str:
     """Return the reading-order text of one block."""
     if isinstance(block, (Heading,)):
