@@ -20,6 +20,7 @@ changed in the text, against what was actually sent.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,13 +168,17 @@ def load_record(path: Path, folder: Path = ISSUED) -> IssueRecord:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         git = data.get("git") or {}
         issued = data["issued"]
-        return IssueRecord(folder, int(data["year"]), str(data["document"]), str(data["agreement"]),
+        record = IssueRecord(folder, int(data["year"]), str(data["document"]), str(data["agreement"]),
                            issued if isinstance(issued, dt.date) else dt.date.fromisoformat(str(issued)),
                            str(data.get("by") or ""), {str(k): str(v) for k, v in (data.get("sources") or {}).items()},
                            git.get("commit"), git.get("clean"),
                            {str(k): str(v) for k, v in (data.get("data") or {}).items()})
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise GeneratorError(f"{path}: not a readable issue record ({type(exc).__name__}: {exc})") from None
+    bad = [ident for ident in {**record.data, **record.sources}.values() if not re.fullmatch(r"[0-9a-f]{40}", ident)]
+    if bad or ".." in Path(record.document).parts or Path(record.document).is_absolute():
+        raise GeneratorError(f"{path}: not a valid issue record (a blob id or the document name is malformed)")
+    return record
 
 
 def records(folder: Path = ISSUED, year: int | None = None) -> list[IssueRecord]:

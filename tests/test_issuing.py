@@ -491,3 +491,14 @@ def test_a_numbered_list_renumbers_as_tracked_changes():
     data = render_docx(marked)
     assert resolve(data, accept=True) == docx_paragraphs(render_docx(new)) == ["1.\tFörsta kravet.", "2.\tTredje kravet.", "3.\tFjärde kravet."]
     assert resolve(data, accept=False) == docx_paragraphs(render_docx(old))
+
+
+def test_a_tampered_record_is_refused(tmp_path):
+    from generator.errors import GeneratorError
+
+    (tmp_path / "2011").mkdir()
+    record = tmp_path / "2011" / "x.yaml"
+    record.write_text("document: x\nyear: 2011\nagreement: agreements/2011.yaml\nissued: 2011-06-16\n"
+                      "sources: {agreements/2011.yaml: ../../etc/passwd}\n", encoding="utf-8")
+    with pytest.raises(GeneratorError, match="not a valid issue record"):
+        load_record(record, tmp_path)
