@@ -254,7 +254,7 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
         from .issuing import RedlineOptions, build_issued
 
         results += [build_issued(r, out, [f for f in wanted if f in ("docx", "pdf")], issued,
-                                 options or RedlineOptions(), force=force) for r in good]
+                                 options or RedlineOptions(), force=force, pdf_engine=pdf_engine) for r in good]
     for built in results:
         for written in built.written:
             click.echo(f"  {written.status:<10} {written.path}  ({written.size / 1024:.0f} kB, {written.seconds:.2f} s)")

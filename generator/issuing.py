@@ -265,7 +265,8 @@ def changes_name(document: str, what: str) -> str:
 
 
 def build_issued(validated: Validated, out: Path, formats: list[str], folder: Path = ISSUED,
-                 options: RedlineOptions = RedlineOptions(), templates: Path = TEMPLATES, force: bool = False):
+                 options: RedlineOptions = RedlineOptions(), templates: Path = TEMPLATES, force: bool = False,
+                 pdf_engine: str | None = None):
     """Write a redline for every issued document of ``validated`` whose text changed, and a draft ändringsbeslut
     for every issued regeringsbeslut whose figures changed; return a :class:`generator.build.BuildResult`.
 
@@ -285,7 +286,8 @@ def build_issued(validated: Validated, out: Path, formats: list[str], folder: Pa
     mine = records_of_agreement(folder, validated.file)
     if not mine:
         return result
-    writers = _writers(formats, None)  # the ändringsbeslut: the default writers
+    # the ändringsbeslut: the writers of every document (the chosen PDF engine)
+    writers = _writers(formats, None, pdf_engine) if pdf_engine else _writers(formats, None)
     # the redline: writers that show tracked changes (reportlab marks them; see README for other PDF engines)
     redline_writers = {**writers, "docx": render_docx, "pdf": render_pdf_marked}
     manifest = Manifest.load(out)
@@ -297,7 +299,7 @@ def build_issued(validated: Validated, out: Path, formats: list[str], folder: Pa
         if job is None:
             continue  # the document is no longer made from the data (reported by check --issued)
         sources = job_sources(validated.file, job, templates, _data_files(validated.allocation))
-        author_date = f"{options.author}|{options.date_for(record).isoformat()}"
+        author_date = f"{options.author}|{options.date_for(record).isoformat()}|{pdf_engine}"
         key = issued_sources_key(record, sources, author_date)
         all_sources = Sources(tuple(sorted(set(sources.files) | {(display(p), blob_id(p.read_bytes()))
                                                                  for p in record.files()})))
