@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import os
 import re
 import tempfile
@@ -27,7 +28,7 @@ from .circulars import ValidatedCircular, circular_context
 from .model import Agreement, Circular, CountyFill, Decision
 from .payouts import payouts_csv, payouts_xlsx
 from .prose import figure_context
-from .provenance import MANIFEST, Manifest, Sources, template_files
+from .provenance import MANIFEST, Manifest, Sources, output_bytes, template_files
 from .reference import REFERENCE, council_of, counties, municipalities
 from .templating import TEMPLATES, ProseView, View, render_document, render_template
 from .writers.docx import render_docx
@@ -158,7 +159,7 @@ def render_job(agreement: Agreement, job: Job, templates: Path = TEMPLATES) -> D
 def write_atomic(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` atomically; return False (and write nothing) if it is already identical."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.read_bytes() == data:
+    if output_bytes(path, len(data)) == data:  # a symlink or device in its place is replaced, never read
         return False
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -210,7 +211,27 @@ def _render(document: Document, name: str, folder: Path, formats: list[str], wri
 
 def _write_all(rendered: list[tuple[Path, bytes, float]], result: "BuildResult",
                keys: dict[Path, tuple[str, Sources]] | None = None, manifest: Manifest | None = None) -> "BuildResult":
-    for path, data, seconds in rendered:  # nothing is written until everything rendered
+    """Write the rendered files, keeping the manifest true to the files at every moment.
+
+    Nothing is written until everything rendered. The manifest is written first with the new entries marked
+    ``replacing`` (naming the hash of the file each replaces), then each file is replaced atomically, then
+    the manifest is written without the marks. A build killed anywhere leaves every file old or new and a
+    manifest that describes either (:meth:`Manifest.load` settles the marks).
+    """
+    replacing: dict[str, str | None] = {}
+    if manifest is not None:
+        for path, data, _ in rendered:
+            old = output_bytes(path)
+            if old == data:
+                continue
+            if keys and path in keys:
+                manifest.record(path, keys[path][0], data, keys[path][1])
+                replacing[manifest.name(path)] = hashlib.sha256(old).hexdigest() if old is not None else None
+            else:
+                manifest.forget(manifest.name(path))
+        if replacing:
+            write_atomic(manifest.folder / MANIFEST, manifest.to_bytes(replacing))
+    for path, data, seconds in rendered:
         changed = write_atomic(path, data)
         result.written.append(Written(path, len(data), seconds, "skriven" if changed else "oförändrad"))
         if manifest is not None and keys and path in keys:

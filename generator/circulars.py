@@ -10,6 +10,8 @@ Validation: the schema, every part names an agreement of the circular's year
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,13 +46,16 @@ class ValidatedCircular:
 def is_circular(file: Path) -> bool:
     """Return True if ``file`` is a circular (its first key is ``cirkular:``), without parsing all of it."""
     try:
-        with open(file, encoding="utf-8") as handle:
-            for line in handle:
-                stripped = line.strip()
-                if stripped and not stripped.startswith("#") and not stripped.startswith("---"):
-                    return stripped.startswith(f"{KEY}:")
-    except (OSError, UnicodeDecodeError):
+        if not stat.S_ISREG(os.stat(file).st_mode):  # a device or pipe is refused when it is loaded
+            return False
+        with open(file, "rb") as handle:
+            head = handle.read(65_536).decode("utf-8", errors="replace")
+    except (OSError, ValueError):
         return False
+    for line in head.splitlines():
+        stripped = line.strip().lstrip("\ufeff")
+        if stripped and not stripped.startswith("#") and not stripped.startswith("---"):
+            return stripped.startswith(f"{KEY}:")
     return False
 
 
@@ -92,6 +97,9 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
             report.error(source.locate(path), message, dotted(path), hint)
         raise DataError(f"{source.file}: {len(report.findings)} problem(s)", report.findings) from None
 
+    if not circular.year - 2 <= circular.date.year <= circular.year + 1:  # a typo of the year, 9999-12-31 …
+        report.error(source.locate((KEY, "date")), f"the circular's date {circular.date.isoformat()} is far from the "
+                     f"year {circular.year} it presents", dotted((KEY, "date")), "check both years")
     files = {a.id: f for a, f in agreements if a.year == circular.year}
     by_id = {a.id: a for a, _ in agreements if a.year == circular.year}
     seen: set[str] = set()
@@ -122,9 +130,10 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
                              + (f"the agreement {circular.parts[index].agreement!r}" if index is not None else "the circular"),
                              dotted(path), f"did you mean {close[0]!r}?" if close else "")
             except TemplateError as exc:
-                report.error(source.locate(path), f"the text has a faulty figure reference: {exc}")
+                report.error(source.locate(path), f"the text has a faulty figure reference: {exc}", dotted(path),
+                             "a reference looks like {{ id | miljoner }}")
             except (TypeError, ValueError) as exc:
-                report.error(source.locate(path), f"a figure in the text cannot be formatted: {exc}")
+                report.error(source.locate(path), f"a figure in the text cannot be formatted: {exc}", dotted(path))
     failing = report.findings if strict else report.errors
     if failing:
         raise DataError(f"{source.file}: {len(failing)} problem{'s' if len(failing) != 1 else ''}", report.findings)

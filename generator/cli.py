@@ -90,7 +90,28 @@ def _summary_lines(results: list[Validated], circulars: list[ValidatedCircular] 
     return "\n".join(lines)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group: a GeneratorError becomes its message and exit status, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except GeneratorError as exc:
+            _print_findings(exc)
+            sys.exit(exc.exit_code)
+        except RecursionError:
+            _console(stderr=True).print("error: the input is nested too deeply to be read", markup=False)
+            sys.exit(2)
+        except MemoryError:
+            _console(stderr=True).print("error: the input is too large to be read in memory", markup=False)
+            sys.exit(2)
+        except OSError as exc:  # a file the generator had to write or read failed (disk full, permissions …)
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            _console(stderr=True).print(f"error: {where}{exc.strerror or exc}", markup=False, highlight=False)
+            sys.exit(2)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="generator")
 def main() -> None:
     """Generate the documents of the state–SKL grant agreements from YAML in agreements/.
@@ -196,6 +217,12 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
     from .issuing import RedlineOptions
 
     options = RedlineOptions(redline_author, redline_date.date() if redline_date else None)
+
+    from .safety import output_folder, reference_doc as checked_reference_doc
+
+    if reference_doc is not None:
+        reference_doc = checked_reference_doc(reference_doc)
+    out = output_folder(out)
     if watch:
         from .watch import watch as watch_loop
 
@@ -204,9 +231,8 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
                    [DEFAULT_AGREEMENTS, TEMPLATES_FOLDER, REFERENCE_FOLDER])
         return
     if not _build_once(targets, wanted, out, reference_doc, strict, force, pdf_engine=pdf_engine, issued=issued_folder,
-                       options=options):
+                       options=options, prune=prune):
         sys.exit(2)
-    _orphans(out, prune)
 
 
 def _orphans(out: Path, prune: bool) -> None:
@@ -228,12 +254,29 @@ def _orphans(out: Path, prune: bool) -> None:
         click.echo(f"  borttagen  {out / name}")
     write_atomic(out / MANIFEST, manifest.to_bytes())
 
-def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, reference_doc: Path | None, strict: bool,
-                force: bool, pdf_engine: str = "typst", issued: Path = Path("issued"), options=None) -> bool:
-    """Validate and build; return False if the data is invalid (nothing is written then)."""
-    from .build import build as build_agreement, build_circular
+def _settle_output(out: Path) -> None:
+    """Remove temporary files a killed build left, and report a damaged manifest (it is rebuilt)."""
+    from .provenance import MANIFEST, Manifest
 
+    for stale in Path(out).rglob(".*.tmp"):
+        if stale.is_file() and not stale.is_symlink():
+            stale.unlink(missing_ok=True)
+    manifest = Manifest.load(out)
+    if manifest.problem:
+        click.echo(f"varning: {out / MANIFEST} {manifest.problem}; den byggs om och alla dokument renderas",
+                   err=True)
+
+
+def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, reference_doc: Path | None, strict: bool,
+                force: bool, pdf_engine: str = "typst", issued: Path = Path("issued"), options=None,
+                prune: bool | None = None) -> bool:
+    """Validate and build; return False if the data is invalid (nothing is written then).
+
+    The writing holds a lock on the output folder: a second build on it waits until the first is done.
+    ``prune`` (True or False) also reports or removes the outputs of deleted agreements, under the same lock.
+    """
     from .build import output_conflicts
+    from .safety import build_lock, output_folder
 
     good, bad, circulars = _validate_all(_select(targets), strict)
     conflicts = output_conflicts([(r.agreement, r.allocation, r.file) for r in good])
@@ -244,6 +287,19 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
     if bad:
         return False
     click.echo(_summary_lines(good, circulars))
+    out = output_folder(out, create=True)
+    with build_lock(out, notice=lambda text: click.echo(text, err=True)):
+        _write_documents(good, circulars, wanted, out, reference_doc, force, pdf_engine, issued, options)
+        if prune is not None:
+            _orphans(out, prune)
+    return True
+
+
+def _write_documents(good: list[Validated], circulars: list[ValidatedCircular], wanted: list[str], out: Path,
+                     reference_doc: Path | None, force: bool, pdf_engine: str, issued: Path, options) -> None:
+    from .build import build as build_agreement, build_circular
+
+    _settle_output(out)
     click.echo(f"Dokument i {out}/:")
     skipped = 0
     results = [build_agreement(r.agreement, out, wanted, reference_doc=reference_doc, allocation=r.allocation,
@@ -262,7 +318,6 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
     rendered = sum(len(b.written) for b in results)
     click.echo(f"{rendered} filer renderade, {skipped} oförändrade indata (hoppades över)"
                + ("; --force renderar allt" if skipped else ""))
-    return True
 
 
 @main.command()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import tempfile
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import DataError, GeneratorError
+from .errors import DataError, Finding, GeneratorError, Location
 from .formatting import datum, kronor
 from .model import Agreement
 from .prose import figure_context, section_parts_sum, walk_sections
@@ -54,14 +55,26 @@ def version(spec: str) -> Iterator[tuple[Validated, str]]:
         yield load_agreement(Path(spec), sums_as_warnings=True), spec
         return
     path_text, revision = spec.rsplit("@", 1)
+    if not _REVISION.fullmatch(revision) or ".." in revision or revision.startswith("-"):
+        raise _bad(spec, f"{revision!r} is not a git revision (a commit, branch, tag, HEAD or HEAD~1)")
     path = Path(path_text).resolve()
-    root = Path(_git("rev-parse", "--show-toplevel", cwd=path.parent).decode().strip())
+    if not path.parent.is_dir():
+        raise _bad(spec, f"the folder of {path_text!r} does not exist")
+    root = Path(_git("rev-parse", "--show-toplevel", cwd=path.parent).decode().strip()).resolve()
+    if not path.is_relative_to(root):
+        raise _bad(spec, f"{path_text!r} is not inside the git repository")
     relative = path.relative_to(root)
+    try:  # --end-of-options: the revision can never be read as an option
+        commit = _git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}", cwd=root).decode().strip()
+    except GeneratorError:
+        raise _bad(spec, f"{revision!r} is not a commit of the repository") from None
+    if not re.fullmatch(r"[0-9a-f]{40,64}", commit):
+        raise _bad(spec, f"{revision!r} is not a commit of the repository")
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(_git("show", f"{revision}:{relative.as_posix()}", cwd=root))
-        _materialise_data(target, root, Path(tmp), revision)
+        target.write_bytes(_git("show", f"{commit}:{relative.as_posix()}", cwd=root))
+        _materialise_data(target, root, Path(tmp), commit)
         try:
             validated = load_agreement(target, sums_as_warnings=True)
         except DataError as exc:
@@ -105,19 +118,36 @@ def issued_version_of(spec: str) -> Iterator[tuple[Validated, str]]:
         yield validated, f"{path_text}@utfärdat {record.issued.isoformat()} ({record.document})"
 
 
+#: A git revision as a user types it: names, hashes, ~ ^ and @{…} suffixes; never something that starts
+#: with "-" (an option) or holds a space, colon or "..".
+_REVISION = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./~^{}@+-]{0,199}")
+
+
+def _bad(spec: str, message: str) -> DataError:
+    finding = Finding(Location(Path(spec.rsplit("@", 1)[0] or ".")), f"{message} (in {spec!r})",
+                      hint="write FILE@REVISION, e.g. agreements/2012.yaml@HEAD~1")
+    return DataError(str(finding), [finding])
+
+
 def _materialise_data(target: Path, root: Path, tmp: Path, revision: str) -> None:
     """Copy the data files the agreement at ``target`` names, at ``revision`` (or as they are now), beside it."""
-    import yaml
+    from .loading import load_yaml
 
     try:
-        data = yaml.safe_load(target.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError:
-        return
-    files = data.get("data") or {}
-    names = [files.get("outcomes"), (files.get("population") or {}).get("file")] if isinstance(files, dict) else []
+        data, _ = load_yaml(target)
+    except DataError:
+        return  # reported when the version is validated
+    files = data.get("data") if isinstance(data, dict) else None
+    population = files.get("population") if isinstance(files, dict) else None
+    names = [files.get("outcomes"), population.get("file") if isinstance(population, dict) else None] \
+        if isinstance(files, dict) else []
     names += _published_files(data)  # another agreement's published table (2012 takes 2010's)
     for name in filter(None, names):
+        if not isinstance(name, str) or Path(name).is_absolute():
+            continue  # refused when the agreement is validated
         wanted = (target.parent / name).resolve()
+        if not wanted.is_relative_to(tmp.resolve()):
+            continue  # leaves the copy of the repository: refused when validated
         relative = wanted.relative_to(tmp.resolve())
         wanted.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -238,12 +268,12 @@ def compare(a: Validated, b: Validated, label_a: str, label_b: str, output: Path
 
 def affected_documents(output: Path, source: Path) -> list[str]:
     """Return the documents in ``output`` whose manifest entry names ``source`` as an input."""
-    try:
-        entries = json.loads((output / MANIFEST).read_text(encoding="utf-8")).get("documents", {})
-    except (OSError, ValueError):
-        return []
+    from .provenance import Manifest
+
+    entries = Manifest.load(output).entries  # a damaged manifest reads as empty
     wanted = display(source)
-    return sorted(name for name, entry in entries.items() if wanted in entry.get("sources", {}))
+    return sorted(name for name, entry in entries.items()
+                  if isinstance(entry.get("sources"), dict) and wanted in entry["sources"])
 
 
 def _value(value: Any) -> str:
@@ -292,39 +322,79 @@ class Check:
 
 
 def provenance_of(file: Path) -> str:
-    """Return the provenance line recorded in a generated DOCX or PDF ('' if none)."""
-    data = Path(file).read_bytes()
-    if file.suffix.lower() == ".docx":
+    """Return the provenance line recorded in a generated DOCX or PDF ('' if none).
+
+    The file is read within bounds (size, parts, inflated size); a damaged or hostile one is refused with a
+    :class:`DataError`, never a traceback.
+    """
+    from .safety import read_document, refuse, zip_part
+
+    file = Path(file)
+    suffix = file.suffix.lower()
+    if suffix not in {".docx", ".pdf"}:
+        raise refuse(file, "only .docx and .pdf documents carry their provenance")
+    data = read_document(file)
+    if suffix == ".docx":
+        import xml.etree.ElementTree as ET
+
         from .writers.docx import PROVENANCE_PROPERTY
-        from .writers.package import custom_properties
+        from .writers.package import CUSTOM_PART
 
-        return custom_properties(data).get(PROVENANCE_PROPERTY, "")
-    if file.suffix.lower() == ".pdf":
-        from pypdf import PdfReader
-        from io import BytesIO
+        part = zip_part(data, CUSTOM_PART, file)
+        if part is None:
+            return ""
+        if b"<!DOCTYPE" in part or b"<!ENTITY" in part:
+            raise refuse(file, "the document's properties declare entities; refused")
+        try:
+            root = ET.fromstring(part)
+        except ET.ParseError as exc:
+            raise refuse(file, f"the document's custom properties are damaged ({exc})") from None
+        ns = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+        found = {p.get("name", ""): "".join(p.itertext()) for p in root.iter(f"{ns}property")}
+        return found.get(PROVENANCE_PROPERTY, "")
+    if not data.lstrip()[:5].startswith(b"%PDF-"):
+        raise refuse(file, "not a PDF file (it does not start with %PDF-)")
+    from io import BytesIO
 
+    from pypdf import PdfReader
+
+    try:
         info = PdfReader(BytesIO(data)).metadata or {}
         # Typst writes it as the last keyword (Info /Keywords and XMP pdf:Keywords); reportlab in /Creator
         for field_name in ("/Keywords", "/Creator"):
-            value = str(info.get(field_name, ""))
+            value = str(info.get(field_name, ""))[:100_000]
             start = value.find("generator ")
             if start >= 0 and parse_line(value[start:])[1]:
                 return value[start:]
         return ""
-    raise GeneratorError(f"{file}: only .docx and .pdf documents carry their provenance")
+    except RecursionError:
+        raise refuse(file, "the PDF is nested too deeply to be read") from None
+    except Exception as exc:  # pypdf raises many kinds on damaged files
+        raise refuse(file, f"the PDF cannot be read ({type(exc).__name__})") from None
 
 
 def check_document(file: Path) -> Check:
     """Return whether ``file`` still matches the files it was made from, and what changed since."""
     from .provenance import generator_id
 
+    from .safety import refuse
+
     line = provenance_of(file)
     generator, sources = parse_line(line)
     if not sources:
-        raise GeneratorError(f"{file}: no provenance in its metadata (not made by this generator, or made before it recorded it)")
+        raise refuse(file, "no provenance in its metadata (not made by this generator, or made before it recorded it)")
     changed, details = [], []
+    from .provenance import PACKAGE
+
+    # Only the project's files and the generator's own (templates, reference lists) are read: a document's
+    # metadata can name any path, and check must not be a way to probe files elsewhere.
+    allowed = [Path.cwd().resolve(), PACKAGE.parent / "templates", PACKAGE.parent / "reference", PACKAGE]
     for path, ident in sources:
         current = Path(path)
+        resolved = (Path.cwd() / current).resolve()
+        if not any(resolved.is_relative_to(root) for root in allowed):
+            changed.append(f"{path}: utanför projektmappen, inte kontrollerad")
+            continue
         if not current.is_file():
             changed.append(f"{path}: finns inte längre")
             continue

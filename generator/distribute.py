@@ -18,8 +18,8 @@ from typing import Iterator
 from . import allocation as rules
 from .errors import DataError, Finding, Location, collapse
 from .formatting import belopp, kronor
-from .loading import SourceMap, dotted
-from .model import Agreement, Distribution, Payout, Pot, Section
+from .loading import SourceMap, contained_path, dotted
+from .model import MAX_KRONOR, Agreement, Distribution, Payout, Pot, Section
 from .outcomes import Outcome, Outcomes, load_outcomes
 from .population import AGE_KEYS, Population, load_population
 from .reference import councils, counties, municipalities, municipality_counts, recipient
@@ -270,6 +270,11 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
         if to is not None:
             prefix.append(f"andelen för {KINDS[to]}: {kronor(amount)}")
         if not members:
+            if is_pot and amount > 0:  # the money would silently stay unpaid
+                where = f" among the {KINDS[to]}" if to else ""
+                ctx.fail(path + ("amount",), f"no recipient qualifies for the pot {item.id}{where} in the outcome file: "
+                                             f"{kronor(amount)} would not be paid to anyone")
+                continue
             notes.append(f"ingen kvalificerad{' bland ' + KINDS[to] if to else ''}: {kronor(amount)} fördelas inte")
             continue
         table = _published_table(ctx, path, item.id, d)
@@ -310,8 +315,12 @@ def _published_table(ctx: _Context, path: tuple, item_id: str, d: Distribution) 
     if d.published_from is None:
         return None
     where = path + ("distribution", "published_from")
-    base = ctx.source.file.parent if ctx.source is not None else Path(".")
-    file = base / d.published_from.file
+    base_file = ctx.source.file if ctx.source is not None else Path("agreement.yaml")
+    try:
+        file = contained_path(base_file, d.published_from.file)
+    except ValueError as exc:
+        ctx.fail(where + ("file",), f"refused: {exc}")
+        return None
     if not file.is_file():
         ctx.fail(where + ("file",), f"no such file: {file}")
         return None
@@ -319,8 +328,9 @@ def _published_table(ctx: _Context, path: tuple, item_id: str, d: Distribution) 
 
     data, _ = load_yaml(file)
     found = _find_item(data, d.published_from.item)
-    table = found.get("distribution", {}).get("published") if isinstance(found, dict) else None
-    if not isinstance(table, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+    distribution = found.get("distribution") if isinstance(found, dict) else None
+    table = distribution.get("published") if isinstance(distribution, dict) else None
+    if not isinstance(table, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_KRONOR
                                               for v in table.values()):
         ctx.fail(where + ("item",), f"{file} has no item {d.published_from.item!r} with a published table "
                                      "(distribution.published: county code → kronor)")
@@ -496,15 +506,31 @@ def load_data(agreement: Agreement, agreement_file: Path, source: SourceMap | No
         where = source.locate(path) if source else Location(agreement_file)
         findings.append(Finding(where, f"no such file: {file}", path=dotted(path)))
 
+    def contained(path: tuple, name: str) -> Path | None:
+        try:
+            file = contained_path(agreement_file, name)
+            if file.exists() and not file.is_file():
+                raise ValueError(f"{name!r} is not a regular file (a folder, device or pipe)")
+            return file
+        except ValueError as exc:
+            where = source.locate(path) if source else Location(agreement_file)
+            findings.append(Finding(where, f"refused: {exc}", path=dotted(path),
+                                    hint="data files must lie inside the project folder, named relative to the agreement"))
+            return None
+
     if agreement.data.population is not None:
-        file = folder / agreement.data.population.file
-        if file.is_file():
+        file = contained(("data", "population", "file"), agreement.data.population.file)
+        if file is None:
+            pass
+        elif file.exists():
             population = load_population(file, agreement.data.population.year)
         else:
             missing(("data", "population", "file"), file)
     if agreement.data.outcomes is not None:
-        file = folder / agreement.data.outcomes
-        if file.is_file():
+        file = contained(("data", "outcomes"), agreement.data.outcomes)
+        if file is None:
+            pass
+        elif file.exists():
             outcomes = load_outcomes(file)
         else:
             missing(("data", "outcomes"), file)

@@ -7,6 +7,9 @@ its line and column, so any later error can point into the file.
 from __future__ import annotations
 
 import datetime as _dt
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -55,35 +58,231 @@ class SourceMap:
         return Location(self.file, location.line + offset + index, None if offset or index else location.column)
 
 
+#: Limits of what the YAML loader reads (see README, "Robustness and security").
+MAX_YAML_BYTES = 1_000_000  # the largest agreement is about 110 kB
+MAX_DEPTH = 40  # nesting of mappings and lists; the agreements use about 10
+MAX_COMPOSED = 50_000  # values as written (keys too); the largest agreement has about 2 200
+MAX_NODES = 100_000  # values after aliases and merge keys are expanded
+
+#: Plain scalars read as numbers: digits with optional groups of three after ``_`` (66_000_000), a leading
+#: minus (refused later where amounts must not be negative), and decimals written 7.5. YAML 1.1 also reads
+#: 01_000 (octal), 1:00 (base 60), 0b1, 0x10, 1e6, +5, .inf and .nan as numbers: here they stay text, so a
+#: money, count or percent field refuses them at their line and column instead of taking another value.
+_INT = re.compile(r"^-?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:_[0-9]{3})+)$")
+_FLOAT = re.compile(r"^-?(?:0|[1-9][0-9]*)\.[0-9]+$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")  # yes/no/on/off stay text (as in YAML 1.2)
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_TIMESTAMP = next(rx for tag, rx in yaml.SafeLoader.yaml_implicit_resolvers["2"] if tag.endswith(":timestamp"))
+
+#: Characters refused in any text: control characters (NUL, BEL …), lone surrogates, non-characters,
+#: bidirectional overrides, marks and isolates (text that displays otherwise than it is stored) and
+#: invisible zero-width characters (two names that look the same but differ).
+BAD_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\u200b-\u200d\u2060-\u2064\ufeff\u180e]"
+)
+_CHARACTER_NAMES = {
+    "\x00": "a NUL byte", "\x07": "a BEL (bell) character", "\x1b": "an ESC character",
+    "\u202e": "a right-to-left override", "\u202d": "a left-to-right override", "\u202a": "a bidirectional embedding",
+    "\u202b": "a bidirectional embedding", "\u202c": "a bidirectional formatting character",
+    "\u200b": "a zero-width space", "\u200c": "a zero-width non-joiner", "\u200d": "a zero-width joiner",
+    "\ufeff": "a zero-width no-break space (BOM)", "\u2060": "a word joiner", "\u200e": "a left-to-right mark",
+    "\u200f": "a right-to-left mark", "\u061c": "an Arabic letter mark",
+    "\u2066": "a bidirectional isolate", "\u2067": "a bidirectional isolate", "\u2068": "a bidirectional isolate",
+    "\u2069": "a bidirectional isolate",
+}
+
+
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def bad_character(text: str) -> str | None:
+    """Return a description of the first refused character in ``text`` (with its position), or None."""
+    found = BAD_CHARACTERS.search(text)
+    if found is None:
+        return None
+    char = found.group(0)
+    if "\ud800" <= char <= "\udfff":
+        what = "a lone surrogate"
+    else:
+        what = _CHARACTER_NAMES.get(char, "a control or invisible character")
+    return f"{what} (U+{ord(char):04X}) at character {found.start() + 1}"
+
+
+def read_limited(file: Path, limit: int, what: str) -> bytes:
+    """Return the bytes of ``file`` if it is a regular file of at most ``limit`` bytes; DataError otherwise.
+
+    Devices (/dev/zero), FIFOs, folders and sockets are refused before they are opened, so nothing blocks
+    or reads without end; a file that grows past the limit while it is read is refused too.
+    """
+    file = Path(file)
+    try:
+        info = os.stat(file)
+    except (OSError, ValueError) as exc:
+        raise _file_error(file, f"cannot read the {what}: {getattr(exc, 'strerror', None) or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _file_error(file, f"the {what} is not a regular file (a folder, device or pipe)",
+                          "name a file saved in the project folder")
+    if info.st_size > limit:
+        raise _file_error(file, f"the {what} is {info.st_size} bytes, more than the limit of {limit} bytes")
+    try:
+        with open(file, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise _file_error(file, f"cannot read the {what}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise _file_error(file, f"the {what} is larger than the limit of {limit} bytes")
+    return data
+
+
+def _file_error(file: Path, message: str, hint: str = "") -> DataError:
+    finding = Finding(Location(file, 1), message, hint=hint)
+    return DataError(str(finding), [finding])
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys (a silent overwrite hides a typo)."""
+    """SafeLoader with YAML 1.2 plain scalars, bounded nesting and no explicit tags."""
+
+    yaml_implicit_resolvers: dict = {}
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+        self._composed = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        self._composed += 1
+        if self._composed > MAX_COMPOSED:
+            raise yaml.composer.ComposerError(
+                None, None, f"the file holds more than {MAX_COMPOSED} values", event.start_mark)
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            raise yaml.composer.ComposerError(
+                None, None, f"the tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed: write plain values",
+                event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"the data is nested more than {MAX_DEPTH} levels deep", event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
-def _construct(node: yaml.Node, path: PathKey, marks: dict, loader: _Loader, blocks: set) -> Any:
+for _tag, _regexp, _first in (
+    ("tag:yaml.org,2002:bool", _BOOL, "tTfF"),
+    ("tag:yaml.org,2002:int", _INT, "-0123456789"),
+    ("tag:yaml.org,2002:float", _FLOAT, "-0123456789"),
+    ("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:timestamp", _TIMESTAMP, "0123456789"),
+    ("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), "<"),
+):
+    _Loader.add_implicit_resolver(_tag, _regexp, list(_first))
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], active: set[int]) -> int:
+    """Return how many values ``node`` stands for once aliases and merge keys are expanded (memoised, so an
+    alias bomb is measured without being expanded); raise at the first node that exceeds the bound."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    if id(node) in active:
+        raise yaml.constructor.ConstructorError(
+            None, None, "an alias refers to the list or mapping that contains it (a recursive alias)", node.start_mark)
+    size = 1
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        active.add(id(node))
+        children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
+        for child in children:
+            size += _expanded_size(child, sizes, active)
+            if size > MAX_NODES:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the data expands to more than {MAX_NODES} values (aliases of aliases?)",
+                    node.start_mark)
+        active.discard(id(node))
+    sizes[id(node)] = size
+    return size
+
+
+class _Budget:
+    """Counts values as aliases are expanded, and the collections being built (to catch a recursive alias)."""
+
+    def __init__(self) -> None:
+        self.nodes = 0
+        self.active: set[int] = set()
+
+
+def _construct(node: yaml.Node, path: PathKey, marks: dict, loader: _Loader, blocks: set,
+               budget: _Budget | None = None) -> Any:
+    budget = budget if budget is not None else _Budget()
+    budget.nodes += 1
+    if len(path) > 2 * MAX_DEPTH:  # aliases of aliases can nest deeper than any one collection as written
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the data is nested more than {2 * MAX_DEPTH} levels deep (through aliases)", node.start_mark)
+    if budget.nodes > MAX_NODES:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the data expands to more than {MAX_NODES} values (aliases of aliases?)", node.start_mark)
     marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
         blocks.add(path)
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if id(node) in budget.active:
+            raise yaml.constructor.ConstructorError(
+                None, None, "an alias refers to the list or mapping that contains it (a recursive alias)",
+                node.start_mark)
+        budget.active.add(id(node))
+        try:
+            return _construct_collection(node, path, marks, loader, blocks, budget)
+        finally:
+            budget.active.discard(id(node))
+    value = _scalar(loader, node)
+    if isinstance(value, str):
+        _check_text(value, node)
+    return value
+
+
+def _scalar(loader: _Loader, node: yaml.Node) -> Any:
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:  # e.g. 2012-02-30: the timestamp resolver matched, the calendar did not
+        what = "a real date" if node.tag.endswith(":timestamp") else "a number that can be read"
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{str(node.value)[:40]!r} is not {what} ({str(exc)[:80]})", node.start_mark
+        ) from None
+
+
+def _check_text(value: str, node: yaml.Node) -> None:
+    problem = bad_character(value)
+    if problem:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the text contains {problem}; retype it without invisible or control characters",
+            node.start_mark)
+
+
+def _construct_collection(node, path: PathKey, marks: dict, loader: _Loader, blocks: set, budget: _Budget) -> Any:
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain name, not a list or mapping", key_node.start_mark)
+            key = _scalar(loader, key_node)
             if isinstance(key, (_dt.date, int, float, bool)) or key is None:
                 key = str(key_node.value)
+            if not isinstance(key, str):
+                raise yaml.constructor.ConstructorError(None, None, "a key must be a plain name", key_node.start_mark)
+            _check_text(key, key_node)
             if key in result:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark
                 )
-            result[key] = _construct(value_node, path + (key,), marks, loader, blocks)
+            result[key] = _construct(value_node, path + (key,), marks, loader, blocks, budget)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(child, path + (i,), marks, loader, blocks) for i, child in enumerate(node.value)]
-    try:
-        return loader.construct_object(node, deep=True)
-    except ValueError as exc:  # e.g. 2012-02-30: the timestamp resolver matched, the calendar did not
-        raise yaml.constructor.ConstructorError(
-            None, None, f"{node.value!r} is not a real date ({exc})", node.start_mark
-        ) from None
+    return [_construct(child, path + (i,), marks, loader, blocks, budget) for i, child in enumerate(node.value)]
 
 
 def _yaml_problem(file: Path, exc: yaml.YAMLError) -> DataError:
@@ -103,11 +302,7 @@ def _yaml_problem(file: Path, exc: yaml.YAMLError) -> DataError:
 def load_yaml(file: Path) -> tuple[Any, SourceMap]:
     """Return the data of a YAML file and its source map; raise :class:`DataError` on any problem."""
     file = Path(file)
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        finding = Finding(Location(file), f"cannot read the file: {exc.strerror or exc}")
-        raise DataError(str(finding), [finding]) from None
+    raw = read_limited(file, MAX_YAML_BYTES, "file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -123,17 +318,68 @@ def load_yaml(file: Path) -> tuple[Any, SourceMap]:
     if not text.strip():
         finding = Finding(Location(file, 1), "the file is empty")
         raise DataError(str(finding), [finding])
-    loader = _Loader(text)
+    raw_control = _RAW_CONTROL.search(text)
+    if raw_control:  # PyYAML would refuse it too, but by offset only
+        before = text[: raw_control.start()]
+        line, column = before.count("\n") + 1, raw_control.start() - (before.rfind("\n") + 1) + 1
+        described = bad_character(raw_control.group(0)).split(" at character")[0]
+        finding = Finding(Location(file, line, column), f"not valid YAML: the file contains {described}",
+                          hint="control characters (NUL, BEL …) cannot appear in the data; retype the value")
+        raise DataError(str(finding), [finding])
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:
+        raise _yaml_problem(file, exc) from None
     try:
         node = loader.get_single_node()
         if node is None:
             finding = Finding(Location(file, 1), "the file holds no data (only comments)")
             raise DataError(str(finding), [finding])
+        _expanded_size(node, {}, set())  # before merge keys are flattened: they too can multiply
         marks: dict[PathKey, tuple[int, int]] = {}
         blocks: set[PathKey] = set()
         data = _construct(node, (), marks, loader, blocks)
     except yaml.YAMLError as exc:
         raise _yaml_problem(file, exc) from None
+    except RecursionError:  # not reached within MAX_DEPTH; a last guard
+        finding = Finding(Location(file, 1), f"the data is nested too deeply (more than {MAX_DEPTH} levels)")
+        raise DataError(str(finding), [finding]) from None
     finally:
         loader.dispose()
     return data, SourceMap(file, marks, blocks)
+
+
+def project_root(file: Path) -> Path:
+    """Return the project folder of a data file: the folder holding its ``agreements/``, else the working
+    directory if the file is inside it, else the file's own folder."""
+    named = Path(os.path.abspath(file))  # as named: a symlinked agreement does not move the project
+    for ancestor in named.parents:
+        if ancestor.name == "agreements":
+            return ancestor.parent.resolve()
+    cwd = Path.cwd().resolve()
+    if named.resolve().is_relative_to(cwd) or named.is_relative_to(Path(os.path.abspath(os.curdir))):
+        return cwd
+    return named.parent.resolve()
+
+
+def contained_path(base_file: Path, name: str, root: Path | None = None) -> Path:
+    """Return the file ``name`` (relative to ``base_file``'s folder) if it resolves inside the project folder.
+
+    Raises ValueError naming the problem: an absolute path, or one that leaves the project folder (by
+    ``..`` or through a symbolic link). The file's contents are never read here.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("the path is empty")
+    if "\x00" in name:
+        raise ValueError("the path contains a NUL byte")
+    if Path(name).is_absolute() or name.startswith("~") or re.match(r"^[A-Za-z]:[\\/]", name):
+        raise ValueError(f"{name!r} is an absolute path; name the file relative to the agreement, inside the project")
+    root = (root or project_root(base_file)).resolve()
+    target = (Path(base_file).parent / name)
+    try:
+        resolved = target.resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        raise ValueError(f"{name!r} cannot be resolved ({exc})") from None
+    if not resolved.is_relative_to(root):
+        raise ValueError(f"{name!r} leads outside the project folder {root} (by .. or a symbolic link)")
+    return target

@@ -36,16 +36,26 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, Strict as StrictMode, StrictInt, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, Strict as StrictMode, StrictInt, StringConstraints, model_validator
 
-Kronor = Annotated[StrictInt, Field(ge=0, description="An amount in whole kronor.")]
+#: The largest amount accepted anywhere: 100 000 million kronor, far above any agreement (about 1 000 million),
+#: so that a typo of many digits (10^30 kronor with a total typed to match) is refused, not printed.
+MAX_KRONOR = 100_000_000_000
+Kronor = Annotated[StrictInt, Field(ge=0, le=MAX_KRONOR, description="An amount in whole kronor.")]
 Id = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z][a-z0-9_]*$"),
     Field(description="A reference name: lower-case letters, digits and _ (used in prose as {{ id }})."),
 ]
 Prose = Annotated[str, Field(description="Swedish text; may refer to figures as {{ id | filter }}.")]
-Percent = Annotated[Decimal, StrictMode(False), Field(ge=0, le=100)]
+def _number_not_text(value: object) -> object:
+    """Refuse text and booleans where a percentage is meant (lax Decimal would read "+5" or "1e1")."""
+    if isinstance(value, (str, bool)):
+        raise ValueError(f"expected a percentage written as a number (70 or 7.5), found {value!r}")
+    return value
+
+
+Percent = Annotated[Decimal, BeforeValidator(_number_not_text), StrictMode(False), Field(ge=0, le=100, allow_inf_nan=False)]
 
 
 class Strict(BaseModel):

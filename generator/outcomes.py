@@ -14,13 +14,16 @@ non-whole count, a coverage outside 0–100.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from .errors import DataError, Finding, Location
+from .loading import bad_character, read_limited
 from .reference import recipient
 
+MAX_CSV_BYTES = 20_000_000
 COLUMNS = ("pott", "kod", "kvalificerad")
 OPTIONAL = ("antal", "tackningsgrad")
 YES, NO = {"ja", "j", "yes", "x", "1"}, {"nej", "n", "no", "", "0"}
@@ -56,10 +59,9 @@ class Outcomes:
 def load_outcomes(file: Path) -> Outcomes:
     """Return the outcome rows of ``file``; DataError listing every bad row (file and line) otherwise."""
     file = Path(file)
+    raw = read_limited(file, MAX_CSV_BYTES, "outcome file")
     try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise _error([Finding(Location(file, 1), f"cannot read the outcome file: {exc.strerror or exc}")]) from None
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _error([Finding(Location(file, 1), f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
     lines = text.splitlines()
@@ -69,20 +71,36 @@ def load_outcomes(file: Path) -> Outcomes:
         raise _error([Finding(Location(file, 1), "no header row (pott;kod;kvalificerad;antal;tackningsgrad)")])
     header_line, header_text = body[0]
     delimiter = ";" if header_text.count(";") >= header_text.count(",") else ","
-    header = [h.strip().lower() for h in next(csv.reader([header_text], delimiter=delimiter))]
+    try:
+        header = [h.strip().lower() for h in next(csv.reader([header_text], delimiter=delimiter))]
+    except csv.Error as exc:
+        raise _error([Finding(Location(file, header_line), f"not an outcome file: the header cannot be read as CSV ({exc})")]) from None
     missing = [c for c in COLUMNS if c not in header]
     unknown = [h for h in header if h not in COLUMNS + OPTIONAL]
     if missing or unknown:
+        # The header is not ours: say what is expected without repeating the line (it may be any file).
         problem = (f"missing column(s) {', '.join(missing)}" if missing else "") + \
-                  ("; " if missing and unknown else "") + (f"unknown column(s) {', '.join(unknown)}" if unknown else "")
-        raise _error([Finding(Location(file, header_line), f"{problem} (expected {';'.join(COLUMNS + OPTIONAL)})")])
+                  ("; " if missing and unknown else "") + (f"{len(unknown)} unknown column(s)" if unknown else "")
+        raise _error([Finding(Location(file, header_line), f"not an outcome file: {problem} "
+                                                          f"(expected the header {';'.join(COLUMNS + OPTIONAL)})")])
+    if len(set(header)) != len(header):
+        raise _error([Finding(Location(file, header_line), "a column is named twice in the header")])
     findings: list[Finding] = []
     rows: list[Outcome] = []
     seen: dict[tuple[str, str], int] = {}
     for number, line in body[1:]:
-        cells = next(csv.reader([line], delimiter=delimiter))
-        if len(cells) > len(header):
-            findings.append(Finding(Location(file, number), f"{len(cells)} fields, the header has {len(header)}"))
+        try:
+            cells = next(csv.reader([line], delimiter=delimiter))
+        except csv.Error as exc:
+            findings.append(Finding(Location(file, number), f"the row cannot be read as CSV ({exc})"))
+            continue
+        if len(cells) != len(header):
+            findings.append(Finding(Location(file, number), f"{len(cells)} fields, the header has {len(header)}",
+                                    hint="every row needs a value (possibly empty) for each column of the header"))
+            continue
+        odd = next((bad_character(c) for c in cells if bad_character(c)), None)
+        if odd:
+            findings.append(Finding(Location(file, number), f"the row contains {odd}"))
             continue
         row = dict(zip(header, (c.strip() for c in cells)))
         where = Location(file, number)
@@ -90,33 +108,31 @@ def load_outcomes(file: Path) -> Outcomes:
         try:
             kind = recipient(code)[0]
         except KeyError:
-            findings.append(Finding(where, f"unknown code {code!r} (a municipality 0180, a county council 0001 or a county 01)"))
+            findings.append(Finding(where, f"unknown code {_short(code)} (a municipality 0180, a county council 0001 or a county 01)"))
             continue
         if not pot:
             findings.append(Finding(where, "the pot (pott) is empty"))
             continue
         answer = row.get("kvalificerad", "").lower()
         if answer not in YES | NO:
-            findings.append(Finding(where, f"kvalificerad must be ja or nej, not {row['kvalificerad']!r}"))
+            findings.append(Finding(where, f"kvalificerad must be ja or nej, not {_short(row['kvalificerad'])}"))
             continue
         count = None
         if row.get("antal"):
             text = row["antal"].replace(" ", "").replace("\u00a0", "")
             if text.startswith("-"):
-                findings.append(Finding(where, f"a count cannot be negative: {row['antal']}"))
+                findings.append(Finding(where, f"a count cannot be negative: {row['antal'][:24]}"))
                 continue
-            if not text.isdigit():
-                findings.append(Finding(where, f"antal must be a whole number, not {row['antal']!r}"))
+            if not re.fullmatch(r"[0-9]{1,12}", text):
+                findings.append(Finding(where, f"antal must be a whole number, not {_short(row['antal'])}"))
                 continue
             count = int(text)
         coverage = None
         if row.get("tackningsgrad"):
-            try:
-                coverage = Decimal(row["tackningsgrad"].replace(",", ".").rstrip("%").strip())
-            except InvalidOperation:
-                coverage = None
+            number = row["tackningsgrad"].replace(",", ".").rstrip("%").strip()
+            coverage = Decimal(number) if re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,6})?", number) else None
             if coverage is None or not 0 <= coverage <= 100:
-                findings.append(Finding(where, f"tackningsgrad must be a percentage 0–100, not {row['tackningsgrad']!r}"))
+                findings.append(Finding(where, f"tackningsgrad must be a percentage 0–100, not {_short(row['tackningsgrad'])}"))
                 continue
         if (pot, code) in seen:
             findings.append(Finding(where, f"{code} is listed twice for {pot} (first on line {seen[(pot, code)]})"))
@@ -127,6 +143,11 @@ def load_outcomes(file: Path) -> Outcomes:
         raise _error(findings)
     example = "exempel" in file.name.lower() or any("exempel" in c.lower() for c in comments)
     return Outcomes(file, example, tuple(rows))
+
+
+def _short(value: str, limit: int = 24) -> str:
+    """Return ``value`` quoted, cut to ``limit`` characters: a message repeats a cell, not a file."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
 def _error(findings: list[Finding]) -> DataError:

@@ -29,6 +29,33 @@ KRONOR_FORMAT = '#,##0 "kr"'
 COUNT_FORMAT = "#,##0"
 
 
+#: A text cell starting with one of these is read as a formula (or its start) by Excel and LibreOffice.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def as_text(value):
+    """Return ``value`` safe for a CSV cell: a text that could start a formula gets a leading ``'``.
+
+    Numbers are left alone (they are numbers). The apostrophe keeps Excel and LibreOffice from evaluating
+    the cell; the XLSX stores such cells as strings (see :func:`_text_cells`), never as formulas.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _text_cells(book: Workbook) -> None:
+    """Store every text cell as a string: openpyxl takes a text starting with "=" for a formula otherwise.
+
+    The workbook never holds a formula of its own (sums are computed here), so no cell may be one.
+    """
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
 def ordered_lines(allocation: YearAllocation) -> list[Line]:
     """Return the lines by county, then county-joint, council, municipalities by code, then item order."""
     order = {item.id: index for index, item in enumerate(allocation.items)}
@@ -47,7 +74,7 @@ def payouts_csv(allocation: YearAllocation) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for line in ordered_lines(allocation):
-        writer.writerow(["" if v is None else v for v in _row(allocation.agreement.year, line)])
+        writer.writerow(["" if v is None else as_text(v) for v in _row(allocation.agreement.year, line)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -120,6 +147,7 @@ def payouts_xlsx(allocation: YearAllocation) -> bytes:
     sources.column_dimensions["A"].width = 30
     sources.column_dimensions["B"].width = 90
 
+    _text_cells(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return deterministic_zip(buffer.getvalue(), modified=f"{stamp.isoformat()}Z")

@@ -25,7 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError, Finding, Location
+from .loading import bad_character, read_limited
 from .reference import counties, municipalities
+
+MAX_CSV_BYTES = 20_000_000  # SCB's export by single year, sex and several years is a few MB
 
 #: Age thresholds of the population keys: key name → lowest age counted.
 AGE_KEYS = {"befolkning": 0, "befolkning_65": 65, "befolkning_75": 75, "befolkning_80": 80}
@@ -56,6 +59,11 @@ class Population:
         return f"{self.file.name} (folkmängd {self.year}-12-31; {kind})"
 
 
+def _short(value: str, limit: int = 30) -> str:
+    """Return ``value`` quoted, cut to ``limit`` characters: a message repeats a cell, not a file."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
 def _fail(file: Path, line: int, message: str) -> DataError:
     finding = Finding(Location(file, line), message)
     return DataError(str(finding), [finding])
@@ -77,21 +85,18 @@ def _age_class(text: str) -> tuple[int, int | None] | None:
         return None
     match = _AGE.match(label)
     if not match:
-        raise ValueError(f"{text!r} is not an age (expected e.g. \"65 år\", \"65-69 år\", \"100+ år\" or \"totalt ålder\")")
+        raise ValueError(f"{_short(text)} is not an age (expected e.g. \"65 år\", \"65-69 år\", \"100+ år\" or \"totalt ålder\")")
     low = int(match[1])
     high = None if match[2] else int(match[3]) if match[3] else low
     if high is not None and high < low:
-        raise ValueError(f"the age class {text!r} ends before it starts")
+        raise ValueError(f"the age class {_short(text)} ends before it starts")
     return low, high
 
 
 def load_population(file: Path, year: int) -> Population:
     """Return the population keys of ``year`` from an SCB CSV export; DataError naming file and line if it is wrong."""
     file = Path(file)
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise _fail(file, 1, f"cannot read the population file: {exc.strerror or exc}") from None
+    raw = read_limited(file, MAX_CSV_BYTES, "population file")
     lines = _decode(file, raw).splitlines()
     header_at = None
     for index, line in enumerate(lines):
@@ -102,17 +107,23 @@ def load_population(file: Path, year: int) -> Population:
         raise _fail(file, 1, 'no header row starting with "region" (export "Folkmängden efter region, ålder och år" '
                              "from Statistikdatabasen as CSV)")
     title = next((l.strip().strip('"').strip() for l in lines[:header_at] if l.strip()), "")
+    if len(lines[header_at]) > 2_000:  # csv.Sniffer is quadratic in the line; SCB headers are a few hundred characters
+        raise _fail(file, header_at + 1, "the header row is too long for an SCB export")
+    odd = next(((number, bad_character(line)) for number, line in enumerate(lines, start=1) if bad_character(line)), None)
+    if odd:
+        raise _fail(file, odd[0], f"the line contains {odd[1]}")
     try:
         dialect = csv.Sniffer().sniff(lines[header_at], delimiters=",;\t")
-    except csv.Error:
-        raise _fail(file, header_at + 1, "cannot tell the column separator (comma, semicolon or tab)") from None
-    rows = list(csv.reader(io.StringIO("\n".join(lines[header_at:])), dialect))
+        rows = list(csv.reader(io.StringIO("\n".join(lines[header_at:])), dialect))
+    except csv.Error as exc:
+        raise _fail(file, header_at + 1, f"cannot be read as an SCB CSV export (comma, semicolon or tab separated): {exc}") from None
     header = [h.strip().lower() for h in rows[0]]
     if len(header) < 3 or header[1] not in {"ålder", "alder"}:
-        raise _fail(file, header_at + 1, f"expected the columns region, ålder, [kön,] and years; found {', '.join(rows[0])}")
+        raise _fail(file, header_at + 1, f"expected the columns region, ålder, [kön,] and years; found {len(header)} "
+                                         "other column(s)")
     year_columns = [i for i, h in enumerate(header) if re.search(rf"\b{year}\b", h)]
     if len(year_columns) != 1:
-        years = [h for h in rows[0][2:] if re.search(r"\d{4}", h)]
+        years = [h.strip() for h in rows[0][2:] if re.fullmatch(r"\s*\d{4}\s*", h)][:20]
         raise _fail(file, header_at + 1, f"no column for the year {year} (the file has {', '.join(years) or 'none'})")
     column = year_columns[0]
     example = "exempel" in title.lower() or "exempel" in file.name.lower()
@@ -127,14 +138,14 @@ def load_population(file: Path, year: int) -> Population:
             raise _fail(file, offset, f"the row has {len(row)} columns, the header {len(rows[0])}")
         region = _REGION.match(row[0].strip())
         if not region:
-            raise _fail(file, offset, f"{row[0]!r} is not a region (expected a code and a name, \"0114 Upplands Väsby\")")
+            raise _fail(file, offset, f"{_short(row[0])} is not a region (expected a code and a name, \"0114 Upplands Väsby\")")
         code = region[1]
         if len(code) == 2:  # the country (00) or a county: not needed, the keys are summed from municipalities
             if code != "00" and code not in counties():
                 raise _fail(file, offset, f"unknown county code {code!r}")
             continue
         if code not in municipalities():
-            raise _fail(file, offset, f"unknown municipality code {code!r} ({row[0].strip()})")
+            raise _fail(file, offset, f"unknown municipality code {code!r} ({_short(row[0].strip())})")
         rest = tuple(cell.strip().lower() for cell in row[2:column])  # kön, if the export has it
         try:
             age = _age_class(row[1])
@@ -142,11 +153,11 @@ def load_population(file: Path, year: int) -> Population:
             raise _fail(file, offset, str(exc)) from None
         marker = (code, row[1].strip().lower(), rest)
         if marker in seen:
-            raise _fail(file, offset, f"{row[0].strip()}, {row[1].strip()} appears twice")
+            raise _fail(file, offset, f"{_short(row[0].strip())}, {_short(row[1].strip())} appears twice")
         seen.add(marker)
         value_text = row[column].strip().replace(" ", "").replace("\u00a0", "")
-        if not value_text.isdigit():
-            raise _fail(file, offset, f"{row[0].strip()}, {row[1].strip()}: {row[column]!r} is not a count of people "
+        if not re.fullmatch(r"[0-9]{1,9}", value_text):
+            raise _fail(file, offset, f"{_short(row[0].strip())}, {_short(row[1].strip())}: {_short(row[column])} is not a count of people "
                                       "(SCB writes \"..\" where a figure is missing)")
         value = int(value_text)
         if age is None:

@@ -29,7 +29,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from jinja2 import StrictUndefined, TemplateError, Undefined
+from jinja2 import StrictUndefined, TemplateError, Undefined, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import formatting
@@ -127,7 +127,129 @@ def make_environment(loader=None, autoescape: bool = False) -> ImmutableSandboxe
     return env
 
 
-_ENV = make_environment()
+def _miljoner_ord_strict(amount: int) -> str:
+    """``miljoner_ord`` for prose: one to twelve whole millions in words, anything else refused (not reworded)."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount % formatting.MILLION \
+            or not 1 <= amount // formatting.MILLION <= 12:
+        raise ValueError(f"miljoner_ord writes one to twelve whole millions in words; {amount!r} is outside that: "
+                         "use miljoner")
+    return formatting.miljoner_ord(amount)
+
+
+class _ProseEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox for prose: beyond Jinja's own rules, no attribute that is a method or pydantic's machinery."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if callable(value) or attr.startswith("model_"):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+
+def _prose_environment() -> ImmutableSandboxedEnvironment:
+    env = _ProseEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(JINJA_FILTERS)
+    env.filters["miljoner_ord"] = _strict_filter(_miljoner_ord_strict)
+    return env
+
+
+_ENV = _prose_environment()
+
+#: What prose may contain. Prose in the data is data, not a program: it refers to named figures, through
+#: the Swedish filters, optionally under a condition on a named figure. Loops, arithmetic, calls, indexing,
+#: literals, macros, assignments and the other statements are refused when an agreement is validated, and
+#: again before any prose is rendered.
+PROSE_FILTERS = frozenset(formatting.FILTERS) | {"capitalize"}
+MAX_PROSE_CHARS = 100_000
+
+
+class ProseNotAllowed(TemplateError):
+    """A prose text uses a construct that prose may not use."""
+
+
+def _describe_node(node: nodes.Node) -> str:
+    names = {
+        "For": "a loop ({% for %})", "Macro": "a macro", "CallBlock": "a call block", "Call": "a function call",
+        "Assign": "an assignment ({% set %})", "AssignBlock": "an assignment ({% set %})", "Getitem": "indexing ([…])",
+        "Const": "a literal value", "Include": "an include", "Import": "an import", "FromImport": "an import",
+        "Extends": "template inheritance", "Block": "a block", "Slice": "slicing", "Concat": "string joining (~)",
+        "CondExpr": "an inline if … else", "FilterBlock": "a filter block", "With": "a with block",
+        "List": "a list", "Tuple": "a tuple", "Dict": "a mapping",
+    }
+    kind = type(node).__name__
+    if isinstance(node, (nodes.BinExpr, nodes.UnaryExpr)) and not isinstance(node, nodes.Not):
+        return f"arithmetic or an operator ({getattr(node, 'operator', kind)})"
+    if isinstance(node, nodes.Compare):
+        return "a comparison"
+    return names.get(kind, f"{kind}")
+
+
+def _check_reference(node: nodes.Node, path: list[str]) -> None:
+    """A reference is a name, a dotted name (sec.x.number), or either through filters with literal arguments."""
+    if isinstance(node, nodes.Name):
+        return
+    if isinstance(node, nodes.Add):  # a sum of named figures, (a + b) | miljoner: bounded, and names only
+        for side in (node.left, node.right):
+            if not isinstance(side, (nodes.Name, nodes.Getattr, nodes.Add)):
+                raise ProseNotAllowed(f"only named figures can be added, not {_describe_node(side)}")
+            _check_reference(side, path)
+        return
+    if isinstance(node, nodes.Getattr):
+        if node.attr.startswith("_") or node.attr.startswith("model_"):
+            raise ProseNotAllowed(f"the attribute {node.attr!r} is not a figure")
+        if not isinstance(node.node, (nodes.Name, nodes.Getattr)):
+            raise ProseNotAllowed("an attribute may only follow a name (sec.id.number)")
+        _check_reference(node.node, path)
+        return
+    if isinstance(node, nodes.Filter):
+        if node.name not in PROSE_FILTERS:
+            raise ProseNotAllowed(f"the filter {node.name!r} is not one of prose's filters "
+                                  f"({', '.join(sorted(PROSE_FILTERS))})")
+        if node.dyn_args is not None or node.dyn_kwargs is not None:
+            raise ProseNotAllowed("a filter's arguments must be plain values")
+        for arg in [*node.args, *(k.value for k in node.kwargs)]:
+            if not (isinstance(arg, nodes.Const) and isinstance(arg.value, (str, int, bool))
+                    and not (isinstance(arg.value, str) and len(arg.value) > 20)) \
+                    and not isinstance(arg, (nodes.Name, nodes.Getattr)):
+                raise ProseNotAllowed(f"a filter's argument must be a name or a short plain value, not {_describe_node(arg)}")
+            if isinstance(arg, (nodes.Name, nodes.Getattr)):
+                _check_reference(arg, path)
+        if node.node is None:
+            raise ProseNotAllowed("a filter needs a figure to format")
+        _check_reference(node.node, path)
+        return
+    raise ProseNotAllowed(f"prose may not use {_describe_node(node)}")
+
+
+def _check_body(body: list[nodes.Node], path: list[str]) -> None:
+    for node in body:
+        if isinstance(node, nodes.Output):
+            for child in node.nodes:
+                if isinstance(child, nodes.TemplateData):
+                    continue
+                _check_reference(child, path)
+        elif isinstance(node, nodes.If):
+            test = node.test.node if isinstance(node.test, nodes.Not) else node.test
+            if not isinstance(test, (nodes.Name, nodes.Getattr)):
+                raise ProseNotAllowed(f"a condition may only name a figure ({{% if name %}}), not {_describe_node(test)}")
+            _check_reference(test, path)
+            _check_body(node.body, path)
+            for elif_ in node.elif_:
+                _check_body([elif_], path)
+            _check_body(node.else_, path)
+        else:
+            raise ProseNotAllowed(f"prose may not use {_describe_node(node)}")
+
+
+@functools.lru_cache(maxsize=4096)
+def check_prose(text: str) -> None:
+    """Raise :class:`ProseNotAllowed` (a TemplateError) if ``text`` is more than references to figures."""
+    if len(text) > MAX_PROSE_CHARS:
+        raise ProseNotAllowed(f"the text is longer than {MAX_PROSE_CHARS} characters")
+    try:
+        tree = _ENV.parse(text)
+    except RecursionError:
+        raise ProseNotAllowed("the text is nested too deeply") from None
+    _check_body(tree.body, [])
 
 
 def walk_sections(sections: list[Section]) -> Iterator[Section]:
@@ -203,7 +325,8 @@ def render_prose(text: str, context: dict[str, Any]) -> str:
     """Return ``text`` with its figure references filled in; raise :class:`jinja2.TemplateError`."""
     if "{" not in text:
         return text
+    check_prose(text)
     return _ENV.from_string(text).render(context)
 
 
-__all__ = ["TemplateError", "figure_context", "render_prose", "make_environment", "walk_sections", "walk_appendices"]
+__all__ = ["TemplateError", "ProseNotAllowed", "check_prose", "figure_context", "render_prose", "make_environment", "walk_sections", "walk_appendices"]

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -111,22 +112,74 @@ def parse_line(text: str) -> tuple[str | None, list[tuple[str, str]]]:
     return (found.group(1) if found else None), _SOURCE.findall(text or "")
 
 
+MAX_OUTPUT_BYTES = 500_000_000
+
+
+def output_bytes(path: Path, size: int | None = None) -> bytes | None:
+    """Return the bytes of an output file if it is a regular file (not a symlink, device or pipe) of a sane
+    size, or of exactly ``size`` bytes when given; None otherwise (it is then simply replaced)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_OUTPUT_BYTES or (size is not None and info.st_size != size):
+        return None
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return None
+
+
+def _inside(folder: Path, name: str) -> bool:
+    """Return True if the manifest entry ``name`` names a file inside ``folder`` (a crafted manifest could
+    name ../../somewhere, which --prune would delete)."""
+    if not name or Path(name).is_absolute() or "\x00" in name or ".." in Path(name).parts:
+        return False
+    return True
+
+
 @dataclass
 class Manifest:
     """Output file (relative to the output folder) → its input key and written hash."""
 
     folder: Path
     entries: dict[str, dict] = field(default_factory=dict)
+    problem: str = ""  # why an existing manifest could not be used (it is rebuilt)
 
     @classmethod
     def load(cls, folder: Path) -> "Manifest":
+        """Return the manifest of ``folder``; an unreadable or damaged one is reported in ``problem`` and rebuilt.
+
+        An entry still marked ``replacing`` (a build stopped between writing the manifest and replacing the
+        file) is kept if the file is the new one and dropped otherwise, so the file is rebuilt.
+        """
         path = Path(folder) / MANIFEST
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            entries = data.get("documents", {}) if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            entries = {}
-        return cls(Path(folder), entries)
+        problem = ""
+        entries: dict = {}
+        if path.exists() or path.is_symlink():
+            try:
+                if not path.is_file() or path.stat().st_size > 50_000_000:
+                    raise ValueError("not a regular file of reasonable size")
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(data, dict) or not isinstance(data.get("documents", {}), dict):
+                    raise ValueError("not a manifest")
+                entries = {k: v for k, v in data.get("documents", {}).items()
+                           if isinstance(k, str) and isinstance(v, dict) and _inside(Path(folder), k)}
+                if len(entries) != len(data.get("documents", {})):
+                    problem = "some entries are damaged"
+            except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
+                problem = f"cannot be read ({type(exc).__name__})"
+                entries = {}
+        manifest = cls(Path(folder), entries, problem)
+        for name, entry in list(entries.items()):
+            if "replacing" in entry:
+                data = output_bytes(Path(folder) / name)
+                sha = hashlib.sha256(data).hexdigest() if data is not None else None
+                if sha == entry.get("sha256"):
+                    entry.pop("replacing")
+                else:
+                    entries.pop(name)
+        return manifest
 
     def name(self, path: Path) -> str:
         return Path(os.path.relpath(Path(path).resolve(), self.folder.resolve())).as_posix()
@@ -134,9 +187,10 @@ class Manifest:
     def current(self, path: Path, key: str) -> bool:
         """Return True if ``path`` exists, was made from inputs with ``key``, and is as it was written."""
         entry = self.entries.get(self.name(path))
-        if not entry or entry.get("inputs") != key or not Path(path).is_file():
+        if not entry or entry.get("inputs") != key:
             return False
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest() == entry.get("sha256")
+        data = output_bytes(path)
+        return data is not None and hashlib.sha256(data).hexdigest() == entry.get("sha256")
 
     def record(self, path: Path, key: str, data: bytes, sources: Sources) -> None:
         self.entries[self.name(path)] = {
@@ -149,12 +203,21 @@ class Manifest:
     def forget(self, name: str) -> None:
         self.entries.pop(name, None)
 
-    def to_bytes(self) -> bytes:
-        return (json.dumps({"documents": dict(sorted(self.entries.items()))}, ensure_ascii=False, indent=1,
+    def to_bytes(self, replacing: dict[str, str | None] | None = None) -> bytes:
+        """Return the manifest as JSON; ``replacing`` marks entries whose file is about to be replaced
+        (name → the sha256 of the file it replaces), so that the manifest on disk describes the file
+        whether it is still the old one or already the new one."""
+        entries = self.entries
+        if replacing:
+            entries = {name: ({**entry, "replacing": replacing[name]} if name in replacing else entry)
+                       for name, entry in entries.items()}
+        return (json.dumps({"documents": dict(sorted(entries.items()))}, ensure_ascii=False, indent=1,
                            sort_keys=True) + "\n").encode("utf-8")
 
 
 def orphans(manifest: Manifest) -> list[str]:
     """Return the outputs whose agreement or circular file (a .yaml source) no longer exists."""
     return sorted(name for name, entry in manifest.entries.items()
-                  if any(path.endswith(".yaml") and not Path(path).is_file() for path in entry.get("sources", {})))
+                  if isinstance(entry.get("sources"), dict)
+                  and any(isinstance(path, str) and path.endswith(".yaml") and not Path(path).is_file()
+                          for path in entry["sources"]))

@@ -69,8 +69,8 @@ def _describe(value: Any) -> str:
         return f"the boolean {str(value).lower()}"
     if isinstance(value, float):
         return f"the decimal number {value!r}"
-    if isinstance(value, str):
-        return f"the text {value!r}"
+    if isinstance(value, str):  # cut: a message repeats a value, not a file
+        return f"the text {value if len(value) <= 60 else value[:60] + '…'!r}"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -92,6 +92,10 @@ def _schema_message(error: dict) -> tuple[str, str]:
     if kind == "extra_forbidden":
         return f"unknown key {name!r}", "check the spelling; the keys each part may have are listed in generator/model.py"
     if kind in {"int_type", "int_parsing", "int_from_float"}:
+        if isinstance(value, str) and re.fullmatch(r"[-+]?(?:\.[0-9A-Za-z]+|[0-9][0-9A-Za-z_:.+-]*)", value):
+            return (f"expected a whole number such as 66_000_000, found the text {value!r}, which is not read as one",
+                    "write digits only, optionally grouped by three with _ (1_000_000); a leading zero or +, "
+                    "0x, 0b, an exponent (1e6) or a colon (1:00) is refused so that no amount is read otherwise than typed")
         return (f"expected an amount in whole kronor (an integer such as 66_000_000), found {_describe(value)}",
                 "write amounts in kronor without spaces or units: 7 500 000 kronor is 7_500_000")
     if kind in {"greater_than_equal", "greater_than"}:
@@ -99,6 +103,11 @@ def _schema_message(error: dict) -> tuple[str, str]:
         if limit == 0:
             return f"must not be negative, found {value!r}", ""
         return f"must be at least {limit}, found {value!r}", ""
+    if kind in {"less_than_equal", "less_than"}:
+        limit = error.get("ctx", {}).get("le", error.get("ctx", {}).get("lt"))
+        shown = kronor(limit) if isinstance(limit, int) and limit >= 1_000_000 else limit
+        return (f"must be at most {shown}, found {value!r}",
+                "check the number of digits" if isinstance(limit, int) and limit >= 1_000_000 else "")
     if kind in {"date_type", "date_parsing", "date_from_datetime_parsing"}:
         return (f"expected a date written YYYY-MM-DD, found {_describe(value)}",
                 "write dates unquoted, e.g. 2012-02-09; a deadline may instead name a key of dates:")
@@ -115,7 +124,8 @@ def _schema_message(error: dict) -> tuple[str, str]:
         expected = error.get("ctx", {}).get("expected", "")
         return f"expected one of {expected}, found {_describe(value)}", ""
     if kind == "bool_type":
-        return f"expected true or false, found {_describe(value)}", ""
+        return f"expected true or false, found {_describe(value)}", ("yes/no/on/off are text here; write true or false"
+                                                                    if isinstance(value, str) else "")
     if kind == "too_short":
         least = error.get("ctx", {}).get("min_length", 1)
         found = error.get("ctx", {}).get("actual_length")
@@ -564,6 +574,41 @@ class _Checker:
                     self.warning(("decisions", index, "date"), "the payment decision is dated before the agreement was signed")
 
 
+    # plausibility -------------------------------------------------------------------------
+    #: How far the dated acts of an agreement (signing, decisions, letters, deadlines, periods) may lie from
+    #: its year: agreements are signed the year before at the earliest and reported on within a few years.
+    YEARS_BEFORE, YEARS_AFTER = 2, 3
+
+    def plausibility(self) -> None:
+        """Errors for figures that pass the schema but cannot be meant: a date years away from the agreement's
+        year (2031 with every date in 2011, a decision dated 9999-12-31), a deadline before the agreement is
+        signed, a reply date before the letter, a payout or pot of 0 kronor."""
+        low, high = self.a.year - self.YEARS_BEFORE, self.a.year + self.YEARS_AFTER
+        for model, path in self.nodes:
+            if isinstance(model, (Payout, Pot)) and model.amount == 0:
+                self.error(path + ("amount",), f"{'the payout' if isinstance(model, Payout) else 'the pot'} "
+                           f"{model.id!r} is 0 kronor", "remove it, or give the amount it pays")
+            for name in type(model).model_fields:
+                value = getattr(model, name)
+                if isinstance(value, dt.date) and not low <= value.year <= high:
+                    self.error(path + (name,), f"the date {value.isoformat()} is far from the agreement's year "
+                               f"{self.a.year} (expected {low}–{high})",
+                               "check the year of the agreement and of the date: one of them is mistyped")
+        signed = self.a.signing.date if self.a.signing else None
+        first_decision = min((d.date for d in self.a.decisions), default=None)
+        start, what = (signed, "the agreement is signed") if signed else (first_decision, "the first decision")
+        if start is not None:
+            for model, path in self.nodes:
+                if type(model).__name__ == "Deadline" and model.date < start:
+                    self.error(path + ("date",), f"the {model.kind} deadline {model.date.isoformat()} is before "
+                               f"{what} ({start.isoformat()})", "a report or payment cannot fall due before the "
+                               "agreement exists; check the year")
+        letters = self.a.county_letters
+        if letters is not None and letters.reply_by is not None and letters.reply_by < letters.date:
+            self.error(("county_letters", "reply_by"), f"the reply date {letters.reply_by.isoformat()} is before the "
+                       f"letter's date {letters.date.isoformat()}")
+
+
 _WORDS = {w: n for n, w in enumerate("en två tre fyra fem sex sju åtta nio tio elva tolv".split(), start=1)}
 _MONTHS = "januari februari mars april maj juni juli augusti september oktober november december".split()
 _LITERAL = re.compile(
@@ -632,7 +677,9 @@ def check_agreement(data: Any, source: SourceMap, sums_as_warnings: bool = False
     """
     report = Report()
     if not isinstance(data, dict):
-        report.error(source.locate(()), f"expected a mapping of keys at the top of the file, found {_describe(data)}")
+        found = "text" if isinstance(data, str) else _describe(data)  # text: perhaps a file that is not ours
+        report.error(source.locate(()), f"expected a mapping of keys at the top of the file, found {found}",
+                     hint="an agreement file starts with keys such as id:, year:, title:")
         return None, report
     try:
         agreement = Agreement.model_validate(data)
@@ -645,6 +692,7 @@ def check_agreement(data: Any, source: SourceMap, sums_as_warnings: bool = False
     checker.prose()
     checker.sums()
     checker.dates()
+    checker.plausibility()
     checker.literal_figures()
     checker.distributions()
     checker.budgets()
