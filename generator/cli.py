@@ -254,6 +254,7 @@ def _orphans(out: Path, prune: bool) -> None:
         click.echo(f"  borttagen  {out / name}")
     write_atomic(out / MANIFEST, manifest.to_bytes())
 
+
 def _settle_output(out: Path) -> None:
     """Remove temporary files a killed build left, and report a damaged manifest (it is rebuilt)."""
     from .provenance import MANIFEST, Manifest
