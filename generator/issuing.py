@@ -164,8 +164,11 @@ def _write(path: Path, data: bytes) -> None:
 
 def load_record(path: Path, folder: Path = ISSUED) -> IssueRecord:
     """Return the record in ``path`` (``issued/<year>/<document>.yaml``)."""
+    from .errors import DataError
+    from .loading import load_yaml
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data, _ = load_yaml(path)  # bounded: a record is a file a user could edit (aliases, size, depth)
         git = data.get("git") or {}
         issued = data["issued"]
         record = IssueRecord(folder, int(data["year"]), str(data["document"]), str(data["agreement"]),
@@ -173,6 +176,8 @@ def load_record(path: Path, folder: Path = ISSUED) -> IssueRecord:
                            str(data.get("by") or ""), {str(k): str(v) for k, v in (data.get("sources") or {}).items()},
                            git.get("commit"), git.get("clean"),
                            {str(k): str(v) for k, v in (data.get("data") or {}).items()})
+    except DataError as exc:
+        raise DataError(f"{path}: not a readable issue record", exc.findings) from None
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise GeneratorError(f"{path}: not a readable issue record ({type(exc).__name__}: {exc})") from None
     bad = [ident for ident in {**record.data, **record.sources}.values() if not re.fullmatch(r"[0-9a-f]{40}", ident)]
