@@ -37,7 +37,7 @@ _ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
 
 _GROUP_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 #: A space between a number and its unit or a day and its month, typed in prose ("70 procent", "15 oktober").
-_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:procent|kronor|kr|miljoner|miljon|milj\.|miljarder|dagar|januari|februari|mars"
+_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:procent|kronor|kr|miljoner|miljon|milj\.|miljarder|procents|dagar|januari|februari|mars"
                          r"|april|maj|juni|juli|augusti|september|oktober|november|december)\b)")
 
 
