@@ -36,7 +36,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, Strict as StrictMode, StrictInt, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, Strict as StrictMode, StrictInt, StringConstraints, field_validator, model_validator
 
 Kronor = Annotated[StrictInt, Field(ge=0, description="An amount in whole kronor.")]
 Id = Annotated[
@@ -466,6 +466,12 @@ class CountyLetters(Strict):
     item_conditions: dict[Id, Prose] = Field(
         default={}, description="Per payout or pot id: what applies to its money, as the letter states it (from the plan's text).")
     signatory: Person
+
+    @field_validator("contact", mode="before")
+    @classmethod
+    def _contact_by_name(cls, value: object) -> object:
+        """Accept a contact given by name alone (``contact: Kristina Jennbert``)."""
+        return {"name": value} if isinstance(value, str) else value
 
 
 class TitledText(Strict):
