@@ -1,10 +1,13 @@
-"""Every county letter read as its recipient reads it: the text of each PDF and DOCX, not the data behind it.
+"""Every county's document read as its recipient reads it: the text of each PDF and DOCX, not the data behind it.
 
-The letters of every agreement in agreements/ that has ``county_letters:`` are
-built and read (2012 today; 2010 as soon as its agreement writes letters):
-the payout form's fields after the letter's own signature, no deadline before
-the letter's date, nothing of the tool, amounts that add up to the stated
-totals, the draft status on every page and in the properties, not in the text.
+Every agreement in agreements/ is built, and every per-county document is read:
+the county letters (``lansbrev/``, 2012) and, where an agreement writes them,
+the county agreements with their payout form (the folder
+``build.COUNTY_AGREEMENTS_FOLDER``, 2010). Asserted for each: the payout
+form's fields (after the letter's own signature, in a letter), no deadline
+before the document's date, nothing of the tool, the county's amount stated
+and every filled-in sum adding up, the draft status on every page and in the
+properties rather than in the text.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from click.testing import CliRunner
 from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
+from generator import build as build_module
 from generator.build import build
 from generator.circulars import is_circular
 from generator.cli import main
@@ -32,8 +36,10 @@ DEADLINE = re.compile(r"senast den (\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})
 AMOUNT = re.compile(r"\d{1,3}(?: \d{3})*")
 #: What would betray the tool in a document a county receives: its name, a command, a data file.
 TOOL = re.compile(r"\bgenerator\b|\bexplain\b|<kod>|\.ya?ml\b|--[a-z]|\bpython\b|\bpytest\b", re.IGNORECASE)
-FORM_FIELDS = ["Betalningsmottagare", "Namn", "Organisationsnummer", "Bankgiro, plusgiro eller bankkonto",
-               "Ort och datum", "Underskrift", "Namnförtydligande"]
+FORM_FIELDS = ["Organisationsnummer", "Bankgiro, plusgiro eller bankkonto", "Ort och datum", "Namnförtydligande"]
+PAYEE = re.compile(r"Betalningsmottagare|Medel utbetalas till")
+#: Folders of per-county documents: the letters, and the county agreements where the build writes them.
+FOLDERS = [build_module.LETTERS_FOLDER] + [f for f in [getattr(build_module, "COUNTY_AGREEMENTS_FOLDER", None)] if f]
 
 
 def _plain(text: str) -> str:
@@ -42,7 +48,7 @@ def _plain(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def letters(tmp_path_factory) -> list[dict]:
-    """Build every agreement with county letters; return one record per letter with both texts."""
+    """Build every agreement; return one record per per-county document with both texts."""
     out = tmp_path_factory.mktemp("output")
     records = []
     for file in discover([ROOT / "agreements"]):
@@ -50,22 +56,23 @@ def letters(tmp_path_factory) -> list[dict]:
             continue
         validated = load_agreement(file)
         agreement = validated.agreement
-        if agreement is None or agreement.county_letters is None or validated.allocation is None:
+        if agreement is None or validated.allocation is None:
             continue
         build(agreement, out, ["docx", "pdf"], allocation=validated.allocation)
-        for pdf in sorted((out / str(agreement.year)).rglob("lansbrev*.pdf")):
-            records.append(_read(agreement, validated.allocation, pdf, pdf.with_suffix(".docx")))
+        for folder in FOLDERS:
+            for pdf in sorted((out / str(agreement.year) / folder).glob("*.pdf")):
+                records.append(_read(agreement, validated.allocation, pdf, pdf.with_suffix(".docx"), folder))
     return records
 
 
-def _read(agreement, allocation, pdf: Path, docx_path: Path) -> dict:
+def _read(agreement, allocation, pdf: Path, docx_path: Path, folder: str) -> dict:
     reader = PdfReader(str(pdf))
     pages = [_plain(page.extract_text()) for page in reader.pages]
     word = docx.Document(str(docx_path))
     body = _plain("\n".join(p.text for p in _paragraphs(word)))
     header = _plain("\n".join(p.text for section in word.sections for p in section.header.paragraphs))
     tables = [[[_plain(c.text) for c in row.cells] for row in table.rows] for table in word.tables]
-    return {"name": pdf.stem, "agreement": agreement, "allocation": allocation, "pages": pages,
+    return {"name": pdf.stem, "folder": folder, "code": pdf.stem.split("_")[1], "agreement": agreement, "allocation": allocation, "pages": pages,
             "pdf": "\n".join(pages), "pdf_meta": reader.metadata, "docx": body, "docx_header": header,
             "docx_props": word.core_properties, "tables": tables, "docx_path": docx_path}
 
@@ -85,44 +92,51 @@ def _letter_date(record) -> dt.date:
     return record["docx_props"].created.date()
 
 
-def test_every_agreement_with_county_letters_has_21_letters(letters):
-    by_year: dict[int, int] = {}
+def test_every_county_gets_its_document(letters):
+    count: dict[tuple[int, str], int] = {}
     for record in letters:
-        by_year[record["agreement"].year] = by_year.get(record["agreement"].year, 0) + 1
-    assert by_year and all(count == 21 for count in by_year.values()), by_year
-    assert 2012 in by_year
+        key = (record["agreement"].year, record["folder"])
+        count[key] = count.get(key, 0) + 1
+    assert (2012, build_module.LETTERS_FOLDER) in count and all(n == 21 for n in count.values()), count
 
 
-def test_the_payout_form_follows_the_signature_with_every_field(letters):
+def test_the_payout_form_has_every_field_and_follows_the_letters_signature(letters):
     for record in letters:
-        signatory = record["agreement"].county_letters.signatory.name
         for kind in ("pdf", "docx"):
             text = record[kind]
             flat = " ".join(text.split())
             for field in FORM_FIELDS:
                 assert field in flat, (record["name"], kind, field)
-            assert text.index(signatory) < text.index("Betalningsmottagare"), (record["name"], kind)
-            signers = re.findall(r"^För (.+)$", text[text.index("Betalningsmottagare"):], re.M)
+            payees = list(PAYEE.finditer(text))
+            assert payees, (record["name"], kind)
+            payee = payees[-1]  # the form's own label (running text may say "Medel utbetalas till de län …")
+            if record["folder"] != build_module.LETTERS_FOLDER:
+                continue
+            # a letter: the form is an appendix after the letter's own signature, one signature block per signer
+            assert text.index(record["agreement"].county_letters.signatory.name) < payee.start(), (record["name"], kind)
+            signers = re.findall(r"^För (.+)$", text[payee.start():], re.M)
             assert signers and text.count("Ort och datum") == text.count("Namnförtydligande") == len(signers), \
                 (record["name"], kind, signers)
-            if record["name"].split("_")[1] == "09":
+            assert "Underskrift" in text[payee.start():] and "Namn" in text[payee.start():]
+            if record["code"] == "09":
                 assert signers == ["Region Gotland"], signers
                 assert re.search(r"Namn\s+Region Gotland", text), kind
             else:
                 assert len(signers) == 2 and signers[1].startswith("kommunerna i "), signers
 
 
-def test_no_deadline_precedes_the_letter_date(letters):
-    checked = 0
+def test_no_deadline_precedes_the_documents_date(letters):
     for record in letters:
         date = _letter_date(record)
         assert record["pdf_meta"].creation_date.date() == date
+        found = 0
         for kind in ("pdf", "docx"):
             for day, month, year in DEADLINE.findall(record[kind].replace("\n", " ")):
                 deadline = dt.date(int(year), MONTHS.index(month.lower()) + 1, int(day))
                 assert deadline >= date, (record["name"], kind, deadline, date)
-                checked += 1
-    assert checked >= len(letters)  # every letter states at least one deadline
+                found += 1
+        if record["folder"] == build_module.LETTERS_FOLDER:
+            assert found, record["name"]  # a letter says what to do by when
 
 
 def test_no_document_shows_the_tool_or_a_command(letters):
@@ -135,27 +149,37 @@ def test_no_document_shows_the_tool_or_a_command(letters):
             assert not TOOL.search(value or ""), (record["name"], value)
 
 
-def test_each_letters_amounts_add_up_to_its_stated_total(letters):
+def _summed_tables(record) -> list[int]:
+    """Return the "Summa" of every table that has one; assert that each filled-in table adds up to it."""
+    sums = []
+    for rows in record["tables"]:
+        if not rows or rows[-1][0] != "Summa" or not AMOUNT.fullmatch(rows[-1][-1]):
+            continue
+        total = _amount(rows[-1][-1])
+        body = [row[-1] for row in rows[:-1] if re.search(r"\d|_", row[-1])]
+        if body and all(AMOUNT.fullmatch(cell) for cell in body):  # a form's blank lines are not yet filled in
+            assert sum(_amount(cell) for cell in body) == total, (record["name"], rows[0])
+        sums.append(total)
+    return sums
+
+
+def test_each_documents_amounts_add_up_to_its_stated_total(letters):
     for record in letters:
-        stated = re.search(r"sammanlagt (\d{1,3}(?: \d{3})*) kronor", record["docx"])
-        assert stated, record["name"]
-        total = _amount(stated[1])
-        summed = []
-        for rows in record["tables"]:
-            if not rows or rows[-1][0] != "Summa":
-                continue
-            amounts = [_amount(row[-1]) for row in rows[:-1] if AMOUNT.fullmatch(row[-1])]
-            assert amounts and sum(amounts) == _amount(rows[-1][-1]), (record["name"], rows[0])
-            summed.append(_amount(rows[-1][-1]))
-        assert summed and summed[0] == total, (record["name"], summed[:1], total)
-        if "Belopp per mottagare" in record["docx"]:
-            assert total in summed[1:], record["name"]
-        code = record["name"].split("_")[1]
-        assert total == sum(line.amount for line in record["allocation"].for_county(code)), record["name"]
-        pdf_stated = re.search(r"sammanlagt (\d{1,3}(?: \d{3})*) kronor", record["pdf"].replace("\n", " "))
-        assert pdf_stated and _amount(pdf_stated[1]) == total, record["name"]
+        county_total = sum(line.amount for line in record["allocation"].for_county(record["code"]))
+        summed = _summed_tables(record)
+        assert summed, record["name"]
+        for kind in ("pdf", "docx"):
+            flat = " ".join(record[kind].split())
+            assert f"{county_total:,} kronor".replace(",", " ") in flat, (record["name"], kind, county_total)
         pdf_sums = [_amount(m) for m in re.findall(r"^Summa\s+(\d{1,3}(?: \d{3})*)\s*$", record["pdf"], re.M)]
         assert pdf_sums == summed, (record["name"], pdf_sums, summed)
+        if record["folder"] != build_module.LETTERS_FOLDER:
+            continue
+        # a letter states its total once, and its summary table, its recipients and the PDF agree
+        stated = [_amount(m) for m in re.findall(r"sammanlagt (\d{1,3}(?: \d{3})*) kronor för", record["docx"])]
+        assert stated == [county_total] and summed[0] == county_total, (record["name"], stated, summed[:1])
+        if "Belopp per mottagare" in record["docx"]:
+            assert county_total in summed[1:], record["name"]
 
 
 def test_example_data_is_a_draft_status_on_every_page_not_text(letters):
