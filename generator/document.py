@@ -475,6 +475,7 @@ def document_markup(document: Document) -> str:
     head = _attrs(title=meta.title, subject=meta.subject, author=meta.author, keywords=meta.keywords,
                   language=meta.language, date=meta.date, header="|".join(document.header),
                   page_numbers=None if document.page_numbers else "false",
-                  header_first_page=None if getattr(document, "header_first_page", True) else "false")
+                  header_first_page=None if getattr(document, "header_first_page", True) else "false",
+                  draft=meta.draft or None)
     body = "\n".join(_block_markup(block) for block in document.blocks)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<document{head}>\n{body}\n</document>\n'

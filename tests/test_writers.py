@@ -10,7 +10,7 @@ import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from generator.document import Document, Meta, node_types, parse_document
+from generator.document import Document, Meta, document_markup, node_types, parse_document
 from generator.writers import docx as docx_writer
 from generator.writers import pdf as pdf_writer
 from generator.writers import typst as typst_writer
@@ -119,6 +119,7 @@ def test_a_draft_status_is_on_every_page_and_in_the_properties_not_in_the_text(e
                               f'draft="UTKAST – EXEMPELDATA">'
                               f"{paragraphs}</document>")
     assert document.meta.draft == "UTKAST – EXEMPELDATA"
+    assert parse_document(document_markup(document)).meta.draft == document.meta.draft  # an issued copy keeps it
     reader = PdfReader(io.BytesIO(engine.render_pdf(document)))
     assert len(reader.pages) > 1 and all("UTKAST – EXEMPELDATA" in p.extract_text() for p in reader.pages)
     assert reader.metadata.title == "UTKAST – EXEMPELDATA: Brev"
