@@ -17,7 +17,7 @@ from typing import Iterator
 
 from . import allocation as rules
 from .errors import DataError, Finding, Location, collapse
-from .formatting import belopp, kronor
+from .formatting import belopp, kronor, tal_ord
 from .loading import SourceMap, contained_path, dotted
 from .model import MAX_KRONOR, Agreement, Distribution, Payout, Pot, Section
 from .outcomes import Outcome, Outcomes, load_outcomes
@@ -249,9 +249,9 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
         count = sum(1 for kind, _ in units if kind == d.minimum.unit)
         shared, _ = rules.pot_after_minimum(item.amount, count, d.minimum.count, d.minimum.reduced_amount)
         unit = KINDS[d.minimum.unit]
-        notes.append(f"{count} {unit} har kvalificerat sig, minst {d.minimum.count} krävs: hela potten {kronor(shared)} fördelas"
+        notes.append(f"{tal_ord(count)} {unit} har kvalificerat sig, minst {tal_ord(d.minimum.count)} krävs: hela potten {kronor(shared)} fördelas"
                      if shared == item.amount else
-                     f"endast {count} {unit} har kvalificerat sig, minst {d.minimum.count} krävs: de delar på "
+                     f"endast {tal_ord(count)} {unit} har kvalificerat sig, minst {tal_ord(d.minimum.count)} krävs: de delar på "
                      f"{kronor(shared)} i stället för {kronor(item.amount)}")
     if d.note:
         notes.append(d.note)

@@ -8,7 +8,7 @@ nothing of agreements; templates know nothing of DOCX or PDF.
 Markup (autoescaped by the template engine, so data text is always safe)::
 
     <document title="…" subject="…" author="…" keywords="…" date="2011-06-16" header="left text|second line"
-              header-first-page="true|false" page-numbers="true|false">
+              header-first-page="true|false" page-numbers="true|false" draft="UTKAST – EXEMPELDATA">
       <columns widths="1,1"><column><line>…</line></column><column>…</column></columns>
       <heading level="1">Bakgrund</heading>
       <p style="body|lead|small|right|label|title">Text with <b>bold</b>, <i>italic</i>, <br/> breaks</p>
@@ -189,6 +189,11 @@ class Meta:
     language: str = "sv-SE"
     date: str = "2000-01-01"  # ISO date of the document: used for created/modified, so builds are reproducible
     source: str = ""  # provenance: the input files and their hashes, and the generator (see generator.provenance)
+    #: A status the document carries while it must not be sent or signed ("UTKAST – EXEMPELDATA"); empty for a
+    #: final document. Every writer prints it on every page (in the running header) and records it in the
+    #: file's properties (DOCX: the "Status" core property and the keywords; PDF: before the title and in the
+    #: keywords), never in the body text.
+    draft: str = ""
 
 
 @dataclass
@@ -389,6 +394,7 @@ def parse_document(markup: str) -> Document:
         keywords=root.get("keywords", ""),
         language=root.get("language", "sv-SE"),
         date=root.get("date", "2000-01-01"),
+        draft=_collapse(root.get("draft", "")).strip(" "),
     )
     header = [part for part in root.get("header", "").split("|") if part]
     page_numbers = root.get("page-numbers", "true") != "false"
@@ -469,6 +475,7 @@ def document_markup(document: Document) -> str:
     head = _attrs(title=meta.title, subject=meta.subject, author=meta.author, keywords=meta.keywords,
                   language=meta.language, date=meta.date, header="|".join(document.header),
                   page_numbers=None if document.page_numbers else "false",
-                  header_first_page=None if getattr(document, "header_first_page", True) else "false")
+                  header_first_page=None if getattr(document, "header_first_page", True) else "false",
+                  draft=meta.draft or None)
     body = "\n".join(_block_markup(block) for block in document.blocks)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<document{head}>\n{body}\n</document>\n'

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from .distribute import KINDS, ROUTES, YearAllocation
 from .formatting import kronor
-from .reference import counties, recipient
+from .reference import counties, one_body, recipient
 
 
 def explain(allocation: YearAllocation, code: str, file: Path | None = None) -> str:
@@ -43,6 +43,12 @@ def explain(allocation: YearAllocation, code: str, file: Path | None = None) -> 
         everyone = allocation.for_county(code)
         out.append(f"Summa för alla mottagare i {name} (län, landsting och kommuner): "
                    f"{kronor(sum(line.amount for line in everyone))} – se explain för varje kod")
+    body = one_body(county)
+    if body is not None and code in (county, body.code, body.same_body_as):
+        codes = (body.same_body_as, body.code, county)
+        together = sum(line.amount for c in codes for line in allocation.for_code(c))
+        out.append(f"{body.body_name} är en organisation ({', '.join(codes[:-1])} och {codes[-1]}): sammanlagt "
+                   f"{kronor(together)}, en mottagare och en betalning per post i länsbrevet")
     missed = [item for item in allocation.items
               if code in item.eligible and item.kind == "pot" and code not in item.qualifiers]
     if missed:

@@ -127,8 +127,8 @@ def _date(d: object) -> dt.date:
 
 
 def datum_utan_den(d: dt.date) -> str:
-    """Return ``15 december 2011``."""
-    return format_date(_date(d), "d MMMM y", locale=LOCALE)
+    """Return ``15 december 2011`` (a no-break space between day and month)."""
+    return format_date(_date(d), "d MMMM y", locale=LOCALE).replace(" ", NBSP, 1)
 
 
 def datum(d: dt.date) -> str:
@@ -137,8 +137,8 @@ def datum(d: dt.date) -> str:
 
 
 def dag_manad(d: dt.date) -> str:
-    """Return ``15 oktober`` (no year), as in ``t.o.m. den 15 oktober``."""
-    return format_date(_date(d), "d MMMM", locale=LOCALE)
+    """Return ``15 oktober`` (no year, a no-break space), as in ``t.o.m. den 15 oktober``."""
+    return format_date(_date(d), "d MMMM", locale=LOCALE).replace(" ", NBSP, 1)
 
 
 def isodatum(d: dt.date) -> str:
@@ -185,8 +185,16 @@ def bokstavsintervall(count: int) -> str:
     return "a" if count == 1 else f"a{EN_DASH}{bokstav(count - 1)}"
 
 
+def och(parts) -> str:
+    """Return a Swedish enumeration: ``a``, ``a och b``, ``a, b och c``."""
+    parts = [str(part) for part in parts]
+    if not parts:
+        raise ValueError("nothing to enumerate")
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
+
+
 FILTERS: dict[str, Callable[..., str]] = {
     f.__name__: f
     for f in (belopp, kronor, miljoner, miljoner_ord, milj, tal, tal_ord, procent, datum, datum_utan_den,
-              dag_manad, isodatum, period, sidnummer, belopp_enhet, bokstav, bokstavsintervall)
+              dag_manad, isodatum, period, sidnummer, belopp_enhet, bokstav, bokstavsintervall, och)
 }

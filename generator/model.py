@@ -36,7 +36,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, Strict as StrictMode, StrictInt, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, Strict as StrictMode, StrictInt, StringConstraints, field_validator, model_validator
 
 #: The largest amount accepted anywhere: 100 000 million kronor, far above any agreement (about 1 000 million),
 #: so that a typo of many digits (10^30 kronor with a total typed to match) is refused, not printed.
@@ -257,6 +257,10 @@ class Pot(Strict):
     distribution: Distribution | None = None
     route: Route = Field(default="kammarkollegiet", description="Who pays the qualifiers.")
     deadlines: list[Deadline] = []
+    criterion: str | None = Field(
+        default=None, description='What a recipient must meet to share the pot, as a clause after "krävs": '
+                                  '"att minst 70 procent av dödsfallen registreras i Svenska Palliativregistret". '
+                                  "The county letters tell a recipient that got nothing which criterion it did not meet.")
 
 
 # --------------------------------------------------------------------------- structure
@@ -434,6 +438,26 @@ class DataFiles(Strict):
     outcomes: str | None = Field(default=None, description="Outcome CSV (see generator.outcomes), relative to the agreement file.")
 
 
+class LetterContact(Strict):
+    """The person who answers questions about a letter, as the sender block shows them."""
+
+    name: str
+    title: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class LetterStep(Strict):
+    """One step for the addressees of a county letter ("Vad ni behöver göra"), with its deadline if it has one.
+
+    ``date`` may name a key of ``dates:``; a date before the letter's own date is an error.
+    """
+
+    text: Prose
+    date: dt.date | None = None
+    route: Route | None = Field(default=None, description="Only in the letters of counties that receive money paid this way.")
+
+
 class CountyLetters(Strict):
     """The letters to each county about what its municipalities and county council receive."""
 
@@ -447,8 +471,17 @@ class CountyLetters(Strict):
     payee_form: bool = Field(default=True, description="End with the form for payee and bank account (for amounts paid on requisition).")
     reply_by: dt.date | None = None
     reply_to: str | None = None
-    contact: str | None = None
+    contact: LetterContact | None = None
+    steps: list[LetterStep] = Field(default=[], description='What the addressees do, in order, with deadlines ("Vad ni behöver göra").')
+    item_conditions: dict[Id, Prose] = Field(
+        default={}, description="Per payout or pot id: what applies to its money, as the letter states it (from the plan's text).")
     signatory: Person
+
+    @field_validator("contact", mode="before")
+    @classmethod
+    def _contact_by_name(cls, value: object) -> object:
+        """Accept a contact given by name alone (``contact: Kristina Jennbert``)."""
+        return {"name": value} if isinstance(value, str) else value
 
 
 class TitledText(Strict):
@@ -553,7 +586,7 @@ class Agreement(Strict):
             if isinstance(node, dict):
                 out = {}
                 for key, value in node.items():
-                    if key == "deadlines" and isinstance(value, list):
+                    if key in ("deadlines", "steps") and isinstance(value, list):
                         value = [
                             {**d, "date": named[d["date"]]}
                             if isinstance(d, dict) and isinstance(d.get("date"), str) and d["date"] in named

@@ -44,6 +44,8 @@ class Council:
     code: str
     name: str
     county: str
+    same_body_as: str | None = None  # a municipality that is the same organisation (Gotland: 0980)
+    body_name: str | None = None  # that organisation's name ("Region Gotland")
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,13 @@ def councils() -> dict[str, Council]:
             finding = Finding(Location(REFERENCE / "county_councils.csv", line),
                               f"council {r['council_code']!r} does not match a county code ({r['county_code']!r})")
             raise DataError(str(finding), [finding])
-        result[r["council_code"]] = Council(r["council_code"], r["council_name"], r["county_code"])
+        same = r.get("same_body_as") or None
+        if same is not None and (same not in municipalities() or municipalities()[same].county != r["county_code"]):
+            finding = Finding(Location(REFERENCE / "county_councils.csv", line),
+                              f"council {r['council_code']}: same_body_as {same!r} is not a municipality of its county")
+            raise DataError(str(finding), [finding])
+        result[r["council_code"]] = Council(r["council_code"], r["council_name"], r["county_code"], same,
+                                            (r.get("body_name") or None) if same else None)
     if set(c.county for c in result.values()) != set(counties()):
         finding = Finding(Location(REFERENCE / "county_councils.csv", 1), "not every county has its council")
         raise DataError(str(finding), [finding])
@@ -107,6 +115,16 @@ def councils() -> dict[str, Council]:
 def council_of(county: str) -> Council:
     """Return the county council of ``county`` (``01`` → Stockholms läns landsting)."""
     return councils()["00" + county]
+
+
+def one_body(county: str) -> Council | None:
+    """Return the council of ``county`` if it and the county's municipality are one organisation (Gotland), else None.
+
+    Such a county has one recipient: the council's ``body_name`` receives the county's joint money, the
+    council's and the municipality's shares, in one payment.
+    """
+    council = council_of(county)
+    return council if council.same_body_as else None
 
 
 RecipientKind = str  # "kommun" | "landsting" | "lan"

@@ -36,15 +36,20 @@ _ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
 
 
 _GROUP_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+#: A space between a number and its unit or a day and its month, typed in prose ("70 procent", "15 oktober").
+_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:procent|kronor|kr|miljoner|miljon|milj\.|miljarder|procents|dagar|januari|februari|mars"
+                         r"|april|maj|juni|juli|augusti|september|oktober|november|december)\b)")
 
 
 def group_numbers(text: str) -> str:
     """Return ``text`` with the spaces inside numbers typed as ``8 000`` or ``10 000`` made no-break spaces.
 
+    So is a space between a number and its unit or a day and its month (``70 procent``, ``15 oktober``).
+
     Only a space between a digit and a group of exactly three digits counts,
     so phone numbers (``08-452 70 00``) and postcodes (``118 82``) are untouched.
     """
-    return _GROUP_SPACE.sub("\u00a0", text)
+    return _UNIT_SPACE.sub("\u00a0", _GROUP_SPACE.sub("\u00a0", text))
 
 
 def inline_markup(text: str) -> Markup:

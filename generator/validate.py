@@ -290,6 +290,9 @@ class _Checker:
                 for index, text in enumerate(texts):
                     if isinstance(text, str):
                         yield model, path + (name,) + ((index,) if isinstance(value, list) else ()), text
+        if self.a.county_letters is not None:
+            for key, text in self.a.county_letters.item_conditions.items():
+                yield self.a.county_letters, ("county_letters", "item_conditions", key), text
 
     def literal_figures(self) -> None:
         """Warn where prose types an amount or a date that is a figure of the data: it would go stale."""
@@ -568,6 +571,7 @@ class _Checker:
                             self.warning(path + ("deadlines", index, "date"),
                                          f"the {deadline.kind} date {deadline.date.isoformat()} comes before the "
                                          f"{other.kind} date {other.date.isoformat()}")
+        self._letter_dates()
         if self.a.signing:
             for index, decision in enumerate(self.a.decisions):
                 if decision.kind == "utbetalning" and decision.date < self.a.signing.date:
@@ -603,10 +607,24 @@ class _Checker:
                     self.error(path + ("date",), f"the {model.kind} deadline {model.date.isoformat()} is before "
                                f"{what} ({start.isoformat()})", "a report or payment cannot fall due before the "
                                "agreement exists; check the year")
-        letters = self.a.county_letters
-        if letters is not None and letters.reply_by is not None and letters.reply_by < letters.date:
-            self.error(("county_letters", "reply_by"), f"the reply date {letters.reply_by.isoformat()} is before the "
-                       f"letter's date {letters.date.isoformat()}")
+
+    def _letter_dates(self) -> None:
+        """A county letter asks for nothing whose deadline is already past at the letter's date."""
+        cl = self.a.county_letters
+        if cl is None:
+            return
+        hint = "a letter lists only what can still be done: give a later date, or state the past date as a fact in the text"
+        if cl.reply_by is not None and cl.reply_by < cl.date:
+            self.error(("county_letters", "reply_by"), f"the reply date {cl.reply_by.isoformat()} is already past at the "
+                       f"letter's date {cl.date.isoformat()}", hint)
+        for index, step in enumerate(cl.steps):
+            if step.date is not None and step.date < cl.date:
+                self.error(("county_letters", "steps", index, "date"), f"the deadline {step.date.isoformat()} is "
+                           f"already past at the letter's date {cl.date.isoformat()}", hint)
+        items = {item.id for section, _ in self._sections() for item in [*section.payouts, *section.pots]}
+        for key in cl.item_conditions:
+            if key not in items:
+                self.error(("county_letters", "item_conditions", key), f"no payout or pot has the id {key!r}")
 
 
 _WORDS = {w: n for n, w in enumerate("en två tre fyra fem sex sju åtta nio tio elva tolv".split(), start=1)}

@@ -61,11 +61,11 @@ def test_tal_ord_neuter():
 
 
 @pytest.mark.parametrize("function, value, expected", [
-    (f.datum, dt.date(2011, 12, 15), "den 15 december 2011"),
-    (f.datum, dt.date(2011, 6, 13), "den 13 juni 2011"),
-    (f.datum, dt.date(2012, 11, 1), "den 1 november 2012"),                   # no leading zero
-    (f.datum_utan_den, dt.date(2011, 12, 15), "15 december 2011"),
-    (f.dag_manad, dt.date(2012, 10, 15), "15 oktober"),
+    (f.datum, dt.date(2011, 12, 15), "den 15\u00a0december 2011"),
+    (f.datum, dt.date(2011, 6, 13), "den 13\u00a0juni 2011"),
+    (f.datum, dt.date(2012, 11, 1), "den 1\u00a0november 2012"),                   # no leading zero
+    (f.datum_utan_den, dt.date(2011, 12, 15), "15\u00a0december 2011"),
+    (f.dag_manad, dt.date(2012, 10, 15), "15\u00a0oktober"),
     (f.isodatum, dt.date(2011, 6, 16), "2011-06-16"),
 ])
 def test_dates(function, value, expected):
@@ -73,8 +73,8 @@ def test_dates(function, value, expected):
 
 
 def test_periods():
-    assert f.period(dt.date(2011, 10, 1), dt.date(2012, 9, 30)) == "1 oktober 2011 till 30 september 2012"
-    assert f.period(dt.date(2012, 4, 1), dt.date(2012, 9, 30)) == "1 april till 30 september 2012"
+    assert f.period(dt.date(2011, 10, 1), dt.date(2012, 9, 30)) == "1\u00a0oktober 2011 till 30\u00a0september 2012"
+    assert f.period(dt.date(2012, 4, 1), dt.date(2012, 9, 30)) == "1\u00a0april till 30\u00a0september 2012"
     with pytest.raises(ValueError):
         f.period(dt.date(2012, 9, 30), dt.date(2012, 4, 1))
 

@@ -363,7 +363,7 @@ SEVEN = [
 for id_, old, new, fragment in SEVEN:
     CASES.append(validate_case(f"7-{id_}", 7, old, new, fragment))
 SEVEN_2012 = [
-    ("reply-before-letter", "  reply_by: 2013-01-31", "  reply_by: 2011-01-31", "reply date"),
+    ("reply-before-letter", "  date: 2012-12-14\n", "  date: 2012-12-14\n  reply_by: 2012-01-31\n", "reply date"),
     ("pot-percent-over", "split: {kommuner: 70, landsting: 30, key: befolkning}",
      "split: {kommuner: 170, landsting: 30, key: befolkning}", "less than or equal|at most"),
     ("payout-10e30-balanced", "total: 1_161_000_000", "total: 1_000_000_000_000_000_000_000_000_000_000", "must be at most"),

@@ -290,7 +290,7 @@ def test_an_issue_from_uncommitted_changes_is_recoverable(tmp_path, monkeypatch)
     assert records(tmp_path / "issued")[0].clean is False
     git(tmp_path, "checkout", "--", "agreements/2011.yaml")  # the uncommitted version is gone from the tree and git
     diff = run("diff", "agreements/2011.yaml@utfärdat", "agreements/2011.yaml")
-    assert diff.exit_code == 1 and "den 30 november 2011 → den 15 november 2011" in diff.output
+    assert diff.exit_code == 1 and "den 30 november 2011 → den 15 november 2011" in diff.output.replace("\u00a0", " ")
 
 
 def test_issuing_an_unknown_document_names_the_documents(issued_2011, monkeypatch):

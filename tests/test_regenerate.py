@@ -168,7 +168,7 @@ def test_diff_against_a_git_revision(tmp_path, monkeypatch):
     file.write_text(file.read_text(encoding="utf-8").replace("redovisning_november: 2011-11-15", "redovisning_november: 2011-11-30", 1), encoding="utf-8")
     result = run("diff", "agreements/2011.yaml@HEAD", "agreements/2011.yaml")
     assert result.exit_code == 1, result.output
-    assert "den 15 november 2011 → den 30 november 2011" in result.output
+    assert "den 15 november 2011 → den 30 november 2011" in result.output.replace("\u00a0", " ")
     assert run("diff", "agreements/2011.yaml@HEAD", "agreements/2011.yaml@HEAD").exit_code == 0
     unknown = run("diff", "agreements/2011.yaml@nosuchrev", "agreements/2011.yaml")  # printed plainly by the CLI
     assert unknown.exit_code == 2 and "'nosuchrev' is not a commit of the repository" in unknown.output

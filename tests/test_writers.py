@@ -10,7 +10,7 @@ import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from generator.document import Document, Meta, node_types, parse_document
+from generator.document import Document, Meta, document_markup, node_types, parse_document
 from generator.writers import docx as docx_writer
 from generator.writers import pdf as pdf_writer
 from generator.writers import typst as typst_writer
@@ -109,3 +109,27 @@ def test_docx_tables_colon_lines_breaks_and_header_as_in_the_pdf():
     assert "CIRKULÄR 13:66" in section.header._element.xml
     assert word.styles["Sidhuvud"].font.name == docx_writer.SANS  # Arial: Liberation Sans has its metrics
     assert word.settings.element.find(qn("w:autoHyphenation")) is not None
+
+
+@pytest.mark.parametrize("engine", [typst_writer, pdf_writer])
+def test_a_draft_status_is_on_every_page_and_in_the_properties_not_in_the_text(engine):
+    """``<document draft="…">``: every writer prints it in every page's header and records it in the properties."""
+    paragraphs = "".join(f"<p>Stycke {n} med lite text som fyller sidan.</p>" for n in range(120))
+    document = parse_document(f'<document title="Brev" keywords="utbetalning" header="SKL" header-first-page="false" '
+                              f'draft="UTKAST – EXEMPELDATA">'
+                              f"{paragraphs}</document>")
+    assert document.meta.draft == "UTKAST – EXEMPELDATA"
+    assert parse_document(document_markup(document)).meta.draft == document.meta.draft  # an issued copy keeps it
+    reader = PdfReader(io.BytesIO(engine.render_pdf(document)))
+    assert len(reader.pages) > 1 and all("UTKAST – EXEMPELDATA" in p.extract_text() for p in reader.pages)
+    assert reader.metadata.title == "UTKAST – EXEMPELDATA: Brev"
+    assert reader.metadata["/Keywords"].startswith("UTKAST – EXEMPELDATA, utbetalning")
+    word = docx.Document(io.BytesIO(docx_writer.render_docx(document)))
+    assert word.core_properties.content_status == "UTKAST – EXEMPELDATA"
+    assert word.core_properties.keywords == "UTKAST – EXEMPELDATA, utbetalning"
+    assert "UTKAST – EXEMPELDATA" in "\n".join(p.text for p in word.sections[0].header.paragraphs)
+    assert "UTKAST – EXEMPELDATA" in "\n".join(p.text for p in word.sections[0].first_page_header.paragraphs)
+    assert not any("UTKAST" in p.text for p in word.paragraphs)
+    final = parse_document('<document title="Brev">' + paragraphs + "</document>")
+    assert final.meta.draft == "" and "UTKAST" not in "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(engine.render_pdf(final))).pages)

@@ -473,7 +473,7 @@ def document_style(container, name: str):
     return container.part.document.styles[name] if hasattr(container, "part") else container.styles[name]
 
 
-def _page_header(document, header: list[str], page_numbers: bool, first_page: bool = True) -> None:
+def _page_header(document, header: list[str], page_numbers: bool, first_page: bool = True, draft: str = "") -> None:
     section = document.sections[0]
     if not first_page:  # page 1 carries its own letterhead: only "1 (N)" at its top
         section.different_first_page_header_footer = True
@@ -486,6 +486,8 @@ def _page_header(document, header: list[str], page_numbers: bool, first_page: bo
             first.add_run(" (")
             _field(first, "NUMPAGES")
             first.add_run(")")
+        if draft:  # the status is on every page, the first included
+            _add(section.first_page_header, "", "Sidhuvud").add_run(draft).bold = True
     head = section.header
     head.is_linked_to_previous = False
     paragraph = head.paragraphs[0]
@@ -500,6 +502,8 @@ def _page_header(document, header: list[str], page_numbers: bool, first_page: bo
         paragraph.add_run(")")
     for line in header[1:]:
         _add(head, line, "Sidhuvud")
+    if draft:  # on every page, in the header, never in the text
+        _add(head, "", "Sidhuvud").add_run(draft).bold = True
 
 
 def _hyphenate(document) -> None:
@@ -520,7 +524,8 @@ def _core_properties(document, meta) -> None:
     props.title = meta.title
     props.subject = meta.subject
     props.author = meta.author
-    props.keywords = meta.keywords
+    props.keywords = ", ".join(part for part in (meta.draft, meta.keywords) if part)
+    props.content_status = meta.draft  # Word's "Status"
     props.language = meta.language
     props.last_modified_by = meta.author
     props.comments = ""
@@ -549,7 +554,7 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
     _revision_ids[0] = 0
     _style_ids.clear()
     _style_ids.update({style.name: style.style_id for style in word.styles if style.name})
-    _page_header(word, document.header, document.page_numbers, document.header_first_page)
+    _page_header(word, document.header, document.page_numbers, document.header_first_page, document.meta.draft)
     _pending_break[0] = False
     for block in document.blocks:
         _write(word, block)

@@ -387,7 +387,8 @@ def _header_lines(header: list[str], page_numbers: bool) -> list[str]:
     return [part for line in header for part in (simpleSplit(line, SANS, HEADER_SIZE, room) or [""])]
 
 
-def _numbered_canvas(header: list[str], page_numbers: bool, date: str, header_first_page: bool = True):
+def _numbered_canvas(header: list[str], page_numbers: bool, date: str, header_first_page: bool = True,
+                     draft: str = ""):
     """Return a Canvas class that draws the header and "n (N)" once the page count is known."""
     # noon UTC, so a viewer in any time zone shows the document's own date
     stamp = "D:" + "".join(ch for ch in date if ch.isdigit())[:8].ljust(8, "0") + "120000+00'00'"
@@ -418,6 +419,9 @@ def _numbered_canvas(header: list[str], page_numbers: bool, date: str, header_fi
             for line in (header if header_first_page or self._pageNumber > 1 else []):
                 self.drawString(LEFT, y, line)
                 y -= HEADER_LEADING
+            if draft:  # the document's status on every page, below the running header
+                self.setFont(SANS + "-Bold", HEADER_SIZE)
+                self.drawString(LEFT, y, draft)
             if page_numbers:
                 self.setFont(SANS, HEADER_SIZE + 0.5)
                 self.drawRightString(PAGE_WIDTH - RIGHT, HEADER_Y, sidnummer(self._pageNumber, count))
@@ -432,10 +436,12 @@ def render_pdf(document: Document) -> bytes:
     buffer = io.BytesIO()
     meta = document.meta
     header = _header_lines(document.header, document.page_numbers)
-    top = max(TOP, PAGE_HEIGHT - HEADER_Y + (len(header) - 1) * HEADER_LEADING + HEADER_GAP)
+    lines = len(header) + (1 if meta.draft else 0)
+    top = max(TOP, PAGE_HEIGHT - HEADER_Y + (lines - 1) * HEADER_LEADING + HEADER_GAP)
     doc = BaseDocTemplate(
         buffer, pagesize=A4, leftMargin=LEFT, rightMargin=RIGHT, topMargin=top, bottomMargin=BOTTOM,
-        title=meta.title, author=meta.author, subject=meta.subject, keywords=meta.keywords,
+        title=f"{meta.draft}: {meta.title}" if meta.draft else meta.title, author=meta.author, subject=meta.subject,
+        keywords=", ".join(part for part in (meta.draft, meta.keywords) if part),
         creator=meta.source or "generator", producer="generator (reportlab)", lang=meta.language or "sv-SE", invariant=1,
         initialFontName=SERIF,  # else every page references an unembedded Helvetica
     )
@@ -447,5 +453,5 @@ def render_pdf(document: Document) -> bytes:
     if not story:
         story = [Spacer(1, 1)]  # an empty document is still one (blank) page
     doc.build(story, canvasmaker=_numbered_canvas(header, document.page_numbers, meta.date,
-                                                     document.header_first_page))
+                                                  document.header_first_page, meta.draft))
     return buffer.getvalue()

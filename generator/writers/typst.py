@@ -159,18 +159,21 @@ PREAMBLE = r"""
 
 def _page_setup(document: Document) -> str:
     lines = [string(line) for line in document.header]
-    extra = max(0, len(lines) - 2) * HEADER_LEADING
+    draft = document.meta.draft  # the document's status: a bold line below the running header, on every page
+    extra = max(0, len(lines) + (1 if draft else 0) - 2) * HEADER_LEADING
     top = TOP + extra
     header_lines = ", ".join(lines)
     number = ("context [#counter(page).get().first() (#counter(page).final().first())]"
               if document.page_numbers else "[]")
     skip_first = "counter(page).get().first() == 1" if not document.header_first_page else "false"
+    status = f" + ([#text(weight: \"bold\", {string(draft)})],)" if draft else ""
     header = f"""context {{
   set text(font: sans, size: {HEADER_SIZE}pt, hyphenate: false)
   set par(leading: {HEADER_LEADING - HEADER_SIZE * 1.15:.2f}pt)
   let lines = ({header_lines}{"," if len(lines) == 1 else ""})
+  let shown = (if {skip_first} {{ () }} else {{ lines.map(l => [#l]) }}){status}
   grid(columns: (1fr, 25mm), align: (left + top, right + top),
-    if {skip_first} {{ [] }} else {{ lines.map(l => [#l]).join(linebreak()) }},
+    if shown.len() == 0 {{ [] }} else {{ shown.join(linebreak()) }},
     {{ set text(size: {HEADER_SIZE + 0.5}pt); {number} }})
 }}"""
     return (f"#set page(paper: \"a4\", margin: (left: {LEFT:.3f}pt, right: {RIGHT:.3f}pt, top: {top:.3f}pt, "
@@ -180,11 +183,12 @@ def _page_setup(document: Document) -> str:
 
 def _document_setup(document: Document) -> str:
     meta = document.meta
-    keywords = [k.strip() for k in meta.keywords.split(",") if k.strip()]
+    keywords = ([meta.draft] if meta.draft else []) + [k.strip() for k in meta.keywords.split(",") if k.strip()]
     if meta.source:
         keywords.append(meta.source)
     date = _date(meta.date)
-    parts = [f"title: {string(meta.title or 'Dokument')}"]
+    title = meta.title or "Dokument"
+    parts = [f"title: {string(f'{meta.draft}: {title}' if meta.draft else title)}"]
     if meta.author:
         parts.append(f"author: {string(meta.author)}")
     if meta.subject:
