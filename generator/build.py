@@ -22,10 +22,11 @@ from typing import Callable
 
 from .distribute import PAYERS, YearAllocation
 from .document import Document
-from .letters import county_letters
+from .letters import county_letters, recipient_letters
 from .errors import Finding, GeneratorError, Location, RenderError
 from .circulars import ValidatedCircular, circular_context
 from .model import Agreement, Circular, CountyFill, Decision
+from .municipal import statements
 from .payouts import payouts_csv, payouts_xlsx
 from .prose import figure_context
 from .provenance import MANIFEST, Manifest, Sources, output_bytes, template_files
@@ -62,18 +63,44 @@ class Job:
     title: str
     decision: Decision | None = None
     extra: dict = field(default_factory=dict, compare=False)
+    codes: tuple[str, ...] = ()  # the recipients (municipality, council, county codes) the document is for
+    inputs: tuple[Path, ...] = ()  # input files of its own (a municipality's file for its utlåtande)
 
 
 LETTERS_FOLDER = "lansbrev"
 COUNTY_AGREEMENTS_FOLDER = "lansoverenskommelser"
+MUNICIPALITY_FOLDER = "kommunbrev"
+COUNCIL_FOLDER = "landstingsbrev"
+STATEMENT_FOLDER = "utlatanden"
+#: Folders of documents computed from the key and outcome data (their data files are inputs).
+DATA_FOLDERS = (LETTERS_FOLDER, MUNICIPALITY_FOLDER, COUNCIL_FOLDER, COUNTY_AGREEMENTS_FOLDER)
 
 
-def plan(agreement: Agreement, allocation: YearAllocation | None = None) -> list[Job]:
+def plan(agreement: Agreement, allocation: YearAllocation | None = None, recipient: str | None = None,
+         municipal: dict | None = None) -> list[Job]:
     """Return the documents an agreement yields, in a stable order.
 
     With an ``allocation`` and ``county_letters:`` in the data, one payout
-    letter per county is added, under ``lansbrev/``.
+    letter per county is added, under ``lansbrev/``, one per municipality
+    (Region Gotland once) under ``kommunbrev/`` and one per county council
+    under ``landstingsbrev/``. An agreement with ``municipal_statement:``
+    yields an utlåtande (``utlatanden/``) for each municipality that has its own
+    file in ``municipal`` (code → (file, path)). With ``recipient`` (a
+    municipality, county council or county code) only the documents for that
+    recipient, an utlåtande with blanks included if the municipality has no file.
     """
+    jobs = _plan(agreement, allocation)
+    if agreement.municipal_statement is not None:
+        for st in statements(agreement, municipal or {}, recipient if recipient in municipalities() else None, allocation):
+            name = f"{STATEMENT_FOLDER}/" + safe_name(f"utlatande_{st.code}_{municipalities()[st.code].short}").lower()
+            jobs.append(Job(name, "utlatande.xml.j2", f"Utlåtande {agreement.year} – {st.name}",
+                            extra={"st": st, "alloc": allocation}, codes=(st.code,), inputs=(st.file,) if st.file else ()))
+    if recipient is None:
+        return jobs
+    return [job for job in jobs if recipient in job.codes]
+
+
+def _plan(agreement: Agreement, allocation: YearAllocation | None) -> list[Job]:
     jobs: list[Job] = []
     for decision in agreement.decisions:
         name = safe_name(f"regeringsbeslut_{decision.number}_{decision.date.isoformat()}_{decision.kind}")
@@ -84,7 +111,12 @@ def plan(agreement: Agreement, allocation: YearAllocation | None = None) -> list
         for letter in county_letters(allocation):
             name = f"{LETTERS_FOLDER}/" + safe_name(f"lansbrev_{letter.county.code}_{letter.county.name}").lower()
             jobs.append(Job(name, "lansbrev.xml.j2", f"{agreement.county_letters.title} – {letter.county.name}",
-                            extra={"letter": letter, "alloc": allocation, "payers": PAYERS}))
+                            extra={"letter": letter, "alloc": allocation, "payers": PAYERS}, codes=(letter.county.code,)))
+        for rl in recipient_letters(allocation):
+            folder = MUNICIPALITY_FOLDER if rl.kind == "kommun" else COUNCIL_FOLDER
+            name = f"{folder}/" + safe_name(f"{folder}_{rl.code}_{rl.name}").lower()
+            jobs.append(Job(name, "mottagarbrev.xml.j2", f"{agreement.county_letters.title} – {rl.name}",
+                            extra={"letter": rl, "alloc": allocation, "payers": PAYERS}, codes=rl.codes))
     if allocation is not None and agreement.county_agreements is not None:
         jobs.extend(county_agreement_jobs(agreement, allocation))
     return jobs
@@ -104,7 +136,7 @@ def county_agreement_jobs(agreement: Agreement, allocation: YearAllocation) -> l
         jobs.append(Job(name, "lansoverenskommelse.xml.j2", f"Överenskommelse – {county.name}",
                         extra={"ca": ca, "item": item, "county": county, "council": council_of(code),
                                "members": members, "amount": amounts.get(code, 0),
-                               "fill": ca.counties.get(code) or CountyFill()}))
+                               "fill": ca.counties.get(code) or CountyFill()}, codes=(code,)))
     return jobs
 
 
@@ -246,8 +278,9 @@ def job_sources(agreement_file: Path | None, job: Job, templates: Path, data_fil
     """Return the input files of one document: its agreement, the data it uses, its templates, the reference .docx."""
     files = [agreement_file] if agreement_file else []
     files += template_files(job.template, templates)
-    if job.name.startswith((LETTERS_FOLDER + "/", COUNTY_AGREEMENTS_FOLDER + "/")) or "item" in job.extra:
+    if job.name.split("/")[0] in DATA_FOLDERS or "item" in job.extra:
         files += data_files + reference_files()
+    files += list(job.inputs)
     if reference_doc is not None:
         files.append(reference_doc)
     return Sources.of(files)
@@ -262,8 +295,12 @@ def _key(sources: Sources, path: Path, pdf_engine: str) -> str:
 
 def build(agreement: Agreement, out: Path, formats: list[str], templates: Path = TEMPLATES,
           reference_doc: Path | None = None, allocation: YearAllocation | None = None,
-          source_file: Path | None = None, force: bool = False, pdf_engine: str = DEFAULT_PDF_ENGINE) -> BuildResult:
+          source_file: Path | None = None, force: bool = False, pdf_engine: str = DEFAULT_PDF_ENGINE,
+          recipient: str | None = None, municipal: dict | None = None) -> BuildResult:
     """Render every document of ``agreement`` in ``formats`` and write them under ``out/<year>/``.
+
+    With ``recipient`` (a code), only that recipient's documents (its letter, its utlåtande) are
+    rendered, for a quick look; the payout tables are not.
 
     ``reference_doc`` is a .docx whose styles, fonts and page setup the DOCX files take.
     With an ``allocation`` the county letters and the payout tables
@@ -279,10 +316,14 @@ def build(agreement: Agreement, out: Path, formats: list[str], templates: Path =
     data_files = _data_files(allocation)
     keys: dict[Path, tuple[str, Sources]] = {}
     result = BuildResult(agreement)
-    for job in plan(agreement, allocation):
+    known: dict[tuple, Sources] = {}  # the same template and data give the same inputs: hash them once
+    for job in plan(agreement, allocation, recipient, municipal):
         sources = None
         if manifest is not None:
-            sources = job_sources(source_file, job, templates, data_files, reference_doc)
+            kind = (job.template, job.name.split("/")[0] in DATA_FOLDERS, job.inputs)
+            if kind not in known:
+                known[kind] = job_sources(source_file, job, templates, data_files, reference_doc)
+            sources = known[kind]
             paths = [folder / f"{job.name}.{fmt}" for fmt in formats]
             if not force and all(manifest.current(p, _key(sources, p, pdf_engine)) for p in paths):
                 result.skipped.extend(paths)
@@ -291,7 +332,7 @@ def build(agreement: Agreement, out: Path, formats: list[str], templates: Path =
         started = time.perf_counter()
         document = render_job(agreement, job, templates)
         rendered.extend(_render(document, job.name, folder, formats, writers, started, sources))
-    if allocation is not None and allocation.items:
+    if allocation is not None and allocation.items and recipient is None:
         sources = Sources.of(([source_file] if source_file else []) + data_files + reference_files()) \
             if manifest is not None else None
         for suffix, make in (("csv", payouts_csv), ("xlsx", payouts_xlsx)):

@@ -183,9 +183,12 @@ def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
 @click.option("--redline-date", type=click.DateTime(["%Y-%m-%d"]),
               help="Date of the tracked changes and of the draft ändringsbeslut "
               "(default: SOURCE_DATE_EPOCH, else the date the document was issued).")
+@click.option("--recipient", metavar="CODE",
+              help="Build only the documents of one recipient, for a quick look: a municipality (0180), "
+                   "county council (0001) or county (01).")
 def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path | None, strict: bool,
           force: bool, watch: bool, prune: bool, pdf_engine: str, issued_folder: Path, redline_author: str | None,
-          redline_date=None) -> None:
+          redline_date=None, recipient: str | None = None) -> None:
     """Validate, then render every agreement's documents as DOCX and PDF.
 
     Documents recorded as issued (generator issue) whose text has changed
@@ -199,8 +202,13 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
     changed and reports the others as skipped (--force renders all).
 
     An agreement that names its key and outcome data (data:) and has
-    county_letters: also gets one letter per county (OUT/<year>/lansbrev/)
-    and the payout table OUT/<year>/utbetalningar.csv and .xlsx.
+    county_letters: also gets one letter per county (OUT/<year>/lansbrev/),
+    one per municipality (OUT/<year>/kommunbrev/, Region Gotland once) and
+    one per county council (OUT/<year>/landstingsbrev/), and the payout
+    table OUT/<year>/utbetalningar.csv and .xlsx.
+
+    By default every document is built; --recipient CODE builds only the
+    documents of that recipient (e.g. --recipient 0180: Stockholm's letter).
 
     TARGETS are years (2012), agreement files or folders (default: every
     agreement under agreements/). Invalid data is refused before anything is
@@ -223,6 +231,14 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
     if reference_doc is not None:
         reference_doc = checked_reference_doc(reference_doc)
     out = output_folder(out)
+    if recipient is not None:
+        from .reference import recipient as lookup
+
+        try:
+            lookup(recipient)
+        except KeyError:
+            raise click.BadParameter(f"{recipient!r} is not a municipality (0180), county council (0001) or county "
+                                     "(01) code", param_hint="--recipient") from None
     if watch:
         from .watch import watch as watch_loop
 
@@ -231,7 +247,7 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
                    [DEFAULT_AGREEMENTS, TEMPLATES_FOLDER, REFERENCE_FOLDER])
         return
     if not _build_once(targets, wanted, out, reference_doc, strict, force, pdf_engine=pdf_engine, issued=issued_folder,
-                       options=options, prune=prune):
+                       options=options, prune=prune, recipient=recipient):
         sys.exit(2)
 
 
@@ -270,7 +286,7 @@ def _settle_output(out: Path) -> None:
 
 def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, reference_doc: Path | None, strict: bool,
                 force: bool, pdf_engine: str = "typst", issued: Path = Path("issued"), options=None,
-                prune: bool | None = None) -> bool:
+                prune: bool | None = None, recipient: str | None = None) -> bool:
     """Validate and build; return False if the data is invalid (nothing is written then).
 
     The writing holds a lock on the output folder: a second build on it waits until the first is done.
@@ -290,24 +306,28 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
     click.echo(_summary_lines(good, circulars))
     out = output_folder(out, create=True)
     with build_lock(out, notice=lambda text: click.echo(text, err=True)):
-        _write_documents(good, circulars, wanted, out, reference_doc, force, pdf_engine, issued, options)
+        _write_documents(good, circulars, wanted, out, reference_doc, force, pdf_engine, issued, options, recipient)
         if prune is not None:
             _orphans(out, prune)
     return True
 
 
 def _write_documents(good: list[Validated], circulars: list[ValidatedCircular], wanted: list[str], out: Path,
-                     reference_doc: Path | None, force: bool, pdf_engine: str, issued: Path, options) -> None:
+                     reference_doc: Path | None, force: bool, pdf_engine: str, issued: Path, options,
+                     recipient: str | None = None) -> None:
     from .build import build as build_agreement, build_circular
 
     _settle_output(out)
     click.echo(f"Dokument i {out}/:")
     skipped = 0
     results = [build_agreement(r.agreement, out, wanted, reference_doc=reference_doc, allocation=r.allocation,
-                               source_file=r.file, force=force, pdf_engine=pdf_engine) for r in good]
-    results += [build_circular(c, out, wanted, reference_doc=reference_doc, force=force, pdf_engine=pdf_engine)
-                for c in circulars]
-    if issued.is_dir():
+                               source_file=r.file, force=force, pdf_engine=pdf_engine, recipient=recipient,
+                               municipal=r.municipal)
+               for r in good]
+    if recipient is None:  # a quick look at one recipient: no circulars, no redlines
+        results += [build_circular(c, out, wanted, reference_doc=reference_doc, force=force, pdf_engine=pdf_engine)
+                    for c in circulars]
+    if issued.is_dir() and recipient is None:
         from .issuing import RedlineOptions, build_issued
 
         results += [build_issued(r, out, [f for f in wanted if f in ("docx", "pdf")], issued,

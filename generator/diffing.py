@@ -439,7 +439,7 @@ def check_issued(folder: Path, validated: list[Validated]) -> list[IssuedCheck]:
     out = []
     for current in validated:
         versions: dict = {}
-        jobs = {job.name: job for job in plan(current.agreement, current.allocation)}
+        jobs = {job.name: job for job in plan(current.agreement, current.allocation, municipal=current.municipal)}
         for record in records_of_agreement(folder, current.file):
             job = jobs.get(record.document)
             if job is None:

@@ -133,7 +133,7 @@ def issue(validated: Validated, names: tuple[str, ...], folder: Path = ISSUED, d
           by: str = "", templates: Path = TEMPLATES) -> list[IssueRecord]:
     """Record the named documents of an agreement as issued today (or on ``date``); return the records written."""
     agreement = validated.agreement
-    jobs = matching_jobs(plan(agreement, validated.allocation), names)
+    jobs = matching_jobs(plan(agreement, validated.allocation, municipal=validated.municipal), names)
     records = []
     for job in jobs:
         sources = job_sources(validated.file, job, templates, _data_files(validated.allocation))
@@ -296,7 +296,7 @@ def build_issued(validated: Validated, out: Path, formats: list[str], folder: Pa
     # the redline: writers that show tracked changes (reportlab marks them; see README for other PDF engines)
     redline_writers = {**writers, "docx": render_docx, "pdf": render_pdf_marked}
     manifest = Manifest.load(out)
-    jobs = {job.name: job for job in plan(validated.agreement, validated.allocation)}
+    jobs = {job.name: job for job in plan(validated.agreement, validated.allocation, municipal=validated.municipal)}
     year_folder = out / str(validated.agreement.year)
     old_versions: dict[tuple, Validated] = {}
     for record in mine:

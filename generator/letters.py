@@ -20,7 +20,7 @@ from .distribute import KEY_LABELS, KINDS, PAYERS, ROUTES, Item, YearAllocation
 from .formatting import kronor
 from .model import Agreement, Deadline, Payout, Pot, Section
 from .prose import walk_sections
-from .reference import Council, County, council_of, counties, municipalities, one_body
+from .reference import Council, County, council_of, councils, counties, municipalities, one_body, recipient
 
 
 @dataclass
@@ -242,3 +242,143 @@ def county_letters(allocation: YearAllocation) -> list[CountyLetter]:
         letters.append(CountyLetter(county, council, items, joint, council_part, list(members.values()), missed, body))
     return letters
 
+
+# --------------------------------------------------------------------------- one recipient's letter
+
+#: Codes that are one body: Region Gotland is the municipality 0980 and carries the county council's
+#: tasks (0009); it gets one letter for both.
+SAME_BODY = {"0009": "0980"}
+
+
+@dataclass
+class ReceivedItem:
+    """One item a recipient receives: the county letter's item, the recipient's amount and its computation."""
+
+    item: LetterItem
+    amount: int
+    steps: tuple[str, ...]
+    code: str  # the code the amount is paid under (0009 for Gotland's county council part)
+    step: int | None = None  # the rounding step of the item's rule (500 000 kronor), None for whole kronor
+
+    @property
+    def printed_steps(self) -> list[str]:
+        """Return the computation for print: each formula with its rounded result, without "…" or "→"."""
+        return [_printed(step, self.step) for step in self.steps]
+
+
+def _printed(explanation: str, step: int | None) -> str:
+    """Return ``a × b / c (key), avrundat till hela kronor: 89 384 kronor`` for ``a × b / c (key) = 89 384,06… kronor → 89 384 kronor``."""
+    if "→" not in explanation:
+        return explanation
+    formula, result = (part.strip() for part in explanation.rsplit("→", 1))
+    formula = formula.split(" = ")[0]
+    rounding = f"avrundat till jämna {kronor(step)}" if step and step > 1 else "avrundat till hela kronor"
+    return f"{formula}, {rounding}: {result}"
+
+
+@dataclass
+class MissedItem:
+    """A pot the recipient could have shared in, and why it did not."""
+
+    label: str
+    amount: int
+    reason: str
+
+
+@dataclass
+class RecipientLetter:
+    """What one municipality or county council receives, item by item, and what it did not qualify for."""
+
+    code: str
+    name: str
+    kind: str  # kommun | landsting
+    codes: tuple[str, ...]  # every code the letter covers (Gotland: 0980 and 0009)
+    county: County
+    received: list[ReceivedItem]
+    missed: list[MissedItem]
+    joint: list[LetterItem]  # the county's joint items (paid to the county together, not to this recipient)
+    joint_total: int
+
+    @property
+    def total(self) -> int:
+        return sum(r.amount for r in self.received)
+
+    def total_by_route(self, route: str) -> int:
+        return sum(r.amount for r in self.received if r.item.route == route)
+
+    @property
+    def routes(self) -> list[str]:
+        return sorted({r.item.route for r in self.received}, key=list(ROUTES).index)
+
+    @property
+    def deadline_items(self) -> list[LetterItem]:
+        return [r.item for r in self.received if r.item.payment_text or r.item.deadlines]
+
+
+def _missed_reason(allocation: YearAllocation, item: Item, code: str, kind: str, county: str) -> str:
+    """Return why ``code`` received nothing from the pot ``item``, in one Swedish clause."""
+    d = item.distribution
+    if d.level == "lan":
+        reached = county in item.qualifiers
+        if not reached:
+            return "länet nådde inte målet"
+        return "ingen andel"  # pragma: no cover (a qualified county always shares with all its members)
+    if d.shares and not any(s.to == kind for s in d.shares):
+        return f"potten går inte till {KINDS[kind]}"
+    rows = [row for row in (allocation.outcomes.for_pot(item.id) if allocation.outcomes else []) if row.code == code]
+    if not rows:
+        return "inget resultat redovisat för mätperioden"
+    row = rows[0]
+    if row.coverage is not None:
+        return f"kvalificeringskravet uppfylldes inte (täckningsgrad {str(row.coverage).replace('.', ',')} procent)"
+    return "kvalificeringskravet uppfylldes inte"
+
+
+def recipient_letters(allocation: YearAllocation) -> list[RecipientLetter]:
+    """Return one letter per municipality (Region Gotland once) and per county council, in code order.
+
+    The amounts are the allocation's lines, so the letters together with the
+    county letters' joint items account for every krona distributed.
+    """
+    by_county = {letter.county.code: letter for letter in county_letters(allocation)}
+    lines_by_code: dict[str, list] = {}
+    for item in allocation.items:
+        for line in item.lines:
+            lines_by_code.setdefault(line.code, []).append((item, line))
+    units = [(code, m.short, "kommun", m.county) for code, m in municipalities().items()]
+    units += [(c.code, c.name, "landsting", c.county) for c in (council_of(code) for code in counties())
+              if c.code not in SAME_BODY]
+    letters = []
+    for code, name, kind, county in units:
+        county_letter = by_county[county]
+        items = {item.id: item for item in county_letter.items}
+        codes = (code, *[other for other, body in SAME_BODY.items() if body == code])
+        if len(codes) > 1:  # Gotland: the body's name, as the council list gives it ("Region Gotland (landstingsuppgifter)")
+            name = councils()[codes[1]].name.split(" (")[0]
+        received: list[ReceivedItem] = []
+        for c in codes:
+            for item, line in lines_by_code.get(c, []):
+                received.append(ReceivedItem(items[item.id], line.amount, line.steps, c, item.distribution.step))
+        order = [item.id for item in allocation.items]
+        received.sort(key=lambda r: (order.index(r.item.id), r.code))
+        got = {r.item.id for r in received}
+        missed = []
+        for item in allocation.items:
+            if item.kind != "pot" or item.id in got:
+                continue
+            level = item.distribution.level
+            if level == "lan":  # a county's pot reaches its municipalities and council only through a split
+                open_to = {"kommun", "landsting"} if item.distribution.split else set()
+            elif level == "kommun_och_landsting":
+                open_to = {"kommun", "landsting"}
+            else:
+                open_to = {level}
+            mine = [c for c in codes if recipient(c)[0] in open_to]
+            if not mine:
+                continue
+            reason = _missed_reason(allocation, item, mine[0], recipient(mine[0])[0], county)
+            missed.append(MissedItem(item.label, item.amount, reason))
+        joint = [item for item in county_letter.items if any(i == item.id for i, _, _ in county_letter.joint.amounts)]
+        letters.append(RecipientLetter(code, name, kind, codes, county_letter.county, received, missed, joint,
+                                       county_letter.joint.total))
+    return letters

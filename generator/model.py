@@ -549,6 +549,27 @@ class CountyAgreements(Strict):
     counties: dict[str, CountyFill] = Field(default={}, description="County code → what the data fills in.")
 
 
+class MunicipalStatement(Strict):
+    """What every municipality's utlåtande on the agreement says (modelled on seed 001, Stockholm 2013).
+
+    The parts every municipality writes alike come from here; what only one
+    municipality can write (its dnr, rapporteur, Beredning, further decision
+    points, signatures) comes from its own file ``<folder>/<code>.yaml``
+    (:mod:`generator.municipal`).
+    """
+
+    folder: str = Field(description="The folder of the per-municipality files, relative to the agreement file.")
+    title: str = Field(description='The agreement as the decision names it: "Överenskommelse mellan staten och …"')
+    approval: Prose = Field(description="Decision point 1: the agreement is approved.")
+    history: Prose = Field(description="How the agreements came about (Ärendet, and the start of the tjänsteutlåtande).")
+    purpose: Prose = Field(description='"Det långsiktiga syftet med satsningen är …"')
+    requirements: Prose = Field(description='"Överenskommelsen ställer krav på …"')
+    offer_lead: Prose = Field(description="The sentence before the list of what municipalities can take part in.")
+    follow_up: Prose | None = Field(default=None, description="The tjänsteutlåtande's text after the list (reporting).")
+    closing: Prose = Field(description='"Regeringen kommer att fatta beslut om utbetalning …"')
+    omit: list[Id] = Field(default=[], description="Sections not open to municipalities (not listed).")
+
+
 class Agreement(Strict):
     """One agreement (överenskommelse) of one year, with the documents around it."""
 
@@ -573,6 +594,7 @@ class Agreement(Strict):
     data: DataFiles | None = None
     county_letters: CountyLetters | None = None
     county_agreements: CountyAgreements | None = None
+    municipal_statement: MunicipalStatement | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -40,6 +40,7 @@ class Validated:
     source: SourceMap
     warnings: list = field(default_factory=list)
     allocation: Any = None  # distribute.YearAllocation, when the agreement names its key and outcome data
+    municipal: dict = field(default_factory=dict)  # code → (municipal.MunicipalFile, path), for the utlåtanden
 
     @property
     def file(self) -> Path:
@@ -176,6 +177,7 @@ _PROSE_NAMES = {
     "text", "description", "offer", "calculation", "period_note", "data_entry_text", "distribution_text",
     "payment_text", "pots_text", "payouts_text", "conditions", "after_text", "requirements", "requirements_followup",
     "decision", "matter", "background", "intro", "approval", "payment_decision", "plans", "table_text", "table_title",
+    "history", "purpose", "offer_lead", "follow_up", "closing",  # the municipalities' utlåtande
 }
 
 
@@ -750,6 +752,13 @@ def load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = Fa
                           "the counties, so no county letter would be written", "county_letters",
                           hint="give the item a distribution:, or remove county_letters:")
         raise DataError(str(finding), [finding])
+    if agreement.municipal_statement is not None:
+        from .municipal import check as check_municipal  # the municipalities' own files of the utlåtande
+
+        validated.municipal, findings = check_municipal(agreement, source.file)
+        validated.warnings = validated.warnings + findings
+        if strict and findings:
+            raise DataError(f"{len(findings)} warnings about the municipalities' files (--strict)", findings)
     return validated
 
 

@@ -1,12 +1,17 @@
 """Write the example data files in examples/ (deterministic; run again to regenerate them).
 
-The figures are invented: derived from a hash of each code, so that the whole
-chain (keys, qualifiers, allocation, letters, payout tables) can run without
-official data. They are NOT statistics. Every file says so in its title.
+The population file is built from ``examples/folkmangd_kommun_ungefar.csv``
+(approximate inhabitants per municipality around 2023/2024, rounded to tens,
+its source named in its first lines) with the age groups ESTIMATED by a
+smooth rule; the outcomes are invented, derived from a hash of each code. So
+the whole chain (keys, qualifiers, allocation, letters, payout tables) runs
+with amounts of a realistic size, but NOT on statistics of 2011: every file
+says so in its title.
 """
 from __future__ import annotations
 
 import hashlib
+import math
 import sys
 from pathlib import Path
 
@@ -25,14 +30,38 @@ def draw(*parts: str) -> int:
     return int(digest[:8], 16) % 1_000_000
 
 
+BASE = EXAMPLES / "folkmangd_kommun_ungefar.csv"
+
+
+def base_population() -> dict[str, int]:
+    """Return the approximate population of each municipality (code → inhabitants) from ``BASE``."""
+    lines = [line for line in BASE.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    by_name = dict((name, int(value)) for name, value in (line.split(";") for line in lines[1:]))
+    return {code: by_name[m.short] for code, m in municipalities().items()}
+
+
+def age_shares(total: int, code: str) -> tuple[int, int, int]:
+    """Return ESTIMATED inhabitants 65+, 75+ and 80+ of a municipality of ``total`` inhabitants.
+
+    Not statistics: a smooth rule (smaller municipalities are older, as in Sweden: about
+    15 percent 65+ in the largest cities, about 30 percent in the smallest), with a small
+    stable variation per code. 75+ is about half of 65+, 80+ about 27 percent of 65+.
+    """
+    share65 = min(0.32, max(0.14, 0.30 - 0.025 * math.log(total / 5_000))) + (draw("65", code) % 21 - 10) / 1000
+    p65 = round(total * share65)
+    p80 = p65 * (24 + draw("80", code) % 7) // 100
+    p75 = p65 * (47 + draw("75", code) % 7) // 100
+    return p65, p75, p80
+
+
 def population(year: int) -> str:
-    lines = [f'"{WARNING}. Folkmängden efter region, ålder och år"', "", f'"region","ålder","{year}"']
-    for code, m in municipalities().items():
-        total = 3_000 + draw("pop", code) % 90_000
-        p65 = total * (140 + draw("65", code) % 120) // 1000      # 14–26 percent
-        p80 = p65 * (22 + draw("80", code) % 14) // 100            # 22–36 percent of 65+
-        p75 = p80 + (p65 - p80) * (30 + draw("75", code) % 15) // 100
-        region = f"{code} {m.short}"
+    title = ("EXEMPELDATA – inte officiell statistik. Folkmängd per kommun ungefär som omkring 2023/2024 (avrundad till tiotal; underlag och källa i "
+             f"{BASE.name}, jfr SCB: Folkmängd i riket, län och kommuner 31 december 2024), redovisad som år {year}; "
+             "åldersgrupperna 65-74, 75-79 och 80+ år är UPPSKATTADE")
+    lines = [f'"{title}"', "", f'"region","ålder","{year}"']
+    for code, total in base_population().items():
+        p65, p75, p80 = age_shares(total, code)
+        region = f"{code} {municipalities()[code].short}"
         for age, value in (("0-64 år", total - p65), ("65-74 år", p65 - p75), ("75-79 år", p75 - p80), ("80+ år", p80)):
             lines.append(f'"{region}","{age}",{value}')
     return "\n".join(lines) + "\n"

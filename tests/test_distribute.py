@@ -8,6 +8,7 @@ import shutil
 from fractions import Fraction
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -17,6 +18,7 @@ from generator.build import build
 from generator.cli import main
 from generator.errors import DataError
 from generator.outcomes import load_outcomes
+from generator.payouts import payouts_csv, payouts_xlsx
 from generator.population import load_population
 from generator.reference import councils, counties, municipalities
 from generator.validate import load_agreement
@@ -213,9 +215,14 @@ def test_payout_tables_hold_every_line_and_match_the_agreement(built, allocation
 
 
 def test_tables_and_letters_are_byte_identical_between_builds(tmp_path, validated, built):
-    build(validated.agreement, tmp_path, ["pdf", "docx"], allocation=validated.allocation)
+    # a second build of a county's, a municipality's and a council's letters (not all 330 again) and the tables
+    for code in ("14", "1480", "0014"):
+        build(validated.agreement, tmp_path, ["pdf", "docx"], allocation=validated.allocation, recipient=code)
+    (tmp_path / "2012" / "utbetalningar.csv").write_bytes(payouts_csv(validated.allocation))
+    (tmp_path / "2012" / "utbetalningar.xlsx").write_bytes(payouts_xlsx(validated.allocation))
     for name in ("utbetalningar.csv", "utbetalningar.xlsx", "lansbrev/lansbrev_14_vastra-gotalands-lan.pdf",
-                 "lansbrev/lansbrev_14_vastra-gotalands-lan.docx"):
+                 "lansbrev/lansbrev_14_vastra-gotalands-lan.docx", "kommunbrev/kommunbrev_1480_goteborg.pdf",
+                 "kommunbrev/kommunbrev_1480_goteborg.docx", "landstingsbrev/landstingsbrev_0014_vastra-gotalandsregionen.pdf"):
         assert (tmp_path / "2012" / name).read_bytes() == (built / name).read_bytes(), name
 
 
@@ -393,7 +400,7 @@ def test_example_files_say_they_are_examples():
 
 def test_official_data_drops_the_example_warning(tmp_path, validated):
     """With a population file that is not an example and outcomes that are not either, no letter says exempeldata."""
-    file = _copy_agreement(tmp_path, population=POP_TEXT.replace("EXEMPELDATA – påhittade siffror, inte officiell statistik. ", ""),
+    file = _copy_agreement(tmp_path, population=re.sub(r"EXEMPELDATA[^.]*\. ", "", POP_TEXT, count=1),
                            outcomes="\n".join(l for l in OUT_TEXT.splitlines() if not l.startswith("#")) + "\n")
     for old, new in ((POPULATION.name, "befolkning_2011.csv"), (OUTCOMES.name, "utfall_2012.csv")):
         (tmp_path / "examples" / old).rename(tmp_path / "examples" / new)
@@ -401,3 +408,92 @@ def test_official_data_drops_the_example_warning(tmp_path, validated):
     result = load_agreement(file)
     assert not result.allocation.example
     assert result.allocation.distributed == validated.allocation.distributed
+
+
+# --------------------------------------------------------------------------- one letter per municipality and council
+
+def test_one_letter_per_municipality_and_council_and_gotland_once(allocation):
+    from generator.letters import recipient_letters
+
+    letters = recipient_letters(allocation)
+    municipal = [l for l in letters if l.kind == "kommun"]
+    council = [l for l in letters if l.kind == "landsting"]
+    assert [l.code for l in municipal] == list(municipalities())
+    assert [l.code for l in council] == [c for c in councils() if c != "0009"]
+    gotland = next(l for l in letters if l.code == "0980")
+    assert gotland.codes == ("0980", "0009") and gotland.name == "Region Gotland"
+    assert {r.code for r in gotland.received} == {"0980", "0009"} & {l.code for l in allocation.lines}
+    covered = [code for l in letters for code in l.codes]
+    assert len(covered) == len(set(covered)) == len(municipalities()) + len(councils())
+
+
+def test_letters_and_joint_items_account_for_every_krona(allocation):
+    from generator.letters import county_letters, recipient_letters
+
+    letters = recipient_letters(allocation)
+    joint = sum(c.joint.total for c in county_letters(allocation))
+    assert sum(l.total for l in letters) + joint == allocation.distributed
+    for letter in letters:  # each letter holds exactly the lines of its codes
+        assert letter.total == sum(line.amount for code in letter.codes for line in allocation.for_code(code))
+
+
+def _stated_total(text: str) -> int | None:
+    stated = re.search(r"får sammanlagt (\d[\d\u00a0]*)\u00a0kronor", text)
+    return _amount(stated[1]) if stated else None
+
+
+def test_every_rendered_letter_adds_up_to_the_allocation(built, allocation):
+    """All municipality and county-council letters (DOCX text) plus the county letters' joint items: the allocation."""
+    from generator.letters import county_letters
+
+    municipal = sorted((built / "kommunbrev").glob("*.docx"))
+    council = sorted((built / "landstingsbrev").glob("*.docx"))
+    assert len(municipal) == 290 and len(council) == 20
+    assert len(list((built / "kommunbrev").glob("*.pdf"))) == 290
+    total = 0
+    for path in municipal + council:
+        text = docx_text(path)
+        code = path.stem.split("_")[1]
+        county = municipalities()[code].county if code in municipalities() else councils()[code].county
+        assert counties()[county].name in text, path.name
+        # the same draft marking as the county letters: the document's status, not its text
+        assert docx.Document(str(path)).core_properties.content_status == "UTKAST – EXEMPELDATA", path.name
+        total += _stated_total(text) or 0
+    joint = sum(c.joint.total for c in county_letters(allocation))
+    assert total + joint == allocation.distributed
+
+
+@pytest.mark.parametrize("code", ["0180", "0980", "smallest"])
+def test_a_letter_shows_each_amount_its_computation_and_what_was_missed(code, built, allocation):
+    from generator.letters import recipient_letters
+
+    if code == "smallest":
+        code = min(municipalities(), key=lambda c: allocation.population.municipality(c, "befolkning"))
+    letter = next(l for l in recipient_letters(allocation) if code in l.codes)
+    pdf_path = next((built / "kommunbrev").glob(f"kommunbrev_{letter.code}_*.pdf"))
+    pdf = " ".join(page.extract_text() for page in PdfReader(pdf_path).pages).replace("\n", " ")
+    text = docx_text(pdf_path.with_suffix(".docx"))
+    pages = [page.extract_text() for page in PdfReader(pdf_path).pages]
+    assert letter.county.name in text and all("UTKAST – EXEMPELDATA" in page for page in pages)
+    assert _stated_total(text) == letter.total
+    for received in letter.received:
+        assert f"{received.item.label}" in text
+        assert kr(received.amount) in text
+        assert received.printed_steps[-1][1:] in text  # "35 000 000 kronor × 626 / 245 122 (…), avrundat till hela kronor: 89 384 kronor"
+    assert "→" not in text and "…" not in text  # computations printed without the tool's signs
+    for missed in letter.missed:
+        assert missed.label in text and missed.reason[1:] in text
+    assert "Organisationsnummer" in text or not letter.received  # the payout form
+
+
+def test_build_one_recipient_for_a_quick_look(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["build", "2012", "--recipient", "0009", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.*") if p.name != "manifest.json")
+    assert written == ["2012/kommunbrev/kommunbrev_0980_region-gotland.docx",
+                       "2012/kommunbrev/kommunbrev_0980_region-gotland.pdf"]
+    county = CliRunner().invoke(main, ["build", "2012", "--recipient", "01", "--out", str(tmp_path), "--format", "pdf"])
+    assert county.exit_code == 0 and (tmp_path / "2012" / "lansbrev" / "lansbrev_01_stockholms-lan.pdf").exists()
+    bad = CliRunner().invoke(main, ["build", "2012", "--recipient", "9999", "--out", str(tmp_path)])
+    assert bad.exit_code == 2 and "9999" in bad.output and "Traceback" not in bad.output

@@ -40,7 +40,7 @@ def test_one_changed_amount_from_diff_to_rebuild_to_check(workspace, monkeypatch
     assert first.exit_code == 0, first.output
     manifest = json.loads((workspace / "output" / "manifest.json").read_text(encoding="utf-8"))["documents"]
     all_files = set(manifest)
-    assert len(all_files) == 2 + 4 + 42 + 2 + (2 + 42 + 2)  # 2011; 2012; 2010: letter, 21 county agreements, tables
+    assert len(all_files) == 2 + 4 + 42 + 2 + (2 + 42 + 2) + 2 * (290 + 20)  # 2011; 2012; 2010: letter, 21 county agreements, tables; 2012: a letter per municipality and per county council
 
     again = run("build", "--out", "output")
     assert f"0 filer renderade, {len(all_files)} oförändrade indata" in again.output
