@@ -1,33 +1,38 @@
-"""The DOCX writer: the document model to a Word file with python-docx.
+"""The DOCX writer: the document model to a Word file (WordprocessingML written with lxml).
 
 Knows nothing of agreements. Paragraphs use named styles (Normal, Heading 1–4,
 Title, and Swedish custom styles such as "Brödtext", "Ingress", "Adress") so
 a user can restyle the document in Word, or pass a reference document whose
 styles are used instead (as pandoc's ``--reference-doc``). The page header
 carries the running header and ``n (N)`` as real PAGE and NUMPAGES fields.
-The zip is rewritten with fixed timestamps so the same document always gives
-the same bytes.
+python-docx builds the styled package once per process; each document's body
+and header are written into a copy of it with lxml (python-docx's element
+API costs ten times as much), and the package is zipped in one pass with
+fixed timestamps, so the same document always gives the same bytes.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import io
+import zipfile
 from pathlib import Path
 from typing import Callable
 
 import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from lxml import etree
 
 from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision, Run,
                         Signatures, Space, Table, list_positions)
-from .package import deterministic_zip, with_custom_properties
+from .package import CUSTOM_PART, custom_properties_xml, with_custom_properties, zip_package
 
 #: The custom document property that carries the provenance line.
 PROVENANCE_PROPERTY = "generator-källor"
@@ -159,45 +164,149 @@ PARAGRAPH_STYLES = {
 LIST_STYLES = {"bullet": "Punktlista", "number": "Numrerad lista", "letter": "Bokstavslista"}
 
 
-# --------------------------------------------------------------------------- helpers
+# --------------------------------------------------------------------------- WordprocessingML, written with lxml
 
-#: The next w:id of a tracked change in the document being written (ids are unique per document).
-_revision_ids: list[int] = [0]
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def _revision(rev: Revision, tag: str | None = None):
+def _w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+P, PPR, R, RPR, T, TAB, BR = _w("p"), _w("pPr"), _w("r"), _w("rPr"), _w("t"), _w("tab"), _w("br")
+TBL, TR, TC, TCPR, TRPR, VAL = _w("tbl"), _w("tr"), _w("tc"), _w("tcPr"), _w("trPr"), _w("val")
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+#: The order of a paragraph's properties in the schema (CT_PPr), as python-docx keeps it.
+_PPR_ORDER = {_w(tag): index for index, tag in enumerate((
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers",
+    "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct",
+    "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+    "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl",
+    "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"))}
+
+
+def _twips(mm: float) -> str:
+    return str(Mm(mm).twips)
+
+
+def _pt_twips(points: float) -> str:
+    return str(Pt(points).twips)
+
+
+def _prop(ppr, tag: str):
+    """Return the child ``tag`` of the paragraph properties ``ppr``, added in its place in the schema if missing."""
+    rank = _PPR_ORDER[tag]
+    for index, child in enumerate(ppr):
+        if child.tag == tag:
+            return child
+        if _PPR_ORDER.get(child.tag, 0) > rank:
+            element = ppr.makeelement(tag, {})
+            ppr.insert(index, element)
+            return element
+    return etree.SubElement(ppr, tag)
+
+
+def _keep_next(p) -> None:
+    _prop(p[0], _w("keepNext"))
+
+
+class _Doc:
+    """What writing one document needs: its style ids, the next revision id, a page break waiting."""
+
+    def __init__(self, base: "_Base"):
+        self.base = base
+        self.revision_id = 0
+        self.pending_break = False
+
+
+def _container_add(container, tag: str):
+    """Append a new block element to ``container`` (the body's w:sectPr is moved last when the body is done)."""
+    return etree.SubElement(container, tag)
+
+
+def _new_p(doc: _Doc, container, style: str):
+    """Return a new paragraph in ``container`` with the named ``style`` (python-docx's add_paragraph + style)."""
+    p = _container_add(container, P)
+    ppr = etree.SubElement(p, PPR)
+    style_id = doc.base.style_id(style)
+    if style_id is not None:
+        etree.SubElement(ppr, _w("pStyle")).set(VAL, style_id)
+    if doc.pending_break:
+        doc.pending_break = False
+        _prop(ppr, _w("pageBreakBefore"))
+    return p
+
+
+def _add_text(r, text: str) -> None:
+    """Append ``text`` to the run ``r`` as python-docx does: tabs as w:tab, line ends as w:br, the rest in w:t."""
+    buffer: list[str] = []
+
+    def flush():
+        if buffer:
+            chunk = "".join(buffer)
+            t = etree.SubElement(r, T)
+            t.text = chunk
+            if len(chunk.strip()) < len(chunk):
+                t.set(XML_SPACE, "preserve")
+            buffer.clear()
+
+    if "\t" not in text and "\n" not in text and "\r" not in text:
+        buffer.append(text)
+    else:
+        for char in text:
+            if char == "\t":
+                flush()
+                etree.SubElement(r, TAB)
+            elif char in "\r\n":
+                flush()
+                etree.SubElement(r, BR)
+            else:
+                buffer.append(char)
+    flush()
+
+
+def _run(p, text: str = "", bold: bool = False, italic: bool = False):
+    r = etree.SubElement(p, R)
+    if text:
+        _add_text(r, text)
+    if bold or italic:
+        rpr = r.makeelement(RPR, {})
+        r.insert(0, rpr)
+        if bold:
+            etree.SubElement(rpr, _w("b"))
+        if italic:
+            etree.SubElement(rpr, _w("i"))
+    return r
+
+
+def _revision(doc: _Doc, parent, rev: Revision, tag: str | None = None):
     """Return a new ``w:ins`` or ``w:del`` element (or ``tag``) attributed to ``rev``'s author and date."""
-    element = OxmlElement(tag or f"w:{rev.kind}")
-    _revision_ids[0] += 1
-    element.set(qn("w:id"), str(_revision_ids[0]))
-    element.set(qn("w:author"), rev.author or "generator")
-    element.set(qn("w:date"), f"{rev.date[:10]}T00:00:00Z")
-    return element
+    doc.revision_id += 1
+    return parent.makeelement(_w(tag or rev.kind), {_w("id"): str(doc.revision_id), _w("author"): rev.author or "generator",
+                                                    _w("date"): f"{rev.date[:10]}T00:00:00Z"})
 
 
-def _track(run, rev: Revision | None) -> None:
+def _track(doc: _Doc, r, rev: Revision | None) -> None:
     """Wrap a written run in a Word revision: inserted (``w:ins``) or deleted (``w:del``, its text as ``w:delText``)."""
     if rev is None:
         return
-    r = run._r
-    wrapper = _revision(rev)
+    wrapper = _revision(doc, r, rev)
     r.addprevious(wrapper)
     wrapper.append(r)
     if rev.kind == "del":
-        for text in r.findall(qn("w:t")):
-            text.tag = qn("w:delText")
+        for text in r.findall(T):
+            text.tag = _w("delText")
 
 
-def _track_mark(paragraph, rev: Revision | None) -> None:
+def _track_mark(doc: _Doc, p, rev: Revision | None) -> None:
     """Mark the paragraph mark itself inserted or deleted, so accepting (rejecting) removes the whole paragraph."""
     if rev is None:
         return
-    p_pr = paragraph._p.get_or_add_pPr()
-    r_pr = p_pr.find(qn("w:rPr"))
-    if r_pr is None:
-        r_pr = OxmlElement("w:rPr")
-        p_pr.append(r_pr)
-    r_pr.append(_revision(rev))
+    ppr = p[0]
+    rpr = ppr.find(RPR)
+    if rpr is None:
+        rpr = etree.SubElement(ppr, RPR)
+    rpr.append(_revision(doc, rpr, rev))
 
 
 def _whole(runs: list[Run]) -> Revision | None:
@@ -206,246 +315,256 @@ def _whole(runs: list[Run]) -> Revision | None:
     return runs[0].rev if runs and len(revs) == 1 else None
 
 
-def _add_runs(paragraph, runs: list[Run], bold: bool = False, italic: bool = False) -> None:
+def _add_runs(doc: _Doc, p, runs: list[Run], bold: bool = False, italic: bool = False) -> None:
     for run in runs:
         if run.text == "\n":
-            r = paragraph.add_run()
-            r.add_break(WD_BREAK.LINE)
-            _track(r, run.rev)
-            continue
-        r = paragraph.add_run(run.text)
-        if run.bold or bold:
-            r.bold = True
-        if run.italic or italic:
-            r.italic = True
-        _track(r, run.rev)
+            r = _run(p)
+            etree.SubElement(r, BR)
+        else:
+            r = _run(p, run.text, run.bold or bold, run.italic or italic)
+        _track(doc, r, run.rev)
 
 
-def _field(paragraph, instruction: str) -> None:
-    """Append a real field (PAGE, NUMPAGES) to ``paragraph``."""
+def _field(p, instruction: str) -> None:
+    """Append a real field (PAGE, NUMPAGES) to the paragraph ``p``."""
     for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", "1"), ("end", None)):
-        run = paragraph.add_run()
+        r = etree.SubElement(p, R)
         if kind == "instr":
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
+            element = etree.SubElement(r, _w("instrText"))
+            element.set(XML_SPACE, "preserve")
             element.text = f" {text} "
         elif kind == "text":
-            element = OxmlElement("w:t")
-            element.text = text
+            etree.SubElement(r, T).text = text
         else:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        run._r.append(element)
+            etree.SubElement(r, _w("fldChar")).set(_w("fldCharType"), kind)
 
 
-def _no_borders(table) -> None:
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    tbl_pr.append(borders)
+_NO_BORDERS = ("top", "left", "bottom", "right", "insideH", "insideV")
 
 
-def _cell_border(cell, edge: str, size: int = 6, color: str = "000000") -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    borders = tc_pr.find(qn("w:tcBorders"))
-    if borders is None:
-        borders = OxmlElement("w:tcBorders")
-        tc_pr.append(borders)
-    element = OxmlElement(f"w:{edge}")
-    element.set(qn("w:val"), "single")
-    element.set(qn("w:sz"), str(size))
-    element.set(qn("w:color"), color)
-    borders.append(element)
+def _new_table(doc: _Doc, container, widths_mm: list[float], style_id: str | None = None, align: bool = False):
+    """Return a new table (python-docx's add_table, autofit off, no borders) and its column widths in twips."""
+    if container.tag == TC:  # python-docx puts an empty paragraph after a table in a cell
+        tbl = _container_add(container, TBL)
+        etree.SubElement(container, P)
+    else:
+        tbl = _container_add(container, TBL)
+    tbl_pr = etree.SubElement(tbl, _w("tblPr"))
+    if style_id is not None:
+        etree.SubElement(tbl_pr, _w("tblStyle")).set(VAL, style_id)
+    etree.SubElement(tbl_pr, _w("tblW"), {_w("type"): "auto", _w("w"): "0"})
+    if align:
+        etree.SubElement(tbl_pr, _w("jc")).set(VAL, "left")
+    etree.SubElement(tbl_pr, _w("tblLayout")).set(_w("type"), "fixed")
+    etree.SubElement(tbl_pr, _w("tblLook"), {_w("firstColumn"): "1", _w("firstRow"): "1", _w("lastColumn"): "0",
+                                              _w("lastRow"): "0", _w("noHBand"): "0", _w("noVBand"): "1",
+                                              _w("val"): "04A0"})
+    borders = etree.SubElement(tbl_pr, _w("tblBorders"))
+    for edge in _NO_BORDERS:
+        etree.SubElement(borders, _w(edge)).set(VAL, "nil")
+    grid = etree.SubElement(tbl, _w("tblGrid"))
+    twips = [_twips(width) for width in widths_mm]
+    for width in twips:
+        etree.SubElement(grid, _w("gridCol")).set(_w("w"), width)
+    return tbl, twips
 
 
-def _row_props(row, *, header: bool = False) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    cant_split = OxmlElement("w:cantSplit")
-    tr_pr.append(cant_split)
-    if header:
-        tr_pr.append(OxmlElement("w:tblHeader"))
-
-
-def _widths(table, widths: list[float], total_mm: float) -> None:
+def _mm_widths(widths: list[float], total_mm: float) -> list[float]:
     total = sum(widths)
-    table.autofit = False
-    for index, column in enumerate(table.columns):
-        width = Mm(total_mm * widths[index] / total)
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
+    return [total_mm * width / total for width in widths]
+
+
+def _new_tc(tr, width: str):
+    tc = etree.SubElement(tr, TC)
+    tc_pr = etree.SubElement(tc, TCPR)
+    etree.SubElement(tc_pr, _w("tcW"), {_w("type"): "dxa", _w("w"): width})
+    return tc
+
+
+def _cell_border(tc, edge: str, size: int = 6, color: str = "000000") -> None:
+    tc_pr = tc[0]
+    borders = tc_pr.find(_w("tcBorders"))
+    if borders is None:
+        borders = etree.SubElement(tc_pr, _w("tcBorders"))
+    etree.SubElement(borders, _w(edge), {VAL: "single", _w("sz"): str(size), _w("color"): color})
+
+
+def _v_align_bottom(tc) -> None:
+    tc_pr = tc[0]
+    if tc_pr.find(_w("vAlign")) is None:
+        etree.SubElement(tc_pr, _w("vAlign")).set(VAL, "bottom")
+
+
+def _row_props(tr, *, header: bool = False):
+    tr_pr = etree.SubElement(tr, TRPR)
+    etree.SubElement(tr_pr, _w("cantSplit"))
+    if header:
+        etree.SubElement(tr_pr, _w("tblHeader"))
+    return tr_pr
 
 
 # --------------------------------------------------------------------------- one function per node
 
-#: Style name → style id of the document being written. python-docx's own
-#: lookup by name scans every style for each paragraph (most of the writing time).
-_style_ids: dict[str, str] = {}
+def _heading(doc: _Doc, container, block: Heading, keep: bool = False) -> None:
+    p = _new_p(doc, container, f"Heading {min(max(block.level, 1), 4)}")
+    _track(doc, _run(p, block.text), block.rev)
+    _keep_next(p)
+    _track_mark(doc, p, block.rev)
 
 
-def _set_style(paragraph, name: str) -> None:
-    try:
-        paragraph._p.style = _style_ids[name]
-    except KeyError:  # a style the map does not know (e.g. from a reference document): python-docx resolves it
-        paragraph.style = name
-
-
-def _add(container, text: str, style: str):
-    """Return a new paragraph in ``container`` with ``text`` and the named ``style``."""
-    paragraph = container.add_paragraph(text)
-    _set_style(paragraph, style)
-    if _pending_break[0]:
-        _pending_break[0] = False
-        paragraph.paragraph_format.page_break_before = True
-    return paragraph
-
-
-def _heading(container, block: Heading, keep: bool = False) -> None:
-    paragraph = _add(container, "", f"Heading {min(max(block.level, 1), 4)}")
-    _track(paragraph.add_run(block.text), block.rev)
-    paragraph.paragraph_format.keep_with_next = True
-    _track_mark(paragraph, block.rev)
-
-
-def _paragraph(container, block: Paragraph, keep: bool = False) -> None:
-    paragraph = _add(container, "", PARAGRAPH_STYLES.get(block.style, "Brödtext"))
-    _add_runs(paragraph, block.runs)
+def _paragraph(doc: _Doc, container, block: Paragraph, keep: bool = False) -> None:
+    p = _new_p(doc, container, PARAGRAPH_STYLES.get(block.style, "Brödtext"))
+    _add_runs(doc, p, block.runs)
     if keep or block.text.rstrip().endswith(":"):  # a line ending in a colon stays with what it introduces
-        paragraph.paragraph_format.keep_with_next = True
-    _track_mark(paragraph, _whole(block.runs))
+        _keep_next(p)
+    _track_mark(doc, p, _whole(block.runs))
 
 
 def _list_marker(kind: str, index: int) -> str:
     return "•" if kind == "bullet" else (f"{index + 1}." if kind == "number" else f"{'abcdefghijklmnopqrstuvwxyz'[index]})")
 
 
-def _list(container, block: ListBlock, keep: bool = False) -> None:
+def _list(doc: _Doc, container, block: ListBlock, keep: bool = False) -> None:
     revs = [run.rev for item in block.items for run in item if run.rev is not None]
     for item, (before, after) in zip(block.items, list_positions(block.items)):
-        paragraph = _add(container, "", LIST_STYLES[block.kind])
+        p = _new_p(doc, container, LIST_STYLES[block.kind])
         old = _list_marker(block.kind, before) if before is not None else None
         new = _list_marker(block.kind, after) if after is not None else None
         if old is not None and new is not None and old != new:  # renumbered by an item in or out before it
-            _track(paragraph.add_run(old + "\t"), Revision("del", revs[0].author, revs[0].date))
-            _track(paragraph.add_run(new + "\t"), Revision("ins", revs[0].author, revs[0].date))
+            _track(doc, _run(p, old + "\t"), Revision("del", revs[0].author, revs[0].date))
+            _track(doc, _run(p, new + "\t"), Revision("ins", revs[0].author, revs[0].date))
         else:
-            _track(paragraph.add_run((new or old) + "\t"), _whole(item))
-        _add_runs(paragraph, item)
+            _track(doc, _run(p, (new or old) + "\t"), _whole(item))
+        _add_runs(doc, p, item)
         if keep:
-            paragraph.paragraph_format.keep_with_next = True
-        _track_mark(paragraph, _whole(item))
+            _keep_next(p)
+        _track_mark(doc, p, _whole(item))
 
 
-def _table(container, block: Table, keep: bool = False, width_mm: float = TEXT_WIDTH_MM) -> None:
+def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: float = TEXT_WIDTH_MM) -> None:
     ncols = len(block.widths)
-    table = container.add_table(rows=0, cols=ncols)
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    try:
-        table.style = document_style(container, TABLE_STYLE)
-    except KeyError:
-        pass
-    _no_borders(table)
+    tbl, twips = _new_table(doc, container, _mm_widths(block.widths, width_mm), doc.base.table_style_id, align=True)
+    table_style = doc.base.style_id("Tabellsumma"), doc.base.style_id("Tabelltext")
+    rows = []
     for row_block in block.rows:
-        row = table.add_row()
-        _row_props(row, header=row_block.kind == "head")
+        tr = etree.SubElement(tbl, TR)
+        tr_pr = _row_props(tr, header=row_block.kind == "head")
         if row_block.rev is not None:  # the row itself inserted or deleted (Word: w:trPr/w:ins, w:del)
-            row._tr.get_or_add_trPr().append(_revision(row_block.rev))
+            tr_pr.append(_revision(doc, tr_pr, row_block.rev))
+        strong = row_block.kind in ("head", "sum", "group")
         col = 0
+        cells = []
         for cell_block in row_block.cells:
-            cell = row.cells[col]
-            if cell_block.span > 1:
-                cell = cell.merge(row.cells[min(col + cell_block.span, ncols) - 1])
-            paragraph = cell.paragraphs[0]
-            _set_style(paragraph, "Tabellsumma" if row_block.kind in ("head", "sum", "group") else "Tabelltext")
+            if col >= ncols:
+                raise IndexError("tuple index out of range")  # more cells than columns, as python-docx
+            span = max(min(col + cell_block.span, ncols) - col, 1)
+            # a merged cell keeps the width of the last column it spans (python-docx sets each column's in turn)
+            tc = _new_tc(tr, twips[col + span - 1])
+            if span > 1:
+                etree.SubElement(tc[0], _w("gridSpan")).set(VAL, str(span))
+            p = etree.SubElement(tc, P)
+            ppr = etree.SubElement(p, PPR)
+            style_id = table_style[0] if strong else table_style[1]
+            if style_id is not None:
+                etree.SubElement(ppr, _w("pStyle")).set(VAL, style_id)
             if cell_block.align == "right":
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                etree.SubElement(ppr, _w("jc")).set(VAL, "right")
                 if row_block.kind != "head":  # an amount sits on the last line of its label, as in the PDF
-                    cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
+                    _v_align_bottom(tc)
             if row_block.kind == "head":
-                cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
-            _add_runs(paragraph, cell_block.runs, italic=row_block.kind == "note")
+                _v_align_bottom(tc)
+            _add_runs(doc, p, cell_block.runs, italic=row_block.kind == "note")
             if row_block.kind == "head":
-                _cell_border(cell, "bottom")
+                _cell_border(tc, "bottom")
             elif row_block.kind == "sum":
-                _cell_border(cell, "top")
+                _cell_border(tc, "top")
             elif block.style == "budget" and row_block.kind == "body":
-                _cell_border(cell, "bottom", 2, "999999")
-            col += cell_block.span
+                _cell_border(tc, "bottom", 2, "999999")
+            cells.append(tc)
+            col += span
+        for rest in range(col, ncols):  # columns no cell reached stay empty
+            tc = _new_tc(tr, twips[rest])
+            etree.SubElement(tc, P)
+            cells.append(tc)
+        rows.append(cells)
     if len(block.rows) <= KEEP_TABLE_ROWS:  # a short table is never split across pages
-        for row in table.rows[:-1]:
-            for cell in row.cells:
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = True
-    _widths(table, block.widths, width_mm)
-    _add(container, "", "Adress")  # a little air after the table
+        for cells in rows[:-1]:
+            for tc in cells:
+                for p in tc.iterchildren(P):
+                    ppr = p.find(PPR)
+                    if ppr is None:
+                        ppr = p.makeelement(PPR, {})
+                        p.insert(0, ppr)
+                    _prop(ppr, _w("keepNext"))
+    _new_p(doc, container, "Adress")  # a little air after the table
 
 
-def _columns(container, block: Columns, keep: bool = False) -> None:
-    table = container.add_table(rows=1, cols=len(block.columns))
-    _no_borders(table)
-    total = sum(block.widths)
+def _columns(doc: _Doc, container, block: Columns, keep: bool = False) -> None:
+    widths = _mm_widths(block.widths, TEXT_WIDTH_MM)
+    tbl, twips = _new_table(doc, container, widths)
+    tr = etree.SubElement(tbl, TR)
     for index, column in enumerate(block.columns):
-        cell = table.rows[0].cells[index]
-        first = cell.paragraphs[0]
-        width = TEXT_WIDTH_MM * block.widths[index] / total
+        tc = _new_tc(tr, twips[index])
+        first = etree.SubElement(tc, P)
         for child in column.blocks:
-            _write(cell, child, width_mm=width)
-        if len(cell.paragraphs) > 1 and not first.text:
-            first._p.getparent().remove(first._p)
-    _widths(table, block.widths, TEXT_WIDTH_MM)
+            _write(doc, tc, child, width_mm=widths[index])
+        if sum(1 for _ in tc.iterchildren(P)) > 1 and not "".join(first.itertext()):
+            tc.remove(first)
 
 
-def _signatures(container, block: Signatures, keep: bool = False) -> None:
+def _signatures(doc: _Doc, container, block: Signatures, keep: bool = False) -> None:
     if block.place:
-        place = _add(container, "", "Underskrift")
-        _track(place.add_run(block.place), block.rev)
-        _track_mark(place, block.rev)
-        place.paragraph_format.space_after = Pt(12)
+        place = _new_p(doc, container, "Underskrift")
+        _track(doc, _run(place, block.place), block.rev)
+        _track_mark(doc, place, block.rev)
+        spacing = _prop(place[0], _w("spacing"))
+        spacing.set(_w("after"), _pt_twips(12))
     if not block.signatures:
         return
-    table = container.add_table(rows=1, cols=len(block.signatures))
-    _no_borders(table)
-    _row_props(table.rows[0])
+    count = len(block.signatures)
+    tbl, twips = _new_table(doc, container, _mm_widths([1.0] * count, TEXT_WIDTH_MM))
+    tr = etree.SubElement(tbl, TR)
+    tr_pr = _row_props(tr)
     if block.rev is not None:
-        table.rows[0]._tr.get_or_add_trPr().append(_revision(block.rev))
+        tr_pr.append(_revision(doc, tr_pr, block.rev))
     for index, signature in enumerate(block.signatures):
-        cell = table.rows[0].cells[index]
+        tc = _new_tc(tr, twips[index])
         lines = ([signature.label] if signature.label else []) + ["", "", signature.name]
         lines += [signature.title] if signature.title else []
-        _set_style(cell.paragraphs[0], "Underskrift")
-        _track(cell.paragraphs[0].add_run(lines[0]), block.rev)
+        p = etree.SubElement(tc, P)
+        ppr = etree.SubElement(p, PPR)
+        style_id = doc.base.style_id("Underskrift")
+        if style_id is not None:
+            etree.SubElement(ppr, _w("pStyle")).set(VAL, style_id)
+        _track(doc, _run(p, lines[0]), block.rev)
         for line in lines[1:]:
-            _track(_add(cell, "", "Underskrift").add_run(line), block.rev)
-    _widths(table, [1.0] * len(block.signatures), TEXT_WIDTH_MM)
-    _add(container, "", "Adress")
+            _track(doc, _run(_new_p(doc, tc, "Underskrift"), line), block.rev)
+    _new_p(doc, container, "Adress")
 
 
-def _keep(container, block: Keep, keep: bool = False) -> None:
+def _keep(doc: _Doc, container, block: Keep, keep: bool = False) -> None:
     for index, child in enumerate(block.blocks):
-        _write(container, child, keep=index < len(block.blocks) - 1)
+        _write(doc, container, child, keep=index < len(block.blocks) - 1)
 
 
-def _space(container, block: Space, keep: bool = False) -> None:
-    paragraph = _add(container, "", "Adress")
-    paragraph.paragraph_format.space_before = Pt(max(block.height - 12, 0))
-    paragraph.paragraph_format.line_spacing = Pt(max(min(block.height, 12), 1))
+def _space(doc: _Doc, container, block: Space, keep: bool = False) -> None:
+    p = _new_p(doc, container, "Adress")
+    spacing = _prop(p[0], _w("spacing"))
+    spacing.set(_w("before"), _pt_twips(max(block.height - 12, 0)))
+    spacing.set(_w("line"), _pt_twips(max(min(block.height, 12), 1)))
+    spacing.set(_w("lineRule"), "exact")
 
 
-#: A page break waiting for the next paragraph, which then starts the page ("page break before"): an
-#: empty paragraph holding the break would itself spill onto a new page after a full page (a blank page).
-_pending_break: list[bool] = [False]
+def _pagebreak(doc: _Doc, container, block: PageBreak, keep: bool = False) -> None:
+    # A page break waits for the next paragraph, which then starts the page ("page break before"): an
+    # empty paragraph holding the break would itself spill onto a new page after a full page (a blank page).
+    doc.pending_break = True
 
 
-def _pagebreak(container, block: PageBreak, keep: bool = False) -> None:
-    _pending_break[0] = True
-
-
-def _hard_break(container) -> None:
-    _pending_break[0] = False
-    _add(container, "", "Adress").add_run().add_break(WD_BREAK.PAGE)
+def _hard_break(doc: _Doc, container) -> None:
+    doc.pending_break = False
+    r = _run(_new_p(doc, container, "Adress"))
+    etree.SubElement(r, BR).set(_w("type"), "page")
 
 
 WRITERS: dict[type, Callable] = {
@@ -454,57 +573,47 @@ WRITERS: dict[type, Callable] = {
 }
 
 
-def _write(container, block: Block, keep: bool = False, width_mm: float = TEXT_WIDTH_MM) -> None:
+def _write(doc: _Doc, container, block: Block, keep: bool = False, width_mm: float = TEXT_WIDTH_MM) -> None:
     try:
         writer = WRITERS[type(block)]
     except KeyError:
         raise TypeError(f"the DOCX writer has no rule for {type(block).__name__}") from None
-    if _pending_break[0] and writer in (_table, _columns, _signatures):  # these start with a table, not a paragraph
-        _hard_break(container)
+    if doc.pending_break and writer in (_table, _columns, _signatures):  # these start with a table, not a paragraph
+        _hard_break(doc, container)
     if writer is _table:
-        _table(container, block, keep, width_mm)
+        _table(doc, container, block, keep, width_mm)
     else:
-        writer(container, block, keep)
+        writer(doc, container, block, keep)
 
 
-# --------------------------------------------------------------------------- the document
-
-def document_style(container, name: str):
-    """Return the style ``name`` of the document ``container`` belongs to."""
-    return container.part.document.styles[name] if hasattr(container, "part") else container.styles[name]
-
-
-def _page_header(document, header: list[str], page_numbers: bool, first_page: bool = True, draft: str = "") -> None:
-    section = document.sections[0]
-    if not first_page:  # page 1 carries its own letterhead: only "1 (N)" at its top
-        section.different_first_page_header_footer = True
-        first = section.first_page_header.paragraphs[0]
-        _set_style(first, "Sidhuvud")
-        first.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
-        if page_numbers:
-            first.add_run("\t")
-            _field(first, "PAGE")
-            first.add_run(" (")
-            _field(first, "NUMPAGES")
-            first.add_run(")")
-        if draft:  # the status is on every page, the first included
-            _add(section.first_page_header, "", "Sidhuvud").add_run(draft).bold = True
-    head = section.header
-    head.is_linked_to_previous = False
-    paragraph = head.paragraphs[0]
-    _set_style(paragraph, "Sidhuvud")
-    paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
-    paragraph.add_run(header[0] if header else "")
+def _header_paragraph(doc: _Doc, p, style: str, text: str, page_numbers: bool) -> None:
+    """Fill the header's first paragraph: ``text`` at the left, ``n (N)`` at the right margin."""
+    ppr = p.find(PPR)
+    if ppr is None:
+        ppr = p.makeelement(PPR, {})
+        p.insert(0, ppr)
+    for old in ppr.findall(_w("pStyle")):
+        ppr.remove(old)
+    style_id = doc.base.style_id(style)
+    if style_id is not None:
+        _prop(ppr, _w("pStyle")).set(VAL, style_id)
+    tabs = _prop(ppr, _w("tabs"))
+    position = Mm(TEXT_WIDTH_MM).twips
+    tab = tabs.makeelement(_w("tab"), {_w("pos"): str(position), VAL: "right"})
+    for existing in tabs.iterchildren(_w("tab")):
+        if position < int(existing.get(_w("pos"))):
+            existing.addprevious(tab)
+            break
+    else:
+        tabs.append(tab)
+    if text is not None:
+        _run(p, text)
     if page_numbers:
-        paragraph.add_run("\t")
-        _field(paragraph, "PAGE")
-        paragraph.add_run(" (")
-        _field(paragraph, "NUMPAGES")
-        paragraph.add_run(")")
-    for line in header[1:]:
-        _add(head, line, "Sidhuvud")
-    if draft:  # on every page, in the header, never in the text
-        _add(head, "", "Sidhuvud").add_run(draft).bold = True
+        _run(p, "\t")
+        _field(p, "PAGE")
+        _run(p, " (")
+        _field(p, "NUMPAGES")
+        _run(p, ")")
 
 
 def _hyphenate(document) -> None:
@@ -537,49 +646,116 @@ def _core_properties(document, meta) -> None:
     props.last_printed = stamp
 
 
-def _empty(reference: Path | None = None):
-    """Return an empty document with the page setup and styles of every generated DOCX."""
-    word = docx.Document(str(reference)) if reference else docx.Document()
-    body = word.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
-    section = word.sections[0]
-    if reference is None:
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin = section.right_margin = Mm(25)
-        section.top_margin, section.bottom_margin = Mm(28), Mm(20)
-        section.header_distance = Mm(12)
-    _setup_styles(word)
-    return word
 
 
-@functools.lru_cache(maxsize=1)
-def _empty_default() -> bytes:
-    """Return :func:`_empty` without a reference document, saved once per process (its styles cost a third of a letter)."""
-    buffer = io.BytesIO()
-    _empty().save(buffer)
-    return buffer.getvalue()
+# --------------------------------------------------------------------------- the document
+
+class _Base:
+    """The styled package every document of a process starts from: built once with python-docx, then copied.
+
+    Holds the parts as python-docx saves them, the body's section properties,
+    the header part(s) to fill, and the style ids by name.
+    """
+
+    def __init__(self, reference: Path | None, first_page: bool):
+        word = docx.Document(str(reference)) if reference else docx.Document()
+        body = word.element.body
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+        section = word.sections[0]
+        if reference is None:
+            section.orientation = WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = Mm(210), Mm(297)
+            section.left_margin = section.right_margin = Mm(25)
+            section.top_margin, section.bottom_margin = Mm(28), Mm(20)
+            section.header_distance = Mm(12)
+        _setup_styles(word)
+        self._word = word
+        self._ids = {style.name: style.style_id for style in word.styles if style.name}
+        try:
+            self.table_style_id = word.part.get_style_id(word.styles[TABLE_STYLE], WD_STYLE_TYPE.TABLE)
+        except KeyError:
+            self.table_style_id = None
+        self.first_header = None
+        if not first_page:  # page 1 carries its own letterhead: only "1 (N)" at its top
+            section.different_first_page_header_footer = True
+            self.first_header = section.first_page_header.part
+            _ = section.first_page_header.paragraphs[0]
+        section.header.is_linked_to_previous = False
+        self.header = section.header.part
+        _ = section.header.paragraphs[0]
+        _hyphenate(word)
+        self.document_part = word.part
+        buffer = io.BytesIO()
+        word.save(buffer)
+        plain = zipfile.ZipFile(buffer)
+        self.plain_names = plain.namelist()  # a document without provenance: the package as python-docx saves it
+        self.plain_parts = {name: plain.read(name) for name in self.plain_names}
+        package = zipfile.ZipFile(io.BytesIO(with_custom_properties(buffer.getvalue(), {})))
+        self.names = [name for name in package.namelist() if name != CUSTOM_PART]  # custom.xml: each its own
+        self.parts = {name: package.read(name) for name in self.names}
+        self.document_xml = self.document_part.element
+        self.header_elements = {self.header.partname.lstrip("/"): self.header.element}
+        if self.first_header is not None:
+            self.header_elements[self.first_header.partname.lstrip("/")] = self.first_header.element
+        self.static = frozenset(self.plain_names) - {"word/document.xml", "docProps/core.xml", CUSTOM_PART,
+                                                     *self.header_elements}
+
+    def style_id(self, name: str) -> str | None:
+        """Return the style id of the style named ``name`` (None: the default style, which needs none)."""
+        try:
+            return self._ids[name]
+        except KeyError:  # a style the map does not know (e.g. from a reference document): python-docx resolves it
+            self._ids[name] = self.document_part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+            return self._ids[name]
+
+    def core(self, meta) -> bytes:
+        _core_properties(self._word, meta)
+        return serialize_part_xml(self._word.core_properties._element)
+
+
+@functools.lru_cache(maxsize=8)
+def _base(reference: Path | None, first_page: bool) -> _Base:
+    return _Base(reference, first_page)
 
 
 def render_docx(document: Document, reference: Path | None = None) -> bytes:
-    """Return the DOCX bytes of ``document``; ``reference`` supplies styles and page setup if given."""
-    word = _empty(reference) if reference else docx.Document(io.BytesIO(_empty_default()))
-    _revision_ids[0] = 0
-    _style_ids.clear()
-    _style_ids.update({style.name: style.style_id for style in word.styles if style.name})
-    _page_header(word, document.header, document.page_numbers, document.header_first_page, document.meta.draft)
-    _pending_break[0] = False
+    """Return the DOCX bytes of ``document``; ``reference`` supplies styles and page setup if given.
+
+    The styled package is built once per process (and reference document); each document copies it,
+    writes its body and page header as WordprocessingML and is zipped in one pass with fixed timestamps.
+    """
+    base = _base(Path(reference) if reference else None, document.header_first_page)
+    doc = _Doc(base)
+    root = copy.deepcopy(base.document_xml)
+    body = root.find(_w("body"))
+    sect_pr = body[-1]
+    headers = {}
+    for name, element in base.header_elements.items():
+        headers[name] = copy.deepcopy(element)
+    draft = document.meta.draft
+    if base.first_header is not None:
+        first = headers[base.first_header.partname.lstrip("/")]
+        _header_paragraph(doc, first.find(P), "Sidhuvud", None, document.page_numbers)
+        if draft:  # the status is on every page, the first included
+            _run(_new_p(doc, first, "Sidhuvud"), draft, bold=True)
+    head = headers[base.header.partname.lstrip("/")]
+    _header_paragraph(doc, head.find(P), "Sidhuvud", document.header[0] if document.header else "",
+                      document.page_numbers)
+    for line in document.header[1:]:
+        _run(_new_p(doc, head, "Sidhuvud"), line)
+    if draft:  # on every page, in the header, never in the text
+        _run(_new_p(doc, head, "Sidhuvud"), draft, bold=True)
     for block in document.blocks:
-        _write(word, block)
-    if _pending_break[0]:  # the document ends with a page break
-        _hard_break(word)
-    _hyphenate(word)
-    _core_properties(word, document.meta)
-    buffer = io.BytesIO()
-    word.save(buffer)
-    data = buffer.getvalue()
+        _write(doc, body, block)
+    if doc.pending_break:  # the document ends with a page break
+        _hard_break(doc, body)
+    body.append(sect_pr)  # the section properties stay the body's last child
+    names, parts = (base.names, base.parts) if document.meta.source else (base.plain_names, base.plain_parts)
+    written = {"word/document.xml": serialize_part_xml(root), "docProps/core.xml": base.core(document.meta)}
+    written.update({name: serialize_part_xml(element) for name, element in headers.items()})
+    entries = [(name, written.get(name, parts[name])) for name in names]
     if document.meta.source:
-        data = with_custom_properties(data, {PROVENANCE_PROPERTY: document.meta.source})
-    return deterministic_zip(data)
+        entries.append((CUSTOM_PART, custom_properties_xml({PROVENANCE_PROPERTY: document.meta.source})))
+    return zip_package(entries, base.static)
