@@ -27,14 +27,44 @@ from .errors import Finding, GeneratorError, Location, RenderError
 from .circulars import ValidatedCircular, circular_context
 from .model import Agreement, Circular, CountyFill, Decision
 from .municipal import statements
-from .payouts import payouts_csv, payouts_xlsx
 from .prose import figure_context
 from .provenance import MANIFEST, Manifest, Sources, output_bytes, template_files
 from .reference import REFERENCE, council_of, counties, municipalities
 from .templating import TEMPLATES, ProseView, View, render_document, render_template
-from .writers.docx import render_docx
-from .writers.pdf import render_pdf as render_pdf_reportlab
-from .writers.typst import render_pdf as render_pdf_typst
+
+
+# The writers (python-docx, reportlab, Typst, openpyxl) are imported when a document is rendered, not before:
+# a build that finds nothing changed, and `generator --help`, never load them.
+
+def render_docx(document: Document, reference: Path | None = None) -> bytes:
+    from .writers.docx import render_docx as render
+
+    return render(document, reference)
+
+
+def render_pdf_typst(document: Document) -> bytes:
+    from .writers.typst import render_pdf
+
+    return render_pdf(document)
+
+
+def render_pdf_reportlab(document: Document) -> bytes:
+    from .writers.pdf import render_pdf
+
+    return render_pdf(document)
+
+
+def payouts_csv(allocation: YearAllocation) -> bytes:
+    from .payouts import payouts_csv as make
+
+    return make(allocation)
+
+
+def payouts_xlsx(allocation: YearAllocation) -> bytes:
+    from .payouts import payouts_xlsx as make
+
+    return make(allocation)
+
 
 PDF_ENGINES: dict[str, Callable[[Document], bytes]] = {"typst": render_pdf_typst, "reportlab": render_pdf_reportlab}
 DEFAULT_PDF_ENGINE = "typst"  # tagged PDF/A-2a and PDF/UA-1; reportlab writes untagged PDF

@@ -325,8 +325,14 @@ def render_prose(text: str, context: dict[str, Any]) -> str:
     """Return ``text`` with its figure references filled in; raise :class:`jinja2.TemplateError`."""
     if "{" not in text:
         return text
+    return _compiled(text).render(context)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(text: str):
+    """Return ``text`` checked and compiled once per process (a build renders the same prose for every letter)."""
     check_prose(text)
-    return _ENV.from_string(text).render(context)
+    return _ENV.from_string(text)
 
 
 __all__ = ["TemplateError", "ProseNotAllowed", "check_prose", "figure_context", "render_prose", "make_environment", "walk_sections", "walk_appendices"]

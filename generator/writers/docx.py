@@ -32,7 +32,7 @@ from lxml import etree
 
 from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision, Run,
                         Signatures, Space, Table, list_positions)
-from .package import CUSTOM_PART, custom_properties_xml, with_custom_properties, zip_package
+from .package import CUSTOM_PART, custom_properties_xml, with_custom_part, zip_package
 
 #: The custom document property that carries the provenance line.
 PROVENANCE_PROPERTY = "generator-källor"
@@ -657,20 +657,9 @@ class _Base:
     the header part(s) to fill, and the style ids by name.
     """
 
-    def __init__(self, reference: Path | None, first_page: bool):
-        word = docx.Document(str(reference)) if reference else docx.Document()
-        body = word.element.body
-        for child in list(body):
-            if child.tag != qn("w:sectPr"):
-                body.remove(child)
+    def __init__(self, reference: Path | None, first_page: bool, state: tuple):
+        word = copy.deepcopy(_styled(reference, state))
         section = word.sections[0]
-        if reference is None:
-            section.orientation = WD_ORIENT.PORTRAIT
-            section.page_width, section.page_height = Mm(210), Mm(297)
-            section.left_margin = section.right_margin = Mm(25)
-            section.top_margin, section.bottom_margin = Mm(28), Mm(20)
-            section.header_distance = Mm(12)
-        _setup_styles(word)
         self._word = word
         self._ids = {style.name: style.style_id for style in word.styles if style.name}
         try:
@@ -685,16 +674,15 @@ class _Base:
         section.header.is_linked_to_previous = False
         self.header = section.header.part
         _ = section.header.paragraphs[0]
-        _hyphenate(word)
         self.document_part = word.part
+        _ = word.core_properties  # python-docx adds the part when a reference document has none
         buffer = io.BytesIO()
         word.save(buffer)
         plain = zipfile.ZipFile(buffer)
         self.plain_names = plain.namelist()  # a document without provenance: the package as python-docx saves it
         self.plain_parts = {name: plain.read(name) for name in self.plain_names}
-        package = zipfile.ZipFile(io.BytesIO(with_custom_properties(buffer.getvalue(), {})))
-        self.names = [name for name in package.namelist() if name != CUSTOM_PART]  # custom.xml: each its own
-        self.parts = {name: package.read(name) for name in self.names}
+        self.names = [name for name in self.plain_names if name != CUSTOM_PART]  # custom.xml: each its own
+        self.parts = {name: with_custom_part(name, self.plain_parts[name]) for name in self.names}
         self.document_xml = self.document_part.element
         self.header_elements = {self.header.partname.lstrip("/"): self.header.element}
         if self.first_header is not None:
@@ -715,9 +703,30 @@ class _Base:
         return serialize_part_xml(self._word.core_properties._element)
 
 
+@functools.lru_cache(maxsize=4)
+def _styled(reference: Path | None, state: tuple = ()):
+    """Return the python-docx document every document starts from: page setup, styles, hyphenation, no body."""
+    word = docx.Document(str(reference)) if reference else docx.Document()
+    body = word.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    section = word.sections[0]
+    if reference is None:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(25)
+        section.top_margin, section.bottom_margin = Mm(28), Mm(20)
+        section.header_distance = Mm(12)
+    _setup_styles(word)
+    _hyphenate(word)
+    return word
+
+
 @functools.lru_cache(maxsize=8)
-def _base(reference: Path | None, first_page: bool) -> _Base:
-    return _Base(reference, first_page)
+def _base(reference: Path | None, first_page: bool, state: tuple = ()) -> _Base:
+    """``state``: the reference document's time and size, so an edited one is read again (generator build --watch)."""
+    return _Base(reference, first_page, state)
 
 
 def render_docx(document: Document, reference: Path | None = None) -> bytes:
@@ -726,7 +735,12 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
     The styled package is built once per process (and reference document); each document copies it,
     writes its body and page header as WordprocessingML and is zipped in one pass with fixed timestamps.
     """
-    base = _base(Path(reference) if reference else None, document.header_first_page)
+    if reference:
+        reference = Path(reference).resolve()
+        stat = reference.stat()
+        base = _base(reference, document.header_first_page, (stat.st_mtime_ns, stat.st_size))
+    else:
+        base = _base(None, document.header_first_page)
     doc = _Doc(base)
     root = copy.deepcopy(base.document_xml)
     body = root.find(_w("body"))

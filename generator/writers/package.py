@@ -49,13 +49,18 @@ def with_custom_properties(data: bytes, properties: dict[str, str]) -> bytes:
             content = source.read(item.filename)
             if item.filename == CUSTOM_PART:
                 continue
-            if item.filename == "[Content_Types].xml" and CUSTOM_PART.encode() not in content:
-                content = content.replace(b"</Types>", f'<Override PartName="/{CUSTOM_PART}" ContentType="{_CUSTOM_TYPE}"/></Types>'.encode())
-            if item.filename == "_rels/.rels" and _CUSTOM_REL.encode() not in content:
-                content = content.replace(b"</Relationships>", f'<Relationship Id="rIdCustomProps" Type="{_CUSTOM_REL}" Target="{CUSTOM_PART}"/></Relationships>'.encode())
-            target.writestr(item, content)
+            target.writestr(item, with_custom_part(item.filename, content))
         target.writestr(CUSTOM_PART, custom)
     return out.getvalue()
+
+
+def with_custom_part(name: str, content: bytes) -> bytes:
+    """Return the package part ``name`` as it must be when the package has ``docProps/custom.xml``."""
+    if name == "[Content_Types].xml" and CUSTOM_PART.encode() not in content:
+        return content.replace(b"</Types>", f'<Override PartName="/{CUSTOM_PART}" ContentType="{_CUSTOM_TYPE}"/></Types>'.encode())
+    if name == "_rels/.rels" and _CUSTOM_REL.encode() not in content:
+        return content.replace(b"</Relationships>", f'<Relationship Id="rIdCustomProps" Type="{_CUSTOM_REL}" Target="{CUSTOM_PART}"/></Relationships>'.encode())
+    return content
 
 
 def custom_properties_xml(properties: dict[str, str]) -> bytes:
