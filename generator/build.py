@@ -326,7 +326,7 @@ def _key(sources: Sources, path: Path, pdf_engine: str) -> str:
 def build(agreement: Agreement, out: Path, formats: list[str], templates: Path = TEMPLATES,
           reference_doc: Path | None = None, allocation: YearAllocation | None = None,
           source_file: Path | None = None, force: bool = False, pdf_engine: str = DEFAULT_PDF_ENGINE,
-          recipient: str | None = None, municipal: dict | None = None) -> BuildResult:
+          recipient: str | None = None, municipal: dict | None = None, jobs: int = 1) -> BuildResult:
     """Render every document of ``agreement`` in ``formats`` and write them under ``out/<year>/``.
 
     With ``recipient`` (a code), only that recipient's documents (its letter, its utlåtande) are
@@ -337,44 +337,140 @@ def build(agreement: Agreement, out: Path, formats: list[str], templates: Path =
     (``utbetalningar.csv`` and ``.xlsx``) are written too. With the
     agreement's ``source_file``, each document records its inputs (metadata
     and ``out/manifest.json``) and is skipped when they have not changed,
-    unless ``force``.
+    unless ``force``. ``jobs`` > 1 renders in that many processes (see :func:`build_all`).
+    """
+    return build_all([(agreement, allocation, source_file, municipal)], out, formats, templates, reference_doc,
+                     force, pdf_engine, recipient, jobs)[0]
+
+
+@dataclass
+class _Pending:
+    """One agreement's part of a build: what was skipped, what to render, and the manifest keys."""
+
+    agreement: Agreement
+    folder: Path
+    result: BuildResult
+    todo: list[tuple[Job, Sources | None]] = field(default_factory=list)
+    tables: list[tuple[Path, Callable[[YearAllocation], bytes], YearAllocation]] = field(default_factory=list)
+    keys: dict[Path, tuple[str, Sources]] = field(default_factory=dict)
+    manifest: Manifest | None = None  # with the agreement's source file: the build's manifest
+
+
+def build_all(entries: list[tuple[Agreement, YearAllocation | None, Path | None, dict | None]], out: Path,
+              formats: list[str], templates: Path = TEMPLATES, reference_doc: Path | None = None, force: bool = False,
+              pdf_engine: str = DEFAULT_PDF_ENGINE, recipient: str | None = None, jobs: int = 1) -> list[BuildResult]:
+    """Build several agreements (agreement, allocation, source file, municipal files) as :func:`build` does each.
+
+    The documents of all of them are rendered first, with ``jobs`` > 1 in a pool of that many
+    processes; then, in the given order, each agreement's files are written and recorded in the
+    manifest. The bytes, the order of the files and the messages are the same for any ``jobs``.
     """
     writers = _writers(formats, reference_doc, pdf_engine)
-    rendered: list[tuple[Path, bytes, float]] = []
-    folder = out / str(agreement.year)
-    manifest = Manifest.load(out) if source_file is not None else None
-    data_files = _data_files(allocation)
-    keys: dict[Path, tuple[str, Sources]] = {}
-    result = BuildResult(agreement)
-    known: dict[tuple, Sources] = {}  # the same template and data give the same inputs: hash them once
-    for job in plan(agreement, allocation, recipient, municipal):
-        sources = None
-        if manifest is not None:
-            kind = (job.template, job.name.split("/")[0] in DATA_FOLDERS, job.inputs)
-            if kind not in known:
-                known[kind] = job_sources(source_file, job, templates, data_files, reference_doc)
-            sources = known[kind]
-            paths = [folder / f"{job.name}.{fmt}" for fmt in formats]
-            if not force and all(manifest.current(p, _key(sources, p, pdf_engine)) for p in paths):
-                result.skipped.extend(paths)
-                continue
-            keys.update({p: (_key(sources, p, pdf_engine), sources) for p in paths})
-        started = time.perf_counter()
-        document = render_job(agreement, job, templates)
-        rendered.extend(_render(document, job.name, folder, formats, writers, started, sources))
-    if allocation is not None and allocation.items and recipient is None:
-        sources = Sources.of(([source_file] if source_file else []) + data_files + reference_files()) \
-            if manifest is not None else None
-        for suffix, make in (("csv", payouts_csv), ("xlsx", payouts_xlsx)):
-            path = folder / f"utbetalningar.{suffix}"
-            if sources is not None:
-                if not force and manifest.current(path, sources.key):
-                    result.skipped.append(path)
+    manifest = Manifest.load(out) if any(entry[2] for entry in entries) else None
+    pending: list[_Pending] = []
+    for agreement, allocation, source_file, municipal in entries:
+        item = _Pending(agreement, out / str(agreement.year), BuildResult(agreement))
+        recorded = item.manifest = manifest if source_file is not None else None
+        data_files = _data_files(allocation)
+        known: dict[tuple, Sources] = {}  # the same template and data give the same inputs: hash them once
+        for job in plan(agreement, allocation, recipient, municipal):
+            sources = None
+            if recorded is not None:
+                kind = (job.template, job.name.split("/")[0] in DATA_FOLDERS, job.inputs)
+                if kind not in known:
+                    known[kind] = job_sources(source_file, job, templates, data_files, reference_doc)
+                sources = known[kind]
+                paths = [item.folder / f"{job.name}.{fmt}" for fmt in formats]
+                if not force and all(recorded.current(p, _key(sources, p, pdf_engine)) for p in paths):
+                    item.result.skipped.extend(paths)
                     continue
-                keys[path] = (sources.key, sources)
+                item.keys.update({p: (_key(sources, p, pdf_engine), sources) for p in paths})
+            item.todo.append((job, sources))
+        if allocation is not None and allocation.items and recipient is None:
+            sources = Sources.of(([source_file] if source_file else []) + data_files + reference_files()) \
+                if recorded is not None else None
+            for suffix, make in (("csv", payouts_csv), ("xlsx", payouts_xlsx)):
+                path = item.folder / f"utbetalningar.{suffix}"
+                if sources is not None:
+                    if not force and recorded.current(path, sources.key):
+                        item.result.skipped.append(path)
+                        continue
+                    item.keys[path] = (sources.key, sources)
+                item.tables.append((path, make, allocation))
+        pending.append(item)
+    tasks = [(item.agreement, job, sources, item.folder) for item in pending for job, sources in item.todo]
+    rendered = iter(_render_tasks(tasks, formats, writers, templates, jobs))
+    results = []
+    for item in pending:
+        files: list[tuple[Path, bytes, float]] = []
+        for _ in item.todo:
+            files.extend(next(rendered))
+        for path, make, allocation in item.tables:
             started = time.perf_counter()
-            rendered.append((path, make(allocation), time.perf_counter() - started))
-    return _write_all(rendered, result, keys, manifest)
+            files.append((path, make(allocation), time.perf_counter() - started))
+        results.append((item, files))
+    # nothing is written until everything rendered
+    return [_write_all(files, item.result, item.keys, item.manifest) for item, files in results]
+
+
+def default_jobs() -> int:
+    """The number of processes a build renders in by default: the processors this process may use."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return max(os.cpu_count() or 1, 1)
+
+
+#: The documents the pool's workers render; a forked worker inherits it, so nothing is pickled but the bytes.
+_TASKS: list = []
+
+
+def _render_one(task, formats: list[str], writers: dict, templates: Path) -> list[tuple[Path, bytes, float]]:
+    agreement, job, sources, folder = task
+    started = time.perf_counter()
+    document = render_job(agreement, job, templates)
+    return _render(document, job.name, folder, formats, writers, started, sources)
+
+
+def _render_in_worker(index: int):
+    try:
+        return _render_one(*_TASKS[index])
+    except BaseException:  # the parent renders it again and reports the error as a build in one process does
+        return None
+
+
+def _render_tasks(tasks: list, formats: list[str], writers: dict, templates: Path, jobs: int) -> list:
+    """Return each task's rendered files, in the tasks' order; in ``jobs`` forked processes when that pays."""
+    import multiprocessing
+    import sys
+
+    workers = min(jobs, len(tasks))
+    typst = sys.modules.get("generator.writers.typst")
+    if (workers < 2 or len(tasks) < 4 or "fork" not in multiprocessing.get_all_start_methods()
+            or (typst is not None and typst._compiler.cache_info().currsize)):
+        # Typst runs threads once it has compiled: a process forked after that could hang, so render here
+        return [_render_one(task, formats, writers, templates) for task in tasks]
+    _TASKS[:] = [(task, formats, writers, templates) for task in tasks]
+    _warm(writers)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = pool.map(_render_in_worker, range(len(tasks)), chunksize=1)
+    finally:
+        _TASKS.clear()
+    return [files if files is not None else _render_one(task, formats, writers, templates)
+            for task, files in zip(tasks, done)]
+
+
+def _warm(writers: dict) -> None:
+    """Import the writers (and build the styled DOCX) before forking, so the workers share them."""
+    if "docx" in writers:
+        from .writers.docx import prepare
+
+        prepare(getattr(writers["docx"], "keywords", {}).get("reference"))
+    if writers.get("pdf") is render_pdf_typst:
+        from .writers import typst  # noqa: F401  (the module only: its compiler starts threads, made in each worker)
+    elif "pdf" in writers:
+        from .writers import pdf  # noqa: F401
 
 
 def _data_files(allocation: YearAllocation | None) -> list[Path]:

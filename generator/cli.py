@@ -186,9 +186,12 @@ def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
 @click.option("--recipient", metavar="CODE",
               help="Build only the documents of one recipient, for a quick look: a municipality (0180), "
                    "county council (0001) or county (01).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Render in this many processes (default: the number of processors). "
+              "The files and messages are the same for any number.")
 def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path | None, strict: bool,
           force: bool, watch: bool, prune: bool, pdf_engine: str, issued_folder: Path, redline_author: str | None,
-          redline_date=None, recipient: str | None = None) -> None:
+          redline_date=None, recipient: str | None = None, jobs: int | None = None) -> None:
     """Validate, then render every agreement's documents as DOCX and PDF.
 
     Documents recorded as issued (generator issue) whose text has changed
@@ -243,11 +246,11 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
         from .watch import watch as watch_loop
 
         watch_loop(lambda: _build_once(targets, wanted, out, reference_doc, strict, force=False,
-                                         pdf_engine=pdf_engine, issued=issued_folder, options=options),
+                                         pdf_engine=pdf_engine, issued=issued_folder, options=options, jobs=jobs),
                    [DEFAULT_AGREEMENTS, TEMPLATES_FOLDER, REFERENCE_FOLDER])
         return
     if not _build_once(targets, wanted, out, reference_doc, strict, force, pdf_engine=pdf_engine, issued=issued_folder,
-                       options=options, prune=prune, recipient=recipient):
+                       options=options, prune=prune, recipient=recipient, jobs=jobs):
         sys.exit(2)
 
 
@@ -286,7 +289,7 @@ def _settle_output(out: Path) -> None:
 
 def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, reference_doc: Path | None, strict: bool,
                 force: bool, pdf_engine: str = "typst", issued: Path = Path("issued"), options=None,
-                prune: bool | None = None, recipient: str | None = None) -> bool:
+                prune: bool | None = None, recipient: str | None = None, jobs: int | None = None) -> bool:
     """Validate and build; return False if the data is invalid (nothing is written then).
 
     The writing holds a lock on the output folder: a second build on it waits until the first is done.
@@ -306,7 +309,8 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
     click.echo(_summary_lines(good, circulars))
     out = output_folder(out, create=True)
     with build_lock(out, notice=lambda text: click.echo(text, err=True)):
-        _write_documents(good, circulars, wanted, out, reference_doc, force, pdf_engine, issued, options, recipient)
+        _write_documents(good, circulars, wanted, out, reference_doc, force, pdf_engine, issued, options, recipient,
+                         jobs)
         if prune is not None:
             _orphans(out, prune)
     return True
@@ -314,16 +318,15 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
 
 def _write_documents(good: list[Validated], circulars: list[ValidatedCircular], wanted: list[str], out: Path,
                      reference_doc: Path | None, force: bool, pdf_engine: str, issued: Path, options,
-                     recipient: str | None = None) -> None:
-    from .build import build as build_agreement, build_circular
+                     recipient: str | None = None, jobs: int | None = None) -> None:
+    from .build import build_all, build_circular, default_jobs
 
     _settle_output(out)
     click.echo(f"Dokument i {out}/:")
     skipped = 0
-    results = [build_agreement(r.agreement, out, wanted, reference_doc=reference_doc, allocation=r.allocation,
-                               source_file=r.file, force=force, pdf_engine=pdf_engine, recipient=recipient,
-                               municipal=r.municipal)
-               for r in good]
+    results = build_all([(r.agreement, r.allocation, r.file, r.municipal) for r in good], out, wanted,
+                        reference_doc=reference_doc, force=force, pdf_engine=pdf_engine, recipient=recipient,
+                        jobs=jobs or default_jobs())
     if recipient is None:  # a quick look at one recipient: no circulars, no redlines
         results += [build_circular(c, out, wanted, reference_doc=reference_doc, force=force, pdf_engine=pdf_engine)
                     for c in circulars]

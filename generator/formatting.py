@@ -14,11 +14,13 @@ rounding error can never reach a signed document.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal, localcontext
 from typing import Callable
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 from num2words import num2words
 
 LOCALE = "sv_SE"
@@ -41,13 +43,36 @@ def _whole(value: object, what: str = "an amount") -> int:
     return value
 
 
+@functools.lru_cache(maxsize=1)
+def _grouping() -> tuple[NumberPattern, Locale]:
+    """The number pattern and locale, parsed once (babel's format_decimal parses both on every call)."""
+    return parse_pattern("#,##0.###"), Locale.parse(LOCALE)
+
+
 def _group(number: int | Decimal) -> str:
     """Return ``number`` grouped with no-break spaces and a decimal comma, every digit kept."""
-    number = Decimal(number)
+    if type(number) is int:
+        return _group_int(number)
+    return _group_decimal(Decimal(number))
+
+
+@functools.lru_cache(maxsize=65536)
+def _group_int(number: int) -> str:
+    """:func:`_group` of a whole number, once per process (a build writes the same amounts in many documents)."""
+    return _group_decimal(Decimal(number))
+
+
+def _group_decimal(number: Decimal) -> str:
     sign, digits, exponent = number.as_tuple()
     with localcontext(prec=len(digits) + abs(exponent) + 28):  # exact for any size
-        text = format_decimal(number, format="#,##0.###", locale=LOCALE, decimal_quantization=False)
+        text = _format_decimal(number)
     return text.replace("\u202f", NBSP).replace(" ", NBSP)
+
+
+def _format_decimal(number: Decimal) -> str:
+    """babel's ``format_decimal(number, "#,##0.###", "sv_SE", decimal_quantization=False)``."""
+    pattern, locale = _grouping()
+    return pattern.apply(number, locale, decimal_quantization=False)
 
 
 def _in_unit(amount: int, power: int, decimals: int) -> Decimal | None:

@@ -36,6 +36,13 @@ def blob_id(data: bytes) -> str:
 
 
 def file_id(path: Path) -> str:
+    """Return the blob id of the file at ``path``; read once per process while its size and times stay the same."""
+    stat = os.stat(path)
+    return _file_id(os.path.abspath(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+@lru_cache(maxsize=4096)
+def _file_id(path: str, inode: int, size: int, mtime_ns: int, ctime_ns: int) -> str:
     return blob_id(Path(path).read_bytes())
 
 

@@ -157,8 +157,23 @@ def test_procent_refuses_negative_and_non_finite_decimals(bad):
 
 
 def test_babel_narrow_no_break_space_is_normalised(monkeypatch):
-    monkeypatch.setattr(f, "format_decimal", lambda *args, **kwargs: "1\u202f161 000")
-    assert f.belopp(1_161_000) == "1\u00a0161\u00a0000"
+    f._group_int.cache_clear()  # whole amounts are formatted once per process
+    monkeypatch.setattr(f, "_format_decimal", lambda number: "1\u202f161 000")
+    try:
+        assert f.belopp(1_161_000) == "1\u00a0161\u00a0000"
+    finally:
+        f._group_int.cache_clear()
+
+
+def test_grouping_matches_babels_format_decimal():
+    from decimal import localcontext
+
+    from babel.numbers import format_decimal
+
+    for number in (0, 7, 1_161_000_000, 10**30 + 7, Decimal("7.5"), Decimal("2.50"), Decimal("1161.000001")):
+        with localcontext(prec=60):
+            expected = format_decimal(number, format="#,##0.###", locale="sv_SE", decimal_quantization=False)
+        assert f._group(number) == expected.replace("\u202f", "\u00a0").replace(" ", "\u00a0")
 
 
 def test_filters_cover_every_public_function():

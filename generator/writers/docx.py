@@ -729,18 +729,27 @@ def _base(reference: Path | None, first_page: bool, state: tuple = ()) -> _Base:
     return _Base(reference, first_page, state)
 
 
+def prepare(reference: Path | None = None) -> None:
+    """Build the styled package now (both page-header variants), e.g. before forking worker processes."""
+    for first_page in (True, False):
+        _base_for(reference, first_page)
+
+
+def _base_for(reference: Path | None, first_page: bool) -> _Base:
+    if reference:
+        reference = Path(reference).resolve()
+        stat = reference.stat()
+        return _base(reference, first_page, (stat.st_mtime_ns, stat.st_size))
+    return _base(None, first_page)
+
+
 def render_docx(document: Document, reference: Path | None = None) -> bytes:
     """Return the DOCX bytes of ``document``; ``reference`` supplies styles and page setup if given.
 
     The styled package is built once per process (and reference document); each document copies it,
     writes its body and page header as WordprocessingML and is zipped in one pass with fixed timestamps.
     """
-    if reference:
-        reference = Path(reference).resolve()
-        stat = reference.stat()
-        base = _base(reference, document.header_first_page, (stat.st_mtime_ns, stat.st_size))
-    else:
-        base = _base(None, document.header_first_page)
+    base = _base_for(reference, document.header_first_page)
     doc = _Doc(base)
     root = copy.deepcopy(base.document_xml)
     body = root.find(_w("body"))
