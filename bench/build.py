@@ -1,83 +1,203 @@
-"""Benchmark: a cold and a warm full build, and per-document render times.
+"""Benchmark: the figures of issue 14's targets, and per-document render times.
 
-Run with `make bench` (or `.venv/bin/python bench/build.py`). Prints figures;
-asserts nothing. "Cold" is a fresh Python process importing everything and
-building every agreement into an empty folder; "warm" repeats the build in
-the same process.
+Run with `make bench` (or `.venv/bin/python bench/build.py`). Prints figures and, where a peer is
+measured in the same run, the ratio; asserts nothing. Every process figure is the median of several
+runs of a new process (wall and CPU seconds, peak memory of the largest process) — the machine may be
+shared, so compare ratios from one run rather than absolute times from different runs.
+
+- cold full build: `generator build` into an empty folder, every agreement under agreements/;
+  then each year alone, so documents added later (e.g. per-municipality letters) show on their own row.
+- no-change rebuild against `generator --help` (the cost of starting Python and the CLI).
+- one figure changed: a date of 2012 changed in a copy of agreements/; which files were rewritten.
+- per county letter: our DOCX against docxtpl rendering an equivalent template (the same letter's
+  WordprocessingML, every text a placeholder: the same tables and paragraphs), and our DOCX+PDF
+  against docxtpl plus one LibreOffice batch conversion of all the letters. Needs the optional
+  `bench` extra (pip install -e '.[bench]') and LibreOffice (soffice); without them our figures alone.
 """
 from __future__ import annotations
 
+import io
+import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+GENERATOR = [sys.executable, "-m", "generator"]
 
 
-def cold_build(out: Path) -> float:
+def process(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float, float, str]:
+    """Run ``command``; return its wall seconds, CPU seconds, peak memory (MiB, largest process) and output."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "generator", "build", "--out", str(out)], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+    output = child.stdout.read().decode("utf-8", "replace")
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"{' '.join(command)} failed ({child.returncode}):\n{output}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output
 
 
-def incremental() -> None:
-    """Time a full build, a no-change rebuild and a one-figure rebuild of a copy of agreements/ (new processes)."""
-    import shutil
+def medians(runs: list[tuple]) -> tuple[float, float, float]:
+    return tuple(statistics.median(run[i] for run in runs) for i in range(3))
 
+
+def target(value: float, limit: float, smaller: bool = True) -> str:
+    met = value <= limit if smaller else value >= limit
+    return f"[target {'≤' if smaller else '≥'} {limit:g}: {'met' if met else 'NOT met'}]"
+
+
+def cold_builds(runs: int = 3) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        results = []
+        for index in range(runs):
+            results.append(process(GENERATOR + ["build", "--out", f"{tmp}/cold{index}"]))
+        wall, cpu, rss = medians(results)
+        files = sum(1 for p in Path(f"{tmp}/cold0").rglob("*") if p.is_file() and p.name != "manifest.json")
+        print(f"cold full build, agreements/ ({files} files; median of {runs}): {wall:.2f} s wall {target(wall, 3)}, "
+              f"{cpu:.2f} s CPU, peak {rss:.0f} MiB {target(rss, 150)}")
+        years = sorted({p.name.split(".")[0] for p in (ROOT / "agreements").iterdir() if re.match(r"\d{4}", p.name)})
+        for year in years:
+            out = Path(f"{tmp}/year{year}")
+            wall, cpu, rss, _ = process(GENERATOR + ["build", year, "--out", str(out)])
+            files = sum(1 for p in out.rglob("*") if p.is_file() and p.name != "manifest.json")
+            print(f"  {year} alone ({files} files): {wall:.2f} s wall, {cpu:.2f} s CPU, peak {rss:.0f} MiB")
+
+
+def rebuilds(runs: int = 5) -> None:
+    """The no-change rebuild against `generator --help`, and a rebuild after one figure changed."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         shutil.copytree(ROOT / "agreements", work / "agreements")
         shutil.copytree(ROOT / "examples", work / "examples")
-        shutil.copytree(ROOT / "kommuner", work / "kommuner")
-
-        def timed() -> float:
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "generator", "build", "--out", "output"], cwd=work, check=True,
-                           stdout=subprocess.DEVNULL, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
-            return time.perf_counter() - started
-
-        full = timed()
-        unchanged = timed()
+        if (ROOT / "kommuner").is_dir():
+            shutil.copytree(ROOT / "kommuner", work / "kommuner")
+        command = GENERATOR + ["build", "--out", "output"]
+        process(command, cwd=work)
+        pairs = [(process(command, cwd=work), process(GENERATOR + ["--help"], cwd=work)) for _ in range(runs)]
+        ratio = statistics.median(a[0] / b[0] for a, b in pairs)
+        unchanged = statistics.median(a[0] for a, _ in pairs)
+        help_s = statistics.median(b[0] for _, b in pairs)
+        print(f"no-change rebuild {unchanged:.2f} s; generator --help {help_s:.2f} s; "
+              f"ratio {ratio:.2f} (median of {runs} pairs) {target(ratio, 1.5)}")
         file = work / "agreements" / "2012.yaml"
         text = file.read_text(encoding="utf-8")
         file.write_text(text.replace("slutredovisning: 2013-03-01", "slutredovisning: 2013-03-15", 1), encoding="utf-8")
-        one = timed()
-    print(f"incremental (new processes): full build {full:.2f} s; no-change rebuild {unchanged:.2f} s "
-          f"({unchanged / full:.0%} of full); one date of 2012 changed {one:.2f} s ({one / full:.0%} of full, "
-          f"every 2012 document re-rendered, 2010, 2011 and 2014 skipped)")
+        wall, cpu, _, output = process(command, cwd=work)
+        written = len(re.findall(r"^\s+skriven\s", output, re.M))
+        same = len(re.findall(r"^\s+oförändrad\s", output, re.M))
+        print(f"one date of 2012 changed: {wall:.2f} s wall, {cpu:.2f} s CPU; {written} files rewritten, "
+              f"{same} rendered again but unchanged (left untouched)")
 
 
-def main() -> None:
-    from generator.build import COUNCIL_FOLDER, LETTERS_FOLDER, MUNICIPALITY_FOLDER, PDF_ENGINES, plan, render_job
+def _template_from(docx: bytes, path: Path) -> int:
+    """Write a docxtpl template with our letter's package, every text a placeholder; return the placeholders."""
+    count = 0
+
+    def placeholder(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return f'<w:t xml:space="preserve">{{{{ t[{count - 1}] }}}}</w:t>'
+
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target_zip:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                content = re.sub(r"<w:t(?: [^>]*)?>[^<]*</w:t>", placeholder, content.decode("utf-8")).encode("utf-8")
+            target_zip.writestr(item, content)
+    return count
+
+
+def _texts(docx: bytes) -> list[str]:
+    from xml.sax.saxutils import unescape
+
+    xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode("utf-8")
+    return [unescape(t) for t in re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml)]
+
+
+def letters(documents: list, ours: dict[str, list[float]]) -> None:
+    """Per county letter: ours against docxtpl, and DOCX+PDF against docxtpl + one LibreOffice batch."""
+    n = len(documents)
+    model = statistics.median(ours["model"])
+    docx_s = statistics.median(ours["docx"])
+    pdf_s = statistics.median(ours["typst"])
+    print(f"per county letter ({n} letters, medians): document model {model * 1000:.1f} ms, DOCX {docx_s * 1000:.1f} ms, "
+          f"PDF (Typst) {pdf_s * 1000:.1f} ms; DOCX+PDF {(model + docx_s + pdf_s) * 1000:.1f} ms")
+    try:
+        from docxtpl import DocxTemplate
+    except ImportError:
+        print("  docxtpl is not installed (pip install -e '.[bench]'): no comparison")
+        return
     from generator.writers.docx import render_docx
 
-    # both PDF engines side by side: typst (the default) and reportlab
-    WRITERS = {"docx": render_docx, **PDF_ENGINES}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        template = folder / "lansbrev_mall.docx"
+        first = render_docx(documents[0])
+        slots = _template_from(first, template)
+        contexts = []
+        for document in documents:
+            texts = _texts(render_docx(document))
+            contexts.append({"t": (texts + [""] * slots)[:slots]})
+        times = []
+        outputs = folder / "docxtpl"
+        outputs.mkdir()
+        for index, context in enumerate(contexts):
+            started = time.perf_counter()
+            tpl = DocxTemplate(template)
+            tpl.render(context, autoescape=True)
+            buffer = io.BytesIO()
+            tpl.save(buffer)
+            times.append(time.perf_counter() - started)
+            (outputs / f"brev_{index:02d}.docx").write_bytes(buffer.getvalue())
+        peer = statistics.median(times)
+        print(f"  docxtpl, the same letter as a template ({slots} placeholders): {peer * 1000:.1f} ms per letter; "
+              f"ours/docxtpl {docx_s / peer:.2f} {target(docx_s / peer, 1)}")
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        if soffice is None:
+            print("  LibreOffice (soffice) not found: no DOCX+PDF comparison")
+            return
+        profile = f"-env:UserInstallation=file://{folder / 'lo-profile'}"
+        convert = [soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder / "pdf")]
+        subprocess.run(convert + [str(outputs / "brev_00.docx")], check=True, capture_output=True)  # the profile
+        started = time.perf_counter()
+        subprocess.run(convert + sorted(map(str, outputs.glob("*.docx"))), check=True, capture_output=True)
+        batch = time.perf_counter() - started
+        theirs = peer + batch / n
+        mine = model + docx_s + pdf_s
+        print(f"  docxtpl + one LibreOffice batch conversion of the {n} letters ({batch:.2f} s): "
+              f"{theirs * 1000:.0f} ms per letter; theirs/ours {theirs / mine:.1f}× {target(theirs / mine, 5, False)}")
+
+
+def documents() -> None:
+    """Per document, in this process: the template, DOCX and both PDF engines (PDF: the first render)."""
+    from generator.build import (COUNCIL_FOLDER, LETTERS_FOLDER, MUNICIPALITY_FOLDER, PDF_ENGINES, plan,
+                                 render_docx, render_job)
+    from generator.circulars import is_circular
     from generator.distribute import allocate
     from generator.payouts import payouts_csv, payouts_xlsx
     from generator.validate import discover, load_agreement
 
-    with tempfile.TemporaryDirectory() as tmp:
-        cold = cold_build(Path(tmp) / "cold")
-    print(f"cold full build (new process, empty output): {cold:.2f} s")
-    incremental()
-
+    writers = {"docx": render_docx, **PDF_ENGINES}
     files = discover([ROOT / "agreements"])
     started = time.perf_counter()
-    from generator.circulars import is_circular
-
     validated = [load_agreement(f) for f in files if not is_circular(f)]
-    validate_s = time.perf_counter() - started
-    print(f"validate {len(validated)} agreement files (with their key and outcome data): {validate_s * 1000:.0f} ms")
-
+    print(f"validate {len(validated)} agreement files (with their key and outcome data): "
+          f"{(time.perf_counter() - started) * 1000:.0f} ms")
     rows = []
-    warm_total = 0.0
-    letters: dict[tuple[int, str], dict[str, float]] = {}
+    letter_docs = []
+    letter_times: dict[str, list[float]] = {"model": [], **{fmt: [] for fmt in writers}}
+    many: dict[str, list[float]] = {}  # municipality and county council letters: once each, Typst only
     for result in validated:
         agreement = result.agreement
         if result.allocation is not None:
@@ -90,52 +210,55 @@ def main() -> None:
             t0 = time.perf_counter()
             payouts_xlsx(allocation)
             xlsx_s = time.perf_counter() - t0
-            warm_total += allocate_s + csv_s + xlsx_s
             print(f"{agreement.year}: allocate {len(allocation.lines)} payout lines of {len(allocation.items)} items "
                   f"{allocate_s * 1000:.0f} ms; utbetalningar.csv {csv_s * 1000:.0f} ms, .xlsx {xlsx_s * 1000:.0f} ms")
         for job in plan(agreement, result.allocation, municipal=result.municipal):
-            folder = job.name.split("/")[0] if "/" in job.name else None
-            many = folder in (MUNICIPALITY_FOLDER, COUNCIL_FOLDER)  # 310 documents: once each, not 3 times
-            times = {"model": [], **{fmt: [] for fmt in WRITERS}}
-            for _ in range(1 if many else 3):
+            folder = job.name.split("/")[0]
+            if folder in (MUNICIPALITY_FOLDER, COUNCIL_FOLDER):
+                t0 = time.perf_counter()
+                document = render_job(agreement, job)
+                render_docx(document)
+                PDF_ENGINES["typst"](document)
+                many.setdefault(folder, []).append(time.perf_counter() - t0)
+                continue
+            times = {"model": [], **{fmt: [] for fmt in writers}}
+            for _ in range(3):
                 t0 = time.perf_counter()
                 document = render_job(agreement, job)
                 times["model"].append(time.perf_counter() - t0)
-                for fmt, writer in WRITERS.items():
-                    if many and fmt == "reportlab":  # the default engine only, for the 310 letters
-                        continue
+                for fmt, writer in writers.items():
                     t0 = time.perf_counter()
                     writer(document)
                     times[fmt].append(time.perf_counter() - t0)
-            med = {k: statistics.median(v) if v else 0.0 for k, v in times.items()}
+            med = {k: statistics.median(v) for k, v in times.items()}
             # Typst caches what it compiled: a repeat of the same source is nearly free. A build compiles
             # each document once, so both PDF engines are timed by their first render of it.
-            med.update({engine: times[engine][0] for engine in PDF_ENGINES if times[engine]})
-            warm_total += med["model"] + med["docx"] + med["typst"]  # a build uses one PDF engine
-            if folder in (LETTERS_FOLDER, MUNICIPALITY_FOLDER, COUNCIL_FOLDER):
-                total = letters.setdefault((agreement.year, folder), {"count": 0, "model": 0.0, **{fmt: 0.0 for fmt in WRITERS}})
-                total["count"] += 1
+            med.update({engine: times[engine][0] for engine in PDF_ENGINES})
+            if job.name.startswith(LETTERS_FOLDER + "/"):
+                letter_docs.append(document)
                 for key, value in med.items():
-                    total[key] += value
+                    letter_times[key].append(value)
                 continue
             rows.append((f"{agreement.year}/{job.name}", med))
-    print(f"warm full build (same process, median of 3 per document, the 310 municipality and county council letters "
-          f"once each; PDF: the first render): {warm_total:.2f} s")
-    print(f"{'document':48} {'template':>9} {'docx':>8} {'pdf typst':>10} {'pdf reportlab':>14} {'reportlab/typst':>16}")
+    print(f"{'document':56} {'template':>9} {'docx':>8} {'pdf typst':>10} {'pdf reportlab':>14}")
     for name, med in rows:
-        print(f"{name:48} {med['model'] * 1000:7.0f}ms {med['docx'] * 1000:6.0f}ms {med['typst'] * 1000:8.0f}ms "
-              f"{med['reportlab'] * 1000:12.0f}ms {med['reportlab'] / med['typst']:15.1f}×")
-    kinds = {LETTERS_FOLDER: "county letters", MUNICIPALITY_FOLDER: "municipality letters",
-             COUNCIL_FOLDER: "county council letters"}
-    for (year, folder), total in letters.items():
-        n = total["count"]
-        name = f"{year}/{folder} ({n:.0f} {kinds[folder]})"
-        reportlab = (f"{total['reportlab'] * 1000:12.0f}ms {total['reportlab'] / total['typst']:15.1f}×" if total["reportlab"]
-                     else f"{'(not timed)':>14}")
-        print(f"{name:48} {total['model'] * 1000:7.0f}ms {total['docx'] * 1000:6.0f}ms {total['typst'] * 1000:8.0f}ms "
-              f"{reportlab}  = {total['model'] + total['docx'] + total['typst']:.2f} s with typst")
-        print(f"{'  per letter':48} {total['model'] / n * 1000:7.0f}ms {total['docx'] / n * 1000:6.0f}ms "
-              f"{total['typst'] / n * 1000:8.1f}ms")
+        print(f"{name[:56]:56} {med['model'] * 1000:7.1f}ms {med['docx'] * 1000:6.1f}ms {med['typst'] * 1000:8.1f}ms "
+              f"{med['reportlab'] * 1000:12.1f}ms")
+    for folder, seconds in many.items():
+        total = sum(seconds)
+        print(f"{folder}: {len(seconds)} documents, template + DOCX + PDF (Typst) {total:.2f} s in one process, "
+              f"{total / len(seconds) * 1000:.0f} ms each" + (f" {target(total, 10)} (290 municipality letters ≤ 10 s)"
+                                                           if folder == MUNICIPALITY_FOLDER else ""))
+    if letter_docs:
+        letters(letter_docs, letter_times)
+
+
+def main() -> None:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{os.cpu_count()} processors, load average {load:.1f} (figures vary with the load of a shared machine)")
+    cold_builds()
+    rebuilds()
+    documents()
 
 
 if __name__ == "__main__":
