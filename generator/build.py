@@ -421,6 +421,10 @@ def default_jobs() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
+#: A worker renders this many documents, then a fresh one takes over: Typst keeps what it computed for every
+#: document it compiled (about 5 MB each) and cannot be told to forget, so a long-lived worker only grows.
+TASKS_PER_WORKER = 8
+
 #: The documents the pool's workers render; a forked worker inherits it, so nothing is pickled but the bytes.
 _TASKS: list = []
 
@@ -453,7 +457,7 @@ def _render_tasks(tasks: list, formats: list[str], writers: dict, templates: Pat
     _TASKS[:] = [(task, formats, writers, templates) for task in tasks]
     _warm(writers)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=TASKS_PER_WORKER) as pool:
             done = pool.map(_render_in_worker, range(len(tasks)), chunksize=1)
     finally:
         _TASKS.clear()

@@ -437,3 +437,22 @@ def test_a_circular_naming_an_unknown_agreement_is_refused(tmp_path):
     finding = caught.value.findings[0]
     assert "no agreement 'aldre_2041' for 2014" in finding.message and "aldre_2014" in finding.hint
     assert finding.location.line == text.splitlines().index("    - agreement: aldre_2041") + 1
+
+
+def test_jobs_give_the_same_files_and_messages(tmp_path):
+    """`--jobs 2` renders in forked processes: the bytes, the order and the messages are those of `--jobs 1`."""
+    import re
+    import subprocess
+    import sys
+
+    outputs = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"j{jobs}"
+        run = subprocess.run([sys.executable, "-m", "generator", "build", "2010", "--jobs", str(jobs), "--out", str(out)],
+                             cwd=ROOT, capture_output=True, text=True, check=True)
+        messages = re.sub(r", [0-9.]+ s\)", ")", run.stdout).replace(str(out), "OUT")
+        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        outputs[jobs] = (messages, files)
+    assert outputs[1][0] == outputs[2][0]
+    assert "skriven" in outputs[2][0] and len(outputs[2][1]) > 40  # 2010: 22 documents in two formats and the tables
+    assert outputs[1][1] == outputs[2][1]

@@ -133,3 +133,20 @@ def test_a_draft_status_is_on_every_page_and_in_the_properties_not_in_the_text(e
     final = parse_document('<document title="Brev">' + paragraphs + "</document>")
     assert final.meta.draft == "" and "UTKAST" not in "".join(
         p.extract_text() for p in PdfReader(io.BytesIO(engine.render_pdf(final))).pages)
+def test_one_pass_zip_is_what_zipfile_and_deterministic_zip_write():
+    """The DOCX writer zips in one pass (shared parts deflated once): byte for byte the two-pass result."""
+    import zipfile
+
+    from generator.writers.package import deterministic_zip, zip_package
+
+    entries = [("[Content_Types].xml", "<Types>åäö</Types>".encode() * 40), ("word/styles.xml", b"<w:style/>" * 5000),
+               ("docProps/empty.xml", b""), ("word/media/bytes.bin", bytes(range(256)) * 20)]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            target.writestr(name, data)
+    expected = deterministic_zip(buffer.getvalue())
+    assert zip_package(entries) == expected
+    assert zip_package(entries, cached=frozenset({"word/styles.xml"})) == expected
+    assert zip_package(entries, cached=frozenset({"word/styles.xml"})) == expected  # from the cache
+    assert zipfile.ZipFile(io.BytesIO(expected)).read("word/styles.xml") == entries[1][1]
