@@ -249,9 +249,58 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
                                          pdf_engine=pdf_engine, issued=issued_folder, options=options, jobs=jobs),
                    [DEFAULT_AGREEMENTS, TEMPLATES_FOLDER, REFERENCE_FOLDER])
         return
-    if not _build_once(targets, wanted, out, reference_doc, strict, force, pdf_engine=pdf_engine, issued=issued_folder,
-                       options=options, prune=prune, recipient=recipient, jobs=jobs):
+    from . import unchanged
+
+    state = {"targets": targets, "formats": wanted, "out": out, "reference_doc": reference_doc, "strict": strict,
+             "pdf_engine": pdf_engine, "issued": issued_folder, "redline": [redline_author, redline_date],
+             "recipient": recipient}
+    roots = [DEFAULT_AGREEMENTS, issued_folder, *(Path(t) for t in targets if Path(t).is_dir())]
+    if not force and not prune:
+        printed = unchanged.replay(out, state, roots)
+        if printed is not None:  # the last build rendered nothing, and nothing it read has changed since
+            click.echo(printed, nl=False)
+            return
+        unchanged.record()
+    with _Tee("stdout") as printed, _Tee("stderr") as warned:
+        done = _build_once(targets, wanted, out, reference_doc, strict, force, pdf_engine=pdf_engine,
+                           issued=issued_folder, options=options, prune=prune, recipient=recipient, jobs=jobs)
+    if done and _LAST.get("rendered") == 0 and not warned.getvalue() and not force and not prune:
+        unchanged.save(out, state, roots, printed.getvalue())
+    elif done:
+        unchanged.forget()
+    if not done:
         sys.exit(2)
+
+
+#: What the last build did (the number of files rendered), for the no-change state.
+_LAST: dict[str, int] = {}
+
+
+class _Tee:
+    """Copy what is printed to sys.stdout (or sys.stderr) while in the ``with`` block; yields the copy."""
+
+    def __init__(self, name: str):
+        import io
+
+        self.name, self.copy = name, io.StringIO()
+
+    def __enter__(self):
+        stream, copy = getattr(sys, self.name), self.copy
+
+        class Both:
+            def write(self, text):
+                copy.write(text)
+                return stream.write(text)
+
+            def __getattr__(self, attribute):
+                return getattr(stream, attribute)
+
+        self.stream = stream
+        setattr(sys, self.name, Both())
+        return self.copy
+
+    def __exit__(self, *exc) -> None:
+        setattr(sys, self.name, self.stream)
 
 
 def _orphans(out: Path, prune: bool) -> None:
@@ -340,6 +389,7 @@ def _write_documents(good: list[Validated], circulars: list[ValidatedCircular], 
             click.echo(f"  {written.status:<10} {written.path}  ({written.size / 1024:.0f} kB, {written.seconds:.2f} s)")
         skipped += len(built.skipped)
     rendered = sum(len(b.written) for b in results)
+    _LAST["rendered"] = rendered
     click.echo(f"{rendered} filer renderade, {skipped} oförändrade indata (hoppades över)"
                + ("; --force renderar allt" if skipped else ""))
 

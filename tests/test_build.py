@@ -456,3 +456,39 @@ def test_jobs_give_the_same_files_and_messages(tmp_path):
     assert outputs[1][0] == outputs[2][0]
     assert "skriven" in outputs[2][0] and len(outputs[2][1]) > 40  # 2010: 22 documents in two formats and the tables
     assert outputs[1][1] == outputs[2][1]
+
+
+def test_a_rebuild_with_nothing_to_do_is_answered_without_validating(tmp_path, monkeypatch):
+    """After a build that rendered nothing, the same build prints the same and validates nothing, until an input,
+    a new agreement file or an output changes."""
+    from generator import cli
+
+    (tmp_path / "agreements").mkdir()
+    shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    first = runner.invoke(cli.main, ["build", "--out", "out"])
+    assert first.exit_code == 0 and "skriven" in first.output
+    second = runner.invoke(cli.main, ["build", "--out", "out"])
+    assert second.exit_code == 0 and "0 filer renderade, 2 oförändrade" in second.output
+
+    def no_validation(*args, **kwargs):
+        raise AssertionError("validated")
+
+    monkeypatch.setattr(cli, "_validate_all", no_validation)
+    third = runner.invoke(cli.main, ["build", "--out", "out"])
+    assert third.exit_code == 0 and third.output == second.output
+    # anything else than the same build with the same inputs and outputs validates again
+    assert runner.invoke(cli.main, ["build", "--out", "out", "--format", "docx"]).exit_code == 1
+    (tmp_path / "out" / "2011" / next(p.name for p in (tmp_path / "out" / "2011").glob("*.pdf"))).write_bytes(b"x")
+    assert runner.invoke(cli.main, ["build", "--out", "out"]).exit_code == 1
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    assert "skriven" in runner.invoke(cli.main, ["build", "--out", "out"]).output  # the damaged PDF made again
+    assert "0 filer renderade" in runner.invoke(cli.main, ["build", "--out", "out"]).output
+    text = (tmp_path / "agreements" / "2011.yaml").read_text(encoding="utf-8")
+    (tmp_path / "agreements" / "2011.yaml").write_text(text.replace("Stockholm", "Solna", 1), encoding="utf-8")
+    assert "skriven" in runner.invoke(cli.main, ["build", "--out", "out"]).output
+    assert "0 filer renderade" in runner.invoke(cli.main, ["build", "--out", "out"]).output
+    (tmp_path / "agreements" / "2011b.yaml").write_text("not: [an agreement", encoding="utf-8")
+    assert runner.invoke(cli.main, ["build", "--out", "out"]).exit_code == 2  # a new file: validated, refused
