@@ -398,16 +398,14 @@ def build_all(entries: list[tuple[Agreement, YearAllocation | None, Path | None,
                     item.keys[path] = (sources.key, sources)
                 item.tables.append((path, make, allocation))
         pending.append(item)
-    tasks = [(item.agreement, job, sources, item.folder) for item in pending for job, sources in item.todo]
+    tasks = [task for item in pending
+             for task in [(item.agreement, job, sources, item.folder) for job, sources in item.todo] + item.tables]
     rendered = iter(_render_tasks(tasks, formats, writers, templates, jobs))
     results = []
     for item in pending:
         files: list[tuple[Path, bytes, float]] = []
-        for _ in item.todo:
+        for _ in range(len(item.todo) + len(item.tables)):
             files.extend(next(rendered))
-        for path, make, allocation in item.tables:
-            started = time.perf_counter()
-            files.append((path, make(allocation), time.perf_counter() - started))
         results.append((item, files))
     # nothing is written until everything rendered
     return [_write_all(files, item.result, item.keys, item.manifest) for item, files in results]
@@ -430,8 +428,12 @@ _TASKS: list = []
 
 
 def _render_one(task, formats: list[str], writers: dict, templates: Path) -> list[tuple[Path, bytes, float]]:
-    agreement, job, sources, folder = task
+    """Render a document (agreement, job, sources, folder) or a payout table (path, function, allocation)."""
     started = time.perf_counter()
+    if len(task) == 3:
+        path, make, allocation = task
+        return [(path, make(allocation), time.perf_counter() - started)]
+    agreement, job, sources, folder = task
     document = render_job(agreement, job, templates)
     return _render(document, job.name, folder, formats, writers, started, sources)
 
