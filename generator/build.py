@@ -420,8 +420,10 @@ def default_jobs() -> int:
 
 
 #: A worker renders this many documents, then a fresh one takes over: Typst keeps what it computed for every
-#: document it compiled (about 5 MB each) and cannot be told to forget, so a long-lived worker only grows.
-TASKS_PER_WORKER = 8
+#: document it compiled (2–5 MB each) and cannot be told to forget, so a long-lived worker only grows. A fresh
+#: worker loads Typst's fonts again: measured with the shipped agreements, 8 cost 7 % more CPU than 16 for
+#: 5 % less peak memory, 24 saved 13 % CPU for 15 % more memory.
+TASKS_PER_WORKER = 16
 
 #: The documents the pool's workers render; a forked worker inherits it, so nothing is pickled but the bytes.
 _TASKS: list = []
