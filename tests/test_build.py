@@ -492,3 +492,28 @@ def test_a_rebuild_with_nothing_to_do_is_answered_without_validating(tmp_path, m
     assert "0 filer renderade" in runner.invoke(cli.main, ["build", "--out", "out"]).output
     (tmp_path / "agreements" / "2011b.yaml").write_text("not: [an agreement", encoding="utf-8")
     assert runner.invoke(cli.main, ["build", "--out", "out"]).exit_code == 2  # a new file: validated, refused
+
+
+def test_the_no_change_state_notes_the_folders_a_build_listed(tmp_path):
+    """A folder the build listed (e.g. the municipalities' own files) is in the state: a new file there is seen."""
+    import os
+    import time
+
+    from generator import unchanged
+
+    folder = tmp_path / "kommuner" / "2013"
+    folder.mkdir(parents=True)
+    (folder / "0180.yaml").write_text("a: 1\n", encoding="utf-8")
+    unchanged.record()
+    try:
+        assert [p.name for p in folder.glob("*.yaml")] == ["0180.yaml"]
+        (folder / "0180.yaml").read_text(encoding="utf-8")
+        folders = unchanged._folders([], set(unchanged._scanned), tmp_path / "out")
+        opened = set(unchanged._opened)
+    finally:
+        unchanged.forget()
+    assert str(folder.resolve()) in folders and str((folder / "0180.yaml").resolve()) in opened
+    time.sleep(0.01)
+    (folder / "0181.yaml").write_text("a: 2\n", encoding="utf-8")
+    assert unchanged._mtime(str(folder.resolve())) != folders[str(folder.resolve())]
+    assert unchanged._opened is None and os.path.isdir(folder)
