@@ -89,11 +89,13 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
     try:
         circular = Circular.model_validate(data[KEY])
     except ValidationError as exc:
-        from .validate import _data_path, _schema_message
+        from .validate import _data_path, _schema_message, unknown_key_hint
 
         for error in exc.errors(include_url=False):
             path = (KEY,) + _data_path(data[KEY], error["loc"])
             message, hint = _schema_message(error)
+            if error["type"] == "extra_forbidden":
+                hint = unknown_key_hint(data, path, "cirkular")
             report.error(source.locate(path), message, dotted(path), hint)
         raise DataError(f"{source.file}: {len(report.findings)} problem(s)", report.findings) from None
 

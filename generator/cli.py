@@ -525,6 +525,59 @@ def _check_issued(target: str) -> None:
         sys.exit(1)
 
 
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write the schemas into (default: schema/ of the project).")
+def schema(out: Path | None) -> None:
+    """Write the JSON Schema of every input file kind into schema/.
+
+    Editors with the YAML language server read it through the first line of
+    every file under agreements/ (# yaml-language-server: $schema=…): they
+    complete keys, show each key's description and mark a misspelt key.
+    """
+    from .schema import SCHEMA_FOLDER, write_schemas
+
+    for path in write_schemas(out or SCHEMA_FOLDER):
+        click.echo(str(path))
+
+
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: docs/REFERENCE.md of the project).")
+def reference(out: Path | None) -> None:
+    """Write docs/REFERENCE.md: every key, distribution rule, name and filter, with examples."""
+    from .handbook import REFERENCE_FILE, write_reference
+
+    click.echo(str(write_reference(out or REFERENCE_FILE)))
+
+
+@main.command()
+@click.argument("year", type=click.IntRange(2000, 2100))
+@click.option("--from", "sources", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The files to start from (default: the agreements and circulars of the year before).")
+@click.option("--to", "target", type=click.Path(path_type=Path), default=None,
+              help="Where to write, for a single --from file (default: its path with the year replaced).")
+def new(year: int, sources: tuple[Path, ...], target: Path | None) -> None:
+    """Start next year's agreement files from this year's.
+
+    The structure, the texts and the distribution rules are copied; every
+    amount and date is left empty (null) to be filled in, and the year is
+    replaced in ids, titles and texts. Run generator validate on the new
+    files: it lists every value that remains to be filled in, with its line.
+    An existing file is never overwritten.
+    """
+    from .newyear import start_year
+
+    files = list(sources) or list(_select((str(year - 1),)))
+    if target is not None and len(files) != 1:
+        raise click.UsageError("--to needs exactly one --from file")
+    started = start_year(files, year - 1, year, [target] if target else None)
+    for s in started:
+        click.echo(f"{s.target}: från {s.source}: {len(s.emptied)} belopp och datum att fylla i, "
+                   f"årtalet {year - 1} ersatt med {year} på {s.years} ställen (läs igenom dem)")
+    click.echo(f"Nästa steg: fyll i värdena och kör generator validate {' '.join(str(s.target) for s in started)}")
+
+
 def run() -> None:
     """Entry point that never lets a GeneratorError become a traceback."""
     try:

@@ -83,6 +83,13 @@ def _describe(value: Any) -> str:
     return repr(value)
 
 
+#: What an empty (null) value should have been, by pydantic's error type.
+EMPTY_KINDS = {"int_type": "an amount in whole kronor", "date_type": "a date YYYY-MM-DD", "string_type": "a text"}
+
+
+EMPTY_HINT = "every amount and date of a new year is left empty by generator new, to be filled in"
+
+
 def _schema_message(error: dict) -> tuple[str, str]:
     kind = error["type"]
     value = error.get("input")
@@ -90,8 +97,11 @@ def _schema_message(error: dict) -> tuple[str, str]:
     name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     if kind == "missing":
         return f"required key {name!r} is missing", ""
+    if value is None and kind in EMPTY_KINDS:
+        return (f"not filled in (null): {EMPTY_KINDS[kind]}",
+                EMPTY_HINT)
     if kind == "extra_forbidden":
-        return f"unknown key {name!r}", "check the spelling; the keys each part may have are listed in generator/model.py"
+        return f"unknown key {name!r}", "check the spelling; the keys are listed in docs/REFERENCE.md"
     if kind in {"int_type", "int_parsing", "int_from_float"}:
         if isinstance(value, str) and re.fullmatch(r"[-+]?(?:\.[0-9A-Za-z]+|[0-9][0-9A-Za-z_:.+-]*)", value):
             return (f"expected a whole number such as 66_000_000, found the text {value!r}, which is not read as one",
@@ -139,11 +149,52 @@ def _schema_message(error: dict) -> tuple[str, str]:
     return f"{error['msg']} (found {_describe(value)})", ""
 
 
-def _schema_findings(data: Any, source: SourceMap, exc: ValidationError, report: Report) -> None:
+def _value_at(data: Any, path: PathKey) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def empty_findings(data: Any, kind_name: str, source: SourceMap, report: Report, prefix: PathKey = ()) -> None:
+    """Report every amount or date written as null (left for filling in), unless already reported."""
+    from .schema import FILE_KINDS, figure_paths
+
+    kind = next(k for k in FILE_KINDS if k.name == kind_name)
+    reported = {(f.path, f.location.line) for f in report.findings}
+    for path, what, value in figure_paths(data, kind):
+        path = prefix + path
+        if value is None and (dotted(path), source.locate(path).line) not in reported:
+            report.error(source.locate(path), f"not filled in (null): {EMPTY_KINDS['int_type' if what == 'amount' else 'date_type']}",
+                         dotted(path), EMPTY_HINT)
+
+
+def unknown_key_hint(data: Any, path: PathKey, kind_name: str = "overenskommelse") -> str:
+    """Return the hint for an unknown key at ``path``: the key meant, if close, and where the keys are described."""
+    from .schema import FILE_KINDS, model_at
+
+    kind = next(k for k in FILE_KINDS if k.name == kind_name)
+    found = model_at(kind, data, tuple(path[:-1]))
+    if found is None:
+        return "check the spelling; the keys are listed in docs/REFERENCE.md"
+    model, keys = found
+    close = difflib.get_close_matches(str(path[-1]), keys, n=1)
+    where = f"the keys of {model} are listed in docs/REFERENCE.md#{model.lower()}"
+    return (f"did you mean {close[0]!r}? " if close else "check the spelling; ") + where
+
+
+def _schema_findings(data: Any, source: SourceMap, exc: ValidationError, report: Report,
+                     kind_name: str = "overenskommelse") -> None:
     seen: set[tuple] = set()
     for error in exc.errors(include_url=False):
         path = _data_path(data, error["loc"])
+        if error.get("input") is None and isinstance(_value_at(data, path), str):
+            continue  # a deadline naming an empty date under dates:: that date is reported itself
         message, hint = _schema_message(error)
+        if error["type"] == "extra_forbidden":
+            hint = unknown_key_hint(data, path, kind_name)
         key = (path, message)
         if key in seen:  # a union reports one error per member: keep the first
             continue
@@ -705,7 +756,9 @@ def check_agreement(data: Any, source: SourceMap, sums_as_warnings: bool = False
         agreement = Agreement.model_validate(data)
     except ValidationError as exc:
         _schema_findings(data, source, exc, report)
+        empty_findings(data, "overenskommelse", source, report)
         return None, report
+    empty_findings(data, "overenskommelse", source, report)
     checker = _Checker(agreement, source, report, sums_as_warnings)
     checker.ids()
     checker.references()
