@@ -440,7 +440,7 @@ def diff(a: str, b: str, as_json: bool, out: Path) -> None:
     with version(a) as (old, label_a), version(b) as (new, label_b):
         result = compare(old, new, label_a, label_b, out)
     click.echo(result.to_json() if as_json else diff_text(result))
-    sys.exit(1 if (result.figures or result.totals or result.recipients) else 0)
+    sys.exit(1 if result.changed else 0)
 
 
 @main.command()
