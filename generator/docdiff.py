@@ -17,8 +17,10 @@ from .build import Job, plan, render_circular, render_job
 from .document import Document, Heading, Keep, block_text
 from .validate import Validated
 
-#: Where a sentence ends: . ! ? or : followed by a space and an upper-case letter, a digit or a quote.
+#: Where a sentence may end: . ! ? or : followed by a space and an upper-case letter, a digit or a quote.
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-ZÅÄÖ0-9”\"(])")
+#: Abbreviations after which a full stop does not end the sentence.
+_ABBREVIATIONS = ("t.ex.", "bl.a.", "m.m.", "s.k.", "t.o.m.", "d.v.s.", "dvs.", "m.fl.", "o.s.v.", "ca.", "nr.", "kap.")
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,15 @@ class DocumentChange:
 
 def sentences(text: str) -> list[str]:
     """Return the sentences of a paragraph (a table row or heading is one)."""
-    return [s for s in _SENTENCE_END.split(text) if s]
+    out: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if text[:match.start()].lower().endswith(_ABBREVIATIONS):
+            continue
+        out.append(text[start:match.start()])
+        start = match.end()
+    out.append(text[start:])
+    return [s for s in out if s]
 
 
 def text_changes(old: list[str], new: list[str], headings: list[str] | None = None) -> list[TextChange]:
@@ -59,11 +69,20 @@ def text_changes(old: list[str], new: list[str], headings: list[str] | None = No
 
 
 def _changes(tag: str, before: list[str], after: list[str]) -> list[TextChange]:
-    """Return the changes of one differing stretch: line by line if paired, else removed and added lines."""
-    if tag == "replace" and (len(before) == len(after) or len(before) == 1 or len(after) == 1):
-        pairs = zip(before, after) if len(before) == len(after) else [(" ".join(before), " ".join(after))]
-        return [change for a, b in pairs for change in _sentence_changes(a, b)]
-    return [TextChange(a, None) for a in before] + [TextChange(None, b) for b in after]
+    """Return the changes of one differing stretch: similar lines paired and narrowed, the rest removed or added."""
+    out: list[TextChange] = []
+    j = 0
+    for a in before:
+        match = next((k for k in range(j, len(after))
+                      if difflib.SequenceMatcher(None, a, after[k], autojunk=False).ratio() >= 0.6), None)
+        if match is None:
+            out.append(TextChange(a, None))
+            continue
+        out.extend(TextChange(None, b) for b in after[j:match])
+        out.extend(_sentence_changes(a, after[match]))
+        j = match + 1
+    out.extend(TextChange(None, b) for b in after[j:])
+    return out
 
 
 def _sentence_changes(old: str, new: str) -> list[TextChange]:
