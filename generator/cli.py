@@ -18,6 +18,9 @@ from .errors import DataError, GeneratorError, collapse
 from .formatting import kronor
 from .circulars import ValidatedCircular, is_circular, load_circular
 from .validate import Validated, discover, load_agreement, summary
+from .clitext import install as _swedish_click
+
+_swedish_click()
 
 DEFAULT_AGREEMENTS = Path("agreements")
 TEMPLATES_FOLDER = Path(__file__).resolve().parent.parent / "templates"
