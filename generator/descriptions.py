@@ -49,6 +49,7 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                      "{population: {file: ../examples/befolkning.csv, year: 2011}, outcomes: utfall_2012.csv}"),
             "county_letters": ("Brev till varje län om vad länets kommuner och landsting får.",
                                "{date: 2012-03-01, sender: skl, title: Medel 2012, intro: …, signatory: …}"),
+            "county_agreements": ('SKL:s brev och överenskommelserna med länen om deras del av en utbetalning.', '{payout: ul_lan, letter: {…}, …}'),
         },
     ),
     "Organisation": (
@@ -176,6 +177,9 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                         "{count: 5, unit: lan, reduced_amount: 200_000_000}"),
             "note": ("Varifrån regeln kommer, om överenskommelsen inte anger den; visas av explain och i länsbreven.",
                      "Fördelningsgrunden anges inte i genomförandeplanen 2012; …"),
+            "published": ('Tabellen som den publicerats (länskod → belopp): det som betalas ut och skrivs ut. Regeln blir då en kontroll: validate varnar per mottagare där de skiljer sig.', "{'01': 6_500_000, '03': 2_500_000, …}"),
+            "published_from": ('Den publicerade tabellen för en post i en annan överenskommelsefil (ett föregående år), i stället för att skriva den igen.', '{file: 2010.yaml, item: ul_lan}'),
+            "remainder_note": ('Varför en del av potten lämnas ofördelad av den publicerade tabellen.', 'Bilaga 2 fördelar 65,5 av de 66 miljonerna; resten är ej fördelat.'),
         },
     ),
     "Share": (
@@ -441,6 +445,73 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "role": ("Roll.", "Projektledare"),
             "phone": ("Telefon.", "08-452 70 00"),
             "email": ("E-post.", "anna.svensson@skl.se"),
+        },
+    ),
+    "CoverLetter": (
+        'SKL:s brev som erbjuder länen deras del av en fördelad utbetalning (förebild: 2010).',
+        {
+            "date": ('Datum; null när källan inte anger det (skrivs ut tomt).', '2010-04-15'),
+            "dnr": ('Diarienummer.', '10/1234'),
+            "sender": ('Avsändarens organisations-id.', 'skl'),
+            "units": ('Avdelning och sektion.', '[Avdelningen för vård och omsorg]'),
+            "title": ('Rubrik.', 'Medel för utvecklingsledare 2010'),
+            "text": ('Brevets text.', 'SKL erbjuder länen …'),
+            "signatory": ('Den som skriver under.', '{name: Håkan Sörman}'),
+        },
+    ),
+    "TitledText": (
+        'En rubrik och texten under den.',
+        {
+            "title": ('Rubrik.', 'Kvalitativ uppföljning'),
+            "text": ('Texten.', 'Arbetet följs upp genom …'),
+        },
+    ),
+    "CountyFill": (
+        'Det i ett läns överenskommelse som data kan fylla i; det som är tomt skrivs ut som en tom rad.',
+        {
+            "payee": ('”Medel utbetalas till”: organisationen som får pengarna.', 'Region Skåne'),
+            "org_number": ('Organisationsnummer.', '232100-0255'),
+            "account": ('Bankgiro, plusgiro eller bankkonto.', 'Bg 5050-0255'),
+            "place": ('Ort för underskriften.', 'Malmö'),
+            "date": ('Datum för underskriften.', '2010-05-20'),
+            "parts": ('Det länet (eller delar av det) fyllt i.', '[{area: Fyrbodal, plans: …}]'),
+        },
+    ),
+    "CountyAgreements": (
+        'SKL:s brev och överenskommelsen med varje län om dess del av en utbetalning (2010: Bilaga 1 och 2). Beloppen är utbetalningens fördelning, så brevets bilaga och länens överenskommelser visar samma siffror.',
+        {
+            "payout": ('Den fördelade utbetalningen som länen delar (id).', 'ul_lan'),
+            "letter": ('SKL:s brev.', '{sender: skl, title: …, text: …, signatory: …}'),
+            "appendix_title": ('Rubriken på överenskommelsemallen som bilaga.', 'Mall för länsgemensam överenskommelse'),
+            "table_title": ('Rubriken på fördelningsbilagan.', 'Fördelning av 66 milj. kr till länen'),
+            "table_text": ('Regeln som bilagan anger den.', 'Varje län får minst {{ utbet.ul_lan.distribution.floor | miljoner_ord }} …'),
+            "subject": ('Vad överenskommelsen gäller.', 'om stöd till ett långsiktigt förbättringsarbete …'),
+            "heading": ('Rubrik över överenskommelsen.', 'Länsgemensam överenskommelse'),
+            "text": ('Överenskommelsens gemensamma text, lika för alla län.', 'Kommunerna och landstinget i länet …'),
+            "plans_title": ('Rubriken över länets planer.', 'Kommunerna och landstinget avser att:'),
+            "sections": ('Gemensamma avsnitt efter planerna.', '[{title: Kvalitativ uppföljning, text: …}]'),
+            "budget_lines": ('Budgetraderna ett län fyller i.', '[Lön, Resor, Övrigt]'),
+            "followup": ('”Uppföljning”.', '{title: Uppföljning, text: …}'),
+            "counties": ('Länskod → det data fyller i.', "{'14': {payee: Västra Götalandsregionen}}"),
+        },
+    ),
+    "CountyPart": (
+        'Vad ett län, eller en del av det (en delregion), har fyllt i: planer, budget, vem som skrev under.',
+        {
+            "area": ('Delen av länet; ingen för hela länet.', 'Fyrbodal'),
+            "by": ('Vem som skrev det (ett kommunalförbund, en vårdsamverkan).', 'Fyrbodals kommunalförbund'),
+            "plans": ('Listan under ”Kommunerna och landstinget avser att:”.', '- anställa en utvecklingsledare'),
+            "budget": ('Budgeten; kontrolleras mot länets belopp (varning).', '{rows: [{label: Lön, amount: 600_000}]}'),
+            "text": ('Text efter budgeten (hur den tagits fram, beslut).', 'Budgeten är godkänd av …'),
+            "signatories": ('De som skrev under.', '[{name: Anna Svensson}]'),
+            "signed_as": ('Organisationen under varje undertecknare, i ordning.', '[Västra Götalandsregionen]'),
+        },
+    ),
+    "PublishedSource": (
+        'Var en publicerad tabell står: en annan överenskommelsefil (relativt den här) och postens id där.',
+        {
+            "file": ('Filen, relativt den här.', '2010.yaml'),
+            "item": ('Postens id i den filen.', 'ul_lan'),
         },
     ),
 }

@@ -61,7 +61,7 @@ class _Generate(GenerateJsonSchema):
 
     def int_schema(self, schema: Any) -> dict[str, Any]:
         base = super().int_schema(schema)
-        if base.get("minimum", 0) >= 0 and "maximum" not in base:  # an amount: 66_000_000 is allowed too
+        if base.get("minimum") == 0 and base.get("maximum", 10**9) >= 10**9:  # an amount: 66_000_000 is allowed too
             return {"anyOf": [base, {"type": "string", "pattern": GROUPED_DIGITS}]}
         return base
 
