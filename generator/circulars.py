@@ -89,7 +89,7 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
     try:
         circular = Circular.model_validate(data[KEY])
     except ValidationError as exc:
-        from .validate import _data_path, _schema_message, unknown_key_hint
+        from .validate import _data_path, _schema_message, empty_findings, unknown_key_hint
 
         for error in exc.errors(include_url=False):
             path = (KEY,) + _data_path(data[KEY], error["loc"])
@@ -97,7 +97,11 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
             if error["type"] == "extra_forbidden":
                 hint = unknown_key_hint(data, path, "cirkular")
             report.error(source.locate(path), message, dotted(path), hint)
+        empty_findings(data, "cirkular", source, report)
         raise DataError(f"{source.file}: {len(report.findings)} problem(s)", report.findings) from None
+    from .validate import empty_findings
+
+    empty_findings(data, "cirkular", source, report)
 
     if not circular.year - 2 <= circular.date.year <= circular.year + 1:  # a typo of the year, 9999-12-31 …
         report.error(source.locate((KEY, "date")), f"the circular's date {circular.date.isoformat()} is far from the "

@@ -100,8 +100,22 @@ def start_file(source: Path, target: Path, old_year: int, new_year: int) -> tupl
     return "\n".join(header + body), started
 
 
+#: The comment that marks a file started by ``generator new``: while it stands, every null amount or date is reported.
+MARK = "startad av `generator new"
+
+
 def _new_year_note(source: Path, old_year: int, new_year: int) -> str:
-    return f"{new_year}: startad av `generator new {new_year}` från {source.as_posix()} ({old_year})."
+    return f"{new_year}: {MARK} {new_year}` från {source.as_posix()} ({old_year}); ta bort raden när allt är ifyllt."
+
+
+def started_by_new(file: Path) -> bool:
+    """Return True if ``file`` still carries the comment of ``generator new`` in its opening lines."""
+    try:
+        with open(file, encoding="utf-8") as handle:
+            head = [next(handle, "") for _ in range(5)]
+    except (OSError, UnicodeDecodeError):
+        return False
+    return any(line.startswith("#") and MARK in line for line in head)
 
 
 def _without_opening_comment(lines: list[str]) -> list[str]:

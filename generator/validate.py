@@ -87,7 +87,8 @@ def _describe(value: Any) -> str:
 EMPTY_KINDS = {"int_type": "an amount in whole kronor", "date_type": "a date YYYY-MM-DD", "string_type": "a text"}
 
 
-EMPTY_HINT = "every amount and date of a new year is left empty by generator new, to be filled in"
+EMPTY_HINT = ("every amount and date of a new year is left empty by generator new, to be filled in; "
+              "remove the comment line of generator new at the top when all is filled in")
 
 
 def _schema_message(error: dict) -> tuple[str, str]:
@@ -159,9 +160,15 @@ def _value_at(data: Any, path: PathKey) -> Any:
 
 
 def empty_findings(data: Any, kind_name: str, source: SourceMap, report: Report, prefix: PathKey = ()) -> None:
-    """Report every amount or date written as null (left for filling in), unless already reported."""
+    """Report every amount or date written as null in a file ``generator new`` started, unless already reported.
+
+    Elsewhere an optional amount or date may be null on purpose (a date the source leaves blank).
+    """
+    from .newyear import started_by_new
     from .schema import FILE_KINDS, figure_paths
 
+    if not started_by_new(source.file):
+        return
     kind = next(k for k in FILE_KINDS if k.name == kind_name)
     reported = {(f.path, f.location.line) for f in report.findings}
     for path, what, value in figure_paths(data, kind):
