@@ -573,13 +573,12 @@ def _what_changed(current: Path, old_blob: str, document: Path | None = None) ->
         old_text = _git("cat-file", "-p", old_blob, cwd=current.resolve().parent)
     except GeneratorError:
         return [f"  (den version av {current} som dokumentet gjordes av finns inte i git; jämför med generator diff)"]
-    with tempfile.TemporaryDirectory() as tmp:
-        old_file = Path(tmp) / current.name
-        data_dir = current.resolve().parent
-        text = old_text.decode("utf-8", errors="replace").replace("../", f"{data_dir.parent.as_posix()}/")
-        old_file.write_text(text, encoding="utf-8")
+    # the old version is read beside the current file, so the files it names relative to itself are found
+    with tempfile.NamedTemporaryFile("wb", dir=current.resolve().parent, prefix=f".{current.stem}.", suffix=".yaml") as handle:
+        handle.write(old_text)
+        handle.flush()
         try:
-            old = load_agreement(old_file, sums_as_warnings=True)
+            old = load_agreement(Path(handle.name), sums_as_warnings=True)
             new = load_agreement(current, sums_as_warnings=True)
         except DataError:
             return ["  (den gamla eller nya versionen kan inte valideras)"]

@@ -36,6 +36,8 @@ def palliativ(tmp_path_factory):
     lines[offset] = lines[offset].replace("7_000_000", "7_500_000")
     (root / "before").mkdir()
     (root / "before" / "2012.yaml").write_text(original, encoding="utf-8")
+    for folder in ("agreements", "before"):  # 2012 takes its published table from 2010
+        shutil.copy(ROOT / "agreements" / "2010.yaml", root / folder / "2010.yaml")
     (root / "agreements" / "2012.yaml").write_text("".join(lines), encoding="utf-8")
     shutil.copytree(ROOT / "examples", root / "before" / "examples")  # ../examples from before/ is root/examples
     return root
@@ -87,6 +89,7 @@ def test_a_distributed_change_names_each_letters_own_figures(palliativ, monkeypa
     (palliativ / "analys").mkdir(exist_ok=True)
     (palliativ / "analys" / "2012.yaml").write_text(original.replace("amount: 85_000_000", "amount: 87_000_000", 1),
                                                      encoding="utf-8")
+    shutil.copy(ROOT / "agreements" / "2010.yaml", palliativ / "analys" / "2010.yaml")
     diff = json.loads(run("diff", "before/2012.yaml", "analys/2012.yaml", "--json").output)
     moved = {r["code"]: (r["old"], r["new"]) for r in diff["recipients"]}
     letters = {d["name"]: d for d in diff["document_changes"] if d["name"].startswith("lansbrev/")}
@@ -102,6 +105,7 @@ def test_check_shows_what_changes_in_that_document_only(tmp_path, monkeypatch):
         pytest.skip("git is not installed")
     (tmp_path / "agreements").mkdir()
     shutil.copy(ROOT / "agreements" / "2012.yaml", tmp_path / "agreements" / "2012.yaml")
+    shutil.copy(ROOT / "agreements" / "2010.yaml", tmp_path / "agreements" / "2010.yaml")
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
     for command in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "x"]):
