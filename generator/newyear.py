@@ -43,7 +43,7 @@ def _empty_at(lines: list[str], line: int, column: int) -> None:
     text = lines[line - 1]
     match = _TOKEN.match(text, column - 1)
     if match is None:
-        raise ValueError(f"no value at line {line}, column {column}")
+        raise ValueError(f"inget värde på rad {line}, kolumn {column}")
     rest = text[match.end():]
     comment = re.search(r"\s+#", rest)
     if comment and rest[:comment.start()].strip() == "":
@@ -143,8 +143,8 @@ def start_year(sources: list[Path], old_year: int, new_year: int, targets: list[
     targets = targets or [target_for(s, old_year, new_year) for s in sources]
     existing = [t for t in targets if t.exists()]
     if existing:
-        findings = [Finding(Location(t), f"the file already exists; {new_year} is already started") for t in existing]
-        raise DataError(f"{len(existing)} file(s) of {new_year} already exist", findings)
+        findings = [Finding(Location(t), f"filen finns redan; {new_year} är redan påbörjat") for t in existing]
+        raise DataError(f"{len(existing)} fil(er) för {new_year} finns redan", findings)
     texts = [start_file(s, t, old_year, new_year) for s, t in zip(sources, targets)]
     for (text, started) in texts:
         started.target.parent.mkdir(parents=True, exist_ok=True)
