@@ -149,6 +149,7 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                       "kammarkollegiet"),
             "deadlines": ("Tidpunkter för potten (t.ex. när registret levererar uppgifter).",
                           "[{kind: uppgifter, date: palliativ_uppgifter, to: Socialstyrelsen}]"),
+            "criterion": ('Vad en mottagare ska uppfylla för att få del av potten, som en bisats efter ”krävs”; länsbreven säger till den som inte fick något vilket krav den inte uppfyllde.', 'att minst 70 procent av dödsfallen registreras i Svenska Palliativregistret'),
         },
     ),
     "Period": (
@@ -382,6 +383,8 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "reply_to": ("Vart svaret skickas.", "SKL, 118 82 Stockholm"),
             "contact": ("Kontaktperson.", "Anna Svensson, tfn 08-452 70 00"),
             "signatory": ("Den som skriver under.", "{name: Håkan Sörman, title: Verkställande direktör}"),
+            "steps": ('Vad mottagarna ska göra, i ordning, med sista dagar (”Vad ni behöver göra”).', '[{text: Skicka in rekvisitionen., date: 2012-04-15}]'),
+            "item_conditions": ('Per utbetalning eller pott (id): vad som gäller för pengarna, som brevet säger det.', '{ul_lan: Medlen ska användas till …}'),
         },
     ),
     "Circular": (
@@ -512,6 +515,23 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         {
             "file": ('Filen, relativt den här.', '2010.yaml'),
             "item": ('Postens id i den filen.', 'ul_lan'),
+        },
+    ),
+    "LetterContact": (
+        'Den som svarar på frågor om ett brev, som avsändarblocket visar den.',
+        {
+            "name": ('Namn.', 'Kristina Jennbert'),
+            "title": ('Titel.', 'Handläggare'),
+            "phone": ('Telefon.', '08-452 70 00'),
+            "email": ('E-post.', 'kristina.jennbert@skl.se'),
+        },
+    ),
+    "LetterStep": (
+        'Ett steg för länsbrevets mottagare (”Vad ni behöver göra”), med sista dag om det har en. date: får ange ett namn under dates:; ett datum före brevets eget är ett fel.',
+        {
+            "text": ('Vad som ska göras.', 'Skicka in rekvisitionen till SKL senast {{ rekvisition | datum }}.'),
+            "date": ('Sista dag (ÅÅÅÅ-MM-DD) eller namnet på ett datum under dates:.', '2012-04-15'),
+            "route": ('Bara i breven till län som får medel som betalas ut på det här sättet.', 'skl_rekvisition'),
         },
     ),
 }

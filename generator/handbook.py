@@ -20,7 +20,7 @@ from . import allocation as rules
 from .descriptions import describe_model, field_text
 from .formatting import FILTERS, belopp, kronor
 from .model import Agreement
-from .prose import figure_context, render_prose
+from .prose import PROSE_FILTERS, figure_context, render_prose
 from .reference import DISTRIBUTION_KEYS, counties, municipalities, recipient
 from .schema import FILE_KINDS, FileKind, GROUPED_DIGITS, schema_for
 
@@ -388,6 +388,8 @@ FILTER_EXAMPLES = [
     ("bokstav", "3", "bokstaven för post nummer 4 (räknat från 0)"),
     ("bokstavsintervall", "6", "bokstäverna för sex poster"),
     ("sidnummer(10)", "2", "sidnummer"),
+    ("och", "[Famna, Vårdföretagarna, SKL]", "en uppräkning av flera namn"),
+    ("capitalize", "den 15 december 2011", "stor första bokstav, t.ex. i början av en mening"),
 ]
 
 
@@ -420,10 +422,14 @@ def names_section() -> list[str]:
             expression, result = "{{ x | belopp_enhet('tkr') }}", FILTERS[base](_literal(value), "tkr")
         elif name.startswith("sidnummer"):
             expression, result = "{{ x | sidnummer(10) }}", FILTERS[base](_literal(value), 10)
+        elif name == "och":
+            expression, result = "{{ x | och }}", FILTERS["och"](["Famna", "Vårdföretagarna", "SKL"])
+        elif name == "capitalize":
+            expression, result = "{{ x | capitalize }}", render_prose("{{ x | capitalize }}", {"x": value})
         else:
             expression, result = f"{{{{ x | {base} }}}}", render_prose(f"{{{{ x | {base} }}}}", {"x": _literal(value)})
         out.append(f"| `{expression}` | `{value}` | {_cell(result)} | {what} |")
-    missing = sorted(set(FILTERS) - {n.split("(")[0] for n, _, _ in FILTER_EXAMPLES})
+    missing = sorted((set(FILTERS) | set(PROSE_FILTERS)) - {n.split("(")[0] for n, _, _ in FILTER_EXAMPLES})
     assert not missing, f"filters without an example: {missing}"
     out += ["", "Mellanrummen i belopp och datum är hårda (skrivs inte om till radbrytning).", ""]
     return out
