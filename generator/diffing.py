@@ -34,7 +34,7 @@ def _git(*args: str, cwd: Path | None = None) -> bytes:
     try:
         return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True).stdout
     except FileNotFoundError:
-        raise GeneratorError("git is not installed; compare two files instead of a file at a revision") from None
+        raise GeneratorError("git är inte installerat; jämför två filer i stället för en fil vid en version") from None
     except subprocess.CalledProcessError as exc:
         raise GeneratorError(f"git {' '.join(args)}: {exc.stderr.decode(errors='replace').strip()}") from None
 
@@ -56,20 +56,20 @@ def version(spec: str) -> Iterator[tuple[Validated, str]]:
         return
     path_text, revision = spec.rsplit("@", 1)
     if not _REVISION.fullmatch(revision) or ".." in revision or revision.startswith("-"):
-        raise _bad(spec, f"{revision!r} is not a git revision (a commit, branch, tag, HEAD or HEAD~1)")
+        raise _bad(spec, f"{revision!r} är ingen git-version (en commit, gren, tagg, HEAD eller HEAD~1)")
     path = Path(path_text).resolve()
     if not path.parent.is_dir():
-        raise _bad(spec, f"the folder of {path_text!r} does not exist")
+        raise _bad(spec, f"mappen för {path_text!r} finns inte")
     root = Path(_git("rev-parse", "--show-toplevel", cwd=path.parent).decode().strip()).resolve()
     if not path.is_relative_to(root):
-        raise _bad(spec, f"{path_text!r} is not inside the git repository")
+        raise _bad(spec, f"{path_text!r} ligger inte i git-förrådet")
     relative = path.relative_to(root)
     try:  # --end-of-options: the revision can never be read as an option
         commit = _git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}", cwd=root).decode().strip()
     except GeneratorError:
-        raise _bad(spec, f"{revision!r} is not a commit of the repository") from None
+        raise _bad(spec, f"{revision!r} är ingen commit i förrådet") from None
     if not re.fullmatch(r"[0-9a-f]{40,64}", commit):
-        raise _bad(spec, f"{revision!r} is not a commit of the repository")
+        raise _bad(spec, f"{revision!r} är ingen commit i förrådet")
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +78,7 @@ def version(spec: str) -> Iterator[tuple[Validated, str]]:
         try:
             validated = load_agreement(target, sums_as_warnings=True)
         except DataError as exc:
-            raise DataError(f"{spec}: this version is not valid ({len(exc.findings)} problem(s))", exc.findings) from None
+            raise DataError(f"{spec}: den här versionen är inte giltig ({len(exc.findings)} fel)", exc.findings) from None
         yield validated, spec
 
 
@@ -106,15 +106,15 @@ def issued_version_of(spec: str) -> Iterator[tuple[Validated, str]]:
     found = [r for r in records_of_agreement(ISSUED, Path(path_text))
              if document is None or r.document == document or r.document.rsplit("/", 1)[-1] == document]
     if not found:
-        raise GeneratorError(f"{spec}: no document made from {path_text} is recorded as issued in {ISSUED}/"
-                             + (f" under the name {document}" if document else "") + " (generator issue records one)")
+        raise GeneratorError(f"{spec}: inget dokument gjort av {path_text} står som utfärdat i {ISSUED}/"
+                             + (f" under namnet {document}" if document else "") + " (generator issue records one)")
     record = max(found, key=lambda r: (r.issued, r.document))
     with tempfile.TemporaryDirectory() as tmp:
         target = record.restore(Path(tmp))
         try:
             validated = load_agreement(target, sums_as_warnings=True)
         except DataError as exc:
-            raise DataError(f"{spec}: the issued version is not valid now ({len(exc.findings)} problem(s))", exc.findings) from None
+            raise DataError(f"{spec}: den utfärdade versionen är inte giltig nu ({len(exc.findings)} fel)", exc.findings) from None
         yield validated, f"{path_text}@utfärdat {record.issued.isoformat()} ({record.document})"
 
 
@@ -124,8 +124,8 @@ _REVISION = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./~^{}@+-]{0,199}")
 
 
 def _bad(spec: str, message: str) -> DataError:
-    finding = Finding(Location(Path(spec.rsplit("@", 1)[0] or ".")), f"{message} (in {spec!r})",
-                      hint="write FILE@REVISION, e.g. agreements/2012.yaml@HEAD~1")
+    finding = Finding(Location(Path(spec.rsplit("@", 1)[0] or ".")), f"{message} (i {spec!r})",
+                      hint="skriv FIL@VERSION, t.ex. agreements/2012.yaml@HEAD~1")
     return DataError(str(finding), [finding])
 
 
@@ -333,7 +333,7 @@ def compare(a: Validated, b: Validated, label_a: str, label_b: str, output: Path
     """
     diff = Diff(label_a, label_b)
     known = {w.message for w in a.warnings}
-    diff.warnings = [f"{label_b}: {w.message}" for w in b.warnings if "add up to" in w.message and w.message not in known]
+    diff.warnings = [f"{label_b}: {w.message}" for w in b.warnings if "blir tillsammans" in w.message and w.message not in known]
     old, new = figures_of(a.agreement), figures_of(b.agreement)
     labels = {**_labels(a.agreement), **_labels(b.agreement)}
     receivers = {**_payout_recipients(a.agreement), **_payout_recipients(b.agreement)}
@@ -437,7 +437,7 @@ def provenance_of(file: Path) -> str:
     file = Path(file)
     suffix = file.suffix.lower()
     if suffix not in {".docx", ".pdf"}:
-        raise refuse(file, "only .docx and .pdf documents carry their provenance")
+        raise refuse(file, "bara .docx- och .pdf-dokument bär sitt ursprung")
     data = read_document(file)
     if suffix == ".docx":
         import xml.etree.ElementTree as ET
@@ -449,16 +449,16 @@ def provenance_of(file: Path) -> str:
         if part is None:
             return ""
         if b"<!DOCTYPE" in part or b"<!ENTITY" in part:
-            raise refuse(file, "the document's properties declare entities; refused")
+            raise refuse(file, "dokumentets egenskaper deklarerar entiteter; avvisas")
         try:
             root = ET.fromstring(part)
         except ET.ParseError as exc:
-            raise refuse(file, f"the document's custom properties are damaged ({exc})") from None
+            raise refuse(file, f"dokumentets egna egenskaper är skadade ({exc})") from None
         ns = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
         found = {p.get("name", ""): "".join(p.itertext()) for p in root.iter(f"{ns}property")}
         return found.get(PROVENANCE_PROPERTY, "")
     if not data.lstrip()[:5].startswith(b"%PDF-"):
-        raise refuse(file, "not a PDF file (it does not start with %PDF-)")
+        raise refuse(file, "inte en PDF-fil (den börjar inte med %PDF-)")
     from io import BytesIO
 
     from pypdf import PdfReader
@@ -473,9 +473,9 @@ def provenance_of(file: Path) -> str:
                 return value[start:]
         return ""
     except RecursionError:
-        raise refuse(file, "the PDF is nested too deeply to be read") from None
+        raise refuse(file, "PDF-filen är för djupt nästlad för att läsas") from None
     except Exception as exc:  # pypdf raises many kinds on damaged files
-        raise refuse(file, f"the PDF cannot be read ({type(exc).__name__})") from None
+        raise refuse(file, f"PDF-filen kan inte läsas ({type(exc).__name__})") from None
 
 
 def check_document(file: Path) -> Check:
@@ -487,7 +487,7 @@ def check_document(file: Path) -> Check:
     line = provenance_of(file)
     generator, sources = parse_line(line)
     if not sources:
-        raise refuse(file, "no provenance in its metadata (not made by this generator, or made before it recorded it)")
+        raise refuse(file, "inget ursprung i dess metadata (inte gjort av generatorn, eller gjort innan den började ange det)")
     changed, details = [], []
     from .provenance import PACKAGE
 

@@ -166,7 +166,7 @@ def test_unknown_key_hint_points_to_the_reference_not_to_source(tmp_path: Path) 
     with pytest.raises(DataError) as caught:
         load_agreement(bad)
     finding = next(f for f in caught.value.findings if "titel" in f.message)
-    assert finding.hint == "did you mean 'title'? the keys of Agreement are listed in docs/REFERENCE.md#agreement"
+    assert finding.hint == "menade du 'title'? nycklarna i Agreement står i docs/REFERENCE.md#agreement"
     assert ".py" not in finding.hint
 
 
@@ -200,11 +200,11 @@ def test_new_year_from_this_year_leaves_amounts_and_dates_to_fill_and_validate_l
     emptied = int(re.search(r": (\d+) belopp och datum att fylla i", result.output).group(1))
     run = CliRunner().invoke(main, ["validate", str(target)])
     assert run.exit_code == 2
-    errors = [line for line in run.output.splitlines() if ": error: " in line]
+    errors = [line for line in run.output.splitlines() if ": fel: " in line]
     assert len(errors) == emptied > 100
-    assert all("not filled in (null)" in line for line in errors), [e for e in errors if "not filled" not in e][:3]
+    assert all("inte ifyllt (null)" in line for line in errors), [e for e in errors if "inte ifyllt" not in e][:3]
     total_line = next(i for i, line in enumerate(lines, 1) if line == "total: null")
-    assert f"{target}:{total_line}:8: error: total: not filled in (null): an amount in whole kronor" in run.output
+    assert f"{target}:{total_line}:8: fel: total: inte ifyllt (null): ett belopp i hela kronor" in run.output
     # a second run refuses to overwrite
     again = CliRunner().invoke(main, ["new", "2013", "--from", str(source), "--to", str(target)])
     assert again.exit_code == 2 and "filen finns redan; 2013 är redan påbörjat" in again.output

@@ -458,7 +458,7 @@ def _write(container, block: Block, keep: bool = False, width_mm: float = TEXT_W
     try:
         writer = WRITERS[type(block)]
     except KeyError:
-        raise TypeError(f"the DOCX writer has no rule for {type(block).__name__}") from None
+        raise TypeError(f"DOCX-skrivaren har ingen regel för {type(block).__name__}") from None
     if _pending_break[0] and writer in (_table, _columns, _signatures):  # these start with a table, not a paragraph
         _hard_break(container)
     if writer is _table:
