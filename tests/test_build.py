@@ -359,7 +359,7 @@ def test_cli_build_refuses_invalid_data(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 2
-    assert "the agreement states 64" in result.output
+    assert "överenskommelsen anger 64" in result.output
     assert not (tmp_path / "output").exists()
 
 
@@ -435,5 +435,5 @@ def test_a_circular_naming_an_unknown_agreement_is_refused(tmp_path):
     with pytest.raises(DataError) as caught:
         load_circular(tmp_path / "c.yaml", agreements)
     finding = caught.value.findings[0]
-    assert "no agreement 'aldre_2041' for 2014" in finding.message and "aldre_2014" in finding.hint
+    assert "ingen överenskommelse 'aldre_2041' för 2014" in finding.message and "aldre_2014" in finding.hint
     assert finding.location.line == text.splitlines().index("    - agreement: aldre_2041") + 1

@@ -171,4 +171,4 @@ def test_diff_against_a_git_revision(tmp_path, monkeypatch):
     assert "den 15 november 2011 → den 30 november 2011" in result.output.replace("\u00a0", " ")
     assert run("diff", "agreements/2011.yaml@HEAD", "agreements/2011.yaml@HEAD").exit_code == 0
     unknown = run("diff", "agreements/2011.yaml@nosuchrev", "agreements/2011.yaml")  # printed plainly by the CLI
-    assert unknown.exit_code == 2 and "'nosuchrev' is not a commit of the repository" in unknown.output
+    assert unknown.exit_code == 2 and "'nosuchrev' är ingen commit i förrådet" in unknown.output
