@@ -206,9 +206,11 @@ def changes_text(documents: list[DocumentChange], indent: str = "  ") -> list[st
             continue
         out.append(f"{indent}{doc.name} ({doc.title}): {doc.status}"
                    + (f", {len(doc.changes)} {'ändring' if len(doc.changes) == 1 else 'ändringar'}" if doc.changes else ""))
+        heading = None
         for change in doc.changes:
-            if change.where and change.where != doc.title:
+            if change.where and change.where != doc.title and change.where != heading:
                 out.append(f"{indent}  under ”{change.where}”:")
+            heading = change.where
             if change.old is not None and change.new is not None:
                 out.append(f"{indent}  före:  {change.old}")
                 out.append(f"{indent}  efter: {change.new}")

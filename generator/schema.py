@@ -151,7 +151,9 @@ def modeline(yaml_file: Path, kind: FileKind | None = None, folder: Path = SCHEM
     import os
 
     kind = kind or kind_of(yaml_file)
-    relative = os.path.relpath(folder / kind.file, Path(yaml_file).resolve().parent)
+    here = Path(yaml_file).resolve().parent
+    own = next((p / "schema" for p in (here, *here.parents) if (p / "schema" / kind.file).is_file()), None)
+    relative = os.path.relpath((own or folder) / kind.file, here)  # the project's own schema/, if it has one
     return MODELINE.format(path=Path(relative).as_posix())
 
 

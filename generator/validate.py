@@ -159,6 +159,18 @@ def _value_at(data: Any, path: PathKey) -> Any:
     return data
 
 
+def _hint_once(report: Report, hint: str) -> None:
+    """Keep ``hint`` on the first finding that has it: a list of values to fill in need not repeat it."""
+    import dataclasses
+
+    seen = False
+    for index, finding in enumerate(report.findings):
+        if finding.hint == hint:
+            if seen:
+                report.findings[index] = dataclasses.replace(finding, hint="")
+            seen = True
+
+
 def empty_findings(data: Any, kind_name: str, source: SourceMap, report: Report, prefix: PathKey = ()) -> None:
     """Report every amount or date written as null in a file ``generator new`` started, unless already reported.
 
@@ -764,8 +776,10 @@ def check_agreement(data: Any, source: SourceMap, sums_as_warnings: bool = False
     except ValidationError as exc:
         _schema_findings(data, source, exc, report)
         empty_findings(data, "overenskommelse", source, report)
+        _hint_once(report, EMPTY_HINT)
         return None, report
     empty_findings(data, "overenskommelse", source, report)
+    _hint_once(report, EMPTY_HINT)
     checker = _Checker(agreement, source, report, sums_as_warnings)
     checker.ids()
     checker.references()
