@@ -339,7 +339,8 @@ def _write_documents(good: list[Validated], circulars: list[ValidatedCircular], 
                                  options or RedlineOptions(), force=force, pdf_engine=pdf_engine) for r in good]
     for built in results:
         for written in built.written:
-            click.echo(f"  {written.status:<10} {written.path}  ({written.size / 1024:.0f} kB, {written.seconds:.2f} s)")
+            seconds = f"{written.seconds:.2f}".replace(".", ",")  # Swedish decimal comma
+            click.echo(f"  {written.status:<10} {written.path}  ({written.size / 1024:.0f} kB, {seconds} s)")
         skipped += len(built.skipped)
     rendered = sum(len(b.written) for b in results)
     click.echo(f"{rendered} filer renderade, {skipped} oförändrade indata (hoppades över)"
