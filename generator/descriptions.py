@@ -50,6 +50,7 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "county_letters": ("Brev till varje län om vad länets kommuner och landsting får.",
                                "{date: 2012-03-01, sender: skl, title: Medel 2012, intro: …, signatory: …}"),
             "county_agreements": ('SKL:s brev och överenskommelserna med länen om deras del av en utbetalning.', '{payout: ul_lan, letter: {…}, …}'),
+            "municipal_statement": ('Det som varje kommuns utlåtande om överenskommelsen säger lika; det kommunen själv skriver står i dess egen fil.', '{folder: ../kommuner/2013, title: …, …}'),
         },
     ),
     "Organisation": (
@@ -532,6 +533,54 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "text": ('Vad som ska göras.', 'Skicka in rekvisitionen till SKL senast {{ rekvisition | datum }}.'),
             "date": ('Sista dag (ÅÅÅÅ-MM-DD) eller namnet på ett datum under dates:.', '2012-04-15'),
             "route": ('Bara i breven till län som får medel som betalas ut på det här sättet.', 'skl_rekvisition'),
+        },
+    ),
+    "MunicipalStatement": (
+        'Det varje kommuns utlåtande om överenskommelsen säger lika (förebild: Stockholm 2013). Det bara kommunen kan skriva står i dess egen fil <folder>/<kod>.yaml.',
+        {
+            "folder": ('Mappen med kommunfilerna, relativt överenskommelsen.', '../kommuner/2013'),
+            "title": ('Överenskommelsen som beslutet namnger den.', 'Överenskommelse mellan staten och Sveriges Kommuner och Landsting om …'),
+            "approval": ('Beslutspunkt 1: överenskommelsen godkänns.', 'Överenskommelsen … godkänns.'),
+            "history": ('Hur överenskommelserna kom till (Ärendet, och början av tjänsteutlåtandet).', 'Sedan 2011 …'),
+            "purpose": ('”Det långsiktiga syftet med satsningen är …”', 'Det långsiktiga syftet med satsningen är …'),
+            "requirements": ('”Överenskommelsen ställer krav på …”', 'Överenskommelsen ställer krav på …'),
+            "offer_lead": ('Meningen före listan över det kommunerna kan ta del av.', 'Kommunerna kan ta del av:'),
+            "follow_up": ('Tjänsteutlåtandets text efter listan (återrapportering).', 'Återrapportering sker …'),
+            "closing": ('”Regeringen kommer att fatta beslut om utbetalning …”', 'Regeringen kommer att fatta beslut om utbetalning …'),
+            "omit": ('Avsnitt som inte gäller kommuner (listas inte).', '[analysarbete]'),
+        },
+    ),
+    "MunicipalFile": (
+        'Det bara kommunen själv kan skriva i sitt utlåtande om överenskommelsen: en fil per kommun, <mapp>/<kod>.yaml. Allt utom kommun får utelämnas; utlåtandet blir då ett utkast med tomrum.',
+        {
+            "kommun": ('Kommunens kod, inom citattecken; filen heter <kod>.yaml.', "'0180'"),
+            "dnr": ('Kommunens diarienummer.', '327-1866/2012'),
+            "series": ('Serien efter året: ”RV” i ”Utlåtande 2013: RV”.', 'RV'),
+            "rapporteur": ('Föredraganden.', '{title: borgarrådet, name: Joakim Larsson}'),
+            "decision_points": ('Beslutspunkter efter godkännandet av överenskommelsen.', '[De nämnder som … uppmanas att börja detta arbete.]'),
+            "preparation": ('Beredning: vart ärendet remitterats och vad de sagt.', 'Ärendet har remitterats till stadsledningskontoret.'),
+            "views": ('Föredragandens synpunkter (”Mina synpunkter”).', 'Överenskommelsen skapar incitament att …'),
+            "recommending_body": ('Det beredande organet.', 'Borgarrådsberedningen'),
+            "place": ('Ort.', 'Stockholm'),
+            "chair": ('Den som skriver under för kommunstyrelsen.', 'Sten Nordin'),
+            "signatories": ('Övriga som skriver under.', '[Joakim Larsson, Ulrika Gunnarsson]'),
+            "statement": ('Tjänsteutlåtandet som utlåtandet citerar.', '{office: stadsledningskontoret, date: 2013-02-25, …}'),
+        },
+    ),
+    "Rapporteur": (
+        'Föredraganden i ett utlåtande.',
+        {
+            "title": ('Titel, som i löptext.', 'borgarrådet'),
+            "name": ('Namn.', 'Joakim Larsson'),
+        },
+    ),
+    "OfficeStatement": (
+        'Tjänsteutlåtandet som utlåtandet citerar (ÄRENDET, BEREDNING).',
+        {
+            "office": ('Vem som skrev det, som i löptext.', 'stadsledningskontoret'),
+            "date": ('Datum.', '2013-02-25'),
+            "prepared_by": ('”Detta ärende har beretts av …”', 'Detta ärende har beretts av stadsledningskontorets förnyelseavdelning.'),
+            "assessment": ('Kontorets egen bedömning.', 'Stadsledningskontoret ser positivt på …'),
         },
     ),
 }

@@ -67,7 +67,7 @@ PARTS = {
 OPTIONAL = {"decision_points", "series"}
 
 
-class Person(Strict):
+class Rapporteur(Strict):
     title: str = Field(description='"borgarrådet", "kommunalrådet"')
     name: str
 
@@ -87,7 +87,7 @@ class MunicipalFile(Strict):
     kommun: Code
     dnr: str | None = None
     series: str | None = Field(default=None, description='The register series after the year: "RV" in "Utlåtande 2013: RV".')
-    rapporteur: Person | None = None
+    rapporteur: Rapporteur | None = None
     decision_points: list[Prose] = Field(default=[], description="Decision points after the approval of the agreement.")
     preparation: Prose | None = Field(default=None, description="Beredning: to whom the matter was referred, what they said.")
     views: Prose | None = Field(default=None, description='The rapporteur\'s view ("Mina synpunkter").')
@@ -180,7 +180,7 @@ def load_files(agreement: Agreement, agreement_file: Path) -> tuple[dict[str, tu
             from .errors import Report
 
             report = Report()
-            _schema_findings(data, source, exc, report)
+            _schema_findings(data, source, exc, report, "kommun")
             findings.extend(report.findings)
             continue
         if own.kommun not in municipalities():

@@ -23,6 +23,7 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from .descriptions import MODELS, describe_model, field_text
 from .model import Agreement, Circular
+from .municipal import MunicipalFile
 
 SCHEMA_FOLDER = Path(__file__).resolve().parent.parent / "schema"
 #: The first line of every shipped YAML file, with the path of its schema relative to the file.
@@ -53,6 +54,8 @@ FILE_KINDS: list[FileKind] = [
              "agreements/<år>.yaml, eller en fil per överenskommelse i agreements/<år>/"),
     FileKind("cirkular", Circular, "cirkular", "SKL-cirkulär",
              "agreements/<år>/cirkular_<nr>.yaml; filens första nyckel är cirkular:"),
+    FileKind("kommun", MunicipalFile, None, "Kommunens egna delar av utlåtandet",
+             "kommuner/<år>/<kod>.yaml (mappen anges av municipal_statement.folder); filens första nyckel är kommun:"),
 ]
 
 
@@ -70,7 +73,22 @@ def kind_of(file: Path) -> FileKind:
     """Return the kind of the YAML file ``file``."""
     from .circulars import is_circular
 
-    return FILE_KINDS[1] if is_circular(file) else FILE_KINDS[0]
+    if is_circular(file):
+        return FILE_KINDS[1]
+    return FILE_KINDS[2] if _first_key(file) == "kommun" else FILE_KINDS[0]
+
+
+def _first_key(file: Path) -> str | None:
+    """Return the first key of a YAML file, read from its text (comments skipped)."""
+    try:
+        with open(file, encoding="utf-8") as handle:
+            for line in handle:
+                stripped = line.strip()
+                if stripped and not stripped.startswith(("#", "---")):
+                    return stripped.split(":", 1)[0] if ":" in stripped else None
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
 
 
 def schema_for(kind: FileKind) -> dict[str, Any]:

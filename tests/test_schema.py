@@ -21,7 +21,7 @@ from generator.schema import (FILE_KINDS, SCHEMA_FOLDER, as_json_data, figure_pa
 from generator.validate import check_agreement, load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = sorted((ROOT / "agreements").rglob("*.yaml"))
+SHIPPED = sorted([*(ROOT / "agreements").rglob("*.yaml"), *(ROOT / "kommuner").rglob("*.yaml")])
 
 
 def _models(model: type[BaseModel], seen: dict[str, type[BaseModel]]) -> dict[str, type[BaseModel]]:
