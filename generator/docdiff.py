@@ -198,6 +198,24 @@ def document_name(file: Path) -> str | None:
     return None
 
 
+def _grouped(names: list[str]) -> list[str]:
+    """Return document names with a folder of many (the letters) as one entry: ``21 i lansbrev/``."""
+    folders: dict[str, int] = {}
+    for name in names:
+        if "/" in name:
+            folders[name.split("/", 1)[0]] = folders.get(name.split("/", 1)[0], 0) + 1
+    out: list[str] = []
+    for name in names:
+        folder = name.split("/", 1)[0] if "/" in name else None
+        if folder is not None and folders[folder] > 3:
+            entry = f"{folders[folder]} i {folder}/"
+            if entry not in out:
+                out.append(entry)
+        else:
+            out.append(name)
+    return out
+
+
 def changes_text(documents: list[DocumentChange], indent: str = "  ") -> list[str]:
     """Return the per-document changes as Swedish text lines."""
     out: list[str] = []
@@ -220,5 +238,5 @@ def changes_text(documents: list[DocumentChange], indent: str = "  ") -> list[st
                 out.append(f"{indent}  nytt:  {change.new}")
     unchanged = [doc.name for doc in documents if doc.status == "oförändrat"]
     if unchanged:
-        out.append(f"{indent}oförändrade ({len(unchanged)}): " + ", ".join(unchanged))
+        out.append(f"{indent}oförändrade ({len(unchanged)}): " + ", ".join(_grouped(unchanged)))
     return out
