@@ -37,16 +37,16 @@ class Allocation:
 def largest_remainder(pot: int, weights: Mapping[str, Number], step: int = 1) -> dict[str, int]:
     """Return ``pot`` divided in proportion to ``weights``, each amount a multiple of ``step``, summing to ``pot``."""
     if isinstance(pot, bool) or not isinstance(pot, int) or pot < 0:
-        raise AllocationError(f"the pot must be whole kronor, not {pot!r}")
+        raise AllocationError(f"potten måste vara hela kronor, inte {pot!r}")
     if step < 1 or pot % step:
-        raise AllocationError(f"the pot {kronor(pot)} is not a whole number of steps of {kronor(step)}")
+        raise AllocationError(f"potten {kronor(pot)} är inte ett helt antal steg om {kronor(step)}")
     if any(w < 0 for w in weights.values()):
-        raise AllocationError("a distribution key cannot be negative")
+        raise AllocationError("en fördelningsnyckel kan inte vara negativ")
     total = sum(Fraction(w) for w in weights.values())
     if not weights or total == 0:
         if pot == 0:
             return {code: 0 for code in weights}
-        raise AllocationError(f"nobody to share {kronor(pot)} with (the key sums to zero)")
+        raise AllocationError(f"ingen att dela {kronor(pot)} med (nyckeln summerar till noll)")
     units = pot // step
     exact = {code: Fraction(w) * units / total for code, w in weights.items()}
     whole = {code: int(q) for code, q in exact.items()}  # floor: all quotas are non-negative
@@ -78,7 +78,7 @@ def base_then_key(pot: int, base: int, key: Mapping[str, Number], key_name: str 
     """
     rest = pot - base * len(key)
     if rest < 0:
-        raise AllocationError(f"{len(key)} × {kronor(base)} is more than the pot {kronor(pot)}")
+        raise AllocationError(f"{len(key)} × {kronor(base)} är mer än potten {kronor(pot)}")
     shares = largest_remainder(rest, key, step)
     total = sum(key.values())
     return [

@@ -188,11 +188,11 @@ def output_conflicts(entries: list[tuple[Agreement, YearAllocation | None, Path]
                 clashes.setdefault((file, first), []).append(key)
     findings = []
     for (file, first), keys in clashes.items():
-        shown = ", ".join(f"{k}.*" for k in keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
-        findings.append(Finding(Location(file), f"writes {len(keys)} of the same output files as {first} ({shown}): "
-                                "the later would overwrite the first's documents",
-                                hint="two agreements of one year need different documents; give only one of them "
-                                     "decisions, letter, county letters or county agreements"))
+        shown = ", ".join(f"{k}.*" for k in keys[:3]) + (f" och {len(keys) - 3} till" if len(keys) > 3 else "")
+        findings.append(Finding(Location(file), f"skriver {len(keys)} av samma filer som {first} ({shown}): "
+                                "den senare skulle skriva över den förstas dokument",
+                                hint="två överenskommelser samma år behöver olika dokument; ge bara en av dem "
+                                     "beslut, brev, länsbrev eller länsöverenskommelser"))
     return findings
 
 
@@ -240,12 +240,12 @@ def write_atomic(path: Path, data: bytes) -> bool:
 def _writers(formats: list[str], reference_doc: Path | None,
              pdf_engine: str = DEFAULT_PDF_ENGINE) -> dict[str, Callable[[Document], bytes]]:
     if pdf_engine not in PDF_ENGINES:
-        raise GeneratorError(f"unknown PDF engine {pdf_engine!r}; choose from {', '.join(PDF_ENGINES)}")
+        raise GeneratorError(f"okänd PDF-motor {pdf_engine!r}; välj bland {', '.join(PDF_ENGINES)}")
     for fmt in formats:
         if fmt not in WRITERS:
-            raise GeneratorError(f"unknown format {fmt!r}; choose from {', '.join(WRITERS)}")
+            raise GeneratorError(f"okänt format {fmt!r}; välj bland {', '.join(WRITERS)}")
     if not formats:
-        raise GeneratorError("no output format given; choose from " + ", ".join(WRITERS))
+        raise GeneratorError("inget format angivet; välj bland " + ", ".join(WRITERS))
     writers = dict(WRITERS)
     if pdf_engine != DEFAULT_PDF_ENGINE:
         writers["pdf"] = PDF_ENGINES[pdf_engine]

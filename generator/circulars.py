@@ -84,22 +84,28 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
     data, source = load_yaml(Path(file))
     report = Report()
     if not isinstance(data, dict) or set(data) != {KEY}:
-        report.error(source.locate(()), f"a circular file holds one key, {KEY}:, with the circular under it")
-        raise DataError(f"{source.file}: not a circular", report.findings)
+        report.error(source.locate(()), f"en cirkulärfil har en enda nyckel, {KEY}:, med cirkuläret under den")
+        raise DataError(f"{source.file}: inte ett cirkulär", report.findings)
     try:
         circular = Circular.model_validate(data[KEY])
     except ValidationError as exc:
-        from .validate import _data_path, _schema_message
+        from .validate import _data_path, _schema_message, empty_findings, unknown_key_hint
 
         for error in exc.errors(include_url=False):
             path = (KEY,) + _data_path(data[KEY], error["loc"])
             message, hint = _schema_message(error)
+            if error["type"] == "extra_forbidden":
+                hint = unknown_key_hint(data, path, "cirkular")
             report.error(source.locate(path), message, dotted(path), hint)
-        raise DataError(f"{source.file}: {len(report.findings)} problem(s)", report.findings) from None
+        empty_findings(data, "cirkular", source, report)
+        raise DataError(f"{source.file}: {len(report.findings)} fel", report.findings) from None
+    from .validate import empty_findings
+
+    empty_findings(data, "cirkular", source, report)
 
     if not circular.year - 2 <= circular.date.year <= circular.year + 1:  # a typo of the year, 9999-12-31 …
-        report.error(source.locate((KEY, "date")), f"the circular's date {circular.date.isoformat()} is far from the "
-                     f"year {circular.year} it presents", dotted((KEY, "date")), "check both years")
+        report.error(source.locate((KEY, "date")), f"cirkulärets datum {circular.date.isoformat()} ligger långt från "
+                     f"året {circular.year} som det presenterar", dotted((KEY, "date")), "kontrollera båda åren")
     files = {a.id: f for a, f in agreements if a.year == circular.year}
     by_id = {a.id: a for a, _ in agreements if a.year == circular.year}
     seen: set[str] = set()
@@ -107,12 +113,12 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
         path = (KEY, "parts", i, "agreement")
         if part.agreement not in by_id:
             close = difflib.get_close_matches(part.agreement, list(by_id), n=1)
-            report.error(source.locate(path), f"no agreement {part.agreement!r} for {circular.year}",
+            report.error(source.locate(path), f"ingen överenskommelse {part.agreement!r} för {circular.year}",
                          dotted(path),
-                         f"did you mean {close[0]!r}?" if close else
-                         f"the agreements of {circular.year}: {', '.join(sorted(by_id)) or 'none found'}")
+                         f"menade du {close[0]!r}?" if close else
+                         f"överenskommelserna {circular.year}: {', '.join(sorted(by_id)) or 'inga hittades'}")
         elif part.agreement in seen:
-            report.error(source.locate(path), f"the agreement {part.agreement!r} is presented twice")
+            report.error(source.locate(path), f"överenskommelsen {part.agreement!r} presenteras två gånger")
         seen.add(part.agreement)
     if not report.errors:
         own = circular_context(circular)
@@ -126,16 +132,16 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
                 missing = undefined_name(exc)
                 close = difflib.get_close_matches(missing, [k for k in context if isinstance(k, str)], n=1)
                 report.error(source.locate_in_text(path, text, missing),
-                             f"the text refers to {missing!r}, which is not a figure of "
-                             + (f"the agreement {circular.parts[index].agreement!r}" if index is not None else "the circular"),
-                             dotted(path), f"did you mean {close[0]!r}?" if close else "")
+                             f"texten hänvisar till {missing!r}, som inte är ett belopp eller datum i "
+                             + (f"överenskommelsen {circular.parts[index].agreement!r}" if index is not None else "cirkuläret"),
+                             dotted(path), f"menade du {close[0]!r}?" if close else "")
             except TemplateError as exc:
-                report.error(source.locate(path), f"the text has a faulty figure reference: {exc}", dotted(path),
-                             "a reference looks like {{ id | miljoner }}")
+                report.error(source.locate(path), f"texten har en felaktig hänvisning: {exc}", dotted(path),
+                             "en hänvisning skrivs {{ id | miljoner }}")
             except (TypeError, ValueError) as exc:
-                report.error(source.locate(path), f"a figure in the text cannot be formatted: {exc}", dotted(path))
+                report.error(source.locate(path), f"ett värde i texten kan inte skrivas ut: {exc}", dotted(path))
     failing = report.findings if strict else report.errors
     if failing:
-        raise DataError(f"{source.file}: {len(failing)} problem{'s' if len(failing) != 1 else ''}", report.findings)
+        raise DataError(f"{source.file}: {len(failing)} fel", report.findings)
     used = [p.agreement for p in circular.parts]
     return ValidatedCircular(circular, source, {k: by_id[k] for k in used}, report.warnings, [files[k] for k in used])

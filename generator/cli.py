@@ -18,6 +18,9 @@ from .errors import DataError, GeneratorError, collapse
 from .formatting import kronor
 from .circulars import ValidatedCircular, is_circular, load_circular
 from .validate import Validated, discover, load_agreement, summary
+from .clitext import install as _swedish_click
+
+_swedish_click()
 
 DEFAULT_AGREEMENTS = Path("agreements")
 TEMPLATES_FOLDER = Path(__file__).resolve().parent.parent / "templates"
@@ -43,7 +46,7 @@ def _validate_all(paths: tuple[Path, ...], strict: bool
     """Validate the agreements and circulars named by ``paths``; circulars last, against the agreements."""
     files = discover(paths or (DEFAULT_AGREEMENTS,))
     if not files:
-        raise click.UsageError(f"no agreement files (*.yaml) found in {', '.join(map(str, paths or (DEFAULT_AGREEMENTS,)))}")
+        raise click.UsageError(f"inga överenskommelsefiler (*.yaml) i {', '.join(map(str, paths or (DEFAULT_AGREEMENTS,)))}")
     good: list[Validated] = []
     bad: list[DataError] = []
     circulars: list[ValidatedCircular] = []
@@ -100,43 +103,46 @@ class _Main(click.Group):
             _print_findings(exc)
             sys.exit(exc.exit_code)
         except RecursionError:
-            _console(stderr=True).print("error: the input is nested too deeply to be read", markup=False)
+            _console(stderr=True).print("fel: indata är för djupt nästlade för att läsas", markup=False)
             sys.exit(2)
         except MemoryError:
-            _console(stderr=True).print("error: the input is too large to be read in memory", markup=False)
+            _console(stderr=True).print("fel: indata är för stora för att läsas i minnet", markup=False)
             sys.exit(2)
         except OSError as exc:  # a file the generator had to write or read failed (disk full, permissions …)
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-            _console(stderr=True).print(f"error: {where}{exc.strerror or exc}", markup=False, highlight=False)
+            _console(stderr=True).print(f"fel: {where}{exc.strerror or exc}", markup=False, highlight=False)
             sys.exit(2)
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="generator")
 def main() -> None:
-    """Generate the documents of the state–SKL grant agreements from YAML in agreements/.
+    """Skriv dokumenten kring statens överenskommelser med SKL utifrån YAML-filerna i agreements/.
 
-    Validate the data, compute every amount, and write regeringsbeslut,
-    genomförandeplan and letters as DOCX and PDF into output/.
+    Kontrollera data, räkna fram varje belopp och skriv regeringsbeslut,
+    genomförandeplan, cirkulär och brev som DOCX och PDF i output/.
+    Nycklarna i filerna beskrivs i docs/REFERENCE.md.
     """
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--strict", is_flag=True, help="Räkna varningar som fel.")
 def validate(paths: tuple[Path, ...], strict: bool) -> None:
-    """Check agreement files: schema, sums, dates, references.
+    """Kontrollera överenskommelsefiler.
 
-    PATHS are agreement files or folders (default: agreements/). Every problem
-    is reported with file, line and column; the exit status is 2 if any file
-    is invalid.
+    Nycklar, summor, datum och hänvisningar kontrolleras.
+    SÖKVÄG är filer eller mappar (standard: agreements/). Varje fel anges med
+    fil, rad och kolumn (fil:rad:kolumn: fel: fält: vad som är fel);
+    slutstatus är 2 om någon fil är ogiltig. Ett belopp eller datum som
+    generator new lämnat tomt (null) anges som ”inte ifyllt”.
     """
     from .build import output_conflicts
 
     good, bad, circulars = _validate_all(paths, strict)
     conflicts = output_conflicts([(r.agreement, r.allocation, r.file) for r in good])
     if conflicts:
-        bad.append(DataError("agreement files of one year would overwrite each other's documents", conflicts))
+        bad.append(DataError("överenskommelsefiler samma år skulle skriva över varandras dokument", conflicts))
     for result in [*good, *circulars]:
         for warning in collapse(result.warnings):
             _console(stderr=True).print(f"[yellow]{escape(str(warning))}[/yellow]", markup=True)
@@ -155,7 +161,7 @@ def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
         if target.isdigit() and len(target) == 4 and not Path(target).exists():
             matches = [f for f in discover((DEFAULT_AGREEMENTS,)) if f.stem.startswith(target) or f.parent.name == target]
             if not matches:
-                raise click.UsageError(f"no agreement for the year {target} under {DEFAULT_AGREEMENTS}/")
+                raise click.UsageError(f"ingen överenskommelse för året {target} i {DEFAULT_AGREEMENTS}/")
             paths.extend(matches)
         else:
             paths.append(Path(target))
@@ -165,65 +171,64 @@ def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
 @main.command()
 @click.argument("targets", nargs=-1)
 @click.option("--format", "formats", default="docx,pdf", show_default=True,
-              help="Comma-separated output formats: docx, pdf.")
+              help="Format, åtskilda med komma: docx, pdf.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Folder to write into; documents go to OUT/<year>/.")
+              help="Mappen att skriva i; dokumenten hamnar i UT/<år>/.")
 @click.option("--reference-doc", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A .docx whose styles, fonts and page setup the DOCX files use (edit it in Word).")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--force", is_flag=True, help="Render every document, even those whose inputs have not changed.")
-@click.option("--watch", is_flag=True, help="Keep running: rebuild what changes under agreements/ and templates/.")
-@click.option("--prune", is_flag=True, help="Delete outputs whose agreement file no longer exists.")
+              help="En .docx vars formatmallar, typsnitt och sidinställningar DOCX-filerna får (redigera den i Word).")
+@click.option("--strict", is_flag=True, help="Räkna varningar som fel.")
+@click.option("--force", is_flag=True, help="Skriv om varje dokument, även de vars indata inte har ändrats.")
+@click.option("--watch", is_flag=True, help="Fortsätt köra: bygg om det som ändras i agreements/ och templates/.")
+@click.option("--prune", is_flag=True, help="Ta bort dokument vars överenskommelsefil inte längre finns.")
 @click.option("--pdf-engine", type=click.Choice(["typst", "reportlab"]), default="typst", show_default=True,
-              help="typst: tagged PDF/A-2a and PDF/UA-1; reportlab: the earlier, untagged PDF.")
+              help="typst: taggad PDF/A-2a och PDF/UA-1; reportlab: den tidigare, otaggade PDF:en.")
 @click.option("--issued", "issued_folder", type=click.Path(file_okay=False, path_type=Path), default=Path("issued"),
-              show_default=True, help="Where issue records are (generator issue); changed issued documents get a "
-              "redline and, for a decision, a draft ändringsbeslut in OUT/<year>/andringar/.")
-@click.option("--redline-author", help="Author of the tracked changes (default: the document's author).")
+              show_default=True, help="Var uppgifterna om utfärdade dokument finns (generator issue); ett ändrat utfärdat dokument får en "
+              "version med spårade ändringar och, för ett beslut, ett utkast till ändringsbeslut i UT/<år>/andringar/.")
+@click.option("--redline-author", help="Författare till de spårade ändringarna (standard: dokumentets författare).")
 @click.option("--redline-date", type=click.DateTime(["%Y-%m-%d"]),
-              help="Date of the tracked changes and of the draft ändringsbeslut "
-              "(default: SOURCE_DATE_EPOCH, else the date the document was issued).")
-@click.option("--recipient", metavar="CODE",
-              help="Build only the documents of one recipient, for a quick look: a municipality (0180), "
-                   "county council (0001) or county (01).")
+              help="Datum för de spårade ändringarna och utkastet till ändringsbeslut "
+              "(standard: SOURCE_DATE_EPOCH, annars dagen dokumentet utfärdades).")
+@click.option("--recipient", metavar="KOD",
+              help="Bygg bara en mottagares dokument, för en snabb titt: en kommun (0180), "
+                   "ett landsting (0001) eller ett län (01).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Render in this many processes (default: the number of processors). "
-              "The files and messages are the same for any number.")
+              help="Rendera i så många processer (standard: antalet processorer). "
+              "Filerna och meddelandena blir desamma för varje antal.")
 def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path | None, strict: bool,
           force: bool, watch: bool, prune: bool, pdf_engine: str, issued_folder: Path, redline_author: str | None,
           redline_date=None, recipient: str | None = None, jobs: int | None = None) -> None:
-    """Validate, then render every agreement's documents as DOCX and PDF.
+    """Kontrollera data och skriv dokumenten.
 
-    Documents recorded as issued (generator issue) whose text has changed
-    since get OUT/<year>/andringar/<document>.andringsmarkerad.docx|pdf, the
-    new version with every change as a tracked change, and an issued
-    regeringsbeslut whose figures changed a draft ändringsbeslut,
-    OUT/<year>/andringar/<document>.andringsbeslut.docx|pdf.
+    Varje överenskommelses dokument skrivs som DOCX och PDF.
+    Varje dokument anger kontrollsummorna för sina indata (i sina egenskaper
+    och i UT/manifest.json); en ny körning skriver bara om dokument vars
+    indata har ändrats och anger övriga som oförändrade (--force skriver om
+    alla).
 
-    Each document records the hashes of its inputs (in its metadata and in
-    OUT/manifest.json); a rebuild renders only documents whose inputs
-    changed and reports the others as skipped (--force renders all).
+    En överenskommelse som anger sina nyckel- och utfallsdata (data:) och
+    har county_letters: får också ett brev per län (UT/<år>/lansbrev/), ett
+    per kommun (UT/<år>/kommunbrev/, Region Gotland en gång) och ett per
+    landsting (UT/<år>/landstingsbrev/), och utbetalningstabellen
+    UT/<år>/utbetalningar.csv och .xlsx. --recipient KOD skriver bara en
+    mottagares dokument (t.ex. --recipient 0180: Stockholms brev).
 
-    An agreement that names its key and outcome data (data:) and has
-    county_letters: also gets one letter per county (OUT/<year>/lansbrev/),
-    one per municipality (OUT/<year>/kommunbrev/, Region Gotland once) and
-    one per county council (OUT/<year>/landstingsbrev/), and the payout
-    table OUT/<year>/utbetalningar.csv and .xlsx.
+    Dokument som registrerats som utfärdade (generator issue) och vars text
+    ändrats sedan dess får UT/<år>/andringar/<dokument>.andringsmarkerad.docx|pdf,
+    den nya versionen med varje ändring som spårad ändring, och ett utfärdat
+    regeringsbeslut vars belopp ändrats ett utkast till ändringsbeslut,
+    UT/<år>/andringar/<dokument>.andringsbeslut.docx|pdf.
 
-    By default every document is built; --recipient CODE builds only the
-    documents of that recipient (e.g. --recipient 0180: Stockholm's letter).
-
-    TARGETS are years (2012), agreement files or folders (default: every
-    agreement under agreements/). Invalid data is refused before anything is
-    written; files are written atomically, and an unchanged file is left
-    untouched.
+    MÅL är år (2012), överenskommelsefiler eller mappar (standard: varje
+    överenskommelse i agreements/). Ogiltiga data avvisas innan något
+    skrivs; filerna skrivs atomärt, och en oförändrad fil lämnas orörd.
     """
     from .build import WRITERS
 
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in WRITERS] or ([] if wanted else ["(none)"])
     if unknown:
-        raise click.BadParameter(f"unknown format {', '.join(unknown)}; choose from {', '.join(WRITERS)}",
+        raise click.BadParameter(f"okänt format {', '.join(unknown)}; välj bland {', '.join(WRITERS)}",
                                  param_hint="--format")
     from .issuing import RedlineOptions
 
@@ -240,8 +245,8 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
         try:
             lookup(recipient)
         except KeyError:
-            raise click.BadParameter(f"{recipient!r} is not a municipality (0180), county council (0001) or county "
-                                     "(01) code", param_hint="--recipient") from None
+            raise click.BadParameter(f"{recipient!r} är ingen kod för en kommun (0180), ett landsting (0001) eller ett län "
+                                     "(01)", param_hint="--recipient") from None
     if watch:
         from .watch import watch as watch_loop
 
@@ -350,7 +355,7 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
     good, bad, circulars = _validate_all(_select(targets), strict)
     conflicts = output_conflicts([(r.agreement, r.allocation, r.file) for r in good])
     if conflicts:
-        bad.append(DataError("agreement files of one year would overwrite each other's documents", conflicts))
+        bad.append(DataError("överenskommelsefiler samma år skulle skriva över varandras dokument", conflicts))
     for error in bad:
         _print_findings(error)
     if bad:
@@ -386,7 +391,8 @@ def _write_documents(good: list[Validated], circulars: list[ValidatedCircular], 
                                  options or RedlineOptions(), force=force, pdf_engine=pdf_engine) for r in good]
     for built in results:
         for written in built.written:
-            click.echo(f"  {written.status:<10} {written.path}  ({written.size / 1024:.0f} kB, {written.seconds:.2f} s)")
+            seconds = f"{written.seconds:.2f}".replace(".", ",")  # Swedish decimal comma
+            click.echo(f"  {written.status:<10} {written.path}  ({written.size / 1024:.0f} kB, {seconds} s)")
         skipped += len(built.skipped)
     rendered = sum(len(b.written) for b in results)
     _LAST["rendered"] = rendered
@@ -397,21 +403,23 @@ def _write_documents(good: list[Validated], circulars: list[ValidatedCircular], 
 @main.command()
 @click.argument("target")
 @click.argument("documents", nargs=-1, required=True)
-@click.option("--date", "issued_on", type=click.DateTime(["%Y-%m-%d"]), help="The day it was issued (default: today).")
-@click.option("--by", default="", help="Who issued it, or a note (\"skickat till SKL\").")
+@click.option("--date", "issued_on", type=click.DateTime(["%Y-%m-%d"]), help="Dagen det utfärdades (standard: i dag).")
+@click.option("--by", default="", help="Vem som utfärdade det, eller en anteckning (\"skickat till SKL\").")
 @click.option("--issued", "issued_folder", type=click.Path(file_okay=False, path_type=Path), default=Path("issued"),
-              show_default=True, help="Where the records are kept (commit it with the data).")
+              show_default=True, help="Var uppgifterna sparas (checka in dem med data).")
 def issue(target: str, documents: tuple[str, ...], issued_on, by: str, issued_folder: Path) -> None:
-    """Record documents as issued (sent or signed), and from which version of the data.
+    """Registrera dokument som utfärdade.
 
-    TARGET is a year (2011) or an agreement file; DOCUMENTS name documents as
-    in output/<year>/ without the suffix, or their beginning:
-    regeringsbeslut, genomforandeplan, lansbrev (all county letters),
-    lansbrev/lansbrev_01. For each, ISSUED/<year>/<document>.yaml records the
-    date, the git commit, and every input file with its blob id;
-    <document>.xml keeps the text as issued, and ISSUED/inputs/ a copy of
-    each input, so the issued version can be read back even if it was never
-    committed. Later builds mark every change against it.
+    Ett dokument är utfärdat när det skickats eller undertecknats; det
+    registreras med den version av data det gjordes av.
+    MÅL är ett år (2011) eller en överenskommelsefil; DOKUMENT anger dokument
+    som i output/<år>/ utan filändelse, eller deras början: regeringsbeslut,
+    genomforandeplan, lansbrev (alla länsbrev), lansbrev/lansbrev_01. För
+    vart och ett registrerar UTFÄRDADE/<år>/<dokument>.yaml datum, git-commit
+    och varje indatafil med dess blob-id; <dokument>.xml bevarar texten som
+    den utfärdades, och UTFÄRDADE/inputs/ en kopia av varje indatafil, så
+    att den utfärdade versionen kan läsas även om den aldrig checkats in.
+    Senare byggen markerar varje ändring mot den.
     """
     from .issuing import issue as issue_documents
 
@@ -432,8 +440,8 @@ def issue(target: str, documents: tuple[str, ...], issued_on, by: str, issued_fo
     missing = [n for n in documents if not any(n in names for _, names in chosen)]
     if missing:
         every = [j.name for r in good for j in plan(r.agreement, r.allocation)]
-        raise click.BadParameter(f"no document {missing[0]!r} in {target}; its documents are: "
-                                 + (", ".join(every) or "none (only agreements with decisions, a plan or letters have documents)"),
+        raise click.BadParameter(f"inget dokument {missing[0]!r} i {target}; dess dokument är: "
+                                 + (", ".join(every) or "inga (bara överenskommelser med beslut, en plan eller brev har dokument)"),
                                  param_hint="DOCUMENTS")
     for result, names in chosen:
         for record in issue_documents(result, names, issued_folder, issued_on.date() if issued_on else None, by):
@@ -444,13 +452,14 @@ def issue(target: str, documents: tuple[str, ...], issued_on, by: str, issued_fo
 @main.command()
 @click.argument("target")
 @click.argument("code")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--strict", is_flag=True, help="Räkna varningar som fel.")
 def explain(target: str, code: str, strict: bool) -> None:
-    """Show every amount a recipient receives and how it was computed.
+    """Visa en mottagares belopp och beräkningar.
 
-    TARGET is a year (2012) or an agreement file; CODE a municipality (0180
-    Stockholm), a county council (0001, "00" + the county code) or a county
-    (01, its joint amounts and the total of everyone in it).
+    Varje belopp mottagaren får visas med hur det räknats fram.
+    MÅL är ett år (2012) eller en överenskommelsefil; KOD en kommun (0180
+    Stockholm), ett landsting (0001, ”00” + länskoden) eller ett län (01,
+    länets gemensamma belopp och summan för alla i länet).
     """
     from .explain import explain as explain_text
     from .reference import recipient
@@ -458,7 +467,7 @@ def explain(target: str, code: str, strict: bool) -> None:
     try:
         recipient(code)
     except KeyError:
-        raise click.BadParameter(f"{code!r} is not a municipality (0180), county council (0001) or county (01) code",
+        raise click.BadParameter(f"{code!r} är ingen kod för en kommun (0180), ett landsting (0001) eller ett län (01)",
                                  param_hint="CODE") from None
     good, bad, _ = _validate_all(_select((target,)), strict)
     for error in bad:
@@ -467,7 +476,7 @@ def explain(target: str, code: str, strict: bool) -> None:
         sys.exit(2)
     for result in good:
         if result.allocation is None:
-            click.echo(f"{result.file}: no distributions (the agreement names no key or outcome data under data:)")
+            click.echo(f"{result.file}: inga fördelningar (överenskommelsen anger ingen nyckel- eller utfallsdata under data:)")
             continue
         click.echo(explain_text(result.allocation, code, result.file))
 
@@ -475,46 +484,51 @@ def explain(target: str, code: str, strict: bool) -> None:
 @main.command()
 @click.argument("a")
 @click.argument("b")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--json", "as_json", is_flag=True, help="Skriv JSON i stället för text.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="The output folder whose documents may be affected (its manifest.json).")
+              help="Utmappen vars dokument kan beröras (dess manifest.json).")
 def diff(a: str, b: str, as_json: bool, out: Path) -> None:
-    """Show what changes between two versions of an agreement.
+    """Visa vad en ändring gör i varje dokument.
 
-    A and B are agreement files, or a file at a git revision:
-    agreements/2012.yaml@HEAD~1. Prints every amount and date that changed
-    (old, new, difference), the totals that change with them, every
-    recipient whose payout changes (largest first), and the documents in
-    OUT/ made from the agreement. Exit status 0 if nothing differs, 1 if
-    something does, 2 if a version is invalid.
+    Två versioner av en överenskommelse jämförs.
+    A och B är överenskommelsefiler, eller en fil vid en git-version:
+    agreements/2012.yaml@HEAD~1. Visar varje belopp och datum som ändrats
+    (före, efter, skillnad) med vem som får en ändrad utbetalning, summorna
+    som ändras med dem (avsnitt, helheten, budgettabeller, uträknade belopp
+    i texten), varje mottagare vars belopp ändras (störst först) och, för
+    varje dokument, de meningar och tabellrader som ändras (före → efter);
+    dokument vars text inte ändras anges som oförändrade. Slutstatus 0 om
+    inget skiljer sig, 1 om något gör det, 2 om en version är ogiltig.
     """
     from .diffing import compare, diff_text, version
 
     with version(a) as (old, label_a), version(b) as (new, label_b):
         result = compare(old, new, label_a, label_b, out)
     click.echo(result.to_json() if as_json else diff_text(result))
-    sys.exit(1 if (result.figures or result.totals or result.recipients) else 0)
+    sys.exit(1 if result.changed else 0)
 
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--issued", "issued_target", is_flag=False, flag_value="all", default=None, metavar="[YEAR]",
-              help="Check every issued document (generator issue) of YEAR, or of all years: does the data still "
-              "give its issued text?")
+              help="Kontrollera varje utfärdat dokument (generator issue) för ÅR, eller alla år: ger data fortfarande "
+              "dess utfärdade text?")
 def check(files: tuple[Path, ...], issued_target: str | None) -> None:
-    """Tell whether documents still match the current data.
+    """Är dokumenten aktuella mot data?
 
-    FILES are generated .docx or .pdf files. Each carries in its metadata the
-    files (data, reference data, templates) and content hashes it was made
-    from and the generator version; a document is current if every one of
-    them is unchanged, otherwise stale, with what changed since (when git
-    still has the version it was made from), and whether it is an issued
-    version. Exit status 1 if any is stale.
+    Talar om ifall dokument fortfarande stämmer med data som de ser ut nu.
+    FILER är skrivna .docx- eller .pdf-filer. Var och en bär i sina
+    egenskaper de filer (data, referensdata, mallar) och kontrollsummor den
+    gjordes av och generatorns version; ett dokument är aktuellt om alla är
+    oförändrade, annars inaktuellt, och då visas vilka meningar och rader i
+    just det dokumentet som ändras (när git har kvar versionen det gjordes
+    av), och om det är en utfärdad version. Slutstatus 1 om något är
+    inaktuellt.
 
-    With --issued: for each document recorded as issued, whether the data now
-    gives the same text ("oförändrad sedan utfärdandet") or not (how many
-    changes a redline marks, and which figures moved). Exit status 1 if any
-    issued document changed.
+    Med --issued: för varje dokument som registrerats som utfärdat, om data
+    nu ger samma text (”oförändrad sedan utfärdandet”) eller inte (hur många
+    ändringar en ändringsmarkerad version visar, och vilka belopp som
+    ändrats). Slutstatus 1 om något utfärdat dokument ändrats.
     """
     from .diffing import check_document
 
@@ -522,7 +536,7 @@ def check(files: tuple[Path, ...], issued_target: str | None) -> None:
         _check_issued(issued_target)
     if not files:
         if issued_target is None:
-            raise click.UsageError("name documents to check, or --issued")
+            raise click.UsageError("ange dokument att kontrollera, eller --issued")
         return
     stale = False
     for file in files:
@@ -576,6 +590,82 @@ def _check_issued(target: str) -> None:
             click.echo(f"{name}: oförändrad sedan utfärdandet")
     if changed:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Mappen att skriva schemana i (standard: projektets schema/).")
+def schema(out: Path | None) -> None:
+    """Skriv JSON-schemana i schema/.
+
+    Ett schema för varje sorts indatafil.
+    Redigerare med YAML-språkservern läser det via första raden i varje fil
+    i agreements/ (# yaml-language-server: $schema=…): de fyller i nycklar,
+    visar varje nyckels beskrivning och markerar en felstavad nyckel.
+    """
+    from .schema import SCHEMA_FOLDER, write_schemas
+
+    for path in write_schemas(out or SCHEMA_FOLDER):
+        click.echo(str(path))
+
+
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Filen att skriva (standard: projektets docs/REFERENCE.md).")
+def reference(out: Path | None) -> None:
+    """Skriv docs/REFERENCE.md ur modellerna.
+
+    Varje nyckel, fördelningsregel, namn och filter, med exempel.
+    """
+    from .handbook import REFERENCE_FILE, write_reference
+
+    click.echo(str(write_reference(out or REFERENCE_FILE)))
+
+
+@main.command()
+@click.argument("year", type=click.IntRange(2000, 2100))
+@click.option("--from", "sources", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Filerna att utgå från (standard: föregående års överenskommelser och cirkulär).")
+@click.option("--to", "target", type=click.Path(path_type=Path), default=None,
+              help="Var den nya filen skrivs, för en enda --from-fil (standard: dess sökväg med årtalet utbytt).")
+def new(year: int, sources: tuple[Path, ...], target: Path | None) -> None:
+    """Påbörja nästa års filer utifrån årets.
+
+    Strukturen, texterna och fördelningsreglerna kopieras; varje belopp och
+    datum lämnas tomt (null) för att fyllas i, och årtalet byts i id,
+    rubriker och texter. Kör generator validate på de nya filerna: den
+    listar varje värde som återstår att fylla i, med rad. En fil som redan
+    finns skrivs aldrig över.
+    """
+    from .newyear import start_year
+
+    files = list(sources) or list(_select((str(year - 1),)))
+    if target is not None and len(files) != 1:
+        raise click.UsageError("--to kräver exakt en --from-fil")
+    started = start_year(files, year - 1, year, [target] if target else None)
+    for s in started:
+        click.echo(f"{s.target}: från {s.source}: {len(s.emptied)} belopp och datum att fylla i, "
+                   f"årtalet {year - 1} ersatt med {year} på {s.years} ställen (läs igenom dem)")
+    click.echo(f"Nästa steg: fyll i värdena och kör generator validate {' '.join(str(s.target) for s in started)}")
+
+
+#: How the arguments are named in --help and in click's messages.
+_ARGUMENT_NAMES = {"paths": "[SÖKVÄG]...", "targets": "[MÅL]...", "target": "MÅL", "code": "KOD", "a": "A", "b": "B",
+                   "files": "[FIL]...", "year": "ÅR", "documents": "DOKUMENT..."}
+
+
+def _swedish_usage(group: click.Group) -> None:
+    """Name the usage line's parts in Swedish: [ALTERNATIV], KOMMANDO, the arguments."""
+    group.options_metavar = "[ALTERNATIV]"
+    group.subcommand_metavar = "KOMMANDO [ARGUMENT]..."
+    for command in group.commands.values():
+        command.options_metavar = "[ALTERNATIV]"
+        for param in command.params:
+            if isinstance(param, click.Argument) and param.metavar is None and param.name in _ARGUMENT_NAMES:
+                param.metavar = _ARGUMENT_NAMES[param.name]
+
+
+_swedish_usage(main)
 
 
 def run() -> None:

@@ -22,7 +22,7 @@ from typing import Any, Iterator
 from .errors import DataError, Finding, GeneratorError, Location
 from .formatting import datum, kronor
 from .model import Agreement
-from .prose import figure_context, section_parts_sum, walk_sections
+from .prose import figure_context, render_prose, section_parts_sum, table_rows_sum, walk_sections
 from .provenance import MANIFEST, blob_id, display, parse_line
 from .reference import recipient
 from .validate import Validated, load_agreement
@@ -34,7 +34,7 @@ def _git(*args: str, cwd: Path | None = None) -> bytes:
     try:
         return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True).stdout
     except FileNotFoundError:
-        raise GeneratorError("git is not installed; compare two files instead of a file at a revision") from None
+        raise GeneratorError("git är inte installerat; jämför två filer i stället för en fil vid en version") from None
     except subprocess.CalledProcessError as exc:
         raise GeneratorError(f"git {' '.join(args)}: {exc.stderr.decode(errors='replace').strip()}") from None
 
@@ -56,20 +56,20 @@ def version(spec: str) -> Iterator[tuple[Validated, str]]:
         return
     path_text, revision = spec.rsplit("@", 1)
     if not _REVISION.fullmatch(revision) or ".." in revision or revision.startswith("-"):
-        raise _bad(spec, f"{revision!r} is not a git revision (a commit, branch, tag, HEAD or HEAD~1)")
+        raise _bad(spec, f"{revision!r} är ingen git-version (en commit, gren, tagg, HEAD eller HEAD~1)")
     path = Path(path_text).resolve()
     if not path.parent.is_dir():
-        raise _bad(spec, f"the folder of {path_text!r} does not exist")
+        raise _bad(spec, f"mappen för {path_text!r} finns inte")
     root = Path(_git("rev-parse", "--show-toplevel", cwd=path.parent).decode().strip()).resolve()
     if not path.is_relative_to(root):
-        raise _bad(spec, f"{path_text!r} is not inside the git repository")
+        raise _bad(spec, f"{path_text!r} ligger inte i git-förrådet")
     relative = path.relative_to(root)
     try:  # --end-of-options: the revision can never be read as an option
         commit = _git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}", cwd=root).decode().strip()
     except GeneratorError:
-        raise _bad(spec, f"{revision!r} is not a commit of the repository") from None
+        raise _bad(spec, f"{revision!r} är ingen commit i förrådet") from None
     if not re.fullmatch(r"[0-9a-f]{40,64}", commit):
-        raise _bad(spec, f"{revision!r} is not a commit of the repository")
+        raise _bad(spec, f"{revision!r} är ingen commit i förrådet")
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +78,7 @@ def version(spec: str) -> Iterator[tuple[Validated, str]]:
         try:
             validated = load_agreement(target, sums_as_warnings=True)
         except DataError as exc:
-            raise DataError(f"{spec}: this version is not valid ({len(exc.findings)} problem(s))", exc.findings) from None
+            raise DataError(f"{spec}: den här versionen är inte giltig ({len(exc.findings)} fel)", exc.findings) from None
         yield validated, spec
 
 
@@ -106,15 +106,15 @@ def issued_version_of(spec: str) -> Iterator[tuple[Validated, str]]:
     found = [r for r in records_of_agreement(ISSUED, Path(path_text))
              if document is None or r.document == document or r.document.rsplit("/", 1)[-1] == document]
     if not found:
-        raise GeneratorError(f"{spec}: no document made from {path_text} is recorded as issued in {ISSUED}/"
-                             + (f" under the name {document}" if document else "") + " (generator issue records one)")
+        raise GeneratorError(f"{spec}: inget dokument gjort av {path_text} står som utfärdat i {ISSUED}/"
+                             + (f" under namnet {document}" if document else "") + " (generator issue records one)")
     record = max(found, key=lambda r: (r.issued, r.document))
     with tempfile.TemporaryDirectory() as tmp:
         target = record.restore(Path(tmp))
         try:
             validated = load_agreement(target, sums_as_warnings=True)
         except DataError as exc:
-            raise DataError(f"{spec}: the issued version is not valid now ({len(exc.findings)} problem(s))", exc.findings) from None
+            raise DataError(f"{spec}: den utfärdade versionen är inte giltig nu ({len(exc.findings)} fel)", exc.findings) from None
         yield validated, f"{path_text}@utfärdat {record.issued.isoformat()} ({record.document})"
 
 
@@ -124,8 +124,8 @@ _REVISION = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./~^{}@+-]{0,199}")
 
 
 def _bad(spec: str, message: str) -> DataError:
-    finding = Finding(Location(Path(spec.rsplit("@", 1)[0] or ".")), f"{message} (in {spec!r})",
-                      hint="write FILE@REVISION, e.g. agreements/2012.yaml@HEAD~1")
+    finding = Finding(Location(Path(spec.rsplit("@", 1)[0] or ".")), f"{message} (i {spec!r})",
+                      hint="skriv FIL@VERSION, t.ex. agreements/2012.yaml@HEAD~1")
     return DataError(str(finding), [finding])
 
 
@@ -166,6 +166,7 @@ class Change:
     label: str
     old: Any
     new: Any
+    recipients: list[str] = field(default_factory=list)  # who receives a changed fixed payout
 
     @property
     def difference(self) -> int | None:
@@ -195,6 +196,12 @@ class Diff:
     recipients: list[RecipientChange] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # stated totals that no longer match their parts
+    document_changes: list[Any] = field(default_factory=list)  # docdiff.DocumentChange, per document
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.figures or self.totals or self.recipients
+                    or any(d.status != "oförändrat" for d in self.document_changes))
 
     def to_json(self) -> str:
         def encode(value: Any) -> Any:
@@ -208,6 +215,8 @@ class Diff:
             "recipients": [{**asdict(r), "difference": r.difference} for r in self.recipients],
             "documents": self.documents,
             "warnings": self.warnings,
+            "document_changes": [{"name": d.name, "title": d.title, "status": d.status,
+                                  "changes": [asdict(c) for c in d.changes]} for d in self.document_changes],
         }
         return json.dumps(payload, ensure_ascii=False, indent=1)
 
@@ -222,7 +231,46 @@ def _labels(agreement: Agreement) -> dict[str, str]:
                 labels[earmark.id] = earmark.label
         for pot in section.pots:
             labels[pot.id] = pot.title
+    for name, (label, _) in _tables(agreement).items():
+        labels[name] = label
     return labels
+
+
+def _tables(agreement: Agreement) -> dict[str, tuple[str, Any]]:
+    """Return every budget table by its name (``tab.<id>.total``, else by appendix), with a label, and the table."""
+    from .numbering import appendix_numbers
+    from .prose import walk_appendices
+
+    numbers = appendix_numbers(agreement.appendices)
+    out: dict[str, tuple[str, Any]] = {}
+    for appendix in walk_appendices(agreement.appendices):
+        tables = [block.table for block in appendix.blocks if getattr(block, "table", None) is not None]
+        for index, table in enumerate(tables, 1):
+            name = f"tab.{table.id}.total" if table.id else f"bil.{appendix.id}.tabell{index}.summa"
+            title = f"tabellen {table.title!r}" if table.title else f"tabell {index}"
+            out[name] = (f"summa i {title} i Bil {numbers[appendix.id]} {appendix.title}", table)
+            out[name.rsplit(".", 1)[0] + ".intakter"] = (f"intäkter i {title} i Bil {numbers[appendix.id]} {appendix.title}",
+                                                         table)
+    return out
+
+
+def _payout_recipients(agreement: Agreement) -> dict[str, list[str]]:
+    """Return who receives each fixed payout and earmark: the organisation it is for, and whom it is paid to."""
+    names = {o.id: o.short or o.name for o in agreement.organisations}
+    full = {o.id: o.name for o in agreement.organisations}
+    out: dict[str, list[str]] = {}
+    for section in walk_sections(agreement.sections):
+        for payout in section.payouts:
+            if payout.beneficiary and payout.beneficiary != payout.recipient:
+                who = [f"{full[payout.beneficiary]} (utbetalas till {names[payout.recipient]})"]
+            else:
+                who = [full.get(payout.recipient, payout.recipient)]
+            if payout.distribution is not None:
+                who = [f"{who[0]}, fördelat på län (se mottagarna nedan)"]
+            out[payout.id] = who
+            for earmark in payout.earmarks:
+                out[earmark.id] = who
+    return out
 
 
 def figures_of(agreement: Agreement) -> dict[str, Any]:
@@ -233,7 +281,39 @@ def figures_of(agreement: Agreement) -> dict[str, Any]:
     sections = list(walk_sections(agreement.sections))
     for section in sections:  # computed from the parts, so a changed part shows even before the stated total
         out[f"sec.{section.id}.total"] = section_parts_sum(section)
+    for name, (_, table) in _tables(agreement).items():  # computed from the rows, payouts they refer to included
+        if name.endswith(".intakter"):
+            continue
+        out[name] = table_rows_sum(table, context)
+        if any(row.income is not None or row.cost is not None for row in table.rows):
+            out[name.rsplit(".", 1)[0] + ".intakter"] = sum(
+                context.get(row.ref, 0) if row.ref else (row.income or 0)
+                for row in table.rows if row.income is not None or row.ref)
     out["summa"] = sum(p.amount for s in sections for p in s.payouts) + sum(p.amount for s in sections for p in s.pots)
+    return out
+
+
+_EXPRESSION = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.S)
+
+
+def prose_figures(agreement: Agreement) -> dict[str, str]:
+    """Return every figure expression of the agreement's prose that is computed (not one name), as it renders."""
+    from .validate import _prose_fields, _walk_models
+
+    context = figure_context(agreement)
+    plain = {name for name, value in context.items() if isinstance(name, str) and isinstance(value, (int, dt.date))}
+    out: dict[str, str] = {}
+    for model, _ in _walk_models(agreement):
+        for _, value in _prose_fields(model):
+            for text in value if isinstance(value, list) else [value]:
+                for expression in _EXPRESSION.findall(text if isinstance(text, str) else ""):
+                    subject = expression.split("|", 1)[0].strip()
+                    if subject in plain or expression in out:
+                        continue
+                    try:
+                        out[expression] = render_prose("{{ " + expression + " }}", context)
+                    except Exception:  # noqa: BLE001 - a reference this version lacks: not a change of figure
+                        continue
     return out
 
 
@@ -245,23 +325,38 @@ def _per_recipient(validated: Validated) -> dict[str, int]:
     return totals
 
 
-def compare(a: Validated, b: Validated, label_a: str, label_b: str, output: Path | None = None) -> Diff:
-    """Return what changes from ``a`` to ``b``; ``output`` is the folder whose documents may be affected."""
+def compare(a: Validated, b: Validated, label_a: str, label_b: str, output: Path | None = None,
+            documents: bool | set[str] = True) -> Diff:
+    """Return what changes from ``a`` to ``b``; ``output`` is the folder whose documents may be affected.
+
+    ``documents`` compares the text of every document of both versions (or of the named ones).
+    """
     diff = Diff(label_a, label_b)
     known = {w.message for w in a.warnings}
-    diff.warnings = [f"{label_b}: {w.message}" for w in b.warnings if "add up to" in w.message and w.message not in known]
+    diff.warnings = [f"{label_b}: {w.message}" for w in b.warnings if "blir tillsammans" in w.message and w.message not in known]
     old, new = figures_of(a.agreement), figures_of(b.agreement)
     labels = {**_labels(a.agreement), **_labels(b.agreement)}
-    for name in sorted(set(old) | set(new), key=lambda n: (n.startswith("sec.") or n in {"total", "summa"}, n)):
+    receivers = {**_payout_recipients(a.agreement), **_payout_recipients(b.agreement)}
+    is_total = lambda n: n in {"total", "summa"} or n.startswith(("sec.", "tab.", "bil."))  # noqa: E731
+    for name in sorted(set(old) | set(new), key=lambda n: (is_total(n), n)):
         if old.get(name) != new.get(name):
-            change = Change(name, labels.get(name, name), old.get(name), new.get(name))
-            (diff.totals if name in {"total", "summa"} or name.startswith("sec.") else diff.figures).append(change)
+            change = Change(name, labels.get(name, name), old.get(name), new.get(name), receivers.get(name, []))
+            (diff.totals if is_total(name) else diff.figures).append(change)
+    old_prose, new_prose = prose_figures(a.agreement), prose_figures(b.agreement)
+    for expression in sorted(set(old_prose) & set(new_prose)):
+        if old_prose[expression] != new_prose[expression]:
+            diff.totals.append(Change("{{ " + expression + " }}", "uträknat i texten", old_prose[expression],
+                                      new_prose[expression]))
     before, after = _per_recipient(a), _per_recipient(b)
     for code in set(before) | set(after):
         if before.get(code, 0) != after.get(code, 0):
             diff.recipients.append(RecipientChange(code, recipient(code)[1], before.get(code, 0), after.get(code, 0)))
     diff.recipients.sort(key=lambda r: (-abs(r.difference), r.code))
-    if output is not None and (diff.figures or diff.totals or diff.recipients):
+    if documents:
+        from .docdiff import compare_documents
+
+        diff.document_changes = compare_documents(a, b, documents if isinstance(documents, set) else None)
+    if output is not None and diff.changed:
         diff.documents = affected_documents(output, b.file)
     return diff
 
@@ -279,6 +374,8 @@ def affected_documents(output: Path, source: Path) -> list[str]:
 def _value(value: Any) -> str:
     if value is None:
         return "–"
+    if isinstance(value, str):
+        return value
     if isinstance(value, dt.date):
         return datum(value)
     return kronor(value)
@@ -292,8 +389,8 @@ def diff_text(diff: Diff) -> str:
     """Return the diff as plain Swedish text."""
     out = [f"Jämförelse: {diff.a} → {diff.b}"]
     out.extend(f"OBS: {w}" for w in diff.warnings)
-    if not (diff.figures or diff.totals or diff.recipients):
-        out.append("Inga belopp, datum eller utbetalningar skiljer sig.")
+    if not diff.changed:
+        out.append("Inga belopp, datum, utbetalningar eller dokumenttexter skiljer sig.")
         return "\n".join(out)
     for title, changes in (("Ändrade belopp och datum", diff.figures), ("Summor som ändras med dem", diff.totals)):
         if changes:
@@ -301,11 +398,19 @@ def diff_text(diff: Diff) -> str:
             for c in changes:
                 delta = f" ({_signed(c.difference)})" if c.difference is not None else ""
                 out.append(f"  {c.name}: {c.label}: {_value(c.old)} → {_value(c.new)}{delta}")
+                out.extend(f"    mottagare: {who}" for who in c.recipients)
     if diff.recipients:
         out.append(f"\nMottagare vars utbetalning ändras ({len(diff.recipients)}, störst först):")
         for r in diff.recipients:
             out.append(f"  {r.code} {r.name}: {kronor(r.old)} → {kronor(r.new)} ({_signed(r.difference)})")
-    out.append("\nBerörda dokument i output/:" if diff.documents else "\nBerörda dokument: inga byggda (kör generator build)")
+    if diff.document_changes:
+        from .docdiff import changes_text
+
+        changed = sum(1 for d in diff.document_changes if d.status != "oförändrat")
+        out.append(f"\nDokument ({changed} av {len(diff.document_changes)} ändras):")
+        out.extend(changes_text(diff.document_changes))
+    out.append("\nByggda dokument i output/ som görs av filen:" if diff.documents
+               else "\nByggda dokument: inga (kör generator build)")
     out.extend(f"  {name}" for name in diff.documents)
     return "\n".join(out)
 
@@ -332,7 +437,7 @@ def provenance_of(file: Path) -> str:
     file = Path(file)
     suffix = file.suffix.lower()
     if suffix not in {".docx", ".pdf"}:
-        raise refuse(file, "only .docx and .pdf documents carry their provenance")
+        raise refuse(file, "bara .docx- och .pdf-dokument bär sitt ursprung")
     data = read_document(file)
     if suffix == ".docx":
         import xml.etree.ElementTree as ET
@@ -344,16 +449,16 @@ def provenance_of(file: Path) -> str:
         if part is None:
             return ""
         if b"<!DOCTYPE" in part or b"<!ENTITY" in part:
-            raise refuse(file, "the document's properties declare entities; refused")
+            raise refuse(file, "dokumentets egenskaper deklarerar entiteter; avvisas")
         try:
             root = ET.fromstring(part)
         except ET.ParseError as exc:
-            raise refuse(file, f"the document's custom properties are damaged ({exc})") from None
+            raise refuse(file, f"dokumentets egna egenskaper är skadade ({exc})") from None
         ns = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
         found = {p.get("name", ""): "".join(p.itertext()) for p in root.iter(f"{ns}property")}
         return found.get(PROVENANCE_PROPERTY, "")
     if not data.lstrip()[:5].startswith(b"%PDF-"):
-        raise refuse(file, "not a PDF file (it does not start with %PDF-)")
+        raise refuse(file, "inte en PDF-fil (den börjar inte med %PDF-)")
     from io import BytesIO
 
     from pypdf import PdfReader
@@ -368,9 +473,9 @@ def provenance_of(file: Path) -> str:
                 return value[start:]
         return ""
     except RecursionError:
-        raise refuse(file, "the PDF is nested too deeply to be read") from None
+        raise refuse(file, "PDF-filen är för djupt nästlad för att läsas") from None
     except Exception as exc:  # pypdf raises many kinds on damaged files
-        raise refuse(file, f"the PDF cannot be read ({type(exc).__name__})") from None
+        raise refuse(file, f"PDF-filen kan inte läsas ({type(exc).__name__})") from None
 
 
 def check_document(file: Path) -> Check:
@@ -382,7 +487,7 @@ def check_document(file: Path) -> Check:
     line = provenance_of(file)
     generator, sources = parse_line(line)
     if not sources:
-        raise refuse(file, "no provenance in its metadata (not made by this generator, or made before it recorded it)")
+        raise refuse(file, "inget ursprung i dess metadata (inte gjort av generatorn, eller gjort innan den började ange det)")
     changed, details = [], []
     from .provenance import PACKAGE
 
@@ -403,7 +508,7 @@ def check_document(file: Path) -> Check:
             continue
         changed.append(f"{path}: har ändrats")
         if current.suffix == ".yaml":
-            details.extend(_what_changed(current, ident))
+            details.extend(_what_changed(current, ident, file))
     if generator != generator_id():
         details.append(f"skapat med generator {generator}, nu {generator_id()}")
     details.extend(_issued_as(dict(sources)))
@@ -451,27 +556,38 @@ def check_issued(folder: Path, validated: list[Validated]) -> list[IssuedCheck]:
                 snapshot = tuple(sorted({**record.data, **record.sources}.items()))
                 if snapshot not in versions:
                     versions[snapshot] = issued_version(record)
-                diff = compare(versions[snapshot], current, "utfärdad", "nu")
+                diff = compare(versions[snapshot], current, "utfärdad", "nu", documents=False)
                 figures = [f"{c.name}: {_value(c.old)} → {_value(c.new)}" for c in diff.figures + diff.totals]
             out.append(IssuedCheck(record, count, figures))
     return out
 
 
-def _what_changed(current: Path, old_blob: str) -> list[str]:
-    """Return the figures that changed in ``current`` since the version with ``old_blob``, if git still has it."""
+def _what_changed(current: Path, old_blob: str, document: Path | None = None) -> list[str]:
+    """Return what changed in ``document`` (its sentences and rows) since the version of ``current`` with ``old_blob``.
+
+    Without a document name that the agreement yields, the changed figures of the agreement are listed instead.
+    """
+    from .docdiff import changes_text, document_name
+
     try:
         old_text = _git("cat-file", "-p", old_blob, cwd=current.resolve().parent)
     except GeneratorError:
         return [f"  (den version av {current} som dokumentet gjordes av finns inte i git; jämför med generator diff)"]
-    with tempfile.TemporaryDirectory() as tmp:
-        old_file = Path(tmp) / current.name
-        data_dir = current.resolve().parent
-        text = old_text.decode("utf-8", errors="replace").replace("../", f"{data_dir.parent.as_posix()}/")
-        old_file.write_text(text, encoding="utf-8")
+    # the old version is read beside the current file, so the files it names relative to itself are found
+    with tempfile.NamedTemporaryFile("wb", dir=current.resolve().parent, prefix=f".{current.stem}.", suffix=".yaml") as handle:
+        handle.write(old_text)
+        handle.flush()
         try:
-            old = load_agreement(old_file, sums_as_warnings=True)
+            old = load_agreement(Path(handle.name), sums_as_warnings=True)
             new = load_agreement(current, sums_as_warnings=True)
         except DataError:
             return ["  (den gamla eller nya versionen kan inte valideras)"]
-        diff = compare(old, new, "dokumentets version", str(current))
+        name = document_name(document) if document is not None else None
+        diff = compare(old, new, "dokumentets version", str(current), documents={name} if name else False)
+    ours = [d for d in diff.document_changes if d.name == name]
+    if ours:
+        if ours[0].status == "oförändrat":
+            return [f"  dokumentets text ändras inte av ändringarna i {current} (det kan byggas om med samma innehåll)"]
+        return [f"  i dokumentet ({len(ours[0].changes)} {'ändring' if len(ours[0].changes) == 1 else 'ändringar'}):"] \
+            + changes_text([d for d in ours], indent="  ")[1:]
     return [f"  {c.name}: {_value(c.old)} → {_value(c.new)}" for c in diff.figures + diff.totals]

@@ -177,26 +177,26 @@ class _Context:
         county = recipient(code)[2]
         if key in AGE_KEYS:
             if self.population is None:
-                self.fail(path, f"the key {key} needs population data: name an SCB file under data.population")
+                self.fail(path, f"nyckeln {key} kräver befolkningsdata: ange en fil från SCB under data.population")
                 return None
             if kind == "kommun":
                 return self.population.municipality(code, key)
             return self._county_keys[(county, key)]
         if key == "antal_kommuner":
             if kind == "kommun":
-                self.fail(path, "the key antal_kommuner counts the municipalities of a county; it needs level lan or landsting")
+                self.fail(path, "nyckeln antal_kommuner räknar ett läns kommuner; den kräver level lan eller landsting")
                 return None
             return municipality_counts()[county]
         if key in OUTCOME_KEYS:
             if outcome is None or outcome.count is None:
-                where = (f"{outcome.code} on line {outcome.line} of {self.outcomes.file}" if outcome and self.outcomes
+                where = (f"{outcome.code} på rad {outcome.line} i {self.outcomes.file}" if outcome and self.outcomes
                          else code)
                 self.findings.append(Finding(
                     Location(self.outcomes.file, outcome.line) if outcome and self.outcomes else self.where(path),
-                    f"{where} qualified but has no antal; the pot is shared by {KEY_LABELS.get(key, key)}"))
+                    f"{where} har kvalificerat sig men saknar antal; potten delas efter {KEY_LABELS.get(key, key)}"))
                 return None
             return outcome.count
-        self.fail(path, f"no data for the key {key}")
+        self.fail(path, f"inga data för nyckeln {key}")
         return None
 
 
@@ -228,13 +228,13 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
     outcomes: dict[str, Outcome] = {}
     if is_pot:
         if ctx.outcomes is None:
-            ctx.fail(path + ("distribution",), f"the pot {item.id} is shared among those who qualify: name the outcome "
-                                               "file under data.outcomes")
+            ctx.fail(path + ("distribution",), f"potten {item.id} delas mellan dem som kvalificerat sig: ange utfallsfilen "
+                                               "under data.outcomes")
             return None
         for row in ctx.outcomes.for_pot(item.id):
             if row.kind not in kinds or row.kind not in item.eligible:
                 ctx.findings.append(Finding(Location(ctx.outcomes.file, row.line),
-                                            f"{row.code} is a {row.kind}, but {item.id} is for "
+                                            f"{row.code} är {row.kind}, men {item.id} gäller "
                                             f"{' och '.join(KINDS[k] for k in sorted(kinds & set(item.eligible)) or kinds)}"))
                 continue
             outcomes[row.code] = row
@@ -271,9 +271,9 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
             prefix.append(f"andelen för {KINDS[to]}: {kronor(amount)}")
         if not members:
             if is_pot and amount > 0:  # the money would silently stay unpaid
-                where = f" among the {KINDS[to]}" if to else ""
-                ctx.fail(path + ("amount",), f"no recipient qualifies for the pot {item.id}{where} in the outcome file: "
-                                             f"{kronor(amount)} would not be paid to anyone")
+                where = f" bland {KINDS[to]}" if to else ""
+                ctx.fail(path + ("amount",), f"ingen mottagare kvalificerar sig för potten {item.id}{where} i utfallsfilen: "
+                                             f"{kronor(amount)} skulle inte betalas ut till någon")
                 continue
             notes.append(f"ingen kvalificerad{' bland ' + KINDS[to] if to else ''}: {kronor(amount)} fördelas inte")
             continue
@@ -319,10 +319,10 @@ def _published_table(ctx: _Context, path: tuple, item_id: str, d: Distribution) 
     try:
         file = contained_path(base_file, d.published_from.file)
     except ValueError as exc:
-        ctx.fail(where + ("file",), f"refused: {exc}")
+        ctx.fail(where + ("file",), f"avvisas: {exc}")
         return None
     if not file.is_file():
-        ctx.fail(where + ("file",), f"no such file: {file}")
+        ctx.fail(where + ("file",), f"filen finns inte: {file}")
         return None
     from .loading import load_yaml  # another agreement file: read, not validated here (it is on its own)
 
@@ -332,8 +332,8 @@ def _published_table(ctx: _Context, path: tuple, item_id: str, d: Distribution) 
     table = distribution.get("published") if isinstance(distribution, dict) else None
     if not isinstance(table, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_KRONOR
                                               for v in table.values()):
-        ctx.fail(where + ("item",), f"{file} has no item {d.published_from.item!r} with a published table "
-                                     "(distribution.published: county code → kronor)")
+        ctx.fail(where + ("item",), f"{file} har ingen post {d.published_from.item!r} med en publicerad tabell "
+                                     "(distribution.published: länskod → kronor)")
         return None
     ctx.files.append(file)
     if isinstance(data, dict) and isinstance(data.get("year"), int):
@@ -366,18 +366,18 @@ def _published(ctx: _Context, path: tuple, item, d: Distribution, amount: int, m
     unknown = [code for code in table if code not in codes]
     missing = [code for code in codes if code not in table]
     if unknown or missing:
-        ctx.fail(where, "the published table " + "; ".join(
-            part for part in (f"names {', '.join(unknown)}, not recipients of this distribution" if unknown else "",
-                              f"has no amount for {', '.join(missing)}" if missing else "") if part))
+        ctx.fail(where, "den publicerade tabellen " + "; ".join(
+            part for part in (f"nämner {', '.join(unknown)}, som inte är mottagare i den här fördelningen" if unknown else "",
+                              f"har inget belopp för {', '.join(missing)}" if missing else "") if part))
         return None
     total = sum(table.values())
     if total > amount:
-        ctx.fail(where, f"the published table adds up to {kronor(total)}, more than the {kronor(amount)} to share "
-                        f"(difference {kronor(total - amount)})")
+        ctx.fail(where, f"den publicerade tabellen summerar till {kronor(total)}, mer än de {kronor(amount)} som ska fördelas "
+                        f"(skillnad {kronor(total - amount)})")
         return None
     if total < amount:
-        ctx.warn(where, f"the published table adds up to {kronor(total)}, {kronor(amount - total)} less than the "
-                        f"{kronor(amount)} of {item.id}: the rest is shown as not distributed (ej fördelat)",
+        ctx.warn(where, f"den publicerade tabellen summerar till {kronor(total)}, {kronor(amount - total)} mindre än de "
+                        f"{kronor(amount)} som {item.id} omfattar: resten visas som ej fördelat",
                  "" if d.remainder_note else "say why under distribution.remainder_note")
     rule = None
     if d.rule != "fixed_table":
@@ -403,11 +403,11 @@ def _published(ctx: _Context, path: tuple, item, d: Distribution, amount: int, m
             how += f"\n  samma som enligt den angivna regeln: {by_rule.explanation}"
         out.append(rules.Allocation(code, paid, by_rule.key_value, by_rule.key_total, how))
     if differ:
-        listing = "".join(f"\n      {recipient(code)[1]} ({code}): {kronor(paid)} published, {kronor(computed)} by the "
-                          f"rule, difference {_signed(paid - computed)}" for code, paid, computed in differ)
-        ctx.warn(where, f"the published table of {item.id} differs from its stated rule ({d.rule}) for "
-                        f"{len(differ)} of {len(codes)} recipients:{listing}",
-                 "the published amounts are paid and printed; the rule is only checked")
+        listing = "".join(f"\n      {recipient(code)[1]} ({code}): {kronor(paid)} publicerat, {kronor(computed)} enligt "
+                          f"regeln, skillnad {_signed(paid - computed)}" for code, paid, computed in differ)
+        ctx.warn(where, f"den publicerade tabellen för {item.id} skiljer sig från den angivna regeln ({d.rule}) för "
+                        f"{len(differ)} av {len(codes)} mottagare:{listing}",
+                 "de publicerade beloppen betalas ut och skrivs ut; regeln används bara som kontroll")
     return out
 
 
@@ -428,15 +428,15 @@ def _rule(ctx: _Context, path: tuple, item, d: Distribution, amount: int, member
             table = d.table or {}
             unknown = [code for code in table if code not in {c for _, c in members}]
             if unknown:
-                ctx.fail(path + ("distribution", "table"), f"the table names {', '.join(unknown)}, not counties of this distribution")
+                ctx.fail(path + ("distribution", "table"), f"tabellen nämner {', '.join(unknown)}, som inte är län i den här fördelningen")
                 return None
             missing = [c for _, c in members if c not in table]
             if missing:
-                ctx.fail(path + ("distribution", "table"), f"the table has no amount for {', '.join(missing)}")
+                ctx.fail(path + ("distribution", "table"), f"tabellen har inget belopp för {', '.join(missing)}")
                 return None
             if sum(table.values()) != amount:
-                ctx.fail(path + ("distribution", "table"), f"the table adds up to {kronor(sum(table.values()))}, "
-                                                            f"not the {kronor(amount)} to share")
+                ctx.fail(path + ("distribution", "table"), f"tabellen summerar till {kronor(sum(table.values()))}, "
+                                                            f"inte de {kronor(amount)} som ska fördelas")
                 return None
             return rules.fixed_table({c: table[c] for _, c in members})
         keys: dict[str, int] = {}
@@ -504,18 +504,18 @@ def load_data(agreement: Agreement, agreement_file: Path, source: SourceMap | No
 
     def missing(path: tuple, file: Path) -> None:
         where = source.locate(path) if source else Location(agreement_file)
-        findings.append(Finding(where, f"no such file: {file}", path=dotted(path)))
+        findings.append(Finding(where, f"filen finns inte: {file}", path=dotted(path)))
 
     def contained(path: tuple, name: str) -> Path | None:
         try:
             file = contained_path(agreement_file, name)
             if file.exists() and not file.is_file():
-                raise ValueError(f"{name!r} is not a regular file (a folder, device or pipe)")
+                raise ValueError(f"{name!r} är ingen vanlig fil (en mapp, enhet eller rörledning)")
             return file
         except ValueError as exc:
             where = source.locate(path) if source else Location(agreement_file)
-            findings.append(Finding(where, f"refused: {exc}", path=dotted(path),
-                                    hint="data files must lie inside the project folder, named relative to the agreement"))
+            findings.append(Finding(where, f"avvisas: {exc}", path=dotted(path),
+                                    hint="datafiler måste ligga i projektmappen, angivna relativt överenskommelsen"))
             return None
 
     if agreement.data.population is not None:
@@ -555,11 +555,11 @@ def allocate(agreement: Agreement, agreement_file: Path, source: SourceMap | Non
         for row in outcomes.rows:
             if row.pot not in pots:
                 ctx.findings.append(Finding(Location(outcomes.file, row.line),
-                                            f"unknown pot {row.pot!r}" + (f" (the pots: {', '.join(sorted(pots))})" if pots else "")))
+                                            f"okänd pott {row.pot!r}" + (f" (potterna: {', '.join(sorted(pots))})" if pots else "")))
     if ctx.findings:
         findings = collapse(ctx.findings)
         first = findings[0]
-        raise DataError(str(first) if len(findings) == 1 else f"{len(findings)} problems with the distributions",
+        raise DataError(str(first) if len(findings) == 1 else f"{len(findings)} fel i fördelningarna",
                         findings)
     result.warnings = collapse(ctx.warnings)
     result.files = ctx.files

@@ -282,7 +282,7 @@ def _inline(element: ET.Element, bold: bool = False, italic: bool = False) -> In
         elif child.tag == "br":
             runs.append(Run("\n", bold, italic))
         else:
-            raise RenderError(f"<{child.tag}> is not allowed inside text (only <b>, <i>, <br/>)")
+            raise RenderError(f"<{child.tag}> är inte tillåtet i text (bara <b>, <i>, <br/>)")
         if child.tail:
             runs.append(Run(child.tail, bold, italic))
     return _normalise(runs)
@@ -352,7 +352,7 @@ def _block(el: ET.Element) -> list[Block]:
         rows = []
         for row in el:
             if row.tag != "row":
-                raise RenderError(f"<{row.tag}> is not allowed in <table>")
+                raise RenderError(f"<{row.tag}> är inte tillåtet i <table>")
             cells = [Cell(_inline(c), c.get("align", "left"), int(c.get("span", "1"))) for c in row if c.tag == "cell"]
             rows.append(TableRow(cells, row.get("kind", "body")))
         if not rows:
@@ -374,7 +374,7 @@ def _block(el: ET.Element) -> list[Block]:
         return [PageBreak()]
     if tag == "group":  # a transparent wrapper for template convenience
         return _blocks(el)
-    raise RenderError(f"unknown element <{tag}> in a template's output")
+    raise RenderError(f"okänt element <{tag}> i en malls utdata")
 
 
 def parse_document(markup: str) -> Document:
@@ -384,9 +384,9 @@ def parse_document(markup: str) -> Document:
     except ET.ParseError as exc:
         line = exc.position[0] if hasattr(exc, "position") else "?"
         context = markup.splitlines()[line - 1] if isinstance(line, int) and line <= len(markup.splitlines()) else ""
-        raise RenderError(f"the template produced malformed markup at line {line}: {exc}\n    {context.strip()}") from None
+        raise RenderError(f"mallen gav felaktig markering på rad {line}: {exc}\n    {context.strip()}") from None
     if root.tag != "document":
-        raise RenderError(f"a template must produce a <document>, not <{root.tag}>")
+        raise RenderError(f"en mall ska ge ett <document>, inte <{root.tag}>")
     meta = Meta(
         title=root.get("title", ""),
         subject=root.get("subject", ""),
@@ -421,7 +421,7 @@ def _inline_markup(runs: Inline) -> str:
     out = []
     for run in runs:
         if run.rev is not None:
-            raise RenderError("a document with tracked changes (a redline) is not written as markup")
+            raise RenderError("ett dokument med spårade ändringar skrivs inte som markering")
         if run.text == "\n":
             text = "<br/>"
         else:
@@ -462,7 +462,7 @@ def _block_markup(block: Block) -> str:
         return f'<space{_attrs(height=f"{block.height:g}")}/>'
     if isinstance(block, PageBreak):
         return "<pagebreak/>"
-    raise TypeError(f"no markup for {type(block).__name__}")
+    raise TypeError(f"ingen markering för {type(block).__name__}")
 
 
 def document_markup(document: Document) -> str:

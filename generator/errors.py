@@ -26,6 +26,10 @@ class Location:
         return text
 
 
+#: How a finding's severity is printed: ``fil:rad:kolumn: fel: fält: …``.
+SEVERITY = {"error": "fel", "warning": "varning"}
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem found in the data: an error, or a warning that ``--strict`` makes an error."""
@@ -39,9 +43,9 @@ class Finding:
     def __str__(self) -> str:
         where = str(self.location)
         what = f"{self.path}: " if self.path else ""
-        text = f"{where}: {self.severity}: {what}{self.message}"
+        text = f"{where}: {SEVERITY.get(self.severity, self.severity)}: {what}{self.message}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    tips: {self.hint}"
         return text
 
 
@@ -103,7 +107,7 @@ def collapse(findings: list[Finding]) -> list[Finding]:
             out.append(first)
             continue
         others = sorted({str(f.location) for f in same[1:]} - {str(first.location)})
-        where = f"; also at {', '.join(others[:5])}{' …' if len(others) > 5 else ''}" if others else ""
-        out.append(Finding(first.location, f"{first.message} (found {len(same)} times{where})", first.path,
+        where = f"; även på {', '.join(others[:5])}{' …' if len(others) > 5 else ''}" if others else ""
+        out.append(Finding(first.location, f"{first.message} ({len(same)} gånger{where})", first.path,
                            first.severity, first.hint))
     return out

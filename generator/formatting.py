@@ -34,12 +34,12 @@ MILLION_DECIMALS = 2
 _UNITS = {"kr": (0, 0), "tkr": (3, 0), "mkr": (6, 6)}  # unit: (power of ten, most decimals)
 
 
-def _whole(value: object, what: str = "an amount") -> int:
+def _whole(value: object, what: str = "ett belopp") -> int:
     """Return ``value`` if it is a non-negative int (not bool); TypeError or ValueError otherwise."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{what} must be an int, not {type(value).__name__}: {value!r}")
+        raise TypeError(f"{what} måste vara ett heltal, inte {type(value).__name__}: {value!r}")
     if value < 0:
-        raise ValueError(f"{what} cannot be negative: {value}")
+        raise ValueError(f"{what} kan inte vara negativt: {value}")
     return value
 
 
@@ -119,14 +119,14 @@ def milj(amount: int) -> str:
 
 def tal(n: int) -> str:
     """Return a count grouped: ``8 000``."""
-    return _group(_whole(n, "a count"))
+    return _group(_whole(n, "ett antal"))
 
 
 def tal_ord(n: int, neuter: bool = False) -> str:
     """Return zero to twelve in words (``fem``; ``en``, or ``ett`` if ``neuter``), larger numbers as :func:`tal`."""
     if not isinstance(neuter, bool):
-        raise TypeError(f"neuter must be a bool, not {type(neuter).__name__}")
-    if _whole(n, "a count") > 12:
+        raise TypeError(f"neuter måste vara true eller false, inte {type(neuter).__name__}")
+    if _whole(n, "ett antal") > 12:
         return tal(n)
     if n == 1:
         return "ett" if neuter else "en"
@@ -137,17 +137,17 @@ def procent(value: int | Decimal) -> str:
     """Return ``70 procent``, ``7,5 procent`` (int or Decimal, every decimal kept)."""
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValueError(f"a percentage must be a finite number: {value!r}")
+            raise ValueError(f"en procentsats måste vara ett ändligt tal: {value!r}")
         if value < 0:
-            raise ValueError(f"a percentage cannot be negative: {value}")
+            raise ValueError(f"en procentsats kan inte vara negativ: {value}")
         return f"{_group(value.normalize())}{NBSP}procent"
-    return f"{_group(_whole(value, 'a percentage'))}{NBSP}procent"
+    return f"{_group(_whole(value, 'en procentsats'))}{NBSP}procent"
 
 
 def _date(d: object) -> dt.date:
     """Return ``d`` if it is a date (not a datetime); TypeError otherwise."""
     if isinstance(d, dt.datetime) or not isinstance(d, dt.date):
-        raise TypeError(f"expected a date, not {type(d).__name__}: {d!r}")
+        raise TypeError(f"väntade ett datum, inte {type(d).__name__}: {d!r}")
     return d
 
 
@@ -174,39 +174,39 @@ def isodatum(d: dt.date) -> str:
 def period(start: dt.date, end: dt.date) -> str:
     """Return ``1 oktober 2011 till 30 september 2012``; ``1 april till 30 september 2012`` within a year."""
     if _date(start) > _date(end):
-        raise ValueError(f"a period cannot end ({end}) before it starts ({start})")
+        raise ValueError(f"en period kan inte sluta ({end}) innan den börjar ({start})")
     first = dag_manad(start) if start.year == end.year else datum_utan_den(start)
     return f"{first} till {datum_utan_den(end)}"
 
 
 def sidnummer(page: int, total: int) -> str:
     """Return ``2 (10)``: the page number and, in brackets, the number of pages."""
-    if not 1 <= _whole(page, "a page number") <= _whole(total, "a page count"):
-        raise ValueError(f"page {page} is not within 1–{total}")
+    if not 1 <= _whole(page, "ett sidnummer") <= _whole(total, "ett sidantal"):
+        raise ValueError(f"sidan {page} ligger inte inom 1–{total}")
     return f"{page} ({total})"
 
 
 def belopp_enhet(amount: int, unit: str) -> str:
     """Return an amount in a table's unit: kr ``1 160 000``, tkr ``1 160``, mkr ``5,3``; exact or ValueError."""
     if unit not in _UNITS:
-        raise ValueError(f"unknown unit {unit!r}; use kr, tkr or mkr")
+        raise ValueError(f"okänd enhet {unit!r}; använd kr, tkr eller mkr")
     value = _in_unit(amount, *_UNITS[unit])
     if value is None:
-        raise ValueError(f"{amount} kronor cannot be shown exactly in {unit}")
+        raise ValueError(f"{amount} kronor kan inte visas exakt i {unit}")
     return _group(value)
 
 
 def bokstav(index: int) -> str:
     """Return the letter of the item at 0-based ``index``: 0 → ``a``, 5 → ``f`` (a–z only)."""
-    if not _whole(index, "an item index") < 26:
-        raise ValueError(f"no letter for item index {index} (a–z only)")
+    if not _whole(index, "ett postnummer") < 26:
+        raise ValueError(f"ingen bokstav för post nummer {index} (bara a–z)")
     return chr(ord("a") + index)
 
 
 def bokstavsintervall(count: int) -> str:
     """Return the letters of ``count`` items as a range: ``a–c``; ``a`` for one."""
-    if _whole(count, "a number of items") < 1:
-        raise ValueError("a range needs at least one item")
+    if _whole(count, "ett antal poster") < 1:
+        raise ValueError("ett intervall kräver minst en post")
     return "a" if count == 1 else f"a{EN_DASH}{bokstav(count - 1)}"
 
 
@@ -214,7 +214,7 @@ def och(parts) -> str:
     """Return a Swedish enumeration: ``a``, ``a och b``, ``a, b och c``."""
     parts = [str(part) for part in parts]
     if not parts:
-        raise ValueError("nothing to enumerate")
+        raise ValueError("inget att räkna upp")
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
 
 

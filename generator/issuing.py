@@ -74,7 +74,7 @@ class IssueRecord:
         for name, ident in {**self.data, **self.sources}.items():
             snapshot = self.folder / INPUTS / ident
             if not snapshot.is_file():
-                raise GeneratorError(f"{self.path}: the issued version of {name} ({ident}) is missing from "
+                raise GeneratorError(f"{self.path}: den utfärdade versionen av {name} ({ident}) saknas i "
                                      f"{self.folder / INPUTS}/")
             relative = Path(name)
             if relative.is_absolute() or ".." in relative.parts:  # recorded outside the project: keep its name
@@ -96,8 +96,8 @@ class IssueRecord:
         }
         if self.data:
             data["data"] = dict(sorted(self.data.items()))
-        head = ("# Issued document (generator issue): the version of the document that was sent or signed.\n"
-                f"# Its text as issued: {self.markup_path.name}; its inputs: {INPUTS}/<blob id>.\n")
+        head = ("# Utfärdat dokument (generator issue): den version av dokumentet som skickades eller undertecknades.\n"
+                f"# Dess text som den utfärdades: {self.markup_path.name}; dess indata: {INPUTS}/<blob-id>.\n")
         return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
@@ -123,7 +123,7 @@ def matching_jobs(jobs: list[Job], names: tuple[str, ...]) -> list[Job]:
         found = [j for j in jobs if j.name == name] or \
                 [j for j in jobs if j.name.startswith(name) or j.name.rsplit("/", 1)[-1].startswith(name)]
         if not found:
-            raise GeneratorError(f"no document {name!r}; the documents of this agreement are: "
+            raise GeneratorError(f"inget dokument {name!r}; överenskommelsens dokument är: "
                                  + ", ".join(j.name for j in jobs))
         chosen.extend(j for j in found if j not in chosen)
     return chosen
@@ -148,7 +148,7 @@ def issue(validated: Validated, names: tuple[str, ...], folder: Path = ISSUED, d
             if not snapshot.exists():
                 data = Path(name).read_bytes()
                 if blob_id(data) != ident:  # changed between reading and copying
-                    raise GeneratorError(f"{name} changed while it was being issued; run the command again")
+                    raise GeneratorError(f"{name} ändrades medan det utfärdades; kör kommandot igen")
                 _write(snapshot, data)
         _write(record.markup_path, document_markup(render_job(agreement, job, templates)).encode("utf-8"))
         _write(record.path, record.to_yaml().encode("utf-8"))
@@ -177,12 +177,12 @@ def load_record(path: Path, folder: Path = ISSUED) -> IssueRecord:
                            git.get("commit"), git.get("clean"),
                            {str(k): str(v) for k, v in (data.get("data") or {}).items()})
     except DataError as exc:
-        raise DataError(f"{path}: not a readable issue record", exc.findings) from None
+        raise DataError(f"{path}: ingen läsbar uppgift om utfärdande", exc.findings) from None
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise GeneratorError(f"{path}: not a readable issue record ({type(exc).__name__}: {exc})") from None
+        raise GeneratorError(f"{path}: ingen läsbar uppgift om utfärdande ({type(exc).__name__}: {exc})") from None
     bad = [ident for ident in {**record.data, **record.sources}.values() if not re.fullmatch(r"[0-9a-f]{40}", ident)]
     if bad or ".." in Path(record.document).parts or Path(record.document).is_absolute():
-        raise GeneratorError(f"{path}: not a valid issue record (a blob id or the document name is malformed)")
+        raise GeneratorError(f"{path}: ingen giltig uppgift om utfärdande (ett blob-id eller dokumentnamnet är felaktigt)")
     return record
 
 
@@ -261,7 +261,7 @@ def issued_version(record: IssueRecord) -> Validated:
         try:
             return load_agreement(agreement, sums_as_warnings=True)
         except DataError as exc:
-            raise DataError(f"{record.path}: the issued version of {record.agreement} is not valid now", exc.findings) from None
+            raise DataError(f"{record.path}: den utfärdade versionen av {record.agreement} är inte giltig nu", exc.findings) from None
 
 
 def changes_name(document: str, what: str) -> str:

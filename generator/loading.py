@@ -83,14 +83,14 @@ BAD_CHARACTERS = re.compile(
     "\u200b-\u200d\u2060-\u2064\ufeff\u180e]"
 )
 _CHARACTER_NAMES = {
-    "\x00": "a NUL byte", "\x07": "a BEL (bell) character", "\x1b": "an ESC character",
-    "\u202e": "a right-to-left override", "\u202d": "a left-to-right override", "\u202a": "a bidirectional embedding",
-    "\u202b": "a bidirectional embedding", "\u202c": "a bidirectional formatting character",
-    "\u200b": "a zero-width space", "\u200c": "a zero-width non-joiner", "\u200d": "a zero-width joiner",
-    "\ufeff": "a zero-width no-break space (BOM)", "\u2060": "a word joiner", "\u200e": "a left-to-right mark",
-    "\u200f": "a right-to-left mark", "\u061c": "an Arabic letter mark",
-    "\u2066": "a bidirectional isolate", "\u2067": "a bidirectional isolate", "\u2068": "a bidirectional isolate",
-    "\u2069": "a bidirectional isolate",
+    "\x00": "en NUL-byte", "\x07": "ett BEL-tecken (klocka)", "\x1b": "ett ESC-tecken",
+    "\u202e": "en höger-till-vänster-åsidosättning", "\u202d": "en vänster-till-höger-åsidosättning", "\u202a": "en dubbelriktad inbäddning",
+    "\u202b": "en dubbelriktad inbäddning", "\u202c": "ett dubbelriktat formateringstecken",
+    "\u200b": "ett mellanslag utan bredd", "\u200c": "en icke-sammanfogare utan bredd", "\u200d": "en sammanfogare utan bredd",
+    "\ufeff": "ett hårt mellanslag utan bredd (BOM)", "\u2060": "en ordsammanfogare", "\u200e": "en vänster-till-höger-markering",
+    "\u200f": "en höger-till-vänster-markering", "\u061c": "en arabisk bokstavsmarkering",
+    "\u2066": "en dubbelriktad isolering", "\u2067": "en dubbelriktad isolering", "\u2068": "en dubbelriktad isolering",
+    "\u2069": "en dubbelriktad isolering",
 }
 
 
@@ -104,10 +104,10 @@ def bad_character(text: str) -> str | None:
         return None
     char = found.group(0)
     if "\ud800" <= char <= "\udfff":
-        what = "a lone surrogate"
+        what = "ett ensamt surrogattecken"
     else:
-        what = _CHARACTER_NAMES.get(char, "a control or invisible character")
-    return f"{what} (U+{ord(char):04X}) at character {found.start() + 1}"
+        what = _CHARACTER_NAMES.get(char, "ett styrtecken eller osynligt tecken")
+    return f"{what} (U+{ord(char):04X}) vid tecken {found.start() + 1}"
 
 
 def read_limited(file: Path, limit: int, what: str) -> bytes:
@@ -120,19 +120,19 @@ def read_limited(file: Path, limit: int, what: str) -> bytes:
     try:
         info = os.stat(file)
     except (OSError, ValueError) as exc:
-        raise _file_error(file, f"cannot read the {what}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise _file_error(file, f"{what} kan inte läsas: {getattr(exc, 'strerror', None) or exc}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise _file_error(file, f"the {what} is not a regular file (a folder, device or pipe)",
-                          "name a file saved in the project folder")
+        raise _file_error(file, f"{what} är ingen vanlig fil (en mapp, enhet eller rörledning)",
+                          "ange en fil som ligger i projektmappen")
     if info.st_size > limit:
-        raise _file_error(file, f"the {what} is {info.st_size} bytes, more than the limit of {limit} bytes")
+        raise _file_error(file, f"{what} är {info.st_size} byte, mer än gränsen {limit} byte")
     try:
         with open(file, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise _file_error(file, f"cannot read the {what}: {exc.strerror or exc}") from None
+        raise _file_error(file, f"{what} kan inte läsas: {exc.strerror or exc}") from None
     if len(data) > limit:
-        raise _file_error(file, f"the {what} is larger than the limit of {limit} bytes")
+        raise _file_error(file, f"{what} är större än gränsen {limit} byte")
     return data
 
 
@@ -156,17 +156,17 @@ class _Loader(yaml.SafeLoader):
         self._composed += 1
         if self._composed > MAX_COMPOSED:
             raise yaml.composer.ComposerError(
-                None, None, f"the file holds more than {MAX_COMPOSED} values", event.start_mark)
+                None, None, f"filen innehåller mer än {MAX_COMPOSED} värden", event.start_mark)
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
             raise yaml.composer.ComposerError(
-                None, None, f"the tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed: write plain values",
+                None, None, f"taggen {tag.replace('tag:yaml.org,2002:', '!!')} är inte tillåten: skriv vanliga värden",
                 event.start_mark)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
                 raise yaml.composer.ComposerError(
-                    None, None, f"the data is nested more than {MAX_DEPTH} levels deep", event.start_mark)
+                    None, None, f"data är nästlade mer än {MAX_DEPTH} nivåer djupt", event.start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -191,7 +191,7 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], active: set[int]) -> 
         return known
     if id(node) in active:
         raise yaml.constructor.ConstructorError(
-            None, None, "an alias refers to the list or mapping that contains it (a recursive alias)", node.start_mark)
+            None, None, "ett alias hänvisar till listan eller samlingen som innehåller det (ett rekursivt alias)", node.start_mark)
     size = 1
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         active.add(id(node))
@@ -200,7 +200,7 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], active: set[int]) -> 
             size += _expanded_size(child, sizes, active)
             if size > MAX_NODES:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"the data expands to more than {MAX_NODES} values (aliases of aliases?)",
+                    None, None, f"data växer till mer än {MAX_NODES} värden (alias av alias?)",
                     node.start_mark)
         active.discard(id(node))
     sizes[id(node)] = size
@@ -221,17 +221,17 @@ def _construct(node: yaml.Node, path: PathKey, marks: dict, loader: _Loader, blo
     budget.nodes += 1
     if len(path) > 2 * MAX_DEPTH:  # aliases of aliases can nest deeper than any one collection as written
         raise yaml.constructor.ConstructorError(
-            None, None, f"the data is nested more than {2 * MAX_DEPTH} levels deep (through aliases)", node.start_mark)
+            None, None, f"data är nästlade mer än {2 * MAX_DEPTH} nivåer djupt (via alias)", node.start_mark)
     if budget.nodes > MAX_NODES:
         raise yaml.constructor.ConstructorError(
-            None, None, f"the data expands to more than {MAX_NODES} values (aliases of aliases?)", node.start_mark)
+            None, None, f"data växer till mer än {MAX_NODES} värden (alias av alias?)", node.start_mark)
     marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
         blocks.add(path)
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         if id(node) in budget.active:
             raise yaml.constructor.ConstructorError(
-                None, None, "an alias refers to the list or mapping that contains it (a recursive alias)",
+                None, None, "ett alias hänvisar till listan eller samlingen som innehåller det (ett rekursivt alias)",
                 node.start_mark)
         budget.active.add(id(node))
         try:
@@ -248,9 +248,9 @@ def _scalar(loader: _Loader, node: yaml.Node) -> Any:
     try:
         return loader.construct_object(node, deep=True)
     except (ValueError, OverflowError) as exc:  # e.g. 2012-02-30: the timestamp resolver matched, the calendar did not
-        what = "a real date" if node.tag.endswith(":timestamp") else "a number that can be read"
+        what = "ett riktigt datum" if node.tag.endswith(":timestamp") else "ett tal som kan läsas"
         raise yaml.constructor.ConstructorError(
-            None, None, f"{str(node.value)[:40]!r} is not {what} ({str(exc)[:80]})", node.start_mark
+            None, None, f"{str(node.value)[:40]!r} är inte {what} ({str(exc)[:80]})", node.start_mark
         ) from None
 
 
@@ -258,7 +258,7 @@ def _check_text(value: str, node: yaml.Node) -> None:
     problem = bad_character(value)
     if problem:
         raise yaml.constructor.ConstructorError(
-            None, None, f"the text contains {problem}; retype it without invisible or control characters",
+            None, None, f"texten innehåller {problem}; skriv om den utan osynliga tecken eller styrtecken",
             node.start_mark)
 
 
@@ -269,32 +269,82 @@ def _construct_collection(node, path: PathKey, marks: dict, loader: _Loader, blo
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise yaml.constructor.ConstructorError(
-                    None, None, "a key must be a plain name, not a list or mapping", key_node.start_mark)
+                    None, None, "en nyckel måste vara ett enkelt namn, inte en lista eller samling", key_node.start_mark)
             key = _scalar(loader, key_node)
             if isinstance(key, (_dt.date, int, float, bool)) or key is None:
                 key = str(key_node.value)
             if not isinstance(key, str):
-                raise yaml.constructor.ConstructorError(None, None, "a key must be a plain name", key_node.start_mark)
+                raise yaml.constructor.ConstructorError(None, None, "en nyckel måste vara ett enkelt namn", key_node.start_mark)
             _check_text(key, key_node)
             if key in result:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                    None, None, f"nyckeln {key!r} står två gånger", key_node.start_mark
                 )
             result[key] = _construct(value_node, path + (key,), marks, loader, blocks, budget)
         return result
     return [_construct(child, path + (i,), marks, loader, blocks, budget) for i, child in enumerate(node.value)]
 
 
+#: PyYAML's problems and contexts in Swedish (regular expression → replacement); others pass unchanged.
+_YAML_SWEDISH = [
+    (r"^mapping values are not allowed here$", "ett värde efter kolon är inte tillåtet här (saknas ett mellanslag efter kolon, eller citattecken runt en text med kolon?)"),
+    (r"^could not find expected ':'$", "hittade inte väntat ':'"),
+    (r"^found character (.*) that cannot start any token$", r"tecknet \1 kan inte inleda något värde (tabbar får inte användas för indrag)"),
+    (r"^expected <block end>, but found (.*)$", r"väntade slutet på ett block, men fann \1 (fel indrag?)"),
+    (r"^did not find expected key$", "hittade inte väntad nyckel (fel indrag?)"),
+    (r"^did not find expected '-' indicator$", "hittade inte väntat '-' (fel indrag i en lista?)"),
+    (r"^did not find expected node content$", "hittade inte väntat värde"),
+    (r"^did not find expected comment or line break$", "hittade inte väntad kommentar eller radbrytning"),
+    (r"^found undefined alias (.*)$", r"hittade ett odefinierat alias \1"),
+    (r"^found unexpected end of stream$", "filen tar slut oväntat"),
+    (r"^found unknown escape character (.*)$", r"okänt escape-tecken \1"),
+    (r"^found unexpected ':'$", "oväntat ':'"),
+    (r"^expected ',' or '\]', but got (.*)$", r"väntade ',' eller ']', men fann \1"),
+    (r"^expected ',' or '\}', but got (.*)$", r"väntade ',' eller '}', men fann \1"),
+    (r"^expected alphabetic or numeric character, but found (.*)$", r"väntade en bokstav eller siffra, men fann \1"),
+    (r"^expected a single document in the stream$", "filen ska innehålla ett enda dokument"),
+    (r"^but found another document$", "men fann ett till dokument"),
+    (r"^found duplicate anchor (.*)$", r"ankaret \1 står två gånger"),
+    (r"^duplicate key (.*)$", r"nyckeln \1 står två gånger"),
+    (r"^while scanning a simple key$", "i en enkel nyckel"),
+    (r"^while scanning a quoted scalar$", "i en text inom citattecken"),
+    (r"^while scanning a plain scalar$", "i ett värde"),
+    (r"^while scanning a block scalar$", "i ett textblock"),
+    (r"^while scanning an alias$", "i ett alias"),
+    (r"^while scanning an anchor$", "i ett ankare"),
+    (r"^while scanning a tag$", "i en tagg"),
+    (r"^while scanning for the next token$", "vid nästa värde"),
+    (r"^while parsing a block mapping$", "i en samling nycklar"),
+    (r"^while parsing a block collection$", "i en lista"),
+    (r"^while parsing a flow mapping$", "i en samling nycklar inom {}"),
+    (r"^while parsing a flow sequence$", "i en lista inom []"),
+    (r"^while parsing a block node$", "i ett värde"),
+    (r"^while parsing a flow node$", "i ett värde"),
+    (r"^while constructing a mapping$", "i en samling nycklar"),
+]
+
+
+def swedish_yaml(text: str) -> str:
+    """Return one of PyYAML's problem or context texts in Swedish (as it is, if it is not known)."""
+    import re
+
+    for pattern, replacement in _YAML_SWEDISH:
+        if re.match(pattern, text):
+            return re.sub(pattern, replacement, text)
+    return text
+
+
 def _yaml_problem(file: Path, exc: yaml.YAMLError) -> DataError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
-    problem = getattr(exc, "problem", None) or str(exc)
+    problem = swedish_yaml(getattr(exc, "problem", None) or str(exc))
     context = getattr(exc, "context", None)
+    context = swedish_yaml(context) if context else context
     context_mark = getattr(exc, "context_mark", None)
     if context and context_mark is not None and context_mark is not mark:
-        context += f" started at line {context_mark.line + 1}"
-    message = f"not valid YAML: {problem}" + (f" ({context})" if context else "")
+        context += f" som började på rad {context_mark.line + 1}"
+    message = f"inte giltig YAML: {problem}" + (f" ({context})" if context else "")
     finding = Finding(Location(file, line, column), message)
     return DataError(str(finding), [finding])
 
@@ -309,22 +359,22 @@ def load_yaml(file: Path) -> tuple[Any, SourceMap]:
         line = raw[: exc.start].count(b"\n") + 1
         finding = Finding(
             Location(file, line),
-            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-            hint="save the file as UTF-8",
+            f"filen är inte UTF-8 (byte 0x{raw[exc.start]:02x} vid position {exc.start})",
+            hint="spara filen som UTF-8",
         )
         raise DataError(str(finding), [finding]) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
-        finding = Finding(Location(file, 1), "the file is empty")
+        finding = Finding(Location(file, 1), "filen är tom")
         raise DataError(str(finding), [finding])
     raw_control = _RAW_CONTROL.search(text)
     if raw_control:  # PyYAML would refuse it too, but by offset only
         before = text[: raw_control.start()]
         line, column = before.count("\n") + 1, raw_control.start() - (before.rfind("\n") + 1) + 1
-        described = bad_character(raw_control.group(0)).split(" at character")[0]
-        finding = Finding(Location(file, line, column), f"not valid YAML: the file contains {described}",
-                          hint="control characters (NUL, BEL …) cannot appear in the data; retype the value")
+        described = bad_character(raw_control.group(0)).split(" vid tecken")[0]
+        finding = Finding(Location(file, line, column), f"inte giltig YAML: filen innehåller {described}",
+                          hint="styrtecken (NUL, BEL …) får inte finnas i data; skriv om värdet")
         raise DataError(str(finding), [finding])
     try:
         loader = _Loader(text)
@@ -333,7 +383,7 @@ def load_yaml(file: Path) -> tuple[Any, SourceMap]:
     try:
         node = loader.get_single_node()
         if node is None:
-            finding = Finding(Location(file, 1), "the file holds no data (only comments)")
+            finding = Finding(Location(file, 1), "filen innehåller inga data (bara kommentarer)")
             raise DataError(str(finding), [finding])
         _expanded_size(node, {}, set())  # before merge keys are flattened: they too can multiply
         marks: dict[PathKey, tuple[int, int]] = {}
@@ -342,7 +392,7 @@ def load_yaml(file: Path) -> tuple[Any, SourceMap]:
     except yaml.YAMLError as exc:
         raise _yaml_problem(file, exc) from None
     except RecursionError:  # not reached within MAX_DEPTH; a last guard
-        finding = Finding(Location(file, 1), f"the data is nested too deeply (more than {MAX_DEPTH} levels)")
+        finding = Finding(Location(file, 1), f"data är för djupt nästlade (mer än {MAX_DEPTH} nivåer)")
         raise DataError(str(finding), [finding]) from None
     finally:
         loader.dispose()
@@ -369,17 +419,17 @@ def contained_path(base_file: Path, name: str, root: Path | None = None) -> Path
     ``..`` or through a symbolic link). The file's contents are never read here.
     """
     if not isinstance(name, str) or not name.strip():
-        raise ValueError("the path is empty")
+        raise ValueError("sökvägen är tom")
     if "\x00" in name:
-        raise ValueError("the path contains a NUL byte")
+        raise ValueError("sökvägen innehåller en NUL-byte")
     if Path(name).is_absolute() or name.startswith("~") or re.match(r"^[A-Za-z]:[\\/]", name):
-        raise ValueError(f"{name!r} is an absolute path; name the file relative to the agreement, inside the project")
+        raise ValueError(f"{name!r} är en absolut sökväg; ange filen relativt överenskommelsen, inom projektet")
     root = (root or project_root(base_file)).resolve()
     target = (Path(base_file).parent / name)
     try:
         resolved = target.resolve()
     except (OSError, RuntimeError) as exc:  # a symlink loop
-        raise ValueError(f"{name!r} cannot be resolved ({exc})") from None
+        raise ValueError(f"{name!r} kan inte slås upp ({exc})") from None
     if not resolved.is_relative_to(root):
-        raise ValueError(f"{name!r} leads outside the project folder {root} (by .. or a symbolic link)")
+        raise ValueError(f"{name!r} leder ut ur projektmappen {root} (via .. eller en symbolisk länk)")
     return target

@@ -51,7 +51,7 @@ Prose = Annotated[str, Field(description="Swedish text; may refer to figures as 
 def _number_not_text(value: object) -> object:
     """Refuse text and booleans where a percentage is meant (lax Decimal would read "+5" or "1e1")."""
     if isinstance(value, (str, bool)):
-        raise ValueError(f"expected a percentage written as a number (70 or 7.5), found {value!r}")
+        raise ValueError(f"väntade en procentsats skriven som ett tal (70 eller 7.5), fann {value!r}")
     return value
 
 
@@ -182,7 +182,7 @@ class Split(Strict):
     def _sums_to_100(self) -> "Split":
         if self.kommuner + self.landsting != 100:
             raise ValueError(
-                f"the split must add up to 100 percent, not {self.kommuner} + {self.landsting} = "
+                f"fördelningen måste bli 100 procent, inte {self.kommuner} + {self.landsting} = "
                 f"{self.kommuner + self.landsting}"
             )
         return self
@@ -309,7 +309,7 @@ class Row(Strict):
     def _one_kind(self) -> "Row":
         kinds = [self.amount is not None, self.ref is not None, self.income is not None or self.cost is not None]
         if sum(kinds) > 1:
-            raise ValueError("a row has either amount, ref, or income/cost — not several")
+            raise ValueError("en rad har antingen amount, ref eller income/cost – inte flera")
         return self
 
 
@@ -368,7 +368,7 @@ def _block_kind(value: object) -> str | None:
 Block = Annotated[
     Union[Annotated[TextBlock, Tag("text")], Annotated[TableBlock, Tag("table")], Annotated[HeadingBlock, Tag("heading")]],
     Discriminator(_block_kind, custom_error_type="block_kind",
-                  custom_error_message="a block needs one of the keys text, table or heading"),
+                  custom_error_message="ett block behöver en av nycklarna text, table eller heading"),
 ]
 
 

@@ -67,7 +67,7 @@ PARTS = {
 OPTIONAL = {"decision_points", "series"}
 
 
-class Person(Strict):
+class Rapporteur(Strict):
     title: str = Field(description='"borgarrådet", "kommunalrådet"')
     name: str
 
@@ -87,7 +87,7 @@ class MunicipalFile(Strict):
     kommun: Code
     dnr: str | None = None
     series: str | None = Field(default=None, description='The register series after the year: "RV" in "Utlåtande 2013: RV".')
-    rapporteur: Person | None = None
+    rapporteur: Rapporteur | None = None
     decision_points: list[Prose] = Field(default=[], description="Decision points after the approval of the agreement.")
     preparation: Prose | None = Field(default=None, description="Beredning: to whom the matter was referred, what they said.")
     views: Prose | None = Field(default=None, description='The rapporteur\'s view ("Mina synpunkter").')
@@ -168,9 +168,9 @@ def load_files(agreement: Agreement, agreement_file: Path) -> tuple[dict[str, tu
     findings: list[Finding] = []
     where = folder(agreement, agreement_file)
     if not where.is_dir():
-        findings.append(Finding(Location(Path(agreement_file)), f"no folder {where} for the municipalities' own files",
+        findings.append(Finding(Location(Path(agreement_file)), f"ingen mapp {where} för kommunernas egna filer",
                                 "municipal_statement.folder", "warning",
-                                "create it and add a file <code>.yaml per municipality (see generator/municipal.py)"))
+                                "skapa den och lägg till en fil <kod>.yaml per kommun (se docs/REFERENCE.md)"))
         return files, findings
     for path in sorted(where.glob("*.yaml")):
         data, source = load_yaml(path)
@@ -180,25 +180,25 @@ def load_files(agreement: Agreement, agreement_file: Path) -> tuple[dict[str, tu
             from .errors import Report
 
             report = Report()
-            _schema_findings(data, source, exc, report)
+            _schema_findings(data, source, exc, report, "kommun")
             findings.extend(report.findings)
             continue
         if own.kommun not in municipalities():
-            findings.append(Finding(source.locate(("kommun",)), f"{own.kommun} is not a municipality code", "kommun"))
+            findings.append(Finding(source.locate(("kommun",)), f"{own.kommun} är ingen kommunkod", "kommun"))
             continue
         if path.stem != own.kommun:
-            findings.append(Finding(source.locate(("kommun",)), f"the file is named {path.name} but is for {own.kommun}",
-                                    "kommun", "error", f"name it {own.kommun}.yaml"))
+            findings.append(Finding(source.locate(("kommun",)), f"filen heter {path.name} men gäller {own.kommun}",
+                                    "kommun", "error", f"döp den till {own.kommun}.yaml"))
             continue
         if own.missing():
-            findings.append(Finding(Location(path, 1), f"{municipalities()[own.kommun].short}: the utlåtande will show "
-                                    f"blanks for {', '.join(own.missing())}", "", "warning"))
+            findings.append(Finding(Location(path, 1), f"{municipalities()[own.kommun].short}: utlåtandet kommer att visa "
+                                    f"tomrum för {', '.join(own.missing())}", "", "warning"))
         files[own.kommun] = (own, path)
     without = len(municipalities()) - len(files)
     if without:
-        findings.append(Finding(Location(where), f"{without} municipalities have no file here: their utlåtande is a "
-                                f"draft with blanks for {', '.join(v for k, v in PARTS.items() if k not in OPTIONAL)}",
-                                "", "warning", "add <code>.yaml for each municipality that writes its utlåtande"))
+        findings.append(Finding(Location(where), f"{without} kommuner har ingen fil här: deras utlåtande är ett "
+                                f"utkast med tomrum för {', '.join(v for k, v in PARTS.items() if k not in OPTIONAL)}",
+                                "", "warning", "lägg till <kod>.yaml för varje kommun som skriver sitt utlåtande"))
     return files, findings
 
 
@@ -243,6 +243,6 @@ def check(agreement: Agreement, agreement_file: Path) -> tuple[dict[str, tuple[M
     files, findings = load_files(agreement, agreement_file)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
-        raise DataError(str(errors[0]) if len(errors) == 1 else f"{len(errors)} problems in the municipalities' files",
+        raise DataError(str(errors[0]) if len(errors) == 1 else f"{len(errors)} fel i kommunernas filer",
                         findings)
     return files, findings

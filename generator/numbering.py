@@ -37,5 +37,5 @@ def appendix_numbers(appendices: list[Appendix]) -> dict[str, str]:
         for child_index, child in enumerate(appendix.appendices):
             numbers[child.id] = f"{index}.{bokstav(child_index)}"
             if child.appendices:
-                raise ValueError("appendices nest at most one level (Bil 1.a)")
+                raise ValueError("bilagor kan ha högst en nivå av underbilagor (Bil 1.a)")
     return numbers

@@ -59,32 +59,32 @@ class Outcomes:
 def load_outcomes(file: Path) -> Outcomes:
     """Return the outcome rows of ``file``; DataError listing every bad row (file and line) otherwise."""
     file = Path(file)
-    raw = read_limited(file, MAX_CSV_BYTES, "outcome file")
+    raw = read_limited(file, MAX_CSV_BYTES, "utfallsfilen")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _error([Finding(Location(file, 1), f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
+        raise _error([Finding(Location(file, 1), f"inte UTF-8-text (byte {exc.start}); spara filen som UTF-8")]) from None
     lines = text.splitlines()
     comments = [l for l in lines if l.lstrip().startswith("#")]
     body = [(number, line) for number, line in enumerate(lines, start=1) if line.strip() and not line.lstrip().startswith("#")]
     if not body:
-        raise _error([Finding(Location(file, 1), "no header row (pott;kod;kvalificerad;antal;tackningsgrad)")])
+        raise _error([Finding(Location(file, 1), "ingen rubrikrad (pott;kod;kvalificerad;antal;tackningsgrad)")])
     header_line, header_text = body[0]
     delimiter = ";" if header_text.count(";") >= header_text.count(",") else ","
     try:
         header = [h.strip().lower() for h in next(csv.reader([header_text], delimiter=delimiter))]
     except csv.Error as exc:
-        raise _error([Finding(Location(file, header_line), f"not an outcome file: the header cannot be read as CSV ({exc})")]) from None
+        raise _error([Finding(Location(file, header_line), f"inte en utfallsfil: rubrikraden kan inte läsas som CSV ({exc})")]) from None
     missing = [c for c in COLUMNS if c not in header]
     unknown = [h for h in header if h not in COLUMNS + OPTIONAL]
     if missing or unknown:
         # The header is not ours: say what is expected without repeating the line (it may be any file).
-        problem = (f"missing column(s) {', '.join(missing)}" if missing else "") + \
-                  ("; " if missing and unknown else "") + (f"{len(unknown)} unknown column(s)" if unknown else "")
-        raise _error([Finding(Location(file, header_line), f"not an outcome file: {problem} "
-                                                          f"(expected the header {';'.join(COLUMNS + OPTIONAL)})")])
+        problem = (f"kolumn(er) saknas: {', '.join(missing)}" if missing else "") + \
+                  ("; " if missing and unknown else "") + (f"{len(unknown)} okänd(a) kolumn(er)" if unknown else "")
+        raise _error([Finding(Location(file, header_line), f"inte en utfallsfil: {problem} "
+                                                          f"(väntade rubrikraden {';'.join(COLUMNS + OPTIONAL)})")])
     if len(set(header)) != len(header):
-        raise _error([Finding(Location(file, header_line), "a column is named twice in the header")])
+        raise _error([Finding(Location(file, header_line), "en kolumn står två gånger i rubrikraden")])
     findings: list[Finding] = []
     rows: list[Outcome] = []
     seen: dict[tuple[str, str], int] = {}
@@ -92,15 +92,15 @@ def load_outcomes(file: Path) -> Outcomes:
         try:
             cells = next(csv.reader([line], delimiter=delimiter))
         except csv.Error as exc:
-            findings.append(Finding(Location(file, number), f"the row cannot be read as CSV ({exc})"))
+            findings.append(Finding(Location(file, number), f"raden kan inte läsas som CSV ({exc})"))
             continue
         if len(cells) != len(header):
-            findings.append(Finding(Location(file, number), f"{len(cells)} fields, the header has {len(header)}",
-                                    hint="every row needs a value (possibly empty) for each column of the header"))
+            findings.append(Finding(Location(file, number), f"{len(cells)} fält, rubrikraden har {len(header)}",
+                                    hint="varje rad behöver ett värde (möjligen tomt) för varje kolumn i rubrikraden"))
             continue
         odd = next((bad_character(c) for c in cells if bad_character(c)), None)
         if odd:
-            findings.append(Finding(Location(file, number), f"the row contains {odd}"))
+            findings.append(Finding(Location(file, number), f"raden innehåller {odd}"))
             continue
         row = dict(zip(header, (c.strip() for c in cells)))
         where = Location(file, number)
@@ -108,23 +108,23 @@ def load_outcomes(file: Path) -> Outcomes:
         try:
             kind = recipient(code)[0]
         except KeyError:
-            findings.append(Finding(where, f"unknown code {_short(code)} (a municipality 0180, a county council 0001 or a county 01)"))
+            findings.append(Finding(where, f"okänd kod {_short(code)} (en kommun 0180, ett landsting 0001 eller ett län 01)"))
             continue
         if not pot:
-            findings.append(Finding(where, "the pot (pott) is empty"))
+            findings.append(Finding(where, "potten (pott) är tom"))
             continue
         answer = row.get("kvalificerad", "").lower()
         if answer not in YES | NO:
-            findings.append(Finding(where, f"kvalificerad must be ja or nej, not {_short(row['kvalificerad'])}"))
+            findings.append(Finding(where, f"kvalificerad ska vara ja eller nej, inte {_short(row['kvalificerad'])}"))
             continue
         count = None
         if row.get("antal"):
             text = row["antal"].replace(" ", "").replace("\u00a0", "")
             if text.startswith("-"):
-                findings.append(Finding(where, f"a count cannot be negative: {row['antal'][:24]}"))
+                findings.append(Finding(where, f"ett antal kan inte vara negativt: {row['antal'][:24]}"))
                 continue
             if not re.fullmatch(r"[0-9]{1,12}", text):
-                findings.append(Finding(where, f"antal must be a whole number, not {_short(row['antal'])}"))
+                findings.append(Finding(where, f"antal ska vara ett heltal, inte {_short(row['antal'])}"))
                 continue
             count = int(text)
         coverage = None
@@ -132,10 +132,10 @@ def load_outcomes(file: Path) -> Outcomes:
             number = row["tackningsgrad"].replace(",", ".").rstrip("%").strip()
             coverage = Decimal(number) if re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,6})?", number) else None
             if coverage is None or not 0 <= coverage <= 100:
-                findings.append(Finding(where, f"tackningsgrad must be a percentage 0–100, not {_short(row['tackningsgrad'])}"))
+                findings.append(Finding(where, f"tackningsgrad ska vara en procentsats 0–100, inte {_short(row['tackningsgrad'])}"))
                 continue
         if (pot, code) in seen:
-            findings.append(Finding(where, f"{code} is listed twice for {pot} (first on line {seen[(pot, code)]})"))
+            findings.append(Finding(where, f"{code} står två gånger för {pot} (första gången på rad {seen[(pot, code)]})"))
             continue
         seen[(pot, code)] = number
         rows.append(Outcome(pot, code, kind, answer in YES, count, coverage, number))
@@ -153,5 +153,5 @@ def _short(value: str, limit: int = 24) -> str:
 def _error(findings: list[Finding]) -> DataError:
     first = findings[0]
     count = len(findings)
-    return DataError(f"{first.location.file}: {count} problem{'s' if count != 1 else ''}" if count > 1 else str(first),
+    return DataError(f"{first.location.file}: {count} fel" if count > 1 else str(first),
                      findings)

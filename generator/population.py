@@ -75,7 +75,7 @@ def _decode(file: Path, raw: bytes) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _fail(file, 1, "the file is neither UTF-8 nor Latin-1 text")  # pragma: no cover (cp1252 decodes almost all)
+    raise _fail(file, 1, "filen är varken UTF-8- eller Latin-1-text")  # pragma: no cover (cp1252 decodes almost all)
 
 
 def _age_class(text: str) -> tuple[int, int | None] | None:
@@ -85,18 +85,18 @@ def _age_class(text: str) -> tuple[int, int | None] | None:
         return None
     match = _AGE.match(label)
     if not match:
-        raise ValueError(f"{_short(text)} is not an age (expected e.g. \"65 år\", \"65-69 år\", \"100+ år\" or \"totalt ålder\")")
+        raise ValueError(f"{_short(text)} är ingen ålder (väntade t.ex. \"65 år\", \"65-69 år\", \"100+ år\" eller \"totalt ålder\")")
     low = int(match[1])
     high = None if match[2] else int(match[3]) if match[3] else low
     if high is not None and high < low:
-        raise ValueError(f"the age class {_short(text)} ends before it starts")
+        raise ValueError(f"åldersklassen {_short(text)} slutar innan den börjar")
     return low, high
 
 
 def load_population(file: Path, year: int) -> Population:
     """Return the population keys of ``year`` from an SCB CSV export; DataError naming file and line if it is wrong."""
     file = Path(file)
-    raw = read_limited(file, MAX_CSV_BYTES, "population file")
+    raw = read_limited(file, MAX_CSV_BYTES, "befolkningsfilen")
     lines = _decode(file, raw).splitlines()
     header_at = None
     for index, line in enumerate(lines):
@@ -104,27 +104,27 @@ def load_population(file: Path, year: int) -> Population:
             header_at = index
             break
     if header_at is None:
-        raise _fail(file, 1, 'no header row starting with "region" (export "Folkmängden efter region, ålder och år" '
-                             "from Statistikdatabasen as CSV)")
+        raise _fail(file, 1, 'ingen rubrikrad som börjar med "region" (exportera "Folkmängden efter region, ålder och år" '
+                             "från Statistikdatabasen som CSV)")
     title = next((l.strip().strip('"').strip() for l in lines[:header_at] if l.strip()), "")
     if len(lines[header_at]) > 2_000:  # csv.Sniffer is quadratic in the line; SCB headers are a few hundred characters
-        raise _fail(file, header_at + 1, "the header row is too long for an SCB export")
+        raise _fail(file, header_at + 1, "rubrikraden är för lång för en export från SCB")
     odd = next(((number, bad_character(line)) for number, line in enumerate(lines, start=1) if bad_character(line)), None)
     if odd:
-        raise _fail(file, odd[0], f"the line contains {odd[1]}")
+        raise _fail(file, odd[0], f"raden innehåller {odd[1]}")
     try:
         dialect = csv.Sniffer().sniff(lines[header_at], delimiters=",;\t")
         rows = list(csv.reader(io.StringIO("\n".join(lines[header_at:])), dialect))
     except csv.Error as exc:
-        raise _fail(file, header_at + 1, f"cannot be read as an SCB CSV export (comma, semicolon or tab separated): {exc}") from None
+        raise _fail(file, header_at + 1, f"kan inte läsas som en CSV-export från SCB (komma-, semikolon- eller tabbavgränsad): {exc}") from None
     header = [h.strip().lower() for h in rows[0]]
     if len(header) < 3 or header[1] not in {"ålder", "alder"}:
-        raise _fail(file, header_at + 1, f"expected the columns region, ålder, [kön,] and years; found {len(header)} "
-                                         "other column(s)")
+        raise _fail(file, header_at + 1, f"väntade kolumnerna region, ålder, [kön,] och år; fann {len(header)} "
+                                         "andra kolumn(er)")
     year_columns = [i for i, h in enumerate(header) if re.search(rf"\b{year}\b", h)]
     if len(year_columns) != 1:
         years = [h.strip() for h in rows[0][2:] if re.fullmatch(r"\s*\d{4}\s*", h)][:20]
-        raise _fail(file, header_at + 1, f"no column for the year {year} (the file has {', '.join(years) or 'none'})")
+        raise _fail(file, header_at + 1, f"ingen kolumn för året {year} (filen har {', '.join(years) or 'inga'})")
     column = year_columns[0]
     example = "exempel" in title.lower() or "exempel" in file.name.lower()
 
@@ -135,17 +135,17 @@ def load_population(file: Path, year: int) -> Population:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) <= column:
-            raise _fail(file, offset, f"the row has {len(row)} columns, the header {len(rows[0])}")
+            raise _fail(file, offset, f"raden har {len(row)} kolumner, rubrikraden {len(rows[0])}")
         region = _REGION.match(row[0].strip())
         if not region:
-            raise _fail(file, offset, f"{_short(row[0])} is not a region (expected a code and a name, \"0114 Upplands Väsby\")")
+            raise _fail(file, offset, f"{_short(row[0])} är ingen region (väntade en kod och ett namn, \"0114 Upplands Väsby\")")
         code = region[1]
         if len(code) == 2:  # the country (00) or a county: not needed, the keys are summed from municipalities
             if code != "00" and code not in counties():
-                raise _fail(file, offset, f"unknown county code {code!r}")
+                raise _fail(file, offset, f"okänd länskod {code!r}")
             continue
         if code not in municipalities():
-            raise _fail(file, offset, f"unknown municipality code {code!r} ({_short(row[0].strip())})")
+            raise _fail(file, offset, f"okänd kommunkod {code!r} ({_short(row[0].strip())})")
         rest = tuple(cell.strip().lower() for cell in row[2:column])  # kön, if the export has it
         try:
             age = _age_class(row[1])
@@ -153,12 +153,12 @@ def load_population(file: Path, year: int) -> Population:
             raise _fail(file, offset, str(exc)) from None
         marker = (code, row[1].strip().lower(), rest)
         if marker in seen:
-            raise _fail(file, offset, f"{_short(row[0].strip())}, {_short(row[1].strip())} appears twice")
+            raise _fail(file, offset, f"{_short(row[0].strip())}, {_short(row[1].strip())} står två gånger")
         seen.add(marker)
         value_text = row[column].strip().replace(" ", "").replace("\u00a0", "")
         if not re.fullmatch(r"[0-9]{1,9}", value_text):
-            raise _fail(file, offset, f"{_short(row[0].strip())}, {_short(row[1].strip())}: {_short(row[column])} is not a count of people "
-                                      "(SCB writes \"..\" where a figure is missing)")
+            raise _fail(file, offset, f"{_short(row[0].strip())}, {_short(row[1].strip())}: {_short(row[column])} är inget antal personer "
+                                      "(SCB skriver \"..\" där en uppgift saknas)")
         value = int(value_text)
         if age is None:
             previous = totals.get(code, (0, offset))[0]
@@ -169,7 +169,7 @@ def load_population(file: Path, year: int) -> Population:
     missing = [code for code in municipalities() if code not in ages]
     if missing:
         shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
-        raise _fail(file, header_at + 1, f"{len(missing)} of the 290 municipalities have no ages for {year}: {shown}")
+        raise _fail(file, header_at + 1, f"{len(missing)} av de 290 kommunerna saknar åldrar för {year}: {shown}")
 
     by_municipality: dict[str, dict[str, int]] = {}
     for code, classes in ages.items():
@@ -180,12 +180,12 @@ def load_population(file: Path, year: int) -> Population:
                 if low >= threshold:
                     counted += value
                 elif high is None or high >= threshold:
-                    raise _fail(file, header_at + 1, f"the age class {low}-{high if high is not None else ''} år "
-                                f"straddles {threshold} years (for {code}); export single years or classes that "
-                                f"start at {', '.join(str(t) for t in AGE_KEYS.values() if t)}")
+                    raise _fail(file, header_at + 1, f"åldersklassen {low}-{high if high is not None else ''} år "
+                                f"går över {threshold} år (för {code}); exportera ettårsklasser eller klasser som "
+                                f"börjar vid {', '.join(str(t) for t in AGE_KEYS.values() if t)}")
             keys[key] = counted
         if code in totals and totals[code][0] != keys["befolkning"]:
-            raise _fail(file, totals[code][1], f"{code}: the total {totals[code][0]} is not the sum of its ages "
+            raise _fail(file, totals[code][1], f"{code}: totalen {totals[code][0]} är inte summan av åldrarna "
                                               f"{keys['befolkning']}")
         by_municipality[code] = keys
     ordered = {code: by_municipality[code] for code in municipalities()}

@@ -131,8 +131,8 @@ def _miljoner_ord_strict(amount: int) -> str:
     """``miljoner_ord`` for prose: one to twelve whole millions in words, anything else refused (not reworded)."""
     if isinstance(amount, bool) or not isinstance(amount, int) or amount % formatting.MILLION \
             or not 1 <= amount // formatting.MILLION <= 12:
-        raise ValueError(f"miljoner_ord writes one to twelve whole millions in words; {amount!r} is outside that: "
-                         "use miljoner")
+        raise ValueError(f"miljoner_ord skriver en till tolv hela miljoner med ord; {amount!r} ligger utanför: "
+                         "använd miljoner")
     return formatting.miljoner_ord(amount)
 
 
@@ -168,18 +168,18 @@ class ProseNotAllowed(TemplateError):
 
 def _describe_node(node: nodes.Node) -> str:
     names = {
-        "For": "a loop ({% for %})", "Macro": "a macro", "CallBlock": "a call block", "Call": "a function call",
-        "Assign": "an assignment ({% set %})", "AssignBlock": "an assignment ({% set %})", "Getitem": "indexing ([…])",
-        "Const": "a literal value", "Include": "an include", "Import": "an import", "FromImport": "an import",
-        "Extends": "template inheritance", "Block": "a block", "Slice": "slicing", "Concat": "string joining (~)",
-        "CondExpr": "an inline if … else", "FilterBlock": "a filter block", "With": "a with block",
-        "List": "a list", "Tuple": "a tuple", "Dict": "a mapping",
+        "For": "en slinga ({% for %})", "Macro": "ett makro", "CallBlock": "ett anropsblock", "Call": "ett funktionsanrop",
+        "Assign": "en tilldelning ({% set %})", "AssignBlock": "en tilldelning ({% set %})", "Getitem": "indexering ([…])",
+        "Const": "ett skrivet värde", "Include": "en inkludering", "Import": "en import", "FromImport": "en import",
+        "Extends": "mallarv", "Block": "ett block", "Slice": "utsnitt ([a:b])", "Concat": "sammanfogning av text (~)",
+        "CondExpr": "ett if … else i raden", "FilterBlock": "ett filterblock", "With": "ett with-block",
+        "List": "en lista", "Tuple": "en tupel", "Dict": "en samling nycklar",
     }
     kind = type(node).__name__
     if isinstance(node, (nodes.BinExpr, nodes.UnaryExpr)) and not isinstance(node, nodes.Not):
-        return f"arithmetic or an operator ({getattr(node, 'operator', kind)})"
+        return f"räkning eller en operator ({getattr(node, 'operator', kind)})"
     if isinstance(node, nodes.Compare):
-        return "a comparison"
+        return "en jämförelse"
     return names.get(kind, f"{kind}")
 
 
@@ -190,34 +190,34 @@ def _check_reference(node: nodes.Node, path: list[str]) -> None:
     if isinstance(node, nodes.Add):  # a sum of named figures, (a + b) | miljoner: bounded, and names only
         for side in (node.left, node.right):
             if not isinstance(side, (nodes.Name, nodes.Getattr, nodes.Add)):
-                raise ProseNotAllowed(f"only named figures can be added, not {_describe_node(side)}")
+                raise ProseNotAllowed(f"bara namngivna belopp kan adderas, inte {_describe_node(side)}")
             _check_reference(side, path)
         return
     if isinstance(node, nodes.Getattr):
         if node.attr.startswith("_") or node.attr.startswith("model_"):
-            raise ProseNotAllowed(f"the attribute {node.attr!r} is not a figure")
+            raise ProseNotAllowed(f"attributet {node.attr!r} är inget värde")
         if not isinstance(node.node, (nodes.Name, nodes.Getattr)):
-            raise ProseNotAllowed("an attribute may only follow a name (sec.id.number)")
+            raise ProseNotAllowed("ett attribut får bara följa ett namn (sec.id.number)")
         _check_reference(node.node, path)
         return
     if isinstance(node, nodes.Filter):
         if node.name not in PROSE_FILTERS:
-            raise ProseNotAllowed(f"the filter {node.name!r} is not one of prose's filters "
+            raise ProseNotAllowed(f"filtret {node.name!r} är inte ett av textens filter "
                                   f"({', '.join(sorted(PROSE_FILTERS))})")
         if node.dyn_args is not None or node.dyn_kwargs is not None:
-            raise ProseNotAllowed("a filter's arguments must be plain values")
+            raise ProseNotAllowed("ett filters argument måste vara enkla värden")
         for arg in [*node.args, *(k.value for k in node.kwargs)]:
             if not (isinstance(arg, nodes.Const) and isinstance(arg.value, (str, int, bool))
                     and not (isinstance(arg.value, str) and len(arg.value) > 20)) \
                     and not isinstance(arg, (nodes.Name, nodes.Getattr)):
-                raise ProseNotAllowed(f"a filter's argument must be a name or a short plain value, not {_describe_node(arg)}")
+                raise ProseNotAllowed(f"ett filters argument måste vara ett namn eller ett kort enkelt värde, inte {_describe_node(arg)}")
             if isinstance(arg, (nodes.Name, nodes.Getattr)):
                 _check_reference(arg, path)
         if node.node is None:
-            raise ProseNotAllowed("a filter needs a figure to format")
+            raise ProseNotAllowed("ett filter behöver ett värde att skriva ut")
         _check_reference(node.node, path)
         return
-    raise ProseNotAllowed(f"prose may not use {_describe_node(node)}")
+    raise ProseNotAllowed(f"texten får inte använda {_describe_node(node)}")
 
 
 def _check_body(body: list[nodes.Node], path: list[str]) -> None:
@@ -230,25 +230,25 @@ def _check_body(body: list[nodes.Node], path: list[str]) -> None:
         elif isinstance(node, nodes.If):
             test = node.test.node if isinstance(node.test, nodes.Not) else node.test
             if not isinstance(test, (nodes.Name, nodes.Getattr)):
-                raise ProseNotAllowed(f"a condition may only name a figure ({{% if name %}}), not {_describe_node(test)}")
+                raise ProseNotAllowed(f"ett villkor får bara ange ett värde ({{% if name %}}), inte {_describe_node(test)}")
             _check_reference(test, path)
             _check_body(node.body, path)
             for elif_ in node.elif_:
                 _check_body([elif_], path)
             _check_body(node.else_, path)
         else:
-            raise ProseNotAllowed(f"prose may not use {_describe_node(node)}")
+            raise ProseNotAllowed(f"texten får inte använda {_describe_node(node)}")
 
 
 @functools.lru_cache(maxsize=4096)
 def check_prose(text: str) -> None:
     """Raise :class:`ProseNotAllowed` (a TemplateError) if ``text`` is more than references to figures."""
     if len(text) > MAX_PROSE_CHARS:
-        raise ProseNotAllowed(f"the text is longer than {MAX_PROSE_CHARS} characters")
+        raise ProseNotAllowed(f"texten är längre än {MAX_PROSE_CHARS} tecken")
     try:
         tree = _ENV.parse(text)
     except RecursionError:
-        raise ProseNotAllowed("the text is nested too deeply") from None
+        raise ProseNotAllowed("texten är för djupt nästlad") from None
     _check_body(tree.body, [])
 
 

@@ -166,16 +166,16 @@ class Manifest:
         if path.exists() or path.is_symlink():
             try:
                 if not path.is_file() or path.stat().st_size > 50_000_000:
-                    raise ValueError("not a regular file of reasonable size")
+                    raise ValueError("ingen vanlig fil av rimlig storlek")
                 data = json.loads(path.read_text(encoding="utf-8"))
                 if not isinstance(data, dict) or not isinstance(data.get("documents", {}), dict):
-                    raise ValueError("not a manifest")
+                    raise ValueError("inte ett manifest")
                 entries = {k: v for k, v in data.get("documents", {}).items()
                            if isinstance(k, str) and isinstance(v, dict) and _inside(Path(folder), k)}
                 if len(entries) != len(data.get("documents", {})):
-                    problem = "some entries are damaged"
+                    problem = "några poster är skadade"
             except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
-                problem = f"cannot be read ({type(exc).__name__})"
+                problem = f"kan inte läsas ({type(exc).__name__})"
                 entries = {}
         manifest = cls(Path(folder), entries, problem)
         for name, entry in list(entries.items()):

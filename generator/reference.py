@@ -62,7 +62,7 @@ def _rows(name: str, columns: list[str]) -> list[dict[str, str]]:
         reader = csv.DictReader(handle)
         missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
-            finding = Finding(Location(path, 1), f"missing column(s) {', '.join(missing)}")
+            finding = Finding(Location(path, 1), f"kolumn(er) saknas: {', '.join(missing)}")
             raise DataError(str(finding), [finding])
         return list(reader)
 
@@ -82,7 +82,7 @@ def municipalities() -> dict[str, Municipality]:
     for line, r in enumerate(rows, start=2):
         if r["county_code"] not in counties():
             finding = Finding(Location(REFERENCE / "municipalities.csv", line),
-                              f"municipality {r['municipality_code']} names an unknown county {r['county_code']!r}")
+                              f"kommunen {r['municipality_code']} anger ett okänt län {r['county_code']!r}")
             raise DataError(str(finding), [finding])
         result[r["municipality_code"]] = Municipality(r["municipality_code"], r["municipality_name"],
                                                       r["municipality_name_short"], r["county_code"])
@@ -97,17 +97,17 @@ def councils() -> dict[str, Council]:
     for line, r in enumerate(rows, start=2):
         if r["county_code"] not in counties() or r["council_code"] != "00" + r["county_code"]:
             finding = Finding(Location(REFERENCE / "county_councils.csv", line),
-                              f"council {r['council_code']!r} does not match a county code ({r['county_code']!r})")
+                              f"landstinget {r['council_code']!r} stämmer inte med en länskod ({r['county_code']!r})")
             raise DataError(str(finding), [finding])
         same = r.get("same_body_as") or None
         if same is not None and (same not in municipalities() or municipalities()[same].county != r["county_code"]):
             finding = Finding(Location(REFERENCE / "county_councils.csv", line),
-                              f"council {r['council_code']}: same_body_as {same!r} is not a municipality of its county")
+                              f"landstinget {r['council_code']}: same_body_as {same!r} är ingen kommun i dess län")
             raise DataError(str(finding), [finding])
         result[r["council_code"]] = Council(r["council_code"], r["council_name"], r["county_code"], same,
                                             (r.get("body_name") or None) if same else None)
     if set(c.county for c in result.values()) != set(counties()):
-        finding = Finding(Location(REFERENCE / "county_councils.csv", 1), "not every county has its council")
+        finding = Finding(Location(REFERENCE / "county_councils.csv", 1), "inte varje län har sitt landsting")
         raise DataError(str(finding), [finding])
     return result
 

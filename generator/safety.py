@@ -40,21 +40,21 @@ def zip_part(data: bytes, name: str, file: Path) -> bytes | None:
         package = zipfile.ZipFile(io.BytesIO(data))
         infos = package.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise refuse(file, f"not a valid DOCX (Office Open XML) package: {exc}") from None
+        raise refuse(file, f"inte ett giltigt DOCX-paket (Office Open XML): {exc}") from None
     if len(infos) > MAX_PARTS:
-        raise refuse(file, f"the package has {len(infos)} parts, more than {MAX_PARTS}")
+        raise refuse(file, f"paketet har {len(infos)} delar, mer än {MAX_PARTS}")
     info = next((i for i in infos if i.filename == name), None)
     if info is None:
         return None
     if info.file_size > MAX_PART_BYTES:
-        raise refuse(file, f"the part {name} inflates to {info.file_size} bytes, more than {MAX_PART_BYTES}")
+        raise refuse(file, f"delen {name} packas upp till {info.file_size} byte, mer än {MAX_PART_BYTES}")
     try:
         with package.open(info) as handle:
             part = handle.read(MAX_PART_BYTES + 1)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise refuse(file, f"not a valid DOCX package: {name} cannot be read ({exc})") from None
+        raise refuse(file, f"inte ett giltigt DOCX-paket: {name} kan inte läsas ({exc})") from None
     if len(part) > MAX_PART_BYTES:  # the size in the directory lied
-        raise refuse(file, f"the part {name} inflates to more than {MAX_PART_BYTES} bytes")
+        raise refuse(file, f"delen {name} packas upp till mer än {MAX_PART_BYTES} byte")
     return part
 
 
@@ -65,27 +65,27 @@ def check_docx(file: Path, what: str = "reference document") -> None:
         package = zipfile.ZipFile(io.BytesIO(data))
         infos = package.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise refuse(file, f"the {what} is not a valid .docx: {exc}") from None
+        raise refuse(file, f"{what} är ingen giltig .docx: {exc}") from None
     if len(infos) > MAX_PARTS:
-        raise refuse(file, f"the {what} has {len(infos)} parts, more than {MAX_PARTS}")
+        raise refuse(file, f"{what} har {len(infos)} delar, mer än {MAX_PARTS}")
     total = 0
     for info in infos:
         if info.file_size > MAX_PART_BYTES:
-            raise refuse(file, f"the {what}'s part {info.filename} inflates to {info.file_size} bytes "
-                               f"(more than {MAX_PART_BYTES}; a zip bomb?)")
+            raise refuse(file, f"delen {info.filename} i {what} packas upp till {info.file_size} byte "
+                               f"(mer än {MAX_PART_BYTES}; en zipbomb?)")
         total += info.file_size
     if total > 5 * MAX_PART_BYTES:
-        raise refuse(file, f"the {what} inflates to {total} bytes in all")
+        raise refuse(file, f"{what} packas upp till {total} byte sammanlagt")
     names = {i.filename for i in infos}
     for needed in ("[Content_Types].xml", "word/document.xml"):
         if needed not in names:
-            raise refuse(file, f"the {what} is not a Word document (it has no {needed})")
+            raise refuse(file, f"{what} är inget Word-dokument (den saknar {needed})")
     try:
         bad = package.testzip()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise refuse(file, f"the {what} is damaged: {exc}") from None
+        raise refuse(file, f"{what} är skadad: {exc}") from None
     if bad is not None:
-        raise refuse(file, f"the {what} is damaged (the part {bad} fails its checksum)")
+        raise refuse(file, f"{what} är skadad (delen {bad} klarar inte sin kontrollsumma)")
 
 
 def reference_doc(file: Path) -> Path:
@@ -94,10 +94,10 @@ def reference_doc(file: Path) -> Path:
     try:
         resolved = Path(file).resolve()
     except (OSError, RuntimeError) as exc:
-        raise refuse(file, f"--reference-doc cannot be resolved: {exc}") from None
+        raise refuse(file, f"--reference-doc kan inte slås upp: {exc}") from None
     if not resolved.is_relative_to(cwd):
-        raise refuse(file, f"--reference-doc refused: it lies outside the project folder {cwd} (after symbolic links)",
-                     "copy the .docx into the project folder")
+        raise refuse(file, f"--reference-doc avvisas: den ligger utanför projektmappen {cwd} (efter symboliska länkar)",
+                     "kopiera .docx-filen till projektmappen")
     check_docx(Path(file))
     return Path(file)
 
@@ -110,23 +110,23 @@ def output_folder(out: Path, create: bool = False) -> Path:
         try:
             info = os.stat(out)
         except OSError as exc:
-            raise refuse(out, f"the output folder cannot be used: {exc.strerror or exc}") from None
+            raise refuse(out, f"utmappen kan inte användas: {exc.strerror or exc}") from None
         if not stat.S_ISDIR(info.st_mode):
-            raise refuse(out, "--out names a file or device, not a folder",
-                         "name a folder (it is created if it does not exist)")
+            raise refuse(out, "--out anger en fil eller enhet, inte en mapp",
+                         "ange en mapp (den skapas om den inte finns)")
         if not os.access(out, os.W_OK | os.X_OK):
-            raise refuse(out, "the output folder is not writable", "choose another --out or fix its permissions")
+            raise refuse(out, "utmappen är inte skrivbar", "välj en annan --out eller rätta dess behörigheter")
         return out
     parent = out.absolute().parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise refuse(out, f"the output folder cannot be created ({parent} is not a writable folder)")
+        raise refuse(out, f"utmappen kan inte skapas ({parent} är ingen skrivbar mapp)")
     if create:
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise refuse(out, f"the output folder cannot be created: {exc.strerror or exc}") from None
+            raise refuse(out, f"utmappen kan inte skapas: {exc.strerror or exc}") from None
     return out
 
 
@@ -140,13 +140,13 @@ def build_lock(out: Path, wait: float = 600.0, notice=None) -> Iterator[None]:
     try:
         fd = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError as exc:
-        raise refuse(out, f"cannot lock the output folder: {exc.strerror or exc}") from None
+        raise refuse(out, f"utmappen kan inte låsas: {exc.strerror or exc}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise refuse(out, f"cannot lock the output folder: {exc.strerror or exc}") from None
+                raise refuse(out, f"utmappen kan inte låsas: {exc.strerror or exc}") from None
             if notice:
                 notice(f"{out}/ används av ett annat bygge; väntar tills det är klart …")
             deadline = time.monotonic() + wait
@@ -157,8 +157,8 @@ def build_lock(out: Path, wait: float = 600.0, notice=None) -> Iterator[None]:
                     break
                 except OSError:
                     if time.monotonic() > deadline:
-                        raise refuse(out, f"another build has held the output folder for more than {wait:.0f} s; "
-                                          "try again when it is done") from None
+                        raise refuse(out, f"en annan byggkörning har hållit utmappen i mer än {wait:.0f} s; "
+                                          "försök igen när den är klar") from None
         yield
     finally:
         os.close(fd)  # releases the lock

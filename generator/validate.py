@@ -67,20 +67,28 @@ def _data_path(data: Any, loc: tuple) -> PathKey:
 
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
+        return f"sanningsvärdet {str(value).lower()}"
     if isinstance(value, float):
-        return f"the decimal number {value!r}"
+        return f"decimaltalet {value!r}"
     if isinstance(value, str):  # cut: a message repeats a value, not a file
-        return f"the text {value if len(value) <= 60 else value[:60] + '…'!r}"
+        return f"texten {value if len(value) <= 60 else value[:60] + '…'!r}"
     if isinstance(value, dict):
-        return "a mapping"
+        return "en samling nycklar"
     if isinstance(value, list):
-        return "a list"
+        return "en lista"
     if value is None:
-        return "nothing (null)"
+        return "ingenting (null)"
     if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
+        return f"datumet {value.isoformat()}"
     return repr(value)
+
+
+#: What an empty (null) value should have been, by pydantic's error type.
+EMPTY_KINDS = {"int_type": "ett belopp i hela kronor", "date_type": "ett datum ÅÅÅÅ-MM-DD", "string_type": "en text"}
+
+
+EMPTY_HINT = ("generator new lämnar varje belopp och datum i ett nytt år tomt, för att fyllas i; "
+              "ta bort kommentarsraden från generator new överst när allt är ifyllt")
 
 
 def _schema_message(error: dict) -> tuple[str, str]:
@@ -89,61 +97,123 @@ def _schema_message(error: dict) -> tuple[str, str]:
     loc = error["loc"]
     name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     if kind == "missing":
-        return f"required key {name!r} is missing", ""
+        return f"nyckeln {name!r} saknas men krävs", ""
+    if value is None and kind in EMPTY_KINDS:
+        return (f"inte ifyllt (null): {EMPTY_KINDS[kind]}",
+                EMPTY_HINT)
     if kind == "extra_forbidden":
-        return f"unknown key {name!r}", "check the spelling; the keys each part may have are listed in generator/model.py"
+        return f"okänd nyckel {name!r}", "kontrollera stavningen; nycklarna står i docs/REFERENCE.md"
     if kind in {"int_type", "int_parsing", "int_from_float"}:
         if isinstance(value, str) and re.fullmatch(r"[-+]?(?:\.[0-9A-Za-z]+|[0-9][0-9A-Za-z_:.+-]*)", value):
-            return (f"expected a whole number such as 66_000_000, found the text {value!r}, which is not read as one",
-                    "write digits only, optionally grouped by three with _ (1_000_000); a leading zero or +, "
-                    "0x, 0b, an exponent (1e6) or a colon (1:00) is refused so that no amount is read otherwise than typed")
-        return (f"expected an amount in whole kronor (an integer such as 66_000_000), found {_describe(value)}",
-                "write amounts in kronor without spaces or units: 7 500 000 kronor is 7_500_000")
+            return (f"väntade ett heltal som 66_000_000, fann texten {value!r}, som inte läses som ett",
+                    "skriv bara siffror, gärna i grupper om tre med _ (1_000_000); en inledande nolla eller +, "
+                    "0x, 0b, en exponent (1e6) eller ett kolon (1:00) avvisas så att inget belopp läses på annat sätt än det skrivits")
+        return (f"väntade ett belopp i hela kronor (ett heltal som 66_000_000), fann {_describe(value)}",
+                "skriv belopp i kronor utan mellanslag eller enhet: 7 500 000 kronor skrivs 7_500_000")
     if kind in {"greater_than_equal", "greater_than"}:
         limit = error.get("ctx", {}).get("ge", error.get("ctx", {}).get("gt"))
         if limit == 0:
-            return f"must not be negative, found {value!r}", ""
-        return f"must be at least {limit}, found {value!r}", ""
+            return f"får inte vara negativt, fann {value!r}", ""
+        return f"måste vara minst {limit}, fann {value!r}", ""
     if kind in {"less_than_equal", "less_than"}:
         limit = error.get("ctx", {}).get("le", error.get("ctx", {}).get("lt"))
         shown = kronor(limit) if isinstance(limit, int) and limit >= 1_000_000 else limit
-        return (f"must be at most {shown}, found {value!r}",
-                "check the number of digits" if isinstance(limit, int) and limit >= 1_000_000 else "")
+        return (f"får vara högst {shown}, fann {value!r}",
+                "kontrollera antalet siffror" if isinstance(limit, int) and limit >= 1_000_000 else "")
     if kind in {"date_type", "date_parsing", "date_from_datetime_parsing"}:
-        return (f"expected a date written YYYY-MM-DD, found {_describe(value)}",
-                "write dates unquoted, e.g. 2012-02-09; a deadline may instead name a key of dates:")
+        return (f"väntade ett datum skrivet ÅÅÅÅ-MM-DD, fann {_describe(value)}",
+                "skriv datum utan citattecken, t.ex. 2012-02-09; en tidpunkt kan i stället ange en nyckel under dates:")
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
-        return f"{_describe(value)} does not have the required form ({pattern})", ""
+        return f"{_describe(value)} har inte den form som krävs ({pattern})", ""
     if kind in {"string_type"}:
-        return f"expected text, found {_describe(value)}", ""
+        return f"väntade text, fann {_describe(value)}", ""
     if kind in {"list_type"}:
-        return f"expected a list, found {_describe(value)}", ""
+        return f"väntade en lista, fann {_describe(value)}", ""
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return f"expected a mapping of keys, found {_describe(value)}", ""
+        return f"väntade en samling nycklar, fann {_describe(value)}", ""
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return f"expected one of {expected}, found {_describe(value)}", ""
+        return f"väntade något av {expected}, fann {_describe(value)}", ""
     if kind == "bool_type":
-        return f"expected true or false, found {_describe(value)}", ("yes/no/on/off are text here; write true or false"
+        return f"väntade true eller false, fann {_describe(value)}", ("yes/no/on/off är text här; skriv true eller false"
                                                                     if isinstance(value, str) else "")
     if kind == "too_short":
         least = error.get("ctx", {}).get("min_length", 1)
         found = error.get("ctx", {}).get("actual_length")
         if least == 1:
-            return "needs at least one entry", ""
-        return (f"needs at least {least} entries, found {found if found is not None else 'fewer'}",
-                "an agreement has two parties, each with its signatory" if loc and loc[0] == "parties" else "")
+            return "kräver minst en post", ""
+        return (f"kräver minst {least} poster, fann {found if found is not None else 'färre'}",
+                "en överenskommelse har två parter, var och en med sin undertecknare" if loc and loc[0] == "parties" else "")
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"])), ""
-    return f"{error['msg']} (found {_describe(value)})", ""
+    return f"{error['msg']} (fann {_describe(value)})", ""
 
 
-def _schema_findings(data: Any, source: SourceMap, exc: ValidationError, report: Report) -> None:
+def _value_at(data: Any, path: PathKey) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _hint_once(report: Report, hint: str) -> None:
+    """Keep ``hint`` on the first finding that has it: a list of values to fill in need not repeat it."""
+    import dataclasses
+
+    seen = False
+    for index, finding in enumerate(report.findings):
+        if finding.hint == hint:
+            if seen:
+                report.findings[index] = dataclasses.replace(finding, hint="")
+            seen = True
+
+
+def empty_findings(data: Any, kind_name: str, source: SourceMap, report: Report, prefix: PathKey = ()) -> None:
+    """Report every amount or date written as null in a file ``generator new`` started, unless already reported.
+
+    Elsewhere an optional amount or date may be null on purpose (a date the source leaves blank).
+    """
+    from .newyear import started_by_new
+    from .schema import FILE_KINDS, figure_paths
+
+    if not started_by_new(source.file):
+        return
+    kind = next(k for k in FILE_KINDS if k.name == kind_name)
+    reported = {(f.path, f.location.line) for f in report.findings}
+    for path, what, value in figure_paths(data, kind):
+        path = prefix + path
+        if value is None and (dotted(path), source.locate(path).line) not in reported:
+            report.error(source.locate(path), f"inte ifyllt (null): {EMPTY_KINDS['int_type' if what == 'amount' else 'date_type']}",
+                         dotted(path), EMPTY_HINT)
+
+
+def unknown_key_hint(data: Any, path: PathKey, kind_name: str = "overenskommelse") -> str:
+    """Return the hint for an unknown key at ``path``: the key meant, if close, and where the keys are described."""
+    from .schema import FILE_KINDS, model_at
+
+    kind = next(k for k in FILE_KINDS if k.name == kind_name)
+    found = model_at(kind, data, tuple(path[:-1]))
+    if found is None:
+        return "kontrollera stavningen; nycklarna står i docs/REFERENCE.md"
+    model, keys = found
+    close = difflib.get_close_matches(str(path[-1]), keys, n=1)
+    where = f"nycklarna i {model} står i docs/REFERENCE.md#{model.lower()}"
+    return (f"menade du {close[0]!r}? " if close else "kontrollera stavningen; ") + where
+
+
+def _schema_findings(data: Any, source: SourceMap, exc: ValidationError, report: Report,
+                     kind_name: str = "overenskommelse") -> None:
     seen: set[tuple] = set()
     for error in exc.errors(include_url=False):
         path = _data_path(data, error["loc"])
+        if error.get("input") is None and isinstance(_value_at(data, path), str):
+            continue  # a deadline naming an empty date under dates:: that date is reported itself
         message, hint = _schema_message(error)
+        if error["type"] == "extra_forbidden":
+            hint = unknown_key_hint(data, path, kind_name)
         key = (path, message)
         if key in seen:  # a union reports one error per member: keep the first
             continue
@@ -207,12 +277,12 @@ class _Checker:
 
         def claim(identifier: str, path: PathKey) -> None:
             if identifier in RESERVED_NAMES:
-                self.error(path, f"the id {identifier!r} is a reserved name in prose",
+                self.error(path, f"id:t {identifier!r} är ett reserverat namn i texten",
                            f"choose another id; reserved: {', '.join(sorted(RESERVED_NAMES))}")
             elif identifier in seen:
                 first = self.at(seen[identifier])
-                self.error(path, f"the id {identifier!r} is used twice (first at line {first.line})",
-                           "every id must be unique within the agreement: prose refers to it by name")
+                self.error(path, f"id:t {identifier!r} används två gånger (första gången på rad {first.line})",
+                           "varje id måste vara unikt i överenskommelsen: texten hänvisar till det med namn")
             else:
                 seen[identifier] = path
 
@@ -237,8 +307,8 @@ class _Checker:
         def check(value: str | None, known: set, path: PathKey, what: str) -> None:
             if value is not None and value not in known:
                 close = difflib.get_close_matches(value, sorted(known), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(known)) or 'none'}"
-                self.error(path, f"unknown {what} {value!r}", hint)
+                hint = f"menade du {close[0]!r}?" if close else f"kända: {', '.join(sorted(known)) or 'inga'}"
+                self.error(path, f"okänd {what} {value!r}", hint)
 
         for model, path in self.nodes:
             if isinstance(model, Payout):
@@ -250,22 +320,22 @@ class _Checker:
                 check(model.sender, organisations, path + ("sender",), "organisation")
             if isinstance(model, (Payout, Section)):
                 for index, ref in enumerate(model.appendices):
-                    check(ref, appendices, path + ("appendices", index), "appendix")
+                    check(ref, appendices, path + ("appendices", index), "bilaga")
             if isinstance(model, Row):
-                check(model.ref, set(self.payouts), path + ("ref",), "payout")
+                check(model.ref, set(self.payouts), path + ("ref",), "utbetalning")
             if isinstance(model, Table):
-                check(model.funding_ref, set(self.payouts), path + ("funding_ref",), "payout")
+                check(model.funding_ref, set(self.payouts), path + ("funding_ref",), "utbetalning")
                 for index, ref in enumerate(model.funded_by):
-                    check(ref, set(self.payouts), path + ("funded_by", index), "payout")
+                    check(ref, set(self.payouts), path + ("funded_by", index), "utbetalning")
             if isinstance(model, Distribution):
-                check(model.key, set(DISTRIBUTION_KEYS), path + ("key",), "distribution key")
+                check(model.key, set(DISTRIBUTION_KEYS), path + ("key",), "fördelningsnyckel")
 
     # prose ----------------------------------------------------------------------------
     def prose(self) -> None:
         try:
             context = figure_context(self.a)
         except Exception as exc:  # numbering limits and the like
-            self.error((), f"cannot number the document: {exc}")
+            self.error((), f"dokumentet kan inte numreras: {exc}")
             return
         known = sorted(k for k in context if isinstance(k, str))
         for model, where, text in self._texts():
@@ -275,14 +345,14 @@ class _Checker:
             except UndefinedError as exc:
                 missing = undefined_name(exc)
                 close = difflib.get_close_matches(missing, known, n=1)
-                hint = f"did you mean {close[0]!r}?" if close else "define it under figures: or dates:, or use an existing id"
+                hint = f"menade du {close[0]!r}?" if close else "ange det under figures: eller dates:, eller använd ett id som finns"
                 self.report.error(self.source.locate_in_text(where, text, missing),
-                                  f"the text refers to {missing!r}, which is not defined", dotted(where), hint)
+                                  f"texten hänvisar till {missing!r}, som inte finns", dotted(where), hint)
             except TemplateError as exc:
-                self.error(where, f"the text has a faulty figure reference: {exc}",
-                           "a reference looks like {{ id | miljoner }}")
+                self.error(where, f"texten har en felaktig hänvisning: {exc}",
+                           "en hänvisning skrivs {{ id | miljoner }}")
             except (TypeError, ValueError) as exc:
-                self.error(where, f"a figure in the text cannot be formatted: {exc}")
+                self.error(where, f"ett värde i texten kan inte skrivas ut: {exc}")
 
     def _texts(self) -> Iterator[tuple[BaseModel, PathKey, str]]:
         """Yield (model, path, text) of every prose text of the agreement."""
@@ -322,8 +392,8 @@ class _Checker:
                 use = (f"{{{{ {names[0]} | {'kronor' if 'kronor' in literal else 'miljoner'} }}}}"
                        if amount is not None else f"{{{{ {names[0]} | datum }}}}")
                 self.report.warning(self.source.locate_in_text(where, text, literal),
-                                    f"the text types {literal!r}, which is the figure {names[0]!r}: "
-                                    "it would not follow a change of the data", dotted(where), f"write {use} instead")
+                                    f"texten skriver {literal!r}, som är värdet {names[0]!r}: "
+                                    "det skulle inte följa med en ändring av data", dotted(where), f"skriv {use} i stället")
 
     # arithmetic ------------------------------------------------------------------------
     def sums(self) -> None:
@@ -334,18 +404,18 @@ class _Checker:
             pots_total += sum(p.amount for p in section.pots)
             if section.total is not None:
                 parts = _section_sum(section)
-                self._compare(path + ("total",), f"section {section.title!r} states", section.total,
-                              "its payouts, pots and subsections add up to", parts)
+                self._compare(path + ("total",), f"avsnittet {section.title!r} anger", section.total,
+                              "dess utbetalningar, potter och delavsnitt blir tillsammans", parts)
         computed = payouts_total + pots_total
-        self._compare(("total",), "the agreement states", self.a.total,
-                      f"its payouts ({kronor(payouts_total)}) and pots ({kronor(pots_total)}) add up to", computed)
+        self._compare(("total",), "överenskommelsen anger", self.a.total,
+                      f"dess utbetalningar ({kronor(payouts_total)}) och potter ({kronor(pots_total)}) blir tillsammans", computed)
         self.summary = (payouts_total, pots_total)
         for model, path in self.nodes:
             if isinstance(model, Payout) and model.earmarks:
                 earmarked = sum(e.amount for e in model.earmarks)
                 if earmarked > model.amount:
-                    self.error(path + ("earmarks",), f"earmarks add up to {kronor(earmarked)}, more than the payout's "
-                               f"{kronor(model.amount)} (difference {kronor(earmarked - model.amount)})")
+                    self.error(path + ("earmarks",), f"de avsatta delarna blir tillsammans {kronor(earmarked)}, mer än utbetalningens "
+                               f"{kronor(model.amount)} (skillnad {kronor(earmarked - model.amount)})")
             if isinstance(model, Pot):
                 self._pot(model, path)
             if isinstance(model, Table):
@@ -357,23 +427,23 @@ class _Checker:
             return
         if d.shares:
             shared = sum(s.amount for s in d.shares)
-            self._compare(path + ("amount",), f"pot {pot.title!r} is", pot.amount,
-                          "its shares add up to", shared)
+            self._compare(path + ("amount",), f"potten {pot.title!r} är", pot.amount,
+                          "dess andelar blir tillsammans", shared)
         if d.minimum and d.minimum.reduced_amount > pot.amount:
             self.error(path + ("distribution", "minimum", "reduced_amount"),
-                       f"the reduced pot {kronor(d.minimum.reduced_amount)} is larger than the pot {kronor(pot.amount)}")
+                       f"den reducerade potten {kronor(d.minimum.reduced_amount)} är större än potten {kronor(pot.amount)}")
         if d.rule == "fixed_table" and d.published is None and d.published_from is None:
             if not d.table:
-                self.error(path + ("distribution", "table"), "a fixed_table distribution needs its table")
+                self.error(path + ("distribution", "table"), "en fördelning med fixed_table kräver sin tabell (table)")
             else:
-                self._compare(path + ("distribution", "table"), f"pot {pot.title!r} is", pot.amount,
-                              "its table adds up to", sum(d.table.values()))
+                self._compare(path + ("distribution", "table"), f"potten {pot.title!r} är", pot.amount,
+                              "dess tabell blir tillsammans", sum(d.table.values()))
         if d.rule in {"floor_then_key", "base_then_key", "proportional"} and d.key is None:
-            self.error(path + ("distribution", "rule"), f"the rule {d.rule} needs a key")
+            self.error(path + ("distribution", "rule"), f"regeln {d.rule} kräver en nyckel (key)")
         if d.rule == "floor_then_key" and d.floor is None:
-            self.error(path + ("distribution", "rule"), "the rule floor_then_key needs a floor")
+            self.error(path + ("distribution", "rule"), "regeln floor_then_key kräver ett golv (floor)")
         if d.rule == "base_then_key" and d.base is None:
-            self.error(path + ("distribution", "rule"), "the rule base_then_key needs a base")
+            self.error(path + ("distribution", "rule"), "regeln base_then_key kräver ett grundbelopp (base)")
 
     def _row_amount(self, row) -> int:
         if row.ref is not None:
@@ -386,49 +456,49 @@ class _Checker:
         for index, group in enumerate(table.groups):
             group_sum = sum(self._row_amount(r) for r in group.rows)
             if group.total is not None:
-                self._compare(path + ("groups", index, "total"), f"the subtotal {group.title!r} states",
-                              group.total, "its rows add up to", group_sum)
+                self._compare(path + ("groups", index, "total"), f"delsumman {group.title!r} anger",
+                              group.total, "dess rader blir tillsammans", group_sum)
             rows_sum += group.total if group.total is not None else group_sum
-        title = f"the table {table.title or table.id or ''}".rstrip()
+        title = f"tabellen {table.title or table.id or ''}".rstrip()
         if table.total is not None:
-            self._compare(path + ("total",), f"{title} states", table.total, "its rows add up to", rows_sum)
+            self._compare(path + ("total",), f"{title} anger", table.total, "dess rader blir tillsammans", rows_sum)
         incomes = sum(self._row_amount(r) if r.ref else (r.income or 0) for r in table.rows if r.income is not None or r.ref)
         costs = sum(r.cost or 0 for r in table.rows)
         if table.total_income is not None:
-            self._compare(path + ("total_income",), f"{title} states income", table.total_income,
-                          "its income rows add up to", incomes)
+            self._compare(path + ("total_income",), f"{title} anger intäkter", table.total_income,
+                          "dess intäktsrader blir tillsammans", incomes)
         if table.total_cost is not None:
-            self._compare(path + ("total_cost",), f"{title} states cost", table.total_cost,
-                          "its cost rows add up to", costs)
+            self._compare(path + ("total_cost",), f"{title} anger kostnader", table.total_cost,
+                          "dess kostnadsrader blir tillsammans", costs)
         total = table.total if table.total is not None else (table.total_cost if table.total_cost is not None else rows_sum)
         funding = table.funding
         if table.funding_ref is not None and table.funding_ref in self.payouts:
             ref_amount = self.payouts[table.funding_ref].amount
             if funding is not None:
-                self._compare(path + ("funding",), f"{title} states funding", funding,
-                              f"the payout {table.funding_ref!r} is", ref_amount)
+                self._compare(path + ("funding",), f"{title} anger ersättningen", funding,
+                              f"utbetalningen {table.funding_ref!r} är", ref_amount)
             funding = ref_amount
         if table.margin is not None:
             if funding is None:
-                self.error(path + ("margin",), "a margin needs the funding it is computed from (funding or funding_ref)")
+                self.error(path + ("margin",), "en marginal kräver ersättningen den räknas från (funding eller funding_ref)")
             else:
-                self._compare(path + ("margin",), f"{title} states the margin", table.margin,
-                              "funding minus total is", funding - total)
+                self._compare(path + ("margin",), f"{title} anger marginalen", table.margin,
+                              "ersättning minus summa är", funding - total)
         if table.funded_by and not any(r.income is not None or r.cost is not None for r in table.rows):
             # an income/cost budget: the payouts are income, checked in _budget (not against the cost)
             funded = sum(self.payouts[p].amount for p in table.funded_by if p in self.payouts)
             if funded != total:
                 self.warning(path + ("funded_by",),
-                             f"{title} budgets {kronor(total)} but the payouts that fund it "
-                             f"({', '.join(table.funded_by)}) add up to {kronor(funded)} "
-                             f"(difference {_signed(total - funded)})",
-                             "check the budget against the payout, or the payout against the budget")
+                             f"{title} budgeterar {kronor(total)} men utbetalningarna som finansierar den "
+                             f"({', '.join(table.funded_by)}) blir tillsammans {kronor(funded)} "
+                             f"(skillnad {_signed(total - funded)})",
+                             "kontrollera budgeten mot utbetalningen, eller utbetalningen mot budgeten")
 
     def _compare(self, path: PathKey, stated_what: str, stated: int, computed_what: str, computed: int) -> None:
         if stated != computed:
-            (self.warning if self.sums_as_warnings else self.error)(path, f"{stated_what} {_money(stated)} but {computed_what} {_money(computed)} "
-                             f"(difference {_signed(computed - stated)})",
-                       "correct the stated total or the part that is wrong")
+            (self.warning if self.sums_as_warnings else self.error)(path, f"{stated_what} {_money(stated)} men {computed_what} {_money(computed)} "
+                             f"(skillnad {_signed(computed - stated)})",
+                       "rätta den angivna summan eller den del som är fel")
 
     def _sections(self) -> Iterator[tuple[Section, PathKey]]:
         for model, path in self.nodes:
@@ -451,23 +521,23 @@ class _Checker:
             given = model.model_fields_set
             for name in sorted(given - allowed[model.rule]):
                 users = [rule for rule, keys in allowed.items() if name in keys and name not in common]
-                self.error(path + (name,), f"{name!r} is not used by the rule {model.rule}"
-                           + (f" (it belongs to {', '.join(users)})" if users else ""),
-                           f"remove it, or choose the rule it belongs to; {model.rule} uses "
+                self.error(path + (name,), f"{name!r} används inte av regeln {model.rule}"
+                           + (f" (den hör till {', '.join(users)})" if users else ""),
+                           f"ta bort den, eller välj den regel den hör till; {model.rule} använder "
                            f"{', '.join(sorted(allowed[model.rule] - {'rule'}))}")
             published = model.published is not None or model.published_from is not None
             if model.published is not None and model.published_from is not None:
-                self.error(path + ("published_from",), "give the published table once: published or published_from")
+                self.error(path + ("published_from",), "ange den publicerade tabellen en gång: published eller published_from")
             if model.remainder_note is not None and not published:
-                self.error(path + ("remainder_note",), "a remainder_note belongs to a published table that leaves part "
-                           "of the pot undistributed; this distribution has none")
+                self.error(path + ("remainder_note",), "en remainder_note hör till en publicerad tabell som lämnar en del "
+                           "av potten ofördelad; den här fördelningen har ingen")
             if published and (model.shares or model.split is not None):
                 self.error(path + ("published" if model.published is not None else "published_from",),
-                           "a published table gives the final amount per recipient; it cannot be combined with "
-                           "shares or split")
+                           "en publicerad tabell ger det slutliga beloppet per mottagare; den kan inte kombineras med "
+                           "shares eller split")
             if published and model.rule == "fixed_table" and model.table is not None:
-                self.error(path + ("table",), "a fixed_table with a published table needs no table: the published "
-                           "one is paid")
+                self.error(path + ("table",), "en fixed_table med en publicerad tabell behöver ingen table: den publicerade "
+                           "betalas ut")
 
     # budgets ------------------------------------------------------------------------------
     def budgets(self) -> None:
@@ -491,7 +561,7 @@ class _Checker:
                         self._budget(block.table, path + ("blocks", index, "table"), listed.get(model.id, []))
 
     def _budget(self, table: Table, path: PathKey, payouts: list[str]) -> None:
-        title = f"the table {table.title or table.id or ''}".rstrip()
+        title = f"tabellen {table.title or table.id or ''}".rstrip()
         labels = [("total_label", table.total_label), ("funding_label", table.funding_label),
                   ("margin_label", table.margin_label)]
         labels += [(("columns", i), c) for i, c in enumerate(table.columns)]
@@ -500,8 +570,8 @@ class _Checker:
             for year in re.findall(r"\b(20\d\d)\b", label or ""):
                 if int(year) != self.a.year:
                     self.warning(path + (where if isinstance(where, tuple) else (where,)),
-                                 f"{title}: the label {label!r} names the year {year}, not the agreement's {self.a.year}",
-                                 "correct the label, or keep it as the source has it and say so in a comment")
+                                 f"{title}: texten {label!r} nämner året {year}, inte överenskommelsens {self.a.year}",
+                                 "rätta texten, eller behåll den som källan har den och säg det i en kommentar")
         has_ie = any(r.income is not None or r.cost is not None for r in table.rows)
         income = sum(self._row_amount(r) if r.ref else (r.income or 0)
                      for r in table.rows if r.income is not None or r.ref)
@@ -511,10 +581,10 @@ class _Checker:
             stated_cost = table.total_cost if table.total_cost is not None else cost
             if stated_income != stated_cost:
                 self.warning(path + ("total_income" if table.total_income is not None else "rows",),
-                             f"{title}: income {kronor(stated_income)} and cost {kronor(stated_cost)} differ "
-                             f"({'surplus' if stated_income > stated_cost else 'deficit'} "
+                             f"{title}: intäkter {kronor(stated_income)} och kostnader {kronor(stated_cost)} skiljer sig "
+                             f"({'överskott' if stated_income > stated_cost else 'underskott'} "
                              f"{kronor(abs(stated_income - stated_cost))})",
-                             "check the budget against its text; a budget deliberately out of balance still shows here")
+                             "kontrollera budgeten mot dess text; en budget som medvetet inte går jämnt ut visas ändå här")
         linked = table.funded_by or ([table.funding_ref] if table.funding_ref else [])
         if not linked and payouts:
             linked = payouts  # inferred: the appendix is listed by these payouts
@@ -522,62 +592,62 @@ class _Checker:
                 total = table.total if table.total is not None else _plain_rows(table, self._row_amount)
                 funded = sum(self.payouts[p].amount for p in linked if p in self.payouts)
                 if total != funded:
-                    self.warning(path, f"{title} budgets {kronor(total)} but the payouts whose appendix it is "
-                                 f"({', '.join(linked)}) add up to {kronor(funded)} (difference {_signed(total - funded)})",
-                                 "link the budget to its payouts with funded_by, and check the figures")
+                    self.warning(path, f"{title} budgeterar {kronor(total)} men utbetalningarna vars bilaga den är "
+                                 f"({', '.join(linked)}) blir tillsammans {kronor(funded)} (skillnad {_signed(total - funded)})",
+                                 "koppla budgeten till sina utbetalningar med funded_by, och kontrollera beloppen")
         if has_ie and linked:
             in_income = {r.ref for r in table.rows if r.ref}
             for ref in linked:
                 if ref in self.payouts and ref not in in_income:
-                    self.warning(path, f"{title}: the payout {ref!r} ({kronor(self.payouts[ref].amount)}) that funds "
-                                 "it is not among its income rows",
-                                 f"add an income row with ref: {ref}")
+                    self.warning(path, f"{title}: utbetalningen {ref!r} ({kronor(self.payouts[ref].amount)}) som finansierar "
+                                 "den finns inte bland intäktsraderna",
+                                 f"lägg till en intäktsrad med ref: {ref}")
 
     def rendered(self) -> None:
         """Warn about what no document shows: a budget appendix without the letter that carries the appendices."""
         if self.a.appendices and self.a.letter is None:
             names = ", ".join(a.id for a in self.a.appendices)
-            self.warning(("appendices",), f"no document renders the appendices ({names}): they are printed with "
-                         "SKL's genomförandeplan, and the agreement has no letter:",
-                         "add the letter: that carries them, or remove them")
+            self.warning(("appendices",), f"inget dokument skriver ut bilagorna ({names}): de skrivs ut med "
+                         "SKL:s genomförandeplan, och överenskommelsen har ingen letter:",
+                         "lägg till den letter: som bär dem, eller ta bort dem")
 
     # dates -----------------------------------------------------------------------------
     def dates(self) -> None:
         year_start = dt.date(self.a.year, 1, 1)
         for model, path in self.nodes:
             if isinstance(model, Period) and model.start >= model.end:
-                self.error(path, f"the period starts {model.start.isoformat()}, not before it ends {model.end.isoformat()}")
+                self.error(path, f"perioden börjar {model.start.isoformat()}, inte före sitt slut {model.end.isoformat()}")
             if isinstance(model, Pot):
                 end = model.period.end if model.period else model.measured_on
                 if end is None:
                     continue
                 if model.data_entry and model.data_entry < end:
-                    self.warning(path + ("data_entry",), f"the last day of data entry {model.data_entry.isoformat()} "
-                                 f"falls before the measurement ends {end.isoformat()}")
+                    self.warning(path + ("data_entry",), f"sista registreringsdagen {model.data_entry.isoformat()} "
+                                 f"infaller innan mätningen slutar {end.isoformat()}")
                 for index, deadline in enumerate(model.deadlines):
                     if deadline.date <= end:
                         self.warning(path + ("deadlines", index, "date"),
-                                     f"the {deadline.kind} date {deadline.date.isoformat()} falls before the "
-                                     f"measurement it reports on ends ({end.isoformat()})")
+                                     f"datumet för {deadline.kind}, {deadline.date.isoformat()}, infaller innan "
+                                     f"mätningen det gäller slutar ({end.isoformat()})")
             if isinstance(model, Section):
                 order = {"aterrapportering": 0, "slutredovisning": 1, "aterbetalning": 2}
                 for index, deadline in enumerate(model.deadlines):
                     if deadline.kind in order and deadline.date < year_start:
                         self.warning(path + ("deadlines", index, "date"),
-                                     f"the {deadline.kind} date {deadline.date.isoformat()} falls before the "
-                                     f"agreement's year {self.a.year} begins")
+                                     f"datumet för {deadline.kind}, {deadline.date.isoformat()}, infaller innan "
+                                     f"överenskommelsens år {self.a.year} börjar")
                 ranked = [(order[d.kind], d, i) for i, d in enumerate(model.deadlines) if d.kind in order]
                 for rank, deadline, index in ranked:
                     for other_rank, other, _ in ranked:
                         if other_rank < rank and other.date > deadline.date:
                             self.warning(path + ("deadlines", index, "date"),
-                                         f"the {deadline.kind} date {deadline.date.isoformat()} comes before the "
-                                         f"{other.kind} date {other.date.isoformat()}")
+                                         f"datumet för {deadline.kind}, {deadline.date.isoformat()}, kommer före "
+                                         f"datumet för {other.kind}, {other.date.isoformat()}")
         self._letter_dates()
         if self.a.signing:
             for index, decision in enumerate(self.a.decisions):
                 if decision.kind == "utbetalning" and decision.date < self.a.signing.date:
-                    self.warning(("decisions", index, "date"), "the payment decision is dated before the agreement was signed")
+                    self.warning(("decisions", index, "date"), "utbetalningsbeslutet är daterat innan överenskommelsen undertecknades")
 
 
     # plausibility -------------------------------------------------------------------------
@@ -592,41 +662,41 @@ class _Checker:
         low, high = self.a.year - self.YEARS_BEFORE, self.a.year + self.YEARS_AFTER
         for model, path in self.nodes:
             if isinstance(model, (Payout, Pot)) and model.amount == 0:
-                self.error(path + ("amount",), f"{'the payout' if isinstance(model, Payout) else 'the pot'} "
-                           f"{model.id!r} is 0 kronor", "remove it, or give the amount it pays")
+                self.error(path + ("amount",), f"{'utbetalningen' if isinstance(model, Payout) else 'potten'} "
+                           f"{model.id!r} är 0 kronor", "ta bort den, eller ange beloppet den betalar")
             for name in type(model).model_fields:
                 value = getattr(model, name)
                 if isinstance(value, dt.date) and not low <= value.year <= high:
-                    self.error(path + (name,), f"the date {value.isoformat()} is far from the agreement's year "
-                               f"{self.a.year} (expected {low}–{high})",
-                               "check the year of the agreement and of the date: one of them is mistyped")
+                    self.error(path + (name,), f"datumet {value.isoformat()} ligger långt från överenskommelsens år "
+                               f"{self.a.year} (väntat {low}–{high})",
+                               "kontrollera överenskommelsens år och datumets: ett av dem är felskrivet")
         signed = self.a.signing.date if self.a.signing else None
         first_decision = min((d.date for d in self.a.decisions), default=None)
-        start, what = (signed, "the agreement is signed") if signed else (first_decision, "the first decision")
+        start, what = (signed, "överenskommelsen undertecknas") if signed else (first_decision, "det första beslutet")
         if start is not None:
             for model, path in self.nodes:
                 if type(model).__name__ == "Deadline" and model.date < start:
-                    self.error(path + ("date",), f"the {model.kind} deadline {model.date.isoformat()} is before "
-                               f"{what} ({start.isoformat()})", "a report or payment cannot fall due before the "
-                               "agreement exists; check the year")
+                    self.error(path + ("date",), f"tidpunkten för {model.kind}, {model.date.isoformat()}, infaller före "
+                               f"{what} ({start.isoformat()})", "en rapport eller betalning kan inte förfalla innan "
+                               "överenskommelsen finns; kontrollera året")
 
     def _letter_dates(self) -> None:
         """A county letter asks for nothing whose deadline is already past at the letter's date."""
         cl = self.a.county_letters
         if cl is None:
             return
-        hint = "a letter lists only what can still be done: give a later date, or state the past date as a fact in the text"
+        hint = "ett brev räknar bara upp det som ännu kan göras: ange ett senare datum, eller skriv det passerade datumet som ett faktum i texten"
         if cl.reply_by is not None and cl.reply_by < cl.date:
-            self.error(("county_letters", "reply_by"), f"the reply date {cl.reply_by.isoformat()} is already past at the "
-                       f"letter's date {cl.date.isoformat()}", hint)
+            self.error(("county_letters", "reply_by"), f"svarsdagen {cl.reply_by.isoformat()} har redan passerat vid "
+                       f"brevets datum {cl.date.isoformat()}", hint)
         for index, step in enumerate(cl.steps):
             if step.date is not None and step.date < cl.date:
-                self.error(("county_letters", "steps", index, "date"), f"the deadline {step.date.isoformat()} is "
-                           f"already past at the letter's date {cl.date.isoformat()}", hint)
+                self.error(("county_letters", "steps", index, "date"), f"sista dagen {step.date.isoformat()} har "
+                           f"redan passerat vid brevets datum {cl.date.isoformat()}", hint)
         items = {item.id for section, _ in self._sections() for item in [*section.payouts, *section.pots]}
         for key in cl.item_conditions:
             if key not in items:
-                self.error(("county_letters", "item_conditions", key), f"no payout or pot has the id {key!r}")
+                self.error(("county_letters", "item_conditions", key), f"ingen utbetalning eller pott har id:t {key!r}")
 
 
 _WORDS = {w: n for n, w in enumerate("en två tre fyra fem sex sju åtta nio tio elva tolv".split(), start=1)}
@@ -698,14 +768,18 @@ def check_agreement(data: Any, source: SourceMap, sums_as_warnings: bool = False
     report = Report()
     if not isinstance(data, dict):
         found = "text" if isinstance(data, str) else _describe(data)  # text: perhaps a file that is not ours
-        report.error(source.locate(()), f"expected a mapping of keys at the top of the file, found {found}",
-                     hint="an agreement file starts with keys such as id:, year:, title:")
+        report.error(source.locate(()), f"väntade en samling nycklar överst i filen, fann {found}",
+                     hint="en överenskommelsefil börjar med nycklar som id:, year:, title:")
         return None, report
     try:
         agreement = Agreement.model_validate(data)
     except ValidationError as exc:
         _schema_findings(data, source, exc, report)
+        empty_findings(data, "overenskommelse", source, report)
+        _hint_once(report, EMPTY_HINT)
         return None, report
+    empty_findings(data, "overenskommelse", source, report)
+    _hint_once(report, EMPTY_HINT)
     checker = _Checker(agreement, source, report, sums_as_warnings)
     checker.ids()
     checker.references()
@@ -727,13 +801,13 @@ def load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = Fa
     failing = report.findings if strict else report.errors
     if agreement is None or failing:
         count = len(failing)
-        raise DataError(f"{source.file}: {count} problem{'s' if count != 1 else ''}", report.findings)
+        raise DataError(f"{source.file}: {count} fel", report.findings)
     validated = Validated(agreement, source, report.warnings)
     if agreement.county_letters is not None and agreement.data is None and not _without_files(agreement):
         where = source.locate(("county_letters",))
-        finding = Finding(where, "county letters need the key and outcome data their amounts are computed from: "
-                          "none is named under data:, so no letter would be written", "county_letters",
-                          hint="name the population and outcome files under data:, or remove county_letters:")
+        finding = Finding(where, "länsbrev kräver nyckel- och utfallsdata som beloppen räknas fram ur: "
+                          "inga anges under data:, så inget brev skulle skrivas", "county_letters",
+                          hint="ange befolknings- och utfallsfilerna under data:, eller ta bort county_letters:")
         raise DataError(str(finding), [finding])
     if agreement.data is not None or _without_files(agreement):
         from .distribute import allocate  # the data files are checked with the agreement
@@ -741,16 +815,16 @@ def load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = Fa
         validated.allocation = allocate(agreement, source.file, source)
         validated.warnings = validated.warnings + validated.allocation.warnings
         if strict and validated.allocation.warnings:
-            raise DataError(f"{source.file}: {len(validated.allocation.warnings)} problems", validated.allocation.warnings)
+            raise DataError(f"{source.file}: {len(validated.allocation.warnings)} fel", validated.allocation.warnings)
     if agreement.county_agreements is not None:
         errors, warnings = _county_agreements(agreement, validated.allocation, source)
         if errors or (strict and warnings):
-            raise DataError(f"{source.file}: {len(errors + warnings)} problems", errors + warnings)
+            raise DataError(f"{source.file}: {len(errors + warnings)} fel", errors + warnings)
         validated.warnings = validated.warnings + warnings
     if agreement.county_letters is not None and not (validated.allocation and validated.allocation.items):
-        finding = Finding(source.locate(("county_letters",)), "no payout or pot of the agreement is distributed among "
-                          "the counties, so no county letter would be written", "county_letters",
-                          hint="give the item a distribution:, or remove county_letters:")
+        finding = Finding(source.locate(("county_letters",)), "ingen utbetalning eller pott i överenskommelsen fördelas på "
+                          "länen, så inget länsbrev skulle skrivas", "county_letters",
+                          hint="ge posten en distribution:, eller ta bort county_letters:")
         raise DataError(str(finding), [finding])
     if agreement.municipal_statement is not None:
         from .municipal import check as check_municipal  # the municipalities' own files of the utlåtande
@@ -758,7 +832,7 @@ def load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = Fa
         validated.municipal, findings = check_municipal(agreement, source.file)
         validated.warnings = validated.warnings + findings
         if strict and findings:
-            raise DataError(f"{len(findings)} warnings about the municipalities' files (--strict)", findings)
+            raise DataError(f"{len(findings)} varningar om kommunernas filer (--strict)", findings)
     return validated
 
 
@@ -775,15 +849,15 @@ def _county_agreements(agreement: Agreement, allocation: Any, source: SourceMap)
     warnings: list[Finding] = []
     item = next((i for i in (allocation.items if allocation else []) if i.id == ca.payout), None)
     if item is None or item.distribution.level != "lan":
-        errors.append(Finding(source.locate(("county_agreements", "payout")),
-                              f"{ca.payout!r} is not a payout distributed among the counties (level lan)",
-                              "county_agreements.payout", "name a payout with a distribution: of level lan"))
+        errors.append(Finding(source.locate(("county_agreements", "utbetalning")),
+                              f"{ca.payout!r} är ingen utbetalning som fördelas på länen (level lan)",
+                              "county_agreements.payout", "ange en utbetalning med en distribution: med level lan"))
         return errors, warnings
     amounts = {line.code: line.amount for line in item.lines}
     for code, fill in ca.counties.items():
         path = ("county_agreements", "counties", code)
         if code not in counties():
-            errors.append(Finding(source.locate(path), f"{code!r} is not a county code", dotted(path),
+            errors.append(Finding(source.locate(path), f"{code!r} är ingen länskod", dotted(path),
                                   "county codes are two digits: 01 Stockholms län … 25 Norrbottens län"))
             continue
         budgets = [(i, part) for i, part in enumerate(fill.parts) if part.budget is not None]
@@ -801,10 +875,10 @@ def _county_agreements(agreement: Agreement, allocation: Any, source: SourceMap)
             areas = ", ".join(part.area or name for _, part in budgets)
             warnings.append(Finding(
                 source.locate(path + ("parts", budgets[0][0], "budget")),
-                f"the budgets of {name} ({areas}) add up to {kronor(budgeted)}, but the county receives "
-                f"{kronor(amounts.get(code, 0))} of {ca.payout} (difference {_signed(budgeted - amounts.get(code, 0))})",
+                f"budgetarna för {name} ({areas}) blir tillsammans {kronor(budgeted)}, men länet får "
+                f"{kronor(amounts.get(code, 0))} av {ca.payout} (skillnad {_signed(budgeted - amounts.get(code, 0))})",
                 dotted(path + ("parts", budgets[0][0], "budget")), "warning",
-                "a budget of part of a county covers part of its amount; the rest has no budget in the data"))
+                "en budget för en del av ett län täcker en del av dess belopp; resten har ingen budget i data"))
     return errors, warnings
 
 

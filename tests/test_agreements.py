@@ -31,9 +31,9 @@ def test_2012_confirms_1161_million_and_reports_the_seeds_budget_mismatch():
     assert len(messages) == 4, messages
     vardforetagarna, = [m for m in messages if "vardforetagarna_budget" in m]
     assert "4 194 100 kronor" in vardforetagarna and "4 000 000 kronor" in vardforetagarna
-    assert any("'SUMMA 2011' names the year 2011, not the agreement's 2012" in m for m in messages)
-    assert any("income 12 500 000 kronor and cost 10 000 000 kronor differ" in m for m in messages)
-    assert any("65 500 000 kronor, 500 000 kronor less than the 66 000 000 kronor of ul_lan" in m for m in messages)
+    assert any("'SUMMA 2011' nämner året 2011, inte överenskommelsens 2012" in m for m in messages)
+    assert any("intäkter 12 500 000 kronor och kostnader 10 000 000 kronor skiljer sig" in m for m in messages)
+    assert any("65 500 000 kronor, 500 000 kronor mindre än de 66 000 000 kronor som ul_lan omfattar" in m for m in messages)
     with pytest.raises(DataError):
         load_agreement(AGREEMENTS / "2012.yaml", strict=True)
 
@@ -80,7 +80,7 @@ def test_changing_any_single_amount_of_2012_fails_validation(tmp_path):
         message = finding.message.replace("\u00a0", " ")
         stated, computed = re.findall(r"(\d[\d ]*\d|\d) kronor", message)[:2]
         assert stated != computed, message
-        assert "difference" in message
+        assert "skillnad" in message
         checked += 1
     assert checked == len(amounts)
 
@@ -93,4 +93,4 @@ def test_an_earmark_larger_than_its_payout_is_refused(tmp_path):
     (tmp_path / "2012.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(DataError) as info:
         load_agreement(tmp_path / "2012.yaml")
-    assert any("earmarks add up to 71" in f.message for f in info.value.findings)
+    assert any("de avsatta delarna blir tillsammans 71" in f.message for f in info.value.findings)

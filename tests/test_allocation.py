@@ -69,13 +69,13 @@ def test_decimal_keys_are_exact():
 
 
 def test_refusals():
-    with pytest.raises(AllocationError, match="not a whole number of steps"):
+    with pytest.raises(AllocationError, match="är inte ett helt antal steg om"):
         largest_remainder(1_250_000, {"a": 1}, step=500_000)
-    with pytest.raises(AllocationError, match="cannot be negative"):
+    with pytest.raises(AllocationError, match="kan inte vara negativ"):
         largest_remainder(10, {"a": -1, "b": 2})
-    with pytest.raises(AllocationError, match="nobody to share"):
+    with pytest.raises(AllocationError, match="ingen att dela"):
         largest_remainder(10, {"a": 0})
-    with pytest.raises(AllocationError, match="more than the pot"):
+    with pytest.raises(AllocationError, match="är mer än potten"):
         base_then_key(20_000_000, 1_000_000, {str(i): 1 for i in range(21)})
     with pytest.raises(AllocationError):
         largest_remainder(1.5, {"a": 1})

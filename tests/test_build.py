@@ -359,7 +359,7 @@ def test_cli_build_refuses_invalid_data(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 2
-    assert "the agreement states 64" in result.output
+    assert "överenskommelsen anger 64" in result.output
     assert not (tmp_path / "output").exists()
 
 
@@ -435,7 +435,7 @@ def test_a_circular_naming_an_unknown_agreement_is_refused(tmp_path):
     with pytest.raises(DataError) as caught:
         load_circular(tmp_path / "c.yaml", agreements)
     finding = caught.value.findings[0]
-    assert "no agreement 'aldre_2041' for 2014" in finding.message and "aldre_2014" in finding.hint
+    assert "ingen överenskommelse 'aldre_2041' för 2014" in finding.message and "aldre_2014" in finding.hint
     assert finding.location.line == text.splitlines().index("    - agreement: aldre_2041") + 1
 
 
@@ -450,7 +450,7 @@ def test_jobs_give_the_same_files_and_messages(tmp_path):
         out = tmp_path / f"j{jobs}"
         run = subprocess.run([sys.executable, "-m", "generator", "build", "2010", "--jobs", str(jobs), "--out", str(out)],
                              cwd=ROOT, capture_output=True, text=True, check=True)
-        messages = re.sub(r", [0-9.]+ s\)", ")", run.stdout).replace(str(out), "OUT")
+        messages = re.sub(r", [0-9.,]+ s\)", ")", run.stdout).replace(str(out), "OUT")
         files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
         outputs[jobs] = (messages, files)
     assert outputs[1][0] == outputs[2][0]

@@ -292,23 +292,23 @@ FIRST_ROW = 7  # the first data row of the outcome file (after five comment line
 
 
 @pytest.mark.parametrize("row, message", [
-    ("palliativ_tackning;9999;ja;;", "unknown code '9999'"),
-    ("palliativ_tackning;0114;ja;;", "0114 is listed twice for palliativ_tackning"),
-    ("senior_registrering;0114;ja;-5;", "a count cannot be negative: -5"),
-    ("senior_registrering;0114;ja;12,5;", "antal must be a whole number"),
-    ("palliativ_tackning;0114;kanske;;", "kvalificerad must be ja or nej"),
-    ("palliativ_tackning;0114;ja;;140", "tackningsgrad must be a percentage"),
-    ("okand_pott;0114;ja;;", "unknown pot 'okand_pott'"),
-    ("demens_svedem;0114;ja;10;", "0114 is a kommun, but demens_svedem is for landsting"),
-    ("lakemedel_pot;0114;ja;;", "0114 is a kommun, but lakemedel_pot is for län"),
-    ("senior_sabo;0180;ja;;", "qualified but has no antal"),
+    ("palliativ_tackning;9999;ja;;", "okänd kod '9999'"),
+    ("palliativ_tackning;0114;ja;;", "0114 står två gånger för palliativ_tackning"),
+    ("senior_registrering;0114;ja;-5;", "ett antal kan inte vara negativt: -5"),
+    ("senior_registrering;0114;ja;12,5;", "antal ska vara ett heltal"),
+    ("palliativ_tackning;0114;kanske;;", "kvalificerad ska vara ja eller nej"),
+    ("palliativ_tackning;0114;ja;;140", "tackningsgrad ska vara en procentsats"),
+    ("okand_pott;0114;ja;;", "okänd pott 'okand_pott'"),
+    ("demens_svedem;0114;ja;10;", "0114 är kommun, men demens_svedem gäller landsting"),
+    ("lakemedel_pot;0114;ja;;", "0114 är kommun, men lakemedel_pot gäller län"),
+    ("senior_sabo;0180;ja;;", "har kvalificerat sig men saknar antal"),
 ])
 def test_bad_outcome_rows_are_named_by_file_and_line(tmp_path, row, message):
     text = OUT_TEXT + row + "\n"
     line = len(text.splitlines())
-    if "listed twice" in message:
+    if "två gånger" in message:
         line = len(text.splitlines())
-    if "no antal" in message:
+    if "saknar antal" in message:
         text = _replace_line(OUT_TEXT, FIRST_ROW, row)
         text = "\n".join(l for l in text.splitlines() if not l.startswith("senior_sabo;0180;") or l == row) + "\n"
         line = text.splitlines().index(row) + 1
@@ -323,7 +323,7 @@ def test_a_missing_data_file_is_named_with_the_line_that_names_it(tmp_path):
     with pytest.raises(DataError) as caught:
         load_agreement(file)
     finding = caught.value.findings[0]
-    assert "no such file" in finding.message and finding.location.line is not None
+    assert "filen finns inte" in finding.message and finding.location.line is not None
     assert file.read_text(encoding="utf-8").splitlines()[finding.location.line - 1].strip().startswith("outcomes:")
 
 
@@ -332,7 +332,7 @@ def test_cli_reports_bad_outcomes_without_a_traceback(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["validate", "agreements/2012.yaml"])
     assert result.exit_code == 2
-    assert "utfall_2012_EXEMPEL.csv:" in result.output and "negative" in result.output
+    assert "utfall_2012_EXEMPEL.csv:" in result.output and "negativt" in result.output
     assert "Traceback" not in result.output
 
 
@@ -368,12 +368,12 @@ def test_scb_export_with_single_years_sexes_and_semicolons(tmp_path):
 
 
 @pytest.mark.parametrize("change, message", [
-    (dict(extra=['"0114 Upplands Väsby";"65 år";"män";0;5']), "appears twice"),
-    (dict(extra=['"9999 Nowhere";"65 år";"män";0;5']), "unknown municipality code '9999'"),
-    (dict(extra=['"0114 Upplands Väsby";"sextio år";"män";0;5']), "is not an age"),
-    (dict(extra=['"0114 Upplands Väsby";"60-69 år";"män";0;5']), "straddles 65"),
-    (dict(extra=['"0114 Upplands Väsby";"101 år";"män";0;..']), "is not a count of people"),
-    (dict(skip="0180"), "1 of the 290 municipalities have no ages for 2011: 0180"),
+    (dict(extra=['"0114 Upplands Väsby";"65 år";"män";0;5']), "står två gånger"),
+    (dict(extra=['"9999 Nowhere";"65 år";"män";0;5']), "okänd kommunkod '9999'"),
+    (dict(extra=['"0114 Upplands Väsby";"sextio år";"män";0;5']), "är ingen ålder"),
+    (dict(extra=['"0114 Upplands Väsby";"60-69 år";"män";0;5']), "går över 65"),
+    (dict(extra=['"0114 Upplands Väsby";"101 år";"män";0;..']), "är inget antal personer"),
+    (dict(skip="0180"), "1 av de 290 kommunerna saknar åldrar för 2011: 0180"),
 ])
 def test_scb_export_problems_are_named_by_line(tmp_path, change, message):
     file = tmp_path / "export.csv"
@@ -387,7 +387,7 @@ def test_scb_export_problems_are_named_by_line(tmp_path, change, message):
 def test_scb_export_without_the_year(tmp_path):
     file = tmp_path / "export.csv"
     file.write_text(_full_export(), encoding="utf-8")
-    with pytest.raises(DataError, match="no column for the year 2013 .*2010, 2011"):
+    with pytest.raises(DataError, match="ingen kolumn för året 2013 .*2010, 2011"):
         load_population(file, 2013)
 
 

@@ -35,12 +35,12 @@ def test_whitespace_is_collapsed_like_html():
 
 
 def test_unknown_element_is_an_error():
-    with pytest.raises(RenderError, match="unknown element <blink>"):
+    with pytest.raises(RenderError, match="okänt element <blink>"):
         parse_document("<document title='t'><blink/></document>")
 
 
 def test_malformed_markup_names_the_line():
-    with pytest.raises(RenderError, match="line 2"):
+    with pytest.raises(RenderError, match="rad 2"):
         parse_document("<document title='t'>\n<p>oavslutad</document>")
 
 

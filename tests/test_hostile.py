@@ -29,7 +29,7 @@ BASE = (ROOT / "agreements" / "2011.yaml").read_text(encoding="utf-8")
 BASE_2012 = (ROOT / "agreements" / "2012.yaml").read_text(encoding="utf-8")
 OUTCOMES = (ROOT / "examples" / "utfall_2012_EXEMPEL.csv").read_text(encoding="utf-8")
 TIME_LIMIT = 10.0  # seconds per case, generous for a shared machine; most take well under 0.2 s
-LOCATED = r"(\.yaml|\.csv|\.docx|\.pdf|output\S*|\.txt|x|\.json):\d+(:\d+)?: error: |\.yaml:\d+:\d+: error: [\w\[\].]+: |: error: "
+LOCATED = r"(\.yaml|\.csv|\.docx|\.pdf|output\S*|\.txt|x|\.json):\d+(:\d+)?: fel: |\.yaml:\d+:\d+: fel: [\w\[\].]+: |: fel: "
 
 
 @dataclass
@@ -40,7 +40,7 @@ class Case:
     fragment: str
     files: dict[str, str | bytes] = field(default_factory=dict)  # relative to the project folder
     exit: int = 2
-    located: str = r"\.(yaml|csv):\d+(:\d+)?: error: "
+    located: str = r"\.(yaml|csv):\d+(:\d+)?: fel: "
     symlinks: dict[str, str] = field(default_factory=dict)
     forbidden: tuple[str, ...] = ()  # text that must not appear (contents of files outside the data)
 
@@ -75,20 +75,20 @@ CASES: list[Case] = []
 for name, line, template in NUMERIC_FIELDS:
     for literal in COERCED:
         CASES.append(validate_case(f"1-{name}-{literal}", 1, line, template.format(v=literal),
-                                   "expected " if name != "year" else "expected "))
+                                   "väntade " if name != "year" else "väntade "))
 for literal in ["yes", "no", "on", "off", "Yes", "ON", "y", "1", "'true'"]:
-    CASES.append(validate_case(f"1-bool-{literal}", 1, "numbered: false", f"numbered: {literal}", "expected true or false"))
+    CASES.append(validate_case(f"1-bool-{literal}", 1, "numbered: false", f"numbered: {literal}", "väntade true eller false"))
 for field_line, new in [("signing: {place: Stockholm, date: 2011-06-13}", "signing: {place: 2011-06-13, date: 2011-06-13}"),
                         ("    name: staten", "    name: 2011-06-13"),
                         ("    name: staten", "    name: 12:30"),  # text now: no error for that alone …
                         ("    label: För staten", "    label: 2012-02-30")]:
     if "12:30" in new:
         continue
-    CASES.append(validate_case(f"1-date-as-text-{new.strip()}", 1, field_line, new, "expected text|not a real date"))
+    CASES.append(validate_case(f"1-date-as-text-{new.strip()}", 1, field_line, new, "väntade text|inte ett riktigt datum"))
 for literal in ["+70", "7e1", ".inf", ".nan", "70%", "'70'", "yes", "1:10"]:
     CASES.append(validate_case(f"1-percent-{literal}", 1, "split: {kommuner: 70, landsting: 30, key: befolkning}",
                                f"split: {{kommuner: {literal}, landsting: 30, key: befolkning}}",
-                               "percentage|expected|decimal|number", base=BASE_2012))
+                               "procentsats|väntade|decimal|tal", base=BASE_2012))
 
 # --------------------------------------------------------------------------- 2. aliases, depth, size, odd bytes
 
@@ -101,72 +101,72 @@ def laughs(levels: int, width: int = 9) -> str:
 
 
 TWO = [
-    ("billion-laughs", laughs(10), "expands to more than"),
+    ("billion-laughs", laughs(10), "växer till mer än"),
     ("billion-laughs-flow-map", "a: &a {x: 1, y: 2}\n" + "".join(
         f"b{i}: &b{i} [" + ", ".join(["*" + ("a" if i == 0 else f"b{i - 1}")] * 12) + "]\n" for i in range(8)),
-     "expands to more than"),
-    ("recursive-alias-list", "a: &a [*a]\n", "recursive alias"),
-    ("recursive-alias-map", "a: &a {b: *a}\n", "recursive alias"),
-    ("recursive-alias-deep", "a: &a [1, [2, [3, *a]]]\n", "recursive alias"),
-    ("undefined-alias", "a: *nothing\n", "undefined alias"),
-    ("nested-brackets", "a: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested more than"),
-    ("nested-braces", "a: " + "{b: " * 5_000 + "1" + "}" * 5_000 + "\n", "nested more than"),
-    ("nested-block", "".join("  " * i + f"k{i}:\n" for i in range(200)) + "  " * 200 + "x: 1\n", "nested more than"),
-    ("unclosed-bracket", "a: " + "[" * 1000 + "\n", "not valid YAML"),
-    ("empty", "", "empty"),
-    ("only-comments", "# nothing\n# here\n", "holds no data"),
-    ("top-list", "- a\n- b\n", "expected a mapping"),
-    ("top-scalar", "just text\n", "expected a mapping"),
-    ("two-documents", "a: 1\n---\nb: 2\n", "not valid YAML"),
-    ("duplicate-key", BASE.replace("year: 2011\n", "year: 2011\nyear: 2012\n", 1), "duplicate key"),
-    ("tab-indent", "a:\n\tb: 1\n", "not valid YAML"),
-    ("tag-python", "a: !!python/object/apply:os.system ['echo hi']\n", "not allowed"),
-    ("tag-python-name", "a: !!python/name:os.system\n", "not allowed"),
-    ("tag-int-hex", "total: !!int 0x10\n", "not allowed"),
-    ("tag-float", "total: !!float 1\n", "not allowed"),
-    ("tag-binary", "a: !!binary aGVsbG8=\n", "not allowed"),
-    ("tag-set", "a: !!set {x, y}\n", "not allowed"),
-    ("tag-local", "a: !foo bar\n", "not allowed"),
-    ("tag-str-on-map", "a: !!str {b: 1}\n", "not allowed"),
-    ("complex-key", "? [a, b]\n: 1\n", "plain name"),
-    ("map-key", "{a: 1}: 2\n", "plain name"),
+     "växer till mer än"),
+    ("recursive-alias-list", "a: &a [*a]\n", "rekursivt alias"),
+    ("recursive-alias-map", "a: &a {b: *a}\n", "rekursivt alias"),
+    ("recursive-alias-deep", "a: &a [1, [2, [3, *a]]]\n", "rekursivt alias"),
+    ("undefined-alias", "a: *nothing\n", "odefinierat alias"),
+    ("nested-brackets", "a: " + "[" * 100_000 + "]" * 100_000 + "\n", "nästlade mer än"),
+    ("nested-braces", "a: " + "{b: " * 5_000 + "1" + "}" * 5_000 + "\n", "nästlade mer än"),
+    ("nested-block", "".join("  " * i + f"k{i}:\n" for i in range(200)) + "  " * 200 + "x: 1\n", "nästlade mer än"),
+    ("unclosed-bracket", "a: " + "[" * 1000 + "\n", "inte giltig YAML"),
+    ("tom", "", "tom"),
+    ("only-comments", "# nothing\n# here\n", "innehåller inga data"),
+    ("top-list", "- a\n- b\n", "väntade en samling nycklar"),
+    ("top-scalar", "just text\n", "väntade en samling nycklar"),
+    ("two-documents", "a: 1\n---\nb: 2\n", "inte giltig YAML"),
+    ("duplicate-key", BASE.replace("year: 2011\n", "year: 2011\nyear: 2012\n", 1), "står två gånger"),
+    ("tab-indent", "a:\n\tb: 1\n", "inte giltig YAML"),
+    ("tag-python", "a: !!python/object/apply:os.system ['echo hi']\n", "inte tillåten"),
+    ("tag-python-name", "a: !!python/name:os.system\n", "inte tillåten"),
+    ("tag-int-hex", "total: !!int 0x10\n", "inte tillåten"),
+    ("tag-float", "total: !!float 1\n", "inte tillåten"),
+    ("tag-binary", "a: !!binary aGVsbG8=\n", "inte tillåten"),
+    ("tag-set", "a: !!set {x, y}\n", "inte tillåten"),
+    ("tag-local", "a: !foo bar\n", "inte tillåten"),
+    ("tag-str-on-map", "a: !!str {b: 1}\n", "inte tillåten"),
+    ("complex-key", "? [a, b]\n: 1\n", "enkelt namn"),
+    ("map-key", "{a: 1}: 2\n", "enkelt namn"),
 ]
 for id_, text, fragment in TWO:
     CASES.append(Case(f"2-{id_}", 2, ["validate", "agreements/case.yaml"], fragment, {"agreements/case.yaml": text},
-                      located=r"case\.yaml:\d+(:\d+)?: error: "))
-for id_, char, fragment in [("nul", "\\0", "NUL"), ("bel", "\\a", "BEL"), ("esc", "\\e", "control"),
-                            ("del", "\\x7f", "control"), ("c1", "\\x9b", "control"), ("rlo", "\\u202e", "right-to-left"),
-                            ("lro", "\\u202d", "left-to-right"), ("rli", "\\u2067", "isolate"), ("zwsp", "\\u200b", "zero-width"),
-                            ("zwj", "\\u200d", "zero-width"), ("zwnj", "\\u200c", "zero-width"), ("bom", "\\ufeff", "zero-width"),
-                            ("wj", "\\u2060", "word joiner"), ("lrm", "\\u200e", "mark"), ("rlm", "\\u200f", "mark"),
-                            ("surrogate", "\\ud800", "surrogate"), ("low-surrogate", "\\udfff", "surrogate"),
-                            ("nonchar", "\\uffff", "control or invisible"), ("vt", "\\v", "control"), ("ff", "\\f", "control")]:
+                      located=r"case\.yaml:\d+(:\d+)?: fel: "))
+for id_, char, fragment in [("nul", "\\0", "NUL"), ("bel", "\\a", "BEL"), ("esc", "\\e", "styrtecken"),
+                            ("del", "\\x7f", "styrtecken"), ("c1", "\\x9b", "styrtecken"), ("rlo", "\\u202e", "höger-till-vänster"),
+                            ("lro", "\\u202d", "vänster-till-höger"), ("rli", "\\u2067", "isolering"), ("zwsp", "\\u200b", "utan bredd"),
+                            ("zwj", "\\u200d", "utan bredd"), ("zwnj", "\\u200c", "utan bredd"), ("bom", "\\ufeff", "utan bredd"),
+                            ("wj", "\\u2060", "ordsammanfogare"), ("lrm", "\\u200e", "markering"), ("rlm", "\\u200f", "markering"),
+                            ("surrogattecken", "\\ud800", "surrogattecken"), ("low-surrogate", "\\udfff", "surrogattecken"),
+                            ("nonchar", "\\uffff", "styrtecken eller osynligt"), ("vt", "\\v", "styrtecken"), ("ff", "\\f", "styrtecken")]:
     for where, old, new in [("title", "title: Insatser för att", 'title: "Insatser{c}" # för att'),
                             ("name", "    name: staten", '    name: "sta{c}ten"'),
                             ("signatory", "signatory: {name: Ragnwi Marcelind,", 'signatory: {name: "Ragnwi{c} Marcelind",'),
                             ("label", "        label: Processtöd till", '        label: "Pro{c}cesstöd" # till')]:
         CASES.append(validate_case(f"2-{where}-{id_}", 2, old, new.replace("{c}", char), fragment))
-for id_, raw, fragment in [("raw-nul", b"\x00", "NUL"), ("raw-bel", b"\x07", "BEL"), ("raw-esc", b"\x1b", "control"),
-                           ("raw-del", b"\x7f", "control"), ("raw-backspace", b"\x08", "control")]:
+for id_, raw, fragment in [("raw-nul", b"\x00", "NUL"), ("raw-bel", b"\x07", "BEL"), ("raw-esc", b"\x1b", "styrtecken"),
+                           ("raw-del", b"\x7f", "styrtecken"), ("raw-backspace", b"\x08", "styrtecken")]:
     data = BASE.encode().replace(b"title: Insatser", b"title: Ins" + raw + b"atser", 1)
     CASES.append(Case(f"2-{id_}", 2, ["validate", "agreements/case.yaml"], fragment, {"agreements/case.yaml": data},
-                      located=r"case\.yaml:7:\d+: error: "))
+                      located=r"case\.yaml:8:\d+: fel: "))
 CASES += [
-    Case("2-latin1", 2, ["validate", "agreements/case.yaml"], "not UTF-8", {"agreements/case.yaml": BASE.encode("latin-1", "replace")},
-         located=r"case\.yaml:\d+: error: "),
-    Case("2-utf16", 2, ["validate", "agreements/case.yaml"], "not UTF-8", {"agreements/case.yaml": BASE.encode("utf-16")},
-         located=r"case\.yaml:\d+: error: "),
-    Case("2-random-bytes", 2, ["validate", "agreements/case.yaml"], "not UTF-8", {"agreements/case.yaml": bytes(range(256)) * 4},
-         located=r"case\.yaml:\d+: error: "),
-    Case("2-big-file", 2, ["validate", "agreements/case.yaml"], "more than the limit",
-         {"agreements/case.yaml": b"a: " + b"x" * 3_000_000 + b"\n"}, located=r"case\.yaml:1: error: "),
-    Case("2-dev-zero", 2, ["validate", "/dev/zero"], "not a regular file", located=r"/dev/zero:1: error: "),
-    Case("2-dev-urandom", 2, ["validate", "/dev/urandom"], "not a regular file", located=r"/dev/urandom:1: error: "),
-    Case("2-dev-null", 2, ["validate", "/dev/null"], "not a regular file", located=r"/dev/null:1: error: "),
-    Case("2-proc-environ", 2, ["validate", "/proc/self/environ"], "NUL|not valid|expected a mapping|empty",
-         located=r"environ:\d+(:\d+)?: error: ", forbidden=("PATH=", "HOME=")),
-    Case("2-missing-file", 2, ["validate", "agreements/nothing.yaml"], "cannot read", located=r"nothing\.yaml:1: error: "),
-    Case("2-build-dev-zero", 2, ["build", "/dev/zero", "--out", "output"], "not a regular file", located=r"/dev/zero:1: error: "),
+    Case("2-latin1", 2, ["validate", "agreements/case.yaml"], "inte UTF-8", {"agreements/case.yaml": BASE.encode("latin-1", "replace")},
+         located=r"case\.yaml:\d+: fel: "),
+    Case("2-utf16", 2, ["validate", "agreements/case.yaml"], "inte UTF-8", {"agreements/case.yaml": BASE.encode("utf-16")},
+         located=r"case\.yaml:\d+: fel: "),
+    Case("2-random-bytes", 2, ["validate", "agreements/case.yaml"], "inte UTF-8", {"agreements/case.yaml": bytes(range(256)) * 4},
+         located=r"case\.yaml:\d+: fel: "),
+    Case("2-big-file", 2, ["validate", "agreements/case.yaml"], "mer än gränsen",
+         {"agreements/case.yaml": b"a: " + b"x" * 3_000_000 + b"\n"}, located=r"case\.yaml:1: fel: "),
+    Case("2-dev-zero", 2, ["validate", "/dev/zero"], "ingen vanlig fil", located=r"/dev/zero:1: fel: "),
+    Case("2-dev-urandom", 2, ["validate", "/dev/urandom"], "ingen vanlig fil", located=r"/dev/urandom:1: fel: "),
+    Case("2-dev-null", 2, ["validate", "/dev/null"], "ingen vanlig fil", located=r"/dev/null:1: fel: "),
+    Case("2-proc-environ", 2, ["validate", "/proc/self/environ"], "NUL|inte giltig|väntade en samling nycklar|tom",
+         located=r"environ:\d+(:\d+)?: fel: ", forbidden=("PATH=", "HOME=")),
+    Case("2-missing-file", 2, ["validate", "agreements/nothing.yaml"], "kan inte läsas", located=r"nothing\.yaml:1: fel: "),
+    Case("2-build-dev-zero", 2, ["build", "/dev/zero", "--out", "output"], "ingen vanlig fil", located=r"/dev/zero:1: fel: "),
 ]
 
 # --------------------------------------------------------------------------- 3. paths named in the data
@@ -180,85 +180,85 @@ for id_, target in [("etc-passwd", "/etc/passwd"), ("proc-environ", "/proc/self/
                     ("symlink-out", "../examples/link.csv"), ("symlink-dir-out", "../examples/linkdir/passwd"),
                     ("windows", "C:\\Windows\\win.ini"), ("root", "/"), ("parent-project", "..")]:  # ".." is a folder: refused as not a regular file
     links = {"examples/link.csv": "/etc/passwd", "examples/linkdir": "/etc"}
-    CASES.append(validate_case(f"3-outcomes-{id_}", 3, OUT_LINE, f"  outcomes: '{target}'", "refused|not a regular", base=BASE_2012,
+    CASES.append(validate_case(f"3-outcomes-{id_}", 3, OUT_LINE, f"  outcomes: '{target}'", "avvisas|ingen vanlig", base=BASE_2012,
                                symlinks=links, forbidden=(SECRET, "PATH=")))
     CASES.append(validate_case(f"3-population-{id_}", 3, POP_LINE, f"  population: {{file: '{target}', year: 2011}}",
-                               "refused|not a regular", base=BASE_2012, symlinks=links, forbidden=(SECRET, "PATH=")))
-for id_, content, fragment in [("yaml-as-outcomes", "agreements/case.yaml", "not an outcome file"),
-                               ("readme-as-outcomes", "README.txt", "not an outcome file")]:
+                               "avvisas|ingen vanlig", base=BASE_2012, symlinks=links, forbidden=(SECRET, "PATH=")))
+for id_, content, fragment in [("yaml-as-outcomes", "agreements/case.yaml", "inte en utfallsfil"),
+                               ("readme-as-outcomes", "README.txt", "inte en utfallsfil")]:
     CASES.append(Case(f"3-{id_}", 3, ["validate", "agreements/case.yaml"], fragment,
                       {**agreement(OUT_LINE, f"  outcomes: ../{content}", BASE_2012),
                        "README.txt": "secret-token-123;abc\nmore secret-token-456\n"},
-                      located=r"\.(yaml|txt):\d+: error: ", forbidden=("secret-token",)))
-CASES.append(Case("3-readme-as-population", 3, ["validate", "agreements/case.yaml"], "header|region|columns|year",
+                      located=r"\.(yaml|txt):\d+: fel: ", forbidden=("secret-token",)))
+CASES.append(Case("3-readme-as-population", 3, ["validate", "agreements/case.yaml"], "rubrikrad|region|kolumn|år",
                   {**agreement(POP_LINE, "  population: {file: ../README.txt, year: 2011}", BASE_2012),
                    "README.txt": "region,ålder,secret-token-1,secret-token-2\n"},
-                  located=r"README\.txt:\d+: error: ", forbidden=("secret-token",)))
+                  located=r"README\.txt:\d+: fel: ", forbidden=("secret-token",)))
 for id_, target in [("etc-passwd", "/etc/passwd"), ("dot-dot", "../../../../etc/passwd"), ("dev-zero", "/dev/zero"),
                     ("symlink", "examples/link.docx")]:
     CASES.append(Case(f"3-reference-doc-{id_}", 3, ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", target],
-                      "refused|not a regular|not a valid|does not exist", symlinks={"examples/link.docx": "/etc/passwd"},
-                      located=r": error: |Error: Invalid value", forbidden=(SECRET,)))
+                      "avvisas|ingen vanlig|inte ett giltigt|ingen giltig|finns inte", symlinks={"examples/link.docx": "/etc/passwd"},
+                      located=r": fel: |Fel: Ogiltigt värde", forbidden=(SECRET,)))
 
 # --------------------------------------------------------------------------- 4. prose is data, not a program
 
 PROSE = [
-    ("string-times", "{{ 'x' * 10**8 }}", "arithmetic"),
-    ("power-tower", "{{ 10**10**8 }}", "arithmetic"),
-    ("power", "{{ total ** 2 }}", "arithmetic"),
-    ("multiply", "{{ total * 2 | kronor }}", "arithmetic"),
-    ("subtract", "{{ (total - 1) | kronor }}", "literal|arithmetic|added"),
-    ("add-literal", "{{ (total + 1) | kronor }}", "literal"),
-    ("divide", "{{ total / 3 }}", "arithmetic"),
-    ("floordiv", "{{ total // 3 }}", "arithmetic"),
-    ("modulo", "{{ total % 7 }}", "arithmetic"),
-    ("negate", "{{ -total }}", "arithmetic"),
-    ("concat", "{{ total ~ total }}", "joining"),
-    ("loop", "{% for i in range(10) %}x{% endfor %}", "loop"),
-    ("nested-loops", "{% for i in range(10**6) %}{% for j in range(10**6) %}x{% endfor %}{% endfor %}", "loop"),
-    ("macro", "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "macro"),
-    ("set", "{% set x = total %}{{ x }}", "assignment"),
-    ("set-block", "{% set x %}y{% endset %}", "assignment"),
-    ("include", "{% include 'lansbrev.xml.j2' %}", "include"),
+    ("string-times", "{{ 'x' * 10**8 }}", "räkning"),
+    ("power-tower", "{{ 10**10**8 }}", "räkning"),
+    ("power", "{{ total ** 2 }}", "räkning"),
+    ("multiply", "{{ total * 2 | kronor }}", "räkning"),
+    ("subtract", "{{ (total - 1) | kronor }}", "skrivet värde|räkning|adderas"),
+    ("add-literal", "{{ (total + 1) | kronor }}", "skrivet värde"),
+    ("divide", "{{ total / 3 }}", "räkning"),
+    ("floordiv", "{{ total // 3 }}", "räkning"),
+    ("modulo", "{{ total % 7 }}", "räkning"),
+    ("negate", "{{ -total }}", "räkning"),
+    ("concat", "{{ total ~ total }}", "sammanfogning"),
+    ("slinga", "{% for i in range(10) %}x{% endfor %}", "slinga"),
+    ("nested-loops", "{% for i in range(10**6) %}{% for j in range(10**6) %}x{% endfor %}{% endfor %}", "slinga"),
+    ("makro", "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "makro"),
+    ("set", "{% set x = total %}{{ x }}", "tilldelning"),
+    ("set-block", "{% set x %}y{% endset %}", "tilldelning"),
+    ("inkludering", "{% include 'lansbrev.xml.j2' %}", "inkludering"),
     ("import", "{% import '_macros.xml.j2' as m %}", "import"),
-    ("extends", "{% extends 'x' %}", "inheritance"),
-    ("call", "{{ range(10) }}", "call"),
-    ("method", "{{ 'x'.upper() }}", "call"),
-    ("lipsum", "{{ lipsum(100000) }}", "call"),
-    ("dunder", "{{ sec.__class__ }}", "attribute"),
-    ("dunder-mro", "{{ total.__class__.__mro__ }}", "attribute"),
-    ("model-dump", "{{ utbet.ledning_lan.model_dump }}", "attribute|undefined"),
-    ("private", "{{ sec._x }}", "attribute"),
-    ("index", "{{ sec['a'] }}", "indexing"),
-    ("slice", "{{ title[0:10] }}", "indexing|slicing"),
-    ("literal", "{{ 'text' }}", "literal"),
-    ("literal-number", "{{ 42 }}", "literal"),
+    ("extends", "{% extends 'x' %}", "mallarv"),
+    ("anrop", "{{ range(10) }}", "anrop"),
+    ("method", "{{ 'x'.upper() }}", "anrop"),
+    ("lipsum", "{{ lipsum(100000) }}", "anrop"),
+    ("dunder", "{{ sec.__class__ }}", "attribut"),
+    ("dunder-mro", "{{ total.__class__.__mro__ }}", "attribut"),
+    ("model-dump", "{{ utbet.ledning_lan.model_dump }}", "attribut|som inte finns"),
+    ("private", "{{ sec._x }}", "attribut"),
+    ("index", "{{ sec['a'] }}", "indexering"),
+    ("slice", "{{ title[0:10] }}", "indexering|utsnitt"),
+    ("skrivet värde", "{{ 'text' }}", "skrivet värde"),
+    ("literal-number", "{{ 42 }}", "skrivet värde"),
     ("list", "{{ [1, 2] }}", "list"),
-    ("dict", "{{ {'a': 1} }}", "mapping"),
-    ("compare", "{% if total > 5 %}x{% endif %}", "comparison"),
-    ("inline-if", "{{ total if total else 0 }}", "inline if"),
-    ("filter-replace", "{{ total | replace('1', '9') }}", "not one of prose's filters"),
-    ("filter-join", "{{ sec | join(',') }}", "not one of prose's filters"),
-    ("filter-format", "{{ '%s' | format(total) }}", "literal|not one of"),
-    ("filter-attr", "{{ sec | attr('__class__') }}", "not one of prose's filters"),
-    ("filter-map", "{{ sec | map('upper') }}", "not one of prose's filters"),
-    ("filter-escape", "{{ total | e }}", "not one of prose's filters"),
-    ("filter-long-arg", "{{ total | belopp_enhet('" + "x" * 100 + "') }}", "short plain value"),
-    ("filter-bad-unit", "{{ total | belopp_enhet('gkr') }}", "unknown unit"),
-    ("filter-block", "{% filter upper %}x{% endfilter %}", "filter block"),
+    ("dict", "{{ {'a': 1} }}", "samling"),
+    ("compare", "{% if total > 5 %}x{% endif %}", "jämförelse"),
+    ("inline-if", "{{ total if total else 0 }}", "if … else i raden"),
+    ("filter-replace", "{{ total | replace('1', '9') }}", "inte ett av textens filter"),
+    ("filter-join", "{{ sec | join(',') }}", "inte ett av textens filter"),
+    ("filter-format", "{{ '%s' | format(total) }}", "skrivet värde|inte ett av"),
+    ("filter-attr", "{{ sec | attr('__class__') }}", "inte ett av textens filter"),
+    ("filter-map", "{{ sec | map('upper') }}", "inte ett av textens filter"),
+    ("filter-escape", "{{ total | e }}", "inte ett av textens filter"),
+    ("filter-long-arg", "{{ total | belopp_enhet('" + "x" * 100 + "') }}", "kort enkelt värde"),
+    ("filter-bad-unit", "{{ total | belopp_enhet('gkr') }}", "okänd enhet"),
+    ("filter-block", "{% filter upper %}x{% endfilter %}", "filterblock"),
     ("with", "{% with a = 1 %}{% endwith %}", "with"),
     ("miljoner-ord-range", "{{ total | miljoner_ord }}", "miljoner_ord"),
     ("miljoner-ord-odd", "{{ ledning_skl | miljoner_ord }}", "^(?!x)"),  # 3 000 000 is in range: see next
-    ("undefined", "{{ nothing_here | kronor }}", "not defined"),
-    ("undefined-attr", "{{ sec.nothing.number }}", "not defined"),
-    ("syntax-open", "{{ total | kronor ", "faulty|unexpected"),
-    ("syntax-block", "{% if total %}x", "faulty|unexpected|end of template"),
-    ("syntax-unknown-tag", "{% frobnicate %}", "faulty|unknown tag|Encountered"),
-    ("deep-parens", "{{ " + "(" * 5000 + "total" + ")" * 5000 + " }}", "nested too deeply|faulty|arithmetic"),
-    ("huge-text", "{{ total }}" + "x" * 150_000, "longer than"),
+    ("undefined", "{{ nothing_here | kronor }}", "som inte finns"),
+    ("undefined-attr", "{{ sec.nothing.number }}", "som inte finns"),
+    ("syntax-open", "{{ total | kronor ", "felaktig|unexpected"),
+    ("syntax-block", "{% if total %}x", "felaktig|unexpected|end of template"),
+    ("syntax-unknown-tag", "{% frobnicate %}", "felaktig|unknown tag|Encountered"),
+    ("deep-parens", "{{ " + "(" * 5000 + "total" + ")" * 5000 + " }}", "för djupt nästlad|felaktig|räkning"),
+    ("huge-text", "{{ total }}" + "x" * 150_000, "längre än"),
     ("date-as-amount", "{{ year | kronor }}", "^(?!x)"),
-    ("amount-as-date", "{{ total | datum }}", "cannot be formatted|expected a date"),
-    ("filter-on-namespace", "{{ sec | kronor }}", "cannot be formatted|must be an int"),
+    ("amount-as-date", "{{ total | datum }}", "kan inte skrivas ut|väntade ett datum"),
+    ("filter-on-namespace", "{{ sec | kronor }}", "kan inte skrivas ut|måste vara ett heltal"),
 ]
 for id_, prose, fragment in PROSE:
     if fragment == "^(?!x)":
@@ -267,13 +267,13 @@ for id_, prose, fragment in PROSE:
     CASES.append(Case(f"4-intro-{id_}", 4, ["validate", "agreements/case.yaml"], fragment,
                       {"agreements/case.yaml": re.sub(r"^intro: \|\n(  .*\n|\n)+", lambda m: f'intro: "{text}"\n', BASE,
                                                       count=1, flags=re.M)},
-                      located=r"case\.yaml:\d+(:\d+)?: error: intro: "))
+                      located=r"case\.yaml:\d+(:\d+)?: fel: intro: "))
 for id_, prose, fragment in PROSE[:20]:
     text = prose.replace("\\", "\\\\").replace('"', '\\"')
     CASES.append(Case(f"4-decision-{id_}", 4, ["validate", "agreements/case.yaml"], fragment,
                       {"agreements/case.yaml": re.sub(r"^    decision: \|\n(      .*\n|\n)+", lambda m: f'    decision: "{text}"\n',
                                                       BASE, count=1, flags=re.M)},
-                      located=r"case\.yaml:\d+(:\d+)?: error: decisions\[0\]\.decision: "))
+                      located=r"case\.yaml:\d+(:\d+)?: fel: decisions\[0\]\.decision: "))
 
 
 # --------------------------------------------------------------------------- 6. command-line arguments
@@ -281,35 +281,35 @@ for id_, prose, fragment in PROSE[:20]:
 GARBAGE_PDF = b"%PDF-1.7\n" + bytes(range(256)) * 20
 ZIP_BOMB_NAME = "bomb.docx"
 SIX = [
-    ("diff-option-revision", ["diff", "agreements/2011.yaml@--output=/tmp/h11-pwned", "agreements/2011.yaml"], "not a git revision"),
-    ("diff-option-p", ["diff", "agreements/2011.yaml@-p", "agreements/2011.yaml"], "not a git revision"),
-    ("diff-option-both", ["diff", "agreements/2011.yaml@--help", "agreements/2011.yaml@--version"], "not a git revision"),
-    ("diff-space", ["diff", "agreements/2011.yaml@HEAD --output=x", "agreements/2011.yaml"], "not a git revision"),
-    ("diff-colon", ["diff", "agreements/2011.yaml@HEAD:README.md", "agreements/2011.yaml"], "not a git revision"),
-    ("diff-range", ["diff", "agreements/2011.yaml@HEAD..HEAD~1", "agreements/2011.yaml"], "not a git revision"),
-    ("diff-shell", ["diff", "agreements/2011.yaml@$(touch x)", "agreements/2011.yaml"], "not a git revision"),
-    ("diff-semicolon", ["diff", "agreements/2011.yaml@HEAD;ls", "agreements/2011.yaml"], "not a git revision"),
-    ("diff-newline", ["diff", "agreements/2011.yaml@HEAD\n--output=x", "agreements/2011.yaml"], "not a git revision"),
-    ("diff-empty-rev", ["diff", "agreements/2011.yaml@", "agreements/2011.yaml"], "not a git revision"),
-    ("diff-missing-file", ["diff", "agreements/none.yaml", "agreements/2011.yaml"], "cannot read"),
-    ("diff-bad-b", ["diff", "agreements/2011.yaml", "/dev/zero"], "not a regular file"),
+    ("diff-option-revision", ["diff", "agreements/2011.yaml@--output=/tmp/h11-pwned", "agreements/2011.yaml"], "ingen git-version"),
+    ("diff-option-p", ["diff", "agreements/2011.yaml@-p", "agreements/2011.yaml"], "ingen git-version"),
+    ("diff-option-both", ["diff", "agreements/2011.yaml@--help", "agreements/2011.yaml@--version"], "ingen git-version"),
+    ("diff-space", ["diff", "agreements/2011.yaml@HEAD --output=x", "agreements/2011.yaml"], "ingen git-version"),
+    ("diff-colon", ["diff", "agreements/2011.yaml@HEAD:README.md", "agreements/2011.yaml"], "ingen git-version"),
+    ("diff-range", ["diff", "agreements/2011.yaml@HEAD..HEAD~1", "agreements/2011.yaml"], "ingen git-version"),
+    ("diff-shell", ["diff", "agreements/2011.yaml@$(touch x)", "agreements/2011.yaml"], "ingen git-version"),
+    ("diff-semicolon", ["diff", "agreements/2011.yaml@HEAD;ls", "agreements/2011.yaml"], "ingen git-version"),
+    ("diff-newline", ["diff", "agreements/2011.yaml@HEAD\n--output=x", "agreements/2011.yaml"], "ingen git-version"),
+    ("diff-empty-rev", ["diff", "agreements/2011.yaml@", "agreements/2011.yaml"], "ingen git-version"),
+    ("diff-missing-file", ["diff", "agreements/none.yaml", "agreements/2011.yaml"], "kan inte läsas"),
+    ("diff-bad-b", ["diff", "agreements/2011.yaml", "/dev/zero"], "ingen vanlig fil"),
     ("check-garbage-pdf", ["check", "x.pdf"], "PDF"),
-    ("check-not-pdf", ["check", "y.pdf"], "not a PDF"),
-    ("check-empty-pdf", ["check", "empty.pdf"], "not a PDF"),
-    ("check-truncated-docx", ["check", "truncated.docx"], "not a valid DOCX"),
-    ("check-zip-bomb", ["check", ZIP_BOMB_NAME], "inflates"),
-    ("check-text", ["check", "notes.txt"], "only .docx and .pdf"),
-    ("check-no-provenance", ["check", "plain.docx"], "no provenance"),
-    ("check-bad-xml", ["check", "badxml.docx"], "damaged|entities"),
-    ("check-entities", ["check", "entities.docx"], "entities"),
-    ("out-is-file", ["build", "agreements/2011.yaml", "--out", "notes.txt"], "not a folder"),
-    ("out-is-device", ["build", "agreements/2011.yaml", "--out", "/dev/null"], "not a folder"),
-    ("out-under-file", ["build", "agreements/2011.yaml", "--out", "notes.txt/sub"], "cannot be created"),
-    ("out-in-proc", ["build", "agreements/2011.yaml", "--out", "/proc/version/x"], "cannot be created"),
-    ("reference-doc-garbage", ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", "notes.txt"], "not a valid .docx"),
-    ("reference-doc-truncated", ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", "truncated.docx"], "not a valid .docx"),
-    ("reference-doc-bomb", ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", ZIP_BOMB_NAME], "inflates|zip bomb"),
-    ("reference-doc-not-word", ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", "plain.xlsx.docx"], "not a Word document"),
+    ("check-not-pdf", ["check", "y.pdf"], "inte en PDF"),
+    ("check-empty-pdf", ["check", "empty.pdf"], "inte en PDF"),
+    ("check-truncated-docx", ["check", "truncated.docx"], "inte ett giltigt DOCX"),
+    ("check-zip-bomb", ["check", ZIP_BOMB_NAME], "packas upp"),
+    ("check-text", ["check", "notes.txt"], "bara .docx- och .pdf"),
+    ("check-no-provenance", ["check", "plain.docx"], "inget ursprung"),
+    ("check-bad-xml", ["check", "badxml.docx"], "skadad|entiteter"),
+    ("check-entities", ["check", "entities.docx"], "entiteter"),
+    ("out-is-file", ["build", "agreements/2011.yaml", "--out", "notes.txt"], "inte en mapp"),
+    ("out-is-device", ["build", "agreements/2011.yaml", "--out", "/dev/null"], "inte en mapp"),
+    ("out-under-file", ["build", "agreements/2011.yaml", "--out", "notes.txt/sub"], "kan inte skapas"),
+    ("out-in-proc", ["build", "agreements/2011.yaml", "--out", "/proc/version/x"], "kan inte skapas"),
+    ("reference-doc-garbage", ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", "notes.txt"], "ingen giltig .docx"),
+    ("reference-doc-truncated", ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", "truncated.docx"], "ingen giltig .docx"),
+    ("reference-doc-bomb", ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", ZIP_BOMB_NAME], "packas upp|zipbomb"),
+    ("reference-doc-not-word", ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", "plain.xlsx.docx"], "inget Word-dokument"),
 ]
 
 
@@ -343,36 +343,36 @@ for id_, args, fragment in SIX:
 # --------------------------------------------------------------------------- 7. plausible-looking mistakes
 
 SEVEN = [
-    ("year-2031", "year: 2011", "year: 2031", "far from the agreement's year"),
-    ("year-1999", "year: 2011", "year: 1999", "must be at least|far from"),
-    ("decision-9999", "    date: 2011-06-16", "    date: 9999-12-31", "far from the agreement's year"),
-    ("decision-1900", "    date: 2011-06-16", "    date: 1900-01-01", "far from the agreement's year"),
-    ("signing-2031", "date: 2011-06-13}", "date: 2031-06-13}", "far from the agreement's year"),
+    ("year-2031", "year: 2011", "year: 2031", "långt från överenskommelsens år"),
+    ("year-1999", "year: 2011", "year: 1999", "måste vara minst|långt från"),
+    ("decision-9999", "    date: 2011-06-16", "    date: 9999-12-31", "långt från överenskommelsens år"),
+    ("decision-1900", "    date: 2011-06-16", "    date: 1900-01-01", "långt från överenskommelsens år"),
+    ("signing-2031", "date: 2011-06-13}", "date: 2031-06-13}", "långt från överenskommelsens år"),
     ("deadline-before-signing", "signing: {place: Stockholm, date: 2011-06-13}", "signing: {place: Stockholm, date: 2011-12-20}",
-     "before the agreement is signed"),
-    ("payout-zero", "        amount: 1_000_000\n", "        amount: 0\n", "0 kronor|add up to"),
-    ("payout-10e30", "total: 63_000_000", "total: 1_000_000_000_000_000_000_000_000_000_000", "must be at most"),
-    ("payout-huge", "        amount: 27_000_000", "        amount: 999_999_999_999_999", "must be at most"),
-    ("payout-negative", "        amount: 27_000_000", "        amount: -27_000_000", "must not be negative"),
-    ("earmark-huge", "amount: 5_000_000}", "amount: 50_000_000_000_000}", "must be at most"),
-    ("date-feb-30", "    date: 2011-06-16", "    date: 2011-02-30", "not a real date"),
-    ("date-month-13", "    date: 2011-06-16", "    date: 2011-13-01", "expected a date|not a real date"),
-    ("date-as-text", "    date: 2011-06-16", "    date: '2011-06-16'", "expected a date"),
-    ("date-with-time", "    date: 2011-06-16", "    date: 2011-06-16 10:00:00", "expected a date|date"),
+     "före överenskommelsen undertecknas"),
+    ("payout-zero", "        amount: 1_000_000\n", "        amount: 0\n", "0 kronor|blir tillsammans"),
+    ("payout-10e30", "total: 63_000_000", "total: 1_000_000_000_000_000_000_000_000_000_000", "får vara högst"),
+    ("payout-huge", "        amount: 27_000_000", "        amount: 999_999_999_999_999", "får vara högst"),
+    ("payout-negative", "        amount: 27_000_000", "        amount: -27_000_000", "får inte vara negativt"),
+    ("earmark-huge", "amount: 5_000_000}", "amount: 50_000_000_000_000}", "får vara högst"),
+    ("date-feb-30", "    date: 2011-06-16", "    date: 2011-02-30", "inte ett riktigt datum"),
+    ("date-month-13", "    date: 2011-06-16", "    date: 2011-13-01", "väntade ett datum|inte ett riktigt datum"),
+    ("date-as-text", "    date: 2011-06-16", "    date: '2011-06-16'", "väntade ett datum"),
+    ("date-with-time", "    date: 2011-06-16", "    date: 2011-06-16 10:00:00", "väntade ett datum|datum"),
 ]
 for id_, old, new, fragment in SEVEN:
     CASES.append(validate_case(f"7-{id_}", 7, old, new, fragment))
 SEVEN_2012 = [
-    ("reply-before-letter", "  date: 2012-12-14\n", "  date: 2012-12-14\n  reply_by: 2012-01-31\n", "reply date"),
+    ("reply-before-letter", "  date: 2012-12-14\n", "  date: 2012-12-14\n  reply_by: 2012-01-31\n", "svarsdagen"),
     ("pot-percent-over", "split: {kommuner: 70, landsting: 30, key: befolkning}",
-     "split: {kommuner: 170, landsting: 30, key: befolkning}", "less than or equal|at most"),
-    ("payout-10e30-balanced", "total: 1_161_000_000", "total: 1_000_000_000_000_000_000_000_000_000_000", "must be at most"),
+     "split: {kommuner: 170, landsting: 30, key: befolkning}", "less than or equal|högst"),
+    ("payout-10e30-balanced", "total: 1_161_000_000", "total: 1_000_000_000_000_000_000_000_000_000_000", "får vara högst"),
 ]
 for id_, old, new, fragment in SEVEN_2012:
     CASES.append(validate_case(f"7-{id_}", 7, old, new, fragment, base=BASE_2012))
 
 
-def outcome_case(id_: str, csv_text: str, fragment: str, located: str = r"case\.csv:\d+: error: ") -> Case:
+def outcome_case(id_: str, csv_text: str, fragment: str, located: str = r"case\.csv:\d+: fel: ") -> Case:
     return Case(f"7-outcomes-{id_}", 7, ["validate", "agreements/case.yaml"], fragment,
                 {**agreement(OUT_LINE, "  outcomes: ../examples/case.csv", BASE_2012), "examples/case.csv": csv_text},
                 located=located)
@@ -390,71 +390,71 @@ def with_cell(index: int, value: str) -> str:
     return "\n".join(LINES[: HEADER_AT + 1] + [";".join(cells)] + LINES[HEADER_AT + 2:])
 
 SEVEN_CSV = [
-    ("missing-columns", lambda: "\n".join(LINES[: HEADER_AT + 1] + [";".join(FIRST.split(";")[:2])] + LINES[HEADER_AT + 2:]), "fields, the header has"),
-    ("extra-column", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST + ";9"] + LINES[HEADER_AT + 2:]), "fields, the header has"),
+    ("missing-columns", lambda: "\n".join(LINES[: HEADER_AT + 1] + [";".join(FIRST.split(";")[:2])] + LINES[HEADER_AT + 2:]), "fält, rubrikraden har"),
+    ("extra-column", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST + ";9"] + LINES[HEADER_AT + 2:]), "fält, rubrikraden har"),
     ("nobody-qualifies", lambda: "\n".join(LINES[: HEADER_AT + 1] + [l.replace(";ja;", ";nej;") if l.startswith(POT + ";") else l
-                                                                   for l in LINES[HEADER_AT + 1:]]), "no recipient qualifies"),
-    ("negative-count", lambda: with_cell(3, "-5"), "negative|whole number"),
-    ("unicode-digit", lambda: with_cell(3, "²"), "whole number"),
-    ("huge-count", lambda: with_cell(3, "9" * 40), "whole number"),
-    ("coverage-nan", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.rsplit(";", 1)[0] + ";NaN"] + LINES[HEADER_AT + 2:]), "percentage"),
-    ("coverage-inf", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.rsplit(";", 1)[0] + ";Infinity"] + LINES[HEADER_AT + 2:]), "percentage"),
-    ("coverage-150", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.rsplit(";", 1)[0] + ";150"] + LINES[HEADER_AT + 2:]), "percentage"),
-    ("duplicate-row", lambda: "\n".join(LINES[: HEADER_AT + 2] + [FIRST] + LINES[HEADER_AT + 2:]), "listed twice"),
-    ("unknown-code", lambda: "\n".join(LINES[: HEADER_AT + 1] + [POT + ";9999;ja;1;50"] + LINES[HEADER_AT + 1:]), "unknown code"),
-    ("unknown-pot", lambda: "\n".join(LINES[: HEADER_AT + 1] + ["nopot;0180;ja;1;50"] + LINES[HEADER_AT + 1:]), "unknown pot"),
-    ("formula-code", lambda: "\n".join(LINES[: HEADER_AT + 1] + [POT + ";=1+1;ja;1;50"] + LINES[HEADER_AT + 1:]), "unknown code"),
-    ("rlo-in-row", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST + "\u202e"] + LINES[HEADER_AT + 2:]), "right-to-left|percentage"),
-    ("nul-in-row", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.replace(";", ";\0", 1)] + LINES[HEADER_AT + 2:]), "NUL|unknown|cannot be read"),
-    ("qualified-maybe", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.replace(";ja;", ";kanske;").replace(";nej;", ";kanske;")] + LINES[HEADER_AT + 2:]), "ja or nej"),
-    ("no-header", lambda: "0180;x;y\n", "not an outcome file|missing column"),
-    ("empty", lambda: "", "no header row"),
-    ("dup-header", lambda: "pott;kod;kvalificerad;kod\n", "twice"),
-    ("long-field", lambda: "pott;kod;kvalificerad\n" + POT + ";" + "1" * 200_000 + ";ja\n", "cannot be read|unknown code"),
-    ("unclosed-quote", lambda: "pott;kod;kvalificerad\n" + POT + ';"0180;ja\n', "fields|unknown code|cannot be read"),
+                                                                   for l in LINES[HEADER_AT + 1:]]), "ingen mottagare kvalificerar sig"),
+    ("negative-count", lambda: with_cell(3, "-5"), "negativt|heltal"),
+    ("unicode-digit", lambda: with_cell(3, "²"), "heltal"),
+    ("huge-count", lambda: with_cell(3, "9" * 40), "heltal"),
+    ("coverage-nan", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.rsplit(";", 1)[0] + ";NaN"] + LINES[HEADER_AT + 2:]), "procentsats"),
+    ("coverage-inf", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.rsplit(";", 1)[0] + ";Infinity"] + LINES[HEADER_AT + 2:]), "procentsats"),
+    ("coverage-150", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.rsplit(";", 1)[0] + ";150"] + LINES[HEADER_AT + 2:]), "procentsats"),
+    ("duplicate-row", lambda: "\n".join(LINES[: HEADER_AT + 2] + [FIRST] + LINES[HEADER_AT + 2:]), "två gånger"),
+    ("unknown-code", lambda: "\n".join(LINES[: HEADER_AT + 1] + [POT + ";9999;ja;1;50"] + LINES[HEADER_AT + 1:]), "okänd kod"),
+    ("unknown-pot", lambda: "\n".join(LINES[: HEADER_AT + 1] + ["nopot;0180;ja;1;50"] + LINES[HEADER_AT + 1:]), "okänd pott"),
+    ("formula-code", lambda: "\n".join(LINES[: HEADER_AT + 1] + [POT + ";=1+1;ja;1;50"] + LINES[HEADER_AT + 1:]), "okänd kod"),
+    ("rlo-in-row", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST + "\u202e"] + LINES[HEADER_AT + 2:]), "höger-till-vänster|procentsats"),
+    ("nul-in-row", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.replace(";", ";\0", 1)] + LINES[HEADER_AT + 2:]), "NUL|okänd|kan inte läsas"),
+    ("qualified-maybe", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.replace(";ja;", ";kanske;").replace(";nej;", ";kanske;")] + LINES[HEADER_AT + 2:]), "ja eller nej"),
+    ("no-header", lambda: "0180;x;y\n", "inte en utfallsfil|saknas"),
+    ("tom", lambda: "", "ingen rubrikrad"),
+    ("dup-header", lambda: "pott;kod;kvalificerad;kod\n", "två gånger"),
+    ("long-field", lambda: "pott;kod;kvalificerad\n" + POT + ";" + "1" * 200_000 + ";ja\n", "kan inte läsas|okänd kod"),
+    ("unclosed-quote", lambda: "pott;kod;kvalificerad\n" + POT + ';"0180;ja\n', "fält|okänd kod|kan inte läsas"),
 ]
 for id_, make, fragment in SEVEN_CSV:
     CASES.append(outcome_case(id_, make(), fragment,
-                              located=r"\.(csv|yaml):\d+(:\d+)?: error: "))
+                              located=r"\.(csv|yaml):\d+(:\d+)?: fel: "))
 POP = (ROOT / "examples" / "befolkning_2011_EXEMPEL.csv").read_text(encoding="utf-8")
 POP_LINES = POP.splitlines()
 for id_, make, fragment in [
-    ("missing-column", lambda: "\n".join(POP_LINES[:3] + [POP_LINES[3].rsplit(",", 1)[0].rsplit(";", 1)[0]] + POP_LINES[4:]), "columns|not a count|region"),
-    ("not-a-count", lambda: "\n".join(l.replace(l.rsplit(l[-1] if False else ",", 1)[-1], "..") if i == 5 else l for i, l in enumerate(POP_LINES)), "not a count|columns"),
-    ("garbage", lambda: "hello\nworld\n", "no header row"),
-    ("binary", lambda: "region\x00,\x01\n", "NUL|control|columns"),
-    ("no-year", lambda: POP.replace("2011", "1999"), "no column for the year|region"),
+    ("missing-column", lambda: "\n".join(POP_LINES[:3] + [POP_LINES[3].rsplit(",", 1)[0].rsplit(";", 1)[0]] + POP_LINES[4:]), "kolumn|inget antal|region"),
+    ("not-a-count", lambda: "\n".join(l.replace(l.rsplit(l[-1] if False else ",", 1)[-1], "..") if i == 5 else l for i, l in enumerate(POP_LINES)), "inget antal|kolumn"),
+    ("garbage", lambda: "hello\nworld\n", "ingen rubrikrad"),
+    ("binary", lambda: "region\x00,\x01\n", "NUL|styrtecken|kolumn"),
+    ("no-year", lambda: POP.replace("2011", "1999"), "ingen kolumn för året|region"),
 ]:
     CASES.append(Case(f"7-population-{id_}", 7, ["validate", "agreements/case.yaml"], fragment,
                       {**agreement(POP_LINE, "  population: {file: ../examples/pop.csv, year: 2011}", BASE_2012), "examples/pop.csv": make()},
-                      located=r"\.(csv|yaml):\d+(:\d+)?: error: "))
+                      located=r"\.(csv|yaml):\d+(:\d+)?: fel: "))
 
 CIRCULAR = (ROOT / "agreements" / "2014" / "cirkular_13-66.yaml").read_text(encoding="utf-8")
 CIRCULAR_INTRO = "  intro: |\n    Sveriges Kommuner och Landsting och regeringen har tecknat {{ antal | tal_ord }}"
-for id_, prose, fragment in PROSE[:12] + [("circular-undefined", "{{ nothing }}", "not a figure")]:
+for id_, prose, fragment in PROSE[:12] + [("circular-undefined", "{{ nothing }}", "inte är ett belopp eller datum|inget värde")]:
     CASES.append(Case(f"4-circular-{id_}", 4, ["validate", "agreements/2014/case.yaml"], fragment,
                       {"agreements/2014/case.yaml": replaced(CIRCULAR, CIRCULAR_INTRO,
                                                              "  intro: |\n    " + prose + " {{ antal | tal_ord }}")},
-                      located=r"case\.yaml:\d+(:\d+)?: error: cirkular\.intro: "))
+                      located=r"case\.yaml:\d+(:\d+)?: fel: cirkular\.intro: "))
 for id_, old, new, fragment in [
-    ("date-9999", "  date: 2013-12-16", "  date: 9999-12-31", "far from"),
-    ("date-1999", "  date: 2013-12-16", "  date: 1999-12-16", "far from"),
-    ("year-octal", "  year: 2014", "  year: 02014", "expected"),
+    ("date-9999", "  date: 2013-12-16", "  date: 9999-12-31", "långt från"),
+    ("date-1999", "  date: 2013-12-16", "  date: 1999-12-16", "långt från"),
+    ("year-octal", "  year: 2014", "  year: 02014", "väntade"),
     # number: 13:66 unquoted is read as the text "13:66" here (YAML 1.1 read 816): correct, so not a case
     ("nul", "  units: [Vård och omsorg,", '  units: ["Vård\0 och omsorg",', "NUL"),
-    ("rlo", "  units: [Vård och omsorg,", '  units: ["Vård\u202e och omsorg",', "right-to-left"),
+    ("rlo", "  units: [Vård och omsorg,", '  units: ["Vård\u202e och omsorg",', "höger-till-vänster"),
 ]:
     CASES.append(Case(f"7-circular-{id_}", 7, ["validate", "agreements/2014/case.yaml"], fragment,
-                      {"agreements/2014/case.yaml": replaced(CIRCULAR, old, new)}, located=r"case\.yaml:\d+(:\d+)?: error: "))
+                      {"agreements/2014/case.yaml": replaced(CIRCULAR, old, new)}, located=r"case\.yaml:\d+(:\d+)?: fel: "))
 CASES += [
-    validate_case("7-deadline-before-first-decision", 7, "    date: 2012-02-09", "    date: 2012-12-09", "before the first decision",
+    validate_case("7-deadline-before-first-decision", 7, "    date: 2012-02-09", "    date: 2012-12-09", "före det första beslutet",
                   base=BASE_2012),
-    validate_case("4-method-attribute", 4, "intro: |\n", "intro: |\n  {{ sec.ledning.copy }}\n", "unsafe|not defined|faulty"),
-    validate_case("4-model-attribute", 4, "intro: |\n", "intro: |\n  {{ utbet.ledning_lan.model_fields }}\n", "attribute"),
-    Case("3-text-file-not-echoed", 3, ["validate", "agreements/case.yaml"], "expected a mapping",
-         {"agreements/case.yaml": "SECRET_TOKEN=abc123 and more secret words\n"}, located=r"case\.yaml:1:1: error: ",
+    validate_case("4-method-attribute", 4, "intro: |\n", "intro: |\n  {{ sec.ledning.copy }}\n", "unsafe|som inte finns|felaktig"),
+    validate_case("4-model-attribute", 4, "intro: |\n", "intro: |\n  {{ utbet.ledning_lan.model_fields }}\n", "attribut"),
+    Case("3-text-file-not-echoed", 3, ["validate", "agreements/case.yaml"], "väntade en samling nycklar",
+         {"agreements/case.yaml": "SECRET_TOKEN=abc123 and more secret words\n"}, located=r"case\.yaml:1:1: fel: ",
          forbidden=("SECRET_TOKEN", "abc123")),
-    Case("3-symlinked-agreement-data-outside", 3, ["validate", "agreements/linked.yaml"], "refused",
+    Case("3-symlinked-agreement-data-outside", 3, ["validate", "agreements/linked.yaml"], "avvisas",
          {"elsewhere/agreements/x.yaml": replaced(BASE_2012, OUT_LINE, "  outcomes: ../../../../../../etc/passwd")},
          symlinks={"agreements/linked.yaml": "../elsewhere/agreements/x.yaml"}, forbidden=(SECRET,)),
 ]

@@ -176,7 +176,7 @@ def test_a_damaged_manifest_is_reported_and_rebuilt(versions, monkeypatch):
     (out / MANIFEST).write_bytes(b'{"documents": {"x": [1, 2,')
     monkeypatch.chdir(root)
     result = CliRunner().invoke(main, ["build", "--out", out.name])
-    assert result.exit_code == 0 and "manifest.json cannot be read" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 0 and "manifest.json kan inte läsas" in result.output and "Traceback" not in result.output
     assert "0 oförändrade" in result.output  # everything rendered again
     documents = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["documents"]
     assert set(documents) == set(files_of(out))

@@ -47,7 +47,7 @@ def change_and_fix(file: Path, old: str, new: str):
         try:
             return load_agreement(file)
         except DataError as exc:
-            sums = [re.search(r"states ([\d\s]+?)\skronor but .* add up to ([\d\s]+?)\skronor", f.message)
+            sums = [re.search(r"anger ([\d\s]+?)\skronor men .* blir tillsammans ([\d\s]+?)\skronor", f.message)
                     for f in exc.findings]
             if not any(sums):
                 raise
@@ -296,7 +296,7 @@ def test_an_issue_from_uncommitted_changes_is_recoverable(tmp_path, monkeypatch)
 def test_issuing_an_unknown_document_names_the_documents(issued_2011, monkeypatch):
     monkeypatch.chdir(issued_2011["root"])
     refused = run("issue", "2011", "plan")
-    assert refused.exit_code == 2 and f"no document 'plan' in 2011; its documents are: {DECISION_2011}" in refused.output
+    assert refused.exit_code == 2 and f"inget dokument 'plan' i 2011; dess dokument är: {DECISION_2011}" in refused.output
 
 
 MACRO = """<?xml version="1.0" encoding="UTF-8"?>
@@ -500,5 +500,5 @@ def test_a_tampered_record_is_refused(tmp_path):
     record = tmp_path / "2011" / "x.yaml"
     record.write_text("document: x\nyear: 2011\nagreement: agreements/2011.yaml\nissued: 2011-06-16\n"
                       "sources: {agreements/2011.yaml: ../../etc/passwd}\n", encoding="utf-8")
-    with pytest.raises(GeneratorError, match="not a valid issue record"):
+    with pytest.raises(GeneratorError, match="ingen giltig uppgift om utfärdande"):
         load_record(record, tmp_path)

@@ -230,5 +230,5 @@ def test_a_past_deadline_in_a_letter_is_a_validation_error(tmp_path):
     file.write_text(text.replace("      date: rekvisition_senast\n", "      date: krav_underlag\n"), encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(file)])
     assert result.exit_code == 2, result.output
-    assert re.search(r"2012\.yaml:\d+:\d+: error: county_letters\.steps\[1\]\.date: the deadline 2012-10-15 is "
-                     r"already past at the letter's date 2012-12-14", result.output), result.output
+    assert re.search(r"2012\.yaml:\d+:\d+: fel: county_letters\.steps\[1\]\.date: sista dagen 2012-10-15 har "
+                     r"redan passerat vid brevets datum 2012-12-14", result.output), result.output

@@ -115,7 +115,7 @@ def test_a_municipality_without_its_file_gets_a_draft_with_blanks(tmp_path, monk
     assert "72 miljoner kronor" in text.replace("\u00a0", " ")  # the agreement's parts are all there
     validate = CliRunner().invoke(main, ["validate", "agreements/2013.yaml"])
     assert validate.exit_code == 0
-    assert "289 municipalities have no file" in validate.stderr and "diarienummer" in validate.stderr
+    assert "289 kommuner har ingen fil här" in validate.stderr and "diarienummer" in validate.stderr
 
 
 def _workspace(tmp_path: Path) -> Path:
@@ -131,7 +131,7 @@ def test_a_bad_municipal_file_is_named_by_line_and_column(tmp_path):
     with pytest.raises(DataError) as error:
         load_agreement(tmp_path / "agreements" / "2013.yaml")
     finding = str(error.value.findings[0])
-    assert re.match(r".*0180\.yaml:\d+:\d+: error: recommended_by", finding), finding
+    assert re.match(r".*0180\.yaml:\d+:\d+: fel: recommended_by", finding), finding
 
 
 def test_a_partial_file_is_a_draft_and_validate_names_its_blanks(tmp_path):
@@ -140,7 +140,7 @@ def test_a_partial_file_is_a_draft_and_validate_names_its_blanks(tmp_path):
     own.write_text(text[:text.index("views:")], encoding="utf-8")  # no views, body, place, signatures, statement
     validated = load_agreement(tmp_path / "agreements" / "2013.yaml")
     messages = " ".join(str(w) for w in validated.warnings)
-    assert "Stockholm: the utlåtande will show blanks for föredragandens synpunkter, beredande organ, ort" in messages
+    assert "Stockholm: utlåtandet kommer att visa tomrum för föredragandens synpunkter, beredande organ, ort" in messages
     with pytest.raises(DataError):
         load_agreement(tmp_path / "agreements" / "2013.yaml", strict=True)
 

@@ -54,14 +54,14 @@ def test_the_rule_is_a_check_one_warning_lists_every_county_that_differs():
     by_rule = {a.recipient: a.amount for a in
                base_then_key(66_000_000, 2_000_000, municipality_counts(), step=500_000)}
     differ = [code for code in published if published[code] != by_rule[code]]
-    (warning,) = [w for w in result.warnings if "differs from its stated rule" in w.message]
+    (warning,) = [w for w in result.warnings if "skiljer sig från den angivna regeln" in w.message]
     text = plain(warning.message)
-    assert f"for {len(differ)} of 21 recipients" in text
+    assert f"för {len(differ)} av 21 mottagare" in text
     for code in counties():
-        line = (f"{counties()[code].name} ({code}): {plain(kronor(published[code]))} published, "
-                f"{plain(kronor(by_rule[code]))} by the rule")
+        line = (f"{counties()[code].name} ({code}): {plain(kronor(published[code]))} publicerat, "
+                f"{plain(kronor(by_rule[code]))} enligt regeln")
         assert (line in text) == (code in differ), code
-    assert "Stockholms län (01): 7 000 000 kronor published, 4 000 000 kronor by the rule, difference +3 000 000 kronor" in text
+    assert "Stockholms län (01): 7 000 000 kronor publicerat, 4 000 000 kronor enligt regeln, skillnad +3 000 000 kronor" in text
     # paid and printed: the published figures, not the rule's
     lines = {l.code: l.amount for l in result.allocation.lines}
     assert lines == published
@@ -71,8 +71,8 @@ def test_a_table_short_of_its_pot_is_warned_and_kept_explicit_not_an_error():
     result = run("validate", str(AGREEMENTS / "2010.yaml"))
     assert result.exit_code == 0, result.output
     out = plain(result.output)
-    assert "the published table adds up to 65 500 000 kronor, 500 000 kronor less than the 66 000 000 kronor" in out
-    assert out.count("differs from its stated rule") == 1  # one summary, not one per county
+    assert "den publicerade tabellen summerar till 65 500 000 kronor, 500 000 kronor mindre än de 66 000 000 kronor" in out
+    assert out.count("skiljer sig från den angivna regeln") == 1  # one summary, not one per county
     item = load_agreement(AGREEMENTS / "2010.yaml").allocation.items[0]
     assert (item.amount, item.distributed, item.undistributed) == (66_000_000, 65_500_000, 500_000)
     assert run("validate", "--strict", str(AGREEMENTS / "2010.yaml")).exit_code == 2
@@ -91,13 +91,13 @@ def test_explain_shows_both_figures_and_what_is_not_distributed():
 
 
 @pytest.mark.parametrize("change, message", [
-    (('"01": 7_000_000', '"01": 7_600_000'), "adds up to 66 100 000 kronor, more than the 66 000 000 kronor to share"),
-    (('            "25": 3_000_000   # Norrbotten\n', ""), "has no amount for 25"),
-    (('            "25": 3_000_000', '            "26": 3_000_000'), "names 26, not recipients of this distribution"),
+    (('"01": 7_000_000', '"01": 7_600_000'), "summerar till 66 100 000 kronor, mer än de 66 000 000 kronor som ska fördelas"),
+    (('            "25": 3_000_000   # Norrbotten\n', ""), "har inget belopp för 25"),
+    (('            "25": 3_000_000', '            "26": 3_000_000'), "nämner 26, som inte är mottagare i den här fördelningen"),
     (("          step: 500_000", "          step: 500_000\n          table: {\"01\": 1}"),
-     "'table' is not used by the rule floor_then_key (it belongs to fixed_table)"),
+     "'table' används inte av regeln floor_then_key (den hör till fixed_table)"),
     (("          step: 500_000", "          step: 500_000\n          base: 1_000_000"),
-     "'base' is not used by the rule floor_then_key (it belongs to base_then_key)"),
+     "'base' används inte av regeln floor_then_key (den hör till base_then_key)"),
 ])
 def test_published_tables_that_cannot_be_paid_and_keys_of_another_rule_are_errors(tmp_path, change, message):
     text = TEXT_2010.replace(*change)
@@ -112,7 +112,7 @@ def test_remainder_note_without_a_published_table_is_an_error(tmp_path):
                            "distribution: {rule: proportional, key: befolkning_65, level: kommun_och_landsting, "
                            "remainder_note: x}")
     result = run("validate", str(write(tmp_path, text)))
-    assert result.exit_code == 2 and "a remainder_note belongs to a published table" in result.output
+    assert result.exit_code == 2 and "en remainder_note hör till en publicerad tabell" in result.output
 
 
 def test_2012_takes_the_2010_published_table_as_its_precedent(tmp_path):
@@ -129,8 +129,8 @@ def test_2012_takes_the_2010_published_table_as_its_precedent(tmp_path):
     write(tmp_path, text, "2012.yaml")
     result = run("validate", str(tmp_path / "2012.yaml"))
     assert result.exit_code == 2
-    assert "published_from.file: no such file" in result.output and "2010.yaml" in result.output
-    assert "the table has no amount" not in result.output
+    assert "published_from.file: filen finns inte" in result.output and "2010.yaml" in result.output
+    assert "tabellen har inget belopp" not in result.output
 
 
 # --------------------------------------------------------------------------- budgets
@@ -159,26 +159,26 @@ def test_an_income_and_cost_budget_is_compared_in_the_right_columns(tmp_path):
     result = run("validate", str(write(tmp_path, _with_budget(rows, "SUMMA 2011"))))
     assert result.exit_code == 0, result.output
     out = plain(result.output)
-    assert "income 4 000 000 kronor and cost 3 000 000 kronor differ (surplus 1 000 000 kronor)" in out
-    assert "the label 'SUMMA 2011' names the year 2011, not the agreement's 2012" in out
+    assert "intäkter 4 000 000 kronor och kostnader 3 000 000 kronor skiljer sig (överskott 1 000 000 kronor)" in out
+    assert "texten 'SUMMA 2011' nämner året 2011, inte överenskommelsens 2012" in out
     # linked by inference (the payout lists the appendix): the payout belongs among the income rows
-    assert "the payout 'stod_skl' (4 000 000 kronor) that funds it is not among its income rows" in out
+    assert "utbetalningen 'stod_skl' (4 000 000 kronor) som finansierar den finns inte bland intäktsraderna" in out
     rows = ("            - {label: Medel, ref: stod_skl}\n"
             "            - {label: Kansli, cost: 4_000_000}\n")
     out = plain(run("validate", str(write(tmp_path, _with_budget(rows)))).output)
-    assert "differ" not in out and "not among its income rows" not in out and "names the year" not in out
+    assert "skiljer sig" not in out and "finns inte bland intäktsraderna" not in out and "nämner året" not in out
 
 
 def test_a_budget_of_a_payout_is_linked_to_it_by_its_appendix(tmp_path):
     rows = "            - {label: Kansli, amount: 3_000_000}\n"
     out = plain(run("validate", str(write(tmp_path, _with_budget(rows)))).output)
-    assert ("budgets 3 000 000 kronor but the payouts whose appendix it is (stod_skl) add up to 4 000 000 kronor "
-            "(difference −1 000 000 kronor)") in out
+    assert ("budgeterar 3 000 000 kronor men utbetalningarna vars bilaga den är (stod_skl) blir tillsammans 4 000 000 kronor "
+            "(skillnad −1 000 000 kronor)") in out
 
 
 def test_the_county_budgets_of_2010_are_compared_with_the_county_amount():
-    (warning,) = [w for w in load_agreement(AGREEMENTS / "2010.yaml").warnings if "budgets of" in w.message]
-    assert ("Västra Götalands län (Fyrbodal) add up to 1 720 000 kronor, but the county receives 9 000 000 kronor"
+    (warning,) = [w for w in load_agreement(AGREEMENTS / "2010.yaml").warnings if "budgetarna för" in w.message]
+    assert ("Västra Götalands län (Fyrbodal) blir tillsammans 1 720 000 kronor, men länet får 9 000 000 kronor"
             in plain(warning.message))
 
 
@@ -186,7 +186,7 @@ def test_the_county_budgets_of_2010_are_compared_with_the_county_amount():
 
 def test_a_budget_appendix_that_no_document_renders_is_warned(tmp_path):
     out = run("validate", str(write(tmp_path, _with_budget("            - {label: Kansli, amount: 4_000_000}\n")))).output
-    assert "no document renders the appendices (bil_b)" in out
+    assert "inget dokument skriver ut bilagorna (bil_b)" in out
 
 
 def test_county_letters_without_data_are_an_error_not_zero_files(tmp_path):
@@ -200,7 +200,7 @@ county_letters:
 """
     result = run("validate", str(write(tmp_path, text)))
     assert result.exit_code == 2, result.output
-    assert "county_letters: county letters need the key and outcome data" in result.output
+    assert "county_letters: länsbrev kräver nyckel- och utfallsdata" in result.output
     out = tmp_path / "out"
     result = run("build", str(tmp_path / "case.yaml"), "--out", str(out))
     assert result.exit_code == 2 and not out.exists()
@@ -214,8 +214,8 @@ def test_two_agreement_files_of_one_year_writing_the_same_documents_are_refused(
     out = tmp_path / "out"
     result = run("build", str(folder), "--out", str(out))
     assert result.exit_code == 2
-    assert "b.yaml: error: writes 23 of the same output files as" in result.output
-    assert result.output.count("error:") == 1  # one finding for the pair, not one per file
+    assert "b.yaml: fel: skriver 23 av samma filer som" in result.output
+    assert result.output.count("fel:") == 1  # one finding for the pair, not one per file
     assert not out.exists()
 
 
@@ -226,14 +226,14 @@ def test_parties_need_two_and_say_so(tmp_path):
 """, "")
     result = run("validate", str(write(tmp_path, text)))
     assert result.exit_code == 2
-    assert "parties: needs at least 2 entries, found 1" in result.output
+    assert "parties: kräver minst 2 poster, fann 1" in result.output
 
 
 def test_the_same_finding_is_reported_once_with_how_often():
     file = Path("x.yaml")
     findings = [Finding(Location(file, line), "the key befolkning needs population data", "a.b") for line in (3, 5, 9)]
     (one,) = collapse(findings + [])
-    assert "(found 3 times; also at x.yaml:5, x.yaml:9)" in one.message
+    assert "(3 gånger; även på x.yaml:5, x.yaml:9)" in one.message
     assert len(collapse(findings + [Finding(Location(file, 1), "other")])) == 2
 
 
@@ -248,8 +248,8 @@ def test_missing_population_is_reported_once_per_problem_not_per_county(tmp_path
     write(tmp_path / "agreements", text, "2012.yaml")
     result = run("validate", str(tmp_path / "agreements" / "2012.yaml"))
     assert result.exit_code == 2
-    lines = [l for l in result.output.splitlines() if ": error: " in l]
-    assert lines and len(lines) == len(set(l.split(": error: ", 1)[1] for l in lines))
+    lines = [l for l in result.output.splitlines() if ": fel: " in l]
+    assert lines and len(lines) == len(set(l.split(": fel: ", 1)[1] for l in lines))
 
 
 # --------------------------------------------------------------------------- the 2010 documents

@@ -80,7 +80,7 @@ def test_one_changed_amount_from_diff_to_rebuild_to_check(workspace, monkeypatch
     (workspace / "agreements" / "2012.yaml").write_text(fixed, encoding="utf-8")
     result = run("validate", "agreements/2012.yaml")
     if result.exit_code:  # a stated total of an enclosing section moves too: the message names it and its new sum
-        found = re.search(r"states ([\d\u00a0 ]+) kronor but .* add up to ([\d\u00a0 ]+) kronor", result.output)
+        found = re.search(r"anger ([\d\u00a0 ]+) kronor men .* blir tillsammans ([\d\u00a0 ]+) kronor", result.output)
         assert found, result.output
         old_total, new_total = (int(re.sub(r"\D", "", g)) for g in found.groups())
         fixed = fixed.replace(f"total: {old_total:_}", f"total: {new_total:_}", 1)
@@ -171,4 +171,4 @@ def test_diff_against_a_git_revision(tmp_path, monkeypatch):
     assert "den 15 november 2011 → den 30 november 2011" in result.output.replace("\u00a0", " ")
     assert run("diff", "agreements/2011.yaml@HEAD", "agreements/2011.yaml@HEAD").exit_code == 0
     unknown = run("diff", "agreements/2011.yaml@nosuchrev", "agreements/2011.yaml")  # printed plainly by the CLI
-    assert unknown.exit_code == 2 and "'nosuchrev' is not a commit of the repository" in unknown.output
+    assert unknown.exit_code == 2 and "'nosuchrev' är ingen commit i förrådet" in unknown.output

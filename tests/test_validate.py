@@ -45,31 +45,31 @@ def test_minimal_fixture_is_valid(tmp_path):
     "name, change, needle, message",
     [
         ("string amount", ("amount: 4_000_000", "amount: 4 miljoner"), "amount: 4 miljoner",
-         r"expected an amount in whole kronor .* found the text '4 miljoner'"),
+         r"väntade ett belopp i hela kronor .* fann texten '4 miljoner'"),
         ("float amount", ("amount: 4_000_000", "amount: 4000000.5"), "amount: 4000000.5",
-         r"expected an amount in whole kronor .* found the decimal number 4000000.5"),
+         r"väntade ett belopp i hela kronor .* fann decimaltalet 4000000.5"),
         ("negative amount", ("amount: 6_000_000", "amount: -6_000_000"), "amount: -6_000_000",
-         r"must not be negative, found -6000000"),
+         r"får inte vara negativt, fann -6000000"),
         ("unknown recipient", ("recipient: skl", "recipient: skll"), "recipient: skll",
-         r"unknown organisation 'skll'.*did you mean 'skl'"),
+         r"okänd organisation 'skll'.*menade du 'skl'"),
         ("duplicated id", ("- id: tackning", "- id: stod_skl"), "- id: stod_skl\n        title: Täckningsgrad",
-         r"the id 'stod_skl' is used twice \(first at line \d+\)"),
+         r"id:t 'stod_skl' används två gånger \(första gången på rad \d+\)"),
         ("impossible date", ("data_entry: 2012-10-15", "data_entry: 2012-02-30"), "data_entry: 2012-02-30",
-         r"'2012-02-30' is not a real date"),
+         r"'2012-02-30' är inte ett riktigt datum"),
         ("unknown key", ("    route: skl_rekvisition", "    rute: skl_rekvisition"), "rute:",
-         r"unknown key 'rute'"),
+         r"okänd nyckel 'rute'"),
         ("missing key", ("        label: Medel till SKL\n", ""), "- id: stod_skl",
-         r"required key 'label' is missing"),
+         r"nyckeln 'label' saknas men krävs"),
         ("undefined figure in prose", ("{{ stod_skl | miljoner }}", "{{ stod_sk | miljoner }}"), "Parterna",
-         r"refers to 'stod_sk'.*did you mean 'stod_skl'"),
+         r"hänvisar till 'stod_sk'.*menade du 'stod_skl'"),
         ("bad YAML", ("    short: SKL\n", "    short: [SKL\n"), "  - id: staten",
-         r"not valid YAML.*flow sequence started at line 9"),
+         r"inte giltig YAML.*lista inom \[\] som började på rad 9"),
         ("unknown key in distribution", ("key: befolkning_65", "key: befolkning_66"), "key: befolkning_66",
-         r"unknown distribution key 'befolkning_66'"),
+         r"okänd fördelningsnyckel 'befolkning_66'"),
         ("reserved id", ("- id: tackning", "- id: sec"), "- id: sec",
-         r"the id 'sec' is a reserved name"),
+         r"id:t 'sec' är ett reserverat namn"),
         ("period backwards", ("start: 2011-10-01", "start: 2013-10-01"), "period:",
-         r"the period starts 2013-10-01, not before it ends 2012-09-30"),
+         r"perioden börjar 2013-10-01, inte före sitt slut 2012-09-30"),
     ],
 )
 def test_malformed_input_gives_one_clear_message(tmp_path, name, change, needle, message):
@@ -80,10 +80,10 @@ def test_malformed_input_gives_one_clear_message(tmp_path, name, change, needle,
     result = run_validate(str(path))
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
-    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    errors = [line for line in result.output.splitlines() if ": fel: " in line]
     assert len(errors) >= 1, result.output
-    joined = result.output.replace("\n    hint:", " hint:")
-    matching = [line for line in joined.splitlines() if ": error: " in line and re.search(message, line)]
+    joined = result.output.replace("\n    tips:", " tips:")
+    matching = [line for line in joined.splitlines() if ": fel: " in line and re.search(message, line)]
     assert matching, result.output
     expected_line = line_of(text, needle)
     first = matching[0]
@@ -94,22 +94,22 @@ def test_empty_file(tmp_path):
     path = write(tmp_path, "")
     result = run_validate(str(path))
     assert result.exit_code == 2
-    assert f"{path}:1: error: the file is empty" in result.output
+    assert f"{path}:1: fel: filen är tom" in result.output
 
 
 def test_comments_only_file(tmp_path):
     result = run_validate(str(write(tmp_path, "# nothing here\n")))
     assert result.exit_code == 2
-    assert "holds no data" in result.output
+    assert "innehåller inga data" in result.output
 
 
 def test_non_utf8_file(tmp_path):
     path = write(tmp_path, MINIMAL.replace("Stöd", "St\u00f6d").encode("latin-1"))
     result = run_validate(str(path))
     assert result.exit_code == 2
-    assert "is not UTF-8" in result.output
+    assert "är inte UTF-8" in result.output
     assert f"{path}:{line_of(MINIMAL, 'Testöverenskommelse')}:" in result.output
-    assert result.output.count("is not UTF-8") == 1
+    assert result.output.count("är inte UTF-8") == 1
 
 
 def test_several_errors_reported_in_one_run(tmp_path):
@@ -117,7 +117,7 @@ def test_several_errors_reported_in_one_run(tmp_path):
     text = text.replace("amount: 6_000_000", "amount: -1")
     result = run_validate(str(write(tmp_path, text)))
     assert result.exit_code == 2
-    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    errors = [line for line in result.output.splitlines() if ": fel: " in line]
     assert len(errors) >= 2, result.output  # schema errors are all reported together
 
 
@@ -129,16 +129,16 @@ def test_stated_total_mismatch_names_both_figures(tmp_path):
     (finding,) = info.value.findings
     assert finding.location.line == line_of(text, "total: 5_000_000")
     message = finding.message.replace("\u00a0", " ")
-    assert "states 5 000 000 kronor" in message
-    assert "add up to 4 000 000 kronor" in message
-    assert "difference −1 000 000 kronor" in message
+    assert "anger 5 000 000 kronor" in message
+    assert "blir tillsammans 4 000 000 kronor" in message
+    assert "skillnad −1 000 000 kronor" in message
 
 
 def test_agreement_total_mismatch(tmp_path):
     text = MINIMAL.replace("total: 10_000_000", "total: 11_000_000")
     result = run_validate(str(write(tmp_path, text)))
     assert result.exit_code == 2
-    assert "the agreement states 11 000 000 kronor" in result.output.replace("\u00a0", " ")
+    assert "överenskommelsen anger 11 000 000 kronor" in result.output.replace("\u00a0", " ")
 
 
 def test_strict_turns_warnings_into_errors(tmp_path):
@@ -147,7 +147,7 @@ def test_strict_turns_warnings_into_errors(tmp_path):
     assert run_validate(str(path)).exit_code == 0
     result = run_validate("--strict", str(path))
     assert result.exit_code == 2
-    assert "warning" in result.output and "last day of data entry" in result.output
+    assert "varning" in result.output and "sista registreringsdagen" in result.output
 
 
 def test_validate_defaults_to_agreements_folder(tmp_path, monkeypatch):
@@ -175,7 +175,7 @@ def test_prose_that_types_a_figure_is_warned_with_the_reference_to_use(tmp_path)
     assert typed in text
     path = write(tmp_path, text)
     result = load_agreement(path)
-    stale = [w for w in result.warnings if "types" in w.message]
+    stale = [w for w in result.warnings if "texten skriver" in w.message]
     assert len(stale) == 2                                           # 17 000 kronor is no figure of the data
     assert all(payout.id in w.message for w in stale)
     assert all(f"{{{{ {payout.id} |" in w.hint for w in stale)
@@ -189,4 +189,4 @@ def test_the_shipped_agreements_type_no_figure():
         from generator.circulars import is_circular
         if is_circular(file):
             continue
-        assert not [w for w in load_agreement(file).warnings if "types" in w.message], file
+        assert not [w for w in load_agreement(file).warnings if "texten skriver" in w.message], file

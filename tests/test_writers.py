@@ -30,7 +30,7 @@ class Unknown:
 
 @pytest.mark.parametrize("render", [docx_writer.render_docx, pdf_writer.render_pdf, typst_writer.render_pdf])
 def test_an_unknown_node_is_refused(render):
-    with pytest.raises(TypeError, match="no rule for Unknown"):
+    with pytest.raises(TypeError, match="ingen regel för Unknown"):
         render(Document(Meta(title="t"), [Unknown()]))
 
 

@@ -577,7 +577,7 @@ def _write(doc: _Doc, container, block: Block, keep: bool = False, width_mm: flo
     try:
         writer = WRITERS[type(block)]
     except KeyError:
-        raise TypeError(f"the DOCX writer has no rule for {type(block).__name__}") from None
+        raise TypeError(f"DOCX-skrivaren har ingen regel för {type(block).__name__}") from None
     if doc.pending_break and writer in (_table, _columns, _signatures):  # these start with a table, not a paragraph
         _hard_break(doc, container)
     if writer is _table:

@@ -146,7 +146,7 @@ def _marker(kind: str, index: int) -> str:
         return "•"
     if kind == "letter":
         if index >= 26:
-            raise RenderError(f"a lettered list has at most 26 items (a–z); this one has item {index + 1}")
+            raise RenderError(f"en lista med bokstäver har högst 26 poster (a–z); den här har post {index + 1}")
         return f"{'abcdefghijklmnopqrstuvwxyz'[index]})"
     return f"{index + 1}."
 
@@ -335,7 +335,7 @@ def _flowables(block: Block, width: float = FRAME_WIDTH) -> list[Flowable]:
     try:
         writer = WRITERS[type(block)]
     except KeyError:
-        raise TypeError(f"the PDF writer has no rule for {type(block).__name__}") from None
+        raise TypeError(f"PDF-skrivaren har ingen regel för {type(block).__name__}") from None
     return writer(block, width)
 
 

@@ -99,7 +99,7 @@ def _ends_with_colon(runs: list[Run]) -> bool:
 
 def _marker(kind: str, index: int) -> str:
     if kind == "letter" and index >= 26:
-        raise RenderError(f"a lettered list has at most 26 items (a–z); this one has item {index + 1}")
+        raise RenderError(f"en lista med bokstäver har högst 26 poster (a–z); den här har post {index + 1}")
     return ""
 
 
@@ -466,7 +466,7 @@ def _flow(blocks: list[Block], all_sticky: bool = False, last_sticky: bool = Fal
         try:
             writer = WRITERS[type(block)]
         except KeyError:
-            raise TypeError(f"the PDF writer has no rule for {type(block).__name__}") from None
+            raise TypeError(f"PDF-skrivaren har ingen regel för {type(block).__name__}") from None
         later = [i for i in contentful if i > index]
         following = blocks[later[0]] if later else None
         breaks_between = any(isinstance(b, PageBreak) for b in blocks[index + 1:(later[0] if later else len(blocks))])
@@ -517,4 +517,4 @@ def render_pdf(document: Document) -> bytes:
     try:
         return _compiler().compile(input=source.encode("utf-8"), pdf_standards=PDF_STANDARDS, timestamp=stamp)
     except Exception as exc:  # typst.TypstError: the message names the line of the generated source
-        raise RenderError(f"Typst could not compile the document: {exc}") from exc
+        raise RenderError(f"Typst kunde inte sätta dokumentet: {exc}") from exc
