@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from .errors import DataError, Report
 from .loading import SourceMap, dotted, load_yaml
 from .model import Agreement, Circular
-from .prose import figure_context, render_prose
+from .prose import figure_context, render_prose, syntax_message
 
 KEY = "cirkular"
 
@@ -136,7 +136,7 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
                              + (f"överenskommelsen {circular.parts[index].agreement!r}" if index is not None else "cirkuläret"),
                              dotted(path), f"menade du {close[0]!r}?" if close else "")
             except TemplateError as exc:
-                report.error(source.locate(path), f"texten har en felaktig hänvisning: {exc}", dotted(path),
+                report.error(source.locate_error(path, exc), f"texten har en felaktig hänvisning: {syntax_message(exc)}", dotted(path),
                              "en hänvisning skrivs {{ id | miljoner }}")
             except (TypeError, ValueError) as exc:
                 report.error(source.locate(path), f"ett värde i texten kan inte skrivas ut: {exc}", dotted(path))

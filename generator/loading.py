@@ -50,12 +50,20 @@ class SourceMap:
 
     def locate_in_text(self, path: PathKey, text: str, needle: str) -> Location:
         """Return the location of the first line of the text at ``path`` that contains ``needle``."""
+        return self.locate_line(path, next((i for i, line in enumerate(text.splitlines()) if needle in line), 0))
+
+    def locate_line(self, path: PathKey, index: int) -> Location:
+        """Return the location of line ``index`` (from 0) of the text at ``path``."""
         location = self.locate(path)
         if location.line is None or tuple(path) not in self.marks:
             return location
-        index = next((i for i, line in enumerate(text.splitlines()) if needle in line), 0)
         offset = 1 if tuple(path) in self.block_scalars else 0
         return Location(self.file, location.line + offset + index, None if offset or index else location.column)
+
+    def locate_error(self, path: PathKey, exc: Exception) -> Location:
+        """Return the location of a template error ``exc`` in the text at ``path`` (its line, when it has one)."""
+        line = getattr(exc, "lineno", None)
+        return self.locate_line(path, line - 1) if isinstance(line, int) and line > 0 else self.locate(path)
 
 
 #: Limits of what the YAML loader reads (see README, "Robustness and security").

@@ -26,10 +26,11 @@ The environment is sandboxed and undefined names are errors.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from jinja2 import StrictUndefined, TemplateError, Undefined, nodes
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import formatting
@@ -164,6 +165,47 @@ MAX_PROSE_CHARS = 100_000
 
 class ProseNotAllowed(TemplateError):
     """A prose text uses a construct that prose may not use."""
+
+
+#: Jinja's names of the tokens a reference is written with, as the writer of the text sees them.
+_TOKENS = {
+    "end of print statement": "}}", "end of statement block": "%}", "end of template": "slutet av texten",
+    "begin of print statement": "{{", "begin of statement block": "{%", "name": "ett namn",
+    "end of comment": "#}", "integer": "ett tal", "float": "ett tal", "string": "en text",
+}
+#: Jinja's syntax messages (jinja2.lexer, jinja2.parser) in Swedish, most specific first.
+_SYNTAX = [
+    (re.compile(r"unexpected end of template, expected (?:token )?'?([^'.]+)'?\.?", re.I),
+     lambda m: f"texten tar slut mitt i en hänvisning: {_token(m[1])} saknas"),
+    (re.compile(r"unexpected end of template\. Jinja was looking for the following tags: (.*?)\. "
+                r"The innermost block that needs to be closed is '(\w+)'\.", re.I | re.S),
+     lambda m: f"blocket {{% {m[2]} %}} avslutas aldrig"),
+    (re.compile(r"unexpected end of template\.?", re.I), lambda m: "texten tar slut mitt i en hänvisning"),
+    (re.compile(r"expected token '([^']+)', got '([^']*)'"),
+     lambda m: f"väntade {_token(m[1])} men fann {_TOKENS.get(m[2], repr(m[2]))}"),
+    (re.compile(r"unexpected char '(.+)' at \d+"), lambda m: f"tecknet {m[1]!r} hör inte hemma i en hänvisning"),
+    (re.compile(r"Encountered unknown tag '([^']+)'"), lambda m: f"okänd tagg {{% {m[1]} %}}"),
+    (re.compile(r"unexpected '([^']+)'"), lambda m: f"oväntat {_token(m[1])!r} (en hänvisning skrivs {{{{ … }}}})"),
+    (re.compile(r"expected name or number"), lambda m: "ett namn eller tal saknas"),
+    (re.compile(r"tag name expected"), lambda m: "en tagg saknar namn efter {%"),
+    (re.compile(r"Missing end of comment tag|unclosed comment", re.I), lambda m: "en kommentar {# avslutas aldrig med #}"),
+]
+
+
+def _token(name: str) -> str:
+    return _TOKENS.get(name, name)
+
+
+def syntax_message(exc: TemplateError) -> str:
+    """Return ``exc``'s message in Swedish: Jinja's own syntax messages translated, ours as they are."""
+    text = exc.message or str(exc)
+    if isinstance(exc, ProseNotAllowed) or not isinstance(exc, TemplateSyntaxError):
+        return text
+    for pattern, swedish in _SYNTAX:
+        match = pattern.search(text)
+        if match:
+            return swedish(match)
+    return f"texten kan inte tolkas ({text})"
 
 
 def _describe_node(node: nodes.Node) -> str:
@@ -335,4 +377,4 @@ def _compiled(text: str):
     return _ENV.from_string(text)
 
 
-__all__ = ["TemplateError", "ProseNotAllowed", "check_prose", "figure_context", "render_prose", "make_environment", "walk_sections", "walk_appendices"]
+__all__ = ["TemplateError", "ProseNotAllowed", "syntax_message", "check_prose", "figure_context", "render_prose", "make_environment", "walk_sections", "walk_appendices"]

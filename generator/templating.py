@@ -23,7 +23,7 @@ from .errors import RenderError
 from .model import Agreement
 from .numbering import appendix_numbers, payout_letters, section_numbers
 from . import prose
-from .prose import figure_context, render_prose, walk_appendices, walk_sections
+from .prose import figure_context, render_prose, syntax_message, walk_appendices, walk_sections
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -173,6 +173,6 @@ def render_template(template: str, context: dict[str, Any], templates: Path = TE
     try:
         markup = env.get_template(template).render(context)
     except TemplateError as exc:
-        where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
-        raise RenderError(f"template {template}{where}: {exc}") from None
+        where = f" (rad {exc.lineno})" if getattr(exc, "lineno", None) else ""
+        raise RenderError(f"mallen {template}{where}: {syntax_message(exc)}") from None
     return parse_document(markup)

@@ -24,7 +24,7 @@ from .formatting import kronor
 from .loading import PathKey, SourceMap, dotted, load_yaml
 from .model import (Agreement, Appendix, Decision, Distribution, Letter, Party, Payout, Period, Pot, Row, Section,
                     Share, Table, TableBlock)
-from .prose import figure_context, render_prose, walk_appendices, walk_sections
+from .prose import figure_context, render_prose, syntax_message, walk_appendices, walk_sections
 from .reference import DISTRIBUTION_KEYS
 
 
@@ -349,8 +349,9 @@ class _Checker:
                 self.report.error(self.source.locate_in_text(where, text, missing),
                                   f"texten hänvisar till {missing!r}, som inte finns", dotted(where), hint)
             except TemplateError as exc:
-                self.error(where, f"texten har en felaktig hänvisning: {exc}",
-                           "en hänvisning skrivs {{ id | miljoner }}")
+                self.report.error(self.source.locate_error(where, exc),
+                                  f"texten har en felaktig hänvisning: {syntax_message(exc)}", dotted(where),
+                                  "en hänvisning skrivs {{ id | miljoner }}")
             except (TypeError, ValueError) as exc:
                 self.error(where, f"ett värde i texten kan inte skrivas ut: {exc}")
 
