@@ -158,12 +158,13 @@ def printed_step(explanation: str, step: int | None) -> str:
 
     ``2 000 000 kronor + 24 000 000 kronor × 26 / 290 (antal kommuner i länet) = 2 000 000 kronor + 2 151 724,13…
     kronor → 4 000 000 kronor`` becomes ``2 000 000 kronor + 24 000 000 kronor × 26 / 290 (antal kommuner i länet),
-    avrundat till jämna 500 000 kronor: 4 000 000 kronor``.
+    avrundat till jämna 500 000 kronor: 4 000 000 kronor``; ``a × b / c (key) = 89 384,06… kronor → 89 384 kronor``
+    becomes ``a × b / c (key), avrundat till hela kronor: 89 384 kronor``.
     """
     if "→" not in explanation:
         return explanation
-    formula = explanation.split(" = ")[0]
-    result = explanation.rsplit("→", 1)[1].strip()
+    formula, result = (part.strip() for part in explanation.rsplit("→", 1))
+    formula = formula.split(" = ")[0]
     rounding = f"avrundat till jämna {kronor(step)}" if step and step > 1 else "avrundat till hela kronor"
     return f"{formula}, {rounding}: {result}"
 
@@ -245,9 +246,6 @@ def county_letters(allocation: YearAllocation) -> list[CountyLetter]:
 
 # --------------------------------------------------------------------------- one recipient's letter
 
-#: Codes that are one body: Region Gotland is the municipality 0980 and carries the county council's
-#: tasks (0009); it gets one letter for both.
-SAME_BODY = {"0009": "0980"}
 
 
 @dataclass
@@ -263,17 +261,7 @@ class ReceivedItem:
     @property
     def printed_steps(self) -> list[str]:
         """Return the computation for print: each formula with its rounded result, without "…" or "→"."""
-        return [_printed(step, self.step) for step in self.steps]
-
-
-def _printed(explanation: str, step: int | None) -> str:
-    """Return ``a × b / c (key), avrundat till hela kronor: 89 384 kronor`` for ``a × b / c (key) = 89 384,06… kronor → 89 384 kronor``."""
-    if "→" not in explanation:
-        return explanation
-    formula, result = (part.strip() for part in explanation.rsplit("→", 1))
-    formula = formula.split(" = ")[0]
-    rounding = f"avrundat till jämna {kronor(step)}" if step and step > 1 else "avrundat till hela kronor"
-    return f"{formula}, {rounding}: {result}"
+        return [printed_step(step, self.step) for step in self.steps]
 
 
 @dataclass
@@ -346,15 +334,18 @@ def recipient_letters(allocation: YearAllocation) -> list[RecipientLetter]:
         for line in item.lines:
             lines_by_code.setdefault(line.code, []).append((item, line))
     units = [(code, m.short, "kommun", m.county) for code, m in municipalities().items()]
+    # A council that is one body with a municipality (reference/county_councils.csv: Region Gotland is
+    # 0980 and carries the county council's tasks, 0009) gets no letter of its own: the body's letter covers both.
+    same_body = {c.code: c.same_body_as for c in councils().values() if c.same_body_as}
     units += [(c.code, c.name, "landsting", c.county) for c in (council_of(code) for code in counties())
-              if c.code not in SAME_BODY]
+              if c.code not in same_body]
     letters = []
     for code, name, kind, county in units:
         county_letter = by_county[county]
         items = {item.id: item for item in county_letter.items}
-        codes = (code, *[other for other, body in SAME_BODY.items() if body == code])
-        if len(codes) > 1:  # Gotland: the body's name, as the council list gives it ("Region Gotland (landstingsuppgifter)")
-            name = councils()[codes[1]].name.split(" (")[0]
+        codes = (code, *[other for other, body in same_body.items() if body == code])
+        if len(codes) > 1:  # Gotland: the body's name, as the council list gives it ("Region Gotland")
+            name = councils()[codes[1]].body_name or name
         received: list[ReceivedItem] = []
         for c in codes:
             for item, line in lines_by_code.get(c, []):
