@@ -360,7 +360,7 @@ def _yaml_problem(file: Path, exc: yaml.YAMLError) -> DataError:
 def load_yaml(file: Path) -> tuple[Any, SourceMap]:
     """Return the data of a YAML file and its source map; raise :class:`DataError` on any problem."""
     file = Path(file)
-    raw = read_limited(file, MAX_YAML_BYTES, "file")
+    raw = read_limited(file, MAX_YAML_BYTES, "filen")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

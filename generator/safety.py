@@ -29,20 +29,26 @@ def refuse(file: Path | str, message: str, hint: str = "") -> DataError:
     return DataError(str(finding), [finding])
 
 
-def read_document(file: Path, what: str = "document") -> bytes:
+def read_document(file: Path, what: str = "dokumentet") -> bytes:
     """Return the bytes of a DOCX or PDF handed to the generator: a regular file of bounded size."""
     return read_limited(file, MAX_DOCUMENT_BYTES, what)
 
 
-def zip_part(data: bytes, name: str, file: Path) -> bytes | None:
-    """Return one part of an Office package (None if absent), refusing truncated packages and zip bombs."""
+def _package(data: bytes, file: Path, what: str) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """Return an Office package's zip and its directory, refusing what is no zip or has too many parts."""
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         infos = package.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise refuse(file, f"inte ett giltigt DOCX-paket (Office Open XML): {exc}") from None
+        raise refuse(file, f"{what} är ingen giltig .docx (Office Open XML-paket): {exc}") from None
     if len(infos) > MAX_PARTS:
-        raise refuse(file, f"paketet har {len(infos)} delar, mer än {MAX_PARTS}")
+        raise refuse(file, f"{what} har {len(infos)} delar, mer än {MAX_PARTS}")
+    return package, infos
+
+
+def zip_part(data: bytes, name: str, file: Path, what: str = "dokumentet") -> bytes | None:
+    """Return one part of an Office package (None if absent), refusing truncated packages and zip bombs."""
+    package, infos = _package(data, file, what)
     info = next((i for i in infos if i.filename == name), None)
     if info is None:
         return None
@@ -52,22 +58,15 @@ def zip_part(data: bytes, name: str, file: Path) -> bytes | None:
         with package.open(info) as handle:
             part = handle.read(MAX_PART_BYTES + 1)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise refuse(file, f"inte ett giltigt DOCX-paket: {name} kan inte läsas ({exc})") from None
+        raise refuse(file, f"{what} är ingen giltig .docx: delen {name} kan inte läsas ({exc})") from None
     if len(part) > MAX_PART_BYTES:  # the size in the directory lied
         raise refuse(file, f"delen {name} packas upp till mer än {MAX_PART_BYTES} byte")
     return part
 
 
-def check_docx(file: Path, what: str = "reference document") -> None:
+def check_docx(file: Path, what: str = "referensdokumentet") -> None:
     """Refuse a DOCX that is not a sound, bounded package with the parts Word needs."""
-    data = read_document(file, what)
-    try:
-        package = zipfile.ZipFile(io.BytesIO(data))
-        infos = package.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise refuse(file, f"{what} är ingen giltig .docx: {exc}") from None
-    if len(infos) > MAX_PARTS:
-        raise refuse(file, f"{what} har {len(infos)} delar, mer än {MAX_PARTS}")
+    package, infos = _package(read_document(file, what), file, what)
     total = 0
     for info in infos:
         if info.file_size > MAX_PART_BYTES:
