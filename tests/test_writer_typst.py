@@ -30,9 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def documents() -> dict[str, tuple[Document, bytes]]:
     """One document of each kind, with its Typst PDF."""
     models: dict[str, Document] = {}
-    for year in ("2011", "2012"):
+    wanted = {"2012": ("0180", "0001", "0980")}  # Stockholm, its county council and Region Gotland's letters
+    for year in ("2010", "2011", "2012", "2013"):
         validated = load_agreement(ROOT / "agreements" / f"{year}.yaml")
-        for job in plan(validated.agreement, validated.allocation):
+        for job in plan(validated.agreement, validated.allocation, municipal=validated.municipal):
+            if "/" in job.name and job.name.split("/")[0] in ("kommunbrev", "landstingsbrev") \
+                    and job.name.split("_")[1] not in wanted.get(year, ()):
+                continue
             models[f"{year}/{job.name}"] = render_job(validated.agreement, job)
     folder = ROOT / "agreements" / "2014"
     agreements = [(load_agreement(f).agreement, f) for f in sorted(folder.glob("*.yaml")) if not is_circular(f)]
@@ -43,11 +47,18 @@ def documents() -> dict[str, tuple[Document, bytes]]:
         "genomforandeplan": "2012/genomforandeplan",
         "lansbrev": "2012/lansbrev/lansbrev_01_stockholms-lan",
         "cirkular": "2014/cirkular",
+        "skl_brev": "2010/skl_brev_ul_lan",
+        "lansoverenskommelse": "2010/lansoverenskommelser/overenskommelse_01_stockholms-lan",
+        "kommunbrev": "2012/kommunbrev/kommunbrev_0180_stockholm",
+        "kommunbrev_gotland": "2012/kommunbrev/kommunbrev_0980_region-gotland",
+        "landstingsbrev": "2012/landstingsbrev/landstingsbrev_0001_stockholms-lans-landsting",
+        "utlatande": "2013/utlatanden/utlatande_0180_stockholm",
     }
     return {kind: (models[name], render_pdf(models[name])) for kind, name in kinds.items()}
 
 
-KINDS = ["utbetalningsbeslut", "godkannandebeslut", "genomforandeplan", "lansbrev", "cirkular"]
+KINDS = ["utbetalningsbeslut", "godkannandebeslut", "genomforandeplan", "lansbrev", "cirkular", "skl_brev",
+         "lansoverenskommelse", "kommunbrev", "kommunbrev_gotland", "landstingsbrev", "utlatande"]
 
 
 def _walk(blocks):
