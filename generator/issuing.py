@@ -284,8 +284,8 @@ def build_issued(validated: Validated, out: Path, formats: list[str], folder: Pa
     from .build import BuildResult, Written, _render, _writers, write_atomic
     from .provenance import MANIFEST, Manifest
     from .redline import redline
+    from .build import DEFAULT_PDF_ENGINE
     from .writers.docx import render_docx
-    from .writers.pdf import render_pdf as render_pdf_marked
 
     result = BuildResult(validated.agreement)
     mine = records_of_agreement(folder, validated.file)
@@ -293,8 +293,9 @@ def build_issued(validated: Validated, out: Path, formats: list[str], folder: Pa
         return result
     # the ändringsbeslut: the writers of every document (the chosen PDF engine)
     writers = _writers(formats, None, pdf_engine) if pdf_engine else _writers(formats, None)
-    # the redline: writers that show tracked changes (reportlab marks them; see README for other PDF engines)
-    redline_writers = {**writers, "docx": render_docx, "pdf": render_pdf_marked}
+    # the redline: writers that show tracked changes (both PDF engines mark them; Typst's PDF is tagged)
+    redline_writers = {**writers, "docx": render_docx}
+    pdf_engine = pdf_engine or DEFAULT_PDF_ENGINE  # named in the key: a redline made by another engine is rebuilt
     manifest = Manifest.load(out)
     jobs = {job.name: job for job in plan(validated.agreement, validated.allocation, municipal=validated.municipal)}
     year_folder = out / str(validated.agreement.year)

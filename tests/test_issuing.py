@@ -188,6 +188,92 @@ def test_pdf_redline_marks_insertions_and_deletions_visibly():
     assert f'<font color="{INSERTED_COLOUR}"><u>7\u00a0500\u00a0000</u></font>' in markup
 
 
+HAS_POPPLER = shutil.which("pdfinfo") is not None and shutil.which("pdftoppm") is not None
+
+
+def decorated(data: bytes, tmp_path: Path) -> dict[str, list[str]]:
+    """Return the text of every tagged span of a PDF by its TextDecorationType (Underline, LineThrough), as
+    poppler reads the structure tree (what a screen reader is given)."""
+    path = tmp_path / "decorated.pdf"
+    path.write_bytes(data)
+    lines = subprocess.run(["pdfinfo", "-enc", "UTF-8", "-struct-text", str(path)], capture_output=True, check=True,
+                           ).stdout.decode("utf-8", "replace").splitlines()
+    found: dict[str, list[str]] = {}
+    for index, line in enumerate(lines):
+        kind = re.search(r"/TextDecorationType /(\w+)", line)
+        if not kind:
+            continue
+        depth = len(line) - len(line.lstrip())
+        texts = []
+        for follower in lines[index + 1:]:
+            if len(follower) - len(follower.lstrip()) < depth - 1:
+                break
+            if follower.strip().startswith('"'):
+                texts.append(follower.strip()[1:-1])
+        found.setdefault(kind.group(1), []).append("".join(texts).replace("\u00a0", " "))
+    return found
+
+
+def margin_colours(data: bytes, tmp_path: Path) -> set[str]:
+    """Return the colours ('ins', 'del', 'changed') of the change bars drawn in the left margin of page 1."""
+    from PIL import Image
+
+    from generator.writers.typst import BAR_OFFSET, CHANGED_COLOUR, DELETED_COLOUR, INSERTED_COLOUR, LEFT
+
+    path = tmp_path / "bars.pdf"
+    path.write_bytes(data)
+    subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", str(path), str(tmp_path / "bars")], check=True)
+    image = Image.open(next(tmp_path.glob("bars*.png"))).convert("RGB")
+    x = round(LEFT - BAR_OFFSET)
+    pixels = {image.getpixel((column, y)) for column in range(x - 2, x + 3) for y in range(image.height)}
+    wanted = {"ins": INSERTED_COLOUR, "del": DELETED_COLOUR, "changed": CHANGED_COLOUR}
+    rgb = {name: tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5)) for name, colour in wanted.items()}
+    return {name for name, value in rgb.items() if any(max(abs(a - b) for a, b in zip(value, p)) < 40 for p in pixels)}
+
+
+@pytest.mark.skipif(not HAS_POPPLER, reason="poppler (pdfinfo, pdftoppm) is not installed")
+def test_the_redline_pdf_is_tagged_typst_with_the_old_amount_struck_and_the_new_underlined(issued_2011, tmp_path):
+    from pypdf import PdfReader
+
+    data = (issued_2011["root"] / "output/2011/andringar" / f"{DECISION_2011}.andringsmarkerad.pdf").read_bytes()
+    path = tmp_path / "red.pdf"
+    path.write_bytes(data)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes", info, re.M)
+    reader = PdfReader(io.BytesIO(data))
+    assert reader.metadata["/Creator"].startswith("Typst")
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"<pdfuaid:part>1</pdfuaid:part>", xmp) and re.search(r"<pdfaid:part>2</pdfaid:part>", xmp)
+    assert re.search(r"<pdfaid:conformance>A</pdfaid:conformance>", xmp)
+    old_amount, new_amount = (kronor(v).replace("\u00a0", " ") for v in (issued_2011["before"].agreement.total,
+                                                                         issued_2011["after"].agreement.total))
+    spans = decorated(data, tmp_path)
+    assert old_amount in spans["LineThrough"] and new_amount in spans["Underline"]
+    assert old_amount not in spans["Underline"] and new_amount not in spans["LineThrough"]
+    text, _ = pdf_text(path)
+    flat = " ".join(text.replace("\u00a0", " ").split())
+    # the legend says in words what the marks mean, and is itself marked
+    assert "Text som har tillkommit är understruken i blått, text som har tagits bort är överstruken i rött." in flat
+    assert "understruken i blått" in spans["Underline"] and "överstruken i rött" in spans["LineThrough"]
+    assert f"{old_amount} {new_amount}" in flat  # the struck amount, then its replacement
+    assert margin_colours(data, tmp_path) == {"changed"}  # page 1: paragraphs changed within
+
+
+def test_the_reportlab_engine_still_writes_the_redline_when_chosen(issued_2011, monkeypatch):
+    from pypdf import PdfReader
+
+    monkeypatch.chdir(issued_2011["root"])
+    built = run("build", "2011", "--out", "reportlab", "--pdf-engine", "reportlab")
+    assert built.exit_code == 0, built.output
+    path = issued_2011["root"] / "reportlab/2011/andringar" / f"{DECISION_2011}.andringsmarkerad.pdf"
+    reader = PdfReader(str(path))
+    assert "reportlab" in reader.metadata.producer and "/StructTreeRoot" not in reader.trailer["/Root"]
+    text, _ = pdf_text(path)
+    flat = text.replace("\u00a0", " ")
+    assert kronor(issued_2011["after"].agreement.total).replace("\u00a0", " ") in flat
+    assert kronor(issued_2011["before"].agreement.total).replace("\u00a0", " ") in flat
+
+
 def _revisions():
     from generator.document import Revision
 
@@ -428,7 +514,7 @@ def test_markup_reads_back_as_the_same_document(issued_2012):
 
 
 @pytest.mark.parametrize("direction", ["inserted", "deleted"])
-def test_every_node_type_in_or_out_whole_is_a_revision_in_both_writers(direction):
+def test_every_node_type_in_or_out_whole_is_a_revision_in_both_writers(direction, tmp_path):
     from generator.document import Document
     from generator.writers.pdf import render_pdf
 
@@ -444,6 +530,23 @@ def test_every_node_type_in_or_out_whole_is_a_revision_in_both_writers(direction
     assert accept_all(marked).text() == new.text() and reject_all(marked).text() == old.text()
     text, _ = pdf_text_of(render_pdf(marked))
     assert "Regeringens beslut" in text and "Håkan Sörman" in text  # shown, struck or underlined
+    if not HAS_POPPLER:
+        return
+    from generator.writers.typst import render_pdf as render_typst
+
+    data = render_typst(marked)
+    mark, other = ("Underline", "LineThrough") if direction == "inserted" else ("LineThrough", "Underline")
+    spans = " | ".join(decorated(data, tmp_path).get(mark, []))
+    # a text of each node type: heading, paragraph, columns, list items, table cells, signatures, keep
+    for needle in ["Regeringens beslut", "Regeringsbeslut II:7", "S2011/5826/FST (delvis)", "Stödja ledare att bidra",
+                   "Det ska i länet finnas", "Medel till Senior Alert", "66 milj. kr", "Överskott 2011", "12 500 000",
+                   "Stockholm den 13 juni 2011", "För staten", "Håkan Sörman", "Verkställande direktör",
+                   "Nationell samordning – genomförandeplan 2012"]:
+        assert needle in spans, needle
+    assert other not in decorated(data, tmp_path) or all(
+        "tillkommit" in s or s in ("understruken i blått", "överstruken i rött")
+        for s in decorated(data, tmp_path)[other])  # only the legend's own example
+    assert margin_colours(data, tmp_path) == {"ins" if direction == "inserted" else "del"}
 
 
 def pdf_text_of(data: bytes):
@@ -491,6 +594,56 @@ def test_a_numbered_list_renumbers_as_tracked_changes():
     data = render_docx(marked)
     assert resolve(data, accept=True) == docx_paragraphs(render_docx(new)) == ["1.\tFörsta kravet.", "2.\tTredje kravet.", "3.\tFjärde kravet."]
     assert resolve(data, accept=False) == docx_paragraphs(render_docx(old))
+
+
+@pytest.mark.skipif(not HAS_POPPLER, reason="poppler (pdfinfo, pdftoppm) is not installed")
+@pytest.mark.parametrize("kind", ["word", "heading", "row", "cell", "signatures", "renumbered"])
+def test_each_revision_kind_is_marked_in_the_typst_pdf(kind, tmp_path):
+    """Each kind of revision the model carries: struck and underlined text, tagged as such, and a bar beside it."""
+    from generator.document import Cell, Document, Heading, ListBlock, Meta, Signature, Signatures, Table, TableRow
+    from generator.writers.typst import render_pdf as render_typst
+
+    def document(amount: str, heading: str, rows: list[str], cell: str, signer: str, items: list[str]) -> Document:
+        return Document(Meta("x", author="A", date="2012-02-09"), [
+            Heading(heading, 1),
+            Paragraph([Run(f"Kammarkollegiet ska betala ut {amount} kronor.")]),
+            Table([TableRow([Cell([Run("Register")]), Cell([Run("Kronor")], "right")], "head"),
+                   *[TableRow([Cell([Run(r)]), Cell([Run(cell)], "right")]) for r in rows]], [4, 1.4], "amounts"),
+            ListBlock([[Run(i)] for i in items], "number"),
+            Signatures([Signature("För staten", signer, "Statssekreterare")], "Stockholm den 13 juni 2011"),
+        ])
+
+    base = dict(amount="7\u00a0000\u00a0000", heading="Regeringens beslut", rows=["Senior Alert"], cell="10,5",
+                signer="Ragnwi Marcelind", items=["Första kravet.", "Andra kravet.", "Tredje kravet."])
+    change = {"word": dict(amount="7\u00a0500\u00a0000"), "heading": dict(heading="Regeringens nya beslut"),
+              "row": dict(rows=["Senior Alert", "SveDem"]), "cell": dict(cell="11,0"),
+              "signatures": dict(signer="Maria Larsson"),
+              "renumbered": dict(items=["Första kravet.", "Tredje kravet."])}[kind]
+    old, new = document(**base), document(**{**base, **change})
+    marked, count = redline(old, new, "A", "2012-01-01")
+    assert count >= 1
+    data = render_typst(marked)
+    spans = decorated(data, tmp_path)
+    inserted, deleted = spans.get("Underline", []), spans.get("LineThrough", [])
+    expected = {  # (struck, underlined, bar colours)
+        "word": (["7 000 000"], ["7 500 000"], {"changed"}),
+        "heading": (["Regeringens beslut"], ["Regeringens nya beslut"], {"ins", "del"}),
+        "row": ([], ["SveDem", "10,5"], {"ins"}),
+        "cell": (["10,5"], ["11,0"], {"changed"}),
+        "signatures": (["Stockholm den 13 juni 2011", "Ragnwi Marcelind"], ["Maria Larsson", "Statssekreterare"],
+                       {"ins", "del"}),
+        "renumbered": (["Andra kravet.", "2.", "3."], ["2."], {"del", "changed"}),
+    }[kind]
+    for text in expected[0]:
+        assert text in deleted, (text, deleted)
+    for text in expected[1]:
+        assert text in inserted, (text, inserted)
+    legend = {"understruken i blått", "överstruken i rött"}
+    assert len([s for s in inserted + deleted if s not in legend]) == len(expected[0]) + len(expected[1]) + {
+        "row": 0, "signatures": 4, "heading": 0, "word": 0, "cell": 0, "renumbered": 0}[kind]
+    assert margin_colours(data, tmp_path) == expected[2]
+    text, _ = pdf_text_of(data)
+    assert all(word in text.replace("\u00a0", " ") for word in expected[0] + expected[1])  # both versions readable
 
 
 def test_a_tampered_record_is_refused(tmp_path):

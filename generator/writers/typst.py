@@ -35,8 +35,8 @@ from functools import lru_cache
 from importlib.resources import as_file, files
 from typing import Callable
 
-from ..document import (Block, Cell, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Run,
-                        Signatures, Space, Table, plain)
+from ..document import (Block, Cell, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision,
+                        Run, Signatures, Space, Table, list_positions, plain)
 from ..errors import RenderError
 
 MM = 72 / 25.4
@@ -80,6 +80,7 @@ def _text(text: str) -> str:
 def inline(runs: list[Run], bold: bool = False) -> str:
     """Return the content (``[…]``) of inline runs; a ``"\\n"`` run is a line break."""
     parts = []
+    previous = None
     for run in runs:
         if run.text == "\n":
             parts.append("#linebreak()")
@@ -89,7 +90,10 @@ def inline(runs: list[Run], bold: bool = False) -> str:
             code = f"#strong[{code}]"
         if run.italic:
             code = f"#emph[{code}]"
+        if run.rev is not None:  # a redline: see _revised
+            code = _revised(code, run, previous)
         parts.append(code)
+        previous = run
     return "[" + "".join(parts) + "]"
 
 
@@ -210,7 +214,9 @@ def _date(text: str) -> dt.date:
 
 def _heading(block: Heading, sticky: bool) -> str:
     look = min(max(block.level, 1), 4)
-    return f"#H({_LEVELS.tag(look)}, {look}, {string(block.text)})"
+    body = string(block.text) if block.rev is None else \
+        _barred(f"[#{_revised_string(block.text, block.rev)}]", {block.rev.kind})  # a redline
+    return f"#H({_LEVELS.tag(look)}, {look}, {body})"
 
 
 class _Levels:
@@ -229,10 +235,12 @@ _LEVELS = _Levels()
 
 def _paragraph(block: Paragraph, sticky: bool) -> str:
     sticky = sticky or _ends_with_colon(block.runs)
-    return f"#P(style: {string(block.style)}, sticky: {str(sticky).lower()}, {inline(block.runs)})"
+    return f"#P(style: {string(block.style)}, sticky: {str(sticky).lower()}, {_barred(inline(block.runs), _kinds(block.runs))})"
 
 
 def _list(block: ListBlock, sticky: bool) -> str:
+    if any(_kinds(item) for item in block.items):  # a redline
+        return _list_revised(block, sticky)
     for index in range(len(block.items)):
         _marker(block.kind, index)
     items = ", ".join(inline(item) for item in block.items)
@@ -290,8 +298,11 @@ def _table(block: Table, sticky: bool) -> str:
         if keeper and r in spans:
             cells.append(f"table.cell(rowspan: {spans[r]}, breakable: false, inset: 0pt, [])")
         col = 0
+        kinds = ({row.rev.kind} if row.rev is not None else set()).union(*(_kinds(c.runs) for c in row.cells))
+        start, end = _BARS.marks(kinds) if kinds and row.kind != "head" else ("", "")  # a redline: a change bar
         for cell in row.cells:
-            cells.append(_cell(cell, row.kind, col, ncols, frac_width, block.style))
+            cells.append(_cell(cell, row.kind, col, ncols, frac_width, block.style,
+                               (start if col == 0 else "", end)))
             col += cell.span
         for _ in range(col, ncols):
             cells.append("table.cell[]")
@@ -365,17 +376,22 @@ def _em_width(text: str) -> float:
     return max(stringWidth(text, SERIF, 1.0), stringWidth(text, f"{SERIF}-Bold", 1.0))
 
 
-def _cell(cell: Cell, kind: str, col: int, ncols: int, frac_width: dict[int, float], style: str) -> str:
+def _cell(cell: Cell, kind: str, col: int, ncols: int, frac_width: dict[int, float], style: str,
+          marks: tuple[str, str] = ("", "")) -> str:
     runs = cell.runs
     content = inline(runs)
     if cell.align == "right" and kind != "head" and col in frac_width:
-        parts = _amount_parts(cell.text) if all(not r.italic for r in runs) else None
+        parts = _amount_parts(cell.text) if all(not r.italic and r.rev is None for r in runs) else None
         if parts is not None:
             content = f"[#amount([{_text(parts[0])}], [{_text(parts[1])}], {frac_width[col]:.4f}em)]"
+        elif _kinds(runs):  # a changed amount: the room of the decimals its new value lacks
+            content = f"[#{content}#h({_frac_room(runs, frac_width[col]):.4f}em)]"
     if kind in ("head", "sum", "group"):
         content = f"strong({content})"
     if kind == "note":
         content = f"{{ set text(size: 9.5pt, style: \"italic\"); {content} }}"
+    if marks[0] or marks[1]:
+        content = f"[{marks[0]}#{content}{marks[1]}]"
     align = {"right": "right", "center": "center"}.get(cell.align, "left")
     # an amount sits on the last line of its (multi-line) label; head cells sit at the bottom
     valign = "bottom" if (cell.align == "right" or kind == "head") else "top"
@@ -402,17 +418,18 @@ def _columns(block: Columns, sticky: bool) -> str:
 
 def _signatures(block: Signatures, sticky: bool) -> str:
     parts = []
+    say = lambda text: _revised_string(text, block.rev)  # noqa: E731 (a redline: marked as a whole)
     if block.place:
-        parts.append(f"block(above: 18pt, below: 10pt, par({string(block.place)}))")
+        parts.append(f"block(above: 18pt, below: 10pt, par({say(block.place)}))")
     cells = []
     for sig in block.signatures:
         lines = []
         if sig.label:
-            lines.append(f"par({string(sig.label)})")
+            lines.append(f"par({say(sig.label)})")
         lines.append(f"v({SIGNATURE_ROOM}pt)")
-        lines.append(f"par({string(sig.name)})")
+        lines.append(f"par({say(sig.name)})")
         if sig.title:
-            lines.append(f"par({string(sig.title)})")
+            lines.append(f"par({say(sig.title)})")
         cells.append("{ set par(spacing: 1pt); " + "; ".join(lines) + " }")
     if cells:
         per_row = 2 if len(cells) > 3 else len(cells)
@@ -420,6 +437,9 @@ def _signatures(block: Signatures, sticky: bool) -> str:
             cells.append("[]")
         parts.append(f"grid(columns: {per_row} * (1fr,), column-gutter: 8pt, row-gutter: 18pt, "
                      + ", ".join(cells) + ")")
+    if block.rev is not None and parts:  # a redline: a change bar from the first line to the foot of the block
+        start, end = _BARS.marks({block.rev.kind})
+        parts = [start[1:-1] + ", line: false)", *parts, end[1:-1] + ", line: false)"]
     return (f"#block(breakable: false, above: 6pt, below: 12pt, sticky: {str(sticky).lower()}, "
             "{ " + "; ".join(parts) + " })")
 
@@ -484,14 +504,184 @@ def _flow(blocks: list[Block], all_sticky: bool = False, last_sticky: bool = Fal
     return out
 
 
+# --------------------------------------------------------------------------- revision marks (a redline)
+
+#: As the reportlab writer and Word: an insertion underlined in blue, a deletion struck through in red; a bar in
+#: the left margin beside every paragraph, list item, table row or signature block with a change (blue: all of it
+#: inserted, red: all of it deleted, grey: changed within). Typst tags an underline or strike as a Span with the
+#: standard layout attribute TextDecorationType (Underline, LineThrough), which screen readers can announce; the
+#: struck text stays in the text (it is what the issued version said), and a legend at the start says in words
+#: what the marks mean. The bars are drawn in the page foreground, so they are artifacts, not content.
+INSERTED_COLOUR, DELETED_COLOUR, CHANGED_COLOUR = "#0b5cad", "#b3261e", "#6b6b6b"
+BAR_OFFSET = 4 * MM  # from the text's left edge into the margin
+LEGEND = ("Ändringsmarkerad mot den utfärdade versionen. Text som har tillkommit är @Ins, text som har tagits "
+          "bort är @Del. Ett streck i vänstermarginalen står vid varje ändrat stycke, listpunkt, tabellrad och "
+          "underskriftsblock.")
+
+REDLINE_PREAMBLE = r"""
+#let ins-colour = rgb("%(ins)s")
+#let del-colour = rgb("%(del)s")
+#let Ins(body) = underline(stroke: 0.6pt + ins-colour, offset: 1.8pt, text(fill: ins-colour, body))
+#let Del(body) = strike(stroke: 0.7pt + del-colour, text(fill: del-colour, body))
+// a change bar: a start and an end mark (invisible metadata) in the text; the page foreground joins them. A mark
+// in a line lies 0.69 em below the line's top: the bar reaches from the top of the first line to the foot of the last
+#let BarS(id, colour, line: true) = [#metadata((id: id, edge: "s", colour: colour, line: line))<chbar>]
+#let BarE(id, line: true) = [#metadata((id: id, edge: "e", line: line))<chbar>]
+#set page(foreground: context {
+  let page-no = here().page()
+  let spans = (:)
+  for mark in query(<chbar>) {
+    let pos = mark.location().position()
+    let key = str(mark.value.id)
+    let span = spans.at(key, default: (colour: none, first: none, last: none))
+    if mark.value.edge == "s" {
+      span.colour = mark.value.colour
+      span.first = (page: pos.page, y: pos.y - if mark.value.line { 7.5pt } else { 0pt })
+    } else {
+      let end = (page: pos.page, y: pos.y + if mark.value.line { 4.5pt } else { 0pt })
+      if span.last == none or end.page > span.last.page or (end.page == span.last.page and end.y > span.last.y) {
+        span.last = end
+      }
+    }
+    spans.insert(key, span)
+  }
+  for (key, span) in spans {
+    if span.first == none or span.last == none { continue }
+    if span.first.page > page-no or span.last.page < page-no { continue }
+    let y1 = if span.first.page == page-no { span.first.y } else { %(top).3fpt }
+    let y2 = if span.last.page == page-no { span.last.y } else { page.height - %(bottom).3fpt }
+    place(top + left, dx: %(x).3fpt, dy: y1,
+      line(start: (0pt, 0pt), end: (0pt, calc.max(y2 - y1, 2pt)), stroke: 1.5pt + rgb(span.colour)))
+  }
+})
+""".strip()
+
+
+class _Bars:
+    """Numbers the change bars of one document."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def marks(self, kinds: set[str]) -> tuple[str, str]:
+        """Return the (start, end) marks of a new bar for a unit whose revisions are of ``kinds``."""
+        self.count += 1
+        colour = INSERTED_COLOUR if kinds == {"ins"} else DELETED_COLOUR if kinds == {"del"} else CHANGED_COLOUR
+        return f"#BarS({self.count}, {string(colour)})", f"#BarE({self.count})"
+
+
+_BARS = _Bars()
+
+
+def _revised(code: str, run: Run, previous: Run | None) -> str:
+    """Return the content code of a run inserted (underlined) or deleted (struck through) in a redline."""
+    wrapped = f"#Ins[{code}]" if run.rev.kind == "ins" else f"#Del[{code}]"
+    if previous is not None and previous.rev is not None and previous.rev.kind == "del" \
+            and run.rev.kind == "ins" and not previous.text.endswith((" ", "\u00a0")):
+        wrapped = '#" "' + wrapped  # a struck amount and its replacement do not run together
+    return wrapped
+
+
+def _frac_room(runs: list[Run], room: float) -> float:
+    """Return the room (em) a changed amount leaves free so that its new value aligns on the decimal comma."""
+    kept = [run for run in runs if run.rev is None or run.rev.kind == "ins"]
+    parts = _amount_parts(kept[-1].text.strip()) if kept else None
+    return max(0.0, room - (_em_width(parts[1]) if parts and parts[1] else 0.0))
+
+
+def _kinds(runs: list[Run]) -> set[str]:
+    return {run.rev.kind for run in runs if run.rev is not None}
+
+
+def _barred(content: str, kinds: set[str]) -> str:
+    """Return ``content`` (a content expression) with a change bar beside it if ``kinds`` is not empty."""
+    if not kinds:
+        return content
+    start, end = _BARS.marks(kinds)
+    return f"[{start}#{content}{end}]"
+
+
+def _revised_string(text: str, rev: Revision | None) -> str:
+    """Return a code expression for ``text`` marked as a whole (a heading, a signature line), or a plain string."""
+    if rev is None:
+        return string(text)
+    return f"{'Ins' if rev.kind == 'ins' else 'Del'}({string(text)})"
+
+
+def _has_revisions(blocks: list[Block]) -> bool:
+    for block in blocks:
+        if isinstance(block, (Heading, Signatures)) and block.rev is not None:
+            return True
+        if isinstance(block, Paragraph) and _kinds(block.runs):
+            return True
+        if isinstance(block, ListBlock) and any(_kinds(item) for item in block.items):
+            return True
+        if isinstance(block, Table) and any(row.rev is not None or any(_kinds(c.runs) for c in row.cells)
+                                            for row in block.rows):
+            return True
+        if isinstance(block, Columns) and any(_has_revisions(c.blocks) for c in block.columns):
+            return True
+        if isinstance(block, Keep) and _has_revisions(block.blocks):
+            return True
+    return False
+
+
+def _redline_setup(document: Document) -> list[str]:
+    """Return the preamble and legend of a document with revision marks (nothing for any other document)."""
+    if not _has_revisions(document.blocks):
+        return []
+    lines = len(document.header) + (1 if document.meta.draft else 0)
+    top = TOP + max(0, lines - 2) * HEADER_LEADING  # as _page_setup
+    preamble = REDLINE_PREAMBLE % {"ins": INSERTED_COLOUR, "del": DELETED_COLOUR, "top": top, "bottom": BOTTOM,
+                                   "x": LEFT - BAR_OFFSET}
+    legend = "".join(f"#{piece[1:]}[{_text(words)}]" if piece.startswith("@") else _text(piece)
+                     for piece in re.split(r"(@Ins|@Del)", LEGEND) if piece
+                     for words in [("understruken i blått" if piece == "@Ins" else "överstruken i rött")])
+    return [preamble, "#block(above: 0pt, below: 12pt, breakable: false, { set text(font: sans, size: 9pt); "
+                      f"set par(leading: 0.35em); par[{legend}] }})"]
+
+
+def _list_revised(block: ListBlock, sticky: bool) -> str:
+    """Return a list with revision marks: each item numbered as Word shows it (a renumbered item: the old number
+    struck, the new one underlined), and a bar beside each changed item."""
+    positions = list_positions(block.items)
+    if block.kind == "bullet":
+        bodies = [_barred(inline(item), _kinds(item)) for item in block.items]
+        body = f"list({', '.join(bodies)},)"
+    else:
+        def marker(index: int | None) -> str:
+            if index is None:
+                return ""
+            _marker(block.kind, index)
+            return f"{'abcdefghijklmnopqrstuvwxyz'[index]})" if block.kind == "letter" else f"{index + 1}."
+
+        markers, bodies = [], []
+        for item, (before, after) in zip(block.items, positions):
+            old, new = marker(before), marker(after)
+            kinds = _kinds(item)
+            bodies.append(_barred(inline(item), kinds or ({"ins", "del"} if old and new and old != new else set())))
+            if old and new and old != new:
+                markers.append(f"[#Del[{_text(old)}] #Ins[{_text(new)}]]")
+            elif kinds in ({"ins"}, {"del"}) and (before is None or after is None):
+                markers.append(f"[#{'Ins' if kinds == {'ins'} else 'Del'}[{_text(new or old)}]]")
+            else:
+                markers.append(f"[{_text(new or old)}]")
+        wide = ", body-indent: 4mm" if len(block.items) >= 10 else ""
+        items = ", ".join(f"enum.item({i + 1}, {b})" for i, b in enumerate(bodies))
+        body = f"enum(numbering: n => ({', '.join(markers)},).at(n - 1){wide}, {items},)"
+    return f"#block(above: 2pt, below: 8pt, sticky: {str(sticky).lower()}, {body})"
+
+
 # --------------------------------------------------------------------------- the whole document
 
 def markup(document: Document) -> str:
     """Return the Typst source of ``document``."""
-    global _LEVELS
+    global _LEVELS, _BARS
     _LEVELS = _Levels()
+    _BARS = _Bars()
     body = _flow(document.blocks)
-    return "\n".join([PREAMBLE, _document_setup(document), _page_setup(document), *body, ""])
+    redline = _redline_setup(document)  # nothing unless the document has revision marks
+    return "\n".join([PREAMBLE, _document_setup(document), _page_setup(document), *redline, *body, ""])
 
 
 @lru_cache(maxsize=1)
