@@ -14,6 +14,7 @@ Markup (autoescaped by the template engine, so data text is always safe)::
       <p style="body|lead|small|right|label|title">Text with <b>bold</b>, <i>italic</i>, <br/> breaks</p>
       <list kind="bullet|number|letter"><item>…</item></list>
       <table widths="4,1" style="amounts|budget|plain" keep="true">
+        <caption>Tabell 5. Budget, kronor</caption>   (optional: the table's caption, above it)
         <row kind="head|body|group|sum|note"><cell align="left|right" span="2">…</cell></row>
       </table>
       <signatures place="Stockholm den 13 juni 2011">
@@ -129,6 +130,9 @@ class Table:
     rows: list[TableRow]
     widths: list[float]
     style: Literal["amounts", "budget", "plain"] = "plain"
+    #: The caption above the table ("Tabell 5. Budget, kronor"); writers keep it on a page with the table's first
+    #: rows (PDF: tagged as the table's Caption; DOCX: a "Caption" paragraph kept with the table).
+    caption: Inline = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -248,7 +252,8 @@ def block_text(block: Block) -> str:
     if isinstance(block, ListBlock):
         return "\n".join(plain(item) for item in block.items)
     if isinstance(block, Table):
-        return "\n".join(" ".join(c.text for c in row.cells if c.text) for row in block.rows)
+        lines = [plain(block.caption)] if block.caption else []
+        return "\n".join(lines + [" ".join(c.text for c in row.cells if c.text) for row in block.rows])
     if isinstance(block, Columns):
         return "\n".join(block_text(b) for col in block.columns for b in col.blocks if block_text(b))
     if isinstance(block, Signatures):
@@ -350,15 +355,19 @@ def _block(el: ET.Element) -> list[Block]:
         return [ListBlock(items, el.get("kind", "bullet"))] if items else []
     if tag == "table":
         rows = []
+        caption: Inline = []
         for row in el:
+            if row.tag == "caption" and not rows and not caption:
+                caption = _inline(row)
+                continue
             if row.tag != "row":
-                raise RenderError(f"<{row.tag}> är inte tillåtet i <table>")
+                raise RenderError(f"<{row.tag}> är inte tillåtet i <table> (bara en <caption> först, och <row>)")
             cells = [Cell(_inline(c), c.get("align", "left"), int(c.get("span", "1"))) for c in row if c.tag == "cell"]
             rows.append(TableRow(cells, row.get("kind", "body")))
         if not rows:
             return []
         ncols = max(sum(c.span for c in r.cells) for r in rows)
-        return [Table(rows, _floats(el.get("widths"), [1.0] * ncols), el.get("style", "plain"))]
+        return [Table(rows, _floats(el.get("widths"), [1.0] * ncols), el.get("style", "plain"), caption)]
     if tag == "columns":
         cols = [Column(_blocks(c)) for c in el if c.tag == "column"]
         return [Columns(cols, _floats(el.get("widths"), [1.0] * len(cols)))]
@@ -449,7 +458,8 @@ def _block_markup(block: Block) -> str:
             f'<row{_attrs(kind=row.kind)}>'
             + "".join(f'<cell{_attrs(align=c.align, span=c.span)}>{_inline_markup(c.runs)}</cell>' for c in row.cells)
             + "</row>" for row in block.rows)
-        return f'<table{_attrs(widths=_floats_text(block.widths), style=block.style)}>{rows}</table>'
+        caption = f"<caption>{_inline_markup(block.caption)}</caption>" if block.caption else ""
+        return f'<table{_attrs(widths=_floats_text(block.widths), style=block.style)}>{caption}{rows}</table>'
     if isinstance(block, Columns):
         columns = "".join("<column>" + "".join(_block_markup(b) for b in c.blocks) + "</column>" for c in block.columns)
         return f'<columns{_attrs(widths=_floats_text(block.widths))}>{columns}</columns>'

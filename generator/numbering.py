@@ -39,3 +39,26 @@ def appendix_numbers(appendices: list[Appendix]) -> dict[str, str]:
             if child.appendices:
                 raise ValueError("bilagor kan ha högst en nivå av underbilagor (Bil 1.a)")
     return numbers
+
+
+#: A budget table's unit in words, for a caption whose columns do not name it.
+UNIT_WORDS = {"kr": "kronor", "tkr": "tusental kronor", "mkr": "miljoner kronor"}
+
+
+def table_captions(appendix: Appendix, number: str, year: int) -> dict[int, str]:
+    """Return block index → caption of each table of ``appendix`` (numbered ``number``): "Tabell 5. Budget 2012, kronor".
+
+    A table is numbered after its appendix ("Tabell 5", or "Tabell 2.1" and "Tabell 2.2" when the appendix has
+    several); its text is the table's own title, else "Budget" and the agreement's year (every appendix table is a
+    budget); the unit follows when no column heading names it. Nothing of it is typed in the data.
+    """
+    indexes = [i for i, block in enumerate(appendix.blocks) if hasattr(block, "table")]
+    captions: dict[int, str] = {}
+    for position, index in enumerate(indexes, start=1):
+        table = appendix.blocks[index].table
+        label = number if len(indexes) == 1 else f"{number}.{position}"
+        text = (table.title or f"Budget {year}").rstrip(" .:")
+        if not any("kronor" in column.lower() for column in table.columns):
+            text += f", {UNIT_WORDS[table.unit]}"
+        captions[index] = f"Tabell {label}. {text}"
+    return captions

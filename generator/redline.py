@@ -85,7 +85,8 @@ class Redliner:
         if isinstance(block, ListBlock):
             return dataclasses.replace(block, items=[_marked(item, rev) for item in block.items])
         if isinstance(block, Table):
-            return dataclasses.replace(block, rows=[self._row(row, rev) for row in block.rows])
+            return dataclasses.replace(block, rows=[self._row(row, rev) for row in block.rows],
+                                       caption=_marked(block.caption, rev))
         if isinstance(block, Columns):
             return dataclasses.replace(block, columns=[Column([self.whole(b, rev) for b in c.blocks])
                                                        for c in block.columns])
@@ -124,7 +125,11 @@ class Redliner:
         if isinstance(new, Table) and len(old.widths) == len(new.widths):
             rows = self._sequence(old.rows, new.rows, lambda r: " | ".join(c.text for c in r.cells),
                                   self._row_changed, self._row)
-            return [dataclasses.replace(new, rows=rows)]
+            caption = new.caption
+            if old.caption != new.caption:
+                self.changes += 1
+                caption = diff_runs(old.caption, new.caption, self.ins, self.dele)
+            return [dataclasses.replace(new, rows=rows, caption=caption)]
         if isinstance(new, Columns) and len(old.columns) == len(new.columns):
             columns = [Column(self.blocks(o.blocks, n.blocks)) for o, n in zip(old.columns, new.columns)]
             return [dataclasses.replace(new, columns=columns)]
@@ -226,7 +231,7 @@ def _resolve(document: Document, keep: str) -> Document:
         if isinstance(b, Table):
             rows = [dataclasses.replace(r, rev=None, cells=[dataclasses.replace(c, runs=runs(c.runs)) for c in r.cells])
                     for r in b.rows if r.rev is None or r.rev.kind == keep]
-            return [dataclasses.replace(b, rows=rows)] if rows else []
+            return [dataclasses.replace(b, rows=rows, caption=runs(b.caption))] if rows else []
         if isinstance(b, Columns):
             return [dataclasses.replace(b, columns=[Column([x for c in col.blocks for x in block(c)])
                                                     for col in b.columns])]

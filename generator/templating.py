@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from .document import Document, parse_document
 from .errors import RenderError
 from .model import Agreement
-from .numbering import appendix_numbers, payout_letters, section_numbers
+from .numbering import appendix_numbers, payout_letters, section_numbers, table_captions
 from . import prose
 from .prose import figure_context, render_prose, syntax_message, walk_appendices, walk_sections
 
@@ -136,6 +136,10 @@ class View(ProseView):
     def appendix(self, appendix_id: str):
         return self._appendices[appendix_id]
 
+    def table_caption(self, appendix_id: str, index: int) -> str:
+        """Return the caption of the table that is block ``index`` of an appendix (generator.numbering)."""
+        return self._table_captions[appendix_id][index]
+
     def organisation(self, organisation_id: str):
         return self._organisations[organisation_id]
 
@@ -147,6 +151,8 @@ class View(ProseView):
             self._letters.update(payout_letters(section))
         self._appendix_numbers = appendix_numbers(a.appendices)
         self._appendices = {x.id: x for x in walk_appendices(a.appendices)}
+        self._table_captions = {x.id: table_captions(x, self._appendix_numbers[x.id], a.year)
+                                for x in self._appendices.values()}
         self._organisations = {o.id: o for o in a.organisations}
 
 

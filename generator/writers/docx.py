@@ -111,6 +111,7 @@ def _setup_styles(document) -> None:
         if rfonts is not None:  # drop the theme fonts so the named font applies
             for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
                 rfonts.attrib.pop(qn(attr), None)
+    _caption_style(document)
     _style(document, "Brödtext")
     _style(document, "Ingress", font=SERIF, size=13, bold=True, after=4)
     _style(document, "Liten text", size=10)
@@ -129,6 +130,18 @@ def _setup_styles(document) -> None:
     _style(document, "Underskrift", after=0, keep_next=True)
     _style(document, "Sidhuvud", font=SANS, size=9, after=0)  # sans, as the PDF's running header
     _table_style(document)
+
+
+def _caption_style(document) -> None:
+    """Set Word's built-in "Caption" style (a table's caption, above it): sans, bold, kept with the table."""
+    try:
+        caption = document.styles["Caption"]
+    except KeyError:
+        caption = _style(document, "Caption")
+    caption.font.name, caption.font.size, caption.font.bold, caption.font.italic = SANS, Pt(10), True, False
+    caption.font.color.rgb = None
+    caption.paragraph_format.space_before, caption.paragraph_format.space_after = Pt(8), Pt(3)
+    caption.paragraph_format.keep_with_next = True
 
 
 TABLE_STYLE = "Tabell"
@@ -442,6 +455,10 @@ def _list(doc: _Doc, container, block: ListBlock, keep: bool = False) -> None:
 
 
 def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: float = TEXT_WIDTH_MM) -> None:
+    if block.caption:  # above the table, kept with it (the style keeps it with the next paragraph: the first row)
+        caption = _new_p(doc, container, "Caption")
+        _add_runs(doc, caption, block.caption)
+        _track_mark(doc, caption, _whole(block.caption))
     ncols = len(block.widths)
     tbl, twips = _new_table(doc, container, _mm_widths(block.widths, width_mm), doc.base.table_style_id, align=True)
     table_style = doc.base.style_id("Tabellsumma"), doc.base.style_id("Tabelltext")
@@ -770,8 +787,9 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
         _run(_new_p(doc, head, "Sidhuvud"), line)
     if draft:  # on every page, in the header, never in the text
         _run(_new_p(doc, head, "Sidhuvud"), draft, bold=True)
-    for block in document.blocks:
-        _write(doc, body, block)
+    for block, following in zip(document.blocks, document.blocks[1:] + [None]):
+        # the sentence right before a captioned table introduces it: kept with the caption
+        _write(doc, body, block, keep=isinstance(block, Paragraph) and isinstance(following, Table) and bool(following.caption))
     if doc.pending_break:  # the document ends with a page break
         _hard_break(doc, body)
     body.append(sect_pr)  # the section properties stay the body's last child

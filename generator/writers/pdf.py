@@ -104,6 +104,9 @@ def styles() -> dict[str, ParagraphStyle]:
         "place": ParagraphStyle("Ort och datum", parent=body, spaceBefore=18, spaceAfter=10, keepWithNext=1),
         "signature": ParagraphStyle("Underskrift", parent=body, spaceAfter=0),
         "header": ParagraphStyle("Sidhuvud", parent=body, fontName=SANS, fontSize=HEADER_SIZE, leading=HEADER_LEADING),
+        "caption": ParagraphStyle("Caption", parent=body, fontName=f"{SANS}-Bold", fontSize=10, leading=13,
+                                  spaceBefore=8, spaceAfter=3, keepWithNext=1),
+        "introduces": ParagraphStyle("Brödtext före tabell", parent=body, keepWithNext=1),
     }
 
 
@@ -250,10 +253,11 @@ def _table(block: Table, width: float) -> list[Flowable]:
             commands.append(("LINEBELOW", (0, r), (-1, r), 0.25, colors.HexColor("#8c8c8c")))
     table = _Table(data, colWidths=col_widths, repeatRows=head_rows, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
+    caption = [RLParagraph(_markup(block.caption), st["caption"])] if block.caption else []
     if len(block.rows) <= KEEP_TABLE_ROWS:  # a short table is never split across pages
-        return [KeepTogether([table, Spacer(1, 10)])]
+        return [KeepTogether([*caption, table, Spacer(1, 10)])]
     table.long_table = True  # see _is_long
-    return [table, Spacer(1, 10)]
+    return [*caption, table, Spacer(1, 10)]
 
 
 def _columns(block: Columns, width: float) -> list[Flowable]:
@@ -381,6 +385,18 @@ def _bind_headings(story: list[Flowable]) -> list[Flowable]:
     return out + pending
 
 
+def _story(blocks: list[Block]) -> list[Flowable]:
+    """Return the flowables of ``blocks``; the sentence right before a captioned table is kept with it."""
+    story: list[Flowable] = []
+    for block, following in zip(blocks, blocks[1:] + [None]):
+        flowables = _flowables(block)
+        if isinstance(block, Paragraph) and block.style == "body" and isinstance(following, Table) \
+                and following.caption and flowables:
+            flowables[-1].style = styles()["introduces"]
+        story.extend(flowables)
+    return story
+
+
 def _header_lines(header: list[str], page_numbers: bool) -> list[str]:
     """Return the running header wrapped so it never runs into "n (N)"."""
     room = FRAME_WIDTH - (PAGE_NUMBER_ROOM if page_numbers else 0)
@@ -449,7 +465,7 @@ def render_pdf(document: Document) -> bytes:
     frame = Frame(LEFT, BOTTOM, FRAME_WIDTH, PAGE_HEIGHT - top - BOTTOM, id="text",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], pagesize=A4)])
-    story = _bind_headings([f for block in document.blocks for f in _flowables(block)])
+    story = _bind_headings(_story(document.blocks))
     if not story:
         story = [Spacer(1, 1)]  # an empty document is still one (blank) page
     doc.build(story, canvasmaker=_numbered_canvas(header, document.page_numbers, meta.date,

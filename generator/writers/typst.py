@@ -336,8 +336,20 @@ def _table(block: Table, sticky: bool) -> str:
              f"inset: (x, y) => {{ let i = {insets}.at(y, default: (2.5pt, 2.5pt)); (left: if x <= {first} {{ 0pt }} else {{ 3pt }}, "
              f"right: if x == {ncols - 1 + first} {{ 0pt }} else {{ 3pt }}, top: i.at(0), bottom: i.at(1)) }}, "
              + ", ".join(parts) + ")")
+    table = _captioned(table, block, breakable)
     return (f"#block(breakable: {str(breakable).lower()}, above: 4pt, below: 10pt, sticky: {str(sticky).lower()}, "
             f"{{ set text(size: 10.5pt); set par(leading: 0.13em); {table} }})")
+
+
+def _captioned(table: str, block: Table, breakable: bool) -> str:
+    """Return the table code with its caption above it, if it has one: a figure, so that the caption is tagged as
+    the table's Caption and stays on a page with the table's first rows."""
+    if not block.caption:
+        return table
+    caption = _barred(inline(block.caption), _kinds(block.caption))
+    return (f"{{ show figure: set block(breakable: {str(breakable).lower()}); show figure.caption: set align(left); "
+            f"figure(kind: table, supplement: none, numbering: none, gap: 5pt, caption: figure.caption(position: top, "
+            f"pad(top: 6pt, text(font: sans, size: 10pt, weight: \"bold\", hyphenate: false, {caption}))), {table}) }}")
 
 
 def _kept_runs(block: Table, lead: int) -> dict[int, int]:
