@@ -28,7 +28,8 @@ from .circulars import ValidatedCircular, circular_context
 from .model import Agreement, Circular, CountyFill, Decision
 from .municipal import statements
 from .prose import figure_context
-from .provenance import MANIFEST, Manifest, Sources, output_bytes, template_files
+from .fingerprint import Unknown, content_digest, digest
+from .provenance import MANIFEST, Manifest, Sources, generator_id, output_bytes, template_files
 from .reference import REFERENCE, council_of, counties, municipalities
 from .templating import TEMPLATES, ProseView, View, render_document, render_template
 
@@ -124,7 +125,7 @@ def plan(agreement: Agreement, allocation: YearAllocation | None = None, recipie
         for st in statements(agreement, municipal or {}, recipient if recipient in municipalities() else None, allocation):
             name = f"{STATEMENT_FOLDER}/" + safe_name(f"utlatande_{st.code}_{municipalities()[st.code].short}").lower()
             jobs.append(Job(name, "utlatande.xml.j2", f"Utlåtande {agreement.year} – {st.name}",
-                            extra={"st": st, "alloc": allocation}, codes=(st.code,), inputs=(st.file,) if st.file else ()))
+                            extra={"st": st, "alloc": allocation.note if allocation is not None else None}, codes=(st.code,), inputs=(st.file,) if st.file else ()))
     if recipient is None:
         return jobs
     return [job for job in jobs if recipient in job.codes]
@@ -141,12 +142,12 @@ def _plan(agreement: Agreement, allocation: YearAllocation | None) -> list[Job]:
         for letter in county_letters(allocation):
             name = f"{LETTERS_FOLDER}/" + safe_name(f"lansbrev_{letter.county.code}_{letter.county.name}").lower()
             jobs.append(Job(name, "lansbrev.xml.j2", f"{agreement.county_letters.title} – {letter.county.name}",
-                            extra={"letter": letter, "alloc": allocation, "payers": PAYERS}, codes=(letter.county.code,)))
+                            extra={"letter": letter, "alloc": allocation.note, "payers": PAYERS}, codes=(letter.county.code,)))
         for rl in recipient_letters(allocation):
             folder = MUNICIPALITY_FOLDER if rl.kind == "kommun" else COUNCIL_FOLDER
             name = f"{folder}/" + safe_name(f"{folder}_{rl.code}_{rl.name}").lower()
             jobs.append(Job(name, "mottagarbrev.xml.j2", f"{agreement.county_letters.title} – {rl.name}",
-                            extra={"letter": rl, "alloc": allocation, "payers": PAYERS}, codes=rl.codes))
+                            extra={"letter": rl, "alloc": allocation.note, "payers": PAYERS}, codes=rl.codes))
     if allocation is not None and agreement.county_agreements is not None:
         jobs.extend(county_agreement_jobs(agreement, allocation))
     return jobs
@@ -209,6 +210,7 @@ class BuildResult:
     agreement: Agreement | None
     written: list[Written] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)  # unchanged inputs: not rendered
+    same: list[Path] = field(default_factory=list)  # changed inputs, the same content: left as they are
 
 
 def render_job(agreement: Agreement, job: Job, templates: Path = TEMPLATES) -> Document:
@@ -255,9 +257,11 @@ def _writers(formats: list[str], reference_doc: Path | None,
 
 
 def _render(document: Document, name: str, folder: Path, formats: list[str], writers: dict,
-            started: float, sources: Sources | None = None) -> list[tuple[Path, bytes, float]]:
+            started: float, sources: Sources | None = None, content: str | None = None
+            ) -> list[tuple[Path, bytes, float]]:
     if sources is not None:
-        document = dataclasses.replace(document, meta=dataclasses.replace(document.meta, source=sources.line()))
+        line = sources.line(content)
+        document = dataclasses.replace(document, meta=dataclasses.replace(document.meta, source=line))
     rendered = []
     for fmt in formats:
         try:
@@ -271,33 +275,41 @@ def _render(document: Document, name: str, folder: Path, formats: list[str], wri
     return rendered
 
 
-def _write_all(rendered: list[tuple[Path, bytes, float]], result: "BuildResult",
-               keys: dict[Path, tuple[str, Sources]] | None = None, manifest: Manifest | None = None) -> "BuildResult":
+def _write_all(rendered: list[tuple], result: "BuildResult", keys: dict[Path, tuple] | None = None,
+               manifest: Manifest | None = None) -> "BuildResult":
     """Write the rendered files, keeping the manifest true to the files at every moment.
 
-    Nothing is written until everything rendered. The manifest is written first with the new entries marked
-    ``replacing`` (naming the hash of the file each replaces), then each file is replaced atomically, then
-    the manifest is written without the marks. A build killed anywhere leaves every file old or new and a
-    manifest that describes either (:meth:`Manifest.load` settles the marks).
+    ``rendered`` holds (path, bytes, seconds[, content digest]); bytes None: the document's content is the
+    same as the file's, which is left as it is (as are the files in ``result.same``), and only its manifest
+    entry learns the new inputs key. Nothing is written until everything rendered. The manifest is written
+    first with the new entries marked ``replacing`` (naming the hash of the file each replaces), then each
+    file is replaced atomically, then the manifest is written without the marks. A build killed anywhere
+    leaves every file old or new and a manifest that describes either (:meth:`Manifest.load` settles the marks).
     """
     replacing: dict[str, str | None] = {}
+    kept = [path for path, data, *_ in rendered if data is None]
+    result.same.extend(kept)
+    rendered = [file for file in rendered if file[1] is not None]
     if manifest is not None:
-        for path, data, _ in rendered:
+        for path in result.same:
+            if keys and path in keys:
+                manifest.keep(path, keys[path][0], keys[path][2])
+        for path, data, _, *content in rendered:
             old = output_bytes(path)
             if old == data:
                 continue
             if keys and path in keys:
-                manifest.record(path, keys[path][0], data, keys[path][1])
+                manifest.record(path, keys[path][0], data, keys[path][1], keys[path][2], *content)
                 replacing[manifest.name(path)] = hashlib.sha256(old).hexdigest() if old is not None else None
             else:
                 manifest.forget(manifest.name(path))
         if replacing:
             write_atomic(manifest.folder / MANIFEST, manifest.to_bytes(replacing))
-    for path, data, seconds in rendered:
+    for path, data, seconds, *content in rendered:
         changed = write_atomic(path, data)
         result.written.append(Written(path, len(data), seconds, "skriven" if changed else "oförändrad"))
         if manifest is not None and keys and path in keys:
-            manifest.record(path, keys[path][0], data, keys[path][1])
+            manifest.record(path, keys[path][0], data, keys[path][1], keys[path][2], *content)
     if manifest is not None:
         write_atomic(manifest.folder / MANIFEST, manifest.to_bytes())
     return result
@@ -314,6 +326,63 @@ def job_sources(agreement_file: Path | None, job: Job, templates: Path, data_fil
     if reference_doc is not None:
         files.append(reference_doc)
     return Sources.of(files)
+
+
+class _Contexts:
+    """The digests of what the templates of one agreement's documents are given (see generator.fingerprint).
+
+    A document's context digest covers the generator, its templates, the reference lists, the reference
+    .docx, its own input files, the agreement (as validated, so a comment or a reordered key changes
+    nothing) and the job's data (a letter's amounts, computations and names; the allocation only as
+    :class:`generator.distribute.DataNote`). The key and outcome files are not in it: what of them a
+    document shows is in its job's data. Equal digests: the template would be given the same data.
+    """
+
+    def __init__(self, agreement: Agreement, templates: Path, reference_doc: Path | None, pdf_engine: str):
+        self.agreement, self.templates = agreement, templates
+        self.memo: dict = {}
+        self.common = [generator_id(), pdf_engine, Sources.of(reference_files() + ([reference_doc] if reference_doc
+                                                                                    else [])).files]
+        self.salt = digest(self.common)  # what the writers make of a document model depends on these too
+        self._agreement: str | None = None
+        self._templates: dict[str, tuple] = {}
+
+    def _of_agreement(self) -> str:
+        if self._agreement is None:
+            self._agreement = digest(self.agreement, self.memo)
+        return self._agreement
+
+    def of(self, job: Job) -> str | None:
+        """Return the context digest of ``job``, or None if its data holds a value without a canonical digest."""
+        if job.template not in self._templates:
+            self._templates[job.template] = Sources.of(template_files(job.template, self.templates)).files
+        try:
+            return digest([self.common, self._templates[job.template], Sources.of(list(job.inputs)).files,
+                           self._of_agreement(), job.name, job.template, job.title, job.decision,
+                           sorted(job.extra.items())], self.memo)
+        except Unknown:
+            return None
+
+    def of_tables(self, allocation: YearAllocation) -> str | None:
+        """Return the digest of what the payout tables show: the agreement's year, title and total, every item
+        with its lines, and the data files' labels (:func:`generator.payouts.payouts_xlsx`)."""
+        a = allocation.agreement
+        try:
+            return digest([self.common, "utbetalningar", a.year, a.title, a.total, allocation.items,
+                           [d.label if d is not None else None for d in (allocation.population, allocation.outcomes)],
+                           allocation.example], self.memo)
+        except Unknown:
+            return None
+
+
+def _content(content: str, salt: str, path: Path) -> str:
+    """Return the digest recorded for one file of a document: its content, the writers' configuration, the format."""
+    return hashlib.sha256(f"{content}{salt}{path.suffix}".encode()).hexdigest()
+
+
+def _context(context: str | None, path: Path) -> str | None:
+    """Return the context digest of one file of a document (its format is part of it)."""
+    return None if context is None else hashlib.sha256(f"{context}{path.suffix}".encode()).hexdigest()
 
 
 def _key(sources: Sources, path: Path, pdf_engine: str) -> str:
@@ -350,10 +419,11 @@ class _Pending:
     agreement: Agreement
     folder: Path
     result: BuildResult
-    todo: list[tuple[Job, Sources | None]] = field(default_factory=list)
+    todo: list[tuple[Job, Sources | None, dict[Path, str | None]]] = field(default_factory=list)
     tables: list[tuple[Path, Callable[[YearAllocation], bytes], YearAllocation]] = field(default_factory=list)
-    keys: dict[Path, tuple[str, Sources]] = field(default_factory=dict)
+    keys: dict[Path, tuple[str, Sources, str | None]] = field(default_factory=dict)  # inputs key, sources, context
     manifest: Manifest | None = None  # with the agreement's source file: the build's manifest
+    salt: str = ""  # the digest of the writers' configuration (generator.build._Contexts)
 
 
 def build_all(entries: list[tuple[Agreement, YearAllocation | None, Path | None, dict | None]], out: Path,
@@ -373,8 +443,10 @@ def build_all(entries: list[tuple[Agreement, YearAllocation | None, Path | None,
         recorded = item.manifest = manifest if source_file is not None else None
         data_files = _data_files(allocation)
         known: dict[tuple, Sources] = {}  # the same template and data give the same inputs: hash them once
+        contexts = _Contexts(agreement, templates, reference_doc, pdf_engine)
+        item.salt = contexts.salt
         for job in plan(agreement, allocation, recipient, municipal):
-            sources = None
+            sources, contents = None, {}
             if recorded is not None:
                 kind = (job.template, job.name.split("/")[0] in DATA_FOLDERS, job.inputs)
                 if kind not in known:
@@ -384,22 +456,33 @@ def build_all(entries: list[tuple[Agreement, YearAllocation | None, Path | None,
                 if not force and all(recorded.current(p, _key(sources, p, pdf_engine)) for p in paths):
                     item.result.skipped.extend(paths)
                     continue
-                item.keys.update({p: (_key(sources, p, pdf_engine), sources) for p in paths})
-            item.todo.append((job, sources))
+                context = contexts.of(job)
+                item.keys.update({p: (_key(sources, p, pdf_engine), sources, _context(context, p)) for p in paths})
+                if not force and all(recorded.same_context(p, _context(context, p)) for p in paths):
+                    item.result.same.extend(paths)  # the template would be given the same data: the same document
+                    continue
+                contents = {p: None if force else recorded.content(p) for p in paths}
+            item.todo.append((job, sources, contents))
         if allocation is not None and allocation.items and recipient is None:
             sources = Sources.of(([source_file] if source_file else []) + data_files + reference_files()) \
                 if recorded is not None else None
+            context = contexts.of_tables(allocation) if recorded is not None else None
             for suffix, make in (("csv", payouts_csv), ("xlsx", payouts_xlsx)):
                 path = item.folder / f"utbetalningar.{suffix}"
                 if sources is not None:
                     if not force and recorded.current(path, sources.key):
                         item.result.skipped.append(path)
                         continue
-                    item.keys[path] = (sources.key, sources)
+                    item.keys[path] = (sources.key, sources, _context(context, path))
+                    if not force and recorded.same_context(path, _context(context, path)):
+                        item.result.same.append(path)
+                        continue
                 item.tables.append((path, make, allocation))
         pending.append(item)
     tasks = [task for item in pending
-             for task in [(item.agreement, job, sources, item.folder) for job, sources in item.todo] + item.tables]
+             for task in [(item.agreement, job, sources, item.folder, contents, item.salt)
+                          for job, sources, contents in item.todo]
+             + item.tables]
     rendered = iter(_render_tasks(tasks, formats, writers, templates, jobs))
     results = []
     for item in pending:
@@ -429,15 +512,26 @@ TASKS_PER_WORKER = 16
 _TASKS: list = []
 
 
-def _render_one(task, formats: list[str], writers: dict, templates: Path) -> list[tuple[Path, bytes, float]]:
-    """Render a document (agreement, job, sources, folder) or a payout table (path, function, allocation)."""
+def _render_one(task, formats: list[str], writers: dict, templates: Path) -> list[tuple[Path, bytes | None, float]]:
+    """Render a document (agreement, job, sources, folder, recorded contents) or a payout table (path, function,
+    allocation). A document whose content digest equals the one recorded for each of its files is not given to
+    the writers: its files come back as (path, None, seconds), to be left as they are."""
     started = time.perf_counter()
     if len(task) == 3:
         path, make, allocation = task
         return [(path, make(allocation), time.perf_counter() - started)]
-    agreement, job, sources, folder = task
-    document = render_job(agreement, job, templates)
-    return _render(document, job.name, folder, formats, writers, started, sources)
+    agreement, job, sources, folder, contents, salt = task
+    if agreement is None:  # a circular
+        document = render_circular(job.extra["validated"], templates)
+    else:
+        document = render_job(agreement, job, templates)
+    if sources is None:
+        return _render(document, job.name, folder, formats, writers, started)
+    content = content_digest(document)
+    if contents and all(recorded == _content(content, salt, path) for path, recorded in contents.items()):
+        return [(path, None, time.perf_counter() - started) for path in contents]
+    return [(path, data, seconds, _content(content, salt, path))
+            for path, data, seconds in _render(document, job.name, folder, formats, writers, started, sources, content)]
 
 
 def _render_in_worker(index: int):
@@ -520,5 +614,9 @@ def build_circular(validated: ValidatedCircular, out: Path, formats: list[str], 
     if not force and all(manifest.current(p, _key(sources, p, pdf_engine)) for p in paths):
         result.skipped.extend(paths)
         return result
-    rendered = _render(render_circular(validated, templates), name, folder, formats, writers, started, sources)
-    return _write_all(rendered, result, {p: (_key(sources, p, pdf_engine), sources) for p in paths}, manifest)
+    salt = digest([generator_id(), pdf_engine, Sources.of(reference_files() + ([reference_doc] if reference_doc
+                                                                             else [])).files])
+    contents = {p: None if force else manifest.content(p) for p in paths}
+    rendered = _render_one((None, Job(name, "cirkular.xml.j2", name, extra={"validated": validated}), sources, folder,
+                            contents, salt), formats, writers, templates)
+    return _write_all(rendered, result, {p: (_key(sources, p, pdf_engine), sources, None) for p in paths}, manifest)

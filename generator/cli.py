@@ -377,7 +377,7 @@ def _write_documents(good: list[Validated], circulars: list[ValidatedCircular], 
 
     _settle_output(out)
     click.echo(f"Dokument i {out}/:")
-    skipped = 0
+    skipped = same = 0
     results = build_all([(r.agreement, r.allocation, r.file, r.municipal) for r in good], out, wanted,
                         reference_doc=reference_doc, force=force, pdf_engine=pdf_engine, recipient=recipient,
                         jobs=jobs or default_jobs())
@@ -394,10 +394,12 @@ def _write_documents(good: list[Validated], circulars: list[ValidatedCircular], 
             seconds = f"{written.seconds:.2f}".replace(".", ",")  # Swedish decimal comma
             click.echo(f"  {written.status:<10} {written.path}  ({written.size / 1024:.0f} kB, {seconds} s)")
         skipped += len(built.skipped)
+        same += len(built.same)
     rendered = sum(len(b.written) for b in results)
-    _LAST["rendered"] = rendered
+    _LAST["rendered"] = rendered + same  # a build that only learnt new inputs keys leaves no no-change state
     click.echo(f"{rendered} filer renderade, {skipped} oförändrade indata (hoppades över)"
-               + ("; --force renderar allt" if skipped else ""))
+               + (f", {same} med ändrade indata men samma innehåll (lämnade orörda)" if same else "")
+               + ("; --force renderar allt" if skipped or same else ""))
 
 
 @main.command()

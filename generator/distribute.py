@@ -94,6 +94,27 @@ class Item:
         return self.amount - self.distributed
 
 
+@dataclass(frozen=True)
+class DataSource:
+    """A key or outcome file as a document names it."""
+
+    file: Path
+    example: bool
+
+
+@dataclass(frozen=True)
+class DataNote:
+    """What a letter says of the data its figures come from: the files' names and whether they are examples.
+
+    The templates get this, not the whole allocation, so that a letter's context holds only what the letter
+    can show, and a changed figure of another recipient leaves it the same (generator.fingerprint).
+    """
+
+    population: DataSource | None
+    outcomes: DataSource | None
+    example: bool
+
+
 @dataclass
 class YearAllocation:
     """All distributions of one agreement."""
@@ -113,6 +134,12 @@ class YearAllocation:
     def example(self) -> bool:
         """True if any figure comes from example data rather than official statistics or outcomes."""
         return bool((self.population and self.population.example) or (self.outcomes and self.outcomes.example))
+
+    @property
+    def note(self) -> DataNote:
+        """Return what a document says of the data files (see :class:`DataNote`)."""
+        return DataNote(*(DataSource(d.file, d.example) if d is not None else None
+                          for d in (self.population, self.outcomes)), self.example)
 
     def for_code(self, code: str) -> list[Line]:
         return [line for line in self.lines if line.code == code]

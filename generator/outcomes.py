@@ -13,6 +13,8 @@ non-whole count, a coverage outside 0–100.
 """
 from __future__ import annotations
 
+import functools
+
 import csv
 import re
 from dataclasses import dataclass
@@ -49,7 +51,15 @@ class Outcomes:
     rows: tuple[Outcome, ...]
 
     def for_pot(self, pot: str) -> list[Outcome]:
-        return [row for row in self.rows if row.pot == pot]
+        return list(self._by_pot.get(pot, ()))
+
+    @functools.cached_property
+    def _by_pot(self) -> dict[str, list[Outcome]]:
+        """The rows of each pot, in file order (the letters ask for them per recipient and pot)."""
+        found: dict[str, list[Outcome]] = {}
+        for row in self.rows:
+            found.setdefault(row.pot, []).append(row)
+        return found
 
     @property
     def label(self) -> str:

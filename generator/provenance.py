@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import meta
-
 from . import __version__
 
 PACKAGE = Path(__file__).resolve().parent
@@ -72,21 +70,23 @@ def template_files(template: str, templates: Path) -> list[Path]:
     return list(_template_files(template, folder, state))
 
 
+#: A template named in a template: every quoted ``….j2`` (include, import, from, extends). It finds at least
+#: what Jinja's parser finds (``jinja2.meta.find_referenced_templates``), without parsing: an extra name only
+#: adds an input.
+_REFERENCED = re.compile(r"""["']([^"'{}%\s]+\.j2)["']""")
+
+
 @lru_cache(maxsize=64)
 def _template_files(template: str, templates: Path, state: tuple) -> tuple[Path, ...]:
-    """Parse once per template and state of the folder (``state``: names, times, sizes), not once per document."""
-    from .templating import make_environment
-
-    env = make_environment(templates)
+    """Read once per template and state of the folder (``state``: names, times, sizes), not once per document."""
     seen: set[str] = set()
     todo = [template]
     while todo:
         name = todo.pop()
-        if name in seen:
+        if name in seen or (name != template and not (templates / name).is_file()):
             continue
         seen.add(name)
-        source = (templates / name).read_text(encoding="utf-8")
-        todo.extend(t for t in meta.find_referenced_templates(env.parse(source)) if t)
+        todo.extend(_REFERENCED.findall((templates / name).read_text(encoding="utf-8")))
     return tuple(templates / name for name in sorted(seen))
 
 
@@ -108,15 +108,26 @@ class Sources:
             digest.update(f"\0{path}@{ident}".encode())
         return digest.hexdigest()
 
-    def line(self) -> str:
-        """Return the provenance line written into the document's metadata (ASCII-safe)."""
-        return f"generator {generator_id()}; " + " ".join(f"{path}@{ident}" for path, ident in self.files)
+    def line(self, content: str | None = None) -> str:
+        """Return the provenance line written into the document's metadata (ASCII-safe).
+
+        ``content`` is the digest of the document's content (generator.fingerprint.content_digest): with it,
+        ``check`` can tell a document whose inputs changed but whose text did not from a stale one.
+        """
+        head = f"generator {generator_id()}; " + (f"content {content}; " if content else "")
+        return head + " ".join(f"{path}@{ident}" for path, ident in self.files)
 
 
 def parse_line(text: str) -> tuple[str | None, list[tuple[str, str]]]:
     """Return (generator id, [(path, blob id)]) from a provenance line."""
     found = re.search(r"generator (\S+?);", text or "")
     return (found.group(1) if found else None), _SOURCE.findall(text or "")
+
+
+def parse_content(text: str) -> str | None:
+    """Return the content digest a provenance line names (None in documents made before it was recorded)."""
+    found = re.search(r"; content ([0-9a-f]{64});", text or "")
+    return found.group(1) if found else None
 
 
 MAX_OUTPUT_BYTES = 500_000_000
@@ -152,6 +163,8 @@ class Manifest:
     folder: Path
     entries: dict[str, dict] = field(default_factory=dict)
     problem: str = ""  # why an existing manifest could not be used (it is rebuilt)
+    _hashes: dict[str, str | None] = field(default_factory=dict, repr=False)  # file → its sha256 as read
+    _names: dict[Path, str] = field(default_factory=dict, repr=False)  # path → entry name (resolving is slow)
 
     @classmethod
     def load(cls, folder: Path) -> "Manifest":
@@ -189,26 +202,68 @@ class Manifest:
         return manifest
 
     def name(self, path: Path) -> str:
-        return Path(os.path.relpath(Path(path).resolve(), self.folder.resolve())).as_posix()
+        """Return the entry name of ``path``: its path relative to the output folder, in / form."""
+        found = self._names.get(path)
+        if found is None:
+            found = self._names[path] = Path(os.path.relpath(Path(path).resolve(), self.folder.resolve())).as_posix()
+        return found
 
     def current(self, path: Path, key: str) -> bool:
         """Return True if ``path`` exists, was made from inputs with ``key``, and is as it was written."""
         entry = self.entries.get(self.name(path))
         if not entry or entry.get("inputs") != key:
             return False
-        data = output_bytes(path)
-        return data is not None and hashlib.sha256(data).hexdigest() == entry.get("sha256")
+        return self.intact(path) is not None
 
-    def record(self, path: Path, key: str, data: bytes, sources: Sources) -> None:
-        self.entries[self.name(path)] = {
+    def record(self, path: Path, key: str, data: bytes, sources: Sources, context: str | None = None,
+               content: str | None = None) -> None:
+        """Record the file ``path`` just written: the key of its inputs, its hash, the sources it names, and
+        (for a document) the digests of its template's context and of its content (generator.fingerprint)."""
+        entry = {
             "inputs": key,
             "sha256": hashlib.sha256(data).hexdigest(),
             "sources": {p: i for p, i in sources.files},
             "generator": generator_id(),
         }
+        if context:
+            entry["context"] = context
+        if content:
+            entry["content"] = content
+        self.entries[self.name(path)] = entry
+        self._hashes.pop(self.name(path), None)
+
+    def intact(self, path: Path) -> dict | None:
+        """Return the entry of ``path`` if the file is there as it was written; None otherwise."""
+        name = self.name(path)
+        entry = self.entries.get(name)
+        if not entry:
+            return None
+        if name not in self._hashes:  # read once per build: a file is only replaced after every decision
+            data = output_bytes(path)
+            self._hashes[name] = hashlib.sha256(data).hexdigest() if data is not None else None
+        return entry if self._hashes[name] == entry.get("sha256") else None
+
+    def same_context(self, path: Path, context: str | None) -> bool:
+        """Return True if ``path`` is intact and was made from a template context with the digest ``context``."""
+        entry = self.intact(path) if context else None
+        return entry is not None and entry.get("context") == context
+
+    def content(self, path: Path) -> str | None:
+        """Return the content digest recorded for ``path`` if the file is intact (None otherwise)."""
+        entry = self.intact(path)
+        return entry.get("content") if entry else None
+
+    def keep(self, path: Path, key: str, context: str | None) -> None:
+        """Note that the file ``path``, left as it is, is current for the inputs with ``key`` (its content did
+        not change; the sources it names are those of the build that last changed it)."""
+        entry = self.entries[self.name(path)]
+        entry["inputs"] = key
+        if context:
+            entry["context"] = context
 
     def forget(self, name: str) -> None:
         self.entries.pop(name, None)
+        self._hashes.pop(name, None)
 
     def to_bytes(self, replacing: dict[str, str | None] | None = None) -> bytes:
         """Return the manifest as JSON; ``replacing`` marks entries whose file is about to be replaced
@@ -218,8 +273,10 @@ class Manifest:
         if replacing:
             entries = {name: ({**entry, "replacing": replacing[name]} if name in replacing else entry)
                        for name, entry in entries.items()}
-        return (json.dumps({"documents": dict(sorted(entries.items()))}, ensure_ascii=False, indent=1,
-                           sort_keys=True) + "\n").encode("utf-8")
+        # one entry a line, each encoded by json's C encoder (indent= would take its pure-Python one)
+        lines = ",\n".join(f" {json.dumps(name, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False, sort_keys=True)}"
+                           for name, entry in sorted(entries.items()))
+        return ('{"documents": {\n' + lines + "\n}}\n").encode("utf-8")
 
 
 def orphans(manifest: Manifest) -> list[str]:
