@@ -23,7 +23,7 @@ from .errors import DataError, Finding, GeneratorError, Location
 from .formatting import datum, kronor
 from .model import Agreement
 from .prose import figure_context, render_prose, section_parts_sum, table_rows_sum, walk_sections
-from .provenance import MANIFEST, blob_id, display, parse_line
+from .provenance import MANIFEST, blob_id, display, parse_content, parse_line
 from .reference import recipient
 from .validate import Validated, load_agreement
 
@@ -489,6 +489,7 @@ def check_document(file: Path) -> Check:
     if not sources:
         raise refuse(file, "inget ursprung i dess metadata (inte gjort av generatorn, eller gjort innan den började ange det)")
     changed, details = [], []
+    agreements: list[tuple[Path, str]] = []  # changed agreement files, with the blob id the document names
     from .provenance import PACKAGE
 
     # Only the project's files and the generator's own (templates, reference lists) are read: a document's
@@ -508,11 +509,59 @@ def check_document(file: Path) -> Check:
             continue
         changed.append(f"{path}: har ändrats")
         if current.suffix == ".yaml":
-            details.extend(_what_changed(current, ident, file))
+            agreements.append((current, ident))
+    recorded = parse_content(line)
+    if changed and recorded and all(c.endswith(": har ändrats") for c in changed):
+        # A build leaves a document whose inputs changed but whose content did not as it is, naming the inputs
+        # it was made from: render it from the data as they are now and compare the content.
+        now = _content_now(file, sources)
+        if now == recorded:
+            details.append("indata har ändrats men dokumentets innehåll är detsamma ("
+                           + ", ".join(c.removesuffix(": har ändrats") for c in changed) + ")")
+            changed, agreements = [], []
+        elif now is not None:
+            details.append("dokumentets innehåll är ett annat med data som de är nu")
+    for current, ident in agreements:
+        details.extend(_what_changed(current, ident, file))
     if generator != generator_id():
         details.append(f"skapat med generator {generator}, nu {generator_id()}")
     details.extend(_issued_as(dict(sources)))
     return Check(file, not changed, generator, changed, details)
+
+
+def _content_now(file: Path, sources: list[tuple[str, str]]) -> str | None:
+    """Return the content digest of the document ``file`` as the data make it now; None if they no longer make
+    it or cannot be read (the document is then reported as stale)."""
+    from .build import circular_name, plan, render_circular, render_job
+    from .circulars import is_circular, load_circular
+    from .docdiff import document_name
+    from .fingerprint import content_digest
+    from .validate import discover
+
+    name = document_name(file)
+    year = next((part for part in reversed(Path(file).parent.parts) if re.fullmatch(r"\d{4}", part)), None)
+    if name is None or year is None:
+        return None
+    for path, _ in sources:
+        source = Path(path)
+        if source.suffix != ".yaml" or not source.is_file():
+            continue
+        try:
+            if is_circular(source):
+                agreements = [(load_agreement(f).agreement, f) for f in discover((source.parent,)) if not is_circular(f)]
+                validated = load_circular(source, agreements)
+                if str(validated.circular.year) == year and circular_name(validated.circular) == name:
+                    return content_digest(render_circular(validated))
+                continue
+            current = load_agreement(source)
+        except GeneratorError:
+            continue
+        if str(current.agreement.year) != year:
+            continue
+        for job in plan(current.agreement, current.allocation, municipal=current.municipal):
+            if job.name == name:
+                return content_digest(render_job(current.agreement, job))
+    return None
 
 
 def _issued_as(sources: dict[str, str]) -> list[str]:

@@ -96,7 +96,12 @@ def test_one_changed_amount_from_diff_to_rebuild_to_check(workspace, monkeypatch
     skipped_others = {f"output/{name}" for name in all_files if not name.startswith("2012/")}
     assert rendered <= expected and not rendered & skipped_others
     assert f"{len(skipped_others)} oförändrade indata" in rebuilt.output
-    assert len(rendered) >= len(expected) - 1  # every 2012 document (an identical one is reported "oförändrad")
+    # every 2012 document but the decision, whose text does not show the amount: it is left as it was
+    decision = {f"output/2012/regeringsbeslut_II-7_2012-02-09_godkannande.{fmt}" for fmt in ("docx", "pdf")}
+    assert rendered == expected - decision
+    assert "2 med ändrade indata men samma innehåll (lämnade orörda)" in rebuilt.output
+    assert all((workspace / p).read_bytes() == (workspace / "old-output" / p.removeprefix("output/")).read_bytes()
+               for p in decision)
 
     # no generated text still shows the old figure
     after = load_agreement(workspace / "agreements" / "2012.yaml")
@@ -119,6 +124,10 @@ def test_one_changed_amount_from_diff_to_rebuild_to_check(workspace, monkeypatch
     current = run("check", "output/2012/genomforandeplan.pdf", "output/2012/lansbrev/lansbrev_01_stockholms-lan.docx",
                   "old-output/2011/regeringsbeslut_II-7_2011-06-16_utbetalning.pdf")
     assert current.exit_code == 0 and current.output.count(": aktuell") == 3
+    # the decision left as it was names the 2012.yaml it was made from, and is current: its text is the same
+    kept = run("check", "output/2012/regeringsbeslut_II-7_2012-02-09_godkannande.pdf")
+    assert kept.exit_code == 0 and ": aktuell" in kept.output, kept.output
+    assert "indata har ändrats men dokumentets innehåll är detsamma (agreements/2012.yaml)" in kept.output
 
 
 def test_force_renders_everything_and_a_document_carries_its_sources(workspace, monkeypatch):
