@@ -8,7 +8,8 @@ shared, so compare ratios from one run rather than absolute times from different
 - cold full build: `generator build` into an empty folder, every agreement under agreements/;
   then each year alone, so documents added later (e.g. per-municipality letters) show on their own row.
 - no-change rebuild against `generator --help` (the cost of starting Python and the CLI).
-- one figure changed: a date of 2012 changed in a copy of agreements/; which files were rewritten.
+- one figure changed: a figure shown in one letter only (a municipality's coverage rate in the 2012 outcome
+  file), and a date of 2012, changed in a copy of agreements/; which files were rewritten.
 - per county letter: our DOCX against docxtpl rendering an equivalent template (the same letter's
   WordprocessingML, every text a placeholder: the same tables and paragraphs), and our DOCX+PDF
   against docxtpl plus one LibreOffice batch conversion of all the letters. Needs the optional
@@ -89,14 +90,45 @@ def rebuilds(runs: int = 5) -> None:
         help_s = statistics.median(b[0] for _, b in pairs)
         print(f"no-change rebuild {unchanged:.2f} s; generator --help {help_s:.2f} s; "
               f"ratio {ratio:.2f} (median of {runs} pairs) {target(ratio, 1.5)}")
+        one_letter(work, command, runs)
         file = work / "agreements" / "2012.yaml"
         text = file.read_text(encoding="utf-8")
         file.write_text(text.replace("slutredovisning: 2013-03-01", "slutredovisning: 2013-03-15", 1), encoding="utf-8")
         wall, cpu, _, output = process(command, cwd=work)
         written = len(re.findall(r"^\s+skriven\s", output, re.M))
         same = len(re.findall(r"^\s+oförändrad\s", output, re.M))
+        kept = re.search(r"(\d+) med ändrade indata men samma innehåll", output)
         print(f"one date of 2012 changed: {wall:.2f} s wall, {cpu:.2f} s CPU; {written} files rewritten, "
-              f"{same} rendered again but unchanged (left untouched)")
+              f"{same} rendered again but unchanged, {kept.group(1) if kept else 0} with changed inputs left "
+              "untouched (same content)")
+
+
+def one_letter(work: Path, command: list[str], runs: int) -> None:
+    """A figure shown in one letter only: one municipality's coverage rate in the outcome file of 2012.
+
+    Upplands Väsby (0114) did not qualify for the palliative registry's coverage pot; its letter says so with
+    its rate ("täckningsgrad 58,9 procent"). No other document shows the rate (its county letter names the
+    outcome only of members that receive nothing; the payout tables show amounts and keys), and the rate
+    stays under the threshold, so no amount moves. Every document computed from the outcome file has a
+    changed input: 662 of them must be decided unchanged, one letter (DOCX and PDF) rewritten.
+    """
+    file = work / "examples" / "utfall_2012_EXEMPEL.csv"
+    original = file.read_text(encoding="utf-8")
+    results = []
+    for index in range(runs):
+        rate = f"{59 + index},{index % 10}"  # a new rate each run, under the threshold
+        file.write_text(original.replace("palliativ_tackning;0114;nej;;58,9", f"palliativ_tackning;0114;nej;;{rate}", 1),
+                        encoding="utf-8")
+        results.append(process(command, cwd=work))
+    wall, cpu, _ = medians(results)
+    output = results[-1][3]
+    written = len(re.findall(r"^\s+skriven\s", output, re.M))
+    same = re.search(r"(\d+) med ändrade indata men samma innehåll", output)
+    print(f"one letter's figure changed (0114's coverage rate in the 2012 outcome file; median of {runs}): "
+          f"{wall:.2f} s wall {target(wall, 1)}, {cpu:.2f} s CPU; {written} files rewritten, "
+          f"{same.group(1) if same else 0} with changed inputs left untouched (same content)")
+    file.write_text(original, encoding="utf-8")
+    process(command, cwd=work)
 
 
 def _template_from(docx: bytes, path: Path) -> int:
