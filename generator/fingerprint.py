@@ -36,6 +36,12 @@ _PLAIN = (bool, int, float, str, bytes, Decimal, dt.date, enum.Enum)
 
 def _part(value, memo: dict) -> bytes:
     """Return ``value``'s canonical encoding: a plain value itself (typed, length-prefixed), else its digest."""
+    kind = type(value)
+    if kind is str:  # the most common, first
+        data = value.encode("utf-8", "surrogatepass")
+        return b"s%d:" % len(data) + data
+    if kind is int:
+        return b"i%d" % value
     if value is None or isinstance(value, _PLAIN):
         text = f"{type(value).__name__}:{value!r}".encode("utf-8", "surrogatepass")
         return b"%d:" % len(text) + text

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, TemplateError
+from jinja2 import FileSystemBytecodeCache, FileSystemLoader, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -22,7 +22,7 @@ from .document import Document, parse_document
 from .errors import RenderError
 from .model import Agreement
 from .numbering import appendix_numbers, payout_letters, section_numbers, table_captions
-from . import prose
+from . import __version__, prose
 from .prose import figure_context, render_prose, syntax_message, walk_appendices, walk_sections
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -161,9 +161,17 @@ def make_environment(templates: Path = TEMPLATES) -> ImmutableSandboxedEnvironme
     """Return the sandboxed environment that loads document templates (autoescaped).
 
     One per folder and process, so each template is compiled once (Jinja's
-    loader still notices a template changed on disk).
+    loader still notices a template changed on disk). The compiled templates are
+    also kept between processes in Jinja's per-user cache folder (checked against
+    the template's source), so a rebuild that renders one letter does not compile
+    the letter templates again; the file names say they are this sandbox's.
     """
-    return prose.make_environment(FileSystemLoader(str(templates)), autoescape=True)
+    env = prose.make_environment(FileSystemLoader(str(templates)), autoescape=True)
+    try:
+        env.bytecode_cache = FileSystemBytecodeCache(pattern=f"__generator_sandbox_{__version__}_%s.cache")
+    except RuntimeError:  # no private cache folder can be made: compile in each process
+        pass
+    return env
 
 
 def render_document(template: str, agreement: Agreement, extra: dict[str, Any] | None = None,
