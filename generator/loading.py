@@ -357,10 +357,43 @@ def _yaml_problem(file: Path, exc: yaml.YAMLError) -> DataError:
     return DataError(str(finding), [finding])
 
 
+def _cached(raw: bytes, file: Path) -> tuple[Any, SourceMap] | None:
+    """Return what an earlier load of exactly these bytes gave, if it is in the private cache."""
+    import pickle
+
+    from .provenance import cache_key, cache_read
+
+    data = cache_read("yaml", cache_key(b"yaml", raw))
+    if data is None:
+        return None
+    try:
+        loaded, marks, blocks = pickle.loads(data)
+    except Exception:  # damaged: parse the file
+        return None
+    return loaded, SourceMap(file, marks, blocks)
+
+
+def _keep(raw: bytes, data: Any, source: SourceMap) -> None:
+    """Keep a successful load for the next process (a rebuild reads unchanged files again)."""
+    import pickle
+
+    from .provenance import cache_key, cache_write
+
+    cache_write("yaml", cache_key(b"yaml", raw),
+                pickle.dumps((data, source.marks, source.block_scalars), protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def load_yaml(file: Path) -> tuple[Any, SourceMap]:
-    """Return the data of a YAML file and its source map; raise :class:`DataError` on any problem."""
+    """Return the data of a YAML file and its source map; raise :class:`DataError` on any problem.
+
+    A file loaded before with the same bytes (and the same generator) is taken from a private per-user cache
+    (:func:`generator.provenance.cache_folder`), not parsed again: only files that loaded without a problem are kept there.
+    """
     file = Path(file)
     raw = read_limited(file, MAX_YAML_BYTES, "filen")
+    found = _cached(raw, file)
+    if found is not None:
+        return found
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -404,7 +437,9 @@ def load_yaml(file: Path) -> tuple[Any, SourceMap]:
         raise DataError(str(finding), [finding]) from None
     finally:
         loader.dispose()
-    return data, SourceMap(file, marks, blocks)
+    source = SourceMap(file, marks, blocks)
+    _keep(raw, data, source)
+    return data, source
 
 
 def project_root(file: Path) -> Path:

@@ -44,6 +44,60 @@ def _file_id(path: str, inode: int, size: int, mtime_ns: int, ctime_ns: int) -> 
     return blob_id(Path(path).read_bytes())
 
 
+def cache_folder() -> Path:
+    """Return the private per-user folder where what was computed from unchanged files is kept between
+    processes (``$XDG_CACHE_HOME/generator``, ``~/.cache`` without it): loaded YAML, compiled prose. It is
+    not an input of any document: an entry is found by the hash of what it was computed from and the generator.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "generator"
+
+
+def cache_key(*parts: bytes) -> str:
+    """Return the cache key of ``parts`` for this generator (its code is part of every key)."""
+    digest = hashlib.sha256(generator_id().encode())
+    for part in parts:
+        digest.update(b"\0%d:" % len(part) + part)
+    return digest.hexdigest()
+
+
+def cache_read(kind: str, key: str) -> bytes | None:
+    """Return the cached bytes of ``kind``/``key`` if the file is there and ours (not writable by others)."""
+    try:
+        with open(cache_folder() / kind / key, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return None
+            return handle.read()
+    except OSError:
+        return None
+
+
+def cache_write(kind: str, key: str, data: bytes) -> None:
+    """Keep ``data`` as ``kind``/``key`` in the private cache folder (at most 512 entries a kind); never fails."""
+    import tempfile
+
+    folder = cache_folder() / kind
+    try:
+        folder.parent.parent.mkdir(parents=True, exist_ok=True)
+        for level in (folder.parent, folder):
+            level.mkdir(exist_ok=True, mode=0o700)
+            info = level.stat()
+            if info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return  # a folder others may write to: keep nothing there
+        names = os.listdir(folder)
+        if len(names) > 512:
+            kept = sorted(names, key=lambda n: os.stat(folder / n).st_mtime_ns)
+            for name in kept[:-256]:
+                (folder / name).unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, folder / key)
+    except OSError:
+        pass
+
+
 def display(path: Path) -> str:
     """Return ``path`` relative to the working directory when it is inside it, in / form."""
     path = Path(path).resolve()

@@ -23,11 +23,12 @@ import stat
 import sys
 from pathlib import Path
 
-from .provenance import MANIFEST
+from .provenance import MANIFEST, cache_folder
 
 STATE = "unchanged"  # the key in the manifest (a build that writes the manifest drops it)
 _PACKAGE = Path(__file__).resolve().parent
-_SKIP = tuple({str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, _PACKAGE)})
+_SKIP = tuple({str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, _PACKAGE)}
+              | {str(cache_folder().resolve()) + os.sep})  # and the loaded-YAML cache: not an input
 
 _opened: set[str] | None = None  # files opened for reading while recording
 _scanned: set[str] = set()  # folders listed while recording (e.g. a folder of municipalities' own files)
@@ -88,7 +89,7 @@ def _folders(roots: list[Path], scanned: set[str] = frozenset(), out: Path | Non
     times = {}
     out_prefix = str(out.resolve()) + os.sep if out is not None else None
     for name in scanned:
-        if name.startswith(_SKIP) or (out_prefix and (name + os.sep).startswith(out_prefix)) or not os.path.isdir(name):
+        if (name + os.sep).startswith(_SKIP) or (out_prefix and (name + os.sep).startswith(out_prefix)) or not os.path.isdir(name):
             continue
         times[str(Path(name).resolve())] = os.stat(name).st_mtime_ns
     for root in roots:
