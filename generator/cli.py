@@ -201,10 +201,10 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
     """Kontrollera data och skriv dokumenten.
 
     Varje överenskommelses dokument skrivs som DOCX och PDF.
-    Varje dokument anger kontrollsummorna för sina indata (i sina egenskaper
-    och i UT/manifest.json); en ny körning skriver bara om dokument vars
-    indata har ändrats och anger övriga som oförändrade (--force skriver om
-    alla).
+    Varje dokument anger kontrollsummorna för sina indata och sitt innehåll
+    (i sina egenskaper och i UT/manifest.json); en ny körning skriver bara
+    om dokument vars innehåll har ändrats. Ett dokument vars indata ändrats
+    men som blir detsamma lämnas orört (--force skriver om alla).
 
     En överenskommelse som anger sina nyckel- och utfallsdata (data:) och
     har county_letters: får också ett brev per län (UT/<år>/lansbrev/), ett
@@ -522,7 +522,8 @@ def check(files: tuple[Path, ...], issued_target: str | None) -> None:
     FILER är skrivna .docx- eller .pdf-filer. Var och en bär i sina
     egenskaper de filer (data, referensdata, mallar) och kontrollsummor den
     gjordes av och generatorns version; ett dokument är aktuellt om alla är
-    oförändrade, annars inaktuellt, och då visas vilka meningar och rader i
+    oförändrade, eller om det, ifyllt på nytt ur data som de är nu, får
+    samma innehåll; annars inaktuellt, och då visas vilka meningar och rader i
     just det dokumentet som ändras (när git har kvar versionen det gjordes
     av), och om det är en utfärdad version. Slutstatus 1 om något är
     inaktuellt.
