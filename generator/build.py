@@ -105,6 +105,8 @@ COUNCIL_FOLDER = "landstingsbrev"
 STATEMENT_FOLDER = "utlatanden"
 #: Folders of documents computed from the key and outcome data (their data files are inputs).
 DATA_FOLDERS = (LETTERS_FOLDER, MUNICIPALITY_FOLDER, COUNCIL_FOLDER, COUNTY_AGREEMENTS_FOLDER)
+#: Folders of the municipalities' and county councils' own documents (``build --no-municipal`` leaves them out).
+MUNICIPAL_FOLDERS = (MUNICIPALITY_FOLDER, COUNCIL_FOLDER, STATEMENT_FOLDER)
 
 
 def plan(agreement: Agreement, allocation: YearAllocation | None = None, recipient: str | None = None,
@@ -428,8 +430,12 @@ class _Pending:
 
 def build_all(entries: list[tuple[Agreement, YearAllocation | None, Path | None, dict | None]], out: Path,
               formats: list[str], templates: Path = TEMPLATES, reference_doc: Path | None = None, force: bool = False,
-              pdf_engine: str = DEFAULT_PDF_ENGINE, recipient: str | None = None, jobs: int = 1) -> list[BuildResult]:
+              pdf_engine: str = DEFAULT_PDF_ENGINE, recipient: str | None = None, jobs: int = 1,
+              municipal_documents: bool = True) -> list[BuildResult]:
     """Build several agreements (agreement, allocation, source file, municipal files) as :func:`build` does each.
+
+    Without ``municipal_documents``, the municipalities' and county councils' own documents (:data:`MUNICIPAL_FOLDERS`)
+    are neither rendered nor reported; their files and manifest entries stay as they are.
 
     The documents of all of them are rendered first, with ``jobs`` > 1 in a pool of that many
     processes; then, in the given order, each agreement's files are written and recorded in the
@@ -446,6 +452,8 @@ def build_all(entries: list[tuple[Agreement, YearAllocation | None, Path | None,
         contexts = _Contexts(agreement, templates, reference_doc, pdf_engine)
         item.salt = contexts.salt
         for job in plan(agreement, allocation, recipient, municipal):
+            if not municipal_documents and job.name.split("/")[0] in MUNICIPAL_FOLDERS:
+                continue
             sources, contents = None, {}
             if recorded is not None:
                 kind = (job.template, job.name.split("/")[0] in DATA_FOLDERS, job.inputs)
@@ -502,14 +510,17 @@ def default_jobs() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-#: A worker renders this many documents, then a fresh one takes over: Typst keeps what it computed for every
-#: document it compiled (2–5 MB each) and cannot be told to forget, so a long-lived worker only grows. A fresh
-#: worker loads Typst's fonts again: measured with the shipped agreements, 8 cost 7 % more CPU than 16 for
-#: 5 % less peak memory, 24 saved 13 % CPU for 15 % more memory.
-TASKS_PER_WORKER = 16
+#: How much rendering a document costs, roughly, against a letter to a municipality (2): the pool hands out the
+#: largest first, so that no process is left alone at the end with a large document (the plan: 35 pages).
+_WEIGHTS = {"genomforandeplan.xml.j2": 40, "lansbrev.xml.j2": 5, "lansoverenskommelse.xml.j2": 4,
+            "skl_brev_fordelning.xml.j2": 4, "utlatande.xml.j2": 4}
+_TABLE_WEIGHT = 6  # the payout tables (the .xlsx)
 
 #: The documents the pool's workers render; a forked worker inherits it, so nothing is pickled but the bytes.
 _TASKS: list = []
+
+#: The build's Typst processes (:mod:`generator.writers.typst_processes`), started by its first pool.
+_SERVICE: list = []
 
 
 def _render_one(task, formats: list[str], writers: dict, templates: Path) -> list[tuple[Path, bytes | None, float]]:
@@ -536,13 +547,21 @@ def _render_one(task, formats: list[str], writers: dict, templates: Path) -> lis
 
 def _render_in_worker(index: int):
     try:
-        return _render_one(*_TASKS[index])
+        return index, _render_one(*_TASKS[index])
     except BaseException:  # the parent renders it again and reports the error as a build in one process does
-        return None
+        return index, None
+
+
+def _weight(task) -> int:
+    return _TABLE_WEIGHT if len(task) == 3 else _WEIGHTS.get(task[1].template, 2)
 
 
 def _render_tasks(tasks: list, formats: list[str], writers: dict, templates: Path, jobs: int) -> list:
-    """Return each task's rendered files, in the tasks' order; in ``jobs`` forked processes when that pays."""
+    """Return each task's rendered files, in the tasks' order; in ``jobs`` forked processes when that pays.
+
+    The workers take the tasks largest first, one at a time, and compile their PDFs in the build's Typst
+    processes (:func:`_with_service`), so that they stay small and never need replacing.
+    """
     import multiprocessing
     import sys
 
@@ -552,27 +571,47 @@ def _render_tasks(tasks: list, formats: list[str], writers: dict, templates: Pat
             or (typst is not None and typst._compiler.cache_info().currsize)):
         # Typst runs threads once it has compiled: a process forked after that could hang, so render here
         return [_render_one(task, formats, writers, templates) for task in tasks]
-    _TASKS[:] = [(task, formats, writers, templates) for task in tasks]
-    _warm(writers)
+    if writers.get("pdf") is render_pdf_typst and not _SERVICE:
+        from .writers.typst_processes import Service
+
+        _SERVICE.append(Service())
+    served = _with_service(writers)
+    _TASKS[:] = [(task, formats, served, templates) for task in tasks]
+    _warm(writers, tasks, templates)
+    order = sorted(range(len(tasks)), key=lambda i: -_weight(tasks[i]))
+    done: list = [None] * len(tasks)
     try:
-        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=TASKS_PER_WORKER) as pool:
-            done = pool.map(_render_in_worker, range(len(tasks)), chunksize=1)
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for index, files in pool.imap_unordered(_render_in_worker, order, chunksize=1):
+                done[index] = files
     finally:
         _TASKS.clear()
     return [files if files is not None else _render_one(task, formats, writers, templates)
             for task, files in zip(tasks, done)]
 
 
-def _warm(writers: dict) -> None:
-    """Import the writers (and build the styled DOCX) before forking, so the workers share them."""
+def _with_service(writers: dict) -> dict:
+    """Return ``writers`` with Typst run in the build's Typst processes once they are started."""
+    if _SERVICE and writers.get("pdf") is render_pdf_typst:
+        return {**writers, "pdf": _SERVICE[0].render_pdf}
+    return writers
+
+
+def _warm(writers: dict, tasks: list, templates: Path) -> None:
+    """Before forking: build the styled DOCX, import the writers and compile the templates, so workers share them."""
     if "docx" in writers:
         from .writers.docx import prepare
 
         prepare(getattr(writers["docx"], "keywords", {}).get("reference"))
-    if writers.get("pdf") is render_pdf_typst:
-        from .writers import typst  # noqa: F401  (the module only: its compiler starts threads, made in each worker)
-    elif "pdf" in writers:
+    if "pdf" in writers and writers["pdf"] is not render_pdf_typst:
         from .writers import pdf  # noqa: F401
+    if any(len(task) == 3 for task in tasks):
+        from . import payouts  # noqa: F401  (openpyxl)
+    from .templating import make_environment
+
+    environment = make_environment(templates)
+    for name in sorted({task[1].template for task in tasks if len(task) != 3}):
+        environment.get_template(name)
 
 
 def _data_files(allocation: YearAllocation | None) -> list[Path]:
@@ -601,7 +640,7 @@ def build_circular(validated: ValidatedCircular, out: Path, formats: list[str], 
                    reference_doc: Path | None = None, force: bool = False,
                    pdf_engine: str = DEFAULT_PDF_ENGINE) -> BuildResult:
     """Render a circular in ``formats`` and write it under ``out/<year>/cirkular_<nn-nn>.*``."""
-    writers = _writers(formats, reference_doc, pdf_engine)
+    writers = _with_service(_writers(formats, reference_doc, pdf_engine))
     circular = validated.circular
     started = time.perf_counter()
     folder = out / str(circular.year)

@@ -195,9 +195,13 @@ def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Rendera i så många processer (standard: antalet processorer). "
               "Filerna och meddelandena blir desamma för varje antal.")
+@click.option("--no-municipal", "no_municipal", is_flag=True,
+              help="Hoppa över kommunernas och landstingens egna dokument (UT/<år>/kommunbrev/, landstingsbrev/ "
+              "och utlatanden/); dem som redan finns lämnas orörda. Övriga dokument och utbetalningstabellerna "
+              "skrivs som vanligt.")
 def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path | None, strict: bool,
           force: bool, watch: bool, prune: bool, pdf_engine: str, issued_folder: Path, redline_author: str | None,
-          redline_date=None, recipient: str | None = None, jobs: int | None = None) -> None:
+          redline_date=None, recipient: str | None = None, jobs: int | None = None, no_municipal: bool = False) -> None:
     """Kontrollera data och skriv dokumenten.
 
     Varje överenskommelses dokument skrivs som DOCX och PDF.
@@ -251,14 +255,15 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
         from .watch import watch as watch_loop
 
         watch_loop(lambda: _build_once(targets, wanted, out, reference_doc, strict, force=False,
-                                         pdf_engine=pdf_engine, issued=issued_folder, options=options, jobs=jobs),
+                                         pdf_engine=pdf_engine, issued=issued_folder, options=options, jobs=jobs,
+                                         municipal=not no_municipal),
                    [DEFAULT_AGREEMENTS, TEMPLATES_FOLDER, REFERENCE_FOLDER])
         return
     from . import unchanged
 
     state = {"targets": targets, "formats": wanted, "out": out, "reference_doc": reference_doc, "strict": strict,
              "pdf_engine": pdf_engine, "issued": issued_folder, "redline": [redline_author, redline_date],
-             "recipient": recipient}
+             "recipient": recipient, "no_municipal": no_municipal}
     roots = [DEFAULT_AGREEMENTS, issued_folder, *(Path(t) for t in targets if Path(t).is_dir())]
     if not force and not prune:
         printed = unchanged.replay(out, state, roots)
@@ -268,7 +273,8 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
         unchanged.record()
     with _Tee("stdout") as printed, _Tee("stderr") as warned:
         done = _build_once(targets, wanted, out, reference_doc, strict, force, pdf_engine=pdf_engine,
-                           issued=issued_folder, options=options, prune=prune, recipient=recipient, jobs=jobs)
+                           issued=issued_folder, options=options, prune=prune, recipient=recipient, jobs=jobs,
+                           municipal=not no_municipal)
     if done and _LAST.get("rendered") == 0 and not warned.getvalue() and not force and not prune:
         unchanged.save(out, state, roots, printed.getvalue())
     elif done:
@@ -343,7 +349,8 @@ def _settle_output(out: Path) -> None:
 
 def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, reference_doc: Path | None, strict: bool,
                 force: bool, pdf_engine: str = "typst", issued: Path = Path("issued"), options=None,
-                prune: bool | None = None, recipient: str | None = None, jobs: int | None = None) -> bool:
+                prune: bool | None = None, recipient: str | None = None, jobs: int | None = None,
+                municipal: bool = True) -> bool:
     """Validate and build; return False if the data is invalid (nothing is written then).
 
     The writing holds a lock on the output folder: a second build on it waits until the first is done.
@@ -364,7 +371,7 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
     out = output_folder(out, create=True)
     with build_lock(out, notice=lambda text: click.echo(text, err=True)):
         _write_documents(good, circulars, wanted, out, reference_doc, force, pdf_engine, issued, options, recipient,
-                         jobs)
+                         jobs, municipal)
         if prune is not None:
             _orphans(out, prune)
     return True
@@ -372,7 +379,7 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
 
 def _write_documents(good: list[Validated], circulars: list[ValidatedCircular], wanted: list[str], out: Path,
                      reference_doc: Path | None, force: bool, pdf_engine: str, issued: Path, options,
-                     recipient: str | None = None, jobs: int | None = None) -> None:
+                     recipient: str | None = None, jobs: int | None = None, municipal: bool = True) -> None:
     from .build import build_all, build_circular, default_jobs
 
     _settle_output(out)
@@ -380,7 +387,7 @@ def _write_documents(good: list[Validated], circulars: list[ValidatedCircular], 
     skipped = same = 0
     results = build_all([(r.agreement, r.allocation, r.file, r.municipal) for r in good], out, wanted,
                         reference_doc=reference_doc, force=force, pdf_engine=pdf_engine, recipient=recipient,
-                        jobs=jobs or default_jobs())
+                        jobs=jobs or default_jobs(), municipal_documents=municipal)
     if recipient is None:  # a quick look at one recipient: no circulars, no redlines
         results += [build_circular(c, out, wanted, reference_doc=reference_doc, force=force, pdf_engine=pdf_engine)
                     for c in circulars]
