@@ -122,7 +122,7 @@ def plan(agreement: Agreement, allocation: YearAllocation | None = None, recipie
     municipality, county council or county code) only the documents for that
     recipient, an utlåtande with blanks included if the municipality has no file.
     """
-    jobs = _plan(agreement, allocation)
+    jobs = list(_plan_once(agreement, allocation))
     if agreement.municipal_statement is not None:
         for st in statements(agreement, municipal or {}, recipient if recipient in municipalities() else None, allocation):
             name = f"{STATEMENT_FOLDER}/" + safe_name(f"utlatande_{st.code}_{municipalities()[st.code].short}").lower()
@@ -152,6 +152,22 @@ def _plan(agreement: Agreement, allocation: YearAllocation | None) -> list[Job]:
                             extra={"letter": rl, "alloc": allocation.note, "payers": PAYERS}, codes=rl.codes))
     if allocation is not None and agreement.county_agreements is not None:
         jobs.extend(county_agreement_jobs(agreement, allocation))
+    return jobs
+
+
+#: The last plans made, with the agreement and allocation they were made of: the build and its check for
+#: clashing outputs plan the same agreement, and the letters to 290 municipalities are computed once.
+_PLANS: dict[tuple[int, int], tuple[Agreement, YearAllocation | None, list[Job]]] = {}
+
+
+def _plan_once(agreement: Agreement, allocation: YearAllocation | None) -> list[Job]:
+    known = _PLANS.get((id(agreement), id(allocation)))
+    if known is not None and known[0] is agreement and known[1] is allocation:
+        return known[2]
+    if len(_PLANS) >= 16:
+        _PLANS.clear()
+    jobs = _plan(agreement, allocation)
+    _PLANS[(id(agreement), id(allocation))] = (agreement, allocation, jobs)
     return jobs
 
 
@@ -224,9 +240,14 @@ def render_job(agreement: Agreement, job: Job, templates: Path = TEMPLATES) -> D
 
 def write_atomic(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` atomically; return False (and write nothing) if it is already identical."""
+    return _commit(_stage(path, data), path)
+
+
+def _stage(path: Path, data: bytes) -> str | None:
+    """Write ``data`` to a temporary file beside ``path``, on disk; return its name, or None if ``path`` holds it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if output_bytes(path, len(data)) == data:  # a symlink or device in its place is replaced, never read
-        return False
+        return None
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -234,11 +255,47 @@ def write_atomic(path: Path, data: bytes) -> bool:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _commit(tmp: str | None, path: Path) -> bool:
+    """Put the staged file ``tmp`` in the place of ``path`` (one rename); False if nothing was staged."""
+    if tmp is None:
+        return False
+    try:
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+def _stage_all(rendered: list) -> dict[Path, str | None]:
+    """Stage every rendered file (:func:`_stage`), several at once: waiting for the disk is most of it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    staged: dict[Path, str | None] = {}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [(file[0], pool.submit(_stage, file[0], file[1])) for file in rendered]
+        failure = None
+        for path, future in futures:
+            try:
+                staged[path] = future.result()
+            except BaseException as exc:
+                failure = failure or exc
+    if failure is not None:
+        _unstage(staged)
+        raise failure
+    return staged
+
+
+def _unstage(staged: dict[Path, str | None]) -> None:
+    for tmp in staged.values():
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def _writers(formats: list[str], reference_doc: Path | None,
@@ -292,6 +349,15 @@ def _write_all(rendered: list[tuple], result: "BuildResult", keys: dict[Path, tu
     kept = [path for path, data, *_ in rendered if data is None]
     result.same.extend(kept)
     rendered = [file for file in rendered if file[1] is not None]
+    staged = _stage_all(rendered)  # temporary files beside their places: nothing visible changes yet
+    try:
+        _replace_all(rendered, result, keys, manifest, replacing, staged)
+    finally:
+        _unstage(staged)  # what a failure left staged
+    return result
+
+
+def _replace_all(rendered, result, keys, manifest, replacing, staged) -> None:
     if manifest is not None:
         for path in result.same:
             if keys and path in keys:
@@ -308,13 +374,12 @@ def _write_all(rendered: list[tuple], result: "BuildResult", keys: dict[Path, tu
         if replacing:
             write_atomic(manifest.folder / MANIFEST, manifest.to_bytes(replacing))
     for path, data, seconds, *content in rendered:
-        changed = write_atomic(path, data)
+        changed = _commit(staged.pop(path), path)
         result.written.append(Written(path, len(data), seconds, "skriven" if changed else "oförändrad"))
         if manifest is not None and keys and path in keys:
             manifest.record(path, keys[path][0], data, keys[path][1], keys[path][2], *content)
     if manifest is not None:
         write_atomic(manifest.folder / MANIFEST, manifest.to_bytes())
-    return result
 
 
 def job_sources(agreement_file: Path | None, job: Job, templates: Path, data_files: list[Path],
