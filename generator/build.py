@@ -483,7 +483,7 @@ def build(agreement: Agreement, out: Path, formats: list[str], templates: Path =
 class _Pending:
     """One agreement's part of a build: what was skipped, what to render, and the manifest keys."""
 
-    agreement: Agreement
+    agreement: Agreement | None  # None: a circular
     folder: Path
     result: BuildResult
     todo: list[tuple[Job, Sources | None, dict[Path, str | None]]] = field(default_factory=list)
@@ -496,8 +496,9 @@ class _Pending:
 def build_all(entries: list[tuple[Agreement, YearAllocation | None, Path | None, dict | None]], out: Path,
               formats: list[str], templates: Path = TEMPLATES, reference_doc: Path | None = None, force: bool = False,
               pdf_engine: str = DEFAULT_PDF_ENGINE, recipient: str | None = None, jobs: int = 1,
-              municipal_documents: bool = True) -> list[BuildResult]:
-    """Build several agreements (agreement, allocation, source file, municipal files) as :func:`build` does each.
+              municipal_documents: bool = True, circulars: list[ValidatedCircular] = ()) -> list[BuildResult]:
+    """Build several agreements (agreement, allocation, source file, municipal files) as :func:`build` does each,
+    then ``circulars`` as :func:`build_circular` does (their results follow the agreements').
 
     Without ``municipal_documents``, the municipalities' and county councils' own documents (:data:`MUNICIPAL_FOLDERS`)
     are neither rendered nor reported; their files and manifest entries stay as they are.
@@ -507,7 +508,7 @@ def build_all(entries: list[tuple[Agreement, YearAllocation | None, Path | None,
     manifest. The bytes, the order of the files and the messages are the same for any ``jobs``.
     """
     writers = _writers(formats, reference_doc, pdf_engine)
-    manifest = Manifest.load(out) if any(entry[2] for entry in entries) else None
+    manifest = Manifest.load(out) if circulars or any(entry[2] for entry in entries) else None
     pending: list[_Pending] = []
     for agreement, allocation, source_file, municipal in entries:
         item = _Pending(agreement, out / str(agreement.year), BuildResult(agreement))
@@ -552,6 +553,8 @@ def build_all(entries: list[tuple[Agreement, YearAllocation | None, Path | None,
                         continue
                 item.tables.append((path, make, allocation))
         pending.append(item)
+    pending += [_circular_pending(c, out, formats, templates, reference_doc, force, pdf_engine, manifest)
+                for c in circulars]
     tasks = [task for item in pending
              for task in [(item.agreement, job, sources, item.folder, contents, item.salt)
                           for job, sources, contents in item.todo]
@@ -578,7 +581,7 @@ def default_jobs() -> int:
 #: How much rendering a document costs, roughly, against a letter to a municipality (2): the pool hands out the
 #: largest first, so that no process is left alone at the end with a large document (the plan: 35 pages).
 _WEIGHTS = {"genomforandeplan.xml.j2": 40, "lansbrev.xml.j2": 5, "lansoverenskommelse.xml.j2": 4,
-            "skl_brev_fordelning.xml.j2": 4, "utlatande.xml.j2": 4}
+            "skl_brev_fordelning.xml.j2": 4, "utlatande.xml.j2": 4, "cirkular.xml.j2": 8}
 _TABLE_WEIGHT = 6  # the payout tables (the .xlsx)
 
 #: The documents the pool's workers render; a forked worker inherits it, so nothing is pickled but the bytes.
@@ -706,21 +709,30 @@ def build_circular(validated: ValidatedCircular, out: Path, formats: list[str], 
                    pdf_engine: str = DEFAULT_PDF_ENGINE) -> BuildResult:
     """Render a circular in ``formats`` and write it under ``out/<year>/cirkular_<nn-nn>.*``."""
     writers = _with_service(_writers(formats, reference_doc, pdf_engine))
+    item = _circular_pending(validated, out, formats, templates, reference_doc, force, pdf_engine, Manifest.load(out))
+    if not item.todo:
+        return item.result
+    (job, sources, contents), = item.todo
+    rendered = _render_one((None, job, sources, item.folder, contents, item.salt), formats, writers, templates)
+    return _write_all(rendered, item.result, item.keys, item.manifest)
+
+
+def _circular_pending(validated: ValidatedCircular, out: Path, formats: list[str], templates: Path,
+                      reference_doc: Path | None, force: bool, pdf_engine: str, manifest: Manifest) -> _Pending:
+    """Return a circular's part of a build: skipped when its inputs are unchanged, else one document to render."""
     circular = validated.circular
-    started = time.perf_counter()
     folder = out / str(circular.year)
     name = circular_name(circular)
-    manifest = Manifest.load(out)
     files = [validated.file, *validated.agreement_files, *template_files("cirkular.xml.j2", templates)]
     sources = Sources.of(files + ([reference_doc] if reference_doc else []))
     paths = [folder / f"{name}.{fmt}" for fmt in formats]
-    result = BuildResult(None)
+    item = _Pending(None, folder, BuildResult(None), manifest=manifest)
     if not force and all(manifest.current(p, _key(sources, p, pdf_engine)) for p in paths):
-        result.skipped.extend(paths)
-        return result
-    salt = digest([generator_id(), pdf_engine, Sources.of(reference_files() + ([reference_doc] if reference_doc
-                                                                             else [])).files])
+        item.result.skipped.extend(paths)
+        return item
+    item.salt = digest([generator_id(), pdf_engine, Sources.of(reference_files() + ([reference_doc] if reference_doc
+                                                                                  else [])).files])
     contents = {p: None if force else manifest.content(p) for p in paths}
-    rendered = _render_one((None, Job(name, "cirkular.xml.j2", name, extra={"validated": validated}), sources, folder,
-                            contents, salt), formats, writers, templates)
-    return _write_all(rendered, result, {p: (_key(sources, p, pdf_engine), sources, None) for p in paths}, manifest)
+    item.todo.append((Job(name, "cirkular.xml.j2", name, extra={"validated": validated}), sources, contents))
+    item.keys = {p: (_key(sources, p, pdf_engine), sources, None) for p in paths}
+    return item

@@ -380,17 +380,15 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
 def _write_documents(good: list[Validated], circulars: list[ValidatedCircular], wanted: list[str], out: Path,
                      reference_doc: Path | None, force: bool, pdf_engine: str, issued: Path, options,
                      recipient: str | None = None, jobs: int | None = None, municipal: bool = True) -> None:
-    from .build import build_all, build_circular, default_jobs
+    from .build import build_all, default_jobs
 
     _settle_output(out)
     click.echo(f"Dokument i {out}/:")
     skipped = same = 0
     results = build_all([(r.agreement, r.allocation, r.file, r.municipal) for r in good], out, wanted,
                         reference_doc=reference_doc, force=force, pdf_engine=pdf_engine, recipient=recipient,
-                        jobs=jobs or default_jobs(), municipal_documents=municipal)
-    if recipient is None:  # a quick look at one recipient: no circulars, no redlines
-        results += [build_circular(c, out, wanted, reference_doc=reference_doc, force=force, pdf_engine=pdf_engine)
-                    for c in circulars]
+                        jobs=jobs or default_jobs(), municipal_documents=municipal,
+                        circulars=circulars if recipient is None else ())  # a quick look: no circulars, no redlines
     if issued.is_dir() and recipient is None:
         from .issuing import RedlineOptions, build_issued
 
