@@ -79,7 +79,7 @@ def _trim() -> None:
         pass
 
 
-def serve(control_fd: int) -> None:
+def serve(control_fd: int, memory_limit: int = MEMORY_LIMIT) -> None:
     """Run the lean process: fork a server for every socket received on ``control_fd``, until it closes."""
     _die_with_parent()
     from . import typst
@@ -98,7 +98,7 @@ def serve(control_fd: int) -> None:
                 control.close()
                 _die_with_parent()
                 try:
-                    _server(socket.socket(fileno=fd), typst)
+                    _server(socket.socket(fileno=fd), typst, memory_limit)
                 finally:
                     os._exit(0)
             os.close(fd)
@@ -116,7 +116,7 @@ def _reap(block: bool) -> None:
             return
 
 
-def _server(conn: socket.socket, typst) -> None:
+def _server(conn: socket.socket, typst, memory_limit: int) -> None:
     from ..errors import GeneratorError
 
     while True:
@@ -130,7 +130,7 @@ def _server(conn: socket.socket, typst) -> None:
         except Exception as exc:  # a writer bug: the build renders the document again in its own process
             reply = (False, f"{type(exc).__name__}: {exc}")
         _trim()
-        leaving = _rss() > MEMORY_LIMIT
+        leaving = _rss() > memory_limit
         _send(conn, pickle.dumps((leaving, reply)))
         if leaving:
             return
@@ -139,13 +139,13 @@ def _server(conn: socket.socket, typst) -> None:
 class Service:
     """The build's end of the lean process: :meth:`render_pdf` compiles a document in this process's server."""
 
-    def __init__(self) -> None:
+    def __init__(self, memory_limit: int = MEMORY_LIMIT) -> None:
         import generator
 
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         root = str(Path(generator.__file__).resolve().parent.parent)
         code = (f"import sys; sys.path.insert(0, {root!r}); "
-                f"from generator.writers.typst_processes import serve; serve({theirs.fileno()})")
+                f"from generator.writers.typst_processes import serve; serve({theirs.fileno()}, {int(memory_limit)})")
         self.process = subprocess.Popen([sys.executable, "-c", code], pass_fds=[theirs.fileno()],
                                         stdin=subprocess.DEVNULL)
         theirs.close()
