@@ -149,15 +149,11 @@ def _file_error(file: Path, message: str, hint: str = "") -> DataError:
     return DataError(str(finding), [finding])
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 plain scalars, bounded nesting and no explicit tags."""
+class _Checks:
+    """Bounded nesting, a bounded number of values and no explicit tags, checked as each node is composed."""
 
-    yaml_implicit_resolvers: dict = {}
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._depth = 0
-        self._composed = 0
+    _depth = 0
+    _composed = 0
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -175,9 +171,33 @@ class _Loader(yaml.SafeLoader):
             if self._depth > MAX_DEPTH:
                 raise yaml.composer.ComposerError(
                     None, None, f"data är nästlade mer än {MAX_DEPTH} nivåer djupt", event.start_mark)
-            return super().compose_node(parent, index)
+            return yaml.composer.Composer.compose_node(self, parent, index)
         finally:
             self._depth -= 1
+
+
+class _Loader(_Checks, yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 plain scalars, bounded nesting and no explicit tags."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+if getattr(yaml, "__with_libyaml__", False):
+    class _FastLoader(_Checks, yaml.composer.Composer, yaml.cyaml.CParser, yaml.constructor.SafeConstructor,
+                      yaml.resolver.Resolver):
+        """:class:`_Loader` with libyaml's scanner and parser (six times faster) under the same composer and checks.
+
+        Only for files that load: on any problem the file is read again with :class:`_Loader`, whose messages
+        (and their Swedish translations) are the ones users see.
+        """
+
+        def __init__(self, stream):
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+else:  # PyYAML without libyaml
+    _FastLoader = None
 
 
 for _tag, _regexp, _first in (
@@ -189,6 +209,8 @@ for _tag, _regexp, _first in (
     ("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), "<"),
 ):
     _Loader.add_implicit_resolver(_tag, _regexp, list(_first))
+if _FastLoader is not None:
+    _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
 
 def _expanded_size(node: yaml.Node, sizes: dict[int, int], active: set[int]) -> int:
@@ -417,10 +439,19 @@ def load_yaml(file: Path) -> tuple[Any, SourceMap]:
         finding = Finding(Location(file, line, column), f"inte giltig YAML: filen innehåller {described}",
                           hint="styrtecken (NUL, BEL …) får inte finnas i data; skriv om värdet")
         raise DataError(str(finding), [finding])
+    if _FastLoader is not None:
+        try:
+            return _compose(file, _FastLoader(text))
+        except (yaml.YAMLError, DataError, RecursionError):
+            pass  # read again below, for the message users see
     try:
         loader = _Loader(text)
     except yaml.YAMLError as exc:
         raise _yaml_problem(file, exc) from None
+    return _compose(file, loader)
+
+
+def _compose(file: Path, loader) -> tuple[Any, SourceMap]:
     try:
         node = loader.get_single_node()
         if node is None:
