@@ -439,16 +439,20 @@ def load_yaml(file: Path) -> tuple[Any, SourceMap]:
         finding = Finding(Location(file, line, column), f"inte giltig YAML: filen innehåller {described}",
                           hint="styrtecken (NUL, BEL …) får inte finnas i data; skriv om värdet")
         raise DataError(str(finding), [finding])
+    loaded = None
     if _FastLoader is not None:
         try:
-            return _compose(file, _FastLoader(text))
+            loaded = _compose(file, _FastLoader(text))
         except (yaml.YAMLError, DataError, RecursionError):
             pass  # read again below, for the message users see
-    try:
-        loader = _Loader(text)
-    except yaml.YAMLError as exc:
-        raise _yaml_problem(file, exc) from None
-    return _compose(file, loader)
+    if loaded is None:
+        try:
+            loader = _Loader(text)
+        except yaml.YAMLError as exc:
+            raise _yaml_problem(file, exc) from None
+        loaded = _compose(file, loader)
+    _keep(raw, *loaded)
+    return loaded
 
 
 def _compose(file: Path, loader) -> tuple[Any, SourceMap]:
@@ -468,9 +472,7 @@ def _compose(file: Path, loader) -> tuple[Any, SourceMap]:
         raise DataError(str(finding), [finding]) from None
     finally:
         loader.dispose()
-    source = SourceMap(file, marks, blocks)
-    _keep(raw, data, source)
-    return data, source
+    return data, SourceMap(file, marks, blocks)
 
 
 def project_root(file: Path) -> Path:
