@@ -525,7 +525,7 @@ def check_document(file: Path) -> Check:
         details.extend(_what_changed(current, ident, file))
     if generator != generator_id():
         details.append(f"skapat med generator {generator}, nu {generator_id()}")
-    details.extend(_issued_as(dict(sources)))
+    details.extend(_issued_as(dict(sources), recorded, file))
     return Check(file, not changed, generator, changed, details)
 
 
@@ -564,16 +564,32 @@ def _content_now(file: Path, sources: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def _issued_as(sources: dict[str, str]) -> list[str]:
-    """Return a line for each issue record made from exactly these inputs ("the issued version")."""
+def _issued_as(sources: dict[str, str], content: str | None, file: Path) -> list[str]:
+    """Return a line for each issue record of this document: made from exactly these inputs, or whose text as
+    issued has this content ("the issued version"). A build leaves a document whose inputs changed but whose
+    content did not untouched, with the inputs it was first made from, so a later issue names other inputs."""
+    from .docdiff import document_name
+    from .fingerprint import content_digest
     from .issuing import ISSUED, records
 
     try:
         found = records(ISSUED)
     except GeneratorError:
         return []
+    name = document_name(file)
+
+    def same(record) -> bool:
+        if record.sources == sources:
+            return True
+        if content is None or record.document != name:
+            return False
+        try:
+            return content_digest(record.issued_document()) == content
+        except GeneratorError:
+            return False
+
     return [f"utfärdad version: {r.year}/{r.document}, utfärdad {r.issued.isoformat()} ({r.path})"
-            for r in found if r.sources == sources]
+            for r in found if same(r)]
 
 
 @dataclass

@@ -379,6 +379,29 @@ def test_an_issue_from_uncommitted_changes_is_recoverable(tmp_path, monkeypatch)
     assert diff.exit_code == 1 and "den 30 november 2011 → den 15 november 2011" in diff.output.replace("\u00a0", " ")
 
 
+@pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
+def test_a_document_left_untouched_is_known_as_issued_after_its_inputs_changed(tmp_path, monkeypatch):
+    """A change that does not touch the decision's text leaves its files as they are, naming the inputs they
+    were first made from; issued after that change, check still names the issued version (by its content)."""
+    (tmp_path / "agreements").mkdir()
+    shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
+    monkeypatch.chdir(tmp_path)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "data")
+    assert run("build", "2011", "--out", "output").exit_code == 0
+    pdf = tmp_path / "output" / "2011" / f"{DECISION_2011}.pdf"
+    made = pdf.read_bytes()
+    file = tmp_path / "agreements" / "2011.yaml"
+    file.write_text(file.read_text(encoding="utf-8") + "# en kommentar, inget i beslutet\n", encoding="utf-8")
+    rebuilt = run("build", "2011", "--out", "output")
+    assert "med ändrade indata men samma innehåll" in rebuilt.output and pdf.read_bytes() == made
+    assert run("issue", "2011", DECISION_2011, "--date", "2011-06-16").exit_code == 0
+    checked = run("check", str(pdf.relative_to(tmp_path)))
+    assert "aktuell" in checked.output and "indata har ändrats men dokumentets innehåll är detsamma" in checked.output
+    assert f"utfärdad version: 2011/{DECISION_2011}, utfärdad 2011-06-16" in checked.output
+
+
 def test_issuing_an_unknown_document_names_the_documents(issued_2011, monkeypatch):
     monkeypatch.chdir(issued_2011["root"])
     refused = run("issue", "2011", "plan")
