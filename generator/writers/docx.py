@@ -285,7 +285,8 @@ CELL_INSET, CELL_SIDE = 2.5, 60  # points above and below a cell's text in the P
 def _cell_margins(style: str, top: float, bottom: float) -> tuple[int, int]:
     """Return the cell margins (twips, top and bottom) that put a cell's text where the PDF's insets put it."""
     face = _table_face(style)
-    return round(max(top - face.top(), 0) * 20), round(max(bottom - face.bottom(), 0) * 20)
+    above = max(top - face.top(), 0)  # Word's row: above + exact line + below = the PDF's: top + text + bottom
+    return round(above * 20), round(max(top + bottom - face.leading - above, 0) * 20)
 
 
 def _table_style(document) -> None:
@@ -374,10 +375,11 @@ class _Tail:
     its text; ``table``: the block ends with a table (a table after it needs a paragraph between).
     """
 
-    __slots__ = ("p", "after", "below", "bottom", "table")
+    __slots__ = ("p", "after", "below", "bottom", "table", "line")
 
-    def __init__(self, p, after: float, below: float, bottom: float, table: bool = False):
+    def __init__(self, p, after: float, below: float, bottom: float, table: bool = False, line: float | None = None):
         self.p, self.after, self.below, self.bottom, self.table = p, after, below, bottom, table
+        self.line = line  # the exact line of a one-line paragraph, which may be shortened (see _join)
 
 
 class _Doc:
@@ -388,6 +390,7 @@ class _Doc:
         self.revision_id = 0
         self.pending_break = False
         self.tails: dict = {}  # container → _Tail
+        self.heads: dict = {}  # container → the room Word leaves above the text of its first block
 
 
 def _spacing(p, **points: float) -> None:
@@ -409,6 +412,7 @@ def _join(doc: _Doc, container, above: float, top: float, first_p=None, element=
     """
     tail = doc.tails.get(container)
     if tail is None:  # the flow's (or a page's) first block: no space above it, as in the PDF
+        doc.heads.setdefault(container, top)
         return
     delta = max(tail.below, above) - tail.bottom - tail.after - top
     if tail.table and first_p is None:  # table after table: a paragraph between them holds the space
@@ -422,12 +426,17 @@ def _join(doc: _Doc, container, above: float, top: float, first_p=None, element=
     if tail.p is not None and tail.after + delta >= 0:
         tail.after += delta
         _spacing(tail.p, after=tail.after)
+    elif tail.p is not None and tail.line is not None:  # closer than the lines allow: a shorter last line
+        tail.line += tail.after + delta
+        tail.after = 0.0
+        _spacing(tail.p, after=0, line=tail.line)
     elif first_p is not None and delta > 0:
         _spacing(first_p, before=delta)
 
 
-def _close(doc: _Doc, container, p, after: float, below: float, bottom: float, table: bool = False) -> None:
-    doc.tails[container] = _Tail(p, after, below, bottom, table)
+def _close(doc: _Doc, container, p, after: float, below: float, bottom: float, table: bool = False,
+           line: float | None = None) -> None:
+    doc.tails[container] = _Tail(p, after, below, bottom, table, line)
 
 
 def _container_add(container, tag: str):
@@ -631,8 +640,9 @@ def _join_paragraph(doc: _Doc, container, p, style: str, line: float | None = No
     face = _face(style)
     _, _, _, _, style_above, style_below = STYLE_SPEC[style]
     _join(doc, container, style_above if above is None else above, face.top(line), first_p=p)
+    one_line = line is None and face.leading < 0.2 * face.size and not any(r.tag == BR for r in p.iter(BR))
     _close(doc, container, p, _after(style) if after is None else after, style_below if below is None else below,
-           face.bottom(line))
+           face.bottom(line), line=face.line if one_line else None)
 
 
 def _paragraph(doc: _Doc, container, block: Paragraph, keep: bool = False) -> None:
@@ -670,11 +680,11 @@ def _list(doc: _Doc, container, block: ListBlock, keep: bool = False) -> None:
         else:
             _track(doc, _run(p, (new or old) + "\t"), _whole(item))
         _add_runs(doc, p, item)
+        if keep:  # the list stays with what follows, as a whole (as the PDF moves a sticky block whole)
+            _keep_next(p)
         _track_mark(doc, p, _whole(item))
     if p is None:
         return
-    if keep:  # the list's end stays with what follows
-        _keep_next(p)
     face = _face(style)
     _, _, _, _, above, below = STYLE_SPEC[style]
     _join(doc, container, above, face.top(), first_p=first)
@@ -736,6 +746,7 @@ def _table_links(block: Table, lead: int) -> list[bool]:
 
 #: The PDF's cell insets (points above, below) by row kind; a group row after the first has more air above.
 ROW_INSETS = {"sum": (3.5, CELL_INSET), "note": (0.5, 4.0)}
+RULE, THIN_RULE = 15, 4  # twips (LibreOffice's row takes 0.2 pt for the thin one): the 0.75 pt rule under a head row and over a sum, the 0.25 pt rule between budget rows
 ROW_STYLES = {"head": "Tabellsumma", "sum": "Tabellsumma", "group": "Tabellsumma", "note": "Tabellnot"}
 
 
@@ -747,6 +758,7 @@ def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: flo
     ncols = len(block.widths)
     tbl, twips = _new_table(doc, container, _mm_widths(block.widths, width_mm), doc.base.table_style_id, align=True)
     default = _cell_margins("Tabelltext", CELL_INSET, CELL_INSET)
+    page_top = round(_face("Normal").top() * 20)
     lead = _table_lead(block)
     rows = []
     for r, row_block in enumerate(block.rows):
@@ -759,6 +771,8 @@ def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: flo
         inset = (7.0, CELL_INSET) if row_block.kind == "group" and r > 0 else ROW_INSETS.get(row_block.kind,
                                                                                             (CELL_INSET, CELL_INSET))
         top, bottom = _cell_margins(style, *inset)
+        if r == 0:  # the first row starts as a paragraph does: so a table at the top of a page sits as in the PDF
+            top += page_top  # (the page's top margin is smaller by the room a body line leaves above its text)
         col = 0
         cells = []
         for cell_block in row_block.cells:
@@ -780,13 +794,18 @@ def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: flo
             if row_block.kind == "head":
                 _v_align_bottom(tc)
             _add_runs(doc, p, cell_block.runs, italic=row_block.kind == "note")
+            margins = (top, bottom)
+            # a rule takes room in Word's row (not in the PDF's): the cell margin beside it is smaller by its width
             if row_block.kind == "head":
                 _cell_border(tc, "bottom")
+                margins = (top, bottom - RULE)
             elif row_block.kind == "sum":
                 _cell_border(tc, "top")
+                margins = (top - RULE, bottom)
             elif block.style == "budget" and row_block.kind == "body":
                 _cell_border(tc, "bottom", 2, "999999")
-            _cell_sides(tc, col, col + span, ncols, (top, bottom) if (top, bottom) != default else None)
+                margins = (top, bottom - THIN_RULE)
+            _cell_sides(tc, col, col + span, ncols, margins if margins != default else None)
             cells.append(tc)
             col += span
         for rest in range(col, ncols):  # columns no cell reached stay empty
@@ -803,7 +822,7 @@ def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: flo
             for tc in cells:
                 for p in tc.iterchildren(P):
                     _keep_next(p)
-    _join(doc, container, TABLE_ABOVE, 0.0, element=tbl)
+    _join(doc, container, TABLE_ABOVE, page_top / 20, element=tbl)
     _close(doc, container, None, 0.0, TABLE_BELOW, 0.0, table=True)
 
 
@@ -831,6 +850,7 @@ def _columns(doc: _Doc, container, block: Columns, keep: bool = False) -> None:
     _table_margins(tbl)
     tr = etree.SubElement(tbl, TR)
     _row_props(tr)
+    tops, bottoms = [], []
     for index, column in enumerate(block.columns):
         tc = _new_tc(tr, twips[index])
         if index < count - 1:
@@ -839,12 +859,14 @@ def _columns(doc: _Doc, container, block: Columns, keep: bool = False) -> None:
         _flow(doc, tc, column.blocks, width_mm=widths[index])
         if sum(1 for _ in tc.iterchildren(P)) > 1 and not "".join(first.itertext()):
             tc.remove(first)
-        doc.tails.pop(tc, None)
+        tops.append(doc.heads.pop(tc, 0.0))
+        tail = doc.tails.pop(tc, None)
+        bottoms.append(tail.bottom if tail is not None else 0.0)
     if keep:
         for p in tbl.iter(P):
             _keep_next(p)
-    _join(doc, container, COLUMNS_ABOVE, 0.0, element=tbl)
-    _close(doc, container, None, 0.0, COLUMNS_BELOW, 0.0, table=True)
+    _join(doc, container, COLUMNS_ABOVE, min(tops), element=tbl)
+    _close(doc, container, None, 0.0, COLUMNS_BELOW, max(bottoms), table=True)
 
 
 def _table_margins(tbl) -> None:
@@ -926,6 +948,8 @@ def _space(doc: _Doc, container, block: Space, keep: bool = False) -> None:
     # a paragraph exactly as tall; the PDF adds it to the space between the blocks around it (see _join)
     p = _new_p(doc, container, "Adress")
     _spacing(p, after=0, line=max(block.height, 0.05))
+    if keep:
+        _keep_next(p)
 
 
 def _pagebreak(doc: _Doc, container, block: PageBreak, keep: bool = False) -> None:
