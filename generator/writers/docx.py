@@ -406,9 +406,11 @@ def _join(doc: _Doc, container, above: float, top: float, first_p=None, element=
     """Set the space between the flow's last block and a new one as in the PDF: the larger of the space below
     the one and above the other, less what Word's exact lines add (``top``: room above the new block's text).
 
-    The space goes after the last block's paragraph (Word and LibreOffice, like Typst, drop it at a page
-    break); after a table, before the new block's first paragraph ``first_p``; between two tables, into a
-    paragraph of its height before the new table ``element`` (Word would merge adjacent tables).
+    The space between two paragraphs is on one of them only (Word adds the space after one to the space
+    before the next, LibreOffice takes the larger): more space than the last paragraph's own goes all before
+    the new block's first paragraph ``first_p`` (after the last paragraph if the new block is a table), less
+    comes off the space after the last paragraph; Word and LibreOffice, like Typst, drop both at a page
+    break. Between two tables, the space is a paragraph of its height (Word would merge adjacent tables).
     """
     tail = doc.tails.get(container)
     if tail is None:  # the flow's (or a page's) first block: no space above it, as in the PDF
@@ -423,15 +425,19 @@ def _join(doc: _Doc, container, above: float, top: float, first_p=None, element=
         return
     if abs(delta) < 0.025:
         return
-    if tail.p is not None and tail.after + delta >= 0:
+    if delta > 0 and first_p is not None:  # more space: all of it before the new paragraph (LibreOffice keeps
+        if tail.p is not None:             # a heading with the next worse after a paragraph with much space after)
+            _spacing(tail.p, after=0)
+            delta += tail.after
+            tail.after = 0.0
+        _spacing(first_p, before=delta)
+    elif tail.p is not None and tail.after + delta >= 0:
         tail.after += delta
         _spacing(tail.p, after=tail.after)
     elif tail.p is not None and tail.line is not None:  # closer than the lines allow: a shorter last line
         tail.line += tail.after + delta
         tail.after = 0.0
         _spacing(tail.p, after=0, line=tail.line)
-    elif first_p is not None and delta > 0:
-        _spacing(first_p, before=delta)
 
 
 def _close(doc: _Doc, container, p, after: float, below: float, bottom: float, table: bool = False,
