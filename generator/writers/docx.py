@@ -16,6 +16,7 @@ import copy
 import datetime as dt
 import functools
 import io
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -581,6 +582,9 @@ def _new_table(doc: _Doc, container, widths_mm: list[float], style_id: str | Non
     etree.SubElement(tbl_pr, _w("tblW"), {_w("type"): "auto", _w("w"): "0"})
     if align:
         etree.SubElement(tbl_pr, _w("jc")).set(VAL, "left")
+        # the first column has no margin at its left: the table starts at the page's margin (Word 2010's
+        # layout, and LibreOffice's, puts the table's edge a cell margin to the left of it)
+        etree.SubElement(tbl_pr, _w("tblInd"), {_w("w"): str(CELL_SIDE), _w("type"): "dxa"})
     etree.SubElement(tbl_pr, _w("tblLayout")).set(_w("type"), "fixed")
     etree.SubElement(tbl_pr, _w("tblLook"), {_w("firstColumn"): "1", _w("firstRow"): "1", _w("lastColumn"): "0",
                                               _w("lastRow"): "0", _w("noHBand"): "0", _w("noVBand"): "1",
@@ -756,12 +760,48 @@ RULE, THIN_RULE = 15, 4  # twips (LibreOffice's row takes 0.2 pt for the thin on
 ROW_STYLES = {"head": "Tabellsumma", "sum": "Tabellsumma", "group": "Tabellsumma", "note": "Tabellnot"}
 
 
+_COMMA = re.compile(r"^(.*?\d)(,\d+)(\D*)$")
+
+
+def _fraction(text: str) -> str | None:
+    """Return the decimal comma and what follows it in an amount ("" for a whole number), or None for other text."""
+    if not re.search(r"\d", text):
+        return None
+    found = _COMMA.match(text)
+    return found.group(2) + found.group(3) if found else ""
+
+
+def _width(text: str, bold: bool = False) -> float:
+    """Return the width of ``text`` in em of Liberation Serif (the PDF's), regular or bold."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from .pdf import SERIF as PDF_SERIF, register_fonts
+
+    register_fonts()
+    return stringWidth(text, f"{PDF_SERIF}-Bold" if bold else PDF_SERIF, 1.0)
+
+
+def _decimal_rooms(block: Table) -> dict[int, float]:
+    """Return, per column of right-aligned amounts, the room (em) the widest ",d" takes, as the PDF aligns them."""
+    rooms: dict[int, float] = {}
+    for row in block.rows:
+        col = 0
+        for cell in row.cells:
+            if cell.align == "right" and row.kind != "head":
+                fraction = _fraction(cell.text)
+                if fraction:
+                    rooms[col] = max(rooms.get(col, 0.0), _width(fraction), _width(fraction, True))
+            col += cell.span
+    return rooms
+
+
 def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: float = TEXT_WIDTH_MM) -> None:
     if block.caption:  # above the table, kept with it (the style keeps it with the next paragraph: the first row)
         caption = _new_p(doc, container, "Caption")
         _add_runs(doc, caption, block.caption)
         _track_mark(doc, caption, _whole(block.caption))
     ncols = len(block.widths)
+    rooms = _decimal_rooms(block)
     tbl, twips = _new_table(doc, container, _mm_widths(block.widths, width_mm), doc.base.table_style_id, align=True)
     default = _cell_margins("Tabelltext", CELL_INSET, CELL_INSET)
     page_top = round(_face("Normal").top() * 20)
@@ -794,6 +834,12 @@ def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: flo
             if style_id is not None:
                 etree.SubElement(ppr, _w("pStyle")).set(VAL, style_id)
             if cell_block.align == "right":
+                fraction = _fraction(cell_block.text) if all(not run.italic for run in cell_block.runs) else None
+                if row_block.kind != "head" and col in rooms and fraction is not None:
+                    # amounts align on the decimal comma: "10" stands as far from the edge as "5,3" does its comma
+                    size = NOTE_SIZE if row_block.kind == "note" else TABLE_SIZE
+                    room = (rooms[col] - _width(fraction, style == "Tabellsumma")) * size
+                    etree.SubElement(ppr, _w("ind"), {_w("right"): str(round(room * 20))})
                 etree.SubElement(ppr, _w("jc")).set(VAL, "right")
                 if row_block.kind != "head":  # an amount sits on the last line of its label, as in the PDF
                     _v_align_bottom(tc)
