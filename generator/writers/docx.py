@@ -542,14 +542,32 @@ def _whole(runs: list[Run]) -> Revision | None:
     return runs[0].rev if runs and len(revs) == 1 else None
 
 
+#: An e-mail address: never hyphenated, as in the PDF. (A long web address is left to LibreOffice's and Word's
+#: breaking, which then wrap it over as many lines as the PDF's breaks at its slashes and punctuation do.)
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
 def _add_runs(doc: _Doc, p, runs: list[Run], bold: bool = False, italic: bool = False) -> None:
     for run in runs:
         if run.text == "\n":
             r = _run(p)
             etree.SubElement(r, BR)
-        else:
-            r = _run(p, run.text, run.bold or bold, run.italic or italic)
-        _track(doc, r, run.rev)
+            _track(doc, r, run.rev)
+            continue
+        position = 0
+        for found in _ADDRESS.finditer(run.text) if "@" in run.text else ():
+            if found.start() > position:
+                _track(doc, _run(p, run.text[position:found.start()], run.bold or bold, run.italic or italic), run.rev)
+            r = _run(p, found.group(0), run.bold or bold, run.italic or italic)
+            rpr = r.find(RPR)
+            if rpr is None:
+                rpr = r.makeelement(RPR, {})
+                r.insert(0, rpr)
+            etree.SubElement(rpr, _w("lang")).set(VAL, "zxx")  # no language: not hyphenated, not spell-checked
+            _track(doc, r, run.rev)
+            position = found.end()
+        if position < len(run.text) or not run.text:
+            _track(doc, _run(p, run.text[position:], run.bold or bold, run.italic or italic), run.rev)
 
 
 def _field(p, instruction: str) -> None:
