@@ -275,8 +275,16 @@ def _caption_style(document) -> None:
         caption = _style(document, "Caption")
     caption.font.name, caption.font.size, caption.font.bold, caption.font.italic = SANS, Pt(10), True, False
     caption.font.color.rgb = None
-    caption.paragraph_format.space_before, caption.paragraph_format.space_after = Pt(8), Pt(3)
+    _measure(caption, _caption_face(), 0)  # the space above and below it: see _table
     caption.paragraph_format.keep_with_next = True
+
+
+CAPTION_SIZE, CAPTION_ABOVE, CAPTION_GAP = 10, 6, 5  # the PDF's caption: 10 pt sans bold, 6 pt above it, 5 pt to the table
+
+
+@functools.lru_cache(maxsize=None)
+def _caption_face() -> Face:
+    return Face("sans", CAPTION_SIZE, bold=True, leading=TABLE_LEADING)
 
 
 TABLE_STYLE = "Tabell"
@@ -818,6 +826,10 @@ def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: flo
         caption = _new_p(doc, container, "Caption")
         _add_runs(doc, caption, block.caption)
         _track_mark(doc, caption, _whole(block.caption))
+        face = _caption_face()
+        # the PDF's table block starts with the caption, 6 pt lower, and the table 5 pt under it (see _join)
+        _join(doc, container, TABLE_ABOVE, face.top() - CAPTION_ABOVE, first_p=caption)
+        _close(doc, container, caption, 0.0, CAPTION_GAP, face.bottom())
     ncols = len(block.widths)
     rooms = _decimal_rooms(block)
     tbl, twips = _new_table(doc, container, _mm_widths(block.widths, width_mm), doc.base.table_style_id, align=True)
