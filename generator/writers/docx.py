@@ -727,29 +727,27 @@ def _list(doc: _Doc, container, block: ListBlock, keep: bool = False) -> None:
     _close(doc, container, p, _after(style), below, face.bottom())
 
 
+_BEFORE_TCMAR = frozenset(_w(tag) for tag in ("tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap"))
+_EDGES = ("top", "left", "bottom", "right")
+
+
 def _cell_margin(tc, **twips: int) -> None:
     """Set the cell's own margins (``top``, ``left``, ``bottom``, ``right`` in twips)."""
     tc_pr = tc[0]
-    margins = tc_pr.find(_w("tcMar"))
-    if margins is None:
-        margins = tc_pr.makeelement(_w("tcMar"), {})
-        anchor = None
-        for tag in ("tcW", "gridSpan", "vMerge", "tcBorders", "shd", "noWrap"):  # tcMar's place in CT_TcPr
-            found = tc_pr.find(_w(tag))
-            anchor = found if found is not None else anchor
-        if anchor is None:
-            tc_pr.insert(0, margins)
-        else:
-            anchor.addnext(margins)
-    for edge in ("top", "left", "bottom", "right"):
+    index = 0
+    for position, child in enumerate(tc_pr):
+        if child.tag == _w("tcMar"):  # merge with the margins set before
+            for edge in child:
+                twips.setdefault(edge.tag.rsplit("}", 1)[1], int(edge.get(_w("w"))))
+            tc_pr.remove(child)
+            break
+        if child.tag in _BEFORE_TCMAR:  # tcMar's place in CT_TcPr: after these
+            index = position + 1
+    margins = tc_pr.makeelement(_w("tcMar"), {})
+    for edge in _EDGES:
         if edge in twips:
-            element = margins.find(_w(edge))
-            if element is None:
-                element = etree.SubElement(margins, _w(edge))
-            element.set(_w("w"), str(max(twips[edge], 0)))
-            element.set(_w("type"), "dxa")
-    order = {_w(edge): index for index, edge in enumerate(("top", "left", "bottom", "right"))}
-    margins[:] = sorted(margins, key=lambda element: order[element.tag])
+            etree.SubElement(margins, _w(edge), {_w("w"): str(max(twips[edge], 0)), _w("type"): "dxa"})
+    tc_pr.insert(index, margins)
 
 
 def _table_lead(block: Table) -> int:
@@ -1085,20 +1083,25 @@ def _introduces(block: Block) -> bool:
 def _flow(doc: _Doc, container, blocks: list[Block], all_sticky: bool = False, last_sticky: bool = False,
           width_mm: float = TEXT_WIDTH_MM) -> None:
     """Write ``blocks``, each kept with the next where the PDF keeps it (the Typst writer's rules)."""
-    contentful = [i for i, b in enumerate(blocks) if not isinstance(b, (Space, PageBreak))]
+    following_at = [None] * len(blocks)  # the index of the next block with content after each
+    upcoming = None
+    for index in range(len(blocks) - 1, -1, -1):
+        following_at[index] = upcoming
+        if not isinstance(blocks[index], (Space, PageBreak)):
+            upcoming = index
     for index, block in enumerate(blocks):
-        later = [i for i in contentful if i > index]
-        following = blocks[later[0]] if later else None
-        breaks_between = any(isinstance(b, PageBreak) for b in blocks[index + 1:(later[0] if later else len(blocks))])
+        later = following_at[index]
+        following = blocks[later] if later is not None else None
+        breaks_between = any(isinstance(b, PageBreak) for b in blocks[index + 1:(later if later is not None else len(blocks))])
         sticky = False
         if not breaks_between:
-            if all_sticky and later:
+            if all_sticky and later is not None:
                 sticky = True
-            elif not later and last_sticky:
+            elif later is None and last_sticky:
                 sticky = True
             elif following is not None and (_has_signatures(following) or _introduces(block)):
                 sticky = True  # a signature block stays with the paragraph before it
-            elif isinstance(block, Paragraph) and isinstance(following, Table) and later[0] == index + 1:
+            elif isinstance(block, Paragraph) and isinstance(following, Table) and later == index + 1:
                 sticky = True  # the sentence right before a table introduces it
         _write(doc, container, block, keep=sticky, width_mm=width_mm)
 
