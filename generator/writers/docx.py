@@ -728,7 +728,8 @@ def _list(doc: _Doc, container, block: ListBlock, keep: bool = False) -> None:
 
 
 _BEFORE_TCMAR = frozenset(_w(tag) for tag in ("tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap"))
-_EDGES = ("top", "left", "bottom", "right")
+_TCMAR, _W_W, _W_TYPE = _w("tcMar"), _w("w"), _w("type")
+_EDGES = tuple((edge, _w(edge)) for edge in ("top", "left", "bottom", "right"))
 
 
 def _cell_margin(tc, **twips: int) -> None:
@@ -736,17 +737,18 @@ def _cell_margin(tc, **twips: int) -> None:
     tc_pr = tc[0]
     index = 0
     for position, child in enumerate(tc_pr):
-        if child.tag == _w("tcMar"):  # merge with the margins set before
+        tag = child.tag
+        if tag == _TCMAR:  # merge with the margins set before
             for edge in child:
-                twips.setdefault(edge.tag.rsplit("}", 1)[1], int(edge.get(_w("w"))))
+                twips.setdefault(edge.tag.rsplit("}", 1)[1], int(edge.get(_W_W)))
             tc_pr.remove(child)
             break
-        if child.tag in _BEFORE_TCMAR:  # tcMar's place in CT_TcPr: after these
+        if tag in _BEFORE_TCMAR:  # tcMar's place in CT_TcPr: after these
             index = position + 1
-    margins = tc_pr.makeelement(_w("tcMar"), {})
-    for edge in _EDGES:
+    margins = tc_pr.makeelement(_TCMAR, {})
+    for edge, tag in _EDGES:
         if edge in twips:
-            etree.SubElement(margins, _w(edge), {_w("w"): str(max(twips[edge], 0)), _w("type"): "dxa"})
+            etree.SubElement(margins, tag, {_W_W: str(max(twips[edge], 0)), _W_TYPE: "dxa"})
     tc_pr.insert(index, margins)
 
 
