@@ -7,6 +7,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
@@ -96,8 +97,12 @@ def test_docx_tables_colon_lines_breaks_and_header_as_in_the_pdf():
     table = word.tables[0]
     assert table.style.name == "Tabell"
     margins = table.style.element.find(".//" + qn("w:tblCellMar"))
-    assert {child.tag.split("}")[1]: int(child.get(qn("w:w"))) for child in margins} == \
-        {"top": 50, "left": 60, "bottom": 50, "right": 60}
+    margins = {child.tag.split("}")[1]: int(child.get(qn("w:w"))) / 20 for child in margins}  # points
+    assert margins["left"] == margins["right"] == 3
+    # a one-line row is as tall as the PDF's (2.5 pt insets around Liberation Serif's 10.5 pt line: 14.55 pt)
+    line = word.styles["Tabelltext"].paragraph_format.line_spacing.pt
+    assert word.styles["Tabelltext"].paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+    assert abs(margins["top"] + line + margins["bottom"] - 14.55) < 0.1
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # the head row repeats
     assert table.rows[1].cells[1].vertical_alignment == 3  # bottom: the amount on the label's last line
     new_page = next(p for p in word.paragraphs if p.text == "Ny sida")

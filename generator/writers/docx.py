@@ -16,6 +16,8 @@ import copy
 import datetime as dt
 import functools
 import io
+import re
+import struct
 import zipfile
 from pathlib import Path
 from typing import Callable
@@ -23,7 +25,7 @@ from typing import Callable
 import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -40,7 +42,123 @@ PROVENANCE_PROPERTY = "generator-källor"
 SERIF = "Times New Roman"
 SANS = "Arial"
 TEXT_WIDTH_MM = 160  # A4 210 mm less 25 mm margins
+TOP_MM = 28
 KEEP_TABLE_ROWS = 20  # tables up to this many rows stay on one page
+KEEP_TABLE_CHARS = 2500  # … and up to this much text (the Typst writer's rule)
+
+
+# --------------------------------------------------------------------------- the PDF's measure
+#
+# The DOCX is set to paginate as the Typst PDF does (same pages, same "n (N)"). Typst makes a line as
+# tall as the font's typographic ascender + descender (OS/2 sTypoAscender/-Descender) and puts the
+# leading between lines; the space between two blocks is the larger of the space below the one and
+# above the other (a <space/> adds to it), and vanishes at a page break. Word and LibreOffice with
+# "exact" line spacing make every line L tall with its baseline at 80 % of L. So each style here has
+# an exact line of (ascender + descender) × size + leading, and the writer sets the space between
+# blocks to the PDF's less what the exact lines add above and below the text (see _Flow).
+
+FONT_FILES = {("serif", False, False): "LiberationSerif-Regular", ("serif", True, False): "LiberationSerif-Bold",
+              ("serif", False, True): "LiberationSerif-Italic", ("serif", True, True): "LiberationSerif-BoldItalic",
+              ("sans", False, False): "LiberationSans-Regular", ("sans", True, False): "LiberationSans-Bold",
+              ("sans", False, True): "LiberationSans-Italic", ("sans", True, True): "LiberationSans-BoldItalic"}
+
+
+@functools.lru_cache(maxsize=None)
+def _typo_metrics(family: str, bold: bool, italic: bool) -> tuple[float, float]:
+    """Return the typographic ascender and descender (in em) of the shipped font Typst sets the PDF with."""
+    from importlib.resources import files
+
+    data = (files("generator") / "fonts" / f"{FONT_FILES[family, bold, italic]}.ttf").read_bytes()
+    tables = {}
+    for index in range(struct.unpack(">H", data[4:6])[0]):
+        tag, _, offset, _ = struct.unpack(">4sIII", data[12 + 16 * index:28 + 16 * index])
+        tables[tag] = offset
+    units = struct.unpack(">H", data[tables[b"head"] + 18:tables[b"head"] + 20])[0]
+    ascender, descender = struct.unpack(">hh", data[tables[b"OS/2"] + 68:tables[b"OS/2"] + 72])
+    return ascender / units, -descender / units
+
+
+class Face:
+    """A font at a size with the PDF's leading: its exact Word line, and what that line adds above and below."""
+
+    def __init__(self, family: str, size: float, bold: bool = False, italic: bool = False, leading: float = 0.2,
+                 line: float | None = None):
+        self.size = size
+        self.ascent, self.descent = (m * size for m in _typo_metrics(family, bold, italic))
+        self.leading = leading * size if line is None else line - self.ascent - self.descent
+        self.line = self.ascent + self.descent + self.leading  # points
+
+    def top(self, line: float | None = None) -> float:
+        """Return the room Word leaves above the text of a first line ``line`` points tall (baseline at 80 %)."""
+        return 0.8 * (line or self.line) - self.ascent
+
+    def bottom(self, line: float | None = None) -> float:
+        """Return the room Word leaves below the text of a last line (may be a little negative)."""
+        return 0.2 * (line or self.line) - self.descent
+
+
+#: Each paragraph style as the Typst PDF sets it: face, the space above and below the block, and, for
+#: styles whose blocks sit closer than the leading (addresses, signatures), the line they take instead.
+BODY_SIZE = 11.5
+STYLE_SPEC = {
+    # name: (family, size, bold, italic, above, below)
+    "Normal": ("serif", BODY_SIZE, False, False, 0, 7),
+    "Brödtext": ("serif", BODY_SIZE, False, False, 0, 7),
+    "Ingress": ("serif", 13, True, False, 0, 5),
+    "Liten text": ("serif", 10, False, False, 0, 7),
+    "Högerställd": ("serif", BODY_SIZE, False, False, 0, 7),
+    "Etikett": ("serif", BODY_SIZE, False, True, 0, 3),
+    "Titel": ("sans", 15, True, False, 0, 5),
+    "Underrubrik": ("sans", 12, False, False, 0, 11),
+    "Bilagemarkör": ("sans", BODY_SIZE, True, False, 0, 13),
+    "Adress": ("serif", BODY_SIZE, False, False, 0, 1),
+    "Avsändare": ("serif", 9.5, False, False, 0, 1),
+    "Underskrift": ("serif", BODY_SIZE, False, False, 0, 1),
+    "Heading 1": ("sans", 14, True, False, 17, 7),
+    "Heading 2": ("sans", 12, True, False, 15, 6),
+    "Heading 3": ("sans", 11, True, False, 12, 6),
+    "Heading 4": ("serif", BODY_SIZE, True, True, 10, 5),
+    "Punktlista": ("serif", BODY_SIZE, False, False, 2, 8),
+    "Numrerad lista": ("serif", BODY_SIZE, False, False, 2, 8),
+    "Bokstavslista": ("serif", BODY_SIZE, False, False, 2, 8),
+}
+LIST_ITEM_GAP = 0.55  # em between list items
+TABLE_LEADING = 0.13  # em, in tables
+TABLE_SIZE, NOTE_SIZE = 10.5, 9.5
+TABLE_ABOVE, TABLE_BELOW = 4, 10
+COLUMNS_ABOVE, COLUMNS_BELOW, COLUMN_GUTTER = 0.5 * BODY_SIZE, 6, 6
+SIGNATURES_ABOVE, SIGNATURES_BELOW, SIGNATURE_ROOM, SIGNATURE_ROW_GAP, SIGNATURE_GUTTER = 6, 12, 42, 18, 8
+PLACE_BELOW = 10
+#: the running header: 9 pt sans, lines 11 pt apart by Typst's measure, its text 14 mm − 8 pt from the page top;
+#: a third line and more push the text down by 11 pt each
+HEADER_SIZE, HEADER_LEADING, HEADER_TOP, HEADER_EXTRA = 9, (11 - 9 * 1.15) / 9, 14 * 72 / 25.4 - 8, 11
+
+
+@functools.lru_cache(maxsize=None)
+def _face(style: str) -> Face:
+    """Return the face of a paragraph style; a style whose blocks sit closer than its leading takes a shorter line."""
+    family, size, bold, italic, _, below = STYLE_SPEC[style]
+    face = Face(family, size, bold, italic)
+    if below < face.leading and not style.endswith("lista"):
+        face = Face(family, size, bold, italic, line=face.ascent + face.descent + below)
+    return face
+
+
+@functools.lru_cache(maxsize=None)
+def _table_face(style: str) -> Face:
+    """Return the face of a table cell style (Tabelltext, Tabellsumma, Tabellnot)."""
+    return {"Tabelltext": lambda: Face("serif", TABLE_SIZE, leading=TABLE_LEADING),
+            "Tabellsumma": lambda: Face("serif", TABLE_SIZE, bold=True, leading=TABLE_LEADING),
+            "Tabellnot": lambda: Face("serif", NOTE_SIZE, italic=True, leading=TABLE_LEADING)}[style]()
+
+
+def _after(style: str) -> float:
+    """Return the space after a paragraph of ``style`` when the next block is of the same kind."""
+    family, size, bold, italic, _, below = STYLE_SPEC[style]
+    if style.endswith("lista"):
+        below = LIST_ITEM_GAP * size
+    face = _face(style)
+    return max(below - face.bottom() - face.top(), 0.0)
 
 
 # --------------------------------------------------------------------------- styles
@@ -80,15 +198,31 @@ def _style(document, name: str, base: str = "Normal", *, font: str | None = None
     if hanging_mm is not None:
         pf.first_line_indent = Mm(-hanging_mm)
         pf.tab_stops.add_tab_stop(Mm(indent_mm or hanging_mm))
+    if name in STYLE_SPEC:
+        _measure(style, _face(name), _after(name))
     return style
+
+
+def _measure(style, face: Face, after: float) -> None:
+    """Give ``style`` the PDF's exact line and the space after it, and no space before (see _Flow)."""
+    pf = style.paragraph_format
+    pf.line_spacing = Pt(face.line)
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(after)
 
 
 def _setup_styles(document) -> None:
     normal = document.styles["Normal"]
     normal.font.name = SERIF
-    normal.font.size = Pt(11.5)
-    normal.paragraph_format.space_after = Pt(6)
-    normal.paragraph_format.space_before = Pt(0)
+    normal.font.size = Pt(BODY_SIZE)
+    _measure(normal, _face("Normal"), _after("Normal"))
+    normal.paragraph_format.widow_control = True  # no widows or orphans, as in the PDF
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    spacing = defaults.find(qn("w:pPrDefault") + "/" + qn("w:pPr") + "/" + qn("w:spacing"))
+    if spacing is not None:  # python-docx's template: 10 pt after, 1.15 lines; every style here says its own
+        spacing.set(qn("w:after"), "0")
+        spacing.set(qn("w:line"), "240")
     # Swedish as the document language, for spelling and hyphenation.
     rpr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     lang = rpr.find(qn("w:lang"))
@@ -104,8 +238,7 @@ def _setup_styles(document) -> None:
         heading.font.bold = True
         heading.font.italic = level == 4
         heading.font.color.rgb = None
-        heading.paragraph_format.space_before = Pt(12 if level == 1 else 8)
-        heading.paragraph_format.space_after = Pt(4)
+        _measure(heading, _face(f"Heading {level}"), _after(f"Heading {level}"))
         heading.paragraph_format.keep_with_next = True
         rfonts = heading.element.rPr.find(qn("w:rFonts"))
         if rfonts is not None:  # drop the theme fonts so the named font applies
@@ -122,13 +255,15 @@ def _setup_styles(document) -> None:
     _style(document, "Bilagemarkör", font=SANS, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT, after=12)
     _style(document, "Adress", after=0)
     _style(document, "Avsändare", size=9.5, after=0)
-    _style(document, "Tabelltext", size=10.5, after=0)
-    _style(document, "Tabellsumma", size=10.5, bold=True, after=0)
+    _measure(_style(document, "Tabelltext", size=TABLE_SIZE, after=0), _table_face("Tabelltext"), 0)
+    _measure(_style(document, "Tabellsumma", size=TABLE_SIZE, bold=True, after=0), _table_face("Tabellsumma"), 0)
+    _measure(_style(document, "Tabellnot", size=NOTE_SIZE, italic=True, after=0), _table_face("Tabellnot"), 0)
     _style(document, "Punktlista", after=3, indent_mm=7, hanging_mm=5.5)
     _style(document, "Numrerad lista", after=3, indent_mm=7, hanging_mm=5.5)
     _style(document, "Bokstavslista", after=3, indent_mm=7, hanging_mm=5.5)
     _style(document, "Underskrift", after=0, keep_next=True)
-    _style(document, "Sidhuvud", font=SANS, size=9, after=0)  # sans, as the PDF's running header
+    _measure(_style(document, "Sidhuvud", font=SANS, size=HEADER_SIZE, after=0),  # sans, as the PDF's running header
+             Face("sans", HEADER_SIZE, leading=HEADER_LEADING), 0)
     _table_style(document)
 
 
@@ -140,15 +275,32 @@ def _caption_style(document) -> None:
         caption = _style(document, "Caption")
     caption.font.name, caption.font.size, caption.font.bold, caption.font.italic = SANS, Pt(10), True, False
     caption.font.color.rgb = None
-    caption.paragraph_format.space_before, caption.paragraph_format.space_after = Pt(8), Pt(3)
+    _measure(caption, _caption_face(), 0)  # the space above and below it: see _table
     caption.paragraph_format.keep_with_next = True
 
 
+CAPTION_SIZE, CAPTION_ABOVE, CAPTION_GAP = 10, 6, 5  # the PDF's caption: 10 pt sans bold, 6 pt above it, 5 pt to the table
+
+
+@functools.lru_cache(maxsize=None)
+def _caption_face() -> Face:
+    return Face("sans", CAPTION_SIZE, bold=True, leading=TABLE_LEADING)
+
+
 TABLE_STYLE = "Tabell"
+CELL_INSET, CELL_SIDE = 2.5, 60  # points above and below a cell's text in the PDF; twips at its sides
+
+
+def _cell_margins(style: str, top: float, bottom: float) -> tuple[int, int]:
+    """Return the cell margins (twips, top and bottom) that put a cell's text where the PDF's insets put it."""
+    face = _table_face(style)
+    above = max(top - face.top(), 0)  # Word's row: above + exact line + below = the PDF's: top + text + bottom
+    return round(above * 20), round(max(top + bottom - face.leading - above, 0) * 20)
 
 
 def _table_style(document) -> None:
-    """Add the named table style: no borders, cell padding 2.5 pt above and below, 3 pt at the sides."""
+    """Add the named table style: no borders, cell padding 3 pt at the sides and, above and below, the PDF's
+    2.5 pt less what the exact line adds there (so a row is as tall as in the PDF)."""
     try:
         document.styles[TABLE_STYLE]
         return  # a reference document's own table style wins
@@ -161,7 +313,8 @@ def _table_style(document) -> None:
         tbl_pr = OxmlElement("w:tblPr")
         style.element.append(tbl_pr)
     margins = OxmlElement("w:tblCellMar")
-    for edge, twips in (("top", 50), ("left", 60), ("bottom", 50), ("right", 60)):
+    top, bottom = _cell_margins("Tabelltext", CELL_INSET, CELL_INSET)
+    for edge, twips in (("top", top), ("left", CELL_SIDE), ("bottom", bottom), ("right", CELL_SIDE)):
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:w"), str(twips))
         element.set(qn("w:type"), "dxa")
@@ -223,13 +376,82 @@ def _keep_next(p) -> None:
     _prop(p[0], _w("keepNext"))
 
 
+class _Tail:
+    """What the last block of a flow (the body, a cell) left for the space to the next one.
+
+    ``p``: its last paragraph (whose space after is set), or None after a table; ``after``: that space
+    now; ``below``: the PDF's space below the block; ``bottom``: the room Word's exact line leaves below
+    its text; ``table``: the block ends with a table (a table after it needs a paragraph between).
+    """
+
+    __slots__ = ("p", "after", "below", "bottom", "table", "line")
+
+    def __init__(self, p, after: float, below: float, bottom: float, table: bool = False, line: float | None = None):
+        self.p, self.after, self.below, self.bottom, self.table = p, after, below, bottom, table
+        self.line = line  # the exact line of a one-line paragraph, which may be shortened (see _join)
+
+
 class _Doc:
-    """What writing one document needs: its style ids, the next revision id, a page break waiting."""
+    """What writing one document needs: its style ids, the next revision id, a page break waiting, the flows' tails."""
 
     def __init__(self, base: "_Base"):
         self.base = base
         self.revision_id = 0
         self.pending_break = False
+        self.tails: dict = {}  # container → _Tail
+        self.heads: dict = {}  # container → the room Word leaves above the text of its first block
+
+
+def _spacing(p, **points: float) -> None:
+    """Set the paragraph's own spacing (``before``, ``after`` in points; ``line``: an exact line)."""
+    spacing = _prop(p[0], _w("spacing"))
+    for name, value in points.items():
+        spacing.set(_w(name), str(max(round(value * 20), 0)))
+        if name == "line":
+            spacing.set(_w("lineRule"), "exact")
+
+
+def _join(doc: _Doc, container, above: float, top: float, first_p=None, element=None) -> None:
+    """Set the space between the flow's last block and a new one as in the PDF: the larger of the space below
+    the one and above the other, less what Word's exact lines add (``top``: room above the new block's text).
+
+    The space between two paragraphs is on one of them only (Word adds the space after one to the space
+    before the next, LibreOffice takes the larger): more space than the last paragraph's own goes all before
+    the new block's first paragraph ``first_p`` (after the last paragraph if the new block is a table), less
+    comes off the space after the last paragraph; Word and LibreOffice, like Typst, drop both at a page
+    break. Between two tables, the space is a paragraph of its height (Word would merge adjacent tables).
+    """
+    tail = doc.tails.get(container)
+    if tail is None:  # the flow's (or a page's) first block: no space above it, as in the PDF
+        doc.heads.setdefault(container, top)
+        return
+    delta = max(tail.below, above) - tail.bottom - tail.after - top
+    if tail.table and first_p is None:  # table after table: a paragraph between them holds the space
+        spacer = element.makeelement(P, {})
+        etree.SubElement(spacer, PPR)
+        element.addprevious(spacer)
+        _spacing(spacer, after=0, line=max(delta, 0.05))
+        return
+    if abs(delta) < 0.025:
+        return
+    if delta > 0 and first_p is not None:  # more space: all of it before the new paragraph (LibreOffice keeps
+        if tail.p is not None:             # a heading with the next worse after a paragraph with much space after)
+            _spacing(tail.p, after=0)
+            delta += tail.after
+            tail.after = 0.0
+        _spacing(first_p, before=delta)
+    elif tail.p is not None and tail.after + delta >= 0:
+        tail.after += delta
+        _spacing(tail.p, after=tail.after)
+    elif tail.p is not None and tail.line is not None:  # closer than the lines allow: a shorter last line
+        tail.line += tail.after + delta
+        tail.after = 0.0
+        _spacing(tail.p, after=0, line=tail.line)
+
+
+def _close(doc: _Doc, container, p, after: float, below: float, bottom: float, table: bool = False,
+           line: float | None = None) -> None:
+    doc.tails[container] = _Tail(p, after, below, bottom, table, line)
 
 
 def _container_add(container, tag: str):
@@ -328,14 +550,32 @@ def _whole(runs: list[Run]) -> Revision | None:
     return runs[0].rev if runs and len(revs) == 1 else None
 
 
+#: An e-mail address: never hyphenated, as in the PDF. (A long web address is left to LibreOffice's and Word's
+#: breaking, which then wrap it over as many lines as the PDF's breaks at its slashes and punctuation do.)
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
 def _add_runs(doc: _Doc, p, runs: list[Run], bold: bool = False, italic: bool = False) -> None:
     for run in runs:
         if run.text == "\n":
             r = _run(p)
             etree.SubElement(r, BR)
-        else:
-            r = _run(p, run.text, run.bold or bold, run.italic or italic)
-        _track(doc, r, run.rev)
+            _track(doc, r, run.rev)
+            continue
+        position = 0
+        for found in _ADDRESS.finditer(run.text) if "@" in run.text else ():
+            if found.start() > position:
+                _track(doc, _run(p, run.text[position:found.start()], run.bold or bold, run.italic or italic), run.rev)
+            r = _run(p, found.group(0), run.bold or bold, run.italic or italic)
+            rpr = r.find(RPR)
+            if rpr is None:
+                rpr = r.makeelement(RPR, {})
+                r.insert(0, rpr)
+            etree.SubElement(rpr, _w("lang")).set(VAL, "zxx")  # no language: not hyphenated, not spell-checked
+            _track(doc, r, run.rev)
+            position = found.end()
+        if position < len(run.text) or not run.text:
+            _track(doc, _run(p, run.text[position:], run.bold or bold, run.italic or italic), run.rev)
 
 
 def _field(p, instruction: str) -> None:
@@ -357,9 +597,9 @@ _NO_BORDERS = ("top", "left", "bottom", "right", "insideH", "insideV")
 
 def _new_table(doc: _Doc, container, widths_mm: list[float], style_id: str | None = None, align: bool = False):
     """Return a new table (python-docx's add_table, autofit off, no borders) and its column widths in twips."""
-    if container.tag == TC:  # python-docx puts an empty paragraph after a table in a cell
+    if container.tag == TC:  # python-docx puts an empty paragraph after a table in a cell (here: nearly no height)
         tbl = _container_add(container, TBL)
-        etree.SubElement(container, P)
+        _spacing(etree.SubElement(etree.SubElement(container, P), PPR).getparent(), after=0, line=0.05)
     else:
         tbl = _container_add(container, TBL)
     tbl_pr = etree.SubElement(tbl, _w("tblPr"))
@@ -368,6 +608,9 @@ def _new_table(doc: _Doc, container, widths_mm: list[float], style_id: str | Non
     etree.SubElement(tbl_pr, _w("tblW"), {_w("type"): "auto", _w("w"): "0"})
     if align:
         etree.SubElement(tbl_pr, _w("jc")).set(VAL, "left")
+        # the first column has no margin at its left: the table starts at the page's margin (Word 2010's
+        # layout, and LibreOffice's, puts the table's edge a cell margin to the left of it)
+        etree.SubElement(tbl_pr, _w("tblInd"), {_w("w"): str(CELL_SIDE), _w("type"): "dxa"})
     etree.SubElement(tbl_pr, _w("tblLayout")).set(_w("type"), "fixed")
     etree.SubElement(tbl_pr, _w("tblLook"), {_w("firstColumn"): "1", _w("firstRow"): "1", _w("lastColumn"): "0",
                                               _w("lastRow"): "0", _w("noHBand"): "0", _w("noVBand"): "1",
@@ -419,18 +662,39 @@ def _row_props(tr, *, header: bool = False):
 # --------------------------------------------------------------------------- one function per node
 
 def _heading(doc: _Doc, container, block: Heading, keep: bool = False) -> None:
-    p = _new_p(doc, container, f"Heading {min(max(block.level, 1), 4)}")
+    style = f"Heading {min(max(block.level, 1), 4)}"
+    p = _new_p(doc, container, style)
     _track(doc, _run(p, block.text), block.rev)
     _keep_next(p)
     _track_mark(doc, p, block.rev)
+    _join_paragraph(doc, container, p, style)
+
+
+def _join_paragraph(doc: _Doc, container, p, style: str, line: float | None = None, after: float | None = None,
+                    above: float | None = None, below: float | None = None) -> None:
+    """Join a one-paragraph block of ``style`` to its flow (see _join) and make it the flow's tail."""
+    face = _face(style)
+    _, _, _, _, style_above, style_below = STYLE_SPEC[style]
+    _join(doc, container, style_above if above is None else above, face.top(line), first_p=p)
+    one_line = line is None and face.leading < 0.2 * face.size and not any(r.tag == BR for r in p.iter(BR))
+    _close(doc, container, p, _after(style) if after is None else after, style_below if below is None else below,
+           face.bottom(line), line=face.line if one_line else None)
 
 
 def _paragraph(doc: _Doc, container, block: Paragraph, keep: bool = False) -> None:
-    p = _new_p(doc, container, PARAGRAPH_STYLES.get(block.style, "Brödtext"))
+    style = PARAGRAPH_STYLES.get(block.style, "Brödtext")
+    p = _new_p(doc, container, style)
     _add_runs(doc, p, block.runs)
     if keep or block.text.rstrip().endswith(":"):  # a line ending in a colon stays with what it introduces
         _keep_next(p)
     _track_mark(doc, p, _whole(block.runs))
+    line = None
+    if any(run.text == "\n" for run in block.runs) and _face(style).leading < 0.2 * _face(style).size:
+        # a style set closer than its leading (an address) keeps the leading between the lines of one paragraph
+        family, size, bold, italic, _, _ = STYLE_SPEC[style]
+        line = Face(family, size, bold, italic).line
+        _spacing(p, line=line)
+    _join_paragraph(doc, container, p, style, line=line)
 
 
 def _list_marker(kind: str, index: int) -> str:
@@ -439,8 +703,11 @@ def _list_marker(kind: str, index: int) -> str:
 
 def _list(doc: _Doc, container, block: ListBlock, keep: bool = False) -> None:
     revs = [run.rev for item in block.items for run in item if run.rev is not None]
+    style = LIST_STYLES[block.kind]
+    first = p = None
     for item, (before, after) in zip(block.items, list_positions(block.items)):
-        p = _new_p(doc, container, LIST_STYLES[block.kind])
+        p = _new_p(doc, container, style)
+        first = p if first is None else first
         old = _list_marker(block.kind, before) if before is not None else None
         new = _list_marker(block.kind, after) if after is not None else None
         if old is not None and new is not None and old != new:  # renumbered by an item in or out before it
@@ -449,9 +716,109 @@ def _list(doc: _Doc, container, block: ListBlock, keep: bool = False) -> None:
         else:
             _track(doc, _run(p, (new or old) + "\t"), _whole(item))
         _add_runs(doc, p, item)
-        if keep:
+        if keep:  # the list stays with what follows, as a whole (as the PDF moves a sticky block whole)
             _keep_next(p)
         _track_mark(doc, p, _whole(item))
+    if p is None:
+        return
+    face = _face(style)
+    _, _, _, _, above, below = STYLE_SPEC[style]
+    _join(doc, container, above, face.top(), first_p=first)
+    _close(doc, container, p, _after(style), below, face.bottom())
+
+
+_BEFORE_TCMAR = frozenset(_w(tag) for tag in ("tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap"))
+_TCMAR, _W_W, _W_TYPE = _w("tcMar"), _w("w"), _w("type")
+_EDGES = tuple((edge, _w(edge)) for edge in ("top", "left", "bottom", "right"))
+
+
+def _cell_margin(tc, **twips: int) -> None:
+    """Set the cell's own margins (``top``, ``left``, ``bottom``, ``right`` in twips)."""
+    tc_pr = tc[0]
+    index = 0
+    for position, child in enumerate(tc_pr):
+        tag = child.tag
+        if tag == _TCMAR:  # merge with the margins set before
+            for edge in child:
+                twips.setdefault(edge.tag.rsplit("}", 1)[1], int(edge.get(_W_W)))
+            tc_pr.remove(child)
+            break
+        if tag in _BEFORE_TCMAR:  # tcMar's place in CT_TcPr: after these
+            index = position + 1
+    margins = tc_pr.makeelement(_TCMAR, {})
+    for edge, tag in _EDGES:
+        if edge in twips:
+            etree.SubElement(margins, tag, {_W_W: str(max(twips[edge], 0)), _W_TYPE: "dxa"})
+    tc_pr.insert(index, margins)
+
+
+def _table_lead(block: Table) -> int:
+    """Return how many rows head the table (repeated on each page): those before the first body row, if one is a head row."""
+    lead = 0
+    while lead < len(block.rows) and block.rows[lead].kind in ("head", "group"):
+        lead += 1
+    return lead if any(row.kind == "head" for row in block.rows[:lead]) else 0
+
+
+def _table_links(block: Table, lead: int) -> list[bool]:
+    """Return, per row, whether it stays on a page with the next (a group heading with its first row, a row with
+    the sum or note under it), as the PDF keeps them (runs of up to 1 500 characters)."""
+    rows = block.rows
+    link = [(row.kind == "group" and r + 1 < len(rows)) or (r + 1 < len(rows) and rows[r + 1].kind in ("sum", "note"))
+            for r, row in enumerate(rows)]
+    for r in range(lead):
+        link[r] = False
+    r = 0
+    while r < len(rows):
+        start = r
+        while r < len(rows) - 1 and link[r] and rows[r + 1].kind != "head":
+            r += 1
+        if sum(len(c.text) for row in rows[start:r + 1] for c in row.cells) > 1500:
+            for index in range(start, r):
+                link[index] = False
+        r += 1
+    return link
+
+
+#: The PDF's cell insets (points above, below) by row kind; a group row after the first has more air above.
+ROW_INSETS = {"sum": (3.5, CELL_INSET), "note": (0.5, 4.0)}
+RULE, THIN_RULE = 15, 4  # twips (LibreOffice's row takes 0.2 pt for the thin one): the 0.75 pt rule under a head row and over a sum, the 0.25 pt rule between budget rows
+ROW_STYLES = {"head": "Tabellsumma", "sum": "Tabellsumma", "group": "Tabellsumma", "note": "Tabellnot"}
+
+
+_COMMA = re.compile(r"^(.*?\d)(,\d+)(\D*)$")
+
+
+def _fraction(text: str) -> str | None:
+    """Return the decimal comma and what follows it in an amount ("" for a whole number), or None for other text."""
+    if not re.search(r"\d", text):
+        return None
+    found = _COMMA.match(text)
+    return found.group(2) + found.group(3) if found else ""
+
+
+def _width(text: str, bold: bool = False) -> float:
+    """Return the width of ``text`` in em of Liberation Serif (the PDF's), regular or bold."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from .pdf import SERIF as PDF_SERIF, register_fonts
+
+    register_fonts()
+    return stringWidth(text, f"{PDF_SERIF}-Bold" if bold else PDF_SERIF, 1.0)
+
+
+def _decimal_rooms(block: Table) -> dict[int, float]:
+    """Return, per column of right-aligned amounts, the room (em) the widest ",d" takes, as the PDF aligns them."""
+    rooms: dict[int, float] = {}
+    for row in block.rows:
+        col = 0
+        for cell in row.cells:
+            if cell.align == "right" and row.kind != "head":
+                fraction = _fraction(cell.text)
+                if fraction:
+                    rooms[col] = max(rooms.get(col, 0.0), _width(fraction), _width(fraction, True))
+            col += cell.span
+    return rooms
 
 
 def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: float = TEXT_WIDTH_MM) -> None:
@@ -459,16 +826,29 @@ def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: flo
         caption = _new_p(doc, container, "Caption")
         _add_runs(doc, caption, block.caption)
         _track_mark(doc, caption, _whole(block.caption))
+        face = _caption_face()
+        # the PDF's table block starts with the caption, 6 pt lower, and the table 5 pt under it (see _join)
+        _join(doc, container, TABLE_ABOVE, face.top() - CAPTION_ABOVE, first_p=caption)
+        _close(doc, container, caption, 0.0, CAPTION_GAP, face.bottom())
     ncols = len(block.widths)
+    rooms = _decimal_rooms(block)
     tbl, twips = _new_table(doc, container, _mm_widths(block.widths, width_mm), doc.base.table_style_id, align=True)
-    table_style = doc.base.style_id("Tabellsumma"), doc.base.style_id("Tabelltext")
+    default = _cell_margins("Tabelltext", CELL_INSET, CELL_INSET)
+    page_top = round(_face("Normal").top() * 20)
+    lead = _table_lead(block)
     rows = []
-    for row_block in block.rows:
+    for r, row_block in enumerate(block.rows):
         tr = etree.SubElement(tbl, TR)
-        tr_pr = _row_props(tr, header=row_block.kind == "head")
+        tr_pr = _row_props(tr, header=r < lead)
         if row_block.rev is not None:  # the row itself inserted or deleted (Word: w:trPr/w:ins, w:del)
             tr_pr.append(_revision(doc, tr_pr, row_block.rev))
-        strong = row_block.kind in ("head", "sum", "group")
+        style = ROW_STYLES.get(row_block.kind, "Tabelltext")
+        style_id = doc.base.style_id(style)
+        inset = (7.0, CELL_INSET) if row_block.kind == "group" and r > 0 else ROW_INSETS.get(row_block.kind,
+                                                                                            (CELL_INSET, CELL_INSET))
+        top, bottom = _cell_margins(style, *inset)
+        if r == 0:  # the first row starts as a paragraph does: so a table at the top of a page sits as in the PDF
+            top += page_top  # (the page's top margin is smaller by the room a body line leaves above its text)
         col = 0
         cells = []
         for cell_block in row_block.cells:
@@ -481,95 +861,177 @@ def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: flo
                 etree.SubElement(tc[0], _w("gridSpan")).set(VAL, str(span))
             p = etree.SubElement(tc, P)
             ppr = etree.SubElement(p, PPR)
-            style_id = table_style[0] if strong else table_style[1]
             if style_id is not None:
                 etree.SubElement(ppr, _w("pStyle")).set(VAL, style_id)
             if cell_block.align == "right":
+                fraction = _fraction(cell_block.text) if all(not run.italic for run in cell_block.runs) else None
+                if row_block.kind != "head" and col in rooms and fraction is not None:
+                    # amounts align on the decimal comma: "10" stands as far from the edge as "5,3" does its comma
+                    size = NOTE_SIZE if row_block.kind == "note" else TABLE_SIZE
+                    room = (rooms[col] - _width(fraction, style == "Tabellsumma")) * size
+                    etree.SubElement(ppr, _w("ind"), {_w("right"): str(round(room * 20))})
                 etree.SubElement(ppr, _w("jc")).set(VAL, "right")
                 if row_block.kind != "head":  # an amount sits on the last line of its label, as in the PDF
                     _v_align_bottom(tc)
             if row_block.kind == "head":
                 _v_align_bottom(tc)
             _add_runs(doc, p, cell_block.runs, italic=row_block.kind == "note")
+            margins = (top, bottom)
+            # a rule takes room in Word's row (not in the PDF's): the cell margin beside it is smaller by its width
             if row_block.kind == "head":
                 _cell_border(tc, "bottom")
+                margins = (top, bottom - RULE)
             elif row_block.kind == "sum":
                 _cell_border(tc, "top")
+                margins = (top - RULE, bottom)
             elif block.style == "budget" and row_block.kind == "body":
                 _cell_border(tc, "bottom", 2, "999999")
+                margins = (top, bottom - THIN_RULE)
+            _cell_sides(tc, col, col + span, ncols, margins if margins != default else None)
             cells.append(tc)
             col += span
         for rest in range(col, ncols):  # columns no cell reached stay empty
             tc = _new_tc(tr, twips[rest])
             etree.SubElement(tc, P)
+            _cell_sides(tc, rest, rest + 1, ncols, (top, bottom) if (top, bottom) != default else None)
             cells.append(tc)
         rows.append(cells)
-    if len(block.rows) <= KEEP_TABLE_ROWS:  # a short table is never split across pages
-        for cells in rows[:-1]:
+    breakable = (len(block.rows) > KEEP_TABLE_ROWS
+                 or sum(len(c.text) for row in block.rows for c in row.cells) > KEEP_TABLE_CHARS)
+    links = [True] * (len(rows) - 1) + [keep] if not breakable else _table_links(block, lead)[:-1] + [keep]
+    for cells, linked in zip(rows, links):  # a short table is never split across pages
+        if linked:
             for tc in cells:
                 for p in tc.iterchildren(P):
-                    ppr = p.find(PPR)
-                    if ppr is None:
-                        ppr = p.makeelement(PPR, {})
-                        p.insert(0, ppr)
-                    _prop(ppr, _w("keepNext"))
-    _new_p(doc, container, "Adress")  # a little air after the table
+                    _keep_next(p)
+    _join(doc, container, TABLE_ABOVE, page_top / 20, element=tbl)
+    _close(doc, container, None, 0.0, TABLE_BELOW, 0.0, table=True)
+
+
+def _cell_sides(tc, start: int, end: int, ncols: int, top_bottom: tuple[int, int] | None) -> None:
+    """No margin at the table's outer sides (the text lines up with the page's), the row's own above and below."""
+    margins = {}
+    if start == 0:
+        margins["left"] = 0
+    if end >= ncols:
+        margins["right"] = 0
+    if top_bottom is not None:
+        margins["top"], margins["bottom"] = top_bottom
+    if margins:
+        _cell_margin(tc, **margins)
 
 
 def _columns(doc: _Doc, container, block: Columns, keep: bool = False) -> None:
-    widths = _mm_widths(block.widths, TEXT_WIDTH_MM)
-    tbl, twips = _new_table(doc, container, widths)
+    count = len(block.columns)
+    if not count:
+        return
+    # the PDF's grid: the text width less a 6 pt gutter between columns, shared by the relative widths
+    gutter_mm = COLUMN_GUTTER * 25.4 / 72
+    widths = _mm_widths(block.widths[:count] + [1.0] * (count - len(block.widths)), TEXT_WIDTH_MM - gutter_mm * (count - 1))
+    tbl, twips = _new_table(doc, container, [w + (gutter_mm if i < count - 1 else 0) for i, w in enumerate(widths)])
+    _table_margins(tbl)
     tr = etree.SubElement(tbl, TR)
+    _row_props(tr)
+    tops, bottoms = [], []
     for index, column in enumerate(block.columns):
         tc = _new_tc(tr, twips[index])
+        if index < count - 1:
+            _cell_margin(tc, right=round(COLUMN_GUTTER * 20))
         first = etree.SubElement(tc, P)
-        for child in column.blocks:
-            _write(doc, tc, child, width_mm=widths[index])
+        _flow(doc, tc, column.blocks, width_mm=widths[index])
         if sum(1 for _ in tc.iterchildren(P)) > 1 and not "".join(first.itertext()):
             tc.remove(first)
+        tops.append(doc.heads.pop(tc, 0.0))
+        tail = doc.tails.pop(tc, None)
+        bottoms.append(tail.bottom if tail is not None else 0.0)
+    if keep:
+        for p in tbl.iter(P):
+            _keep_next(p)
+    _join(doc, container, COLUMNS_ABOVE, min(tops), element=tbl)
+    _close(doc, container, None, 0.0, COLUMNS_BELOW, max(bottoms), table=True)
+
+
+def _table_margins(tbl) -> None:
+    """No cell margins (a grid of blocks, as the PDF's)."""
+    tbl_pr = tbl.find(_w("tblPr"))
+    margins = tbl_pr.makeelement(_w("tblCellMar"), {})
+    for edge in ("top", "left", "bottom", "right"):
+        etree.SubElement(margins, _w(edge), {_w("w"): "0", _w("type"): "dxa"})
+    tbl_pr.find(_w("tblLook")).addprevious(margins)
 
 
 def _signatures(doc: _Doc, container, block: Signatures, keep: bool = False) -> None:
+    face = _face("Underskrift")
+    place = None
     if block.place:
         place = _new_p(doc, container, "Underskrift")
         _track(doc, _run(place, block.place), block.rev)
         _track_mark(doc, place, block.rev)
-        spacing = _prop(place[0], _w("spacing"))
-        spacing.set(_w("after"), _pt_twips(12))
+        _keep_next(place)
     if not block.signatures:
+        if place is not None:
+            _join(doc, container, SIGNATURES_ABOVE, face.top(), first_p=place)
+            _close(doc, container, place, 0.0, SIGNATURES_BELOW, face.bottom())
         return
+    first_top = face.top() if block.signatures[0].label else 0.0  # the first cell starts with its label or the room
     count = len(block.signatures)
-    tbl, twips = _new_table(doc, container, _mm_widths([1.0] * count, TEXT_WIDTH_MM))
-    tr = etree.SubElement(tbl, TR)
-    tr_pr = _row_props(tr)
-    if block.rev is not None:
-        tr_pr.append(_revision(doc, tr_pr, block.rev))
-    for index, signature in enumerate(block.signatures):
-        tc = _new_tc(tr, twips[index])
-        lines = ([signature.label] if signature.label else []) + ["", "", signature.name]
-        lines += [signature.title] if signature.title else []
-        p = etree.SubElement(tc, P)
-        ppr = etree.SubElement(p, PPR)
-        style_id = doc.base.style_id("Underskrift")
-        if style_id is not None:
-            etree.SubElement(ppr, _w("pStyle")).set(VAL, style_id)
-        _track(doc, _run(p, lines[0]), block.rev)
-        for line in lines[1:]:
-            _track(doc, _run(_new_p(doc, tc, "Underskrift"), line), block.rev)
-    _new_p(doc, container, "Adress")
+    per_row = 2 if count > 3 else count  # as the PDF: two a row when there are more than three
+    gutter_mm = SIGNATURE_GUTTER * 25.4 / 72
+    widths = _mm_widths([1.0] * per_row, TEXT_WIDTH_MM - gutter_mm * (per_row - 1))
+    tbl, twips = _new_table(doc, container, [w + (gutter_mm if i < per_row - 1 else 0) for i, w in enumerate(widths)])
+    _table_margins(tbl)
+    style_id = doc.base.style_id("Underskrift")
+    for start in range(0, count, per_row):
+        tr = etree.SubElement(tbl, TR)
+        tr_pr = _row_props(tr)
+        if block.rev is not None:
+            tr_pr.append(_revision(doc, tr_pr, block.rev))
+        for index in range(per_row):
+            tc = _new_tc(tr, twips[index])
+            margins = {"right": round(SIGNATURE_GUTTER * 20)} if index < per_row - 1 else {}
+            if start:
+                margins["top"] = round(SIGNATURE_ROW_GAP * 20)
+            if margins:
+                _cell_margin(tc, **margins)
+            if start + index >= count:
+                etree.SubElement(tc, P)
+                continue
+            signature = block.signatures[start + index]
+            # the label, room for the handwritten signature (the PDF's 42 pt less what the exact lines add), the
+            # name, the title
+            lines = ([signature.label] if signature.label else []) + [None, signature.name]
+            lines += [signature.title] if signature.title else []
+            for line in lines:
+                p = etree.SubElement(tc, P)
+                ppr = etree.SubElement(p, PPR)
+                if style_id is not None:
+                    etree.SubElement(ppr, _w("pStyle")).set(VAL, style_id)
+                if line is None:
+                    _spacing(p, line=SIGNATURE_ROOM - 1)
+                    _track(doc, _run(p), block.rev)
+                else:
+                    _track(doc, _run(p, line), block.rev)
+    for row in list(tbl.iterchildren(TR))[:-1] if not keep else tbl.iterchildren(TR):
+        for p in row.iter(P):
+            _keep_next(p)
+    if place is not None:
+        _spacing(place, after=PLACE_BELOW - face.bottom() - first_top)
+        _join(doc, container, SIGNATURES_ABOVE, face.top(), first_p=place)
+    else:
+        _join(doc, container, SIGNATURES_ABOVE, first_top, element=tbl)
+    _close(doc, container, None, 0.0, SIGNATURES_BELOW, face.bottom(), table=True)
 
 
 def _keep(doc: _Doc, container, block: Keep, keep: bool = False) -> None:
-    for index, child in enumerate(block.blocks):
-        _write(doc, container, child, keep=index < len(block.blocks) - 1)
+    _flow(doc, container, block.blocks, all_sticky=True, last_sticky=keep)
 
 
 def _space(doc: _Doc, container, block: Space, keep: bool = False) -> None:
+    # a paragraph exactly as tall; the PDF adds it to the space between the blocks around it (see _join)
     p = _new_p(doc, container, "Adress")
-    spacing = _prop(p[0], _w("spacing"))
-    spacing.set(_w("before"), _pt_twips(max(block.height - 12, 0)))
-    spacing.set(_w("line"), _pt_twips(max(min(block.height, 12), 1)))
-    spacing.set(_w("lineRule"), "exact")
+    _spacing(p, after=0, line=max(block.height, 0.05))
+    if keep:
+        _keep_next(p)
 
 
 def _pagebreak(doc: _Doc, container, block: PageBreak, keep: bool = False) -> None:
@@ -595,12 +1057,55 @@ def _write(doc: _Doc, container, block: Block, keep: bool = False, width_mm: flo
         writer = WRITERS[type(block)]
     except KeyError:
         raise TypeError(f"DOCX-skrivaren har ingen regel för {type(block).__name__}") from None
-    if doc.pending_break and writer in (_table, _columns, _signatures):  # these start with a table, not a paragraph
-        _hard_break(doc, container)
+    if doc.pending_break and writer not in (_pagebreak, _keep):
+        doc.tails.pop(container, None)  # the block starts a page: no space above it
+        if writer in (_table, _columns, _signatures):  # these start with a table, not a paragraph
+            _hard_break(doc, container)
     if writer is _table:
         _table(doc, container, block, keep, width_mm)
     else:
         writer(doc, container, block, keep)
+
+
+def _has_signatures(block: Block) -> bool:
+    if isinstance(block, Signatures):
+        return True
+    return isinstance(block, Keep) and any(_has_signatures(b) for b in block.blocks)
+
+
+def _introduces(block: Block) -> bool:
+    """Whether ``block`` introduces what follows (a line ending in a colon), so it stays with it."""
+    if isinstance(block, Paragraph):
+        return block.text.rstrip().endswith(":")
+    if isinstance(block, Keep) and block.blocks:
+        return _introduces(block.blocks[-1])
+    return False
+
+
+def _flow(doc: _Doc, container, blocks: list[Block], all_sticky: bool = False, last_sticky: bool = False,
+          width_mm: float = TEXT_WIDTH_MM) -> None:
+    """Write ``blocks``, each kept with the next where the PDF keeps it (the Typst writer's rules)."""
+    following_at = [None] * len(blocks)  # the index of the next block with content after each
+    upcoming = None
+    for index in range(len(blocks) - 1, -1, -1):
+        following_at[index] = upcoming
+        if not isinstance(blocks[index], (Space, PageBreak)):
+            upcoming = index
+    for index, block in enumerate(blocks):
+        later = following_at[index]
+        following = blocks[later] if later is not None else None
+        breaks_between = any(isinstance(b, PageBreak) for b in blocks[index + 1:(later if later is not None else len(blocks))])
+        sticky = False
+        if not breaks_between:
+            if all_sticky and later is not None:
+                sticky = True
+            elif later is None and last_sticky:
+                sticky = True
+            elif following is not None and (_has_signatures(following) or _introduces(block)):
+                sticky = True  # a signature block stays with the paragraph before it
+            elif isinstance(block, Paragraph) and isinstance(following, Table) and later == index + 1:
+                sticky = True  # the sentence right before a table introduces it
+        _write(doc, container, block, keep=sticky, width_mm=width_mm)
 
 
 def _header_paragraph(doc: _Doc, p, style: str, text: str, page_numbers: bool) -> None:
@@ -733,7 +1238,7 @@ def _styled(reference: Path | None, state: tuple = ()):
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.left_margin = section.right_margin = Mm(25)
-        section.top_margin, section.bottom_margin = Mm(28), Mm(20)
+        section.top_margin, section.bottom_margin = Mm(TOP_MM), Mm(20)
         section.header_distance = Mm(12)
     _setup_styles(word)
     _hyphenate(word)
@@ -787,9 +1292,12 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
         _run(_new_p(doc, head, "Sidhuvud"), line)
     if draft:  # on every page, in the header, never in the text
         _run(_new_p(doc, head, "Sidhuvud"), draft, bold=True)
-    for block, following in zip(document.blocks, document.blocks[1:] + [None]):
-        # the sentence right before a captioned table introduces it: kept with the caption
-        _write(doc, body, block, keep=isinstance(block, Paragraph) and isinstance(following, Table) and bool(following.caption))
+    if reference is None:  # the PDF's page: the text starts lower by 11 pt for each header line past two
+        extra = max(0, len(document.header) + (1 if draft else 0) - 2) * HEADER_EXTRA
+        margins = sect_pr.find(_w("pgMar"))
+        margins.set(_w("top"), str(round((TOP_MM * 72 / 25.4 + extra - _face("Normal").top()) * 20)))
+        margins.set(_w("header"), str(round((HEADER_TOP - Face("sans", HEADER_SIZE, leading=HEADER_LEADING).top()) * 20)))
+    _flow(doc, body, document.blocks)
     if doc.pending_break:  # the document ends with a page break
         _hard_break(doc, body)
     body.append(sect_pr)  # the section properties stay the body's last child
