@@ -273,31 +273,6 @@ def _commit(tmp: str | None, path: Path) -> bool:
     return True
 
 
-def _stage_all(rendered: list) -> dict[Path, str | None]:
-    """Stage every rendered file (:func:`_stage`), several at once: waiting for the disk is most of it."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    staged: dict[Path, str | None] = {}
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        futures = [(file[0], pool.submit(_stage, file[0], file[1])) for file in rendered]
-        failure = None
-        for path, future in futures:
-            try:
-                staged[path] = future.result()
-            except BaseException as exc:
-                failure = failure or exc
-    if failure is not None:
-        _unstage(staged)
-        raise failure
-    return staged
-
-
-def _unstage(staged: dict[Path, str | None]) -> None:
-    for tmp in staged.values():
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-
-
 def _writers(formats: list[str], reference_doc: Path | None,
              pdf_engine: str = DEFAULT_PDF_ENGINE) -> dict[str, Callable[[Document], bytes]]:
     if pdf_engine not in PDF_ENGINES:
@@ -349,15 +324,11 @@ def _write_all(rendered: list[tuple], result: "BuildResult", keys: dict[Path, tu
     kept = [path for path, data, *_ in rendered if data is None]
     result.same.extend(kept)
     rendered = [file for file in rendered if file[1] is not None]
-    staged = _stage_all(rendered)  # temporary files beside their places: nothing visible changes yet
-    try:
-        _replace_all(rendered, result, keys, manifest, replacing, staged)
-    finally:
-        _unstage(staged)  # what a failure left staged
+    _replace_all(rendered, result, keys, manifest, replacing)
     return result
 
 
-def _replace_all(rendered, result, keys, manifest, replacing, staged) -> None:
+def _replace_all(rendered, result, keys, manifest, replacing) -> None:
     if manifest is not None:
         for path in result.same:
             if keys and path in keys:
@@ -374,7 +345,9 @@ def _replace_all(rendered, result, keys, manifest, replacing, staged) -> None:
         if replacing:
             write_atomic(manifest.folder / MANIFEST, manifest.to_bytes(replacing))
     for path, data, seconds, *content in rendered:
-        changed = _commit(staged.pop(path), path)
+        # one file at a time, staged beside its place and renamed over it at once: a build killed at any moment
+        # leaves at most the one temporary file being written (staging all first would leave hundreds)
+        changed = write_atomic(path, data)
         result.written.append(Written(path, len(data), seconds, "skriven" if changed else "oförändrad"))
         if manifest is not None and keys and path in keys:
             manifest.record(path, keys[path][0], data, keys[path][1], keys[path][2], *content)
