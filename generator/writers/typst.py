@@ -737,6 +737,9 @@ def _compiler():
     """One compiler per process: the fonts are read once, and Typst reuses its work between documents."""
     import typst
 
+    if hasattr(typst, "Fonts"):  # only the shipped fonts: the wheel's own (Libertinus, New Computer Modern, …) unread
+        fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[_font_folder()])
+        return typst.Compiler(font_paths=fonts)
     return typst.Compiler(font_paths=[_font_folder()], ignore_system_fonts=True)
 
 
