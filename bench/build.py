@@ -238,6 +238,20 @@ def letters(documents: list, ours: dict[str, list[float]]) -> None:
               f"{theirs * 1000:.0f} ms per letter; theirs/ours {theirs / mine:.1f}× {target(theirs / mine, 5, False)}")
 
 
+def pdf_engines(letter_times: dict[str, list[float]], plans: list[dict[str, float]]) -> None:
+    """Issue 13's goal: Typst against reportlab, per county letter and for the plan (each its first render)."""
+    if letter_times["typst"]:
+        typst_s, reportlab_s = statistics.median(letter_times["typst"]), statistics.median(letter_times["reportlab"])
+        ratio = statistics.median(r / t for t, r in zip(letter_times["typst"], letter_times["reportlab"]))
+        print(f"PDF engines per county letter ({len(letter_times['typst'])} letters, medians of each letter's first "
+              f"render): Typst {typst_s * 1000:.1f} ms, reportlab {reportlab_s * 1000:.1f} ms; reportlab/Typst "
+              f"{ratio:.2f}× (median of the letters' ratios) {target(ratio, 5, False)}")
+    for med in plans:
+        ratio = med["reportlab"] / med["typst"]
+        print(f"PDF engines, genomförandeplan (first render): Typst {med['typst'] * 1000:.1f} ms, reportlab "
+              f"{med['reportlab'] * 1000:.1f} ms; reportlab/Typst {ratio:.2f}× {target(ratio, 5, False)}")
+
+
 def documents() -> None:
     """Per document, in this process: the template, DOCX and both PDF engines (PDF: the first render)."""
     from generator.build import (COUNCIL_FOLDER, LETTERS_FOLDER, MUNICIPALITY_FOLDER, PDF_ENGINES, plan,
@@ -308,6 +322,7 @@ def documents() -> None:
         print(f"{folder}: {len(seconds)} documents, template + DOCX + PDF (Typst) {total:.2f} s in one process, "
               f"{total / len(seconds) * 1000:.0f} ms each" + (f" {target(total, 10)} (290 municipality letters ≤ 10 s)"
                                                            if folder == MUNICIPALITY_FOLDER else ""))
+    pdf_engines(letter_times, [med for name, med in rows if name.endswith("/genomforandeplan")])
     if letter_docs:
         letters(letter_docs, letter_times)
 

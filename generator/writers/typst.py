@@ -133,25 +133,31 @@ PREAMBLE = r"""
 #show link: it => it
 #set list(marker: [•], indent: 1.5mm, body-indent: 4mm, spacing: 0.55em)
 #set enum(indent: 1.5mm, body-indent: 3mm, spacing: 0.55em)
+#let P-styles = (
+  // every style but the body's, once per document (a dictionary per paragraph costs Typst a tenth of its time)
+  lead: (size: 13pt, font: serif, weight: "bold", sty: "normal", align: left, below: 5pt),
+  small: (size: 10pt, font: serif, weight: "regular", sty: "normal", align: left, below: 7pt),
+  right: (size: body-size, font: serif, weight: "regular", sty: "normal", align: right, below: 7pt),
+  label: (size: body-size, font: serif, weight: "regular", sty: "italic", align: left, below: 3pt),
+  title: (size: 15pt, font: sans, weight: "bold", sty: "normal", align: left, below: 5pt),
+  subtitle: (size: 12pt, font: sans, weight: "regular", sty: "normal", align: left, below: 11pt),
+  marker: (size: body-size, font: sans, weight: "bold", sty: "normal", align: right, below: 13pt),
+  address: (size: body-size, font: serif, weight: "regular", sty: "normal", align: left, below: 1pt),
+  sender: (size: 9.5pt, font: serif, weight: "regular", sty: "normal", align: left, below: 1pt),
+)
 #let P(style: "body", sticky: false, body) = {
-  let s = (
-    body: (size: body-size, font: serif, weight: "regular", sty: "normal", align: left, above: 0pt, below: 7pt),
-    lead: (size: 13pt, font: serif, weight: "bold", sty: "normal", align: left, above: 0pt, below: 5pt),
-    small: (size: 10pt, font: serif, weight: "regular", sty: "normal", align: left, above: 0pt, below: 7pt),
-    right: (size: body-size, font: serif, weight: "regular", sty: "normal", align: right, above: 0pt, below: 7pt),
-    label: (size: body-size, font: serif, weight: "regular", sty: "italic", align: left, above: 0pt, below: 3pt),
-    title: (size: 15pt, font: sans, weight: "bold", sty: "normal", align: left, above: 0pt, below: 5pt),
-    subtitle: (size: 12pt, font: sans, weight: "regular", sty: "normal", align: left, above: 0pt, below: 11pt),
-    marker: (size: body-size, font: sans, weight: "bold", sty: "normal", align: right, above: 0pt, below: 13pt),
-    address: (size: body-size, font: serif, weight: "regular", sty: "normal", align: left, above: 0pt, below: 1pt),
-    sender: (size: 9.5pt, font: serif, weight: "regular", sty: "normal", align: left, above: 0pt, below: 1pt),
-  ).at(style)
-  block(above: s.above, below: s.below, sticky: sticky or style == "label", width: 100%,
-    {
-      set text(size: s.size, font: s.font, weight: s.weight, style: s.sty)
-      set align(s.align)
-      par(body)
-    })
+  // the body style is the document's own text (serif, body-size, regular, left): no set rules needed
+  if style == "body" {
+    block(above: 0pt, below: 7pt, sticky: sticky, width: 100%, par(body))
+  } else {
+    let s = P-styles.at(style)
+    block(above: 0pt, below: s.below, sticky: sticky or style == "label", width: 100%,
+      {
+        set text(size: s.size, font: s.font, weight: s.weight, style: s.sty)
+        set align(s.align)
+        par(body)
+      })
+  }
 }
 #let amount(int-part, frac-part, frac-room) = {
   // an amount aligned on its decimal comma: the fraction (or nothing) fills a fixed room
@@ -162,22 +168,23 @@ PREAMBLE = r"""
 
 
 def _page_setup(document: Document) -> str:
-    lines = [string(line) for line in document.header]
+    lines = [f"#{string(line)}" for line in document.header]
     draft = document.meta.draft  # the document's status: a bold line below the running header, on every page
     extra = max(0, len(lines) + (1 if draft else 0) - 2) * HEADER_LEADING
     top = TOP + extra
-    header_lines = ", ".join(lines)
     number = ("context [#counter(page).get().first() (#counter(page).final().first())]"
               if document.page_numbers else "[]")
-    skip_first = "counter(page).get().first() == 1" if not document.header_first_page else "false"
-    status = f" + ([#text(weight: \"bold\", {string(draft)})],)" if draft else ""
-    header = f"""context {{
+    status = [f"#text(weight: \"bold\", {string(draft)})"] if draft else []
+    # the header's lines are fixed text; only a header left off the first page asks for the page (a context,
+    # which Typst evaluates again on every page of every layout pass)
+    shown = "[" + "#linebreak()".join(lines + status) + "]"
+    if not document.header_first_page and lines:
+        shown = f"context if counter(page).get().first() == 1 {{ [{'#linebreak()'.join(status)}] }} else {{ {shown} }}"
+    header = f"""{{
   set text(font: sans, size: {HEADER_SIZE}pt, hyphenate: false)
   set par(leading: {HEADER_LEADING - HEADER_SIZE * 1.15:.2f}pt)
-  let lines = ({header_lines}{"," if len(lines) == 1 else ""})
-  let shown = (if {skip_first} {{ () }} else {{ lines.map(l => [#l]) }}){status}
   grid(columns: (1fr, 25mm), align: (left + top, right + top),
-    if shown.len() == 0 {{ [] }} else {{ shown.join(linebreak()) }},
+    {shown},
     {{ set text(size: {HEADER_SIZE + 0.5}pt); {number} }})
 }}"""
     return (f"#set page(paper: \"a4\", margin: (left: {LEFT:.3f}pt, right: {RIGHT:.3f}pt, top: {top:.3f}pt, "
@@ -291,21 +298,43 @@ def _table(block: Table, sticky: bool) -> str:
         lead = 0
     spans = _kept_runs(block, lead) if breakable else {}
     keeper = bool(spans)
+    # insets: one per column as the table's own (the outer edges flush with the text), and a cell of a row
+    # with other top and bottom insets (sum, group, note) names its own, all four sides, as Typst takes them
+    def sides(x: int, top: float = 2.5, bottom: float = 2.5) -> str:
+        left = 0 if x == 0 else 3
+        right = 0 if x == ncols - 1 else 3
+        return f"(left: {left}pt, right: {right}pt, top: {top}pt, bottom: {bottom}pt)"
+
+    # alignment: each column's most frequent one is the table's, a cell that differs names its own
+    wanted: dict[int, list[str]] = {}
+    for row in block.rows:
+        col = 0
+        for cell in row.cells:
+            wanted.setdefault(col, []).append(_cell_align(cell, row.kind))
+            col += cell.span
+    column_align = []
+    for x in range(ncols):
+        seen = wanted.get(x, ["left + top"])
+        column_align.append(max(seen, key=seen.count))
     head: list[str] = []
     body: list[str] = []
     for r, row in enumerate(block.rows):
         cells = []
         if keeper and r in spans:
             cells.append(f"table.cell(rowspan: {spans[r]}, breakable: false, inset: 0pt, [])")
+        top_inset = {"sum": 3.5, "group": 7 if r > 0 else 2.5, "note": 0.5}.get(row.kind, 2.5)
+        bottom_inset = 4 if row.kind == "note" else 2.5
+        special = (top_inset, bottom_inset) != (2.5, 2.5)
         col = 0
         kinds = ({row.rev.kind} if row.rev is not None else set()).union(*(_kinds(c.runs) for c in row.cells))
         start, end = _BARS.marks(kinds) if kinds and row.kind != "head" else ("", "")  # a redline: a change bar
         for cell in row.cells:
+            extra = f"inset: {sides(col, top_inset, bottom_inset)}, " if special else ""
             cells.append(_cell(cell, row.kind, col, ncols, frac_width, block.style,
-                               (start if col == 0 else "", end)))
+                               (start if col == 0 else "", end), column_align[col], extra))
             col += cell.span
-        for _ in range(col, ncols):
-            cells.append("table.cell[]")
+        for x in range(col, ncols):
+            cells.append(f"table.cell(inset: {sides(x, top_inset, bottom_inset)}, [])" if special else "[]")
         line = ", ".join(cells)
         row_code = []
         if row.kind == "sum":
@@ -318,24 +347,18 @@ def _table(block: Table, sticky: bool) -> str:
             row_code.append("table.hline(stroke: 0.25pt + rgb(\"#8c8c8c\"))")
         code = ", ".join(row_code)
         (head if r < lead else body).append(code)
-    # per-row insets: Typst sets inset per cell; pass the rows' (top, bottom) as a lookup
-    row_insets = []
-    for r, row in enumerate(block.rows):
-        top_inset = {"sum": 3.5, "group": 7 if r > 0 else 2.5, "note": 0.5}.get(row.kind, 2.5)
-        bottom_inset = 4 if row.kind == "note" else 2.5
-        row_insets.append(f"({top_inset}pt, {bottom_inset}pt)")
-    insets = "(" + ", ".join(row_insets) + ",)"
+    insets = [sides(x) for x in range(ncols)]
+    aligns = list(column_align)
     if keeper:
         columns = "(0pt, " + columns[1:]
-    first = 1 if keeper else 0
+        insets.insert(0, "0pt")
+        aligns.insert(0, "left + top")
     parts = []
     if head:
         parts.append("table.header(repeat: true, " + ", ".join(head) + ")")
     parts.extend(body)
-    table = (f"table(columns: {columns}, stroke: none, align: left + top, "
-             f"inset: (x, y) => {{ let i = {insets}.at(y, default: (2.5pt, 2.5pt)); (left: if x <= {first} {{ 0pt }} else {{ 3pt }}, "
-             f"right: if x == {ncols - 1 + first} {{ 0pt }} else {{ 3pt }}, top: i.at(0), bottom: i.at(1)) }}, "
-             + ", ".join(parts) + ")")
+    table = (f"table(columns: {columns}, stroke: none, align: ({', '.join(aligns)},), "
+             f"inset: ({', '.join(insets)},), " + ", ".join(parts) + ")")
     table = _captioned(table, block, breakable)
     return (f"#block(breakable: {str(breakable).lower()}, above: 4pt, below: 10pt, sticky: {str(sticky).lower()}, "
             f"{{ set text(size: 10.5pt); set par(leading: 0.13em); {table} }})")
@@ -388,8 +411,15 @@ def _em_width(text: str) -> float:
     return max(stringWidth(text, SERIF, 1.0), stringWidth(text, f"{SERIF}-Bold", 1.0))
 
 
+def _cell_align(cell: Cell, kind: str) -> str:
+    """Return a cell's alignment: an amount sits on the last line of its (multi-line) label; head cells at the bottom."""
+    align = {"right": "right", "center": "center"}.get(cell.align, "left")
+    valign = "bottom" if (cell.align == "right" or kind == "head") else "top"
+    return f"{align} + {valign}"
+
+
 def _cell(cell: Cell, kind: str, col: int, ncols: int, frac_width: dict[int, float], style: str,
-          marks: tuple[str, str] = ("", "")) -> str:
+          marks: tuple[str, str] = ("", ""), column_align: str = "", extra: str = "") -> str:
     runs = cell.runs
     content = inline(runs)
     if cell.align == "right" and kind != "head" and col in frac_width:
@@ -404,11 +434,10 @@ def _cell(cell: Cell, kind: str, col: int, ncols: int, frac_width: dict[int, flo
         content = f"{{ set text(size: 9.5pt, style: \"italic\"); {content} }}"
     if marks[0] or marks[1]:
         content = f"[{marks[0]}#{content}{marks[1]}]"
-    align = {"right": "right", "center": "center"}.get(cell.align, "left")
-    # an amount sits on the last line of its (multi-line) label; head cells sit at the bottom
-    valign = "bottom" if (cell.align == "right" or kind == "head") else "top"
+    align = _cell_align(cell, kind)
     span = f"colspan: {min(cell.span, ncols - col)}, " if cell.span > 1 else ""
-    return f"table.cell({span}align: {align} + {valign}, {content})"
+    own = f"{span}{extra}" + ("" if align == column_align else f"align: {align}, ")
+    return f"table.cell({own}{content})" if own else content
 
 
 def _columns(block: Columns, sticky: bool) -> str:
@@ -708,6 +737,9 @@ def _compiler():
     """One compiler per process: the fonts are read once, and Typst reuses its work between documents."""
     import typst
 
+    if hasattr(typst, "Fonts"):  # only the shipped fonts: the wheel's own (Libertinus, New Computer Modern, …) unread
+        fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[_font_folder()])
+        return typst.Compiler(font_paths=fonts)
     return typst.Compiler(font_paths=[_font_folder()], ignore_system_fonts=True)
 
 
