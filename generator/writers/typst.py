@@ -118,7 +118,7 @@ PREAMBLE = r"""
 #set par(leading: 0.2em, spacing: 0.5em, justify: false)
 #set heading(numbering: none)
 #show heading: set text(font: sans, weight: "bold")
-#let H(level, look, body) = {
+#let H(level, look, body, bookmarked: true) = {
   // ``level`` is the tagged level (PDF/UA: the first is 1, none skipped); ``look`` the level it looks like
   let s = (
     (size: 14pt, font: sans, sty: "normal", above: 17pt, below: 7pt),
@@ -128,7 +128,7 @@ PREAMBLE = r"""
   ).at(look - 1)
   show heading: set text(size: s.size, font: s.font, style: s.sty)
   show heading: set block(above: s.above, below: s.below)
-  heading(level: level, body)
+  heading(level: level, bookmarked: bookmarked, body)
 }
 #show link: it => it
 #set list(marker: [•], indent: 1.5mm, body-indent: 4mm, spacing: 0.55em)
@@ -223,7 +223,9 @@ def _heading(block: Heading, sticky: bool) -> str:
     look = min(max(block.level, 1), 4)
     body = string(block.text) if block.rev is None else \
         _barred(f"[#{_revised_string(block.text, block.rev)}]", {block.rev.kind})  # a redline
-    return f"#H({_LEVELS.tag(look)}, {look}, {body})"
+    # a heading a redline strikes out is shown struck, but is no longer a place in the document's outline
+    deleted = ", bookmarked: false" if block.rev is not None and block.rev.kind == "del" else ""
+    return f"#H({_LEVELS.tag(look)}, {look}, {body}{deleted})"
 
 
 class _Levels:
