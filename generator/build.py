@@ -351,7 +351,7 @@ def _replace_all(rendered, result, keys, manifest, replacing) -> None:
         result.written.append(Written(path, len(data), seconds, "skriven" if changed else "oförändrad"))
         if manifest is not None and keys and path in keys:
             manifest.record(path, keys[path][0], data, keys[path][1], keys[path][2], *content)
-    if manifest is not None:
+    if manifest is not None and (rendered or result.same):  # an agreement with nothing to write leaves it as it is
         write_atomic(manifest.folder / MANIFEST, manifest.to_bytes())
 
 
