@@ -219,6 +219,7 @@ class Manifest:
     problem: str = ""  # why an existing manifest could not be used (it is rebuilt)
     _hashes: dict[str, str | None] = field(default_factory=dict, repr=False)  # file → its sha256 as read
     _names: dict[Path, str] = field(default_factory=dict, repr=False)  # path → entry name (resolving is slow)
+    _folders: dict[Path, str] = field(default_factory=dict, repr=False)  # folder → its resolved path
 
     @classmethod
     def load(cls, folder: Path) -> "Manifest":
@@ -259,7 +260,14 @@ class Manifest:
         """Return the entry name of ``path``: its path relative to the output folder, in / form."""
         found = self._names.get(path)
         if found is None:
-            found = self._names[path] = Path(os.path.relpath(Path(path).resolve(), self.folder.resolve())).as_posix()
+            path = Path(path)
+            folder = self._folders.get(path.parent)  # the folders are resolved once each: files share them
+            if folder is None:
+                folder = self._folders[path.parent] = str(path.parent.resolve())
+            root = self._folders.get(self.folder)
+            if root is None:
+                root = self._folders[self.folder] = str(self.folder.resolve())
+            found = self._names[path] = Path(os.path.relpath(os.path.join(folder, path.name), root)).as_posix()
         return found
 
     def current(self, path: Path, key: str) -> bool:
