@@ -184,6 +184,24 @@ class PageBreak:
 Block = Union[Heading, Paragraph, ListBlock, Table, Columns, Signatures, Keep, Space, PageBreak]
 
 
+# The layout rules every writer keeps (README, "Layout"): which blocks stay on a page with their neighbour.
+
+def has_signatures(block: Block) -> bool:
+    """Whether ``block`` is (or ends a ``<keep>`` with) a signature block, which stays with the block before it."""
+    if isinstance(block, Signatures):
+        return True
+    return isinstance(block, Keep) and any(has_signatures(b) for b in block.blocks)
+
+
+def introduces(block: Block) -> bool:
+    """Whether ``block`` introduces what follows (a line ending in a colon), so it stays with it."""
+    if isinstance(block, Paragraph):
+        return block.text.rstrip().endswith(":")
+    if isinstance(block, Keep) and block.blocks:
+        return introduces(block.blocks[-1])
+    return False
+
+
 @dataclass(frozen=True)
 class Meta:
     title: str

@@ -33,7 +33,7 @@ from docx.shared import Mm, Pt
 from lxml import etree
 
 from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision, Run,
-                        Signatures, Space, Table, list_positions)
+                        Signatures, Space, Table, has_signatures, introduces, list_positions)
 from .package import CUSTOM_PART, custom_properties_xml, with_custom_part, zip_package
 
 #: The custom document property that carries the provenance line.
@@ -685,7 +685,7 @@ def _paragraph(doc: _Doc, container, block: Paragraph, keep: bool = False) -> No
     style = PARAGRAPH_STYLES.get(block.style, "Brödtext")
     p = _new_p(doc, container, style)
     _add_runs(doc, p, block.runs)
-    if keep or block.text.rstrip().endswith(":"):  # a line ending in a colon stays with what it introduces
+    if keep or introduces(block):  # a line ending in a colon stays with what it introduces
         _keep_next(p)
     _track_mark(doc, p, _whole(block.runs))
     line = None
@@ -1067,21 +1067,6 @@ def _write(doc: _Doc, container, block: Block, keep: bool = False, width_mm: flo
         writer(doc, container, block, keep)
 
 
-def _has_signatures(block: Block) -> bool:
-    if isinstance(block, Signatures):
-        return True
-    return isinstance(block, Keep) and any(_has_signatures(b) for b in block.blocks)
-
-
-def _introduces(block: Block) -> bool:
-    """Whether ``block`` introduces what follows (a line ending in a colon), so it stays with it."""
-    if isinstance(block, Paragraph):
-        return block.text.rstrip().endswith(":")
-    if isinstance(block, Keep) and block.blocks:
-        return _introduces(block.blocks[-1])
-    return False
-
-
 def _flow(doc: _Doc, container, blocks: list[Block], all_sticky: bool = False, last_sticky: bool = False,
           width_mm: float = TEXT_WIDTH_MM) -> None:
     """Write ``blocks``, each kept with the next where the PDF keeps it (the Typst writer's rules)."""
@@ -1101,7 +1086,7 @@ def _flow(doc: _Doc, container, blocks: list[Block], all_sticky: bool = False, l
                 sticky = True
             elif later is None and last_sticky:
                 sticky = True
-            elif following is not None and (_has_signatures(following) or _introduces(block)):
+            elif following is not None and (has_signatures(following) or introduces(block)):
                 sticky = True  # a signature block stays with the paragraph before it
             elif isinstance(block, Paragraph) and isinstance(following, Table) and later == index + 1:
                 sticky = True  # the sentence right before a table introduces it

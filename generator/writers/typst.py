@@ -36,7 +36,7 @@ from importlib.resources import as_file, files
 from typing import Callable
 
 from ..document import (Block, Cell, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision,
-                        Run, Signatures, Space, Table, list_positions, plain)
+                        Run, Signatures, Space, Table, has_signatures, introduces, list_positions)
 from ..errors import RenderError
 
 MM = 72 / 25.4
@@ -95,10 +95,6 @@ def inline(runs: list[Run], bold: bool = False) -> str:
         parts.append(code)
         previous = run
     return "[" + "".join(parts) + "]"
-
-
-def _ends_with_colon(runs: list[Run]) -> bool:
-    return plain(runs).rstrip().endswith(":")
 
 
 def _marker(kind: str, index: int) -> str:
@@ -243,7 +239,7 @@ _LEVELS = _Levels()
 
 
 def _paragraph(block: Paragraph, sticky: bool) -> str:
-    sticky = sticky or _ends_with_colon(block.runs)
+    sticky = sticky or introduces(block)
     return f"#P(style: {string(block.style)}, sticky: {str(sticky).lower()}, {_barred(inline(block.runs), _kinds(block.runs))})"
 
 
@@ -506,21 +502,6 @@ WRITERS: dict[type, Callable[[Block, bool], str]] = {
 }
 
 
-def _has_signatures(block: Block) -> bool:
-    if isinstance(block, Signatures):
-        return True
-    return isinstance(block, Keep) and any(_has_signatures(b) for b in block.blocks)
-
-
-def _introduces(block: Block) -> bool:
-    """Whether ``block`` introduces what follows (a line ending in a colon), so it sticks to it."""
-    if isinstance(block, Paragraph):
-        return _ends_with_colon(block.runs)
-    if isinstance(block, Keep) and block.blocks:
-        return _introduces(block.blocks[-1])
-    return False
-
-
 def _flow(blocks: list[Block], all_sticky: bool = False, last_sticky: bool = False) -> list[str]:
     """Return the Typst code of ``blocks``, with the stickiness each needs to its successor."""
     out = []
@@ -539,7 +520,7 @@ def _flow(blocks: list[Block], all_sticky: bool = False, last_sticky: bool = Fal
                 sticky = True
             elif later is not None and not later and last_sticky:
                 sticky = True
-            elif following is not None and (_has_signatures(following) or _introduces(block)):
+            elif following is not None and (has_signatures(following) or introduces(block)):
                 sticky = True  # a signature block stays with the paragraph before it
             elif isinstance(block, Paragraph) and isinstance(following, Table) and later[0] == index + 1:
                 sticky = True  # the sentence right before a table introduces it
