@@ -360,14 +360,19 @@ def test_check_and_diff_speak_of_the_issued_version(issued_2011, monkeypatch):
         assert run("build", "2011", "--out", "output").exit_code == 0
 
 
+def project_2011(root: Path, monkeypatch) -> None:
+    """A git repository at ``root`` holding agreements/2011.yaml, committed, as the working directory."""
+    (root / "agreements").mkdir()
+    shutil.copy(ROOT / "agreements" / "2011.yaml", root / "agreements" / "2011.yaml")
+    monkeypatch.chdir(root)
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "data")
+
+
 @pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
 def test_an_issue_from_uncommitted_changes_is_recoverable(tmp_path, monkeypatch):
-    (tmp_path / "agreements").mkdir()
-    shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
-    monkeypatch.chdir(tmp_path)
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-qm", "data")
+    project_2011(tmp_path, monkeypatch)
     file = tmp_path / "agreements" / "2011.yaml"
     file.write_text(file.read_text(encoding="utf-8").replace("redovisning_november: 2011-11-15",
                                                              "redovisning_november: 2011-11-30", 1), encoding="utf-8")
@@ -383,12 +388,7 @@ def test_an_issue_from_uncommitted_changes_is_recoverable(tmp_path, monkeypatch)
 def test_a_document_left_untouched_is_known_as_issued_after_its_inputs_changed(tmp_path, monkeypatch):
     """A change that does not touch the decision's text leaves its files as they are, naming the inputs they
     were first made from; issued after that change, check still names the issued version (by its content)."""
-    (tmp_path / "agreements").mkdir()
-    shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
-    monkeypatch.chdir(tmp_path)
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-qm", "data")
+    project_2011(tmp_path, monkeypatch)
     assert run("build", "2011", "--out", "output").exit_code == 0
     pdf = tmp_path / "output" / "2011" / f"{DECISION_2011}.pdf"
     made = pdf.read_bytes()
