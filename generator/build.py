@@ -324,11 +324,6 @@ def _write_all(rendered: list[tuple], result: "BuildResult", keys: dict[Path, tu
     kept = [path for path, data, *_ in rendered if data is None]
     result.same.extend(kept)
     rendered = [file for file in rendered if file[1] is not None]
-    _replace_all(rendered, result, keys, manifest, replacing)
-    return result
-
-
-def _replace_all(rendered, result, keys, manifest, replacing) -> None:
     if manifest is not None:
         for path in result.same:
             if keys and path in keys:
@@ -353,6 +348,7 @@ def _replace_all(rendered, result, keys, manifest, replacing) -> None:
             manifest.record(path, keys[path][0], data, keys[path][1], keys[path][2], *content)
     if manifest is not None and (rendered or result.same):  # an agreement with nothing to write leaves it as it is
         write_atomic(manifest.folder / MANIFEST, manifest.to_bytes())
+    return result
 
 
 def job_sources(agreement_file: Path | None, job: Job, templates: Path, data_files: list[Path],
