@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import hashlib
 import os
 import re
@@ -617,11 +618,15 @@ def _render_tasks(tasks: list, formats: list[str], writers: dict, templates: Pat
     _warm(writers, tasks, templates)
     order = sorted(range(len(tasks)), key=lambda i: -_weight(tasks[i]))
     done: list = [None] * len(tasks)
+    # what the workers inherit is left out of their garbage collector's passes, which would otherwise walk it
+    # (and copy the pages they touch) again and again; the parent takes it back after the pool
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for index, files in pool.imap_unordered(_render_in_worker, order, chunksize=1):
                 done[index] = files
     finally:
+        gc.unfreeze()
         _TASKS.clear()
     return [files if files is not None else _render_one(task, formats, writers, templates)
             for task, files in zip(tasks, done)]

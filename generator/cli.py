@@ -6,6 +6,7 @@ input.
 """
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -678,6 +679,9 @@ _swedish_usage(main)
 
 def run() -> None:
     """Entry point that never lets a GeneratorError become a traceback."""
+    # What the imports made lives as long as the process: kept out of the garbage collector's full passes,
+    # which otherwise walk it again and again (about 0,15 s of a build)
+    gc.freeze()
     try:
         main(standalone_mode=True)
     except GeneratorError as exc:
