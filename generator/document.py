@@ -314,9 +314,14 @@ def _inline(element: ET.Element, bold: bool = False, italic: bool = False) -> In
 _BLANKS = " \t\r\n"  # collapsible; a no-break space (in every amount) is text and stays
 
 
+_BLANK_RUN = re.compile(r"[ \t\r\n]+")
+
+
 def _collapse(text: str) -> str:
     """Return ``text`` with each stretch of spaces, tabs and newlines as one space (no-break spaces kept)."""
-    return re.sub(r"[ \t\r\n]+", " ", text)
+    if "  " not in text and "\n" not in text and "\t" not in text and "\r" not in text:
+        return text  # nothing to collapse (most runs)
+    return _BLANK_RUN.sub(" ", text)
 
 
 def _normalise(runs: Inline) -> Inline:

@@ -111,12 +111,32 @@ def _strict_filter(function):
 JINJA_FILTERS = {name: _strict_filter(f) for name, f in formatting.FILTERS.items()}
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, its verdict on an attribute remembered per type and name.
+
+    Jinja decides from the object's type and the attribute's name alone (a name starting with ``_``, a
+    function's or frame's internals, a method that changes a list, dict, set or deque); a letter asks the
+    same few hundred questions thousands of times.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = ImmutableSandboxedEnvironment.is_safe_attribute(self, obj, attr, value)
+        return verdict
+
+
 def make_environment(loader=None, autoescape: bool = False) -> ImmutableSandboxedEnvironment:
     """Return a sandboxed Jinja environment: undefined names are errors, the Swedish filters are loaded.
 
     Prose uses it as is; document templates pass their loader and ``autoescape=True``.
     """
-    env = ImmutableSandboxedEnvironment(
+    env = _Sandbox(
         loader=loader,
         undefined=StrictUndefined,
         autoescape=autoescape,
@@ -137,7 +157,7 @@ def _miljoner_ord_strict(amount: int) -> str:
     return formatting.miljoner_ord(amount)
 
 
-class _ProseEnvironment(ImmutableSandboxedEnvironment):
+class _ProseEnvironment(_Sandbox):
     """The sandbox for prose: beyond Jinja's own rules, no attribute that is a method or pydantic's machinery."""
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:

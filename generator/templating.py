@@ -177,8 +177,24 @@ def make_environment(templates: Path = TEMPLATES) -> ImmutableSandboxedEnvironme
 def render_document(template: str, agreement: Agreement, extra: dict[str, Any] | None = None,
                     templates: Path = TEMPLATES) -> Document:
     """Return the document that ``template`` makes of ``agreement``."""
+    return render_template(template, {"a": agreement, "v": view_of(agreement), **(extra or {})}, templates)
+
+
+#: The last views made, with their agreement: every document of an agreement (331 of 2012) is given the same
+#: view, computed once. Agreements are immutable (frozen models), and templates cannot change a view (sandbox).
+_VIEWS: dict[int, tuple[Agreement, View]] = {}
+
+
+def view_of(agreement: Agreement) -> View:
+    """Return the view of ``agreement`` that templates are given (its figures, numbers, letters, captions)."""
+    known = _VIEWS.get(id(agreement))
+    if known is not None and known[0] is agreement:
+        return known[1]
+    if len(_VIEWS) >= 16:
+        _VIEWS.clear()
     view = View(agreement, figure_context(agreement))
-    return render_template(template, {"a": agreement, "v": view, **(extra or {})}, templates)
+    _VIEWS[id(agreement)] = (agreement, view)
+    return view
 
 
 def render_template(template: str, context: dict[str, Any], templates: Path = TEMPLATES) -> Document:
