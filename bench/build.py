@@ -97,6 +97,15 @@ def cold_builds(runs: int = 3) -> None:
               f"{wall_a:.2f} s wall "
               f"{target(wall_a, 10)} (290 municipality letters ≤ 10 s), {cpu_a:.2f} s CPU, peak {rss_a:.0f} MiB; "
               f"the full build's difference: {wall_w - wall:.2f} s wall, {cpu_w - cpu:.2f} s CPU")
+        empty = []
+        for index in range(runs):  # the per-user caches (parsed YAML, compiled prose and templates, ...) empty too
+            caches = Path(f"{tmp}/caches{index}")
+            (caches / "tmp").mkdir(parents=True)
+            empty.append(process(GENERATOR + ["build", "--no-municipal", "--out", f"{tmp}/empty{index}"],
+                                 env={"XDG_CACHE_HOME": str(caches), "TMPDIR": str(caches / "tmp")}))
+        wall_e, cpu_e, rss_e = medians(empty)
+        print(f"  the same with empty per-user caches (a new user; median of {runs}): {wall_e:.2f} s wall, "
+              f"{cpu_e:.2f} s CPU, peak {rss_e:.0f} MiB")
         years = sorted({p.name.split(".")[0] for p in (ROOT / "agreements").iterdir() if re.match(r"\d{4}", p.name)})
         for year in years:
             out = Path(f"{tmp}/year{year}")
