@@ -104,7 +104,7 @@ def cold_builds(runs: int = 3) -> None:
             empty.append(process(GENERATOR + ["build", "--no-municipal", "--out", f"{tmp}/empty{index}"],
                                  env={"XDG_CACHE_HOME": str(caches), "TMPDIR": str(caches / "tmp")}))
         wall_e, cpu_e, rss_e = medians(empty)
-        print(f"  the same with empty per-user caches (a new user; median of {runs}): {wall_e:.2f} s wall, "
+        print(f"cold build --no-municipal with empty per-user caches (a new user; median of {runs}): {wall_e:.2f} s wall, "
               f"{cpu_e:.2f} s CPU, peak {rss_e:.0f} MiB")
         years = sorted({p.name.split(".")[0] for p in (ROOT / "agreements").iterdir() if re.match(r"\d{4}", p.name)})
         for year in years:
