@@ -5,10 +5,12 @@ Title, and Swedish custom styles such as "Brödtext", "Ingress", "Adress") so
 a user can restyle the document in Word, or pass a reference document whose
 styles are used instead (as pandoc's ``--reference-doc``). The page header
 carries the running header and ``n (N)`` as real PAGE and NUMPAGES fields.
-python-docx builds the styled package once per process; each document's body
-and header are written into a copy of it with lxml (python-docx's element
-API costs ten times as much), and the package is zipped in one pass with
-fixed timestamps, so the same document always gives the same bytes.
+python-docx builds the styled package, which is kept in the per-user cache
+(so a later process needs neither python-docx nor the building); each
+document's body and header are written into a copy of it with lxml
+(python-docx's element API costs ten times as much), and the package is
+zipped in one pass with fixed timestamps, so the same document always gives
+the same bytes.
 """
 from __future__ import annotations
 
@@ -22,14 +24,6 @@ import zipfile
 from pathlib import Path
 from typing import Callable
 
-import docx
-from docx.enum.section import WD_ORIENT
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.opc.oxml import serialize_part_xml
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 from lxml import etree
 
 from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision, Run,
@@ -167,6 +161,9 @@ def _style(document, name: str, base: str = "Normal", *, font: str | None = None
            bold: bool | None = None, italic: bool | None = None, after: float | None = None,
            before: float | None = None, align=None, keep_next: bool = False, indent_mm: float | None = None,
            hanging_mm: float | None = None):
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Mm, Pt
+
     styles = document.styles
     try:
         return styles[name]  # a reference document's own style wins
@@ -205,6 +202,9 @@ def _style(document, name: str, base: str = "Normal", *, font: str | None = None
 
 def _measure(style, face: Face, after: float) -> None:
     """Give ``style`` the PDF's exact line and the space after it, and no space before (see _Flow)."""
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
     pf = style.paragraph_format
     pf.line_spacing = Pt(face.line)
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -213,6 +213,11 @@ def _measure(style, face: Face, after: float) -> None:
 
 
 def _setup_styles(document) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     normal = document.styles["Normal"]
     normal.font.name = SERIF
     normal.font.size = Pt(BODY_SIZE)
@@ -269,6 +274,8 @@ def _setup_styles(document) -> None:
 
 def _caption_style(document) -> None:
     """Set Word's built-in "Caption" style (a table's caption, above it): sans, bold, kept with the table."""
+    from docx.shared import Pt
+
     try:
         caption = document.styles["Caption"]
     except KeyError:
@@ -301,6 +308,10 @@ def _cell_margins(style: str, top: float, bottom: float) -> tuple[int, int]:
 def _table_style(document) -> None:
     """Add the named table style: no borders, cell padding 3 pt at the sides and, above and below, the PDF's
     2.5 pt less what the exact line adds there (so a row is as tall as in the PDF)."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     try:
         document.styles[TABLE_STYLE]
         return  # a reference document's own table style wins
@@ -352,11 +363,7 @@ _PPR_ORDER = {_w(tag): index for index, tag in enumerate((
 
 
 def _twips(mm: float) -> str:
-    return str(Mm(mm).twips)
-
-
-def _pt_twips(points: float) -> str:
-    return str(Pt(points).twips)
+    return str(round(int(mm * 36000) / 635))  # python-docx's Mm(mm).twips, without python-docx
 
 
 def _prop(ppr, tag: str):
@@ -797,14 +804,13 @@ def _fraction(text: str) -> str | None:
     return found.group(2) + found.group(3) if found else ""
 
 
+@functools.lru_cache(maxsize=4096)
 def _width(text: str, bold: bool = False) -> float:
-    """Return the width of ``text`` in em of Liberation Serif (the PDF's), regular or bold."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    from .pdf import SERIF as PDF_SERIF, register_fonts
-
-    register_fonts()
-    return stringWidth(text, f"{PDF_SERIF}-Bold" if bold else PDF_SERIF, 1.0)
+    """Return the width of ``text`` in em of Liberation Serif (the PDF's), regular or bold: reportlab's
+    ``stringWidth(text, font, 1.0)``, from its widths kept in the cache (see _metrics)."""
+    widths, default = _metrics()[bold]
+    get = widths.get
+    return 0.001 * 1.0 * sum(get(ord(char), default) for char in text)
 
 
 def _decimal_rooms(block: Table) -> dict[int, float]:
@@ -1105,7 +1111,7 @@ def _header_paragraph(doc: _Doc, p, style: str, text: str, page_numbers: bool) -
     if style_id is not None:
         _prop(ppr, _w("pStyle")).set(VAL, style_id)
     tabs = _prop(ppr, _w("tabs"))
-    position = Mm(TEXT_WIDTH_MM).twips
+    position = int(_twips(TEXT_WIDTH_MM))
     tab = tabs.makeelement(_w("tab"), {_w("pos"): str(position), VAL: "right"})
     for existing in tabs.iterchildren(_w("tab")):
         if position < int(existing.get(_w("pos"))):
@@ -1125,6 +1131,9 @@ def _header_paragraph(doc: _Doc, p, style: str, text: str, page_numbers: bool) -
 
 def _hyphenate(document) -> None:
     """Turn on automatic hyphenation (Swedish, from the styles' language), as in the PDF."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     settings = document.settings.element
     if settings.find(qn("w:autoHyphenation")) is not None:
         return
@@ -1157,62 +1166,118 @@ def _core_properties(document, meta) -> None:
 
 # --------------------------------------------------------------------------- the document
 
+#: The core properties a document sets (docProps/core.xml), in the order python-docx adds them.
+_CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+_DC, _DCTERMS = "{http://purl.org/dc/elements/1.1/}", "{http://purl.org/dc/terms/}"
+_CORE_TAGS = (_DC + "title", _DC + "subject", _DC + "creator", _CP + "keywords", _CP + "contentStatus",
+              _DC + "language", _CP + "lastModifiedBy", _DC + "description", _CP + "revision",
+              _DCTERMS + "created", _DCTERMS + "modified", _CP + "lastPrinted")
+#: The styles the writer asks for by name (their ids are resolved when the package is built).
+_STYLE_NAMES = (*STYLE_SPEC, "Caption", "Tabelltext", "Tabellsumma", "Tabellnot", "Sidhuvud")
+#: How python-docx parses a part (it saves none with blank text between elements).
+_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+
+
+class _Primer:
+    """Core properties that give docProps/core.xml every property a document sets (see :meth:`_Base.core`)."""
+
+    title = subject = author = draft = keywords = language = ""
+    date = "2000-01-01"
+
+
+def _package(reference: Path | None, first_page: bool, state: tuple) -> dict:
+    """Return the styled package as python-docx saves it, and what a document needs to know of it.
+
+    A plain dict of strings and bytes (kept in the per-user cache): ``names`` (the parts in order), ``parts``,
+    ``header`` and ``first_header`` (the header parts to fill), ``ids`` (style ids by name) and ``table_style_id``.
+    """
+    from docx.enum.style import WD_STYLE_TYPE
+
+    word = copy.deepcopy(_styled(reference, state))
+    section = word.sections[0]
+    ids = {style.name: style.style_id for style in word.styles if style.name}
+    for name in _STYLE_NAMES:  # a style the map does not know (e.g. from a reference document): python-docx resolves it
+        if name not in ids:
+            try:
+                ids[name] = word.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+            except KeyError:
+                pass
+    try:
+        table_style_id = word.part.get_style_id(word.styles[TABLE_STYLE], WD_STYLE_TYPE.TABLE)
+    except KeyError:
+        table_style_id = None
+    first_header = None
+    if not first_page:  # page 1 carries its own letterhead: only "1 (N)" at its top
+        section.different_first_page_header_footer = True
+        first_header = section.first_page_header.part.partname.lstrip("/")
+        _ = section.first_page_header.paragraphs[0]
+    section.header.is_linked_to_previous = False
+    header = section.header.part.partname.lstrip("/")
+    _ = section.header.paragraphs[0]
+    _core_properties(word, _Primer)  # python-docx adds the part when a reference document has none
+    buffer = io.BytesIO()
+    word.save(buffer)
+    saved = zipfile.ZipFile(buffer)
+    return {"names": saved.namelist(), "parts": {name: saved.read(name) for name in saved.namelist()},
+            "header": header, "first_header": first_header, "ids": ids, "table_style_id": table_style_id}
+
+
 class _Base:
-    """The styled package every document of a process starts from: built once with python-docx, then copied.
+    """The styled package every document of a process starts from: built once, then copied.
 
     Holds the parts as python-docx saves them, the body's section properties,
-    the header part(s) to fill, and the style ids by name.
+    the header part(s) to fill, and the style ids by name. Made from what
+    :func:`_package` returns, built now or kept in the per-user cache.
     """
 
-    def __init__(self, reference: Path | None, first_page: bool, state: tuple):
-        word = copy.deepcopy(_styled(reference, state))
-        section = word.sections[0]
-        self._word = word
-        self._ids = {style.name: style.style_id for style in word.styles if style.name}
-        try:
-            self.table_style_id = word.part.get_style_id(word.styles[TABLE_STYLE], WD_STYLE_TYPE.TABLE)
-        except KeyError:
-            self.table_style_id = None
-        self.first_header = None
-        if not first_page:  # page 1 carries its own letterhead: only "1 (N)" at its top
-            section.different_first_page_header_footer = True
-            self.first_header = section.first_page_header.part
-            _ = section.first_page_header.paragraphs[0]
-        section.header.is_linked_to_previous = False
-        self.header = section.header.part
-        _ = section.header.paragraphs[0]
-        self.document_part = word.part
-        _ = word.core_properties  # python-docx adds the part when a reference document has none
-        buffer = io.BytesIO()
-        word.save(buffer)
-        plain = zipfile.ZipFile(buffer)
-        self.plain_names = plain.namelist()  # a document without provenance: the package as python-docx saves it
-        self.plain_parts = {name: plain.read(name) for name in self.plain_names}
+    def __init__(self, package: dict):
+        self.plain_names = list(package["names"])  # a document without provenance: the package as python-docx saves it
+        self.plain_parts = dict(package["parts"])
         self.names = [name for name in self.plain_names if name != CUSTOM_PART]  # custom.xml: each its own
         self.parts = {name: with_custom_part(name, self.plain_parts[name]) for name in self.names}
-        self.document_xml = self.document_part.element
-        self.header_elements = {self.header.partname.lstrip("/"): self.header.element}
-        if self.first_header is not None:
-            self.header_elements[self.first_header.partname.lstrip("/")] = self.first_header.element
+        self._ids = dict(package["ids"])
+        self.table_style_id = package["table_style_id"]
+        self.header, self.first_header = package["header"], package["first_header"]
+        self.document_xml = etree.fromstring(self.plain_parts["word/document.xml"], _PARSER)
+        body = self.document_xml.find(_w("body"))
+        if body is None or len(body) != 1 or body[0].tag != _w("sectPr"):
+            raise ValueError("the package's body is not its section properties alone")
+        self.header_elements = {name: etree.fromstring(self.plain_parts[name], _PARSER)
+                                for name in (self.header, self.first_header) if name is not None}
+        if any(element.find(P) is None for element in self.header_elements.values()):
+            raise ValueError("a header part has no paragraph")
+        self._core = etree.fromstring(self.plain_parts["docProps/core.xml"], _PARSER)
+        self._core_elements = [self._core.find(tag) for tag in _CORE_TAGS]
+        if any(element is None for element in self._core_elements):
+            raise ValueError("the core properties lack one a document sets")
         self.static = frozenset(self.plain_names) - {"word/document.xml", "docProps/core.xml", CUSTOM_PART,
                                                      *self.header_elements}
 
     def style_id(self, name: str) -> str | None:
         """Return the style id of the style named ``name`` (None: the default style, which needs none)."""
-        try:
-            return self._ids[name]
-        except KeyError:  # a style the map does not know (e.g. from a reference document): python-docx resolves it
-            self._ids[name] = self.document_part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
-            return self._ids[name]
+        return self._ids[name]
 
     def core(self, meta) -> bytes:
-        _core_properties(self._word, meta)
-        return serialize_part_xml(self._word.core_properties._element)
+        """Return docProps/core.xml with ``meta``: what python-docx's core properties write, in its order."""
+        stamp = dt.datetime.fromisoformat(meta.date).replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M:%SZ")
+        values = (meta.title, meta.subject, meta.author, ", ".join(part for part in (meta.draft, meta.keywords) if part),
+                  meta.draft, meta.language, meta.author, "", "1", stamp, stamp, stamp)
+        for element, value in zip(self._core_elements, values):
+            value = value if isinstance(value, str) else str(value)
+            if len(value) > 255:  # python-docx's limit
+                raise ValueError("exceeded 255 char limit for property, got:\n\n'%s'" % value)
+            element.text = value
+        return etree.tostring(self._core, encoding="UTF-8", standalone=True)
 
 
 @functools.lru_cache(maxsize=4)
 def _styled(reference: Path | None, state: tuple = ()):
     """Return the python-docx document every document starts from: page setup, styles, hyphenation, no body."""
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
     word = docx.Document(str(reference)) if reference else docx.Document()
     body = word.element.body
     for child in list(body):
@@ -1230,16 +1295,86 @@ def _styled(reference: Path | None, state: tuple = ()):
     return word
 
 
+# --------------------------------------------------------------------------- kept between processes
+#
+# Building the styled package takes python-docx (imported and run: about 0.2 s), and the widths of the
+# decimal commas take reportlab and the fonts (about 0.1 s). Both are kept in the per-user cache
+# (generator.provenance.cache_folder), found by the generator's code and fonts, the libraries that made them
+# and the reference document's content; an entry starts with the SHA-256 of the rest, and one that is
+# missing, damaged or unreadable is built again.
+
+def _library(module: str) -> bytes:
+    """Return the text of ``module``'s ``__init__.py`` (its version) without importing it."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(module)
+        return Path(spec.origin).read_bytes() if spec is not None and spec.origin else b"-"
+    except (ImportError, OSError, ValueError):
+        return b"-"
+
+
+def _kept(what: bytes, *parts: bytes, build: Callable[[], object], check: Callable[[object], object]):
+    """Return ``check(value)`` for the value kept in the cache for ``what`` and ``parts``, else ``check(build())``
+    (which is then kept). ``check`` raises on a value it cannot use; a kept value it refuses is built again."""
+    import hashlib
+    import marshal
+
+    from ..provenance import cache_key, cache_read, cache_write
+
+    key = cache_key(what, repr((etree.LXML_VERSION, etree.LIBXML_VERSION)).encode(), *parts)
+    data = cache_read("docx", key)
+    if data is not None and hashlib.sha256(data[32:]).digest() == data[:32]:
+        try:
+            return check(marshal.loads(data[32:]))
+        except Exception:  # damaged or not ours: build it again
+            pass
+    value = build()
+    result = check(value)
+    payload = marshal.dumps(value)
+    cache_write("docx", key, hashlib.sha256(payload).digest() + payload)
+    return result
+
+
 @functools.lru_cache(maxsize=8)
 def _base(reference: Path | None, first_page: bool, state: tuple = ()) -> _Base:
     """``state``: the reference document's time and size, so an edited one is read again (generator build --watch)."""
-    return _Base(reference, first_page, state)
+    import hashlib
+
+    content = hashlib.sha256(reference.read_bytes()).digest() if reference else b""
+    return _kept(b"docx-package", b"first" if first_page else b"later", _library("docx"), content,
+                 build=lambda: _package(reference, first_page, state), check=_Base)
+
+
+@functools.lru_cache(maxsize=1)
+def _metrics() -> dict:
+    """Return, for Liberation Serif regular (False) and bold (True), reportlab's advance width of each character
+    (in thousandths of an em) and of a character the font lacks: what its ``stringWidth`` adds up."""
+
+    def build() -> dict:
+        from reportlab.pdfbase.pdfmetrics import getFont
+
+        from .pdf import SERIF as PDF_SERIF, register_fonts
+
+        register_fonts()
+        faces = {False: getFont(PDF_SERIF).face, True: getFont(f"{PDF_SERIF}-Bold").face}
+        return {bold: (dict(face.charWidths), face.defaultWidth) for bold, face in faces.items()}
+
+    def check(value) -> dict:
+        if not (isinstance(value, dict) and set(value) == {False, True}
+                and all(isinstance(widths, dict) and isinstance(default, (int, float))
+                        for widths, default in value.values())):
+            raise ValueError("not the fonts' widths")
+        return value
+
+    return _kept(b"docx-widths", _library("reportlab"), build=build, check=check)
 
 
 def prepare(reference: Path | None = None) -> None:
     """Build the styled package now (both page-header variants), e.g. before forking worker processes."""
     for first_page in (True, False):
         _base_for(reference, first_page)
+    _metrics()
 
 
 def _base_for(reference: Path | None, first_page: bool) -> _Base:
@@ -1248,6 +1383,11 @@ def _base_for(reference: Path | None, first_page: bool) -> _Base:
         stat = reference.stat()
         return _base(reference, first_page, (stat.st_mtime_ns, stat.st_size))
     return _base(None, first_page)
+
+
+def _xml(element) -> bytes:
+    """Return a part's XML as python-docx saves it (``serialize_part_xml``)."""
+    return etree.tostring(element, encoding="UTF-8", standalone=True)
 
 
 def render_docx(document: Document, reference: Path | None = None) -> bytes:
@@ -1266,11 +1406,11 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
         headers[name] = copy.deepcopy(element)
     draft = document.meta.draft
     if base.first_header is not None:
-        first = headers[base.first_header.partname.lstrip("/")]
+        first = headers[base.first_header]
         _header_paragraph(doc, first.find(P), "Sidhuvud", None, document.page_numbers)
         if draft:  # the status is on every page, the first included
             _run(_new_p(doc, first, "Sidhuvud"), draft, bold=True)
-    head = headers[base.header.partname.lstrip("/")]
+    head = headers[base.header]
     _header_paragraph(doc, head.find(P), "Sidhuvud", document.header[0] if document.header else "",
                       document.page_numbers)
     for line in document.header[1:]:
@@ -1287,8 +1427,8 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
         _hard_break(doc, body)
     body.append(sect_pr)  # the section properties stay the body's last child
     names, parts = (base.names, base.parts) if document.meta.source else (base.plain_names, base.plain_parts)
-    written = {"word/document.xml": serialize_part_xml(root), "docProps/core.xml": base.core(document.meta)}
-    written.update({name: serialize_part_xml(element) for name, element in headers.items()})
+    written = {"word/document.xml": _xml(root), "docProps/core.xml": base.core(document.meta)}
+    written.update({name: _xml(element) for name, element in headers.items()})
     entries = [(name, written.get(name, parts[name])) for name in names]
     if document.meta.source:
         entries.append((CUSTOM_PART, custom_properties_xml({PROVENANCE_PROPERTY: document.meta.source})))
