@@ -28,7 +28,7 @@ from lxml import etree
 
 from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision, Run,
                         Signatures, Space, Table, has_signatures, introduces, list_positions)
-from .package import CUSTOM_PART, custom_properties_xml, with_custom_part, zip_package
+from .package import CUSTOM_PART, custom_properties_xml, deflate, with_custom_part, zip_package
 
 #: The custom document property that carries the provenance line.
 PROVENANCE_PROPERTY = "generator-källor"
@@ -60,6 +60,11 @@ FONT_FILES = {("serif", False, False): "LiberationSerif-Regular", ("serif", True
 @functools.lru_cache(maxsize=None)
 def _typo_metrics(family: str, bold: bool, italic: bool) -> tuple[float, float]:
     """Return the typographic ascender and descender (in em) of the shipped font Typst sets the PDF with."""
+    return _metrics()["typo"][family, bold, italic]
+
+
+def _read_typo_metrics(family: str, bold: bool, italic: bool) -> tuple[float, float]:
+    """Return the typographic ascender and descender (in em) read from the font file (see _typo_metrics)."""
     from importlib.resources import files
 
     data = (files("generator") / "fonts" / f"{FONT_FILES[family, bold, italic]}.ttf").read_bytes()
@@ -808,7 +813,7 @@ def _fraction(text: str) -> str | None:
 def _width(text: str, bold: bool = False) -> float:
     """Return the width of ``text`` in em of Liberation Serif (the PDF's), regular or bold: reportlab's
     ``stringWidth(text, font, 1.0)``, from its widths kept in the cache (see _metrics)."""
-    widths, default = _metrics()[bold]
+    widths, default = _metrics()["widths"][bold]
     get = widths.get
     return 0.001 * 1.0 * sum(get(ord(char), default) for char in text)
 
@@ -1298,7 +1303,8 @@ def _package(reference: Path | None, first_page: bool, state: tuple) -> dict:
     """Return the styled package as python-docx saves it, and what a document needs to know of it.
 
     A plain dict of strings and bytes (kept in the per-user cache): ``names`` (the parts in order), ``parts``,
-    ``header`` and ``first_header`` (the header parts to fill), ``ids`` (style ids by name) and ``table_style_id``.
+    ``header`` and ``first_header`` (the header parts to fill), ``ids`` (style ids by name), ``table_style_id``
+    and ``deflated`` (the CRC and compressed form of each part every document has as it is).
     """
     from docx.enum.style import WD_STYLE_TYPE
 
@@ -1327,8 +1333,11 @@ def _package(reference: Path | None, first_page: bool, state: tuple) -> dict:
     buffer = io.BytesIO()
     word.save(buffer)
     saved = zipfile.ZipFile(buffer)
-    return {"names": saved.namelist(), "parts": {name: saved.read(name) for name in saved.namelist()},
-            "header": header, "first_header": first_header, "ids": ids, "table_style_id": table_style_id}
+    parts = {name: saved.read(name) for name in saved.namelist()}
+    written = {"word/document.xml", "docProps/core.xml", CUSTOM_PART, header, first_header}  # each document's own
+    return {"names": saved.namelist(), "parts": parts, "header": header, "first_header": first_header, "ids": ids,
+            "table_style_id": table_style_id,
+            "deflated": {name: deflate(data) for name, data in parts.items() if name not in written}}
 
 
 class _Base:
@@ -1361,6 +1370,10 @@ class _Base:
             raise ValueError("the core properties lack one a document sets")
         self.static = frozenset(self.plain_names) - {"word/document.xml", "docProps/core.xml", CUSTOM_PART,
                                                      *self.header_elements}
+        kept = package.get("deflated", {})
+        self.plain_deflated = {name: _checked(kept.get(name), self.plain_parts[name]) for name in self.static}
+        self.deflated = {name: self.plain_deflated[name] if self.parts[name] == self.plain_parts[name]
+                         else deflate(self.parts[name]) for name in self.static if name in self.parts}
 
     def style_id(self, name: str) -> str | None:
         """Return the style id of the style named ``name`` (None: the default style, which needs none)."""
@@ -1377,6 +1390,19 @@ class _Base:
                 raise ValueError("exceeded 255 char limit for property, got:\n\n'%s'" % value)
             element.text = value
         return etree.tostring(self._core, encoding="UTF-8", standalone=True)
+
+
+def _checked(deflated, data: bytes) -> tuple[int, bytes]:
+    """Return ``deflated`` (CRC, compressed form) if it is ``data``'s, else deflate ``data`` now."""
+    import zlib
+
+    try:
+        crc, packed = deflated
+        if crc == zlib.crc32(data) and zlib.decompress(packed, -15) == data:
+            return crc, packed
+    except (TypeError, ValueError, zlib.error):
+        pass
+    return deflate(data)
 
 
 @functools.lru_cache(maxsize=4)
@@ -1428,10 +1454,11 @@ def _kept(what: bytes, *parts: bytes, build: Callable[[], object], check: Callab
     (which is then kept). ``check`` raises on a value it cannot use; a kept value it refuses is built again."""
     import hashlib
     import marshal
+    import zlib
 
     from ..provenance import cache_key, cache_read, cache_write
 
-    key = cache_key(what, repr((etree.LXML_VERSION, etree.LIBXML_VERSION)).encode(), *parts)
+    key = cache_key(what, repr((etree.LXML_VERSION, etree.LIBXML_VERSION, zlib.ZLIB_RUNTIME_VERSION)).encode(), *parts)
     data = cache_read("docx", key)
     if data is not None and hashlib.sha256(data[32:]).digest() == data[:32]:
         try:
@@ -1457,8 +1484,9 @@ def _base(reference: Path | None, first_page: bool, state: tuple = ()) -> _Base:
 
 @functools.lru_cache(maxsize=1)
 def _metrics() -> dict:
-    """Return, for Liberation Serif regular (False) and bold (True), reportlab's advance width of each character
-    (in thousandths of an em) and of a character the font lacks: what its ``stringWidth`` adds up."""
+    """Return what the writer measures with: ``widths``, for Liberation Serif regular (False) and bold (True),
+    reportlab's advance width of each character (in thousandths of an em) and of a character the font lacks (what
+    its ``stringWidth`` adds up); ``typo``, each shipped font's typographic ascender and descender (in em)."""
 
     def build() -> dict:
         from reportlab.pdfbase.pdfmetrics import getFont
@@ -1467,16 +1495,19 @@ def _metrics() -> dict:
 
         register_fonts()
         faces = {False: getFont(PDF_SERIF).face, True: getFont(f"{PDF_SERIF}-Bold").face}
-        return {bold: (dict(face.charWidths), face.defaultWidth) for bold, face in faces.items()}
+        return {"widths": {bold: (dict(face.charWidths), face.defaultWidth) for bold, face in faces.items()},
+                "typo": {font: _read_typo_metrics(*font) for font in FONT_FILES}}
 
     def check(value) -> dict:
-        if not (isinstance(value, dict) and set(value) == {False, True}
-                and all(isinstance(widths, dict) and isinstance(default, (int, float))
-                        for widths, default in value.values())):
-            raise ValueError("not the fonts' widths")
+        widths, typo = value["widths"], value["typo"]
+        if not (set(widths) == {False, True} and set(typo) == set(FONT_FILES)
+                and all(isinstance(chars, dict) and isinstance(default, (int, float))
+                        for chars, default in widths.values())
+                and all(len(pair) == 2 and all(isinstance(m, float) for m in pair) for pair in typo.values())):
+            raise ValueError("not the fonts' metrics")
         return value
 
-    return _kept(b"docx-widths", _library("reportlab"), build=build, check=check)
+    return _kept(b"docx-metrics", _library("reportlab"), build=build, check=check)
 
 
 def prepare(reference: Path | None = None) -> None:
@@ -1535,10 +1566,11 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
     if doc.pending_break:  # the document ends with a page break
         _hard_break(doc, body)
     body.append(sect_pr)  # the section properties stay the body's last child
-    names, parts = (base.names, base.parts) if document.meta.source else (base.plain_names, base.plain_parts)
+    names, parts, deflated = ((base.names, base.parts, base.deflated) if document.meta.source
+                              else (base.plain_names, base.plain_parts, base.plain_deflated))
     written = {"word/document.xml": _xml(root), "docProps/core.xml": base.core(document.meta)}
     written.update({name: _xml(element) for name, element in headers.items()})
     entries = [(name, written.get(name, parts[name])) for name in names]
     if document.meta.source:
         entries.append((CUSTOM_PART, custom_properties_xml({PROVENANCE_PROPERTY: document.meta.source})))
-    return zip_package(entries, base.static)
+    return zip_package(entries, base.static, deflated)
