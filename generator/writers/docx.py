@@ -303,6 +303,7 @@ TABLE_STYLE = "Tabell"
 CELL_INSET, CELL_SIDE = 2.5, 60  # points above and below a cell's text in the PDF; twips at its sides
 
 
+@functools.lru_cache(maxsize=None)
 def _cell_margins(style: str, top: float, bottom: float) -> tuple[int, int]:
     """Return the cell margins (twips, top and bottom) that put a cell's text where the PDF's insets put it."""
     face = _table_face(style)
@@ -486,6 +487,12 @@ def _new_p(doc: _Doc, container, style: str):
 
 def _add_text(r, text: str) -> None:
     """Append ``text`` to the run ``r`` as python-docx does: tabs as w:tab, line ends as w:br, the rest in w:t."""
+    if text and "\t" not in text and "\n" not in text and "\r" not in text:  # the common case: one w:t
+        t = etree.SubElement(r, T)
+        t.text = text
+        if len(text.strip()) < len(text):
+            t.set(XML_SPACE, "preserve")
+        return
     buffer: list[str] = []
 
     def flush():
@@ -801,9 +808,13 @@ ROW_STYLES = {"head": "Tabellsumma", "sum": "Tabellsumma", "group": "Tabellsumma
 _COMMA = re.compile(r"^(.*?\d)(,\d+)(\D*)$")
 
 
+_DIGIT = re.compile(r"\d")
+
+
+@functools.lru_cache(maxsize=4096)
 def _fraction(text: str) -> str | None:
     """Return the decimal comma and what follows it in an amount ("" for a whole number), or None for other text."""
-    if not re.search(r"\d", text):
+    if not _DIGIT.search(text):
         return None
     found = _COMMA.match(text)
     return found.group(2) + found.group(3) if found else ""
