@@ -413,6 +413,7 @@ class _Doc:
         self.pending_break = False
         self.tails: dict = {}  # container → _Tail
         self.heads: dict = {}  # container → the room Word leaves above the text of its first block
+        self.tables: list[str] = []  # the tables written as text, by the number in their comment (see _table)
 
 
 def _spacing(p, **points: float) -> None:
@@ -843,12 +844,17 @@ def _decimal_rooms(block: Table) -> dict[int, float]:
     return rooms
 
 
-# A table is written as WordprocessingML text and parsed once (lxml builds a cell's ten or so elements
-# from text in a fifth of the time it takes to add them one by one). The text is exactly what the element
-# functions above would build: _new_table, _row_props, _new_tc, _cell_border, _v_align_bottom, _cell_margin,
-# _keep_next, _add_runs (with _run, _add_text and _track).
+# A table is written as WordprocessingML text, exactly as lxml serializes what the element functions above
+# would build (_new_table, _row_props, _new_tc, _cell_border, _v_align_bottom, _cell_margin, _keep_next,
+# _add_runs with _run, _add_text and _track): lxml takes ten times as long to add a cell's ten or so elements
+# one by one. The tree holds a comment in its place (``<!--t3-->``, the document's fourth table), which
+# render_docx replaces by the text once the part is serialized; a table the writer must change afterwards (in
+# a block of columns kept with the next) is parsed into the tree first (_materialize).
 
 _FRAGMENT_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
+#: what lxml refuses in a text or attribute (ValueError: "All strings must be XML compatible")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TABLE_MARK = re.compile(rb"<!--t(\d+)-->")
 _W_XMLNS = f'xmlns:w="{W_NS}"'
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;",
@@ -882,8 +888,8 @@ def _text_xml(text: str, tag: str) -> str:
 def _run_xml(text: str, bold: bool, italic: bool, deleted: bool, lang: bool = False) -> str:
     """Return a run as _run writes it (and _add_runs, ``lang``: an address, neither hyphenated nor spell-checked)."""
     props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + ('<w:lang w:val="zxx"/>' if lang else "")
-    return (f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}"
-            f"{_text_xml(text, 'w:delText' if deleted else 'w:t')}</w:r>")
+    content = (f"<w:rPr>{props}</w:rPr>" if props else "") + _text_xml(text, "w:delText" if deleted else "w:t")
+    return f"<w:r>{content}</w:r>" if content else "<w:r/>"
 
 
 def _revision_xml(doc: _Doc, rev: Revision, content: str | None) -> str:
@@ -896,6 +902,16 @@ def _revision_xml(doc: _Doc, rev: Revision, content: str | None) -> str:
 
 def _runs_xml(doc: _Doc, runs: list[Run], bold: bool = False, italic: bool = False) -> str:
     """Return the runs as _add_runs writes them."""
+    if len(runs) == 1:  # the common case: one run, not revised, no address, no tab or line end
+        run = runs[0]
+        text = run.text
+        if (run.rev is None and text and "@" not in text and "\t" not in text and "\n" not in text
+                and "\r" not in text):
+            props = ("<w:b/>" if run.bold or bold else "") + ("<w:i/>" if run.italic or italic else "")
+            space = ' xml:space="preserve"' if len(text.strip()) < len(text) else ""
+            return (f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}<w:t{space}>"
+                    f"{text.translate(_TEXT_ESCAPES) if ('&' in text or '<' in text or '>' in text) else text}"
+                    "</w:t></w:r>")
     out = []
     for run in runs:
         rev = run.rev
@@ -924,6 +940,7 @@ def _margins_xml(twips: dict[str, int]) -> str:
     return f"<w:tcMar>{edges}</w:tcMar>"
 
 
+@functools.lru_cache(maxsize=1024)
 def _sides(start: int, end: int, ncols: int, top_bottom: tuple[int, int] | None) -> str:
     """Return the margins _cell_sides sets ("" for none)."""
     margins = {}
@@ -941,10 +958,11 @@ def _table_start_xml(twips: list[str], style_id: str | None) -> str:
     style = f'<w:tblStyle w:val="{_attr(style_id)}"/>' if style_id is not None else ""
     borders = "".join(f'<w:{edge} w:val="nil"/>' for edge in _NO_BORDERS)
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in twips)
-    return (f'<w:tbl {_W_XMLNS}><w:tblPr>{style}<w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/>'
+    grid = f"<w:tblGrid>{grid}</w:tblGrid>" if grid else "<w:tblGrid/>"
+    return (f'<w:tbl><w:tblPr>{style}<w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/>'
             f'<w:tblInd w:w="{CELL_SIDE}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
             '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" '
-            f'w:val="04A0"/><w:tblBorders>{borders}</w:tblBorders></w:tblPr><w:tblGrid>{grid}</w:tblGrid>')
+            f'w:val="04A0"/><w:tblBorders>{borders}</w:tblBorders></w:tblPr>{grid}')
 
 
 _BORDERS_XML = {
@@ -1023,7 +1041,8 @@ def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: flo
             sides = _sides(col, col + span, ncols, margins)
             v_align = _V_ALIGN_XML if bottom_aligned else ""
             props += v_align + border + sides if border else sides + v_align
-            out.append(f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p></w:tc>")
+            ppr = f"<w:pPr>{ppr}</w:pPr>" if ppr else "<w:pPr/>"
+            out.append(f"<w:tc><w:tcPr>{props}</w:tcPr><w:p>{ppr}{runs}</w:p></w:tc>")
             col += span
         for rest in range(col, ncols):  # columns no cell reached stay empty
             sides = _sides(rest, rest + 1, ncols, (top, bottom) if (top, bottom) != default else None)
@@ -1031,12 +1050,26 @@ def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: flo
             out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips[rest]}"/>{sides}</w:tcPr>{empty}</w:tc>')
         out.append("</w:tr>")
     out.append("</w:tbl>")
-    tbl = etree.fromstring("".join(out), _FRAGMENT_PARSER)
+    text = "".join(out)
+    if _NOT_XML.search(text):
+        raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
+    tbl = etree.Comment(f"t{len(doc.tables)}")
+    doc.tables.append(text)
     container.append(tbl)
     if container.tag == TC:  # python-docx puts an empty paragraph after a table in a cell (here: nearly no height)
         _spacing(etree.SubElement(etree.SubElement(container, P), PPR).getparent(), after=0, line=0.05)
     _join(doc, container, TABLE_ABOVE, page_top / 20, element=tbl)
     _close(doc, container, None, 0.0, TABLE_BELOW, 0.0, table=True)
+
+
+def _materialize(doc: _Doc, element) -> None:
+    """Parse the tables written as text inside ``element`` into the tree, in place of their comments."""
+    for mark in list(element.iter(etree.Comment)):
+        found = _TABLE_MARK.fullmatch(f"<!--{mark.text}-->".encode())
+        if found is not None:
+            table = etree.fromstring(f"<w:body {_W_XMLNS}>{doc.tables[int(found.group(1))]}</w:body>",
+                                     _FRAGMENT_PARSER)[0]
+            mark.getparent().replace(mark, table)
 
 
 def _cell_sides(tc, start: int, end: int, ncols: int, top_bottom: tuple[int, int] | None) -> None:
@@ -1076,6 +1109,7 @@ def _columns(doc: _Doc, container, block: Columns, keep: bool = False) -> None:
         tail = doc.tails.pop(tc, None)
         bottoms.append(tail.bottom if tail is not None else 0.0)
     if keep:
+        _materialize(doc, tbl)
         for p in tbl.iter(P):
             _keep_next(p)
     _join(doc, container, COLUMNS_ABOVE, min(tops), element=tbl)
@@ -1579,7 +1613,10 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
     body.append(sect_pr)  # the section properties stay the body's last child
     names, parts, deflated = ((base.names, base.parts, base.deflated) if document.meta.source
                               else (base.plain_names, base.plain_parts, base.plain_deflated))
-    written = {"word/document.xml": _xml(root), "docProps/core.xml": base.core(document.meta)}
+    body_xml = _xml(root)
+    if doc.tables:  # each table's text in place of its comment
+        body_xml = _TABLE_MARK.sub(lambda found: doc.tables[int(found.group(1))].encode(), body_xml)
+    written = {"word/document.xml": body_xml, "docProps/core.xml": base.core(document.meta)}
     written.update({name: _xml(element) for name, element in headers.items()})
     entries = [(name, written.get(name, parts[name])) for name in names]
     if document.meta.source:
