@@ -352,6 +352,7 @@ LIST_STYLES = {"bullet": "Punktlista", "number": "Numrerad lista", "letter": "Bo
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
+@functools.lru_cache(maxsize=None)  # called for every element and attribute written
 def _w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
