@@ -658,20 +658,6 @@ def _new_tc(tr, width: str):
     return tc
 
 
-def _cell_border(tc, edge: str, size: int = 6, color: str = "000000") -> None:
-    tc_pr = tc[0]
-    borders = tc_pr.find(_w("tcBorders"))
-    if borders is None:
-        borders = etree.SubElement(tc_pr, _w("tcBorders"))
-    etree.SubElement(borders, _w(edge), {VAL: "single", _w("sz"): str(size), _w("color"): color})
-
-
-def _v_align_bottom(tc) -> None:
-    tc_pr = tc[0]
-    if tc_pr.find(_w("vAlign")) is None:
-        etree.SubElement(tc_pr, _w("vAlign")).set(VAL, "bottom")
-
-
 def _row_props(tr, *, header: bool = False):
     tr_pr = etree.SubElement(tr, TRPR)
     etree.SubElement(tr_pr, _w("cantSplit"))
@@ -845,12 +831,13 @@ def _decimal_rooms(block: Table) -> dict[int, float]:
     return rooms
 
 
-# A table is written as WordprocessingML text, exactly as lxml serializes what the element functions above
-# would build (_new_table, _row_props, _new_tc, _cell_border, _v_align_bottom, _cell_margin, _keep_next,
-# _add_runs with _run, _add_text and _track): lxml takes ten times as long to add a cell's ten or so elements
-# one by one. The tree holds a comment in its place (``<!--t3-->``, the document's fourth table), which
-# render_docx replaces by the text once the part is serialized; a table the writer must change afterwards (in
-# a block of columns kept with the next) is parsed into the tree first (_materialize).
+# A table is written as WordprocessingML text, exactly as lxml serializes the elements the functions above
+# would build (_new_table, _row_props, _new_tc, _cell_margin, _keep_next, _add_runs with _run, _add_text and
+# _track; a cell's borders and vertical alignment appended to its properties, its margins placed after its
+# borders): lxml takes ten times as long to add a cell's ten or so elements one by one. The tree holds a
+# comment in its place (``<!--t3-->``, the document's fourth table), which render_docx replaces by the text
+# once the part is serialized; a table the writer must change afterwards (in a block of columns kept with the
+# next) is parsed into the tree first (_materialize).
 
 _FRAGMENT_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
 #: what lxml refuses in a text or attribute (ValueError: "All strings must be XML compatible")
@@ -1071,19 +1058,6 @@ def _materialize(doc: _Doc, element) -> None:
             table = etree.fromstring(f"<w:body {_W_XMLNS}>{doc.tables[int(found.group(1))]}</w:body>",
                                      _FRAGMENT_PARSER)[0]
             mark.getparent().replace(mark, table)
-
-
-def _cell_sides(tc, start: int, end: int, ncols: int, top_bottom: tuple[int, int] | None) -> None:
-    """No margin at the table's outer sides (the text lines up with the page's), the row's own above and below."""
-    margins = {}
-    if start == 0:
-        margins["left"] = 0
-    if end >= ncols:
-        margins["right"] = 0
-    if top_bottom is not None:
-        margins["top"], margins["bottom"] = top_bottom
-    if margins:
-        _cell_margin(tc, **margins)
 
 
 def _columns(doc: _Doc, container, block: Columns, keep: bool = False) -> None:
