@@ -5,10 +5,12 @@ Title, and Swedish custom styles such as "Brödtext", "Ingress", "Adress") so
 a user can restyle the document in Word, or pass a reference document whose
 styles are used instead (as pandoc's ``--reference-doc``). The page header
 carries the running header and ``n (N)`` as real PAGE and NUMPAGES fields.
-python-docx builds the styled package once per process; each document's body
-and header are written into a copy of it with lxml (python-docx's element
-API costs ten times as much), and the package is zipped in one pass with
-fixed timestamps, so the same document always gives the same bytes.
+python-docx builds the styled package, which is kept in the per-user cache
+(so a later process needs neither python-docx nor the building); each
+document's body and header are written into a copy of it with lxml
+(python-docx's element API costs ten times as much), and the package is
+zipped in one pass with fixed timestamps, so the same document always gives
+the same bytes.
 """
 from __future__ import annotations
 
@@ -19,22 +21,15 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Callable
 
-import docx
-from docx.enum.section import WD_ORIENT
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.opc.oxml import serialize_part_xml
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 from lxml import etree
 
 from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision, Run,
                         Signatures, Space, Table, has_signatures, introduces, list_positions)
-from .package import CUSTOM_PART, custom_properties_xml, with_custom_part, zip_package
+from .package import CUSTOM_PART, custom_properties_xml, deflate, with_custom_part, zip_package
 
 #: The custom document property that carries the provenance line.
 PROVENANCE_PROPERTY = "generator-källor"
@@ -66,6 +61,11 @@ FONT_FILES = {("serif", False, False): "LiberationSerif-Regular", ("serif", True
 @functools.lru_cache(maxsize=None)
 def _typo_metrics(family: str, bold: bool, italic: bool) -> tuple[float, float]:
     """Return the typographic ascender and descender (in em) of the shipped font Typst sets the PDF with."""
+    return _metrics()["typo"][family, bold, italic]
+
+
+def _read_typo_metrics(family: str, bold: bool, italic: bool) -> tuple[float, float]:
+    """Return the typographic ascender and descender (in em) read from the font file (see _typo_metrics)."""
     from importlib.resources import files
 
     data = (files("generator") / "fonts" / f"{FONT_FILES[family, bold, italic]}.ttf").read_bytes()
@@ -167,6 +167,9 @@ def _style(document, name: str, base: str = "Normal", *, font: str | None = None
            bold: bool | None = None, italic: bool | None = None, after: float | None = None,
            before: float | None = None, align=None, keep_next: bool = False, indent_mm: float | None = None,
            hanging_mm: float | None = None):
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Mm, Pt
+
     styles = document.styles
     try:
         return styles[name]  # a reference document's own style wins
@@ -205,6 +208,9 @@ def _style(document, name: str, base: str = "Normal", *, font: str | None = None
 
 def _measure(style, face: Face, after: float) -> None:
     """Give ``style`` the PDF's exact line and the space after it, and no space before (see _Flow)."""
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
     pf = style.paragraph_format
     pf.line_spacing = Pt(face.line)
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -213,6 +219,11 @@ def _measure(style, face: Face, after: float) -> None:
 
 
 def _setup_styles(document) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     normal = document.styles["Normal"]
     normal.font.name = SERIF
     normal.font.size = Pt(BODY_SIZE)
@@ -269,6 +280,8 @@ def _setup_styles(document) -> None:
 
 def _caption_style(document) -> None:
     """Set Word's built-in "Caption" style (a table's caption, above it): sans, bold, kept with the table."""
+    from docx.shared import Pt
+
     try:
         caption = document.styles["Caption"]
     except KeyError:
@@ -291,6 +304,7 @@ TABLE_STYLE = "Tabell"
 CELL_INSET, CELL_SIDE = 2.5, 60  # points above and below a cell's text in the PDF; twips at its sides
 
 
+@functools.lru_cache(maxsize=None)
 def _cell_margins(style: str, top: float, bottom: float) -> tuple[int, int]:
     """Return the cell margins (twips, top and bottom) that put a cell's text where the PDF's insets put it."""
     face = _table_face(style)
@@ -301,6 +315,10 @@ def _cell_margins(style: str, top: float, bottom: float) -> tuple[int, int]:
 def _table_style(document) -> None:
     """Add the named table style: no borders, cell padding 3 pt at the sides and, above and below, the PDF's
     2.5 pt less what the exact line adds there (so a row is as tall as in the PDF)."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     try:
         document.styles[TABLE_STYLE]
         return  # a reference document's own table style wins
@@ -335,6 +353,7 @@ LIST_STYLES = {"bullet": "Punktlista", "number": "Numrerad lista", "letter": "Bo
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
+@functools.lru_cache(maxsize=None)  # called for every element and attribute written
 def _w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
@@ -352,11 +371,7 @@ _PPR_ORDER = {_w(tag): index for index, tag in enumerate((
 
 
 def _twips(mm: float) -> str:
-    return str(Mm(mm).twips)
-
-
-def _pt_twips(points: float) -> str:
-    return str(Pt(points).twips)
+    return str(round(int(mm * 36000) / 635))  # python-docx's Mm(mm).twips, without python-docx
 
 
 def _prop(ppr, tag: str):
@@ -400,6 +415,7 @@ class _Doc:
         self.pending_break = False
         self.tails: dict = {}  # container → _Tail
         self.heads: dict = {}  # container → the room Word leaves above the text of its first block
+        self.tables: list[str] = []  # the tables written as text, by the number in their comment (see _table)
 
 
 def _spacing(p, **points: float) -> None:
@@ -474,6 +490,12 @@ def _new_p(doc: _Doc, container, style: str):
 
 def _add_text(r, text: str) -> None:
     """Append ``text`` to the run ``r`` as python-docx does: tabs as w:tab, line ends as w:br, the rest in w:t."""
+    if text and "\t" not in text and "\n" not in text and "\r" not in text:  # the common case: one w:t
+        t = etree.SubElement(r, T)
+        t.text = text
+        if len(text.strip()) < len(text):
+            t.set(XML_SPACE, "preserve")
+        return
     buffer: list[str] = []
 
     def flush():
@@ -637,20 +659,6 @@ def _new_tc(tr, width: str):
     return tc
 
 
-def _cell_border(tc, edge: str, size: int = 6, color: str = "000000") -> None:
-    tc_pr = tc[0]
-    borders = tc_pr.find(_w("tcBorders"))
-    if borders is None:
-        borders = etree.SubElement(tc_pr, _w("tcBorders"))
-    etree.SubElement(borders, _w(edge), {VAL: "single", _w("sz"): str(size), _w("color"): color})
-
-
-def _v_align_bottom(tc) -> None:
-    tc_pr = tc[0]
-    if tc_pr.find(_w("vAlign")) is None:
-        etree.SubElement(tc_pr, _w("vAlign")).set(VAL, "bottom")
-
-
 def _row_props(tr, *, header: bool = False):
     tr_pr = etree.SubElement(tr, TRPR)
     etree.SubElement(tr_pr, _w("cantSplit"))
@@ -789,22 +797,25 @@ ROW_STYLES = {"head": "Tabellsumma", "sum": "Tabellsumma", "group": "Tabellsumma
 _COMMA = re.compile(r"^(.*?\d)(,\d+)(\D*)$")
 
 
+_DIGIT = re.compile(r"\d")
+
+
+@functools.lru_cache(maxsize=4096)
 def _fraction(text: str) -> str | None:
     """Return the decimal comma and what follows it in an amount ("" for a whole number), or None for other text."""
-    if not re.search(r"\d", text):
+    if not _DIGIT.search(text):
         return None
     found = _COMMA.match(text)
     return found.group(2) + found.group(3) if found else ""
 
 
+@functools.lru_cache(maxsize=4096)
 def _width(text: str, bold: bool = False) -> float:
-    """Return the width of ``text`` in em of Liberation Serif (the PDF's), regular or bold."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    from .pdf import SERIF as PDF_SERIF, register_fonts
-
-    register_fonts()
-    return stringWidth(text, f"{PDF_SERIF}-Bold" if bold else PDF_SERIF, 1.0)
+    """Return the width of ``text`` in em of Liberation Serif (the PDF's), regular or bold: reportlab's
+    ``stringWidth(text, font, 1.0)``, from its widths kept in the cache (see _metrics)."""
+    widths, default = _metrics()["widths"][bold]
+    get = widths.get
+    return 0.001 * 1.0 * sum(get(ord(char), default) for char in text)
 
 
 def _decimal_rooms(block: Table) -> dict[int, float]:
@@ -821,6 +832,136 @@ def _decimal_rooms(block: Table) -> dict[int, float]:
     return rooms
 
 
+# A table is written as WordprocessingML text, exactly as lxml serializes the elements the functions above
+# would build (_new_table, _row_props, _new_tc, _cell_margin, _keep_next, _add_runs with _run, _add_text and
+# _track; a cell's borders and vertical alignment appended to its properties, its margins placed after its
+# borders): lxml takes ten times as long to add a cell's ten or so elements one by one. The tree holds a
+# comment in its place (``<!--t3-->``, the document's fourth table), which render_docx replaces by the text
+# once the part is serialized; a table the writer must change afterwards (in a block of columns kept with the
+# next) is parsed into the tree first (_materialize).
+
+_FRAGMENT_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
+#: what lxml refuses in a text or attribute (ValueError: "All strings must be XML compatible")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TABLE_MARK = re.compile(rb"<!--t(\d+)-->")
+_W_XMLNS = f'xmlns:w="{W_NS}"'
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;",
+                               "\t": "&#9;"})
+_BREAKS = re.compile(r"([\t\r\n])")
+
+
+def _esc(text: str) -> str:
+    return text.translate(_TEXT_ESCAPES) if ("&" in text or "<" in text or ">" in text) else text
+
+
+def _attr(value: str) -> str:
+    return value.translate(_ATTR_ESCAPES)
+
+
+def _text_xml(text: str, tag: str) -> str:
+    """Return ``text`` as _add_text writes it in a run: tabs as w:tab, line ends as w:br, the rest in ``tag``."""
+    pieces = _BREAKS.split(text) if ("\t" in text or "\n" in text or "\r" in text) else (text,)
+    out = []
+    for piece in pieces:
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece == "\r" or piece == "\n":
+            out.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            out.append(f"<{tag}{space}>{_esc(piece)}</{tag}>")
+    return "".join(out)
+
+
+def _run_xml(text: str, bold: bool, italic: bool, deleted: bool, lang: bool = False) -> str:
+    """Return a run as _run writes it (and _add_runs, ``lang``: an address, neither hyphenated nor spell-checked)."""
+    props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + ('<w:lang w:val="zxx"/>' if lang else "")
+    content = (f"<w:rPr>{props}</w:rPr>" if props else "") + _text_xml(text, "w:delText" if deleted else "w:t")
+    return f"<w:r>{content}</w:r>" if content else "<w:r/>"
+
+
+def _revision_xml(doc: _Doc, rev: Revision, content: str | None) -> str:
+    """Return a ``w:ins`` or ``w:del`` (as _revision makes it) holding ``content`` (None: empty)."""
+    doc.revision_id += 1
+    head = (f'<w:{rev.kind} w:id="{doc.revision_id}" w:author="{_attr(rev.author or "generator")}" '
+            f'w:date="{_attr(rev.date[:10])}T00:00:00Z"')
+    return f"{head}/>" if content is None else f"{head}>{content}</w:{rev.kind}>"
+
+
+def _runs_xml(doc: _Doc, runs: list[Run], bold: bool = False, italic: bool = False) -> str:
+    """Return the runs as _add_runs writes them."""
+    if len(runs) == 1:  # the common case: one run, not revised, no address, no tab or line end
+        run = runs[0]
+        text = run.text
+        if (run.rev is None and text and "@" not in text and "\t" not in text and "\n" not in text
+                and "\r" not in text):
+            props = ("<w:b/>" if run.bold or bold else "") + ("<w:i/>" if run.italic or italic else "")
+            space = ' xml:space="preserve"' if len(text.strip()) < len(text) else ""
+            return (f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}<w:t{space}>"
+                    f"{text.translate(_TEXT_ESCAPES) if ('&' in text or '<' in text or '>' in text) else text}"
+                    "</w:t></w:r>")
+    out = []
+    for run in runs:
+        rev = run.rev
+        deleted = rev is not None and rev.kind == "del"
+        text = run.text
+        if text == "\n":
+            pieces = ["<w:r><w:br/></w:r>"]
+        else:
+            b, i = run.bold or bold, run.italic or italic
+            pieces = []
+            position = 0
+            for found in _ADDRESS.finditer(text) if "@" in text else ():
+                if found.start() > position:
+                    pieces.append(_run_xml(text[position:found.start()], b, i, deleted))
+                pieces.append(_run_xml(found.group(0), b, i, deleted, lang=True))
+                position = found.end()
+            if position < len(text) or not text:
+                pieces.append(_run_xml(text[position:], b, i, deleted))
+        out.extend(pieces if rev is None else (_revision_xml(doc, rev, piece) for piece in pieces))
+    return "".join(out)
+
+
+def _margins_xml(twips: dict[str, int]) -> str:
+    """Return a cell's own margins as _cell_margin writes them."""
+    edges = "".join(f'<w:{edge} w:w="{max(twips[edge], 0)}" w:type="dxa"/>' for edge, _ in _EDGES if edge in twips)
+    return f"<w:tcMar>{edges}</w:tcMar>"
+
+
+@functools.lru_cache(maxsize=1024)
+def _sides(start: int, end: int, ncols: int, top_bottom: tuple[int, int] | None) -> str:
+    """Return the margins _cell_sides sets ("" for none)."""
+    margins = {}
+    if start == 0:
+        margins["left"] = 0
+    if end >= ncols:
+        margins["right"] = 0
+    if top_bottom is not None:
+        margins["top"], margins["bottom"] = top_bottom
+    return _margins_xml(margins) if margins else ""
+
+
+def _table_start_xml(twips: list[str], style_id: str | None) -> str:
+    """Return the start of a table as _new_table(…, style_id, align=True) makes it, to its grid."""
+    style = f'<w:tblStyle w:val="{_attr(style_id)}"/>' if style_id is not None else ""
+    borders = "".join(f'<w:{edge} w:val="nil"/>' for edge in _NO_BORDERS)
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in twips)
+    grid = f"<w:tblGrid>{grid}</w:tblGrid>" if grid else "<w:tblGrid/>"
+    return (f'<w:tbl><w:tblPr>{style}<w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/>'
+            f'<w:tblInd w:w="{CELL_SIDE}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+            '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" '
+            f'w:val="04A0"/><w:tblBorders>{borders}</w:tblBorders></w:tblPr>{grid}')
+
+
+_BORDERS_XML = {
+    "head": '<w:tcBorders><w:bottom w:val="single" w:sz="6" w:color="000000"/></w:tcBorders>',
+    "sum": '<w:tcBorders><w:top w:val="single" w:sz="6" w:color="000000"/></w:tcBorders>',
+    "budget": '<w:tcBorders><w:bottom w:val="single" w:sz="2" w:color="999999"/></w:tcBorders>',
+}
+_V_ALIGN_XML = '<w:vAlign w:val="bottom"/>'
+
+
 def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: float = TEXT_WIDTH_MM) -> None:
     if block.caption:  # above the table, kept with it (the style keeps it with the next paragraph: the first row)
         caption = _new_p(doc, container, "Caption")
@@ -832,93 +973,92 @@ def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: flo
         _close(doc, container, caption, 0.0, CAPTION_GAP, face.bottom())
     ncols = len(block.widths)
     rooms = _decimal_rooms(block)
-    tbl, twips = _new_table(doc, container, _mm_widths(block.widths, width_mm), doc.base.table_style_id, align=True)
+    twips = [_twips(width) for width in _mm_widths(block.widths, width_mm)]
     default = _cell_margins("Tabelltext", CELL_INSET, CELL_INSET)
     page_top = round(_face("Normal").top() * 20)
     lead = _table_lead(block)
-    rows = []
+    breakable = (len(block.rows) > KEEP_TABLE_ROWS
+                 or sum(len(c.text) for row in block.rows for c in row.cells) > KEEP_TABLE_CHARS)
+    # per row: whether its paragraphs keep with the next (a short table is never split across pages)
+    links = [True] * (len(block.rows) - 1) + [keep] if not breakable else _table_links(block, lead)[:-1] + [keep]
+    out = [_table_start_xml(twips, doc.base.table_style_id)]
     for r, row_block in enumerate(block.rows):
-        tr = etree.SubElement(tbl, TR)
-        tr_pr = _row_props(tr, header=r < lead)
+        kind = row_block.kind
+        out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if r < lead else ""))
         if row_block.rev is not None:  # the row itself inserted or deleted (Word: w:trPr/w:ins, w:del)
-            tr_pr.append(_revision(doc, tr_pr, row_block.rev))
-        style = ROW_STYLES.get(row_block.kind, "Tabelltext")
+            out.append(_revision_xml(doc, row_block.rev, None))
+        out.append("</w:trPr>")
+        style = ROW_STYLES.get(kind, "Tabelltext")
         style_id = doc.base.style_id(style)
-        inset = (7.0, CELL_INSET) if row_block.kind == "group" and r > 0 else ROW_INSETS.get(row_block.kind,
-                                                                                            (CELL_INSET, CELL_INSET))
+        inset = (7.0, CELL_INSET) if kind == "group" and r > 0 else ROW_INSETS.get(kind, (CELL_INSET, CELL_INSET))
         top, bottom = _cell_margins(style, *inset)
         if r == 0:  # the first row starts as a paragraph does: so a table at the top of a page sits as in the PDF
             top += page_top  # (the page's top margin is smaller by the room a body line leaves above its text)
+        # a rule takes room in Word's row (not in the PDF's): the cell margin beside it is smaller by its width
+        if kind == "head":
+            border, margins = _BORDERS_XML["head"], (top, bottom - RULE)
+        elif kind == "sum":
+            border, margins = _BORDERS_XML["sum"], (top - RULE, bottom)
+        elif block.style == "budget" and kind == "body":
+            border, margins = _BORDERS_XML["budget"], (top, bottom - THIN_RULE)
+        else:
+            border, margins = "", (top, bottom)
+        margins = margins if margins != default else None
+        keep_next = "<w:keepNext/>" if links[r] else ""
+        p_style = (f'<w:pStyle w:val="{_attr(style_id)}"/>' if style_id is not None else "") + keep_next
         col = 0
-        cells = []
         for cell_block in row_block.cells:
             if col >= ncols:
                 raise IndexError("tuple index out of range")  # more cells than columns, as python-docx
             span = max(min(col + cell_block.span, ncols) - col, 1)
             # a merged cell keeps the width of the last column it spans (python-docx sets each column's in turn)
-            tc = _new_tc(tr, twips[col + span - 1])
+            props = f'<w:tcW w:type="dxa" w:w="{twips[col + span - 1]}"/>'
             if span > 1:
-                etree.SubElement(tc[0], _w("gridSpan")).set(VAL, str(span))
-            p = etree.SubElement(tc, P)
-            ppr = etree.SubElement(p, PPR)
-            if style_id is not None:
-                etree.SubElement(ppr, _w("pStyle")).set(VAL, style_id)
+                props += f'<w:gridSpan w:val="{span}"/>'
+            ppr = p_style
+            bottom_aligned = kind == "head"
             if cell_block.align == "right":
                 fraction = _fraction(cell_block.text) if all(not run.italic for run in cell_block.runs) else None
-                if row_block.kind != "head" and col in rooms and fraction is not None:
+                if kind != "head" and col in rooms and fraction is not None:
                     # amounts align on the decimal comma: "10" stands as far from the edge as "5,3" does its comma
-                    size = NOTE_SIZE if row_block.kind == "note" else TABLE_SIZE
+                    size = NOTE_SIZE if kind == "note" else TABLE_SIZE
                     room = (rooms[col] - _width(fraction, style == "Tabellsumma")) * size
-                    etree.SubElement(ppr, _w("ind"), {_w("right"): str(round(room * 20))})
-                etree.SubElement(ppr, _w("jc")).set(VAL, "right")
-                if row_block.kind != "head":  # an amount sits on the last line of its label, as in the PDF
-                    _v_align_bottom(tc)
-            if row_block.kind == "head":
-                _v_align_bottom(tc)
-            _add_runs(doc, p, cell_block.runs, italic=row_block.kind == "note")
-            margins = (top, bottom)
-            # a rule takes room in Word's row (not in the PDF's): the cell margin beside it is smaller by its width
-            if row_block.kind == "head":
-                _cell_border(tc, "bottom")
-                margins = (top, bottom - RULE)
-            elif row_block.kind == "sum":
-                _cell_border(tc, "top")
-                margins = (top - RULE, bottom)
-            elif block.style == "budget" and row_block.kind == "body":
-                _cell_border(tc, "bottom", 2, "999999")
-                margins = (top, bottom - THIN_RULE)
-            _cell_sides(tc, col, col + span, ncols, margins if margins != default else None)
-            cells.append(tc)
+                    ppr += f'<w:ind w:right="{round(room * 20)}"/>'
+                ppr += '<w:jc w:val="right"/>'
+                bottom_aligned = True  # an amount sits on the last line of its label, as in the PDF
+            runs = _runs_xml(doc, cell_block.runs, italic=kind == "note")
+            sides = _sides(col, col + span, ncols, margins)
+            v_align = _V_ALIGN_XML if bottom_aligned else ""
+            props += v_align + border + sides if border else sides + v_align
+            ppr = f"<w:pPr>{ppr}</w:pPr>" if ppr else "<w:pPr/>"
+            out.append(f"<w:tc><w:tcPr>{props}</w:tcPr><w:p>{ppr}{runs}</w:p></w:tc>")
             col += span
         for rest in range(col, ncols):  # columns no cell reached stay empty
-            tc = _new_tc(tr, twips[rest])
-            etree.SubElement(tc, P)
-            _cell_sides(tc, rest, rest + 1, ncols, (top, bottom) if (top, bottom) != default else None)
-            cells.append(tc)
-        rows.append(cells)
-    breakable = (len(block.rows) > KEEP_TABLE_ROWS
-                 or sum(len(c.text) for row in block.rows for c in row.cells) > KEEP_TABLE_CHARS)
-    links = [True] * (len(rows) - 1) + [keep] if not breakable else _table_links(block, lead)[:-1] + [keep]
-    for cells, linked in zip(rows, links):  # a short table is never split across pages
-        if linked:
-            for tc in cells:
-                for p in tc.iterchildren(P):
-                    _keep_next(p)
+            sides = _sides(rest, rest + 1, ncols, (top, bottom) if (top, bottom) != default else None)
+            empty = f"<w:p><w:pPr>{keep_next}</w:pPr></w:p>" if keep_next else "<w:p/>"
+            out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips[rest]}"/>{sides}</w:tcPr>{empty}</w:tc>')
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    text = "".join(out)
+    if _NOT_XML.search(text):
+        raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
+    tbl = etree.Comment(f"t{len(doc.tables)}")
+    doc.tables.append(text)
+    container.append(tbl)
+    if container.tag == TC:  # python-docx puts an empty paragraph after a table in a cell (here: nearly no height)
+        _spacing(etree.SubElement(etree.SubElement(container, P), PPR).getparent(), after=0, line=0.05)
     _join(doc, container, TABLE_ABOVE, page_top / 20, element=tbl)
     _close(doc, container, None, 0.0, TABLE_BELOW, 0.0, table=True)
 
 
-def _cell_sides(tc, start: int, end: int, ncols: int, top_bottom: tuple[int, int] | None) -> None:
-    """No margin at the table's outer sides (the text lines up with the page's), the row's own above and below."""
-    margins = {}
-    if start == 0:
-        margins["left"] = 0
-    if end >= ncols:
-        margins["right"] = 0
-    if top_bottom is not None:
-        margins["top"], margins["bottom"] = top_bottom
-    if margins:
-        _cell_margin(tc, **margins)
+def _materialize(doc: _Doc, element) -> None:
+    """Parse the tables written as text inside ``element`` into the tree, in place of their comments."""
+    for mark in list(element.iter(etree.Comment)):
+        found = _TABLE_MARK.fullmatch(f"<!--{mark.text}-->".encode())
+        if found is not None:
+            table = etree.fromstring(f"<w:body {_W_XMLNS}>{doc.tables[int(found.group(1))]}</w:body>",
+                                     _FRAGMENT_PARSER)[0]
+            mark.getparent().replace(mark, table)
 
 
 def _columns(doc: _Doc, container, block: Columns, keep: bool = False) -> None:
@@ -945,6 +1085,7 @@ def _columns(doc: _Doc, container, block: Columns, keep: bool = False) -> None:
         tail = doc.tails.pop(tc, None)
         bottoms.append(tail.bottom if tail is not None else 0.0)
     if keep:
+        _materialize(doc, tbl)
         for p in tbl.iter(P):
             _keep_next(p)
     _join(doc, container, COLUMNS_ABOVE, min(tops), element=tbl)
@@ -1105,7 +1246,7 @@ def _header_paragraph(doc: _Doc, p, style: str, text: str, page_numbers: bool) -
     if style_id is not None:
         _prop(ppr, _w("pStyle")).set(VAL, style_id)
     tabs = _prop(ppr, _w("tabs"))
-    position = Mm(TEXT_WIDTH_MM).twips
+    position = int(_twips(TEXT_WIDTH_MM))
     tab = tabs.makeelement(_w("tab"), {_w("pos"): str(position), VAL: "right"})
     for existing in tabs.iterchildren(_w("tab")):
         if position < int(existing.get(_w("pos"))):
@@ -1125,6 +1266,9 @@ def _header_paragraph(doc: _Doc, p, style: str, text: str, page_numbers: bool) -
 
 def _hyphenate(document) -> None:
     """Turn on automatic hyphenation (Swedish, from the styles' language), as in the PDF."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     settings = document.settings.element
     if settings.find(qn("w:autoHyphenation")) is not None:
         return
@@ -1157,62 +1301,132 @@ def _core_properties(document, meta) -> None:
 
 # --------------------------------------------------------------------------- the document
 
+#: The core properties a document sets (docProps/core.xml), in the order python-docx adds them.
+_CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+_DC, _DCTERMS = "{http://purl.org/dc/elements/1.1/}", "{http://purl.org/dc/terms/}"
+_CORE_TAGS = (_DC + "title", _DC + "subject", _DC + "creator", _CP + "keywords", _CP + "contentStatus",
+              _DC + "language", _CP + "lastModifiedBy", _DC + "description", _CP + "revision",
+              _DCTERMS + "created", _DCTERMS + "modified", _CP + "lastPrinted")
+#: The styles the writer asks for by name (their ids are resolved when the package is built).
+_STYLE_NAMES = (*STYLE_SPEC, "Caption", "Tabelltext", "Tabellsumma", "Tabellnot", "Sidhuvud")
+#: How python-docx parses a part (it saves none with blank text between elements).
+_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+
+
+class _Primer:
+    """Core properties that give docProps/core.xml every property a document sets (see :meth:`_Base.core`)."""
+
+    title = subject = author = draft = keywords = language = ""
+    date = "2000-01-01"
+
+
+def _package(reference: Path | None, first_page: bool, state: tuple) -> dict:
+    """Return the styled package as python-docx saves it, and what a document needs to know of it.
+
+    A plain dict of strings and bytes (kept in the per-user cache): ``names`` (the parts in order), ``header``
+    and ``first_header`` (the header parts to fill), ``ids`` (style ids by name), ``table_style_id``, ``parts``
+    (the parts each document writes anew) and ``deflated`` (the CRC and compressed form of each part every
+    document has as it is: styles.xml alone is 350 kB, 13 kB compressed).
+    """
+    from docx.enum.style import WD_STYLE_TYPE
+
+    word = copy.deepcopy(_styled(reference, state))
+    section = word.sections[0]
+    ids = {style.name: style.style_id for style in word.styles if style.name}
+    for name in _STYLE_NAMES:  # a style the map does not know (e.g. from a reference document): python-docx resolves it
+        if name not in ids:
+            try:
+                ids[name] = word.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+            except KeyError:
+                pass
+    try:
+        table_style_id = word.part.get_style_id(word.styles[TABLE_STYLE], WD_STYLE_TYPE.TABLE)
+    except KeyError:
+        table_style_id = None
+    first_header = None
+    if not first_page:  # page 1 carries its own letterhead: only "1 (N)" at its top
+        section.different_first_page_header_footer = True
+        first_header = section.first_page_header.part.partname.lstrip("/")
+        _ = section.first_page_header.paragraphs[0]
+    section.header.is_linked_to_previous = False
+    header = section.header.part.partname.lstrip("/")
+    _ = section.header.paragraphs[0]
+    _core_properties(word, _Primer)  # python-docx adds the part when a reference document has none
+    buffer = io.BytesIO()
+    word.save(buffer)
+    saved = zipfile.ZipFile(buffer)
+    written = {"word/document.xml", "docProps/core.xml", CUSTOM_PART, header, first_header}  # each document's own
+    return {"names": saved.namelist(), "header": header, "first_header": first_header, "ids": ids,
+            "table_style_id": table_style_id,
+            "parts": {name: saved.read(name) for name in saved.namelist() if name in written},
+            "deflated": {name: deflate(saved.read(name)) for name in saved.namelist() if name not in written}}
+
+
 class _Base:
-    """The styled package every document of a process starts from: built once with python-docx, then copied.
+    """The styled package every document of a process starts from: built once, then copied.
 
     Holds the parts as python-docx saves them, the body's section properties,
-    the header part(s) to fill, and the style ids by name.
+    the header part(s) to fill, and the style ids by name. Made from what
+    :func:`_package` returns, built now or kept in the per-user cache.
     """
 
-    def __init__(self, reference: Path | None, first_page: bool, state: tuple):
-        word = copy.deepcopy(_styled(reference, state))
-        section = word.sections[0]
-        self._word = word
-        self._ids = {style.name: style.style_id for style in word.styles if style.name}
-        try:
-            self.table_style_id = word.part.get_style_id(word.styles[TABLE_STYLE], WD_STYLE_TYPE.TABLE)
-        except KeyError:
-            self.table_style_id = None
-        self.first_header = None
-        if not first_page:  # page 1 carries its own letterhead: only "1 (N)" at its top
-            section.different_first_page_header_footer = True
-            self.first_header = section.first_page_header.part
-            _ = section.first_page_header.paragraphs[0]
-        section.header.is_linked_to_previous = False
-        self.header = section.header.part
-        _ = section.header.paragraphs[0]
-        self.document_part = word.part
-        _ = word.core_properties  # python-docx adds the part when a reference document has none
-        buffer = io.BytesIO()
-        word.save(buffer)
-        plain = zipfile.ZipFile(buffer)
-        self.plain_names = plain.namelist()  # a document without provenance: the package as python-docx saves it
-        self.plain_parts = {name: plain.read(name) for name in self.plain_names}
+    def __init__(self, package: dict):
+        self.plain_names = list(package["names"])  # a document without provenance: the package as python-docx saves it
+        self.plain_parts = dict(package["parts"])
+        for name, (crc, packed) in package["deflated"].items():
+            self.plain_parts[name] = zlib.decompress(packed, -15)
+            if zlib.crc32(self.plain_parts[name]) != crc:
+                raise ValueError(f"{name} is not what its CRC says")
+        if set(self.plain_parts) != set(self.plain_names):
+            raise ValueError("the package's parts are not its names")
         self.names = [name for name in self.plain_names if name != CUSTOM_PART]  # custom.xml: each its own
         self.parts = {name: with_custom_part(name, self.plain_parts[name]) for name in self.names}
-        self.document_xml = self.document_part.element
-        self.header_elements = {self.header.partname.lstrip("/"): self.header.element}
-        if self.first_header is not None:
-            self.header_elements[self.first_header.partname.lstrip("/")] = self.first_header.element
+        self._ids = dict(package["ids"])
+        self.table_style_id = package["table_style_id"]
+        self.header, self.first_header = package["header"], package["first_header"]
+        self.document_xml = etree.fromstring(self.plain_parts["word/document.xml"], _PARSER)
+        body = self.document_xml.find(_w("body"))
+        if body is None or len(body) != 1 or body[0].tag != _w("sectPr"):
+            raise ValueError("the package's body is not its section properties alone")
+        self.header_elements = {name: etree.fromstring(self.plain_parts[name], _PARSER)
+                                for name in (self.header, self.first_header) if name is not None}
+        if any(element.find(P) is None for element in self.header_elements.values()):
+            raise ValueError("a header part has no paragraph")
+        self._core = etree.fromstring(self.plain_parts["docProps/core.xml"], _PARSER)
+        self._core_elements = [self._core.find(tag) for tag in _CORE_TAGS]
+        if any(element is None for element in self._core_elements):
+            raise ValueError("the core properties lack one a document sets")
         self.static = frozenset(self.plain_names) - {"word/document.xml", "docProps/core.xml", CUSTOM_PART,
                                                      *self.header_elements}
+        self.plain_deflated = {name: tuple(package["deflated"][name]) for name in self.static}
+        self.deflated = {name: self.plain_deflated[name] if self.parts[name] == self.plain_parts[name]
+                         else deflate(self.parts[name]) for name in self.static if name in self.parts}
 
     def style_id(self, name: str) -> str | None:
         """Return the style id of the style named ``name`` (None: the default style, which needs none)."""
-        try:
-            return self._ids[name]
-        except KeyError:  # a style the map does not know (e.g. from a reference document): python-docx resolves it
-            self._ids[name] = self.document_part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
-            return self._ids[name]
+        return self._ids[name]
 
     def core(self, meta) -> bytes:
-        _core_properties(self._word, meta)
-        return serialize_part_xml(self._word.core_properties._element)
+        """Return docProps/core.xml with ``meta``: what python-docx's core properties write, in its order."""
+        stamp = dt.datetime.fromisoformat(meta.date).replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M:%SZ")
+        values = (meta.title, meta.subject, meta.author, ", ".join(part for part in (meta.draft, meta.keywords) if part),
+                  meta.draft, meta.language, meta.author, "", "1", stamp, stamp, stamp)
+        for element, value in zip(self._core_elements, values):
+            value = value if isinstance(value, str) else str(value)
+            if len(value) > 255:  # python-docx's limit
+                raise ValueError("exceeded 255 char limit for property, got:\n\n'%s'" % value)
+            element.text = value
+        return etree.tostring(self._core, encoding="UTF-8", standalone=True)
 
 
 @functools.lru_cache(maxsize=4)
 def _styled(reference: Path | None, state: tuple = ()):
     """Return the python-docx document every document starts from: page setup, styles, hyphenation, no body."""
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
     word = docx.Document(str(reference)) if reference else docx.Document()
     body = word.element.body
     for child in list(body):
@@ -1230,16 +1444,90 @@ def _styled(reference: Path | None, state: tuple = ()):
     return word
 
 
+# --------------------------------------------------------------------------- kept between processes
+#
+# Building the styled package takes python-docx (imported and run: about 0.2 s), and the widths of the
+# decimal commas take reportlab and the fonts (about 0.1 s). Both are kept in the per-user cache
+# (generator.provenance.cache_folder), found by the generator's code and fonts, the libraries that made them
+# and the reference document's content; an entry starts with the SHA-256 of the rest, and one that is
+# missing, damaged or unreadable is built again.
+
+def _library(module: str) -> bytes:
+    """Return the text of ``module``'s ``__init__.py`` (its version) without importing it."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(module)
+        return Path(spec.origin).read_bytes() if spec is not None and spec.origin else b"-"
+    except (ImportError, OSError, ValueError):
+        return b"-"
+
+
+def _kept(what: bytes, *parts: bytes, build: Callable[[], object], check: Callable[[object], object]):
+    """Return ``check(value)`` for the value kept in the cache for ``what`` and ``parts``, else ``check(build())``
+    (which is then kept). ``check`` raises on a value it cannot use; a kept value it refuses is built again."""
+    import hashlib
+    import marshal
+
+    from ..provenance import cache_key, cache_read, cache_write
+
+    key = cache_key(what, repr((etree.LXML_VERSION, etree.LIBXML_VERSION, zlib.ZLIB_RUNTIME_VERSION)).encode(), *parts)
+    data = cache_read("docx", key)
+    if data is not None and hashlib.sha256(data[32:]).digest() == data[:32]:
+        try:
+            return check(marshal.loads(data[32:]))
+        except Exception:  # damaged or not ours: build it again
+            pass
+    value = build()
+    result = check(value)
+    payload = marshal.dumps(value)
+    cache_write("docx", key, hashlib.sha256(payload).digest() + payload)
+    return result
+
+
 @functools.lru_cache(maxsize=8)
 def _base(reference: Path | None, first_page: bool, state: tuple = ()) -> _Base:
     """``state``: the reference document's time and size, so an edited one is read again (generator build --watch)."""
-    return _Base(reference, first_page, state)
+    import hashlib
+
+    content = hashlib.sha256(reference.read_bytes()).digest() if reference else b""
+    return _kept(b"docx-package", b"first" if first_page else b"later", _library("docx"), content,
+                 build=lambda: _package(reference, first_page, state), check=_Base)
+
+
+@functools.lru_cache(maxsize=1)
+def _metrics() -> dict:
+    """Return what the writer measures with: ``widths``, for Liberation Serif regular (False) and bold (True),
+    reportlab's advance width of each character (in thousandths of an em) and of a character the font lacks (what
+    its ``stringWidth`` adds up); ``typo``, each shipped font's typographic ascender and descender (in em)."""
+
+    def build() -> dict:
+        from reportlab.pdfbase.pdfmetrics import getFont
+
+        from .pdf import SERIF as PDF_SERIF, register_fonts
+
+        register_fonts()
+        faces = {False: getFont(PDF_SERIF).face, True: getFont(f"{PDF_SERIF}-Bold").face}
+        return {"widths": {bold: (dict(face.charWidths), face.defaultWidth) for bold, face in faces.items()},
+                "typo": {font: _read_typo_metrics(*font) for font in FONT_FILES}}
+
+    def check(value) -> dict:
+        widths, typo = value["widths"], value["typo"]
+        if not (set(widths) == {False, True} and set(typo) == set(FONT_FILES)
+                and all(isinstance(chars, dict) and isinstance(default, (int, float))
+                        for chars, default in widths.values())
+                and all(len(pair) == 2 and all(isinstance(m, float) for m in pair) for pair in typo.values())):
+            raise ValueError("not the fonts' metrics")
+        return value
+
+    return _kept(b"docx-metrics", _library("reportlab"), build=build, check=check)
 
 
 def prepare(reference: Path | None = None) -> None:
     """Build the styled package now (both page-header variants), e.g. before forking worker processes."""
     for first_page in (True, False):
         _base_for(reference, first_page)
+    _metrics()
 
 
 def _base_for(reference: Path | None, first_page: bool) -> _Base:
@@ -1248,6 +1536,11 @@ def _base_for(reference: Path | None, first_page: bool) -> _Base:
         stat = reference.stat()
         return _base(reference, first_page, (stat.st_mtime_ns, stat.st_size))
     return _base(None, first_page)
+
+
+def _xml(element) -> bytes:
+    """Return a part's XML as python-docx saves it (``serialize_part_xml``)."""
+    return etree.tostring(element, encoding="UTF-8", standalone=True)
 
 
 def render_docx(document: Document, reference: Path | None = None) -> bytes:
@@ -1266,11 +1559,11 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
         headers[name] = copy.deepcopy(element)
     draft = document.meta.draft
     if base.first_header is not None:
-        first = headers[base.first_header.partname.lstrip("/")]
+        first = headers[base.first_header]
         _header_paragraph(doc, first.find(P), "Sidhuvud", None, document.page_numbers)
         if draft:  # the status is on every page, the first included
             _run(_new_p(doc, first, "Sidhuvud"), draft, bold=True)
-    head = headers[base.header.partname.lstrip("/")]
+    head = headers[base.header]
     _header_paragraph(doc, head.find(P), "Sidhuvud", document.header[0] if document.header else "",
                       document.page_numbers)
     for line in document.header[1:]:
@@ -1286,10 +1579,14 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
     if doc.pending_break:  # the document ends with a page break
         _hard_break(doc, body)
     body.append(sect_pr)  # the section properties stay the body's last child
-    names, parts = (base.names, base.parts) if document.meta.source else (base.plain_names, base.plain_parts)
-    written = {"word/document.xml": serialize_part_xml(root), "docProps/core.xml": base.core(document.meta)}
-    written.update({name: serialize_part_xml(element) for name, element in headers.items()})
+    names, parts, deflated = ((base.names, base.parts, base.deflated) if document.meta.source
+                              else (base.plain_names, base.plain_parts, base.plain_deflated))
+    body_xml = _xml(root)
+    if doc.tables:  # each table's text in place of its comment
+        body_xml = _TABLE_MARK.sub(lambda found: doc.tables[int(found.group(1))].encode(), body_xml)
+    written = {"word/document.xml": body_xml, "docProps/core.xml": base.core(document.meta)}
+    written.update({name: _xml(element) for name, element in headers.items()})
     entries = [(name, written.get(name, parts[name])) for name in names]
     if document.meta.source:
         entries.append((CUSTOM_PART, custom_properties_xml({PROVENANCE_PROPERTY: document.meta.source})))
-    return zip_package(entries, base.static)
+    return zip_package(entries, base.static, deflated)

@@ -101,18 +101,24 @@ def _deflate_once(data: bytes) -> tuple[int, bytes]:
 
 
 _deflated = functools.lru_cache(maxsize=64)(_deflate_once)
+deflate = _deflate_once
 
 
-def zip_package(entries: list[tuple[str, bytes]], cached: frozenset[str] = frozenset()) -> bytes:
+def zip_package(entries: list[tuple[str, bytes]], cached: frozenset[str] = frozenset(),
+                deflated: dict[str, tuple[int, bytes]] | None = None) -> bytes:
     """Return a zip of ``entries`` (name, content) in one pass, byte for byte what :func:`deterministic_zip` writes.
 
     The entries named in ``cached`` are parts shared by many packages (styles, theme): their compressed
-    form is kept for the process, so each is deflated once.
+    form is kept for the process, so each is deflated once. ``deflated`` gives, by name, parts already
+    deflated (what :func:`deflate` returned for the entry's content).
     """
     out = bytearray()
     central = bytearray()
     for name, data in entries:
-        crc, packed = _deflated(data) if name in cached else _deflate_once(data)
+        if deflated is not None and name in deflated:
+            crc, packed = deflated[name]
+        else:
+            crc, packed = _deflated(data) if name in cached else _deflate_once(data)
         info = zipfile.ZipInfo(name, date_time=_EPOCH)
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o644 << 16
