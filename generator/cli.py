@@ -9,17 +9,21 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
 from . import __version__
 from .errors import DataError, GeneratorError, collapse
-from .formatting import kronor
-from .circulars import ValidatedCircular, is_circular, load_circular
-from .validate import Validated, discover, load_agreement, summary
 from .clitext import install as _swedish_click
+
+# The library (pydantic's models, babel, Jinja, rich) is imported where a command needs it, not here: `--help`
+# and a rebuild with nothing to do (generator.unchanged) never load it.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .circulars import ValidatedCircular
+    from .validate import Validated
 
 _swedish_click()
 
@@ -29,7 +33,15 @@ REFERENCE_FOLDER = Path(__file__).resolve().parent.parent / "reference"
 
 
 def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
 
 
 def _print_findings(error: GeneratorError) -> None:
@@ -37,14 +49,17 @@ def _print_findings(error: GeneratorError) -> None:
     if error.findings:
         for finding in collapse(error.findings):
             style = "red" if finding.severity == "error" else "yellow"
-            err.print(f"[{style}]{escape(str(finding))}[/{style}]", markup=True)
+            err.print(f"[{style}]{_escape(str(finding))}[/{style}]", markup=True)
     if str(error) not in {str(f) for f in error.findings}:
-        err.print(f"[bold red]{escape(str(error))}[/bold red]", markup=True)
+        err.print(f"[bold red]{_escape(str(error))}[/bold red]", markup=True)
 
 
 def _validate_all(paths: tuple[Path, ...], strict: bool
                   ) -> tuple[list[Validated], list[DataError], list[ValidatedCircular]]:
     """Validate the agreements and circulars named by ``paths``; circulars last, against the agreements."""
+    from .circulars import is_circular, load_circular
+    from .validate import discover, load_agreement
+
     files = discover(paths or (DEFAULT_AGREEMENTS,))
     if not files:
         raise click.UsageError(f"inga överenskommelsefiler (*.yaml) i {', '.join(map(str, paths or (DEFAULT_AGREEMENTS,)))}")
@@ -77,6 +92,9 @@ def _validate_all(paths: tuple[Path, ...], strict: bool
 
 def _summary_lines(results: list[Validated], circulars: list[ValidatedCircular] = ()) -> str:
     """Return the plain-text summary of validated agreements, two lines each, and one line per circular."""
+    from .formatting import kronor
+    from .validate import summary
+
     lines = []
     for result in results:
         s = summary(result)
@@ -146,7 +164,7 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
         bad.append(DataError("överenskommelsefiler samma år skulle skriva över varandras dokument", conflicts))
     for result in [*good, *circulars]:
         for warning in collapse(result.warnings):
-            _console(stderr=True).print(f"[yellow]{escape(str(warning))}[/yellow]", markup=True)
+            _console(stderr=True).print(f"[yellow]{_escape(str(warning))}[/yellow]", markup=True)
     if good or circulars:
         click.echo(_summary_lines(good, circulars))
     for error in bad:
@@ -157,6 +175,8 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
 
 def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
     """Return the paths named by build targets: a year (2012) means agreements of that year."""
+    from .validate import discover
+
     paths: list[Path] = []
     for target in targets:
         if target.isdigit() and len(target) == 4 and not Path(target).exists():
@@ -228,16 +248,7 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
     överenskommelse i agreements/). Ogiltiga data avvisas innan något
     skrivs; filerna skrivs atomärt, och en oförändrad fil lämnas orörd.
     """
-    from .build import WRITERS
-
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
-    unknown = [f for f in wanted if f not in WRITERS] or ([] if wanted else ["(none)"])
-    if unknown:
-        raise click.BadParameter(f"okänt format {', '.join(unknown)}; välj bland {', '.join(WRITERS)}",
-                                 param_hint="--format")
-    from .issuing import RedlineOptions
-
-    options = RedlineOptions(redline_author, redline_date.date() if redline_date else None)
 
     from .safety import output_folder, reference_doc as checked_reference_doc
 
@@ -252,6 +263,26 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
         except KeyError:
             raise click.BadParameter(f"{recipient!r} är ingen kod för en kommun (0180), ett landsting (0001) eller ett län "
                                      "(01)", param_hint="--recipient") from None
+    from . import unchanged
+
+    state = {"targets": targets, "formats": wanted, "out": out, "reference_doc": reference_doc, "strict": strict,
+             "pdf_engine": pdf_engine, "issued": issued_folder, "redline": [redline_author, redline_date],
+             "recipient": recipient, "no_municipal": no_municipal}
+    roots = [DEFAULT_AGREEMENTS, issued_folder, *(Path(t) for t in targets if Path(t).is_dir())]
+    if not force and not prune and not watch:
+        printed = unchanged.replay(out, state, roots)
+        if printed is not None:  # the last build rendered nothing, and nothing it read has changed since (its
+            click.echo(printed, nl=False)  # formats were valid: the library and the writers are not loaded)
+            return
+    from .build import WRITERS
+
+    unknown = [f for f in wanted if f not in WRITERS] or ([] if wanted else ["(none)"])
+    if unknown:
+        raise click.BadParameter(f"okänt format {', '.join(unknown)}; välj bland {', '.join(WRITERS)}",
+                                 param_hint="--format")
+    from .issuing import RedlineOptions
+
+    options = RedlineOptions(redline_author, redline_date.date() if redline_date else None)
     if watch:
         from .watch import watch as watch_loop
 
@@ -260,17 +291,7 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
                                          municipal=not no_municipal),
                    [DEFAULT_AGREEMENTS, TEMPLATES_FOLDER, REFERENCE_FOLDER])
         return
-    from . import unchanged
-
-    state = {"targets": targets, "formats": wanted, "out": out, "reference_doc": reference_doc, "strict": strict,
-             "pdf_engine": pdf_engine, "issued": issued_folder, "redline": [redline_author, redline_date],
-             "recipient": recipient, "no_municipal": no_municipal}
-    roots = [DEFAULT_AGREEMENTS, issued_folder, *(Path(t) for t in targets if Path(t).is_dir())]
     if not force and not prune:
-        printed = unchanged.replay(out, state, roots)
-        if printed is not None:  # the last build rendered nothing, and nothing it read has changed since
-            click.echo(printed, nl=False)
-            return
         unchanged.record()
     with _Tee("stdout") as printed, _Tee("stderr") as warned:
         done = _build_once(targets, wanted, out, reference_doc, strict, force, pdf_engine=pdf_engine,

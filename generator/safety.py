@@ -12,12 +12,13 @@ import io
 import os
 import stat
 import time
-import zipfile
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from .errors import DataError, Finding, Location
-from .loading import read_limited
+
+if TYPE_CHECKING:  # zipfile and the YAML loader are imported where a document is read: a no-change rebuild never does
+    import zipfile
 
 MAX_DOCUMENT_BYTES = 50_000_000  # a DOCX or PDF handed to `check` or `--reference-doc`
 MAX_PART_BYTES = 20_000_000  # one part of a DOCX, inflated (a zip bomb inflates to gigabytes)
@@ -31,11 +32,15 @@ def refuse(file: Path | str, message: str, hint: str = "") -> DataError:
 
 def read_document(file: Path, what: str = "dokumentet") -> bytes:
     """Return the bytes of a DOCX or PDF handed to the generator: a regular file of bounded size."""
+    from .loading import read_limited
+
     return read_limited(file, MAX_DOCUMENT_BYTES, what)
 
 
 def _package(data: bytes, file: Path, what: str) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
     """Return an Office package's zip and its directory, refusing what is no zip or has too many parts."""
+    import zipfile
+
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         infos = package.infolist()
@@ -48,6 +53,8 @@ def _package(data: bytes, file: Path, what: str) -> tuple[zipfile.ZipFile, list[
 
 def zip_part(data: bytes, name: str, file: Path, what: str = "dokumentet") -> bytes | None:
     """Return one part of an Office package (None if absent), refusing truncated packages and zip bombs."""
+    import zipfile
+
     package, infos = _package(data, file, what)
     info = next((i for i in infos if i.filename == name), None)
     if info is None:
@@ -66,6 +73,8 @@ def zip_part(data: bytes, name: str, file: Path, what: str = "dokumentet") -> by
 
 def check_docx(file: Path, what: str = "referensdokumentet") -> None:
     """Refuse a DOCX that is not a sound, bounded package with the parts Word needs."""
+    import zipfile
+
     package, infos = _package(read_document(file, what), file, what)
     total = 0
     for info in infos:
