@@ -61,7 +61,10 @@ Percent = Annotated[Decimal, BeforeValidator(_number_not_text), StrictMode(False
 class Strict(BaseModel):
     """Base: unknown keys are errors (a misspelt key must not be silently ignored)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # defer_build: a model's validator is built when it first validates, not when the module is imported: 44
+    # classes each built their own at import (about 50 ms), most never used by a command, or only nested in
+    # Agreement's, which is then built once (a rebuild with nothing to do validates nothing at all)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------- people, places
@@ -144,22 +147,6 @@ class Earmark(Strict):
     amount: Kronor
 
 
-class Payout(Strict):
-    """A fixed amount paid to a named organisation."""
-
-    id: Id
-    label: str = Field(description='As in the payout table: "Medel till SKL för Ledningskraft".')
-    amount: Kronor
-    recipient: Id = Field(description="Organisation the money is paid to (usually skl).")
-    beneficiary: Id | None = Field(default=None, description="Organisation the money is for, if not the recipient.")
-    route: Route | None = None
-    list_label: str | None = Field(default=None, description="Label when the section lists its payouts in the text (default: label).")
-    description: Prose | None = Field(default=None, description="Text shown under the item in a listing.")
-    appendices: list[Id] = Field(default=[], description="Appendices with the plan and budget for this item.")
-    earmarks: list[Earmark] = []
-    distribution: "Distribution | None" = Field(default=None, description="How the payout is divided among counties, if it is.")
-
-
 Eligible = Literal["kommun", "landsting", "lan"]
 
 
@@ -204,6 +191,13 @@ RuleKind = Literal[
 ]
 
 
+class PublishedSource(Strict):
+    """Where a published table is typed: another agreement file (relative to this one) and the item's id there."""
+
+    file: str
+    item: Id
+
+
 class Distribution(Strict):
     """How a pot is divided; the allocation engine carries it out."""
 
@@ -223,18 +217,27 @@ class Distribution(Strict):
         description="The table as published (county code → amount): what is paid and printed. The rule above then "
                     "is a check: validate warns per recipient where the two differ, and explain shows both. A table "
                     "summing to less than the pot leaves the rest explicitly undistributed (warned).")
-    published_from: "PublishedSource | None" = Field(
+    published_from: PublishedSource | None = Field(
         default=None, description="The published table of an item of another agreement file (a precedent), "
                                   "instead of typing it again.")
     remainder_note: str | None = Field(
         default=None, description='Why part of the pot is left undistributed ("ej fördelat") by the published table.')
 
 
-class PublishedSource(Strict):
-    """Where a published table is typed: another agreement file (relative to this one) and the item's id there."""
+class Payout(Strict):
+    """A fixed amount paid to a named organisation."""
 
-    file: str
-    item: Id
+    id: Id
+    label: str = Field(description='As in the payout table: "Medel till SKL för Ledningskraft".')
+    amount: Kronor
+    recipient: Id = Field(description="Organisation the money is paid to (usually skl).")
+    beneficiary: Id | None = Field(default=None, description="Organisation the money is for, if not the recipient.")
+    route: Route | None = None
+    list_label: str | None = Field(default=None, description="Label when the section lists its payouts in the text (default: label).")
+    description: Prose | None = Field(default=None, description="Text shown under the item in a listing.")
+    appendices: list[Id] = Field(default=[], description="Appendices with the plan and budget for this item.")
+    earmarks: list[Earmark] = []
+    distribution: Distribution | None = Field(default=None, description="How the payout is divided among counties, if it is.")
 
 
 class Pot(Strict):
@@ -624,10 +627,8 @@ class Agreement(Strict):
         return {key: (value if key == "dates" else walk(value)) for key, value in data.items()}
 
 
-Distribution.model_rebuild()
-Payout.model_rebuild()
-Section.model_rebuild()
-Appendix.model_rebuild()
+# Every model names only models defined before it (or itself: Section, Appendix), so each is complete as it is
+# defined: no model_rebuild() here, which would build the validators defer_build leaves to their first use.
 
 
 # --------------------------------------------------------------------------- SKL cirkulär
