@@ -17,6 +17,7 @@ import json
 import os
 import re
 import stat
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -202,12 +203,71 @@ def output_bytes(path: Path, size: int | None = None) -> bytes | None:
         return None
 
 
+#: How long before a file's signature is taken it must have last changed for the signature to be kept: a file changed
+#: again within the same tick of the file system's clock (its coarse clock's, at most a few ms; a whole second on
+#: file systems that keep times in seconds, two on FAT) could keep its size, times and inode.
+STEADY_NS = 1_000_000_000
+STEADY_COARSE_NS = 3_000_000_000
+
+
+def signature(info: os.stat_result) -> list[int]:
+    """Return what changes whenever the file's content does: its size, modification and change times, inode and
+    device (the change time cannot be set back; a file put in its place by a rename has another inode)."""
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+def _steady(info: os.stat_result, now: int) -> bool:
+    """Return True if the file last changed long enough before ``now`` that a later change must move its times."""
+    changed = max(info.st_mtime_ns, info.st_ctime_ns)
+    coarse = info.st_mtime_ns % 1_000_000_000 == 0 and info.st_ctime_ns % 1_000_000_000 == 0
+    return changed < now - (STEADY_COARSE_NS if coarse else STEADY_NS)
+
+
+def file_sha256(path: Path | str, signatures: dict[str, list], name: str, limit: int | None = MAX_OUTPUT_BYTES
+                ) -> str | None:
+    """Return the sha256 of the regular file at ``path`` (None if it is not one, or is over ``limit`` bytes).
+
+    ``signatures`` maps ``name`` to the :func:`signature` of the file when it was last hashed and that hash, as
+    git's index does: a file whose signature is the same is not read again. A new hash is noted there when the
+    file changed long enough ago (:data:`STEADY_NS`) that an edit since must have changed the signature.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or (limit is not None and info.st_size > limit):
+        return None
+    mark = signature(info)
+    known = signatures.get(name)
+    if known is not None and known[:-1] == mark:
+        return known[-1]
+    now = time.time_ns()  # before reading: a change while it is read gives the file a later signature
+    try:
+        with open(path, "rb") as handle:
+            sha = hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+    if _steady(info, now):
+        signatures[name] = [*mark, sha]
+    else:
+        signatures.pop(name, None)
+    return sha
+
+
+def _signatures(data: object) -> dict[str, list]:
+    """Return the well-formed signatures of a manifest's ``signatures`` (a damaged one is dropped, not trusted)."""
+    if not isinstance(data, dict):
+        return {}
+    return {name: known for name, known in data.items()
+            if isinstance(name, str) and isinstance(known, list) and len(known) == 6 and isinstance(known[5], str)
+            and all(type(n) is int for n in known[:5])}
+
+
 def _inside(folder: Path, name: str) -> bool:
     """Return True if the manifest entry ``name`` names a file inside ``folder`` (a crafted manifest could
     name ../../somewhere, which --prune would delete)."""
-    if not name or Path(name).is_absolute() or "\x00" in name or ".." in Path(name).parts:
-        return False
-    return True
+    # as Path(name).is_absolute() and Path(name).parts on this POSIX system, without a Path for each of the entries
+    return bool(name) and not name.startswith("/") and "\x00" not in name and ".." not in name.split("/")
 
 
 @dataclass
@@ -217,6 +277,7 @@ class Manifest:
     folder: Path
     entries: dict[str, dict] = field(default_factory=dict)
     problem: str = ""  # why an existing manifest could not be used (it is rebuilt)
+    signatures: dict[str, list] = field(default_factory=dict, repr=False)  # file → its signature and sha256 (file_sha256)
     _hashes: dict[str, str | None] = field(default_factory=dict, repr=False)  # file → its sha256 as read
     _names: dict[Path, str] = field(default_factory=dict, repr=False)  # path → entry name (resolving is slow)
     _folders: dict[Path, str] = field(default_factory=dict, repr=False)  # folder → its resolved path
@@ -231,6 +292,7 @@ class Manifest:
         path = Path(folder) / MANIFEST
         problem = ""
         entries: dict = {}
+        signatures: dict = {}
         if path.exists() or path.is_symlink():
             try:
                 if not path.is_file() or path.stat().st_size > 50_000_000:
@@ -242,10 +304,13 @@ class Manifest:
                            if isinstance(k, str) and isinstance(v, dict) and _inside(Path(folder), k)}
                 if len(entries) != len(data.get("documents", {})):
                     problem = "några poster är skadade"
+                signatures = _signatures(data.get("signatures"))
             except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
                 problem = f"kan inte läsas ({type(exc).__name__})"
                 entries = {}
         manifest = cls(Path(folder), entries, problem)
+        if entries:
+            manifest.signatures = {name: known for name, known in signatures.items() if name in entries}
         for name, entry in list(entries.items()):
             if "replacing" in entry:
                 data = output_bytes(Path(folder) / name)
@@ -293,6 +358,7 @@ class Manifest:
             entry["content"] = content
         self.entries[self.name(path)] = entry
         self._hashes.pop(self.name(path), None)
+        self.signatures.pop(self.name(path), None)
 
     def intact(self, path: Path) -> dict | None:
         """Return the entry of ``path`` if the file is there as it was written; None otherwise."""
@@ -300,9 +366,8 @@ class Manifest:
         entry = self.entries.get(name)
         if not entry:
             return None
-        if name not in self._hashes:  # read once per build: a file is only replaced after every decision
-            data = output_bytes(path)
-            self._hashes[name] = hashlib.sha256(data).hexdigest() if data is not None else None
+        if name not in self._hashes:  # once per build (a file is only replaced after every decision), and read only
+            self._hashes[name] = file_sha256(path, self.signatures, name)  # if its signature changed since
         return entry if self._hashes[name] == entry.get("sha256") else None
 
     def same_context(self, path: Path, context: str | None) -> bool:
@@ -326,6 +391,7 @@ class Manifest:
     def forget(self, name: str) -> None:
         self.entries.pop(name, None)
         self._hashes.pop(name, None)
+        self.signatures.pop(name, None)
 
     def to_bytes(self, replacing: dict[str, str | None] | None = None) -> bytes:
         """Return the manifest as JSON; ``replacing`` marks entries whose file is about to be replaced
@@ -338,7 +404,9 @@ class Manifest:
         # one entry a line, each encoded by json's C encoder (indent= would take its pure-Python one)
         lines = ",\n".join(f" {json.dumps(name, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False, sort_keys=True)}"
                            for name, entry in sorted(entries.items()))
-        return ('{"documents": {\n' + lines + "\n}}\n").encode("utf-8")
+        signed = ",\n".join(f" {json.dumps(name, ensure_ascii=False)}: {json.dumps(known)}"
+                            for name, known in sorted(self.signatures.items()) if name in entries)
+        return ('{"documents": {\n' + lines + '\n},\n"signatures": {\n' + signed + "\n}}\n").encode("utf-8")
 
 
 def orphans(manifest: Manifest) -> list[str]:

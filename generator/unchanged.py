@@ -109,16 +109,29 @@ def _mtime(folder: str) -> int:
         return -1
 
 
-def _outputs(out: Path) -> dict[str, str]:
+def _outputs(out: Path, signatures: dict[str, list]) -> dict[str, str]:
+    """Return the sha256 of every regular file under ``out`` but the manifest; a file whose signature (size, times,
+    inode) is the one in ``signatures`` is not read again (generator.provenance.file_sha256), a new one is noted."""
+    from .provenance import file_sha256
+
     hashes = {}
     for folder, dirs, files in os.walk(out):
         dirs.sort()
+        relative = os.path.relpath(folder, out)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
         for name in sorted(files):
-            path = Path(folder) / name
-            if (name == MANIFEST and Path(folder) == out) or not path.is_file() or path.is_symlink():
+            if name == MANIFEST and not prefix:
                 continue
-            hashes[path.relative_to(out).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+            sha = file_sha256(os.path.join(folder, name), signatures, prefix + name, limit=None)
+            if sha is not None:
+                hashes[prefix + name] = sha
     return hashes
+
+
+def _signatures(manifest: dict) -> dict[str, list]:
+    from .provenance import _signatures as checked
+
+    return checked(manifest.get("signatures"))
 
 
 def _key(options: dict) -> str:
@@ -150,7 +163,7 @@ def replay(out: Path, options: dict, roots: list[Path]) -> str | None:
             return None
         if any(_blob(Path(name)) != ident for name, ident in state.get("inputs", {}).items()):
             return None
-        if state.get("outputs") != _outputs(out):
+        if state.get("outputs") != _outputs(out, _signatures(manifest)):
             return None
         return str(state["printed"])
     except (ValueError, KeyError, TypeError, AttributeError, OSError):
@@ -171,9 +184,11 @@ def save(out: Path, options: dict, roots: list[Path], printed: str) -> None:
         manifest = None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("documents"), dict):
         return
+    signatures = _signatures(manifest)
     manifest[STATE] = {"key": _key(options), "documents": _documents(manifest),
                        "folders": _folders(roots, set(_scanned), out),
-                       "inputs": _inputs(files, out), "outputs": _outputs(out), "printed": printed}
+                       "inputs": _inputs(files, out), "outputs": _outputs(out, signatures), "printed": printed}
+    manifest["signatures"] = signatures
     write_atomic(out / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
 
 
