@@ -1,0 +1,108 @@
+"""The manifest's output checks and the no-change state trust a file's recorded signature (size, modification and
+change times, inode), as git's index does, instead of reading and hashing it; an edit is still seen."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from generator import cli, provenance
+from generator.provenance import MANIFEST, Manifest, file_sha256
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def edit_keeping_size_and_time(path: Path) -> bytes:
+    """Change one byte in the middle of ``path`` and set its modification time back; return the old bytes."""
+    info = path.stat()
+    old = path.read_bytes()
+    new = bytearray(old)
+    new[len(new) // 2] ^= 0x01
+    with open(path, "r+b") as handle:  # the same file (inode), as an editor saving in place
+        handle.write(new)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (info.st_size, info.st_mtime_ns, info.st_ino)
+    assert path.read_bytes() != old
+    return old
+
+
+def test_a_signature_spares_reading_an_unchanged_file_and_an_edit_changes_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(provenance, "STEADY_NS", 50_000_000)
+    file = tmp_path / "a.pdf"
+    file.write_bytes(b"%PDF one")
+    time.sleep(0.1)  # the file last changed more than STEADY_NS ago: a signature is kept
+    signatures: dict[str, list] = {}
+    assert file_sha256(file, signatures, "a.pdf") == sha(b"%PDF one")
+    info = file.stat()
+    assert signatures["a.pdf"] == [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev,
+                                   sha(b"%PDF one")]
+    signatures["a.pdf"][-1] = "as recorded"  # while the signature is the same, the recorded hash is not checked
+    assert file_sha256(file, signatures, "a.pdf") == "as recorded"
+    edit_keeping_size_and_time(file)  # its change time moves: it is read again
+    assert file_sha256(file, signatures, "a.pdf") == sha(file.read_bytes())
+    assert "a.pdf" not in signatures  # changed just now: an edit within the same tick could keep its signature
+
+
+def test_a_file_changed_just_now_gets_no_signature(tmp_path):
+    file = tmp_path / "b.pdf"
+    file.write_bytes(b"%PDF two")
+    signatures: dict[str, list] = {}
+    assert file_sha256(file, signatures, "b.pdf") == sha(b"%PDF two") and signatures == {}
+    (tmp_path / "link.pdf").symlink_to(file)
+    assert file_sha256(tmp_path / "link.pdf", signatures, "link.pdf") is None  # not a regular file: never read
+
+
+def test_a_damaged_signature_is_not_trusted(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "x.pdf").write_bytes(b"%PDF")
+    entry = {"inputs": "k", "sha256": sha(b"%PDF"), "sources": {}}
+    (out / MANIFEST).write_text(json.dumps({"documents": {"x.pdf": entry},
+                                            "signatures": {"x.pdf": ["1", 2, 3, 4, 5, "h"], "y.pdf": 7}}))
+    manifest = Manifest.load(out)
+    assert not manifest.problem and manifest.signatures == {}
+    assert manifest.intact(out / "x.pdf") == entry
+
+
+def test_an_output_edited_by_hand_keeping_its_size_and_time_is_rendered_again(tmp_path, monkeypatch):
+    """The no-change rebuild and the manifest's check both see an edit that keeps the file's size, inode and
+    modification time (its change time cannot be set back), and the file is made again."""
+    monkeypatch.setattr(provenance, "STEADY_NS", 50_000_000)
+    (tmp_path / "agreements").mkdir()
+    shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert "skriven" in runner.invoke(cli.main, ["build", "--out", "out"]).output
+    time.sleep(0.1)
+    second = runner.invoke(cli.main, ["build", "--out", "out"])  # hashes every file once and notes its signature
+    assert second.exit_code == 0 and "0 filer renderade, 2 oförändrade" in second.output
+    manifest = json.loads((tmp_path / "out" / MANIFEST).read_text(encoding="utf-8"))
+    assert set(manifest["signatures"]) == set(manifest["documents"]) and "unchanged" in manifest
+    pdf = next((tmp_path / "out" / "2011").glob("*.pdf"))
+    original = edit_keeping_size_and_time(pdf)
+    third = runner.invoke(cli.main, ["build", "--out", "out"])
+    assert third.exit_code == 0 and f"skriven    out/2011/{pdf.name}" in third.output, third.output
+    assert pdf.read_bytes() == original
+
+    # the manifest's check alone (no no-change state): a build that learns nothing else
+    time.sleep(0.1)
+    assert "0 filer renderade" in runner.invoke(cli.main, ["build", "--out", "out"]).output
+    manifest = json.loads((tmp_path / "out" / MANIFEST).read_text(encoding="utf-8"))
+    manifest.pop("unchanged")
+    (tmp_path / "out" / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert Manifest.load(tmp_path / "out").signatures.keys() == manifest["documents"].keys()
+    docx = next((tmp_path / "out" / "2011").glob("*.docx"))
+    original = edit_keeping_size_and_time(docx)
+    fourth = runner.invoke(cli.main, ["build", "--out", "out"])
+    assert fourth.exit_code == 0 and f"skriven    out/2011/{docx.name}" in fourth.output, fourth.output
+    assert docx.read_bytes() == original
