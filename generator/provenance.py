@@ -110,11 +110,29 @@ def display(path: Path) -> str:
 
 @lru_cache(maxsize=1)
 def generator_id() -> str:
-    """Return ``<version>+<hash of the package's code and fonts>``: a code change is an input change."""
+    """Return ``<version>+<hash of the package's code and fonts>``: a code change is an input change.
+
+    The hash (of 3 MB, mostly fonts) is kept in the private cache folder under the signatures of the files
+    (:func:`signature`), and used while every file keeps its signature, as an output file's hash is.
+    """
+    found = []
+    for folder, dirs, names in os.walk(PACKAGE):
+        dirs[:] = [name for name in dirs if name != "__pycache__"]
+        found += [Path(folder, name) for name in names if name.endswith((".py", ".ttf"))]
+    files = [file for file in sorted(found) if file.is_file()]
+    now = time.time_ns()
+    infos = [os.stat(file) for file in files]
+    names = [file.relative_to(PACKAGE).as_posix() for file in files]
+    key = hashlib.sha256(repr([__version__, str(PACKAGE)] + [(name, signature(info))
+                                                            for name, info in zip(names, infos)]).encode()).hexdigest()
+    known = cache_read("generator-id", key)
+    if known is not None and re.fullmatch(rb"[0-9a-f]{12}", known):
+        return f"{__version__}+{known.decode()}"
     digest = hashlib.sha256()
-    for file in sorted(PACKAGE.rglob("*")):
-        if file.is_file() and file.suffix in {".py", ".ttf"} and "__pycache__" not in file.parts:
-            digest.update(file.relative_to(PACKAGE).as_posix().encode() + b"\0" + file.read_bytes())
+    for name, file in zip(names, files):
+        digest.update(name.encode() + b"\0" + file.read_bytes())
+    if all(_steady(info, now) for info in infos) and [signature(os.stat(file)) for file in files] == list(map(signature, infos)):
+        cache_write("generator-id", key, digest.hexdigest()[:12].encode())
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 

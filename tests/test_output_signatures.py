@@ -106,3 +106,34 @@ def test_an_output_edited_by_hand_keeping_its_size_and_time_is_rendered_again(tm
     fourth = runner.invoke(cli.main, ["build", "--out", "out"])
     assert fourth.exit_code == 0 and f"skriven    out/2011/{docx.name}" in fourth.output, fourth.output
     assert docx.read_bytes() == original
+
+
+def test_the_generator_id_is_kept_only_while_its_files_keep_their_signatures(tmp_path, monkeypatch):
+    """generator_id() hashes the package's code and fonts; the hash is kept in the private cache under the files'
+    signatures, so an edit of a file that keeps its size and modification time still changes the id."""
+    package = tmp_path / "package"
+    (package / "__pycache__").mkdir(parents=True)
+    (package / "a.py").write_text("A = 1\n")
+    (package / "__pycache__" / "a.cpython.pyc").write_bytes(b"not code")
+    monkeypatch.setattr(provenance, "PACKAGE", package)
+    monkeypatch.setattr(provenance, "STEADY_NS", 50_000_000)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    expected = hashlib.sha256(b"a.py\0A = 1\n").hexdigest()[:12]
+
+    def fresh_id() -> str:
+        provenance.generator_id.cache_clear()
+        try:
+            return provenance.generator_id()
+        finally:
+            provenance.generator_id.cache_clear()
+
+    assert fresh_id().endswith("+" + expected)
+    assert not (tmp_path / "cache" / "generator" / "generator-id").exists()  # the file changed just now: not kept
+    time.sleep(0.1)
+    assert fresh_id().endswith("+" + expected)
+    kept = list((tmp_path / "cache" / "generator" / "generator-id").iterdir())
+    assert [p.read_bytes() for p in kept] == [expected.encode()]
+    kept[0].write_bytes(b"0123456789ab")  # what is kept is what is used, while the signatures are the same
+    assert fresh_id().endswith("+0123456789ab")
+    edit_keeping_size_and_time(package / "a.py")
+    assert fresh_id().endswith("+" + hashlib.sha256(b"a.py\0" + (package / "a.py").read_bytes()).hexdigest()[:12])
