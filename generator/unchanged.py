@@ -1,10 +1,11 @@
 """A rebuild with nothing to do, answered without validating again.
 
 A build that rendered nothing (every document's inputs unchanged) leaves,
-beside the documents' entries in ``OUT/manifest.json``: a key of its options, every file it read (its blob
+before the documents' entries in ``OUT/manifest.json``: a key of its options, every file it read (its blob
 id), the times of the folders it searched (a new or removed agreement file
-changes them), the hash of every file under OUT/, and what it printed. The
-next build with the same options first checks these; if every one is as it
+changes them), the hash of every file under OUT/ with its signature (a file whose size, times and inode are
+the same is not read again: generator.provenance.file_sha256), the hash of the rest of the manifest, and what
+it printed. The next build with the same options first checks these; if every one is as it
 was, the build would again render nothing and print the same, so it prints
 that and stops: no validation, no templates, no writers loaded. Any
 difference, and the build runs as usual (and records a new state when it
@@ -134,6 +135,11 @@ def _signatures(manifest: dict) -> dict[str, list]:
     return checked(manifest.get("signatures"))
 
 
+#: How a manifest with a state begins: the state first (ASCII), so that a rebuild reads it without parsing the
+#: documents' entries, and checks those by the hash of the bytes that follow it.
+_HEAD = b'{"unchanged": '
+
+
 def _key(options: dict) -> str:
     from .provenance import generator_id
 
@@ -142,8 +148,9 @@ def _key(options: dict) -> str:
     return hashlib.sha256(json.dumps(context, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _documents(manifest: dict) -> str:
-    return hashlib.sha256(json.dumps(manifest.get("documents"), sort_keys=True).encode()).hexdigest()
+def _documents(rest: bytes) -> str:
+    """Return the hash of the manifest's bytes after its state: the documents' entries and the signatures."""
+    return hashlib.sha256(rest).hexdigest()
 
 
 def replay(out: Path, options: dict, roots: list[Path]) -> str | None:
@@ -151,22 +158,22 @@ def replay(out: Path, options: dict, roots: list[Path]) -> str | None:
     from .provenance import output_bytes
 
     data = output_bytes(out / MANIFEST)
-    if data is None:
+    if data is None or not data.startswith(_HEAD):
         return None
     try:
-        manifest = json.loads(data)
-        state = manifest[STATE]
-        if state.get("key") != _key(options) or state.get("documents") != _documents(manifest):
+        state, end = json.JSONDecoder().raw_decode(data.decode("ascii", "replace"), len(_HEAD))
+        if state.get("key") != _key(options) or state.get("documents") != _documents(data[end:]):
             return None
         folders = state.get("folders", {})
         if any(_mtime(name) != when for name, when in folders.items()) or not set(_folders(roots)) <= set(folders):
             return None
         if any(_blob(Path(name)) != ident for name, ident in state.get("inputs", {}).items()):
             return None
-        if state.get("outputs") != _outputs(out, _signatures(manifest)):
+        recorded = state["outputs"]  # file → [its signature …, sha256] (or [sha256]: a file changed just before)
+        if _outputs(out, _signatures({"signatures": recorded})) != {name: known[-1] for name, known in recorded.items()}:
             return None
         return str(state["printed"])
-    except (ValueError, KeyError, TypeError, AttributeError, OSError):
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, OSError):
         return None
 
 
@@ -184,12 +191,15 @@ def save(out: Path, options: dict, roots: list[Path], printed: str) -> None:
         manifest = None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("documents"), dict):
         return
+    manifest.pop(STATE, None)
     signatures = _signatures(manifest)
-    manifest[STATE] = {"key": _key(options), "documents": _documents(manifest),
-                       "folders": _folders(roots, set(_scanned), out),
-                       "inputs": _inputs(files, out), "outputs": _outputs(out, signatures), "printed": printed}
-    manifest["signatures"] = signatures
-    write_atomic(out / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
+    outputs = _outputs(out, signatures)
+    manifest["signatures"] = signatures  # the manifest's own checks (generator.provenance.Manifest) use them too
+    rest = b"," + json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)[1:].encode() + b"\n"
+    state = {"key": _key(options), "documents": _documents(rest), "folders": _folders(roots, set(_scanned), out),
+             "inputs": _inputs(files, out), "printed": printed,
+             "outputs": {name: signatures.get(name, [sha]) for name, sha in outputs.items()}}
+    write_atomic(out / MANIFEST, _HEAD + json.dumps(state, ensure_ascii=True, sort_keys=True).encode() + rest)
 
 
 def forget() -> None:

@@ -137,3 +137,26 @@ def test_the_generator_id_is_kept_only_while_its_files_keep_their_signatures(tmp
     assert fresh_id().endswith("+0123456789ab")
     edit_keeping_size_and_time(package / "a.py")
     assert fresh_id().endswith("+" + hashlib.sha256(b"a.py\0" + (package / "a.py").read_bytes()).hexdigest()[:12])
+
+
+def test_the_no_change_state_comes_first_and_covers_the_rest_of_the_manifest(tmp_path, monkeypatch):
+    """The state is read without parsing the documents' entries: it holds the hash of the bytes after it, so an
+    entry changed behind it means a build that validates again."""
+    (tmp_path / "agreements").mkdir()
+    shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    runner.invoke(cli.main, ["build", "--out", "out"])
+    second = runner.invoke(cli.main, ["build", "--out", "out"]).output
+    manifest = tmp_path / "out" / MANIFEST
+    data = manifest.read_bytes()
+    assert data.startswith(b'{"unchanged": {') and json.loads(data)["documents"]
+
+    def validated(*args, **kwargs):
+        raise AssertionError("validated")
+
+    monkeypatch.setattr(cli, "_validate_all", validated)
+    assert runner.invoke(cli.main, ["build", "--out", "out"]).output == second  # answered from the state
+    entry = data.index(b'"inputs": "', data.index(b'"documents"')) + len(b'"inputs": "')
+    manifest.write_bytes(data[:entry] + (b"0" if data[entry:entry + 1] != b"0" else b"1") + data[entry + 1:])
+    assert runner.invoke(cli.main, ["build", "--out", "out"]).exit_code == 1  # validates again
