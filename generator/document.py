@@ -436,9 +436,23 @@ def parse_document(markup: str) -> Document:
 
 # --------------------------------------------------------------------------- writing the markup back
 
-def _attrs(**values) -> str:
-    from xml.sax.saxutils import quoteattr
+def escape(text: str) -> str:
+    """Return ``text`` with &, < and > escaped: ``xml.sax.saxutils.escape``, whose module imports urllib.request
+    (and with it ssl, http and email: about 30 ms a process) for functions a build never calls."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
+
+def quoteattr(text: str) -> str:
+    """Return ``text`` as a quoted XML attribute value: ``xml.sax.saxutils.quoteattr`` (see :func:`escape`)."""
+    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"' + text.replace('"', "&quot;") + '"'
+
+
+def _attrs(**values) -> str:
     return "".join(f" {name.replace('_', '-')}={quoteattr(str(value))}" for name, value in values.items()
                    if value is not None)
 
@@ -448,8 +462,6 @@ def _floats_text(values: list[float]) -> str:
 
 
 def _inline_markup(runs: Inline) -> str:
-    from xml.sax.saxutils import escape
-
     out = []
     for run in runs:
         if run.rev is not None:
@@ -467,8 +479,6 @@ def _inline_markup(runs: Inline) -> str:
 
 
 def _block_markup(block: Block) -> str:
-    from xml.sax.saxutils import escape
-
     if isinstance(block, Heading):
         return f'<heading{_attrs(level=block.level)}>{escape(block.text)}</heading>'
     if isinstance(block, Paragraph):  # <line> keeps an empty paragraph, which <p> would drop

@@ -65,7 +65,7 @@ def with_custom_part(name: str, content: bytes) -> bytes:
 
 def custom_properties_xml(properties: dict[str, str]) -> bytes:
     """Return ``docProps/custom.xml`` holding ``properties``."""
-    from xml.sax.saxutils import escape, quoteattr
+    from ..document import escape, quoteattr  # xml.sax.saxutils's, without the modules it imports
 
     items = "".join(
         f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name={quoteattr(name)}>'
