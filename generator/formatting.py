@@ -18,10 +18,8 @@ import functools
 from decimal import Decimal, localcontext
 from typing import Callable
 
-from babel.dates import format_date
 from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
-from num2words import num2words
 
 LOCALE = "sv_SE"
 NBSP = "\u00a0"
@@ -105,7 +103,7 @@ def miljoner_ord(amount: int) -> str:
     """Return ``en miljon kronor``, ``två miljoner kronor`` for one to twelve millions, else :func:`miljoner`."""
     if _whole(amount) % MILLION == 0 and 1 <= amount // MILLION <= 12:
         n = amount // MILLION
-        return "en miljon kronor" if n == 1 else f"{num2words(n, lang='sv')} miljoner kronor"
+        return "en miljon kronor" if n == 1 else f"{_words(n)} miljoner kronor"
     return miljoner(amount)
 
 
@@ -130,7 +128,21 @@ def tal_ord(n: int, neuter: bool = False) -> str:
         return tal(n)
     if n == 1:
         return "ett" if neuter else "en"
+    return _words(n)
+
+
+def _words(n: int) -> str:
+    """Return ``n`` in Swedish words (num2words, imported when first needed: it loads every language it has)."""
+    from num2words import num2words
+
     return num2words(n, lang="sv")
+
+
+def _format_date(d: dt.date, pattern: str, locale: str) -> str:
+    """babel's ``format_date``, its module (babel.dates, with its time zones) imported when a date is first written."""
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(d, pattern, locale=locale)
 
 
 def procent(value: int | Decimal) -> str:
@@ -153,7 +165,7 @@ def _date(d: object) -> dt.date:
 
 def datum_utan_den(d: dt.date) -> str:
     """Return ``15 december 2011`` (a no-break space between day and month)."""
-    return format_date(_date(d), "d MMMM y", locale=LOCALE).replace(" ", NBSP, 1)
+    return _format_date(_date(d), "d MMMM y", locale=LOCALE).replace(" ", NBSP, 1)
 
 
 def datum(d: dt.date) -> str:
@@ -163,7 +175,7 @@ def datum(d: dt.date) -> str:
 
 def dag_manad(d: dt.date) -> str:
     """Return ``15 oktober`` (no year, a no-break space), as in ``t.o.m. den 15 oktober``."""
-    return format_date(_date(d), "d MMMM", locale=LOCALE).replace(" ", NBSP, 1)
+    return _format_date(_date(d), "d MMMM", locale=LOCALE).replace(" ", NBSP, 1)
 
 
 def isodatum(d: dt.date) -> str:
