@@ -281,6 +281,32 @@ def _signatures(data: object) -> dict[str, list]:
             and all(type(n) is int for n in known[:5])}
 
 
+#: The manifest last parsed: its path, signature and data, used while the file keeps that signature and had not
+#: just changed when it was read (as file_sha256 trusts a signature): a build reads its manifest more than once.
+_PARSED: dict[str, tuple[list[int], object]] = {}
+
+
+def _parsed(path: Path) -> object:
+    """Return the JSON of the manifest at ``path``; its entries are copies the caller may change."""
+    info = os.stat(path)
+    now = time.time_ns()
+    name = os.path.abspath(path)
+    known = _PARSED.get(name)
+    if known is not None and known[0] == signature(info):
+        data = known[1]
+    else:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        _PARSED.clear()
+        if _steady(info, now) and signature(os.stat(path)) == signature(info):
+            _PARSED[name] = (signature(info), data)
+        else:
+            return data
+    if not isinstance(data, dict) or not isinstance(data.get("documents"), dict):
+        return data
+    return {**data, "documents": {key: dict(entry) if isinstance(entry, dict) else entry
+                                  for key, entry in data["documents"].items()}}
+
+
 def _inside(folder: Path, name: str) -> bool:
     """Return True if the manifest entry ``name`` names a file inside ``folder`` (a crafted manifest could
     name ../../somewhere, which --prune would delete)."""
@@ -315,11 +341,12 @@ class Manifest:
             try:
                 if not path.is_file() or path.stat().st_size > 50_000_000:
                     raise ValueError("ingen vanlig fil av rimlig storlek")
-                data = json.loads(path.read_text(encoding="utf-8"))
+                data = _parsed(path)
                 if not isinstance(data, dict) or not isinstance(data.get("documents", {}), dict):
                     raise ValueError("inte ett manifest")
+                root = Path(folder)
                 entries = {k: v for k, v in data.get("documents", {}).items()
-                           if isinstance(k, str) and isinstance(v, dict) and _inside(Path(folder), k)}
+                           if isinstance(k, str) and isinstance(v, dict) and _inside(root, k)}
                 if len(entries) != len(data.get("documents", {})):
                     problem = "några poster är skadade"
                 signatures = _signatures(data.get("signatures"))
@@ -429,7 +456,13 @@ class Manifest:
 
 def orphans(manifest: Manifest) -> list[str]:
     """Return the outputs whose agreement or circular file (a .yaml source) no longer exists."""
+    exists: dict[str, bool] = {}  # each source looked up once, not once per output naming it
+
+    def gone(path: str) -> bool:
+        if path not in exists:
+            exists[path] = os.path.isfile(path)
+        return not exists[path]
+
     return sorted(name for name, entry in manifest.entries.items()
                   if isinstance(entry.get("sources"), dict)
-                  and any(isinstance(path, str) and path.endswith(".yaml") and not Path(path).is_file()
-                          for path in entry["sources"]))
+                  and any(isinstance(path, str) and path.endswith(".yaml") and gone(path) for path in entry["sources"]))

@@ -160,3 +160,23 @@ def test_the_no_change_state_comes_first_and_covers_the_rest_of_the_manifest(tmp
     entry = data.index(b'"inputs": "', data.index(b'"documents"')) + len(b'"inputs": "')
     manifest.write_bytes(data[:entry] + (b"0" if data[entry:entry + 1] != b"0" else b"1") + data[entry + 1:])
     assert runner.invoke(cli.main, ["build", "--out", "out"]).exit_code == 1  # validates again
+
+
+def test_a_manifest_read_before_is_read_again_once_changed(tmp_path, monkeypatch):
+    """Manifest.load keeps the manifest it parsed while the file keeps its signature; an entry changed in place,
+    the size and modification time kept, is read."""
+    monkeypatch.setattr(provenance, "STEADY_NS", 50_000_000)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MANIFEST).write_text(json.dumps({"documents": {"a.pdf": {"inputs": "k1", "sha256": "s"}}}))
+    time.sleep(0.1)
+    first = Manifest.load(out)
+    assert first.entries["a.pdf"]["inputs"] == "k1"
+    first.entries["a.pdf"]["inputs"] = "changed in memory"  # a copy: the next load is not changed by it
+    assert Manifest.load(out).entries["a.pdf"]["inputs"] == "k1"
+    edit = (out / MANIFEST).read_bytes().replace(b'"k1"', b'"k2"')
+    info = (out / MANIFEST).stat()
+    with open(out / MANIFEST, "r+b") as handle:
+        handle.write(edit)
+    os.utime(out / MANIFEST, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert Manifest.load(out).entries["a.pdf"]["inputs"] == "k2"
