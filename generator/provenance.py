@@ -446,10 +446,11 @@ class Manifest:
         if replacing:
             entries = {name: ({**entry, "replacing": replacing[name]} if name in replacing else entry)
                        for name, entry in entries.items()}
-        # one entry a line, each encoded by json's C encoder (indent= would take its pure-Python one)
-        lines = ",\n".join(f" {json.dumps(name, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False, sort_keys=True)}"
-                           for name, entry in sorted(entries.items()))
-        signed = ",\n".join(f" {json.dumps(name, ensure_ascii=False)}: {json.dumps(known)}"
+        # one entry a line, each encoded by json's C encoder (indent= would take its pure-Python one), by one
+        # encoder (json.dumps with options makes one per call: half the time of 720 entries)
+        encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+        lines = ",\n".join(f" {encode(name)}: {encode(entry)}" for name, entry in sorted(entries.items()))
+        signed = ",\n".join(f" {encode(name)}: {encode(known)}"
                             for name, known in sorted(self.signatures.items()) if name in entries)
         return ('{"documents": {\n' + lines + '\n},\n"signatures": {\n' + signed + "\n}}\n").encode("utf-8")
 
