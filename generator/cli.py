@@ -60,6 +60,7 @@ def _validate_all(paths: tuple[Path, ...], strict: bool
     from .circulars import is_circular, load_circular
     from .validate import discover, load_agreement
 
+    gc.freeze()  # what importing the library made, as run() does with what the imports before it made
     files = discover(paths or (DEFAULT_AGREEMENTS,))
     if not files:
         raise click.UsageError(f"inga överenskommelsefiler (*.yaml) i {', '.join(map(str, paths or (DEFAULT_AGREEMENTS,)))}")
