@@ -575,7 +575,7 @@ def default_jobs() -> int:
 #: largest first, so that no process is left alone at the end with a large document (the plan: 35 pages).
 _WEIGHTS = {"genomforandeplan.xml.j2": 40, "lansbrev.xml.j2": 5, "lansoverenskommelse.xml.j2": 4,
             "skl_brev_fordelning.xml.j2": 4, "utlatande.xml.j2": 4, "cirkular.xml.j2": 8}
-_TABLE_WEIGHT = 6  # the payout tables (the .xlsx)
+_TABLE_WEIGHTS = {".xlsx": 6, ".csv": 1}  # the payout tables (the .xlsx imports openpyxl; the .csv is a millisecond)
 
 #: The documents the pool's workers render; a forked worker inherits it, so nothing is pickled but the bytes.
 _TASKS: list = []
@@ -614,7 +614,7 @@ def _render_in_worker(index: int):
 
 
 def _weight(task) -> int:
-    return _TABLE_WEIGHT if len(task) == 3 else _WEIGHTS.get(task[1].template, 2)
+    return _TABLE_WEIGHTS.get(task[0].suffix, 6) if len(task) == 3 else _WEIGHTS.get(task[1].template, 2)
 
 
 def _render_tasks(tasks: list, formats: list[str], writers: dict, templates: Path, jobs: int) -> list:
