@@ -796,7 +796,18 @@ def check_agreement(data: Any, source: SourceMap, sums_as_warnings: bool = False
 
 
 def load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = False) -> Validated:
-    """Return the validated agreement in ``file``; raise :class:`DataError` with all findings if it is not valid."""
+    """Return the validated agreement in ``file``; raise :class:`DataError` with all findings if it is not valid.
+
+    A file validated before, with every input it read unchanged, is taken from the private per-user cache
+    (:mod:`generator.validcache`): the same result, findings and all.
+    """
+    from .validcache import cached
+
+    return cached(_load_agreement, Path(file), (strict, sums_as_warnings))
+
+
+def _load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = False) -> Validated:
+    """:func:`load_agreement` without the cache."""
     data, source = load_yaml(Path(file))
     agreement, report = check_agreement(data, source, sums_as_warnings)
     failing = report.findings if strict else report.errors

@@ -1,0 +1,208 @@
+"""Validated agreements kept between runs, in the private per-user cache (:func:`provenance.cache_folder`).
+
+Every command validates each agreement file and computes its allocation before anything else; for an
+unchanged file that is the same work with the same result every time. An entry is found by the generator
+(its code and fonts), the libraries that validate, the flags, the file as named, the working directory and
+the agreement's bytes; it holds every other input that validation read, each with its content hash, and the
+:class:`~generator.validate.Validated` result. It is used only while each of those inputs is as it was: the
+data files (population, outcome, key CSVs), another agreement a published table is taken from, the
+municipalities' own files and their folder, the reference lists.
+
+The inputs are not listed by hand: while an agreement is validated, every file opened for reading and every
+folder listed is recorded (a Python audit hook), and added to that, what a process reads only once (the
+reference lists) and what is looked for without being opened (the folder of the municipalities' own files,
+whose absence is a warning). The library's and the generator's own code is left out: the key names it. A
+file that changes while it is validated, or an input that cannot be read back, keeps nothing.
+
+Only a file that validates is kept (a DataError is computed again, with its messages). A damaged or
+foreign entry is ignored and replaced. Nothing here is an input of any document.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import stat
+import sys
+from pathlib import Path
+from functools import lru_cache
+from typing import Any, Callable
+
+#: The layout of an entry; a different one is not read.
+FORMAT = b"validated-1"
+
+_recorders: list[dict[str, tuple]] = []  # one per validation under way: path → (kind, stat before it was read)
+_first: dict[str, tuple | None] = {}  # path → its stat when a validation of this process first read it
+_hooked = False
+
+
+def _stat(path: str) -> tuple | None:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_mode
+
+
+def _hook(event: str, args: tuple) -> None:
+    """Record every file opened and every folder listed while a validation is under way (an audit hook)."""
+    if not _recorders or event not in ("open", "os.listdir", "os.scandir"):
+        return
+    try:
+        path = args[0] if args and args[0] is not None else "."
+        if isinstance(path, int):  # an open file descriptor: its file was recorded when it was opened
+            return
+        where = os.path.abspath(os.fsdecode(path))
+        before = _stat(where)
+        _first.setdefault(where, before)
+        for recorder in _recorders:
+            recorder.setdefault(where, ("file" if event == "open" else "dir", before))
+    except Exception:  # never fail the open; but what was read is not known now, so nothing is kept
+        for recorder in _recorders:
+            recorder[""] = ("unknown", None)
+
+
+@lru_cache(maxsize=1)
+def _libraries() -> tuple[str, ...]:
+    """The folders of Python's and the libraries' files, each ending in a separator."""
+    import sysconfig
+
+    folders = {sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+    return tuple(os.path.join(os.path.realpath(f), "") for f in sorted(folders))
+
+
+def _own_code(path: str) -> bool:
+    """Return True for a file the key already stands for: the generator's code and fonts, Python's and the
+    libraries' files (their versions are in the key), compiled modules, and the cache itself."""
+    from .provenance import PACKAGE, cache_folder
+
+    real = os.path.realpath(path)
+    if "__pycache__" in Path(real).parts or real.startswith(_libraries()):
+        return True
+    if real.startswith(os.path.join(os.path.realpath(cache_folder()), "")):
+        return True
+    return real.startswith(os.path.join(str(PACKAGE), "")) and Path(real).suffix in (".py", ".ttf")
+
+
+def _state(kind: str, path: str) -> Any:
+    """Return what validation saw of ``path``: a file's blob id, a folder's sorted names, None if absent."""
+    from .provenance import file_id
+
+    try:
+        if kind == "dir":
+            return tuple(sorted(os.listdir(path))) if os.path.isdir(path) else None
+        return file_id(Path(path)) if os.path.isfile(path) else None
+    except OSError:
+        return False  # unreadable now: never equal to what is stored
+
+
+def _current(deps: tuple) -> bool:
+    """Return True if every input is as it was when the entry was made."""
+    for kind, path, real, state in deps:
+        if os.path.realpath(path) != real or _state(kind, path) != state:
+            return False
+    return True
+
+
+def _key(file: Path, raw: bytes, flags: bytes) -> str:
+    import jinja2
+    import pydantic
+    import yaml
+
+    from .provenance import cache_key
+
+    libraries = f"{sys.version}|{pydantic.VERSION}|{jinja2.__version__}|{yaml.__version__}".encode()
+    return cache_key(FORMAT, libraries, flags, os.fsencode(str(file)), os.fsencode(os.getcwd()), raw)
+
+
+def _extra_inputs(result: Any) -> list[tuple[str, str]]:
+    """Inputs that tracing the opens does not see: the reference lists (read once per process, maybe by an
+    earlier file) and the folder of the municipalities' own files (its absence is only a warning)."""
+    from .reference import REFERENCE
+
+    extra = [("dir", str(REFERENCE))]
+    extra += [("file", str(p)) for p in sorted(REFERENCE.glob("*.csv"))]
+    agreement = result.agreement
+    if agreement.municipal_statement is not None:
+        from .municipal import folder
+
+        extra.append(("dir", os.path.abspath(folder(agreement, result.file))))
+    return extra
+
+
+def cached(load: Callable[..., Any], file: Path, flags: tuple) -> Any:
+    """Return ``load(file, *flags)``, from the cache when every input it read is unchanged; keep a result."""
+    global _hooked
+    from .provenance import cache_read, cache_write
+
+    from .loading import MAX_YAML_BYTES
+
+    before = _stat(os.path.abspath(file))
+    if before is None or not stat.S_ISREG(before[4]) or before[1] > MAX_YAML_BYTES:
+        return load(file, *flags)  # refused by load(), with its message; a device or pipe is not opened here
+    try:
+        with open(file, "rb") as handle:
+            raw = handle.read(MAX_YAML_BYTES + 1)
+    except (OSError, ValueError):
+        return load(file, *flags)
+    key = _key(file, raw, repr(flags).encode())
+    found = _read(cache_read("validated", key))
+    if found is not None:
+        return found
+    if not _hooked:
+        sys.addaudithook(_hook)
+        _hooked = True
+    recorder: dict[str, tuple] = {}
+    _recorders.append(recorder)
+    try:
+        result = load(file, *flags)  # a DataError passes through: nothing is kept
+    finally:
+        _recorders.remove(recorder)
+    payload = _entry(file, raw, before, recorder, result)
+    if payload is not None:
+        cache_write("validated", key, payload)
+    return result
+
+
+def _read(data: bytes | None) -> Any:
+    """Return the result of an entry whose inputs are all unchanged, else None (damaged, foreign, stale)."""
+    if data is None:
+        return None
+    from .validate import Validated
+
+    try:
+        form, deps, payload = pickle.loads(data)
+        if form != FORMAT or not _current(deps):
+            return None
+        result = pickle.loads(payload)
+    except Exception:  # damaged or written by another layout: validated again and replaced
+        return None
+    return result if isinstance(result, Validated) else None
+
+
+def _entry(file: Path, raw: bytes, before: tuple, recorder: dict, result: Any) -> bytes | None:
+    """Return the bytes of an entry for ``result``, or None if an input changed while it was read."""
+    from .provenance import blob_id, file_id
+
+    own = os.path.abspath(file)
+    if _stat(own) != before:
+        return None
+    try:
+        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)  # now, before anyone changes it
+    except Exception:
+        return None
+    if "" in recorder:
+        return None
+    inputs = {path: kind for path, (kind, _) in recorder.items() if not _own_code(path)}
+    for kind, path in _extra_inputs(result):
+        inputs.setdefault(path, kind)
+    deps = []
+    for path in sorted(inputs):
+        kind = inputs[path]
+        state = _state(kind, path)
+        seen = recorder[path][1] if path in recorder else _first.get(path, ())
+        if state is False or (seen != () and _stat(path) != seen):
+            return None  # unreadable, or changed since it was read
+        deps.append((kind, path, os.path.realpath(path), state))
+    if own not in inputs or file_id(Path(own)) != blob_id(raw):
+        return None  # the agreement itself must be among them, as it was keyed
+    return pickle.dumps((FORMAT, tuple(deps), payload), protocol=pickle.HIGHEST_PROTOCOL)
