@@ -157,12 +157,19 @@ def test_procent_refuses_negative_and_non_finite_decimals(bad):
 
 
 def test_babel_narrow_no_break_space_is_normalised(monkeypatch):
-    f._group_int.cache_clear()  # whole amounts are formatted once per process
-    monkeypatch.setattr(f, "_format_decimal", lambda number: "1\u202f161 000")
-    try:
-        assert f.belopp(1_161_000) == "1\u00a0161\u00a0000"
-    finally:
-        f._group_int.cache_clear()
+    monkeypatch.setattr(f, "_format_decimal", lambda number: "1\u202f161 000,5")
+    assert f._group(Decimal("1161000.5")) == "1\u00a0161\u00a0000,5"  # whole amounts are grouped without babel
+
+
+@given(st.integers(min_value=0, max_value=10**40))
+def test_whole_numbers_are_grouped_as_babel_groups_them(n):
+    from decimal import localcontext
+
+    from babel.numbers import format_decimal
+
+    with localcontext(prec=80):
+        expected = format_decimal(n, format="#,##0.###", locale="sv_SE", decimal_quantization=False)
+    assert f._group_int(n) == f.belopp(n) == expected.replace("\u202f", "\u00a0").replace(" ", "\u00a0")
 
 
 def test_grouping_matches_babels_format_decimal():
