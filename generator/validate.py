@@ -803,13 +803,27 @@ def load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = Fa
     """
     from .validcache import cached
 
-    return cached(_load_agreement, Path(file), (strict, sums_as_warnings))
+    return cached("validated", _load_agreement, Path(file), (strict, sums_as_warnings),
+                  lambda result: isinstance(result, Validated))
+
+
+def _checked(file: Path, sums_as_warnings: bool = False) -> tuple[SourceMap, Agreement | None, Report]:
+    """Return the source map, agreement and findings of ``file`` on its own (:func:`check_agreement`)."""
+    data, source = load_yaml(file)
+    return (source, *check_agreement(data, source, sums_as_warnings))
+
+
+def _valid_check(result: Any) -> bool:
+    """Return True for a :func:`_checked` result that found no error: only those are kept."""
+    return (isinstance(result, tuple) and len(result) == 3 and isinstance(result[0], SourceMap)
+            and isinstance(result[1], Agreement) and isinstance(result[2], Report) and not result[2].errors)
 
 
 def _load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = False) -> Validated:
-    """:func:`load_agreement` without the cache."""
-    data, source = load_yaml(Path(file))
-    agreement, report = check_agreement(data, source, sums_as_warnings)
+    """:func:`load_agreement` without its cache (the file's own checks may come from theirs)."""
+    from .validcache import cached
+
+    source, agreement, report = cached("checked", _checked, Path(file), (sums_as_warnings,), _valid_check)
     failing = report.findings if strict else report.errors
     if agreement is None or failing:
         count = len(failing)

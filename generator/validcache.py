@@ -121,20 +121,24 @@ def _extra_inputs(result: Any) -> list[tuple[str, str]]:
 
     extra = [("dir", str(REFERENCE))]
     extra += [("file", str(p)) for p in sorted(REFERENCE.glob("*.csv"))]
-    agreement = result.agreement
-    if agreement.municipal_statement is not None:
+    agreement = getattr(result, "agreement", None)
+    if agreement is not None and agreement.municipal_statement is not None:
         from .municipal import folder
 
         extra.append(("dir", os.path.abspath(folder(agreement, result.file))))
     return extra
 
 
-def cached(load: Callable[..., Any], file: Path, flags: tuple) -> Any:
-    """Return ``load(file, *flags)``, from the cache when every input it read is unchanged; keep a result."""
-    global _hooked
-    from .provenance import cache_read, cache_write
+def cached(kind: str, load: Callable[..., Any], file: Path, flags: tuple, accept: Callable[[Any], bool]) -> Any:
+    """Return ``load(file, *flags)``, from the cache when every input it read is unchanged; keep a result.
 
+    ``kind`` names the cache's subfolder (``validated``: :func:`validate.load_agreement`; ``checked``: the
+    agreement file's own checks, kept apart so that a changed data file does not check it again); ``accept``
+    tells a result of that kind (and one worth keeping) from anything else an entry may hold.
+    """
+    global _hooked
     from .loading import MAX_YAML_BYTES
+    from .provenance import cache_read, cache_write
 
     before = _stat(os.path.abspath(file))
     if before is None or not stat.S_ISREG(before[4]) or before[1] > MAX_YAML_BYTES:
@@ -144,8 +148,8 @@ def cached(load: Callable[..., Any], file: Path, flags: tuple) -> Any:
             raw = handle.read(MAX_YAML_BYTES + 1)
     except (OSError, ValueError):
         return load(file, *flags)
-    key = _key(file, raw, repr(flags).encode())
-    found = _read(cache_read("validated", key))
+    key = _key(file, raw, kind.encode() + b"\0" + repr(flags).encode())
+    found = _read(cache_read(kind, key), accept)
     if found is not None:
         return found
     if not _hooked:
@@ -157,18 +161,16 @@ def cached(load: Callable[..., Any], file: Path, flags: tuple) -> Any:
         result = load(file, *flags)  # a DataError passes through: nothing is kept
     finally:
         _recorders.remove(recorder)
-    payload = _entry(file, raw, before, recorder, result)
+    payload = _entry(file, raw, before, recorder, result) if accept(result) else None
     if payload is not None:
-        cache_write("validated", key, payload)
+        cache_write(kind, key, payload)
     return result
 
 
-def _read(data: bytes | None) -> Any:
+def _read(data: bytes | None, accept: Callable[[Any], bool]) -> Any:
     """Return the result of an entry whose inputs are all unchanged, else None (damaged, foreign, stale)."""
     if data is None:
         return None
-    from .validate import Validated
-
     try:
         form, deps, payload = pickle.loads(data)
         if form != FORMAT or not _current(deps):
@@ -176,7 +178,12 @@ def _read(data: bytes | None) -> Any:
         result = pickle.loads(payload)
     except Exception:  # damaged or written by another layout: validated again and replaced
         return None
-    return result if isinstance(result, Validated) else None
+    if not accept(result):
+        return None
+    for recorder in _recorders:  # a validation under way that took this from the cache read these inputs too
+        for kind, path, _, _ in deps:
+            recorder.setdefault(path, (kind, _stat(path)))
+    return result
 
 
 def _entry(file: Path, raw: bytes, before: tuple, recorder: dict, result: Any) -> bytes | None:

@@ -48,8 +48,8 @@ def calls(monkeypatch):
     return seen
 
 
-def entries(work: Path) -> list[Path]:
-    folder = work.parent / "cache" / "generator" / "validated"
+def entries(work: Path, kind: str = "validated") -> list[Path]:
+    folder = work.parent / "cache" / "generator" / kind
     return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
@@ -71,10 +71,18 @@ _ORIGINAL = validate._load_agreement
 
 
 def fresh(file: Path, **flags):
-    """Validate ``file`` without the cache, with the reference lists read again."""
+    """Validate ``file`` without any cache (an empty cache folder), with the reference lists read again."""
+    import tempfile
+
     for loader in (reference.counties, reference.municipalities, reference.councils):
         loader.cache_clear()
-    return _ORIGINAL(file, **flags)
+    kept = os.environ["XDG_CACHE_HOME"]
+    with tempfile.TemporaryDirectory() as empty:
+        os.environ["XDG_CACHE_HOME"] = empty
+        try:
+            return _ORIGINAL(file, **flags)
+        finally:
+            os.environ["XDG_CACHE_HOME"] = kept
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -221,7 +229,7 @@ def test_an_invalid_file_is_not_kept(project, calls):
         with pytest.raises(DataError) as raised:
             load_agreement(file)
         assert "okänd nyckel 'titel'" in "\n".join(map(str, raised.value.findings))
-    assert calls == [file, file] and entries(project) == []
+    assert calls == [file, file] and entries(project) == [] and entries(project, "checked") == []
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps(("validated-0", (), b"")),
@@ -269,3 +277,21 @@ def test_validate_of_an_invalid_project_prints_the_same_twice(project, calls):
     cold = _cli("validate")
     warm = _cli("validate")
     assert cold == warm and cold[0] == 2 and "9999" in cold[2]
+
+
+def test_a_changed_data_file_does_not_check_the_agreement_file_again(project, calls, monkeypatch):
+    """The agreement file's own checks are kept apart: a new outcome file allocates again, on the same checks."""
+    checks: list[Path] = []
+    original = validate.check_agreement
+    monkeypatch.setattr(validate, "check_agreement", lambda data, source, *a: checks.append(source.file)
+                        or original(data, source, *a))
+    file = Path("agreements/2012.yaml")
+    load_agreement(file)
+    edit(Path("examples/utfall_2012_EXEMPEL.csv"), "senior_registrering;0114;ja;1553;", "senior_registrering;0114;ja;1900;")
+    after = load_agreement(file)
+    assert calls == [file, file] and checks == [file]
+    edit(file, "title: ", "title: Ny titel ")
+    assert load_agreement(file).agreement.title.startswith("Ny titel")
+    assert calls == [file, file, file] and checks == [file, file]
+    edit(file, "title: Ny titel ", "title: ")
+    assert content(load_agreement(file)) == content(after) == content(fresh(file))
