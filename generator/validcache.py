@@ -12,7 +12,9 @@ The inputs are not listed by hand: while an agreement is validated, every file o
 folder listed is recorded (a Python audit hook), and added to that, what a process reads only once (the
 reference lists) and what is looked for without being opened (the folder of the municipalities' own files,
 whose absence is a warning). The library's and the generator's own code is left out: the key names it. A
-file that changes while it is validated, or an input that cannot be read back, keeps nothing.
+file that changes while it is validated, or an input that cannot be read back, keeps nothing. A result taken
+from the cache reads each of its inputs again to compare it (and so a build's record of the files it read,
+:mod:`generator.unchanged`, holds them as if they had been validated).
 
 Only a file that validates is kept (a DataError is computed again, with its messages). A damaged or
 foreign entry is ignored and replaced. Nothing here is an input of any document.
@@ -85,13 +87,20 @@ def _own_code(path: str) -> bool:
 
 
 def _state(kind: str, path: str) -> Any:
-    """Return what validation saw of ``path``: a file's blob id, a folder's sorted names, None if absent."""
-    from .provenance import file_id
+    """Return what validation saw of ``path``: a file's blob id, a folder's sorted names, None if absent.
+
+    Each is read here every time (no per-process memo): a result taken from the cache opens and lists what its
+    validation would have, so what watches the files a build reads (:mod:`generator.unchanged`) sees them too.
+    """
+    from .provenance import blob_id
 
     try:
         if kind == "dir":
             return tuple(sorted(os.listdir(path))) if os.path.isdir(path) else None
-        return file_id(Path(path)) if os.path.isfile(path) else None
+        if not os.path.isfile(path):
+            return None
+        with open(path, "rb") as handle:
+            return blob_id(handle.read())
     except OSError:
         return False  # unreadable now: never equal to what is stored
 
@@ -195,7 +204,7 @@ def _read(data: bytes | None, accept: Callable[[Any], bool]) -> Any:
 
 def _entry(file: Path, raw: bytes, before: tuple, recorder: dict, result: Any) -> bytes | None:
     """Return the bytes of an entry for ``result``, or None if an input changed while it was read."""
-    from .provenance import blob_id, file_id
+    from .provenance import blob_id
 
     own = os.path.abspath(file)
     if _stat(own) != before:
@@ -217,6 +226,6 @@ def _entry(file: Path, raw: bytes, before: tuple, recorder: dict, result: Any) -
         if state is False or (seen != () and _stat(path) != seen):
             return None  # unreadable, or changed since it was read
         deps.append((kind, path, os.path.realpath(path), state))
-    if own not in inputs or file_id(Path(own)) != blob_id(raw):
+    if own not in inputs or _state("file", own) != blob_id(raw):
         return None  # the agreement itself must be among them, as it was keyed
     return pickle.dumps((FORMAT, tuple(deps), payload), protocol=pickle.HIGHEST_PROTOCOL)

@@ -296,3 +296,36 @@ def test_a_changed_data_file_does_not_check_the_agreement_file_again(project, ca
     assert calls == [file, file, file] and checks == [file, file]
     edit(file, "title: Ny titel ", "title: ")
     assert content(load_agreement(file)) == content(after) == content(fresh(file))
+
+
+def test_a_result_from_the_cache_reads_its_inputs_as_a_validation_would(project):
+    """The no-change state of a build (generator/unchanged.py) holds the files the build read: a validation taken
+    from the cache must read the data files, the reference lists and the municipalities' folder too."""
+    from generator import unchanged
+
+    load_agreement(Path("agreements/2012.yaml"))
+    load_agreement(Path("agreements/2013.yaml"))
+    unchanged.record()
+    try:
+        load_agreement(Path("agreements/2012.yaml"))
+        load_agreement(Path("agreements/2013.yaml"))
+        opened, scanned = set(unchanged._opened), set(unchanged._scanned)
+    finally:
+        unchanged.forget()
+    for name in ("agreements/2012.yaml", "agreements/2010.yaml", "examples/befolkning_2011_EXEMPEL.csv",
+                 "examples/utfall_2012_EXEMPEL.csv", "agreements/2013.yaml", "kommuner/2013/0180.yaml"):
+        assert str(project / name) in opened, name
+    assert {str(reference.REFERENCE / n) for n in ("counties.csv", "municipalities.csv")} <= opened
+    assert str(project / "kommuner/2013") in scanned
+
+
+def test_a_no_change_rebuild_after_a_cached_validation_sees_a_changed_data_file(project):
+    """End to end: the build that leaves the no-change state validated from the cache; a changed outcome file
+    after it builds again (a letter changes) instead of answering from that state."""
+    runner = CliRunner()
+    args = ["build", "2012", "--no-municipal", "--format", "docx", "--out", "out"]
+    assert runner.invoke(main, args).exit_code == 0
+    assert "0 filer renderade" in runner.invoke(main, args).output  # leaves the state; validated from the cache
+    edit(Path("examples/utfall_2012_EXEMPEL.csv"), "senior_registrering;0114;ja;1553;", "senior_registrering;0114;ja;1900;")
+    again = runner.invoke(main, args)
+    assert again.exit_code == 0 and "skriven" in again.output
