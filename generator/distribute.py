@@ -550,7 +550,10 @@ def load_data(agreement: Agreement, agreement_file: Path, source: SourceMap | No
         if file is None:
             pass
         elif file.exists():
-            population = load_population(file, agreement.data.population.year)
+            from .validcache import cached  # unchanged when only the outcome file changed: read once, kept
+
+            population = cached("population", load_population, file, (agreement.data.population.year,),
+                                lambda result: isinstance(result, Population))
         else:
             missing(("data", "population", "file"), file)
     if agreement.data.outcomes is not None:

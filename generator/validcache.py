@@ -143,7 +143,8 @@ def cached(kind: str, load: Callable[..., Any], file: Path, flags: tuple, accept
     """Return ``load(file, *flags)``, from the cache when every input it read is unchanged; keep a result.
 
     ``kind`` names the cache's subfolder (``validated``: :func:`validate.load_agreement`; ``checked``: the
-    agreement file's own checks, kept apart so that a changed data file does not check it again); ``accept``
+    agreement file's own checks, kept apart so that a changed data file does not check it again; ``population``:
+    a population file read, for a year whose outcome file changed); ``accept``
     tells a result of that kind (and one worth keeping) from anything else an entry may hold.
     """
     global _hooked

@@ -329,3 +329,23 @@ def test_a_no_change_rebuild_after_a_cached_validation_sees_a_changed_data_file(
     edit(Path("examples/utfall_2012_EXEMPEL.csv"), "senior_registrering;0114;ja;1553;", "senior_registrering;0114;ja;1900;")
     again = runner.invoke(main, args)
     assert again.exit_code == 0 and "skriven" in again.output
+
+
+def test_a_changed_outcome_file_reads_the_population_file_from_the_cache(project, monkeypatch):
+    from generator import distribute
+
+    reads: list[Path] = []
+    original = distribute.load_population
+    monkeypatch.setattr(distribute, "load_population", lambda file, year: reads.append(Path(file)) or original(file, year))
+    file = Path("agreements/2012.yaml")
+    load_agreement(file)
+    assert len(reads) == 1
+    edit(Path("examples/utfall_2012_EXEMPEL.csv"), "senior_registrering;0114;ja;1553;", "senior_registrering;0114;ja;1900;")
+    after = load_agreement(file)
+    assert len(reads) == 1 and content(after) == content(fresh(file))
+    edit(Path("examples/befolkning_2011_EXEMPEL.csv"), '"0114 Upplands Väsby","0-64 år",36834',
+         '"0114 Upplands Väsby","0-64 år",46834')
+    changed = load_agreement(file)
+    assert len(reads) == 3  # read again (fresh() read it once too)
+    assert changed.allocation.population.municipality("0114", "befolkning") == after.allocation.population.municipality(
+        "0114", "befolkning") + 10_000
