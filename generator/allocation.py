@@ -42,12 +42,21 @@ def largest_remainder(pot: int, weights: Mapping[str, Number], step: int = 1) ->
         raise AllocationError(f"potten {kronor(pot)} är inte ett helt antal steg om {kronor(step)}")
     if any(w < 0 for w in weights.values()):
         raise AllocationError("en fördelningsnyckel kan inte vara negativ")
-    total = sum(Fraction(w) for w in weights.values())
+    whole_keys = all(type(w) is int for w in weights.values())  # the usual case: the same in integers, faster
+    total = sum(weights.values()) if whole_keys else sum(Fraction(w) for w in weights.values())
     if not weights or total == 0:
         if pot == 0:
             return {code: 0 for code in weights}
         raise AllocationError(f"ingen att dela {kronor(pot)} med (nyckeln summerar till noll)")
     units = pot // step
+    if whole_keys:
+        quota = {code: divmod(w * units, total) for code, w in weights.items()}  # whole part, remainder / total
+        whole = {code: q for code, (q, _) in quota.items()}
+        left = units - sum(whole.values())
+        by_remainder = sorted(weights, key=lambda code: (-quota[code][1], code))
+        for code in by_remainder[:left]:
+            whole[code] += 1
+        return {code: whole[code] * step for code in weights}
     exact = {code: Fraction(w) * units / total for code, w in weights.items()}
     whole = {code: int(q) for code, q in exact.items()}  # floor: all quotas are non-negative
     left = units - sum(whole.values())
@@ -113,6 +122,9 @@ def _num(value: Number) -> str:
 
 
 def _exact(pot: int, part: Number, total: Number) -> str:
+    if type(pot) is int and type(part) is int and type(total) is int and pot >= 0 and part >= 0 and total > 0:
+        whole, rest = divmod(pot * part, total)  # the same as below, in integers
+        return kronor(whole) if rest == 0 else f"{belopp(whole)},{str(rest * 100 // total).zfill(2)}… kronor"
     exact = Fraction(pot) * Fraction(part) / Fraction(total)
     if exact.denominator == 1:
         return kronor(int(exact))

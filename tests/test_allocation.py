@@ -110,3 +110,33 @@ def test_seed_bilaga_2_against_its_stated_rule(capsys):
               f"{equal} of 21 counties, total absolute difference {off / 1e6:.1f} million")
     assert published_sum == 65_500_000  # the seed's table does not sum to its pot
     assert published_sum != data["pot"]
+
+
+def _largest_remainder_in_fractions(pot: int, weights: dict, step: int = 1) -> dict:
+    """The rule as written (exact fractions), to compare the integer arithmetic of whole keys with."""
+    from fractions import Fraction
+
+    total = sum(Fraction(w) for w in weights.values())
+    units = pot // step
+    exact = {code: Fraction(w) * units / total for code, w in weights.items()}
+    whole = {code: int(q) for code, q in exact.items()}
+    for code in sorted(weights, key=lambda code: (-(exact[code] - whole[code]), code))[:units - sum(whole.values())]:
+        whole[code] += 1
+    return {code: whole[code] * step for code in weights}
+
+
+@given(st.integers(min_value=0, max_value=10**12), keys, st.sampled_from([1, 1000, 500_000]))
+def test_whole_keys_are_shared_as_the_exact_fractions_share_them(pot, key, step):
+    from fractions import Fraction
+
+    from generator.allocation import _exact
+
+    assume(sum(key.values()) > 0)
+    pot -= pot % step
+    assert largest_remainder(pot, key, step) == _largest_remainder_in_fractions(pot, key, step)
+    total = sum(key.values())
+    for part in key.values():
+        exact = Fraction(pot) * part / total
+        fraction_text = (f"{int(exact):,}".replace(",", "\u00a0") + "\u00a0kronor" if exact.denominator == 1 else
+                         f"{int(exact):,}".replace(",", "\u00a0") + f",{str(int((exact - int(exact)) * 100)).zfill(2)}… kronor")
+        assert _exact(pot, part, total) == fraction_text
