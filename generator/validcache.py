@@ -1,5 +1,7 @@
 """Validated agreements kept between runs, in the private per-user cache (:func:`provenance.cache_folder`).
 
+Also, apart, each agreement file's own checks and each population file read (:func:`cached`'s kinds).
+
 Every command validates each agreement file and computes its allocation before anything else; for an
 unchanged file that is the same work with the same result every time. An entry is found by the generator
 (its code and fonts), the libraries that validate, the flags, the file as named, the working directory and
@@ -120,7 +122,8 @@ def _key(file: Path, raw: bytes, flags: bytes) -> str:
 
     from .provenance import cache_key
 
-    libraries = f"{sys.version}|{pydantic.VERSION}|{jinja2.__version__}|{yaml.__version__}".encode()
+    versions = (sys.version, pydantic.VERSION, getattr(jinja2, "__version__", "?"), getattr(yaml, "__version__", "?"))
+    libraries = "|".join(map(str, versions)).encode()
     return cache_key(FORMAT, libraries, flags, os.fsencode(str(file)), os.fsencode(os.getcwd()), raw)
 
 
@@ -151,7 +154,10 @@ def cached(kind: str, load: Callable[..., Any], file: Path, flags: tuple, accept
     from .loading import MAX_YAML_BYTES
     from .provenance import cache_read, cache_write
 
-    before = _stat(os.path.abspath(file))
+    try:
+        before = _stat(os.path.abspath(file))
+    except OSError:  # no working directory (removed under us): load() says what is wrong
+        return load(file, *flags)
     if before is None or not stat.S_ISREG(before[4]) or before[1] > MAX_YAML_BYTES:
         return load(file, *flags)  # refused by load(), with its message; a device or pipe is not opened here
     try:
