@@ -170,11 +170,49 @@ def replay(out: Path, options: dict, roots: list[Path]) -> str | None:
         if any(_blob(Path(name)) != ident for name, ident in state.get("inputs", {}).items()):
             return None
         recorded = state["outputs"]  # file → [its signature …, sha256] (or [sha256]: a file changed just before)
-        if _outputs(out, _signatures({"signatures": recorded})) != {name: known[-1] for name, known in recorded.items()}:
+        signatures = _signatures({"signatures": recorded})
+        trusted = len(signatures)
+        if _outputs(out, signatures) != {name: known[-1] for name, known in recorded.items()}:
             return None
-        return str(state["printed"])
+        if len(signatures) > trusted:  # files written just before the state was saved, steady now: noted, so that
+            state["outputs"] = {name: signatures.get(name, known) for name, known in recorded.items()}
+            _refresh(out, data, _HEAD + json.dumps(state, ensure_ascii=True, sort_keys=True).encode() + data[end:])
+        return str(state["printed"])  # the next rebuild reads none of them
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, OSError):
         return None
+
+
+def _refresh(out: Path, old: bytes, new: bytes) -> None:
+    """Replace the manifest ``old`` by ``new`` if no build holds the output folder and it is still ``old``.
+
+    Best effort, without waiting: a rebuild that finds nothing to do never waits for another build.
+    """
+    import fcntl
+
+    from .provenance import output_bytes
+
+    try:
+        fd = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # generator.safety.build_lock's lock
+        if output_bytes(out / MANIFEST) != old:
+            return
+        tmp = out / f".{MANIFEST}.{os.getpid()}.tmp"  # a killed process's is removed by the next build
+        with open(tmp, "wb") as handle:
+            handle.write(new)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out / MANIFEST)
+    except OSError:
+        try:
+            os.unlink(out / f".{MANIFEST}.{os.getpid()}.tmp")
+        except OSError:
+            pass
+    finally:
+        os.close(fd)
 
 
 def save(out: Path, options: dict, roots: list[Path], printed: str) -> None:

@@ -183,3 +183,32 @@ def test_a_manifest_read_before_is_read_again_once_changed(tmp_path, monkeypatch
         handle.write(edit)
     os.utime(out / MANIFEST, ns=(info.st_atime_ns, info.st_mtime_ns))
     assert Manifest.load(out).entries["a.pdf"]["inputs"] == "k2"
+
+
+def test_a_no_change_rebuild_notes_the_signatures_of_files_that_were_too_new_to_trust(tmp_path, monkeypatch):
+    """The state saved right after a build cannot trust the files just written; the next rebuild that finds them
+    unchanged and steady notes their signatures, so the one after reads none of them."""
+    (tmp_path / "agreements").mkdir()
+    shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert "skriven" in runner.invoke(cli.main, ["build", "--out", "out"]).output
+    monkeypatch.setattr(provenance, "STEADY_NS", 3600 * 10**9)  # every file "just written"
+    saved = runner.invoke(cli.main, ["build", "--out", "out"]).output  # renders nothing: the state is saved
+    state = json.loads((tmp_path / "out" / MANIFEST).read_bytes())["unchanged"]
+    assert state["outputs"] and all(len(known) == 1 for known in state["outputs"].values())  # hashes only
+
+    monkeypatch.setattr(provenance, "STEADY_NS", 0)  # now steady
+    monkeypatch.setattr(cli, "_validate_all", lambda *a, **k: (_ for _ in ()).throw(AssertionError("validated")))
+    assert runner.invoke(cli.main, ["build", "--out", "out"]).output == saved  # answered from the state
+    state = json.loads((tmp_path / "out" / MANIFEST).read_bytes())["unchanged"]
+    assert all(len(known) == 6 for known in state["outputs"].values())  # signature and hash, for each
+
+    read = []
+    real = hashlib.file_digest
+    monkeypatch.setattr(hashlib, "file_digest", lambda handle, name: read.append(handle.name) or real(handle, name))
+    assert runner.invoke(cli.main, ["build", "--out", "out"]).output == saved
+    assert read == []  # no output read again
+    pdf = next((tmp_path / "out" / "2011").glob("*.pdf"))
+    edit_keeping_size_and_time(pdf)  # and an edit is still seen
+    assert runner.invoke(cli.main, ["build", "--out", "out"]).exit_code == 1  # validates again

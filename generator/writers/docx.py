@@ -633,13 +633,13 @@ def _new_table(doc: _Doc, container, widths_mm: list[float], style_id: str | Non
         # the first column has no margin at its left: the table starts at the page's margin (Word 2010's
         # layout, and LibreOffice's, puts the table's edge a cell margin to the left of it)
         etree.SubElement(tbl_pr, _w("tblInd"), {_w("w"): str(CELL_SIDE), _w("type"): "dxa"})
+    borders = etree.SubElement(tbl_pr, _w("tblBorders"))  # CT_TblPr's order: … tblInd, tblBorders, tblLayout …
+    for edge in _NO_BORDERS:
+        etree.SubElement(borders, _w(edge)).set(VAL, "nil")
     etree.SubElement(tbl_pr, _w("tblLayout")).set(_w("type"), "fixed")
     etree.SubElement(tbl_pr, _w("tblLook"), {_w("firstColumn"): "1", _w("firstRow"): "1", _w("lastColumn"): "0",
                                               _w("lastRow"): "0", _w("noHBand"): "0", _w("noVBand"): "1",
                                               _w("val"): "04A0"})
-    borders = etree.SubElement(tbl_pr, _w("tblBorders"))
-    for edge in _NO_BORDERS:
-        etree.SubElement(borders, _w(edge)).set(VAL, "nil")
     grid = etree.SubElement(tbl, _w("tblGrid"))
     twips = [_twips(width) for width in widths_mm]
     for width in twips:
@@ -949,9 +949,9 @@ def _table_start_xml(twips: list[str], style_id: str | None) -> str:
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in twips)
     grid = f"<w:tblGrid>{grid}</w:tblGrid>" if grid else "<w:tblGrid/>"
     return (f'<w:tbl><w:tblPr>{style}<w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/>'
-            f'<w:tblInd w:w="{CELL_SIDE}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+            f'<w:tblInd w:w="{CELL_SIDE}" w:type="dxa"/><w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
             '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" '
-            f'w:val="04A0"/><w:tblBorders>{borders}</w:tblBorders></w:tblPr>{grid}')
+            'w:val="04A0"/></w:tblPr>' + grid)
 
 
 _BORDERS_XML = {
@@ -1029,7 +1029,7 @@ def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: flo
             runs = _runs_xml(doc, cell_block.runs, italic=kind == "note")
             sides = _sides(col, col + span, ncols, margins)
             v_align = _V_ALIGN_XML if bottom_aligned else ""
-            props += v_align + border + sides if border else sides + v_align
+            props += border + sides + v_align  # CT_TcPr's order: tcBorders, tcMar, vAlign (Word insists on it)
             ppr = f"<w:pPr>{ppr}</w:pPr>" if ppr else "<w:pPr/>"
             out.append(f"<w:tc><w:tcPr>{props}</w:tcPr><w:p>{ppr}{runs}</w:p></w:tc>")
             col += span
