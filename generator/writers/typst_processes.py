@@ -85,6 +85,7 @@ def serve(control_fd: int, memory_limit: int = MEMORY_LIMIT) -> None:
     from . import typst
 
     typst._compiler()  # the fonts, read once; no document compiled here (that would start threads)
+    typst._em_width("0")  # and the fonts' widths the markup measures amounts with
     control = socket.socket(fileno=control_fd)
     while True:
         try:
