@@ -81,19 +81,9 @@ def payouts_csv(allocation: YearAllocation) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def payouts_xlsx(allocation: YearAllocation) -> bytes:
-    """Return the XLSX bytes of the payout table.
-
-    openpyxl (imported here: the CSV does not need it) makes the workbook, but holds only the rows of the
-    payouts sheet whose cells differ in style: the header, the first line and the sum row. Their styles
-    are set in the order the full sheet's would be, so the workbook's styles are the full sheet's, and
-    :func:`_sheet_data` writes every row as openpyxl would, with those rows' style ids (about ten times
-    faster than a cell object per value; tests/test_payouts.py holds the bytes equal to openpyxl's own).
-    """
+def workbook(allocation: YearAllocation):
+    """Return an empty openpyxl workbook with the payout table's properties, and its fixed time stamp."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
 
     a = allocation.agreement
     book = Workbook()
@@ -102,35 +92,16 @@ def payouts_xlsx(allocation: YearAllocation) -> bytes:
     book.properties.creator = "generator"
     book.properties.title = f"Utbetalningar {a.year}: {a.title}"
     book.properties.language = "sv-SE"
-    bold = Font(bold=True)
+    return book, stamp
 
-    sheet = book.active
-    sheet.title = "Utbetalningar"
-    lines = ordered_lines(allocation)
-    rows = [COLUMNS, *(_row(a.year, line) for line in lines),
-            ["Summa"] + [None] * (len(COLUMNS) - 2) + [sum(line.amount for line in lines)]]
-    last = len(lines) + 1
-    kept = sorted({1, 2, last + 1})  # the header, the first line (if any) and the sum row
-    for index in kept:
-        for column, value in enumerate(rows[index - 1], start=1):
-            sheet.cell(row=index, column=column, value=value)
-    for cell in sheet[1]:
-        cell.font = bold
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for cell in sheet[last + 1]:
-        cell.font = bold
-    for columns, number_format in (((11, 12), COUNT_FORMAT), ((13,), KRONOR_FORMAT)):
-        for index in kept[1:]:
-            for column in columns:
-                sheet.cell(row=index, column=column).number_format = number_format
-    for index, width in enumerate([6, 20, 48, 30, 18, 7, 34, 8, 20, 16, 12, 12, 16], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last}"
-    # the style ids in the order openpyxl's writer gives them (row by row): the rows between share the first line's
-    styles = {index: [f' s="{cell.style_id}"' if cell.has_style else "" for cell in sheet[index]] for index in kept}
-    data = _sheet_data(rows, [styles[1]] + [styles[2]] * len(lines) + [styles[last + 1]])
 
+def summary_sheets(book, allocation: YearAllocation, bold):
+    """Add the sheets "Per post" (one row per item, and their sum) and "Källor" (what the figures come from) to
+    ``book``, cell by cell; return them."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    a = allocation.agreement
     items = book.create_sheet("Per post")
     items.append(["post", "postens namn", "utbetalas av", "belopp i överenskommelsen", "att fördela",
                   "fördelat", "ej fördelat", "mottagare", "anmärkning"])
@@ -164,6 +135,54 @@ def payouts_xlsx(allocation: YearAllocation) -> bytes:
         sources.cell(sources.max_row, 2).font = Font(bold=True, color="C00000")
     sources.column_dimensions["A"].width = 30
     sources.column_dimensions["B"].width = 90
+    return items, sources
+
+
+def payouts_xlsx(allocation: YearAllocation) -> bytes:
+    """Return the XLSX bytes of the payout table.
+
+    openpyxl (imported here: the CSV does not need it) makes the workbook, but holds only the rows of the
+    payouts sheet whose cells differ in style: the header, the first line and the sum row. Their styles
+    are set in the order the full sheet's would be, so the workbook's styles are the full sheet's, and
+    :func:`_sheet_data` writes every row as openpyxl would, with those rows' style ids (about ten times
+    faster than a cell object per value; tests/test_payouts.py holds the bytes equal to openpyxl's own).
+    """
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
+
+    a = allocation.agreement
+    book, stamp = workbook(allocation)
+    bold = Font(bold=True)
+
+    sheet = book.active
+    sheet.title = "Utbetalningar"
+    lines = ordered_lines(allocation)
+    rows = [COLUMNS, *(_row(a.year, line) for line in lines),
+            ["Summa"] + [None] * (len(COLUMNS) - 2) + [sum(line.amount for line in lines)]]
+    last = len(lines) + 1
+    kept = sorted({1, 2, last + 1})  # the header, the first line (if any) and the sum row
+    for index in kept:
+        for column, value in enumerate(rows[index - 1], start=1):
+            sheet.cell(row=index, column=column, value=value)
+    for cell in sheet[1]:
+        cell.font = bold
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for cell in sheet[last + 1]:
+        cell.font = bold
+    for columns, number_format in (((11, 12), COUNT_FORMAT), ((13,), KRONOR_FORMAT)):
+        for index in kept[1:]:
+            for column in columns:
+                sheet.cell(row=index, column=column).number_format = number_format
+    for index, width in enumerate([6, 20, 48, 30, 18, 7, 34, 8, 20, 16, 12, 12, 16], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last}"
+    # the style ids in the order openpyxl's writer gives them (row by row): the rows between share the first line's
+    styles = {index: [f' s="{cell.style_id}"' if cell.has_style else "" for cell in sheet[index]] for index in kept}
+    data = _sheet_data(rows, [styles[1]] + [styles[2]] * len(lines) + [styles[last + 1]])
+
+    items, sources = summary_sheets(book, allocation, bold)
 
     _text_cells([*(sheet[index] for index in kept), *items.iter_rows(), *sources.iter_rows()])
     buffer = io.BytesIO()

@@ -2,24 +2,24 @@
 
 payouts_xlsx gives openpyxl only the rows of the payouts sheet that differ in style and writes the
 other rows itself (generator.payouts._sheet_data). The reference here is the workbook made the plain
-way, a cell object per value, as the generator made it before: the bytes must be the same for every
-shipped agreement and for texts that test the writer's escaping, spacing, truncation and types.
+way, a cell object per value, as the generator made it before (the workbook's properties and its other two
+sheets, which are made cell by cell in both, come from the same code: generator.payouts.workbook and
+summary_sheets): the bytes must be the same for every shipped agreement and for texts that test the writer's
+escaping, spacing, truncation and types.
 """
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import io
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from generator.distribute import ROUTES
-from generator.payouts import COLUMNS, COUNT_FORMAT, KRONOR_FORMAT, _row, _text_cells, ordered_lines, payouts_xlsx
+from generator.payouts import (COLUMNS, COUNT_FORMAT, KRONOR_FORMAT, _row, _text_cells, ordered_lines, payouts_xlsx,
+                               summary_sheets, workbook)
 from generator.validate import load_agreement
 from generator.writers.package import deterministic_zip
 
@@ -29,12 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def reference_xlsx(allocation) -> bytes:
     """The payout workbook with a cell object per value, saved by openpyxl (the generator's code before)."""
     a = allocation.agreement
-    book = Workbook()
-    stamp = dt.datetime(a.year, 1, 1)
-    book.properties.created = book.properties.modified = stamp
-    book.properties.creator = "generator"
-    book.properties.title = f"Utbetalningar {a.year}: {a.title}"
-    book.properties.language = "sv-SE"
+    book, stamp = workbook(allocation)  # the workbook and its other two sheets as the generator makes them
     bold = Font(bold=True)
     sheet = book.active
     sheet.title = "Utbetalningar"
@@ -59,38 +54,7 @@ def reference_xlsx(allocation) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last}"
-    items = book.create_sheet("Per post")
-    items.append(["post", "postens namn", "utbetalas av", "belopp i överenskommelsen", "att fördela",
-                  "fördelat", "ej fördelat", "mottagare", "anmärkning"])
-    for item in allocation.items:
-        items.append([item.id, item.label, ROUTES.get(item.route, item.route), item.amount, item.shared,
-                      item.distributed, item.undistributed, len(item.lines), "; ".join(item.notes)])
-    items.append(["Summa", None, None, sum(i.amount for i in allocation.items), sum(i.shared for i in allocation.items),
-                  allocation.distributed, sum(i.undistributed for i in allocation.items),
-                  len(allocation.lines), None])
-    for cell in items[1]:
-        cell.font = bold
-    for cell in items[items.max_row]:
-        cell.font = bold
-    for row in items.iter_rows(min_row=2, min_col=4, max_col=7):
-        for cell in row:
-            cell.number_format = KRONOR_FORMAT
-    for index, width in enumerate([20, 48, 30, 18, 16, 16, 16, 10, 60], start=1):
-        items.column_dimensions[get_column_letter(index)].width = width
-    items.freeze_panes = "A2"
-    sources = book.create_sheet("Källor")
-    sources.append(["Överenskommelse", f"{a.title} ({a.year})"])
-    sources.append(["Total enligt överenskommelsen", a.total])
-    sources["B2"].number_format = KRONOR_FORMAT
-    if allocation.population is not None:
-        sources.append(["Befolkning", allocation.population.label])
-    if allocation.outcomes is not None:
-        sources.append(["Utfall", allocation.outcomes.label])
-    if allocation.example:
-        sources.append(["OBS", "Beräknat på exempeldata: beloppen är inte verkliga och får inte betalas ut."])
-        sources.cell(sources.max_row, 2).font = Font(bold=True, color="C00000")
-    sources.column_dimensions["A"].width = 30
-    sources.column_dimensions["B"].width = 90
+    summary_sheets(book, allocation, bold)
     _text_cells(row for sheet in book.worksheets for row in sheet.iter_rows())
     buffer = io.BytesIO()
     book.save(buffer)
