@@ -15,7 +15,6 @@ import gc
 import hashlib
 import os
 import re
-import tempfile
 import time
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +31,7 @@ from .model import Agreement, Circular, CountyFill, Decision
 from .municipal import statements
 from .prose import figure_context
 from .fingerprint import Unknown, content_digest, digest
-from .provenance import MANIFEST, Manifest, Sources, generator_id, output_bytes, template_files
+from .provenance import MANIFEST, Manifest, Sources, generator_id, output_bytes, template_files, write_atomic
 from .reference import REFERENCE, council_of, counties, municipalities
 from .templating import TEMPLATES, ProseView, View, render_document, render_template
 
@@ -239,41 +238,6 @@ def render_job(agreement: Agreement, job: Job, templates: Path = TEMPLATES) -> D
     extra = {"decision": job.decision} if job.decision is not None else {}
     extra.update(job.extra)
     return render_document(job.template, agreement, extra, templates)
-
-
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` atomically; return False (and write nothing) if it is already identical."""
-    return _commit(_stage(path, data), path)
-
-
-def _stage(path: Path, data: bytes) -> str | None:
-    """Write ``data`` to a temporary file beside ``path``, on disk; return its name, or None if ``path`` holds it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if output_bytes(path, len(data)) == data:  # a symlink or device in its place is replaced, never read
-        return None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
-
-
-def _commit(tmp: str | None, path: Path) -> bool:
-    """Put the staged file ``tmp`` in the place of ``path`` (one rename); False if nothing was staged."""
-    if tmp is None:
-        return False
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
 
 
 def _writers(formats: list[str], reference_doc: Path | None,

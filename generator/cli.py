@@ -339,7 +339,7 @@ class _Tee:
 
 def _orphans(out: Path, prune: bool) -> None:
     """Report, or with ``prune`` delete, outputs whose agreement file is gone."""
-    from .build import write_atomic
+    from .provenance import write_atomic
     from .provenance import MANIFEST, Manifest, orphans
 
     manifest = Manifest.load(out)

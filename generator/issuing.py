@@ -157,7 +157,7 @@ def issue(validated: Validated, names: tuple[str, ...], folder: Path = ISSUED, d
 
 
 def _write(path: Path, data: bytes) -> None:
-    from .build import write_atomic
+    from .provenance import write_atomic
 
     write_atomic(path, data)
 
@@ -281,8 +281,8 @@ def build_issued(validated: Validated, out: Path, formats: list[str], folder: Pa
     import time
 
     from .amending import amending_decision
-    from .build import BuildResult, Written, _render, _writers, write_atomic
-    from .provenance import MANIFEST, Manifest
+    from .build import BuildResult, Written, _render, _writers
+    from .provenance import MANIFEST, Manifest, write_atomic
     from .redline import redline
     from .build import DEFAULT_PDF_ENGINE
     from .writers.docx import render_docx

@@ -221,6 +221,32 @@ def output_bytes(path: Path, size: int | None = None) -> bytes | None:
         return None
 
 
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` atomically; return False (and write nothing) if it is already identical.
+
+    The bytes go to a temporary file beside ``path``, synced to disk, which is then renamed over it: a process
+    killed at any moment leaves the old file or the new one (and perhaps the temporary file, which the next
+    build removes).
+    """
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if output_bytes(path, len(data)) == data:  # a symlink or device in its place is replaced, never read
+        return False
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
 #: How long before a file's signature is taken it must have last changed for the signature to be kept: a file changed
 #: again within the same tick of the file system's clock (its coarse clock's, at most a few ms; a whole second on
 #: file systems that keep times in seconds, two on FAT) could keep its size, times and inode.

@@ -189,7 +189,7 @@ def _refresh(out: Path, old: bytes, new: bytes) -> None:
     """
     import fcntl
 
-    from .provenance import output_bytes
+    from .provenance import output_bytes, write_atomic
 
     try:
         fd = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -197,28 +197,17 @@ def _refresh(out: Path, old: bytes, new: bytes) -> None:
         return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # generator.safety.build_lock's lock
-        if output_bytes(out / MANIFEST) != old:
-            return
-        tmp = out / f".{MANIFEST}.{os.getpid()}.tmp"  # a killed process's is removed by the next build
-        with open(tmp, "wb") as handle:
-            handle.write(new)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out / MANIFEST)
+        if output_bytes(out / MANIFEST) == old:
+            write_atomic(out / MANIFEST, new)
     except OSError:
-        try:
-            os.unlink(out / f".{MANIFEST}.{os.getpid()}.tmp")
-        except OSError:
-            pass
+        pass
     finally:
         os.close(fd)
 
 
 def save(out: Path, options: dict, roots: list[Path], printed: str) -> None:
     """Record the state after a build that rendered nothing (see the module's description)."""
-    from .build import write_atomic
-    from .provenance import output_bytes
+    from .provenance import output_bytes, write_atomic
 
     global _opened
     files, _opened = _opened or set(), None
