@@ -6,6 +6,7 @@ input.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import sys
 from pathlib import Path
@@ -54,13 +55,21 @@ def _print_findings(error: GeneratorError) -> None:
         err.print(f"[bold red]{_escape(str(error))}[/bold red]", markup=True)
 
 
+@functools.cache
+def _freeze_library() -> None:
+    """Keep what importing the library made out of the garbage collector's passes, as run() does with what the
+    imports before it made: once a process, when it is first imported (a later freeze, e.g. in each round of
+    ``build --watch``, would also freeze that round's uncollected garbage for good)."""
+    gc.freeze()
+
+
 def _validate_all(paths: tuple[Path, ...], strict: bool
                   ) -> tuple[list[Validated], list[DataError], list[ValidatedCircular]]:
     """Validate the agreements and circulars named by ``paths``; circulars last, against the agreements."""
     from .circulars import is_circular, load_circular
     from .validate import discover, load_agreement
 
-    gc.freeze()  # what importing the library made, as run() does with what the imports before it made
+    _freeze_library()
     files = discover(paths or (DEFAULT_AGREEMENTS,))
     if not files:
         raise click.UsageError(f"inga överenskommelsefiler (*.yaml) i {', '.join(map(str, paths or (DEFAULT_AGREEMENTS,)))}")
