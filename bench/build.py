@@ -276,12 +276,12 @@ def pdf_engines(letter_times: dict[str, list[float]], plans: list[dict[str, floa
 
 def documents() -> None:
     """Per document, in this process: the template, DOCX and both PDF engines (PDF: the first render)."""
-    from generator.build import (COUNCIL_FOLDER, LETTERS_FOLDER, MUNICIPALITY_FOLDER, PDF_ENGINES, plan,
+    from generator.build.run import (COUNCIL_FOLDER, LETTERS_FOLDER, MUNICIPALITY_FOLDER, PDF_ENGINES, plan,
                                  render_docx, render_job)
-    from generator.circulars import is_circular
-    from generator.distribute import allocate
-    from generator.payouts import payouts_csv, payouts_xlsx
-    from generator.validate import discover, load_agreement
+    from generator.data.circulars import is_circular
+    from generator.money.distribute import allocate
+    from generator.writers.payout_tables import payouts_csv, payouts_xlsx
+    from generator.data.validate import discover, load_agreement
 
     writers = {"docx": render_docx, **PDF_ENGINES}
     files = discover([ROOT / "agreements"])

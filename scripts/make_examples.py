@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.reference import councils, counties, municipalities  # noqa: E402
+from generator.data.reference import councils, counties, municipalities  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 WARNING = "EXEMPELDATA – påhittade siffror, inte officiell statistik"

@@ -1,7 +1,7 @@
 """Print one line per output file: its path and a hash of its content with the provenance left out.
 
 The generator's id (``<version>+<hash of its code>``) is written into every document's provenance and changes
-with any change of the code; this script replaces it with zeros (inside the parts of a DOCX or XLSX, and in a
+with any change of the code; this script replaces it (and the digest of the document's content that the same line carries) with zeros (inside the parts of a DOCX or XLSX, and in a
 PDF's bytes, where it has the same length) before hashing, so two trees built by different code compare
 equal exactly when their documents are the same.
 
@@ -21,6 +21,9 @@ from pathlib import Path
 
 KINDS = (".docx", ".pdf", ".csv", ".xlsx")
 _ID = re.compile(rb"(\d+\.\d+\.\d+\+)[0-9a-f]{12}")
+#: The digest of the document's content in the provenance line (it names the classes of the document model)
+_CONTENT = re.compile(rb"(; content )[0-9a-f]{64}")
+_HEX_CONTENT = re.compile(rb"(003B00200063006F006E00740065006E00740020)(?:003[0-9]|006[1-6]){64}", re.I)
 #: The same in a PDF string written as hex UTF-16 (Typst's document information)
 _HEX_ID = re.compile(rb"((?:003[0-9])+(?:002[Ee](?:003[0-9])+){2}002[Bb])(?:003[0-9]|006[1-6]){12}")
 
@@ -41,6 +44,8 @@ def normalised(data: bytes) -> bytes:
     """Return ``data`` with every generator id's hash replaced by zeros of the same length."""
     data = _ID.sub(lambda m: m.group(1) + b"0" * 12, data)
     data = _HEX_ID.sub(lambda m: m.group(1) + b"0030" * 12, data)
+    data = _CONTENT.sub(lambda m: m.group(1) + b"0" * 64, data)
+    data = _HEX_CONTENT.sub(lambda m: m.group(1) + b"0030" * 64, data)
     if data[:5] == b"%PDF-":
         data = _PDF_IDS.sub(_blank, data)
     return data

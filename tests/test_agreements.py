@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import DataError
-from generator.validate import load_agreement, summary
+from generator.data.validate import load_agreement, summary
 
 ROOT = Path(__file__).resolve().parent.parent
 AGREEMENTS = ROOT / "agreements"

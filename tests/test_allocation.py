@@ -8,9 +8,9 @@ import pytest
 import yaml
 from hypothesis import assume, given, strategies as st
 
-from generator.allocation import (AllocationError, base_then_key, largest_remainder, pot_after_minimum,
+from generator.money.rules import (AllocationError, base_then_key, largest_remainder, pot_after_minimum,
                                   proportional, split)
-from generator.reference import counties, municipality_counts
+from generator.data.reference import counties, municipality_counts
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -129,7 +129,7 @@ def _largest_remainder_in_fractions(pot: int, weights: dict, step: int = 1) -> d
 def test_whole_keys_are_shared_as_the_exact_fractions_share_them(pot, key, step):
     from fractions import Fraction
 
-    from generator.allocation import _exact
+    from generator.money.rules import _exact
 
     assume(sum(key.values()) > 0)
     pot -= pot % step

@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from generator import build as build_module
-from generator.build import build, build_circular, plan
-from generator.circulars import is_circular, load_circular
-from generator.cli import main
+from generator.build import run as build_module
+from generator.build.run import build, build_circular, plan
+from generator.data.circulars import is_circular, load_circular
+from generator.cli.main import main
 from generator.errors import RenderError
-from generator.validate import load_agreement
+from generator.data.validate import load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
@@ -461,7 +461,7 @@ def test_jobs_give_the_same_files_and_messages(tmp_path):
 def test_a_rebuild_with_nothing_to_do_is_answered_without_validating(tmp_path, monkeypatch):
     """After a build that rendered nothing, the same build prints the same and validates nothing, until an input,
     a new agreement file or an output changes."""
-    from generator import cli
+    from generator.cli import main as cli
 
     (tmp_path / "agreements").mkdir()
     shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
@@ -499,7 +499,7 @@ def test_the_no_change_state_notes_the_folders_a_build_listed(tmp_path):
     import os
     import time
 
-    from generator import unchanged
+    from generator.build import no_change as unchanged
 
     folder = tmp_path / "kommuner" / "2013"
     folder.mkdir(parents=True)

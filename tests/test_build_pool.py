@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.build import plan, render_job
-from generator.provenance import MANIFEST
-from generator.validate import load_agreement
+from generator.build.run import plan, render_job
+from generator.build.provenance import MANIFEST
+from generator.data.validate import load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,7 +54,7 @@ def test_no_municipal_writes_the_county_letters_plan_and_tables_of_2012(tmp_path
 
 def test_typst_in_its_own_processes_gives_the_same_bytes_and_a_fresh_server_takes_over():
     from generator.writers.typst import render_pdf
-    from generator.writers.typst_processes import Service
+    from generator.writers.typst_service import Service
 
     validated = load_agreement(ROOT / "agreements" / "2011.yaml")
     document = render_job(validated.agreement, plan(validated.agreement)[0])

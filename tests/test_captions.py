@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generator.build import plan, render_job
-from generator.document import Heading, Keep, Table, document_markup, parse_document, plain
-from generator.numbering import table_captions
-from generator.validate import load_agreement
+from generator.build.run import plan, render_job
+from generator.documents.model import Heading, Keep, Table, document_markup, parse_document, plain
+from generator.data.numbering import table_captions
+from generator.data.validate import load_agreement
 from generator.writers import docx as docx_writer
-from generator.writers import pdf as reportlab_writer
+from generator.writers import pdf_reportlab as reportlab_writer
 from generator.writers import typst as typst_writer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,8 +43,8 @@ def _tables(blocks):
 
 def _appendix_tables(agreement):
     """(appendix number, table) of every budget table of the appendices, in order (from the data)."""
-    from generator.numbering import appendix_numbers
-    from generator.prose import walk_appendices
+    from generator.data.numbering import appendix_numbers
+    from generator.data.prose_figures import walk_appendices
 
     numbers = appendix_numbers(agreement.appendices)
     for appendix in walk_appendices(agreement.appendices):
@@ -85,7 +85,7 @@ def test_every_appendix_table_has_a_caption_numbered_after_its_appendix(the_plan
 
 
 def test_captions_follow_the_units_and_titles_of_the_data():
-    from generator.model import Appendix
+    from generator.data.model import Appendix
 
     appendix = Appendix.model_validate({"id": "x", "title": "X", "blocks": [
         {"heading": "Budget"}, {"text": "Så här:"},

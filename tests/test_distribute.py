@@ -14,14 +14,14 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from generator.build import build
-from generator.cli import main
+from generator.build.run import build
+from generator.cli.main import main
 from generator.errors import DataError
-from generator.outcomes import load_outcomes
-from generator.payouts import payouts_csv, payouts_xlsx
-from generator.population import load_population
-from generator.reference import councils, counties, municipalities
-from generator.validate import load_agreement
+from generator.money.outcomes import load_outcomes
+from generator.writers.payout_tables import payouts_csv, payouts_xlsx
+from generator.money.population import load_population
+from generator.data.reference import councils, counties, municipalities
+from generator.data.validate import load_agreement
 
 from test_build import docx_text
 
@@ -413,7 +413,7 @@ def test_official_data_drops_the_example_warning(tmp_path, validated):
 # --------------------------------------------------------------------------- one letter per municipality and council
 
 def test_one_letter_per_municipality_and_council_and_gotland_once(allocation):
-    from generator.letters import recipient_letters
+    from generator.documents.county_letters import recipient_letters
 
     letters = recipient_letters(allocation)
     municipal = [l for l in letters if l.kind == "kommun"]
@@ -428,7 +428,7 @@ def test_one_letter_per_municipality_and_council_and_gotland_once(allocation):
 
 
 def test_letters_and_joint_items_account_for_every_krona(allocation):
-    from generator.letters import county_letters, recipient_letters
+    from generator.documents.county_letters import county_letters, recipient_letters
 
     letters = recipient_letters(allocation)
     joint = sum(c.joint.total for c in county_letters(allocation))
@@ -444,7 +444,7 @@ def _stated_total(text: str) -> int | None:
 
 def test_every_rendered_letter_adds_up_to_the_allocation(built, allocation):
     """All municipality and county-council letters (DOCX text) plus the county letters' joint items: the allocation."""
-    from generator.letters import county_letters
+    from generator.documents.county_letters import county_letters
 
     municipal = sorted((built / "kommunbrev").glob("*.docx"))
     council = sorted((built / "landstingsbrev").glob("*.docx"))
@@ -465,7 +465,7 @@ def test_every_rendered_letter_adds_up_to_the_allocation(built, allocation):
 
 @pytest.mark.parametrize("code", ["0180", "0980", "smallest"])
 def test_a_letter_shows_each_amount_its_computation_and_what_was_missed(code, built, allocation):
-    from generator.letters import recipient_letters
+    from generator.documents.county_letters import recipient_letters
 
     if code == "smallest":
         code = min(municipalities(), key=lambda c: allocation.population.municipality(c, "befolkning"))

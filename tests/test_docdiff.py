@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.docdiff import document_name, sentences, text_changes, TextChange
+from generator.cli.main import main
+from generator.change.docdiff import document_name, sentences, text_changes, TextChange
 from generator.formatting import belopp, milj, miljoner
-from generator.validate import load_agreement
+from generator.data.validate import load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 NB = "\u00a0"

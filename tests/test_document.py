@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.document import (Columns, Heading, ListBlock, Paragraph, Run, Signatures, Table,
+from generator.documents.model import (Columns, Heading, ListBlock, Paragraph, Run, Signatures, Table,
                                 parse_document)
 from generator.errors import RenderError
-from generator.templating import prose_markup
+from generator.documents.templating import prose_markup
 
 SAMPLE = Path(__file__).parent / "fixtures" / "sample_document.xml"
 

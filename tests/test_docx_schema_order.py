@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generator.build import plan, render_circular, render_job
-from generator.circulars import is_circular, load_circular
-from generator.redline import redline
-from generator.validate import load_agreement
+from generator.build.run import plan, render_circular, render_job
+from generator.data.circulars import is_circular, load_circular
+from generator.change.redline import redline
+from generator.data.validate import load_agreement
 from generator.writers.docx import render_docx
 
 ROOT = Path(__file__).resolve().parent.parent

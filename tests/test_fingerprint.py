@@ -1,4 +1,4 @@
-"""generator.fingerprint: the digest is canonical (the same for the same data in any process, order or memo)
+"""generator.cache.digest: the digest is canonical (the same for the same data in any process, order or memo)
 and tells apart any two values that a template could show differently."""
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path, PurePosixPath
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from generator.build import _Contexts, plan
-from generator.fingerprint import Unknown, content_digest, digest
-from generator.validate import load_agreement
+from generator.build.run import _Contexts, plan
+from generator.cache.digest import Unknown, content_digest, digest
+from generator.data.validate import load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,7 +75,7 @@ def test_equal_values_in_any_order_have_equal_digests() -> None:
 
 
 def test_the_same_in_processes_with_other_hash_seeds() -> None:
-    program = ("import sys; sys.path.insert(0, sys.argv[1]); from generator.fingerprint import digest; "
+    program = ("import sys; sys.path.insert(0, sys.argv[1]); from generator.cache.digest import digest; "
                "from decimal import Decimal; import datetime as dt; "
                "print(digest([{'b', 'a', 'c', 'dd', 'ee'}, {'x': 1, 'y': (2, None), 3: b'z'}, Decimal('1.50'), "
                "frozenset({('p', 1), ('q', 2)}), dt.date(2012, 3, 1)]))")
@@ -211,7 +211,7 @@ def test_context_digests_are_the_same_for_a_new_plan(validated_2012) -> None:
 
 
 def test_content_digest_leaves_out_the_provenance_only(validated_2012) -> None:
-    from generator.build import render_job
+    from generator.build.run import render_job
 
     v = validated_2012
     job = next(job for job in plan(v.agreement, v.allocation, None, v.municipal) if job.name.startswith("lansbrev/"))

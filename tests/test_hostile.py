@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = (ROOT / "agreements" / "2011.yaml").read_text(encoding="utf-8")

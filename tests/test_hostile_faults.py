@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import build as build_module
-from generator.cli import main
-from generator.provenance import MANIFEST, Manifest
+from generator.build import run as build_module
+from generator.cli.main import main
+from generator.build.provenance import MANIFEST, Manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import DataError
-from generator.loading import load_yaml
-from generator.outcomes import load_outcomes
-from generator.population import load_population
-from generator.validate import load_agreement
+from generator.data.loading import load_yaml
+from generator.money.outcomes import load_outcomes
+from generator.money.population import load_population
+from generator.data.validate import load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = settings(max_examples=2_000, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -113,7 +113,7 @@ def allocation():
 
 @pytest.mark.parametrize("hostile", HOSTILE_CELLS)
 def test_spreadsheet_cells_that_could_start_a_formula_are_text(allocation, hostile: str) -> None:
-    from generator.payouts import FORMULA_START, payouts_csv, payouts_xlsx
+    from generator.writers.payout_tables import FORMULA_START, payouts_csv, payouts_xlsx
 
     item = allocation.items[0]
     lines = tuple(dataclasses.replace(line, label=hostile, name=hostile) for line in item.lines)

@@ -13,16 +13,16 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from generator.build import plan, render_job
-from generator.cli import main
-from generator.document import Paragraph, Run, document_markup, parse_document
+from generator.build.run import plan, render_job
+from generator.cli.main import main
+from generator.documents.model import Paragraph, Run, document_markup, parse_document
 from generator.errors import DataError
 from generator.formatting import datum, kronor
-from generator.issuing import load_record, records
-from generator.prose import walk_sections
-from generator.provenance import file_id
-from generator.redline import accept_all, diff_runs, redline, reject_all
-from generator.validate import load_agreement
+from generator.change.issuing import load_record, records
+from generator.data.prose_figures import walk_sections
+from generator.build.provenance import file_id
+from generator.change.redline import accept_all, diff_runs, redline, reject_all
+from generator.data.validate import load_agreement
 from generator.writers.docx import render_docx
 
 from test_build import pdf_text
@@ -179,7 +179,7 @@ def test_build_writes_a_redline_whose_revisions_accept_to_the_new_and_reject_to_
 
 
 def test_pdf_redline_marks_insertions_and_deletions_visibly():
-    from generator.writers.pdf import DELETED_COLOUR, INSERTED_COLOUR, _markup
+    from generator.writers.pdf_reportlab import DELETED_COLOUR, INSERTED_COLOUR, _markup
 
     runs = diff_runs([Run("betala ut 7\u00a0000\u00a0000 kronor")], [Run("betala ut 7\u00a0500\u00a0000 kronor")],
                      *_revisions())
@@ -275,7 +275,7 @@ def test_the_reportlab_engine_still_writes_the_redline_when_chosen(issued_2011, 
 
 
 def _revisions():
-    from generator.document import Revision
+    from generator.documents.model import Revision
 
     return Revision("ins", "A", "2012-01-01"), Revision("del", "A", "2012-01-01")
 
@@ -290,7 +290,7 @@ def test_a_paragraph_is_compared_word_by_word():
     assert [r.text for r in runs if r.rev == dele] == ["63\u00a0000\u00a0000", "SKL."]
     assert [r.text for r in runs if r.rev == ins] == ["63\u00a0500\u00a0000", "Sveriges Kommuner och Landsting."]
     assert "".join(r.text for r in runs if r.rev is None).startswith("Regeringen uppdrar åt Kammarkollegiet att utbetala ")
-    from generator.document import Document, Meta
+    from generator.documents.model import Document, Meta
 
     marked, count = redline(Document(Meta("x"), [Paragraph(old)]), Document(Meta("x"), [Paragraph(new)]), "A", "2012-01-01")
     assert count == 1
@@ -538,8 +538,8 @@ def test_markup_reads_back_as_the_same_document(issued_2012):
 
 @pytest.mark.parametrize("direction", ["inserted", "deleted"])
 def test_every_node_type_in_or_out_whole_is_a_revision_in_both_writers(direction, tmp_path):
-    from generator.document import Document
-    from generator.writers.pdf import render_pdf
+    from generator.documents.model import Document
+    from generator.writers.pdf_reportlab import render_pdf
 
     from test_writers import SAMPLE
 
@@ -580,8 +580,8 @@ def pdf_text_of(data: bytes):
 
 
 def test_several_changes_are_one_clause_each_in_document_order_dates_last(tmp_path):
-    from generator.amending import decision_text
-    from generator.diffing import compare
+    from generator.change.amending import decision_text
+    from generator.change.data_diff import compare
 
     (tmp_path / "agreements").mkdir()
     file = tmp_path / "agreements" / "2011.yaml"
@@ -607,7 +607,7 @@ def test_several_changes_are_one_clause_each_in_document_order_dates_last(tmp_pa
 
 
 def test_a_numbered_list_renumbers_as_tracked_changes():
-    from generator.document import Document, ListBlock, Meta
+    from generator.documents.model import Document, ListBlock, Meta
 
     items = [[Run("Första kravet.")], [Run("Andra kravet.")], [Run("Tredje kravet.")]]
     old = Document(Meta("x"), [ListBlock(items, "number")])
@@ -623,7 +623,7 @@ def test_a_numbered_list_renumbers_as_tracked_changes():
 @pytest.mark.parametrize("kind", ["word", "heading", "row", "cell", "signatures", "renumbered"])
 def test_each_revision_kind_is_marked_in_the_typst_pdf(kind, tmp_path):
     """Each kind of revision the model carries: struck and underlined text, tagged as such, and a bar beside it."""
-    from generator.document import Cell, Document, Heading, ListBlock, Meta, Signature, Signatures, Table, TableRow
+    from generator.documents.model import Cell, Document, Heading, ListBlock, Meta, Signature, Signatures, Table, TableRow
     from generator.writers.typst import render_pdf as render_typst
 
     def document(amount: str, heading: str, rows: list[str], cell: str, signer: str, items: list[str]) -> Document:

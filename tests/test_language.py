@@ -5,7 +5,7 @@ import re
 
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli.main import main
 from generator.errors import Finding, Location
 
 ENGLISH = re.compile(r"\b(Usage|Options|Commands|Show this|the|and|of|with|from|is|are|must|file|folder|error|hint|warning)\b")
@@ -75,7 +75,7 @@ def test_a_mistyped_reference_is_named_in_swedish_at_its_line(tmp_path, monkeypa
 def test_a_reference_cut_off_at_the_end_of_the_text():
     import pytest
 
-    from generator.prose import TemplateError, render_prose, syntax_message
+    from generator.data.prose_figures import TemplateError, render_prose, syntax_message
 
     with pytest.raises(TemplateError) as caught:
         render_prose("Totalt {{ total | kronor", {"total": 5})

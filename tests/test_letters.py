@@ -22,11 +22,11 @@ from click.testing import CliRunner
 from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
-from generator import build as build_module
-from generator.build import build
-from generator.circulars import is_circular
-from generator.cli import main
-from generator.validate import discover, load_agreement
+from generator.build import run as build_module
+from generator.build.run import build
+from generator.data.circulars import is_circular
+from generator.cli.main import main
+from generator.data.validate import discover, load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 NB = "\u00a0"

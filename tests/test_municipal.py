@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import build
-from generator.cli import main
+from generator.build.run import build
+from generator.cli.main import main
 from generator.errors import DataError
-from generator.municipal import listed_items
-from generator.validate import load_agreement
+from generator.data.municipal import listed_items
+from generator.data.validate import load_agreement
 
 from test_build import docx_text, figures, matched_in_order, pdf_text, words
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from generator.model import Appendix, Payout, Section
-from generator.numbering import appendix_numbers, payout_letters, section_numbers
+from generator.data.model import Appendix, Payout, Section
+from generator.data.numbering import appendix_numbers, payout_letters, section_numbers
 
 
 def _section(i: str, subs: list[Section] = (), payouts: int = 0) -> Section:

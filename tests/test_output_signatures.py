@@ -11,8 +11,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from generator import cli, provenance
-from generator.provenance import MANIFEST, Manifest, file_sha256
+from generator.cli import main as cli
+
+from generator.build import provenance
+from generator.build.provenance import MANIFEST, Manifest, file_sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,9 +1,9 @@
-"""The payout workbook written by generator.payouts byte for byte as openpyxl writes it cell by cell.
+"""The payout workbook written by generator.writers.payout_tables byte for byte as openpyxl writes it cell by cell.
 
 payouts_xlsx gives openpyxl only the rows of the payouts sheet that differ in style and writes the
-other rows itself (generator.payouts._sheet_data). The reference here is the workbook made the plain
+other rows itself (generator.writers.payout_tables._sheet_data). The reference here is the workbook made the plain
 way, a cell object per value, as the generator made it before (the workbook's properties and its other two
-sheets, which are made cell by cell in both, come from the same code: generator.payouts.workbook and
+sheets, which are made cell by cell in both, come from the same code: generator.writers.payout_tables.workbook and
 summary_sheets): the bytes must be the same for every shipped agreement and for texts that test the writer's
 escaping, spacing, truncation and types.
 """
@@ -18,10 +18,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from generator.payouts import (COLUMNS, COUNT_FORMAT, KRONOR_FORMAT, _row, _text_cells, ordered_lines, payouts_xlsx,
+from generator.writers.payout_tables import (COLUMNS, COUNT_FORMAT, KRONOR_FORMAT, _row, _text_cells, ordered_lines, payouts_xlsx,
                                summary_sheets, workbook)
-from generator.validate import load_agreement
-from generator.writers.package import deterministic_zip
+from generator.data.validate import load_agreement
+from generator.writers.ooxml_zip import deterministic_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 

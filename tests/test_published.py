@@ -10,13 +10,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.allocation import base_then_key
-from generator.build import build
-from generator.cli import main
+from generator.money.rules import base_then_key
+from generator.build.run import build
+from generator.cli.main import main
 from generator.errors import Finding, Location, collapse
 from generator.formatting import kronor
-from generator.reference import counties, municipalities, municipality_counts
-from generator.validate import load_agreement
+from generator.data.reference import counties, municipalities, municipality_counts
+from generator.data.validate import load_agreement
 
 from test_build import docx_text, pdf_text
 

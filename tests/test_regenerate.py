@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli.main import main
 from generator.formatting import belopp, milj
-from generator.validate import load_agreement
+from generator.data.validate import load_agreement
 
 from test_build import docx_text, pdf_text
 
@@ -135,8 +135,8 @@ def test_force_renders_everything_and_a_document_carries_its_sources(workspace, 
     run("build", "2011", "--out", "forced")
     result = run("build", "2011", "--out", "forced", "--force")
     assert "2 filer renderade, 0 oförändrade" in result.output
-    from generator.diffing import provenance_of
-    from generator.provenance import file_id
+    from generator.change.staleness import provenance_of
+    from generator.build.provenance import file_id
 
     line = provenance_of(workspace / "forced/2011/regeringsbeslut_II-7_2011-06-16_utbetalning.docx")
     assert f"agreements/2011.yaml@{file_id(workspace / 'agreements/2011.yaml')}" in line

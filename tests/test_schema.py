@@ -10,15 +10,15 @@ import pytest
 from click.testing import CliRunner
 from pydantic import BaseModel
 
-from generator.cli import main
-from generator.descriptions import MODELS
+from generator.cli.main import main
+from generator.data.key_descriptions import MODELS
 from generator.errors import DataError
-from generator.handbook import REFERENCE_FILE, reference_text
-from generator.loading import load_yaml
+from generator.reference_docs.reference_md import REFERENCE_FILE, reference_text
+from generator.data.loading import load_yaml
 from generator.formatting import kronor
-from generator.schema import (FILE_KINDS, SCHEMA_FOLDER, as_json_data, figure_paths, kind_of, modeline, schema_for,
+from generator.data.file_kinds import (FILE_KINDS, SCHEMA_FOLDER, as_json_data, figure_paths, kind_of, modeline, schema_for,
                               schema_text)
-from generator.validate import check_agreement, load_agreement
+from generator.data.validate import check_agreement, load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted([*(ROOT / "agreements").rglob("*.yaml"), *(ROOT / "kommuner").rglob("*.yaml")])

@@ -13,12 +13,12 @@ from xml.sax import saxutils
 
 from hypothesis import given, settings, strategies as st
 
-from generator.document import escape, quoteattr
+from generator.documents.model import escape, quoteattr
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Modules only a command that validates or renders needs.
 HEAVY = ("pydantic", "jinja2", "babel", "num2words", "rich", "yaml", "docx", "lxml", "reportlab", "openpyxl", "typst",
-         "urllib.request", "generator.model", "generator.validate", "generator.build", "generator.formatting")
+         "urllib.request", "generator.data.model", "generator.data.validate", "generator.build.run", "generator.formatting")
 
 
 def loaded_after(code: str, cwd: Path) -> list[str]:
@@ -32,17 +32,17 @@ def loaded_after(code: str, cwd: Path) -> list[str]:
 
 
 def test_help_loads_none_of_the_library(tmp_path):
-    code = "from generator.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
+    code = "from generator.cli.main import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
     assert loaded_after(code, tmp_path) == []
 
 
 def test_a_rebuild_with_nothing_to_do_loads_none_of_the_library(tmp_path):
     (tmp_path / "agreements").mkdir()
     shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
-    code = ("from generator.cli import main\ntry:\n    main(['build', '--out', 'out'])\nexcept SystemExit as exc:\n"
+    code = ("from generator.cli.main import main\ntry:\n    main(['build', '--out', 'out'])\nexcept SystemExit as exc:\n"
             "    assert not exc.code, exc.code")
-    assert "generator.build" in loaded_after(code, tmp_path)  # the first build renders
-    assert "generator.build" in loaded_after(code, tmp_path)  # the second finds nothing to do, and records that
+    assert "generator.build.run" in loaded_after(code, tmp_path)  # the first build renders
+    assert "generator.build.run" in loaded_after(code, tmp_path)  # the second finds nothing to do, and records that
     assert loaded_after(code, tmp_path) == []  # the third is answered from that record
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli.main import main
 from generator.errors import DataError
-from generator.validate import load_agreement
+from generator.data.validate import load_agreement
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
@@ -186,7 +186,7 @@ def test_prose_that_types_a_figure_is_warned_with_the_reference_to_use(tmp_path)
 
 def test_the_shipped_agreements_type_no_figure():
     for file in sorted(ROOT_AGREEMENTS.rglob("*.yaml")):
-        from generator.circulars import is_circular
+        from generator.data.circulars import is_circular
         if is_circular(file):
             continue
         assert not [w for w in load_agreement(file).warnings if "texten skriver" in w.message], file

@@ -16,10 +16,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import reference, validate, validcache
-from generator.cli import main
+from generator.data import reference
+
+from generator.data import validate
+
+from generator.cache import validated as validcache
+from generator.cli.main import main
 from generator.errors import DataError
-from generator.validate import load_agreement
+from generator.data.validate import load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,7 +139,7 @@ def test_every_file_a_fresh_process_opens_is_an_input(project):
         "sys.addaudithook(lambda e, a: opened.append(os.path.abspath(os.fsdecode(a[0]))) "
         "if e == 'open' and isinstance(a[0], (str, bytes, os.PathLike)) and not importing() else None)\n"
         "from pathlib import Path\n"
-        "from generator.validate import _load_agreement\n"
+        "from generator.data.validate import _load_agreement\n"
         "_load_agreement(Path(sys.argv[1]))\n"
         "print('\\n'.join(sorted(set(opened))))\n"
     )
@@ -301,7 +305,7 @@ def test_a_changed_data_file_does_not_check_the_agreement_file_again(project, ca
 def test_a_result_from_the_cache_reads_its_inputs_as_a_validation_would(project):
     """The no-change state of a build (generator/unchanged.py) holds the files the build read: a validation taken
     from the cache must read the data files, the reference lists and the municipalities' folder too."""
-    from generator import unchanged
+    from generator.build import no_change as unchanged
 
     load_agreement(Path("agreements/2012.yaml"))
     load_agreement(Path("agreements/2013.yaml"))
@@ -332,7 +336,7 @@ def test_a_no_change_rebuild_after_a_cached_validation_sees_a_changed_data_file(
 
 
 def test_a_changed_outcome_file_reads_the_population_file_from_the_cache(project, monkeypatch):
-    from generator import distribute
+    from generator.money import distribute
 
     reads: list[Path] = []
     original = distribute.load_population

@@ -15,10 +15,10 @@ import docx
 import pytest
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from generator.document import parse_document
+from generator.documents.model import parse_document
 from generator.writers import docx as docx_writer
-from generator.writers.package import deflate
-from generator.writers.pdf import SERIF, register_fonts
+from generator.writers.ooxml_zip import deflate
+from generator.writers.pdf_reportlab import SERIF, register_fonts
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_FILE = ROOT / "tests" / "fixtures" / "sample_document.xml"
@@ -163,7 +163,7 @@ def test_a_process_with_the_cache_needs_neither_python_docx_nor_reportlab(cache)
     script = (
         "import hashlib, sys\n"
         "from pathlib import Path\n"
-        "from generator.document import parse_document\n"
+        "from generator.documents.model import parse_document\n"
         "from generator.writers import docx\n"
         "docx.prepare()\n"
         f"data = docx.render_docx(parse_document(Path({str(SAMPLE_FILE)!r}).read_text(encoding='utf-8')))\n"

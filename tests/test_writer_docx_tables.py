@@ -9,7 +9,7 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from generator.document import Cell, Revision, Run, Table, TableRow, parse_document
+from generator.documents.model import Cell, Revision, Run, Table, TableRow, parse_document
 from generator.writers import docx as docx_writer
 
 INSERTED = Revision("ins", "Anna & Ö <\"x\">\tny\nrad", "2012-03-04")

@@ -13,11 +13,11 @@ import pytest
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from generator.document import Document, Heading, Keep, Meta, Paragraph, Run, node_types, parse_document
+from generator.documents.model import Document, Heading, Keep, Meta, Paragraph, Run, node_types, parse_document
 from generator.errors import RenderError
-from generator.writers import pdf as reportlab_writer
+from generator.writers import pdf_reportlab as reportlab_writer
 from generator.writers import typst as typst_writer
-from generator.writers.pdf import LEFT, PAGE_WIDTH, RIGHT
+from generator.writers.pdf_reportlab import LEFT, PAGE_WIDTH, RIGHT
 
 ENGINES = {"typst": typst_writer, "reportlab": reportlab_writer}
 reportlab_writer.register_fonts()  # for stringWidth, whichever engine drew the page

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator.build import plan, render_circular, render_job
-from generator.circulars import is_circular, load_circular
-from generator.diffing import provenance_of
-from generator.document import Columns, Document, Heading, Keep, ListBlock, Meta, Paragraph, Run, Signature, \
+from generator.build.run import plan, render_circular, render_job
+from generator.data.circulars import is_circular, load_circular
+from generator.change.staleness import provenance_of
+from generator.documents.model import Columns, Document, Heading, Keep, ListBlock, Meta, Paragraph, Run, Signature, \
     Signatures, Table
-from generator.validate import load_agreement
+from generator.data.validate import load_agreement
 from generator.writers.typst import render_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,7 +217,7 @@ def test_the_provenance_is_a_keyword_that_check_reads(tmp_path):
 
 
 def test_an_amounts_column_aligns_on_the_decimal_comma():
-    from generator.document import Cell, TableRow
+    from generator.documents.model import Cell, TableRow
 
     rows = [TableRow([Cell([Run("Kansli")]), Cell([Run("5,3")], "right")]),
             TableRow([Cell([Run("Resor")]), Cell([Run("4,75")], "right")]),
@@ -232,7 +232,7 @@ def test_an_amounts_column_aligns_on_the_decimal_comma():
 
     reader.pages[0].extract_text(visitor_text=visit)
     from reportlab.pdfbase.pdfmetrics import stringWidth
-    from generator.writers.pdf import register_fonts
+    from generator.writers.pdf_reportlab import register_fonts
 
     register_fonts()
     # the integer parts end at one x: 5 | ,3 and 4 | ,75 and 10 | (bold)

@@ -11,9 +11,9 @@ from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from generator.document import Document, Meta, document_markup, node_types, parse_document
+from generator.documents.model import Document, Meta, document_markup, node_types, parse_document
 from generator.writers import docx as docx_writer
-from generator.writers import pdf as pdf_writer
+from generator.writers import pdf_reportlab as pdf_writer
 from generator.writers import typst as typst_writer
 
 SAMPLE = parse_document((Path(__file__).parent / "fixtures" / "sample_document.xml").read_text(encoding="utf-8"))
@@ -142,7 +142,7 @@ def test_one_pass_zip_is_what_zipfile_and_deterministic_zip_write():
     """The DOCX writer zips in one pass (shared parts deflated once): byte for byte the two-pass result."""
     import zipfile
 
-    from generator.writers.package import deterministic_zip, zip_package
+    from generator.writers.ooxml_zip import deterministic_zip, zip_package
 
     entries = [("[Content_Types].xml", "<Types>åäö</Types>".encode() * 40), ("word/styles.xml", b"<w:style/>" * 5000),
                ("docProps/empty.xml", b""), ("word/media/bytes.bin", bytes(range(256)) * 20)]

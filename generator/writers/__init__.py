@@ -1,1 +1,1 @@
-"""Writers: the document model to bytes, one module per format."""
+"""Writers: one function per format from the document model (or a year's allocation) to bytes: DOCX, PDF (Typst, reportlab), payout tables."""

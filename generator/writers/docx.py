@@ -27,9 +27,9 @@ from typing import Callable
 
 from lxml import etree
 
-from ..document import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision, Run,
+from generator.documents.model import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision, Run,
                         Signatures, Space, Table, has_signatures, introduces, list_positions)
-from .package import CUSTOM_PART, custom_properties_xml, deflate, with_custom_part, zip_package
+from generator.writers.ooxml_zip import CUSTOM_PART, custom_properties_xml, deflate, with_custom_part, zip_package
 
 #: The custom document property that carries the provenance line.
 PROVENANCE_PROPERTY = "generator-källor"
@@ -1448,7 +1448,7 @@ def _styled(reference: Path | None, state: tuple = ()):
 #
 # Building the styled package takes python-docx (imported and run: about 0.2 s), and the widths of the
 # decimal commas take reportlab and the fonts (about 0.1 s). Both are kept in the per-user cache
-# (generator.provenance.cache_folder), found by the generator's code and fonts, the libraries that made them
+# (generator.build.provenance.cache_folder), found by the generator's code and fonts, the libraries that made them
 # and the reference document's content; an entry starts with the SHA-256 of the rest, and one that is
 # missing, damaged or unreadable is built again.
 
@@ -1469,7 +1469,7 @@ def _kept(what: bytes, *parts: bytes, build: Callable[[], object], check: Callab
     import hashlib
     import marshal
 
-    from ..provenance import cache_key, cache_read, cache_write
+    from generator.build.provenance import cache_key, cache_read, cache_write
 
     key = cache_key(what, repr((etree.LXML_VERSION, etree.LIBXML_VERSION, zlib.ZLIB_RUNTIME_VERSION)).encode(), *parts)
     data = cache_read("docx", key)
@@ -1504,7 +1504,7 @@ def _metrics() -> dict:
     def build() -> dict:
         from reportlab.pdfbase.pdfmetrics import getFont
 
-        from .pdf import SERIF as PDF_SERIF, register_fonts
+        from generator.writers.pdf_reportlab import SERIF as PDF_SERIF, register_fonts
 
         register_fonts()
         faces = {False: getFont(PDF_SERIF).face, True: getFont(f"{PDF_SERIF}-Bold").face}

@@ -22,7 +22,7 @@ Layout rules, each for every document (not for one place in one document):
 - an amount sits on the last line of its label;
 - a URL in the text is a link, and breaks only at its slashes.
 
-The provenance line (:mod:`generator.provenance`) is the last entry of the
+The provenance line (:mod:`generator.build.provenance`) is the last entry of the
 keywords (the Info dictionary's ``/Keywords`` and XMP ``pdf:Keywords``), a
 standard field that PDF/A keeps in step; the creation date is the document's
 own date at noon UTC, so the same document always gives the same bytes.
@@ -35,9 +35,9 @@ from functools import lru_cache
 from importlib.resources import as_file, files
 from typing import Callable
 
-from ..document import (Block, Cell, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision,
+from generator.documents.model import (Block, Cell, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision,
                         Run, Signatures, Space, Table, has_signatures, introduces, list_positions)
-from ..errors import RenderError
+from generator.errors import RenderError
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = 595.2756, 841.8898  # A4 in points
@@ -403,7 +403,7 @@ def _em_width(text: str) -> float:
     """Return the width of ``text`` in em, the wider of Liberation Serif regular and bold: reportlab's measure, from
     the widths the DOCX writer keeps in the per-user cache (reading the TTFs with reportlab costs each process
     ~0,1 s)."""
-    from .docx import _width
+    from generator.writers.docx import _width
 
     return max(_width(text), _width(text, True))
 

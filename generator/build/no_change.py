@@ -1,0 +1,235 @@
+"""A rebuild with nothing to do, answered without validating again.
+
+A build that rendered nothing (every document's inputs unchanged) leaves,
+before the documents' entries in ``OUT/manifest.json``: a key of its options, every file it read (its blob
+id), the times of the folders it searched (a new or removed agreement file
+changes them), the hash of every file under OUT/ with its signature (a file whose size, times and inode are
+the same is not read again: generator.build.provenance.file_sha256), the hash of the rest of the manifest, and what
+it printed. The next build with the same options first checks these; if every one is as it
+was, the build would again render nothing and print the same, so it prints
+that and stops: no validation, no templates, no writers loaded. Any
+difference, and the build runs as usual (and records a new state when it
+again renders nothing).
+
+Which files a build read is taken from Python's own audit events (``open``),
+so a data file the validator reads is covered without listing it here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+from generator.build.provenance import MANIFEST, cache_folder
+
+STATE = "unchanged"  # the key in the manifest (a build that writes the manifest drops it)
+_PACKAGE = Path(__file__).resolve().parents[1]
+_SKIP = tuple({str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, _PACKAGE)}
+              | {str(cache_folder().resolve()) + os.sep})  # and the loaded-YAML cache: not an input
+
+_opened: set[str] | None = None  # files opened for reading while recording
+_scanned: set[str] = set()  # folders listed while recording (e.g. a folder of municipalities' own files)
+
+
+def _audit(event: str, args: tuple) -> None:
+    if _opened is None:
+        return
+    if event in ("os.scandir", "os.listdir") and args and isinstance(args[0], (str, bytes, os.PathLike)):
+        _scanned.add(os.path.abspath(os.fsdecode(args[0])))
+        return
+    if event != "open":
+        return
+    path, mode, flags = args
+    if not isinstance(path, (str, bytes, os.PathLike)) or isinstance(path, int):
+        return
+    if (mode is not None and any(c in str(mode) for c in "wax+")) or (flags or 0) & (os.O_WRONLY | os.O_RDWR):
+        return
+    _opened.add(os.path.abspath(os.fsdecode(path)))
+
+
+def record() -> None:
+    """Start noting the files this process opens for reading."""
+    global _opened
+    if _opened is None:
+        if not getattr(sys, "_generator_audit", False):
+            sys.addaudithook(_audit)
+            sys._generator_audit = True
+        _opened = set()
+        _scanned.clear()
+
+
+def _inputs(files: set[str], out: Path) -> dict[str, str]:
+    out_prefix = str(out.resolve()) + os.sep
+    ids = {}
+    for name in sorted(files):
+        if name.startswith(out_prefix) or name.startswith(_SKIP) or name.startswith(("/proc/", "/dev/", "/sys/")):
+            continue
+        ident = _blob(Path(name))
+        if ident is not None:
+            ids[name] = ident
+    return ids
+
+
+def _blob(path: Path) -> str | None:
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > 200_000_000:  # a crafted state names no device or giant
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _folders(roots: list[Path], scanned: set[str] = frozenset(), out: Path | None = None) -> dict[str, int]:
+    """Return the modification time of every folder under ``roots`` and of each folder in ``scanned``."""
+    times = {}
+    out_prefix = str(out.resolve()) + os.sep if out is not None else None
+    for name in scanned:
+        if (name + os.sep).startswith(_SKIP) or (out_prefix and (name + os.sep).startswith(out_prefix)) or not os.path.isdir(name):
+            continue
+        times[str(Path(name).resolve())] = os.stat(name).st_mtime_ns
+    for root in roots:
+        if not root.is_dir():
+            times[str(root.resolve())] = -1
+            continue
+        for folder, dirs, _ in os.walk(root):
+            dirs.sort()
+            times[str(Path(folder).resolve())] = os.stat(folder).st_mtime_ns
+    return times
+
+
+def _mtime(folder: str) -> int:
+    try:
+        return os.stat(folder).st_mtime_ns if os.path.isdir(folder) else -1
+    except OSError:
+        return -1
+
+
+def _outputs(out: Path, signatures: dict[str, list]) -> dict[str, str]:
+    """Return the sha256 of every regular file under ``out`` but the manifest; a file whose signature (size, times,
+    inode) is the one in ``signatures`` is not read again (generator.build.provenance.file_sha256), a new one is noted."""
+    from generator.build.provenance import file_sha256
+
+    hashes = {}
+    for folder, dirs, files in os.walk(out):
+        dirs.sort()
+        relative = os.path.relpath(folder, out)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        for name in sorted(files):
+            if name == MANIFEST and not prefix:
+                continue
+            sha = file_sha256(os.path.join(folder, name), signatures, prefix + name, limit=None)
+            if sha is not None:
+                hashes[prefix + name] = sha
+    return hashes
+
+
+def _signatures(manifest: dict) -> dict[str, list]:
+    from generator.build.provenance import _signatures as checked
+
+    return checked(manifest.get("signatures"))
+
+
+#: How a manifest with a state begins: the state first (ASCII), so that a rebuild reads it without parsing the
+#: documents' entries, and checks those by the hash of the bytes that follow it.
+_HEAD = b'{"unchanged": '
+
+
+def _key(options: dict) -> str:
+    from generator.build.provenance import generator_id
+
+    context = {**options, "generator": generator_id(), "python": sys.version, "cwd": os.getcwd(),
+               "day": dt.date.today().isoformat(), "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")}
+    return hashlib.sha256(json.dumps(context, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _documents(rest: bytes) -> str:
+    """Return the hash of the manifest's bytes after its state: the documents' entries and the signatures."""
+    return hashlib.sha256(rest).hexdigest()
+
+
+def replay(out: Path, options: dict, roots: list[Path]) -> str | None:
+    """Return what the last build printed if it rendered nothing and nothing it depends on changed; else None."""
+    from generator.build.provenance import output_bytes
+
+    data = output_bytes(out / MANIFEST)
+    if data is None or not data.startswith(_HEAD):
+        return None
+    try:
+        state, end = json.JSONDecoder().raw_decode(data.decode("ascii", "replace"), len(_HEAD))
+        if state.get("key") != _key(options) or state.get("documents") != _documents(data[end:]):
+            return None
+        folders = state.get("folders", {})
+        if any(_mtime(name) != when for name, when in folders.items()) or not set(_folders(roots)) <= set(folders):
+            return None
+        if any(_blob(Path(name)) != ident for name, ident in state.get("inputs", {}).items()):
+            return None
+        recorded = state["outputs"]  # file → [its signature …, sha256] (or [sha256]: a file changed just before)
+        signatures = _signatures({"signatures": recorded})
+        trusted = len(signatures)
+        if _outputs(out, signatures) != {name: known[-1] for name, known in recorded.items()}:
+            return None
+        if len(signatures) > trusted:  # files written just before the state was saved, steady now: noted, so that
+            state["outputs"] = {name: signatures.get(name, known) for name, known in recorded.items()}
+            _refresh(out, data, _HEAD + json.dumps(state, ensure_ascii=True, sort_keys=True).encode() + data[end:])
+        return str(state["printed"])  # the next rebuild reads none of them
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, OSError):
+        return None
+
+
+def _refresh(out: Path, old: bytes, new: bytes) -> None:
+    """Replace the manifest ``old`` by ``new`` if no build holds the output folder and it is still ``old``.
+
+    Best effort, without waiting: a rebuild that finds nothing to do never waits for another build.
+    """
+    import fcntl
+
+    from generator.build.provenance import output_bytes, write_atomic
+
+    try:
+        fd = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # generator.build.guards.build_lock's lock
+        if output_bytes(out / MANIFEST) == old:
+            write_atomic(out / MANIFEST, new)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def save(out: Path, options: dict, roots: list[Path], printed: str) -> None:
+    """Record the state after a build that rendered nothing (see the module's description)."""
+    from generator.build.provenance import output_bytes, write_atomic
+
+    global _opened
+    files, _opened = _opened or set(), None
+    data = output_bytes(out / MANIFEST)
+    try:
+        manifest = json.loads(data) if data is not None else None
+    except ValueError:
+        manifest = None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("documents"), dict):
+        return
+    manifest.pop(STATE, None)
+    signatures = _signatures(manifest)
+    outputs = _outputs(out, signatures)
+    manifest["signatures"] = signatures  # the manifest's own checks (generator.build.provenance.Manifest) use them too
+    rest = b"," + json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)[1:].encode() + b"\n"
+    state = {"key": _key(options), "documents": _documents(rest), "folders": _folders(roots, set(_scanned), out),
+             "inputs": _inputs(files, out), "printed": printed,
+             "outputs": {name: signatures.get(name, [sha]) for name, sha in outputs.items()}}
+    write_atomic(out / MANIFEST, _HEAD + json.dumps(state, ensure_ascii=True, sort_keys=True).encode() + rest)
+
+
+def forget() -> None:
+    """Stop noting opened files (the build rendered something: the manifest it wrote holds no state)."""
+    global _opened
+    _opened = None

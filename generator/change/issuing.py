@@ -1,0 +1,355 @@
+"""Issued documents: the record that a document was sent or signed, and from what.
+
+``generator issue 2011 regeringsbeslut`` writes, for each matching document
+of the agreement, a record in ``issued/<year>/<document>.yaml`` beside the
+document exactly as it was issued, ``issued/<year>/<document>.xml`` (its
+document model as markup, see :func:`generator.documents.model.document_markup`),
+and a copy of every input file it was made from under
+``issued/inputs/<blob id>`` (content-addressed, so a file shared by many
+documents is kept once). The folder lives in the repository beside
+``agreements/``, so the record is committed and travels with the data.
+
+Why a snapshot and not only a git commit: a document is often issued from a
+working tree with uncommitted changes, and a commit can later be rebased or
+squashed away; the blob ids say which version, the snapshot guarantees it
+can be read back. The git commit (and whether the tree was clean) is
+recorded too, for the reader. The document markup makes the comparison
+independent of later template or generator changes: a redline marks what
+changed in the text, against what was actually sent.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from generator.build.run import Job, job_sources, plan, render_job, _data_files
+from generator.documents.model import Document, document_markup, parse_document
+from generator.errors import GeneratorError
+from generator.build.provenance import Sources, blob_id, display, generator_id
+from generator.documents.templating import TEMPLATES
+from generator.data.validate import Validated
+
+ISSUED = Path("issued")
+INPUTS = "inputs"
+
+
+@dataclass(frozen=True)
+class IssueRecord:
+    """One issued document: which, when, by whom, from which inputs, and its text as issued."""
+
+    folder: Path  # the issued/ folder
+    year: int
+    document: str  # the job name, e.g. regeringsbeslut_II-7_2011-06-16_utbetalning or lansbrev/lansbrev_01_…
+    agreement: str  # the agreement file, as recorded (relative to the project folder)
+    issued: dt.date
+    by: str
+    sources: dict[str, str]  # input file → git blob id
+    commit: str | None = None
+    clean: bool | None = None
+    data: dict[str, str] = field(default_factory=dict)  # further files the agreement reads (keys, outcomes, tables)
+
+    @property
+    def path(self) -> Path:
+        return self.folder / str(self.year) / f"{self.document}.yaml"
+
+    @property
+    def markup_path(self) -> Path:
+        return self.folder / str(self.year) / f"{self.document}.xml"
+
+    def issued_document(self) -> Document:
+        """Return the document model as it was issued."""
+        return parse_document(self.markup_path.read_text(encoding="utf-8"))
+
+    def files(self) -> list[Path]:
+        """Return the files of this record (the record, the markup): inputs of a redline."""
+        return [self.path, self.markup_path]
+
+    def restore(self, target: Path) -> Path:
+        """Write the issued version's inputs under ``target`` at their recorded paths; return the agreement's copy."""
+        for name, ident in {**self.data, **self.sources}.items():
+            snapshot = self.folder / INPUTS / ident
+            if not snapshot.is_file():
+                raise GeneratorError(f"{self.path}: den utfärdade versionen av {name} ({ident}) saknas i "
+                                     f"{self.folder / INPUTS}/")
+            relative = Path(name)
+            if relative.is_absolute() or ".." in relative.parts:  # recorded outside the project: keep its name
+                relative = Path("_outside") / relative.name
+            destination = target / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(snapshot.read_bytes())
+        agreement = Path(self.agreement)
+        if agreement.is_absolute() or ".." in agreement.parts:
+            agreement = Path("_outside") / agreement.name
+        return target / agreement
+
+    def to_yaml(self) -> str:
+        data = {
+            "document": self.document, "year": self.year, "agreement": self.agreement,
+            "issued": self.issued.isoformat(), "by": self.by,
+            "git": {"commit": self.commit, "clean": self.clean},
+            "sources": dict(sorted(self.sources.items())),
+        }
+        if self.data:
+            data["data"] = dict(sorted(self.data.items()))
+        head = ("# Utfärdat dokument (generator issue): den version av dokumentet som skickades eller undertecknades.\n"
+                f"# Dess text som den utfärdades: {self.markup_path.name}; dess indata: {INPUTS}/<blob-id>.\n")
+        return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def _git_state(cwd: Path, files: list[str]) -> tuple[str | None, bool | None]:
+    """Return HEAD and whether ``files`` (the inputs) are as committed there; (None, None) outside git."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, check=True, text=True).stdout.strip()
+        top = Path(subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, check=True,
+                                  text=True).stdout.strip()).resolve()
+        inside = [str(Path(f).resolve()) for f in files if Path(f).resolve().is_relative_to(top)]
+        status = subprocess.run(["git", "status", "--porcelain", "--", *inside], cwd=cwd, capture_output=True,
+                                check=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None, None
+    return commit, not status.strip()
+
+
+def matching_jobs(jobs: list[Job], names: tuple[str, ...]) -> list[Job]:
+    """Return the jobs named by ``names``: a document's name, or its beginning (``regeringsbeslut``, ``lansbrev``)."""
+    chosen: list[Job] = []
+    for name in names:
+        name = name.removesuffix(".docx").removesuffix(".pdf")
+        found = [j for j in jobs if j.name == name] or \
+                [j for j in jobs if j.name.startswith(name) or j.name.rsplit("/", 1)[-1].startswith(name)]
+        if not found:
+            raise GeneratorError(f"inget dokument {name!r}; överenskommelsens dokument är: "
+                                 + ", ".join(j.name for j in jobs))
+        chosen.extend(j for j in found if j not in chosen)
+    return chosen
+
+
+def issue(validated: Validated, names: tuple[str, ...], folder: Path = ISSUED, date: dt.date | None = None,
+          by: str = "", templates: Path = TEMPLATES) -> list[IssueRecord]:
+    """Record the named documents of an agreement as issued today (or on ``date``); return the records written."""
+    agreement = validated.agreement
+    jobs = matching_jobs(plan(agreement, validated.allocation, municipal=validated.municipal), names)
+    records = []
+    for job in jobs:
+        sources = job_sources(validated.file, job, templates, _data_files(validated.allocation))
+        # every file the agreement reads, so that the issued version can be loaded again, not only this document's
+        data = {name: ident for name, ident in Sources.of(_data_files(validated.allocation)).files
+                if name not in dict(sources.files)}
+        commit, clean = _git_state(validated.file.resolve().parent, [name for name, _ in sources.files] + list(data))
+        record = IssueRecord(folder, agreement.year, job.name, display(validated.file), date or dt.date.today(), by,
+                             dict(sources.files), commit, clean, data)
+        for name, ident in [*sources.files, *data.items()]:
+            snapshot = folder / INPUTS / ident
+            if not snapshot.exists():
+                data = Path(name).read_bytes()
+                if blob_id(data) != ident:  # changed between reading and copying
+                    raise GeneratorError(f"{name} ändrades medan det utfärdades; kör kommandot igen")
+                _write(snapshot, data)
+        _write(record.markup_path, document_markup(render_job(agreement, job, templates)).encode("utf-8"))
+        _write(record.path, record.to_yaml().encode("utf-8"))
+        records.append(record)
+    return records
+
+
+def _write(path: Path, data: bytes) -> None:
+    from generator.build.provenance import write_atomic
+
+    write_atomic(path, data)
+
+
+def load_record(path: Path, folder: Path = ISSUED) -> IssueRecord:
+    """Return the record in ``path`` (``issued/<year>/<document>.yaml``)."""
+    from generator.errors import DataError
+    from generator.data.loading import load_yaml
+
+    try:
+        data, _ = load_yaml(path)  # bounded: a record is a file a user could edit (aliases, size, depth)
+        git = data.get("git") or {}
+        issued = data["issued"]
+        record = IssueRecord(folder, int(data["year"]), str(data["document"]), str(data["agreement"]),
+                           issued if isinstance(issued, dt.date) else dt.date.fromisoformat(str(issued)),
+                           str(data.get("by") or ""), {str(k): str(v) for k, v in (data.get("sources") or {}).items()},
+                           git.get("commit"), git.get("clean"),
+                           {str(k): str(v) for k, v in (data.get("data") or {}).items()})
+    except DataError as exc:
+        raise DataError(f"{path}: ingen läsbar uppgift om utfärdande", exc.findings) from None
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise GeneratorError(f"{path}: ingen läsbar uppgift om utfärdande ({type(exc).__name__}: {exc})") from None
+    bad = [ident for ident in {**record.data, **record.sources}.values() if not re.fullmatch(r"[0-9a-f]{40}", ident)]
+    if bad or ".." in Path(record.document).parts or Path(record.document).is_absolute():
+        raise GeneratorError(f"{path}: ingen giltig uppgift om utfärdande (ett blob-id eller dokumentnamnet är felaktigt)")
+    return record
+
+
+def records(folder: Path = ISSUED, year: int | None = None) -> list[IssueRecord]:
+    """Return every issue record under ``folder`` (of ``year``), sorted by document."""
+    if not folder.is_dir():
+        return []
+    years = [folder / str(year)] if year is not None else sorted(p for p in folder.iterdir() if p.name.isdigit())
+    found = [load_record(p, folder) for y in years if y.is_dir() for p in sorted(y.rglob("*.yaml"))]
+    return sorted(found, key=lambda r: (r.year, r.document))
+
+
+def record_for(folder: Path, year: int, document: str) -> IssueRecord | None:
+    path = folder / str(year) / f"{document}.yaml"
+    return load_record(path, folder) if path.is_file() else None
+
+
+def records_of_agreement(folder: Path, agreement_file: Path) -> list[IssueRecord]:
+    """Return the records of documents made from ``agreement_file``."""
+    wanted = display(agreement_file)
+    return [r for r in records(folder) if r.agreement == wanted]
+
+
+def issued_sources_key(record: IssueRecord, sources: Sources, extra: str) -> str:
+    """Return the input key of a redline or amending decision: the record, the document's inputs, the options."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{sources.key}\0{generator_id()}\0{extra}".encode())
+    for path in record.files():
+        digest.update(b"\0" + blob_id(path.read_bytes()).encode())
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- after issuing: redlines and amending decisions
+
+CHANGES_FOLDER = "andringar"
+
+
+@dataclass(frozen=True)
+class RedlineOptions:
+    """Who and when the tracked changes are attributed to.
+
+    ``author`` None: the document's own author (the department, SKL).
+    ``date`` None: ``SOURCE_DATE_EPOCH`` if set, else the date the document was
+    issued, so the same data always gives the same bytes (never the clock).
+    """
+
+    author: str | None = None
+    date: dt.date | None = None
+
+    def configured_date(self) -> dt.date | None:
+        """Return the date given (option, else ``SOURCE_DATE_EPOCH``), or None."""
+        import os
+
+        if self.date is not None:
+            return self.date
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch.isdigit():
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        return None
+
+    def date_for(self, record: IssueRecord) -> dt.date:
+        """Return the date of the tracked changes against ``record``."""
+        return self.configured_date() or record.issued
+
+
+def issued_version(record: IssueRecord) -> Validated:
+    """Return the agreement as it was when ``record``'s document was issued (from the snapshot)."""
+    import tempfile
+
+    from generator.errors import DataError
+    from generator.data.validate import load_agreement
+
+    with tempfile.TemporaryDirectory() as tmp:
+        agreement = record.restore(Path(tmp))
+        try:
+            return load_agreement(agreement, sums_as_warnings=True)
+        except DataError as exc:
+            raise DataError(f"{record.path}: den utfärdade versionen av {record.agreement} är inte giltig nu", exc.findings) from None
+
+
+def changes_name(document: str, what: str) -> str:
+    """Return the output name (under OUT/<year>/) of a redline (``andringsmarkerad``) or amending decision."""
+    return f"{CHANGES_FOLDER}/{document}.{what}"
+
+
+def build_issued(validated: Validated, out: Path, formats: list[str], folder: Path = ISSUED,
+                 options: RedlineOptions = RedlineOptions(), templates: Path = TEMPLATES, force: bool = False,
+                 pdf_engine: str | None = None):
+    """Write a redline for every issued document of ``validated`` whose text changed, and a draft ändringsbeslut
+    for every issued regeringsbeslut whose figures changed; return a :class:`generator.build.run.BuildResult`.
+
+    Outputs go to ``OUT/<year>/andringar/<document>.andringsmarkerad.docx|pdf`` and
+    ``….andringsbeslut.docx|pdf``; they are removed again when the data is back as issued.
+    """
+    import time
+
+    from generator.change.amending import amending_decision
+    from generator.build.run import BuildResult, Written, _render, _writers
+    from generator.build.provenance import MANIFEST, Manifest, write_atomic
+    from generator.change.redline import redline
+    from generator.build.run import DEFAULT_PDF_ENGINE
+    from generator.writers.docx import render_docx
+
+    result = BuildResult(validated.agreement)
+    mine = records_of_agreement(folder, validated.file)
+    if not mine:
+        return result
+    # the ändringsbeslut: the writers of every document (the chosen PDF engine)
+    writers = _writers(formats, None, pdf_engine) if pdf_engine else _writers(formats, None)
+    # the redline: writers that show tracked changes (both PDF engines mark them; Typst's PDF is tagged)
+    redline_writers = {**writers, "docx": render_docx}
+    pdf_engine = pdf_engine or DEFAULT_PDF_ENGINE  # named in the key: a redline made by another engine is rebuilt
+    manifest = Manifest.load(out)
+    jobs = {job.name: job for job in plan(validated.agreement, validated.allocation, municipal=validated.municipal)}
+    year_folder = out / str(validated.agreement.year)
+    old_versions: dict[tuple, Validated] = {}
+    for record in mine:
+        job = jobs.get(record.document)
+        if job is None:
+            continue  # the document is no longer made from the data (reported by check --issued)
+        sources = job_sources(validated.file, job, templates, _data_files(validated.allocation))
+        author_date = f"{options.author}|{options.date_for(record).isoformat()}|{pdf_engine}"
+        key = issued_sources_key(record, sources, author_date)
+        all_sources = Sources(tuple(sorted(set(sources.files) | {(display(p), blob_id(p.read_bytes()))
+                                                                 for p in record.files()})))
+        outputs = {what: [year_folder / f"{changes_name(record.document, what)}.{fmt}" for fmt in formats]
+                   for what in ("andringsmarkerad", "andringsbeslut")}
+        paths = [p for group in outputs.values() for p in group]
+        if not force and all(manifest.current(p, key) for p in paths if manifest.name(p) in manifest.entries) \
+                and any(manifest.name(p) in manifest.entries for p in paths):
+            result.skipped.extend(p for p in paths if p.exists())
+            continue
+        started = time.perf_counter()
+        new = render_job(validated.agreement, job, templates)
+        old = record.issued_document()
+        date = options.date_for(record).isoformat()
+        marked, count = redline(old, new, options.author or new.meta.author or "generator", date,
+                                note=f"Ändringsmarkerad mot utfärdad version {record.issued.isoformat()}")
+        documents = {}
+        if count:
+            documents["andringsmarkerad"] = marked
+            if job.decision is not None:
+                snapshot = (record.agreement, tuple(sorted({**record.data, **record.sources}.items())))
+                if snapshot not in old_versions:
+                    old_versions[snapshot] = issued_version(record)
+                before = old_versions[snapshot]
+                issued_decision = next((d for d in before.agreement.decisions if d.id == job.decision.id), job.decision)
+                amendment = amending_decision(issued_decision, before, validated, options.configured_date())
+                if amendment is not None:
+                    documents["andringsbeslut"] = amendment
+        rendered = []
+        for what, document in documents.items():
+            name = changes_name(record.document, what)
+            chosen = redline_writers if what == "andringsmarkerad" else writers
+            rendered.extend(_render(document, name, year_folder, formats, chosen, started, all_sources))
+            started = time.perf_counter()
+        made = {path for path, _, _ in rendered}
+        for path, data, seconds in rendered:
+            changed = write_atomic(path, data)
+            result.written.append(Written(path, len(data), seconds, "skriven" if changed else "oförändrad"))
+            manifest.record(path, key, data, all_sources)
+        for path in paths:  # back as issued (or no figure of a decision changed): no redline, no amendment
+            if path not in made:
+                if path.exists():
+                    path.unlink()
+                    result.written.append(Written(path, 0, 0.0, "borttagen"))
+                manifest.forget(manifest.name(path))
+    write_atomic(out / MANIFEST, manifest.to_bytes())
+    return result

@@ -1,0 +1,305 @@
+"""JSON Schema of every input file kind, made from the pydantic models, with the Swedish key descriptions.
+
+``generator schema`` writes one ``<kind>.schema.json`` per file kind into
+``schema/``. Every YAML file under ``agreements/`` starts with
+``# yaml-language-server: $schema=<relative path>``, so an editor with the YAML
+language server (VS Code's "YAML" extension and others) completes keys, shows
+each key's description and flags a misspelt key while one types.
+
+Two things differ from the models on purpose, because an editor reads YAML 1.2
+while the generator reads grouped numbers: an amount may be written
+``66_000_000`` (a string of digit groups to the editor), and a deadline's
+``date`` may name a key of ``dates:`` instead of repeating a date.
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema
+
+from generator.data.key_descriptions import MODELS, describe_model, field_text
+from generator.data.model import Agreement, Circular, MunicipalFile
+
+SCHEMA_FOLDER = Path(__file__).resolve().parents[2] / "schema"
+#: The first line of every shipped YAML file, with the path of its schema relative to the file.
+MODELINE = "# yaml-language-server: $schema={path}"
+#: Digits in groups of three joined by _, as amounts are written (66_000_000).
+GROUPED_DIGITS = r"^[0-9]{1,3}(_[0-9]{3})+$"
+DATE_NAME = r"^[a-z][a-z0-9_]*$"
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """One kind of input file: its schema's name, its model, and the key it sits under (if any)."""
+
+    name: str
+    model: type[BaseModel]
+    wrapper: str | None
+    title: str
+    where: str
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.schema.json"
+
+
+#: Every kind of YAML input file. A file is a circular if its first key is ``cirkular:``.
+FILE_KINDS: list[FileKind] = [
+    FileKind("overenskommelse", Agreement, None, "Överenskommelse",
+             "agreements/<år>.yaml, eller en fil per överenskommelse i agreements/<år>/"),
+    FileKind("cirkular", Circular, "cirkular", "SKL-cirkulär",
+             "agreements/<år>/cirkular_<nr>.yaml; filens första nyckel är cirkular:"),
+    FileKind("kommun", MunicipalFile, None, "Kommunens egna delar av utlåtandet",
+             "kommuner/<år>/<kod>.yaml (mappen anges av municipal_statement.folder); filens första nyckel är kommun:"),
+]
+
+
+class _Generate(GenerateJsonSchema):
+    """Pydantic's generator, adjusted to what an editor reading YAML 1.2 sees."""
+
+    def int_schema(self, schema: Any) -> dict[str, Any]:
+        base = super().int_schema(schema)
+        if base.get("minimum") == 0 and base.get("maximum", 10**9) >= 10**9:  # an amount: 66_000_000 is allowed too
+            return {"anyOf": [base, {"type": "string", "pattern": GROUPED_DIGITS}]}
+        return base
+
+
+def kind_of(file: Path) -> FileKind:
+    """Return the kind of the YAML file ``file``."""
+    if is_circular(file):
+        return FILE_KINDS[1]
+    return FILE_KINDS[2] if _first_key(file) == "kommun" else FILE_KINDS[0]
+
+
+def _first_key(file: Path) -> str | None:
+    """Return the first key of a YAML file, read from its text (comments skipped)."""
+    try:
+        with open(file, encoding="utf-8") as handle:
+            for line in handle:
+                stripped = line.strip()
+                if stripped and not stripped.startswith(("#", "---")):
+                    return stripped.split(":", 1)[0] if ":" in stripped else None
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def schema_for(kind: FileKind) -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of one file kind, with Swedish descriptions."""
+    schema = kind.model.model_json_schema(schema_generator=_Generate)
+    defs = schema.pop("$defs", {})
+    defs[kind.model.__name__] = schema
+    for name, definition in defs.items():
+        _describe(name, definition)
+    deadline = defs.get("Deadline", {}).get("properties", {})
+    if "date" in deadline:
+        deadline["date"] = {**{k: v for k, v in deadline["date"].items() if k not in {"type", "format"}},
+                            "anyOf": [{"type": "string", "format": "date"},
+                                      {"type": "string", "pattern": DATE_NAME}]}
+    root_ref = {"$ref": f"#/$defs/{kind.model.__name__}"}
+    if kind.wrapper:
+        root: dict[str, Any] = {"type": "object", "additionalProperties": False, "required": [kind.wrapper],
+                                "properties": {kind.wrapper: {**root_ref, "description": describe_model(kind.model.__name__)}}}
+    else:
+        root = dict(root_ref)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://generator.invalid/schema/{kind.file}",
+        "title": kind.title,
+        "description": f"{kind.title}: {kind.where}. Nycklarna beskrivs i docs/REFERENCE.md.",
+        **root,
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+def _describe(model_name: str, definition: dict[str, Any]) -> None:
+    """Put the Swedish descriptions (and an example) of a model and its keys into its schema, in place."""
+    definition.pop("title", None)
+    definition["title"] = model_name
+    if model_name in MODELS:
+        definition["description"] = describe_model(model_name)
+    for key, prop in definition.get("properties", {}).items():
+        prop.pop("title", None)
+        _strip_nested(prop)
+        if "patternProperties" in prop:  # a table of names: a name of another form is an error too
+            prop["additionalProperties"] = False
+        text, example = field_text(model_name, key)
+        if text:
+            prop["description"] = text
+            prop["markdownDescription"] = text + (f"\n\nExempel: `{example}`" if example else "") + \
+                f"\n\n[docs/REFERENCE.md](../docs/REFERENCE.md#{model_name.lower()})"
+
+
+def _strip_nested(node: dict[str, Any]) -> None:
+    """Remove the models' (English) descriptions below a key; the key's own Swedish description says it all."""
+    for value in node.values():
+        for child in (value if isinstance(value, list) else value.values() if isinstance(value, dict) else []):
+            if isinstance(child, dict):
+                child.pop("description", None)
+                _strip_nested(child)
+
+
+def schema_text(kind: FileKind) -> str:
+    """Return the schema of ``kind`` as the text committed under schema/."""
+    return json.dumps(schema_for(kind), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def write_schemas(folder: Path = SCHEMA_FOLDER) -> list[Path]:
+    """Write every file kind's schema into ``folder``; return the files written or already current."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in FILE_KINDS:
+        path = folder / kind.file
+        text = schema_text(kind)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def modeline(yaml_file: Path, kind: FileKind | None = None, folder: Path = SCHEMA_FOLDER) -> str:
+    """Return the ``# yaml-language-server`` line a YAML file (of ``kind``, else as read) should start with."""
+    import os
+
+    kind = kind or kind_of(yaml_file)
+    here = Path(yaml_file).resolve().parent
+    own = next((p / "schema" for p in (here, *here.parents) if (p / "schema" / kind.file).is_file()), None)
+    relative = os.path.relpath((own or folder) / kind.file, here)  # the project's own schema/, if it has one
+    return MODELINE.format(path=Path(relative).as_posix())
+
+
+def as_json_data(value: Any) -> Any:
+    """Return loaded YAML data as JSON data (dates as ISO text), to validate it against a schema."""
+    import datetime as dt
+    from decimal import Decimal
+
+    if isinstance(value, dict):
+        return {str(k): as_json_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_json_data(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+# --------------------------------------------------------------------------- amounts and dates in data
+
+def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        definition = defs[node["$ref"].rsplit("/", 1)[-1]]
+        node = {**definition, **{k: v for k, v in node.items() if k != "$ref"}, "title": definition.get("title")}
+    return node
+
+
+def _options(node: dict[str, Any], defs: dict[str, Any]) -> list[dict[str, Any]]:
+    node = _resolve(node, defs)
+    options = node.get("anyOf") or node.get("oneOf")
+    if not options:
+        return [node]
+    return [o for option in options for o in _options(option, defs)]
+
+
+def _figure_kind(node: dict[str, Any], defs: dict[str, Any]) -> str | None:
+    """Return 'amount' or 'date' if the schema node is one (possibly null), else None."""
+    options = _options(node, defs)
+    if any(o.get("pattern") == GROUPED_DIGITS for o in options) and not any(o.get("minimum", 0) > 0 for o in options):
+        return "amount"
+    if any(o.get("format") == "date" for o in options):
+        return "date"
+    return None
+
+
+def _walk_figures(data: Any, node: dict[str, Any], defs: dict[str, Any], path: tuple) -> list[tuple[tuple, str, Any]]:
+    kind = _figure_kind(node, defs)
+    if kind is not None and path:
+        if data is None or (kind == "amount" and isinstance(data, int) and not isinstance(data, bool)) \
+                or (kind == "date" and not isinstance(data, str)):  # a deadline may name a date of dates:
+            return [(path, kind, data)]
+    found: list[tuple[tuple, str, Any]] = []
+    for option in _options(node, defs):
+        if isinstance(data, dict):
+            props = option.get("properties")
+            if props is not None and not set(data) <= set(props):
+                continue  # another block kind
+            for key, value in data.items():
+                child = (props or {}).get(key) or option.get("additionalProperties") or \
+                    next(iter(option.get("patternProperties", {}).values()), None)
+                if isinstance(child, dict):
+                    found += _walk_figures(value, child, defs, path + (key,))
+            break
+        if isinstance(data, list) and option.get("type") == "array":
+            for index, item in enumerate(data):
+                found += _walk_figures(item, option.get("items", {}), defs, path + (index,))
+            break
+    return found
+
+
+def figure_paths(data: Any, kind: FileKind) -> list[tuple[tuple, str, Any]]:
+    """Return (path, 'amount' or 'date', value) of every amount and date in a file's data, null ones included."""
+    schema = _schema_cache(kind.name)
+    return _walk_figures(data, {k: v for k, v in schema.items() if k != "$defs"}, schema["$defs"], ())
+
+
+_CACHE: dict[str, dict[str, Any]] = {}
+
+
+def _schema_cache(name: str) -> dict[str, Any]:
+    if name not in _CACHE:
+        _CACHE[name] = schema_for(next(k for k in FILE_KINDS if k.name == name))
+    return _CACHE[name]
+
+
+def model_at(kind: FileKind, data: Any, path: tuple) -> tuple[str, list[str]] | None:
+    """Return the model name and its keys at ``path`` of a file's data (the mapping that holds path's last key)."""
+    schema = _schema_cache(kind.name)
+    defs = schema["$defs"]
+    node: dict[str, Any] = {k: v for k, v in schema.items() if k != "$defs"}
+    name = None
+    for part in path:
+        chosen = None
+        for option in _options(node, defs):
+            if isinstance(part, int) and option.get("type") == "array":
+                chosen = option.get("items", {})
+            elif isinstance(part, str) and part in option.get("properties", {}):
+                chosen = option["properties"][part]
+            if chosen is not None:
+                break
+        if chosen is None:
+            return None
+        node = chosen
+        data = data[part] if isinstance(data, (dict, list)) else None
+    for option in _options(node, defs):
+        if "properties" in option and (not isinstance(data, dict) or not set(data) - set(option["properties"]) or name is None):
+            name = option.get("title")
+            keys = list(option["properties"])
+            if isinstance(data, dict) and len(set(data) - set(keys)) <= 1:
+                return name, keys
+    return (name, keys) if name else None
+
+
+#: The first key of a circular's file
+CIRCULAR_KEY = "cirkular"
+
+
+def is_circular(file: Path) -> bool:
+    """Return True if ``file`` is a circular (its first key is ``cirkular:``), without parsing all of it."""
+    try:
+        if not stat.S_ISREG(os.stat(file).st_mode):  # a device or pipe is refused when it is loaded
+            return False
+        with open(file, "rb") as handle:
+            head = handle.read(65_536).decode("utf-8", errors="replace")
+    except (OSError, ValueError):
+        return False
+    for line in head.splitlines():
+        stripped = line.strip().lstrip("\ufeff")
+        if stripped and not stripped.startswith("#") and not stripped.startswith("---"):
+            return stripped.startswith(f"{CIRCULAR_KEY}:")
+    return False

@@ -1,0 +1,152 @@
+"""Reference data the agreements refer to: distribution keys, counties and municipalities.
+
+The lists of the 21 counties (län) and 290 municipalities (kommuner) live in
+``reference/`` at the top of the repository, with their source and licence in
+its README. Codes are strings: ``"01"``, ``"0180"``.
+"""
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from generator.errors import DataError, Finding, Location
+
+REFERENCE = Path(__file__).resolve().parents[2] / "reference"
+
+#: Distribution keys a pot may name, with what they measure. Population keys
+#: come from SCB; outcome keys (registrations, places) from the registers.
+DISTRIBUTION_KEYS: dict[str, str] = {
+    "befolkning": "folkmängd (SCB)",
+    "befolkning_65": "folkbokförda personer 65 år och äldre (SCB)",
+    "befolkning_75": "folkbokförda personer 75 år och äldre (SCB)",
+    "befolkning_80": "folkbokförda personer 80 år och äldre (SCB)",
+    "antal_kommuner": "antal kommuner i länet",
+    "registreringar": "antal registreringar i kvalitetsregistret (utfall)",
+    "platser_sabo": "antal platser i särskilt boende för äldre (utfall)",
+    "dodsfall": "antal dödsfall (utfall)",
+}
+
+
+@dataclass(frozen=True)
+class County:
+    code: str
+    name: str
+    short: str
+
+
+@dataclass(frozen=True)
+class Council:
+    """A county council (landsting/region); its code is ``00`` + the county code, as in Kolada."""
+
+    code: str
+    name: str
+    county: str
+    same_body_as: str | None = None  # a municipality that is the same organisation (Gotland: 0980)
+    body_name: str | None = None  # that organisation's name ("Region Gotland")
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str
+    name: str
+    short: str
+    county: str
+
+
+def _rows(name: str, columns: list[str]) -> list[dict[str, str]]:
+    path = REFERENCE / name
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            finding = Finding(Location(path, 1), f"kolumn(er) saknas: {', '.join(missing)}")
+            raise DataError(str(finding), [finding])
+        return list(reader)
+
+
+@lru_cache(maxsize=1)
+def counties() -> dict[str, County]:
+    """Return the 21 counties by their two-digit code, in code order."""
+    rows = _rows("counties.csv", ["county_code", "county_name", "county_name_short"])
+    return {r["county_code"]: County(r["county_code"], r["county_name"], r["county_name_short"]) for r in rows}
+
+
+@lru_cache(maxsize=1)
+def municipalities() -> dict[str, Municipality]:
+    """Return the 290 municipalities by their four-digit code, in code order."""
+    rows = _rows("municipalities.csv", ["municipality_code", "municipality_name", "municipality_name_short", "county_code"])
+    result = {}
+    for line, r in enumerate(rows, start=2):
+        if r["county_code"] not in counties():
+            finding = Finding(Location(REFERENCE / "municipalities.csv", line),
+                              f"kommunen {r['municipality_code']} anger ett okänt län {r['county_code']!r}")
+            raise DataError(str(finding), [finding])
+        result[r["municipality_code"]] = Municipality(r["municipality_code"], r["municipality_name"],
+                                                      r["municipality_name_short"], r["county_code"])
+    return result
+
+
+@lru_cache(maxsize=1)
+def councils() -> dict[str, Council]:
+    """Return the 21 county councils by their code (``0001`` … ``0025``), in code order."""
+    rows = _rows("county_councils.csv", ["county_code", "council_code", "council_name"])
+    result = {}
+    for line, r in enumerate(rows, start=2):
+        if r["county_code"] not in counties() or r["council_code"] != "00" + r["county_code"]:
+            finding = Finding(Location(REFERENCE / "county_councils.csv", line),
+                              f"landstinget {r['council_code']!r} stämmer inte med en länskod ({r['county_code']!r})")
+            raise DataError(str(finding), [finding])
+        same = r.get("same_body_as") or None
+        if same is not None and (same not in municipalities() or municipalities()[same].county != r["county_code"]):
+            finding = Finding(Location(REFERENCE / "county_councils.csv", line),
+                              f"landstinget {r['council_code']}: same_body_as {same!r} är ingen kommun i dess län")
+            raise DataError(str(finding), [finding])
+        result[r["council_code"]] = Council(r["council_code"], r["council_name"], r["county_code"], same,
+                                            (r.get("body_name") or None) if same else None)
+    if set(c.county for c in result.values()) != set(counties()):
+        finding = Finding(Location(REFERENCE / "county_councils.csv", 1), "inte varje län har sitt landsting")
+        raise DataError(str(finding), [finding])
+    return result
+
+
+def council_of(county: str) -> Council:
+    """Return the county council of ``county`` (``01`` → Stockholms läns landsting)."""
+    return councils()["00" + county]
+
+
+def one_body(county: str) -> Council | None:
+    """Return the council of ``county`` if it and the county's municipality are one organisation (Gotland), else None.
+
+    Such a county has one recipient: the council's ``body_name`` receives the county's joint money, the
+    council's and the municipality's shares, in one payment.
+    """
+    council = council_of(county)
+    return council if council.same_body_as else None
+
+
+RecipientKind = str  # "kommun" | "landsting" | "lan"
+
+
+def recipient(code: str) -> tuple[RecipientKind, str, str]:
+    """Return (kind, name, county code) of a recipient code: ``0180`` kommun, ``0001`` landsting, ``01`` län.
+
+    Raises KeyError for a code that is none of them.
+    """
+    if code in municipalities():
+        m = municipalities()[code]
+        return "kommun", m.short, m.county
+    if code in councils():
+        c = councils()[code]
+        return "landsting", c.name, c.county
+    if code in counties():
+        return "lan", counties()[code].name, code
+    raise KeyError(code)
+
+
+def municipality_counts() -> dict[str, int]:
+    """Return the number of municipalities in each county (the key ``antal_kommuner``)."""
+    counted = Counter(m.county for m in municipalities().values())
+    return {code: counted[code] for code in counties()}

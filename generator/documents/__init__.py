@@ -1,0 +1,1 @@
+"""Documents: the one document model every writer renders, and the templating that makes it from the validated data."""

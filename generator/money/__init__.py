@@ -1,0 +1,1 @@
+"""Money: the rules that turn pots into allocations to the krona, key data (population, outcomes), and the explanation of each amount."""
