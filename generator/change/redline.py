@@ -113,16 +113,16 @@ class Redliner:
         """Return ``new`` with its differences from ``old`` (a block of the same kind) marked."""
         if old == new:
             return [new]
-        if isinstance(new, Paragraph) and old.style == new.style:
+        if isinstance(new, Paragraph) and isinstance(old, Paragraph) and old.style == new.style:
             self.changes += 1
             return [dataclasses.replace(new, runs=diff_runs(old.runs, new.runs, self.ins, self.dele))]
-        if isinstance(new, Heading) and old.level == new.level:
+        if isinstance(new, Heading) and isinstance(old, Heading) and old.level == new.level:
             return [*self._out(old, self.dele), *self._out(new, self.ins)]
-        if isinstance(new, ListBlock) and old.kind == new.kind:
+        if isinstance(new, ListBlock) and isinstance(old, ListBlock) and old.kind == new.kind:
             items = self._sequence(old.items, new.items, plain, self._item_changed,
                                    lambda item, rev: _marked(item, rev))
             return [dataclasses.replace(new, items=items)]
-        if isinstance(new, Table) and len(old.widths) == len(new.widths):
+        if isinstance(new, Table) and isinstance(old, Table) and len(old.widths) == len(new.widths):
             rows = self._sequence(old.rows, new.rows, lambda r: " | ".join(c.text for c in r.cells),
                                   self._row_changed, self._row)
             caption = new.caption
@@ -130,10 +130,10 @@ class Redliner:
                 self.changes += 1
                 caption = diff_runs(old.caption, new.caption, self.ins, self.dele)
             return [dataclasses.replace(new, rows=rows, caption=caption)]
-        if isinstance(new, Columns) and len(old.columns) == len(new.columns):
+        if isinstance(new, Columns) and isinstance(old, Columns) and len(old.columns) == len(new.columns):
             columns = [Column(self.blocks(o.blocks, n.blocks)) for o, n in zip(old.columns, new.columns)]
             return [dataclasses.replace(new, columns=columns)]
-        if isinstance(new, Keep):
+        if isinstance(new, Keep) and isinstance(old, Keep):
             return [dataclasses.replace(new, blocks=self.blocks(old.blocks, new.blocks))]
         return [*self._out(old, self.dele), *self._out(new, self.ins)]
 
