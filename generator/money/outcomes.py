@@ -139,8 +139,8 @@ def load_outcomes(file: Path) -> Outcomes:
             count = int(text)
         coverage = None
         if row.get("tackningsgrad"):
-            number = row["tackningsgrad"].replace(",", ".").rstrip("%").strip()
-            coverage = Decimal(number) if re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,6})?", number) else None
+            percent = row["tackningsgrad"].replace(",", ".").rstrip("%").strip()
+            coverage = Decimal(percent) if re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,6})?", percent) else None
             if coverage is None or not 0 <= coverage <= 100:
                 findings.append(Finding(where, f"tackningsgrad ska vara en procentsats 0–100, inte {_short(row['tackningsgrad'])}"))
                 continue

@@ -42,28 +42,43 @@ def largest_remainder(pot: int, weights: Mapping[str, Number], step: int = 1) ->
         raise AllocationError(f"potten {kronor(pot)} är inte ett helt antal steg om {kronor(step)}")
     if any(w < 0 for w in weights.values()):
         raise AllocationError("en fördelningsnyckel kan inte vara negativ")
-    whole_keys = all(type(w) is int for w in weights.values())  # the usual case: the same in integers, faster
-    total = sum(weights.values()) if whole_keys else sum(Fraction(w) for w in weights.values())
+    whole_keys = {code: w for code, w in weights.items() if type(w) is int}
+    if len(whole_keys) == len(weights):  # the usual case: the same in integers, faster
+        return _whole_shares(pot, whole_keys, step)
+    exact_weights = {code: Fraction(w) for code, w in weights.items()}
+    total = sum(exact_weights.values(), Fraction(0))
     if not weights or total == 0:
-        if pot == 0:
-            return {code: 0 for code in weights}
-        raise AllocationError(f"ingen att dela {kronor(pot)} med (nyckeln summerar till noll)")
+        return _nothing_to_share(pot, weights)
     units = pot // step
-    if whole_keys:
-        quota = {code: divmod(w * units, total) for code, w in weights.items()}  # whole part, remainder / total
-        whole = {code: q for code, (q, _) in quota.items()}
-        left = units - sum(whole.values())
-        by_remainder = sorted(weights, key=lambda code: (-quota[code][1], code))
-        for code in by_remainder[:left]:
-            whole[code] += 1
-        return {code: whole[code] * step for code in weights}
-    exact = {code: Fraction(w) * units / total for code, w in weights.items()}
+    exact = {code: w * units / total for code, w in exact_weights.items()}
     whole = {code: int(q) for code, q in exact.items()}  # floor: all quotas are non-negative
     left = units - sum(whole.values())
     by_remainder = sorted(weights, key=lambda code: (-(exact[code] - whole[code]), code))
     for code in by_remainder[:left]:
         whole[code] += 1
     return {code: whole[code] * step for code in weights}
+
+
+def _whole_shares(pot: int, weights: dict[str, int], step: int) -> dict[str, int]:
+    """Return largest_remainder's result for whole-number weights, in integer arithmetic."""
+    total = sum(weights.values())
+    if not weights or total == 0:
+        return _nothing_to_share(pot, weights)
+    units = pot // step
+    quota = {code: divmod(w * units, total) for code, w in weights.items()}  # whole part, remainder / total
+    whole = {code: q for code, (q, _) in quota.items()}
+    left = units - sum(whole.values())
+    by_remainder = sorted(weights, key=lambda code: (-quota[code][1], code))
+    for code in by_remainder[:left]:
+        whole[code] += 1
+    return {code: whole[code] * step for code in weights}
+
+
+def _nothing_to_share(pot: int, weights: Mapping[str, Number]) -> dict[str, int]:
+    """Return zeros when there is nothing to share; raise when a pot has no one to go to."""
+    if pot == 0:
+        return {code: 0 for code in weights}
+    raise AllocationError(f"ingen att dela {kronor(pot)} med (nyckeln summerar till noll)")
 
 
 def proportional(pot: int, key: Mapping[str, Number], key_name: str = "nyckeln", step: int = 1) -> list[Allocation]:
