@@ -4,7 +4,9 @@
 raises :class:`DataError` carrying every finding: schema errors with file,
 line, column and field path; sums that do not add up, with both figures and
 the difference; dates out of order; references that do not resolve;
-duplicated ids; figure references in prose that name nothing.
+duplicated ids; figure references in prose that name nothing. The checks
+after the schema are :mod:`generator.data.checks`, one module per family,
+run by :func:`check_agreement` in the order of their one list.
 """
 from __future__ import annotations
 

@@ -43,6 +43,7 @@ def compare(context: CheckContext, path: PathKey, stated_what: str, stated: int,
 
 
 def _pot(context: CheckContext, pot: Pot, path: PathKey) -> None:
+    """Report a pot whose shares or table do not add up to it, or whose rule lacks a figure it needs."""
     d = pot.distribution
     if d is None:
         return
@@ -67,6 +68,7 @@ def _pot(context: CheckContext, pot: Pot, path: PathKey) -> None:
 
 
 def _table(context: CheckContext, table: Table, path: PathKey) -> None:
+    """Report a table whose stated totals, funding or margin differ from its rows; warn about its funding payouts."""
     amount = context.row_amount
     payouts = context.payouts
     rows_sum = sum(amount(r) for r in table.rows if r.income is None and r.cost is None)
