@@ -9,6 +9,7 @@ each key's description and flags a misspelt key while one types.
 The schema's structure is :mod:`generator.data.file_kinds`' (validation walks the same one, without the
 descriptions); the descriptions are :mod:`generator.reference_docs.key_descriptions`'.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,14 +42,17 @@ def _describe(model_name: str, definition: dict[str, Any]) -> None:
         text, example = field_text(model_name, key)
         if text:
             prop["description"] = text
-            prop["markdownDescription"] = text + (f"\n\nExempel: `{example}`" if example else "") + \
-                f"\n\n[docs/REFERENCE.md](../docs/REFERENCE.md#{model_name.lower()})"
+            prop["markdownDescription"] = (
+                text
+                + (f"\n\nExempel: `{example}`" if example else "")
+                + f"\n\n[docs/REFERENCE.md](../docs/REFERENCE.md#{model_name.lower()})"
+            )
 
 
 def _strip_nested(node: dict[str, Any]) -> None:
     """Remove the models' (English) descriptions below a key; the key's own Swedish description says it all."""
     for value in node.values():
-        for child in (value if isinstance(value, list) else value.values() if isinstance(value, dict) else []):
+        for child in value if isinstance(value, list) else value.values() if isinstance(value, dict) else []:
             if isinstance(child, dict):
                 child.pop("description", None)
                 _strip_nested(child)

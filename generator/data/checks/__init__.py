@@ -6,6 +6,7 @@ returns nothing; a check never stops the others. :func:`generator.data.validate.
 every check of ``CHECKS`` in turn, so the order of the list is the order of the findings. A new check
 goes into the module of its family (or a new module) and into ``CHECKS``.
 """
+
 from __future__ import annotations
 
 from typing import Callable

@@ -1,4 +1,5 @@
 """Budgets: income against cost, labels naming another year, budget tables against the payouts that fund them."""
+
 from __future__ import annotations
 
 import re
@@ -35,9 +36,12 @@ def check_rendered(context: CheckContext) -> None:
     agreement = context.agreement
     if agreement.appendices and agreement.letter is None:
         names = ", ".join(a.id for a in agreement.appendices)
-        context.warning(("appendices",), f"inget dokument skriver ut bilagorna ({names}): de skrivs ut med "
-                        "SKL:s genomförandeplan, och överenskommelsen har ingen letter:",
-                        "lägg till den letter: som bär dem, eller ta bort dem")
+        context.warning(
+            ("appendices",),
+            f"inget dokument skriver ut bilagorna ({names}): de skrivs ut med "
+            "SKL:s genomförandeplan, och överenskommelsen har ingen letter:",
+            "lägg till den letter: som bär dem, eller ta bort dem",
+        )
 
 
 def _budget(context: CheckContext, table: Table, path: PathKey, payouts: list[str]) -> None:
@@ -45,16 +49,21 @@ def _budget(context: CheckContext, table: Table, path: PathKey, payouts: list[st
     year = context.agreement.year
     amount = context.row_amount
     title = f"tabellen {table.title or table.id or ''}".rstrip()
-    labels = [("total_label", table.total_label), ("funding_label", table.funding_label),
-              ("margin_label", table.margin_label)]
+    labels = [
+        ("total_label", table.total_label),
+        ("funding_label", table.funding_label),
+        ("margin_label", table.margin_label),
+    ]
     labels += [(("columns", i), c) for i, c in enumerate(table.columns)]
     labels += [(("groups", i, "total_label"), g.total_label) for i, g in enumerate(table.groups)]
     for where, label in labels:
         for named in re.findall(r"\b(20\d\d)\b", label or ""):
             if int(named) != year:
-                context.warning(path + (where if isinstance(where, tuple) else (where,)),
-                                f"{title}: texten {label!r} nämner året {named}, inte överenskommelsens {year}",
-                                "rätta texten, eller behåll den som källan har den och säg det i en kommentar")
+                context.warning(
+                    path + (where if isinstance(where, tuple) else (where,)),
+                    f"{title}: texten {label!r} nämner året {named}, inte överenskommelsens {year}",
+                    "rätta texten, eller behåll den som källan har den och säg det i en kommentar",
+                )
     has_ie = any(r.income is not None or r.cost is not None for r in table.rows)
     income = sum(amount(r) if r.ref else (r.income or 0) for r in table.rows if r.income is not None or r.ref)
     cost = sum(r.cost or 0 for r in table.rows)
@@ -62,11 +71,13 @@ def _budget(context: CheckContext, table: Table, path: PathKey, payouts: list[st
         stated_income = table.total_income if table.total_income is not None else income
         stated_cost = table.total_cost if table.total_cost is not None else cost
         if stated_income != stated_cost:
-            context.warning(path + ("total_income" if table.total_income is not None else "rows",),
-                            f"{title}: intäkter {kronor(stated_income)} och kostnader {kronor(stated_cost)} skiljer sig "
-                            f"({'överskott' if stated_income > stated_cost else 'underskott'} "
-                            f"{kronor(abs(stated_income - stated_cost))})",
-                            "kontrollera budgeten mot dess text; en budget som medvetet inte går jämnt ut visas ändå här")
+            context.warning(
+                path + ("total_income" if table.total_income is not None else "rows",),
+                f"{title}: intäkter {kronor(stated_income)} och kostnader {kronor(stated_cost)} skiljer sig "
+                f"({'överskott' if stated_income > stated_cost else 'underskott'} "
+                f"{kronor(abs(stated_income - stated_cost))})",
+                "kontrollera budgeten mot dess text; en budget som medvetet inte går jämnt ut visas ändå här",
+            )
     linked = table.funded_by or ([table.funding_ref] if table.funding_ref else [])
     if not linked and payouts:
         linked = payouts  # inferred: the appendix is listed by these payouts
@@ -74,15 +85,22 @@ def _budget(context: CheckContext, table: Table, path: PathKey, payouts: list[st
             total = table.total if table.total is not None else _plain_rows(table, amount)
             funded = sum(context.payouts[p].amount for p in linked if p in context.payouts)
             if total != funded:
-                context.warning(path, f"{title} budgeterar {kronor(total)} men utbetalningarna vars bilaga den är "
-                                f"({', '.join(linked)}) blir tillsammans {kronor(funded)} (skillnad {signed(total - funded)})",
-                                "koppla budgeten till sina utbetalningar med funded_by, och kontrollera beloppen")
+                context.warning(
+                    path,
+                    f"{title} budgeterar {kronor(total)} men utbetalningarna vars bilaga den är "
+                    f"({', '.join(linked)}) blir tillsammans {kronor(funded)} (skillnad {signed(total - funded)})",
+                    "koppla budgeten till sina utbetalningar med funded_by, och kontrollera beloppen",
+                )
     if has_ie and linked:
         in_income = {r.ref for r in table.rows if r.ref}
         for ref in linked:
             if ref in context.payouts and ref not in in_income:
-                context.warning(path, f"{title}: utbetalningen {ref!r} ({kronor(context.payouts[ref].amount)}) som "
-                                "finansierar den finns inte bland intäktsraderna", f"lägg till en intäktsrad med ref: {ref}")
+                context.warning(
+                    path,
+                    f"{title}: utbetalningen {ref!r} ({kronor(context.payouts[ref].amount)}) som "
+                    "finansierar den finns inte bland intäktsraderna",
+                    f"lägg till en intäktsrad med ref: {ref}",
+                )
 
 
 def _plain_rows(table: Table, amount) -> int:

@@ -1,4 +1,5 @@
 """The agreement as every check sees it: its models with their paths, its payouts by id, and the report."""
+
 from __future__ import annotations
 
 from typing import Iterator

@@ -1,4 +1,5 @@
 """Ids: every id is unique in the agreement and none shadows a name of the prose."""
+
 from __future__ import annotations
 
 from generator.data.checks.context import CheckContext
@@ -15,12 +16,18 @@ def check_ids(context: CheckContext) -> None:
 
     def claim(identifier: str, path: PathKey) -> None:
         if identifier in RESERVED_NAMES:
-            context.error(path, f"id:t {identifier!r} är ett reserverat namn i texten",
-                          f"choose another id; reserved: {', '.join(sorted(RESERVED_NAMES))}")
+            context.error(
+                path,
+                f"id:t {identifier!r} är ett reserverat namn i texten",
+                f"choose another id; reserved: {', '.join(sorted(RESERVED_NAMES))}",
+            )
         elif identifier in seen:
             first = context.at(seen[identifier])
-            context.error(path, f"id:t {identifier!r} används två gånger (första gången på rad {first.line})",
-                          "varje id måste vara unikt i överenskommelsen: texten hänvisar till det med namn")
+            context.error(
+                path,
+                f"id:t {identifier!r} används två gånger (första gången på rad {first.line})",
+                "varje id måste vara unikt i överenskommelsen: texten hänvisar till det med namn",
+            )
         else:
             seen[identifier] = path
 

@@ -1,4 +1,5 @@
 """Prose: every figure reference in the text resolves, and no figure of the data is typed out as a literal."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,13 +32,24 @@ def check_prose(context: CheckContext) -> None:
         except UndefinedError as exc:
             missing = undefined_name(exc)
             close = difflib.get_close_matches(missing, known, n=1)
-            hint = f"menade du {close[0]!r}?" if close else "ange det under figures: eller dates:, eller använd ett id som finns"
-            context.report.error(context.source.locate_in_text(where, text, missing),
-                                 f"texten hänvisar till {missing!r}, som inte finns", dotted(where), hint)
+            hint = (
+                f"menade du {close[0]!r}?"
+                if close
+                else "ange det under figures: eller dates:, eller använd ett id som finns"
+            )
+            context.report.error(
+                context.source.locate_in_text(where, text, missing),
+                f"texten hänvisar till {missing!r}, som inte finns",
+                dotted(where),
+                hint,
+            )
         except TemplateError as exc:
-            context.report.error(context.source.locate_error(where, exc),
-                                 f"texten har en felaktig hänvisning: {syntax_message(exc)}", dotted(where),
-                                 "en hänvisning skrivs {{ id | miljoner }}")
+            context.report.error(
+                context.source.locate_error(where, exc),
+                f"texten har en felaktig hänvisning: {syntax_message(exc)}",
+                dotted(where),
+                "en hänvisning skrivs {{ id | miljoner }}",
+            )
         except (TypeError, ValueError) as exc:
             context.error(where, f"ett värde i texten kan inte skrivas ut: {exc}")
 
@@ -65,18 +77,26 @@ def check_literal_figures(context: CheckContext) -> None:
             names = amounts.get(amount, []) if amount is not None else dates.get(when, [])
             if not names:
                 continue
-            use = (f"{{{{ {names[0]} | {'kronor' if 'kronor' in literal else 'miljoner'} }}}}"
-                   if amount is not None else f"{{{{ {names[0]} | datum }}}}")
-            context.report.warning(context.source.locate_in_text(where, text, literal),
-                                   f"texten skriver {literal!r}, som är värdet {names[0]!r}: "
-                                   "det skulle inte följa med en ändring av data", dotted(where), f"skriv {use} i stället")
+            use = (
+                f"{{{{ {names[0]} | {'kronor' if 'kronor' in literal else 'miljoner'} }}}}"
+                if amount is not None
+                else f"{{{{ {names[0]} | datum }}}}"
+            )
+            context.report.warning(
+                context.source.locate_in_text(where, text, literal),
+                f"texten skriver {literal!r}, som är värdet {names[0]!r}: det skulle inte följa med en ändring av data",
+                dotted(where),
+                f"skriv {use} i stället",
+            )
 
 
 _WORDS = {w: n for n, w in enumerate("en två tre fyra fem sex sju åtta nio tio elva tolv".split(), start=1)}
 _MONTHS = "januari februari mars april maj juni juli augusti september oktober november december".split()
 _LITERAL = re.compile(
     r"(?P<grouped>\d{1,3}(?:[ \u00a0]\d{3})+)[ \u00a0]*(?:kronor|kr\b)"
-    r"|(?P<millions>\d+(?:,\d+)?|" + "|".join(_WORDS) + r")[ \u00a0]+(?:miljoner|miljon|milj\.)[ \u00a0]*(?:kronor|kr\b)"
+    r"|(?P<millions>\d+(?:,\d+)?|"
+    + "|".join(_WORDS)
+    + r")[ \u00a0]+(?:miljoner|miljon|milj\.)[ \u00a0]*(?:kronor|kr\b)"
     r"|den (?P<day>\d{1,2}) (?P<month>" + "|".join(_MONTHS) + r") (?P<year>\d{4})"
 )
 
@@ -99,7 +119,10 @@ def literal_figures(text: str) -> Iterator[tuple[str, int | None, dt.date | None
                 yield literal, int(amount), None
         else:
             try:
-                yield literal, None, dt.date(int(match.group("year")), _MONTHS.index(match.group("month")) + 1,
-                                             int(match.group("day")))
+                yield (
+                    literal,
+                    None,
+                    dt.date(int(match.group("year")), _MONTHS.index(match.group("month")) + 1, int(match.group("day"))),
+                )
             except ValueError:
                 continue

@@ -1,4 +1,5 @@
 """References: every organisation, appendix, payout and distribution key an agreement names exists."""
+
 from __future__ import annotations
 
 import difflib
