@@ -11,13 +11,13 @@ from click.testing import CliRunner
 from pydantic import BaseModel
 
 from generator.cli.main import main
-from generator.data.key_descriptions import MODELS
+from generator.reference_docs.key_descriptions import MODELS
 from generator.errors import DataError
 from generator.reference_docs.reference_md import REFERENCE_FILE, reference_text
 from generator.data.loading import load_yaml
 from generator.formatting import kronor
-from generator.data.file_kinds import (FILE_KINDS, SCHEMA_FOLDER, as_json_data, figure_paths, kind_of, modeline, schema_for,
-                              schema_text)
+from generator.data.file_kinds import FILE_KINDS, SCHEMA_FOLDER, figure_paths, kind_of, modeline
+from generator.reference_docs.json_schema import as_json_data, schema_for, schema_text
 from generator.data.validate import check_agreement, load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -621,7 +621,7 @@ def schema(out: Path | None) -> None:
     i agreements/ (# yaml-language-server: $schema=…): de fyller i nycklar,
     visar varje nyckels beskrivning och markerar en felstavad nyckel.
     """
-    from generator.data.file_kinds import SCHEMA_FOLDER, write_schemas
+    from generator.reference_docs.json_schema import SCHEMA_FOLDER, write_schemas
 
     for path in write_schemas(out or SCHEMA_FOLDER):
         click.echo(str(path))

@@ -1,10 +1,11 @@
-"""JSON Schema of every input file kind, made from the pydantic models, with the Swedish key descriptions.
+"""The kinds of YAML input file, told apart by their first key, and what validation reads from their JSON Schema.
 
-``generator schema`` writes one ``<kind>.schema.json`` per file kind into
-``schema/``. Every YAML file under ``agreements/`` starts with
-``# yaml-language-server: $schema=<relative path>``, so an editor with the YAML
-language server (VS Code's "YAML" extension and others) completes keys, shows
-each key's description and flags a misspelt key while one types.
+An agreement, an SKL circular (first key ``cirkular:``) or a municipality's own file (first key ``kommun:``):
+:data:`FILE_KINDS`, :func:`kind_of`. The JSON Schema of a kind is made from its pydantic model here
+(:func:`model_definitions`, :func:`schema_document`); validation walks it to find every amount and date of a
+file (:func:`figure_paths`, for the values ``generator new`` leaves empty) and the model that holds a key
+(:func:`model_at`, for the hint on an unknown key). :mod:`generator.reference_docs.json_schema` adds the
+Swedish descriptions and writes the schemas into ``schema/``.
 
 Two things differ from the models on purpose, because an editor reads YAML 1.2
 while the generator reads grouped numbers: an amount may be written
@@ -13,7 +14,7 @@ while the generator reads grouped numbers: an amount may be written
 """
 from __future__ import annotations
 
-import json
+import functools
 import os
 import stat
 from dataclasses import dataclass
@@ -23,7 +24,6 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 
-from generator.data.key_descriptions import MODELS, describe_model, field_text
 from generator.data.model import Agreement, Circular, MunicipalFile
 
 SCHEMA_FOLDER = Path(__file__).resolve().parents[2] / "schema"
@@ -90,13 +90,30 @@ def _first_key(file: Path) -> str | None:
     return None
 
 
-def schema_for(kind: FileKind) -> dict[str, Any]:
-    """Return the JSON Schema (draft 2020-12) of one file kind, with Swedish descriptions."""
+def model_definitions(kind: FileKind) -> dict[str, dict[str, Any]]:
+    """Return the JSON Schema definitions of ``kind``'s models by model name, its own model's among them.
+
+    They are pydantic's, with an amount that may be written in digit groups, each titled by its model's name,
+    its keys untitled, and a table of names closed to names of another form.
+    """
     schema = kind.model.model_json_schema(schema_generator=_Generate)
     defs = schema.pop("$defs", {})
     defs[kind.model.__name__] = schema
     for name, definition in defs.items():
-        _describe(name, definition)
+        definition.pop("title", None)
+        definition["title"] = name
+        for prop in definition.get("properties", {}).values():
+            prop.pop("title", None)
+            if "patternProperties" in prop:  # a table of names: a name of another form is an error too
+                prop["additionalProperties"] = False
+    return defs
+
+
+def schema_document(kind: FileKind, defs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of ``kind`` around its model definitions ``defs``.
+
+    A deadline's date may name a key of ``dates:``: its definition is widened in place.
+    """
     deadline = defs.get("Deadline", {}).get("properties", {})
     if "date" in deadline:
         deadline["date"] = {**{k: v for k, v in deadline["date"].items() if k not in {"type", "format"}},
@@ -105,7 +122,7 @@ def schema_for(kind: FileKind) -> dict[str, Any]:
     root_ref = {"$ref": f"#/$defs/{kind.model.__name__}"}
     if kind.wrapper:
         root: dict[str, Any] = {"type": "object", "additionalProperties": False, "required": [kind.wrapper],
-                                "properties": {kind.wrapper: {**root_ref, "description": describe_model(kind.model.__name__)}}}
+                                "properties": {kind.wrapper: root_ref}}
     else:
         root = dict(root_ref)
     return {
@@ -118,76 +135,13 @@ def schema_for(kind: FileKind) -> dict[str, Any]:
     }
 
 
-def _describe(model_name: str, definition: dict[str, Any]) -> None:
-    """Put the Swedish descriptions (and an example) of a model and its keys into its schema, in place."""
-    definition.pop("title", None)
-    definition["title"] = model_name
-    if model_name in MODELS:
-        definition["description"] = describe_model(model_name)
-    for key, prop in definition.get("properties", {}).items():
-        prop.pop("title", None)
-        _strip_nested(prop)
-        if "patternProperties" in prop:  # a table of names: a name of another form is an error too
-            prop["additionalProperties"] = False
-        text, example = field_text(model_name, key)
-        if text:
-            prop["description"] = text
-            prop["markdownDescription"] = text + (f"\n\nExempel: `{example}`" if example else "") + \
-                f"\n\n[docs/REFERENCE.md](../docs/REFERENCE.md#{model_name.lower()})"
-
-
-def _strip_nested(node: dict[str, Any]) -> None:
-    """Remove the models' (English) descriptions below a key; the key's own Swedish description says it all."""
-    for value in node.values():
-        for child in (value if isinstance(value, list) else value.values() if isinstance(value, dict) else []):
-            if isinstance(child, dict):
-                child.pop("description", None)
-                _strip_nested(child)
-
-
-def schema_text(kind: FileKind) -> str:
-    """Return the schema of ``kind`` as the text committed under schema/."""
-    return json.dumps(schema_for(kind), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-
-
-def write_schemas(folder: Path = SCHEMA_FOLDER) -> list[Path]:
-    """Write every file kind's schema into ``folder``; return the files written or already current."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for kind in FILE_KINDS:
-        path = folder / kind.file
-        text = schema_text(kind)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
-
-
 def modeline(yaml_file: Path, kind: FileKind | None = None, folder: Path = SCHEMA_FOLDER) -> str:
     """Return the ``# yaml-language-server`` line a YAML file (of ``kind``, else as read) should start with."""
-    import os
-
     kind = kind or kind_of(yaml_file)
     here = Path(yaml_file).resolve().parent
     own = next((p / "schema" for p in (here, *here.parents) if (p / "schema" / kind.file).is_file()), None)
     relative = os.path.relpath((own or folder) / kind.file, here)  # the project's own schema/, if it has one
     return MODELINE.format(path=Path(relative).as_posix())
-
-
-def as_json_data(value: Any) -> Any:
-    """Return loaded YAML data as JSON data (dates as ISO text), to validate it against a schema."""
-    import datetime as dt
-    from decimal import Decimal
-
-    if isinstance(value, dict):
-        return {str(k): as_json_data(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [as_json_data(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
 
 
 # --------------------------------------------------------------------------- amounts and dates in data
@@ -244,22 +198,20 @@ def _walk_figures(data: Any, node: dict[str, Any], defs: dict[str, Any], path: t
 
 def figure_paths(data: Any, kind: FileKind) -> list[tuple[tuple, str, Any]]:
     """Return (path, 'amount' or 'date', value) of every amount and date in a file's data, null ones included."""
-    schema = _schema_cache(kind.name)
+    schema = _schema(kind.name)
     return _walk_figures(data, {k: v for k, v in schema.items() if k != "$defs"}, schema["$defs"], ())
 
 
-_CACHE: dict[str, dict[str, Any]] = {}
-
-
-def _schema_cache(name: str) -> dict[str, Any]:
-    if name not in _CACHE:
-        _CACHE[name] = schema_for(next(k for k in FILE_KINDS if k.name == name))
-    return _CACHE[name]
+@functools.lru_cache(maxsize=None)
+def _schema(name: str) -> dict[str, Any]:
+    """Return the JSON Schema of the file kind ``name`` as validation walks it (without descriptions)."""
+    kind = next(k for k in FILE_KINDS if k.name == name)
+    return schema_document(kind, model_definitions(kind))
 
 
 def model_at(kind: FileKind, data: Any, path: tuple) -> tuple[str, list[str]] | None:
     """Return the model name and its keys at ``path`` of a file's data (the mapping that holds path's last key)."""
-    schema = _schema_cache(kind.name)
+    schema = _schema(kind.name)
     defs = schema["$defs"]
     node: dict[str, Any] = {k: v for k, v in schema.items() if k != "$defs"}
     name = None

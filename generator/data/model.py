@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal, Union
+from typing import Annotated, Iterator, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, Strict as StrictMode, StrictInt, StringConstraints, field_validator, model_validator
 
@@ -746,3 +746,35 @@ class MunicipalFile(Strict):
         """Return the Swedish names of the parts the file leaves out (shown as blanks in the draft)."""
         return [label for key, label in PARTS.items()
                 if key not in OPTIONAL and getattr(self, key) in (None, [], "")]
+
+
+# --------------------------------------------------------------------------- walking the model with paths
+
+def walk_models(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[tuple[BaseModel, tuple[str | int, ...]]]:
+    """Yield (model, path) of ``model`` and of every model below it, depth first, in field order."""
+    yield model, path
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from walk_models(value, path + (name,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from walk_models(item, path + (name, index))
+
+
+#: The names of the fields that hold prose (text that may refer to figures), in any model.
+PROSE_FIELD_NAMES = {
+    "text", "description", "offer", "calculation", "period_note", "data_entry_text", "distribution_text",
+    "payment_text", "pots_text", "payouts_text", "conditions", "after_text", "requirements", "requirements_followup",
+    "decision", "matter", "background", "intro", "approval", "payment_decision", "plans", "table_text", "table_title",
+    "history", "purpose", "offer_lead", "follow_up", "closing",  # the municipalities' utlåtande
+}
+
+
+def prose_fields(model: BaseModel) -> Iterator[tuple[str, str | list]]:
+    """Yield (field name, value) for each prose field of ``model`` that is set."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if name in PROSE_FIELD_NAMES and isinstance(value, (str, list)):
+            yield name, value

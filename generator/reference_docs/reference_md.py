@@ -1,7 +1,7 @@
 """docs/REFERENCE.md: every key of every file kind, every distribution rule, every name and filter of the prose.
 
 Made from the same models and descriptions as the JSON Schema
-(:mod:`generator.data.file_kinds`, :mod:`generator.data.key_descriptions`); the worked examples
+(:mod:`generator.reference_docs.json_schema`, :mod:`generator.reference_docs.key_descriptions`); the worked examples
 of the distribution rules are computed by :mod:`generator.money.rules`, and the
 outputs of the names and filters by rendering them (:mod:`generator.data.prose_figures`).
 ``generator reference`` writes it; a test checks the committed file is current.
@@ -9,20 +9,19 @@ outputs of the names and filters by rendering them (:mod:`generator.data.prose_f
 from __future__ import annotations
 
 import datetime as dt
-import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from generator.money import rules
-from generator.data.key_descriptions import describe_model, field_text
 from generator.formatting import FILTERS, belopp, kronor
 from generator.data.model import Agreement
 from generator.data.prose_figures import PROSE_FILTERS, figure_context, render_prose
-from generator.data.reference import DISTRIBUTION_KEYS, counties, municipalities, recipient
-from generator.data.file_kinds import FILE_KINDS, FileKind, GROUPED_DIGITS, schema_for
+from generator.data.reference import DISTRIBUTION_KEYS, municipalities, recipient
+from generator.data.file_kinds import FILE_KINDS, FileKind, GROUPED_DIGITS
+from generator.reference_docs.json_schema import schema_for
+from generator.reference_docs.key_descriptions import describe_model, field_text
 
 REFERENCE_FILE = Path(__file__).resolve().parents[2] / "docs" / "REFERENCE.md"
 
@@ -175,7 +174,7 @@ def _allocation_table(lines: list[rules.Allocation], key_title: str | None = Non
     for line in lines:
         key = f"{belopp(int(line.key_value))} | " if key_title else ""
         out.append(f"| {_county(line.recipient)} | {key}{_cell(line.explanation)} | {kronor(line.amount)} |")
-    out.append(f"| **summa** | " + ("| " if key_title else "") + f"| **{kronor(sum(l.amount for l in lines))}** |")
+    out.append("| **summa** | " + ("| " if key_title else "") + f"| **{kronor(sum(l.amount for l in lines))}** |")
     return out
 
 
