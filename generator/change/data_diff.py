@@ -159,7 +159,7 @@ _EXPRESSION = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.S)
 
 def prose_figures(agreement: Agreement) -> dict[str, str]:
     """Return every figure expression of the agreement's prose that is computed (not one name), as it renders."""
-    from generator.data.validate import prose_fields, walk_models
+    from generator.data.model import prose_fields, walk_models
 
     context = figure_context(agreement)
     plain = {name for name, value in context.items() if isinstance(name, str) and isinstance(value, (int, dt.date))}

@@ -22,7 +22,6 @@ from generator.data.checks import CHECKS
 from generator.data.checks.context import CheckContext, signed as _signed  # _signed: _county_agreements' name for it
 from generator.data.loading import SourceMap, dotted, load_yaml
 from generator.data.model import Agreement, Payout
-from generator.data.model import prose_fields, walk_models  # noqa: F401 (change.data_diff imports them from here)
 from generator.data.prose_figures import walk_sections
 from generator.data.schema_errors import EMPTY_HINT, describe_value, empty_findings, hint_once, schema_findings
 
