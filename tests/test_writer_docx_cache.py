@@ -1,5 +1,6 @@
-"""The DOCX writer's styled package and font widths, kept in the per-user cache: the same bytes from a fresh
-build, from the cache and after a damaged entry; python-docx and reportlab are not needed once it is there."""
+"""The DOCX writer's styled package, kept in the per-user cache: the same bytes from a fresh build, from the cache
+and after a damaged entry; python-docx and reportlab are not needed once it is there. The fonts' widths are
+reportlab's, read from the fonts (generator.writers.measure)."""
 from __future__ import annotations
 
 import hashlib
@@ -17,6 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from generator.documents.model import parse_document
 from generator.writers import docx as docx_writer
+from generator.writers import measure
 from generator.writers.ooxml_zip import deflate
 from generator.writers.pdf_reportlab import SERIF, register_fonts
 
@@ -34,7 +36,7 @@ DECIMALS = parse_document(
 
 def _forget() -> None:
     """Drop what this process has built, so the next document is built from the cache (or from scratch)."""
-    for cached in (docx_writer._base, docx_writer._styled, docx_writer._metrics, docx_writer._width):
+    for cached in (docx_writer._base, docx_writer._styled, measure.text_width):
         cached.cache_clear()
 
 
@@ -50,10 +52,10 @@ def _entries(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
 
 
-def test_the_package_and_the_widths_are_kept_and_give_the_same_bytes(cache):
+def test_the_package_is_kept_and_gives_the_same_bytes(cache):
     fresh = [docx_writer.render_docx(d) for d in (SAMPLE, DECIMALS)]
     kept = _entries(cache)
-    assert len(kept) == 3  # the package with and without a first-page header, the widths
+    assert len(kept) == 2  # the package with and without a first-page header
     for data in kept.values():  # each entry: the SHA-256 of the rest, then the rest
         assert hashlib.sha256(data[32:]).digest() == data[:32]
     _forget()
@@ -83,7 +85,7 @@ def test_amounts_align_on_the_decimal_comma_by_reportlabs_widths(cache):
 @pytest.mark.parametrize("bold", [False, True])
 def test_widths_are_reportlabs(cache, text, bold):
     register_fonts()
-    assert docx_writer._width(text, bold) == stringWidth(text, f"{SERIF}-Bold" if bold else SERIF, 1.0)
+    assert measure.text_width(text, bold) == stringWidth(text, f"{SERIF}-Bold" if bold else SERIF, 1.0)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "one byte", "empty", "a folder"])

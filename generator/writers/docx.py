@@ -19,7 +19,6 @@ import datetime as dt
 import functools
 import io
 import re
-import struct
 import zipfile
 import zlib
 from pathlib import Path
@@ -27,8 +26,10 @@ from typing import Callable
 
 from lxml import etree
 
+from generator.documents.layout import lay_out
 from generator.documents.model import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision, Run,
-                        Signatures, Space, Table, has_signatures, introduces, list_positions)
+                        Signatures, Space, Table, list_positions)
+from generator.writers.measure import decimal_rooms, text_width, typo_metrics
 from generator.writers.ooxml_zip import CUSTOM_PART, custom_properties_xml, deflate, with_custom_part, zip_package
 
 #: The custom document property that carries the provenance line.
@@ -38,8 +39,6 @@ SERIF = "Times New Roman"
 SANS = "Arial"
 TEXT_WIDTH_MM = 160  # A4 210 mm less 25 mm margins
 TOP_MM = 28
-KEEP_TABLE_ROWS = 20  # tables up to this many rows stay on one page
-KEEP_TABLE_CHARS = 2500  # … and up to this much text (the Typst writer's rule)
 
 
 # --------------------------------------------------------------------------- the PDF's measure
@@ -52,39 +51,13 @@ KEEP_TABLE_CHARS = 2500  # … and up to this much text (the Typst writer's rule
 # an exact line of (ascender + descender) × size + leading, and the writer sets the space between
 # blocks to the PDF's less what the exact lines add above and below the text (see _Flow).
 
-FONT_FILES = {("serif", False, False): "LiberationSerif-Regular", ("serif", True, False): "LiberationSerif-Bold",
-              ("serif", False, True): "LiberationSerif-Italic", ("serif", True, True): "LiberationSerif-BoldItalic",
-              ("sans", False, False): "LiberationSans-Regular", ("sans", True, False): "LiberationSans-Bold",
-              ("sans", False, True): "LiberationSans-Italic", ("sans", True, True): "LiberationSans-BoldItalic"}
-
-
-@functools.lru_cache(maxsize=None)
-def _typo_metrics(family: str, bold: bool, italic: bool) -> tuple[float, float]:
-    """Return the typographic ascender and descender (in em) of the shipped font Typst sets the PDF with."""
-    return _metrics()["typo"][family, bold, italic]
-
-
-def _read_typo_metrics(family: str, bold: bool, italic: bool) -> tuple[float, float]:
-    """Return the typographic ascender and descender (in em) read from the font file (see _typo_metrics)."""
-    from importlib.resources import files
-
-    data = (files("generator") / "fonts" / f"{FONT_FILES[family, bold, italic]}.ttf").read_bytes()
-    tables = {}
-    for index in range(struct.unpack(">H", data[4:6])[0]):
-        tag, _, offset, _ = struct.unpack(">4sIII", data[12 + 16 * index:28 + 16 * index])
-        tables[tag] = offset
-    units = struct.unpack(">H", data[tables[b"head"] + 18:tables[b"head"] + 20])[0]
-    ascender, descender = struct.unpack(">hh", data[tables[b"OS/2"] + 68:tables[b"OS/2"] + 72])
-    return ascender / units, -descender / units
-
-
 class Face:
     """A font at a size with the PDF's leading: its exact Word line, and what that line adds above and below."""
 
     def __init__(self, family: str, size: float, bold: bool = False, italic: bool = False, leading: float = 0.2,
                  line: float | None = None):
         self.size = size
-        self.ascent, self.descent = (m * size for m in _typo_metrics(family, bold, italic))
+        self.ascent, self.descent = (m * size for m in typo_metrics(family, bold, italic))
         self.leading = leading * size if line is None else line - self.ascent - self.descent
         self.line = self.ascent + self.descent + self.leading  # points
 
@@ -669,11 +642,12 @@ def _row_props(tr, *, header: bool = False):
 
 # --------------------------------------------------------------------------- one function per node
 
-def _heading(doc: _Doc, container, block: Heading, keep: bool = False) -> None:
+def _heading(doc: _Doc, container, block: Heading) -> None:
     style = f"Heading {min(max(block.level, 1), 4)}"
     p = _new_p(doc, container, style)
     _track(doc, _run(p, block.text), block.rev)
-    _keep_next(p)
+    if block.keep_with_next:
+        _keep_next(p)
     _track_mark(doc, p, block.rev)
     _join_paragraph(doc, container, p, style)
 
@@ -689,11 +663,11 @@ def _join_paragraph(doc: _Doc, container, p, style: str, line: float | None = No
            face.bottom(line), line=face.line if one_line else None)
 
 
-def _paragraph(doc: _Doc, container, block: Paragraph, keep: bool = False) -> None:
+def _paragraph(doc: _Doc, container, block: Paragraph) -> None:
     style = PARAGRAPH_STYLES.get(block.style, "Brödtext")
     p = _new_p(doc, container, style)
     _add_runs(doc, p, block.runs)
-    if keep or introduces(block):  # a line ending in a colon stays with what it introduces
+    if block.keep_with_next:
         _keep_next(p)
     _track_mark(doc, p, _whole(block.runs))
     line = None
@@ -709,7 +683,7 @@ def _list_marker(kind: str, index: int) -> str:
     return "•" if kind == "bullet" else (f"{index + 1}." if kind == "number" else f"{'abcdefghijklmnopqrstuvwxyz'[index]})")
 
 
-def _list(doc: _Doc, container, block: ListBlock, keep: bool = False) -> None:
+def _list(doc: _Doc, container, block: ListBlock) -> None:
     revs = [run.rev for item in block.items for run in item if run.rev is not None]
     style = LIST_STYLES[block.kind]
     first = p = None
@@ -724,7 +698,7 @@ def _list(doc: _Doc, container, block: ListBlock, keep: bool = False) -> None:
         else:
             _track(doc, _run(p, (new or old) + "\t"), _whole(item))
         _add_runs(doc, p, item)
-        if keep:  # the list stays with what follows, as a whole (as the PDF moves a sticky block whole)
+        if block.keep_with_next:  # the list stays with what follows, as a whole (as the PDF moves a sticky block)
             _keep_next(p)
         _track_mark(doc, p, _whole(item))
     if p is None:
@@ -760,76 +734,10 @@ def _cell_margin(tc, **twips: int) -> None:
     tc_pr.insert(index, margins)
 
 
-def _table_lead(block: Table) -> int:
-    """Return how many rows head the table (repeated on each page): those before the first body row, if one is a head row."""
-    lead = 0
-    while lead < len(block.rows) and block.rows[lead].kind in ("head", "group"):
-        lead += 1
-    return lead if any(row.kind == "head" for row in block.rows[:lead]) else 0
-
-
-def _table_links(block: Table, lead: int) -> list[bool]:
-    """Return, per row, whether it stays on a page with the next (a group heading with its first row, a row with
-    the sum or note under it), as the PDF keeps them (runs of up to 1 500 characters)."""
-    rows = block.rows
-    link = [(row.kind == "group" and r + 1 < len(rows)) or (r + 1 < len(rows) and rows[r + 1].kind in ("sum", "note"))
-            for r, row in enumerate(rows)]
-    for r in range(lead):
-        link[r] = False
-    r = 0
-    while r < len(rows):
-        start = r
-        while r < len(rows) - 1 and link[r] and rows[r + 1].kind != "head":
-            r += 1
-        if sum(len(c.text) for row in rows[start:r + 1] for c in row.cells) > 1500:
-            for index in range(start, r):
-                link[index] = False
-        r += 1
-    return link
-
-
 #: The PDF's cell insets (points above, below) by row kind; a group row after the first has more air above.
 ROW_INSETS = {"sum": (3.5, CELL_INSET), "note": (0.5, 4.0)}
 RULE, THIN_RULE = 15, 4  # twips (LibreOffice's row takes 0.2 pt for the thin one): the 0.75 pt rule under a head row and over a sum, the 0.25 pt rule between budget rows
 ROW_STYLES = {"head": "Tabellsumma", "sum": "Tabellsumma", "group": "Tabellsumma", "note": "Tabellnot"}
-
-
-_COMMA = re.compile(r"^(.*?\d)(,\d+)(\D*)$")
-
-
-_DIGIT = re.compile(r"\d")
-
-
-@functools.lru_cache(maxsize=4096)
-def _fraction(text: str) -> str | None:
-    """Return the decimal comma and what follows it in an amount ("" for a whole number), or None for other text."""
-    if not _DIGIT.search(text):
-        return None
-    found = _COMMA.match(text)
-    return found.group(2) + found.group(3) if found else ""
-
-
-@functools.lru_cache(maxsize=4096)
-def _width(text: str, bold: bool = False) -> float:
-    """Return the width of ``text`` in em of Liberation Serif (the PDF's), regular or bold: reportlab's
-    ``stringWidth(text, font, 1.0)``, from its widths kept in the cache (see _metrics)."""
-    widths, default = _metrics()["widths"][bold]
-    get = widths.get
-    return 0.001 * 1.0 * sum(get(ord(char), default) for char in text)
-
-
-def _decimal_rooms(block: Table) -> dict[int, float]:
-    """Return, per column of right-aligned amounts, the room (em) the widest ",d" takes, as the PDF aligns them."""
-    rooms: dict[int, float] = {}
-    for row in block.rows:
-        col = 0
-        for cell in row.cells:
-            if cell.align == "right" and row.kind != "head":
-                fraction = _fraction(cell.text)
-                if fraction:
-                    rooms[col] = max(rooms.get(col, 0.0), _width(fraction), _width(fraction, True))
-            col += cell.span
-    return rooms
 
 
 # A table is written as WordprocessingML text, exactly as lxml serializes the elements the functions above
@@ -962,7 +870,7 @@ _BORDERS_XML = {
 _V_ALIGN_XML = '<w:vAlign w:val="bottom"/>'
 
 
-def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: float = TEXT_WIDTH_MM) -> None:
+def _table(doc: _Doc, container, block: Table, width_mm: float = TEXT_WIDTH_MM) -> None:
     if block.caption:  # above the table, kept with it (the style keeps it with the next paragraph: the first row)
         caption = _new_p(doc, container, "Caption")
         _add_runs(doc, caption, block.caption)
@@ -972,15 +880,14 @@ def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: flo
         _join(doc, container, TABLE_ABOVE, face.top() - CAPTION_ABOVE, first_p=caption)
         _close(doc, container, caption, 0.0, CAPTION_GAP, face.bottom())
     ncols = len(block.widths)
-    rooms = _decimal_rooms(block)
+    rooms = decimal_rooms(block)
     twips = [_twips(width) for width in _mm_widths(block.widths, width_mm)]
     default = _cell_margins("Tabelltext", CELL_INSET, CELL_INSET)
     page_top = round(_face("Normal").top() * 20)
-    lead = _table_lead(block)
-    breakable = (len(block.rows) > KEEP_TABLE_ROWS
-                 or sum(len(c.text) for row in block.rows for c in row.cells) > KEEP_TABLE_CHARS)
-    # per row: whether its paragraphs keep with the next (a short table is never split across pages)
-    links = [True] * (len(block.rows) - 1) + [keep] if not breakable else _table_links(block, lead)[:-1] + [keep]
+    lead = block.header_rows
+    # per row: whether its paragraphs keep with the next (all of them in a table kept together), the last row's
+    # with the block after the table
+    links = [row.keep_with_next for row in block.rows[:-1]] + [block.keep_with_next]
     out = [_table_start_xml(twips, doc.base.table_style_id)]
     for r, row_block in enumerate(block.rows):
         kind = row_block.kind
@@ -1016,19 +923,17 @@ def _table(doc: _Doc, container, block: Table, keep: bool = False, width_mm: flo
             if span > 1:
                 props += f'<w:gridSpan w:val="{span}"/>'
             ppr = p_style
-            bottom_aligned = kind == "head"
             if cell_block.align == "right":
-                fraction = _fraction(cell_block.text) if all(not run.italic for run in cell_block.runs) else None
-                if kind != "head" and col in rooms and fraction is not None:
+                amount = cell_block.amount
+                if amount is not None and amount.aligned and col in rooms:
                     # amounts align on the decimal comma: "10" stands as far from the edge as "5,3" does its comma
                     size = NOTE_SIZE if kind == "note" else TABLE_SIZE
-                    room = (rooms[col] - _width(fraction, style == "Tabellsumma")) * size
+                    room = (rooms[col] - text_width(amount.fraction, style == "Tabellsumma")) * size
                     ppr += f'<w:ind w:right="{round(room * 20)}"/>'
                 ppr += '<w:jc w:val="right"/>'
-                bottom_aligned = True  # an amount sits on the last line of its label, as in the PDF
             runs = _runs_xml(doc, cell_block.runs, italic=kind == "note")
             sides = _sides(col, col + span, ncols, margins)
-            v_align = _V_ALIGN_XML if bottom_aligned else ""
+            v_align = _V_ALIGN_XML if cell_block.valign == "bottom" else ""  # an amount on its label's last line
             props += border + sides + v_align  # CT_TcPr's order: tcBorders, tcMar, vAlign (Word insists on it)
             ppr = f"<w:pPr>{ppr}</w:pPr>" if ppr else "<w:pPr/>"
             out.append(f"<w:tc><w:tcPr>{props}</w:tcPr><w:p>{ppr}{runs}</w:p></w:tc>")
@@ -1061,7 +966,7 @@ def _materialize(doc: _Doc, element) -> None:
             mark.getparent().replace(mark, table)
 
 
-def _columns(doc: _Doc, container, block: Columns, keep: bool = False) -> None:
+def _columns(doc: _Doc, container, block: Columns) -> None:
     count = len(block.columns)
     if not count:
         return
@@ -1071,7 +976,7 @@ def _columns(doc: _Doc, container, block: Columns, keep: bool = False) -> None:
     tbl, twips = _new_table(doc, container, [w + (gutter_mm if i < count - 1 else 0) for i, w in enumerate(widths)])
     _table_margins(tbl)
     tr = etree.SubElement(tbl, TR)
-    _row_props(tr)
+    _row_props(tr)  # the row is never split (Word cannot split it as Typst splits a block with a long column)
     tops, bottoms = [], []
     for index, column in enumerate(block.columns):
         tc = _new_tc(tr, twips[index])
@@ -1084,7 +989,7 @@ def _columns(doc: _Doc, container, block: Columns, keep: bool = False) -> None:
         tops.append(doc.heads.pop(tc, 0.0))
         tail = doc.tails.pop(tc, None)
         bottoms.append(tail.bottom if tail is not None else 0.0)
-    if keep:
+    if block.keep_with_next:
         _materialize(doc, tbl)
         for p in tbl.iter(P):
             _keep_next(p)
@@ -1101,7 +1006,7 @@ def _table_margins(tbl) -> None:
     tbl_pr.find(_w("tblLook")).addprevious(margins)
 
 
-def _signatures(doc: _Doc, container, block: Signatures, keep: bool = False) -> None:
+def _signatures(doc: _Doc, container, block: Signatures) -> None:
     face = _face("Underskrift")
     place = None
     if block.place:
@@ -1152,7 +1057,7 @@ def _signatures(doc: _Doc, container, block: Signatures, keep: bool = False) -> 
                     _track(doc, _run(p), block.rev)
                 else:
                     _track(doc, _run(p, line), block.rev)
-    for row in list(tbl.iterchildren(TR))[:-1] if not keep else tbl.iterchildren(TR):
+    for row in list(tbl.iterchildren(TR))[:-1] if not block.keep_with_next else tbl.iterchildren(TR):
         for p in row.iter(P):
             _keep_next(p)
     if place is not None:
@@ -1163,19 +1068,19 @@ def _signatures(doc: _Doc, container, block: Signatures, keep: bool = False) -> 
     _close(doc, container, None, 0.0, SIGNATURES_BELOW, face.bottom(), table=True)
 
 
-def _keep(doc: _Doc, container, block: Keep, keep: bool = False) -> None:
-    _flow(doc, container, block.blocks, all_sticky=True, last_sticky=keep)
+def _keep(doc: _Doc, container, block: Keep) -> None:
+    _flow(doc, container, block.blocks)  # each block but the last kept with the next by the layout pass
 
 
-def _space(doc: _Doc, container, block: Space, keep: bool = False) -> None:
+def _space(doc: _Doc, container, block: Space) -> None:
     # a paragraph exactly as tall; the PDF adds it to the space between the blocks around it (see _join)
     p = _new_p(doc, container, "Adress")
     _spacing(p, after=0, line=max(block.height, 0.05))
-    if keep:
+    if block.keep_with_next:
         _keep_next(p)
 
 
-def _pagebreak(doc: _Doc, container, block: PageBreak, keep: bool = False) -> None:
+def _pagebreak(doc: _Doc, container, block: PageBreak) -> None:
     # A page break waits for the next paragraph, which then starts the page ("page break before"): an
     # empty paragraph holding the break would itself spill onto a new page after a full page (a blank page).
     doc.pending_break = True
@@ -1193,7 +1098,7 @@ WRITERS: dict[type, Callable] = {
 }
 
 
-def _write(doc: _Doc, container, block: Block, keep: bool = False, width_mm: float = TEXT_WIDTH_MM) -> None:
+def _write(doc: _Doc, container, block: Block, width_mm: float = TEXT_WIDTH_MM) -> None:
     try:
         writer = WRITERS[type(block)]
     except KeyError:
@@ -1203,35 +1108,15 @@ def _write(doc: _Doc, container, block: Block, keep: bool = False, width_mm: flo
         if writer in (_table, _columns, _signatures):  # these start with a table, not a paragraph
             _hard_break(doc, container)
     if writer is _table:
-        _table(doc, container, block, keep, width_mm)
+        _table(doc, container, block, width_mm)
     else:
-        writer(doc, container, block, keep)
+        writer(doc, container, block)
 
 
-def _flow(doc: _Doc, container, blocks: list[Block], all_sticky: bool = False, last_sticky: bool = False,
-          width_mm: float = TEXT_WIDTH_MM) -> None:
-    """Write ``blocks``, each kept with the next where the PDF keeps it (the Typst writer's rules)."""
-    following_at = [None] * len(blocks)  # the index of the next block with content after each
-    upcoming = None
-    for index in range(len(blocks) - 1, -1, -1):
-        following_at[index] = upcoming
-        if not isinstance(blocks[index], (Space, PageBreak)):
-            upcoming = index
-    for index, block in enumerate(blocks):
-        later = following_at[index]
-        following = blocks[later] if later is not None else None
-        breaks_between = any(isinstance(b, PageBreak) for b in blocks[index + 1:(later if later is not None else len(blocks))])
-        sticky = False
-        if not breaks_between:
-            if all_sticky and later is not None:
-                sticky = True
-            elif later is None and last_sticky:
-                sticky = True
-            elif following is not None and (has_signatures(following) or introduces(block)):
-                sticky = True  # a signature block stays with the paragraph before it
-            elif isinstance(block, Paragraph) and isinstance(following, Table) and later == index + 1:
-                sticky = True  # the sentence right before a table introduces it
-        _write(doc, container, block, keep=sticky, width_mm=width_mm)
+def _flow(doc: _Doc, container, blocks: list[Block], width_mm: float = TEXT_WIDTH_MM) -> None:
+    """Write laid-out ``blocks``, each kept with the next where the layout pass decided so."""
+    for block in blocks:
+        _write(doc, container, block, width_mm=width_mm)
 
 
 def _header_paragraph(doc: _Doc, p, style: str, text: str, page_numbers: bool) -> None:
@@ -1495,39 +1380,11 @@ def _base(reference: Path | None, first_page: bool, state: tuple = ()) -> _Base:
                  build=lambda: _package(reference, first_page, state), check=_Base)
 
 
-@functools.lru_cache(maxsize=1)
-def _metrics() -> dict:
-    """Return what the writer measures with: ``widths``, for Liberation Serif regular (False) and bold (True),
-    reportlab's advance width of each character (in thousandths of an em) and of a character the font lacks (what
-    its ``stringWidth`` adds up); ``typo``, each shipped font's typographic ascender and descender (in em)."""
-
-    def build() -> dict:
-        from reportlab.pdfbase.pdfmetrics import getFont
-
-        from generator.writers.pdf_reportlab import SERIF as PDF_SERIF, register_fonts
-
-        register_fonts()
-        faces = {False: getFont(PDF_SERIF).face, True: getFont(f"{PDF_SERIF}-Bold").face}
-        return {"widths": {bold: (dict(face.charWidths), face.defaultWidth) for bold, face in faces.items()},
-                "typo": {font: _read_typo_metrics(*font) for font in FONT_FILES}}
-
-    def check(value) -> dict:
-        widths, typo = value["widths"], value["typo"]
-        if not (set(widths) == {False, True} and set(typo) == set(FONT_FILES)
-                and all(isinstance(chars, dict) and isinstance(default, (int, float))
-                        for chars, default in widths.values())
-                and all(len(pair) == 2 and all(isinstance(m, float) for m in pair) for pair in typo.values())):
-            raise ValueError("not the fonts' metrics")
-        return value
-
-    return _kept(b"docx-metrics", _library("reportlab"), build=build, check=check)
-
-
 def prepare(reference: Path | None = None) -> None:
     """Build the styled package now (both page-header variants), e.g. before forking worker processes."""
     for first_page in (True, False):
         _base_for(reference, first_page)
-    _metrics()
+    text_width("0"), text_width("0", True)  # and the fonts' widths that align amounts
 
 
 def _base_for(reference: Path | None, first_page: bool) -> _Base:
@@ -1549,6 +1406,7 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
     The styled package is built once per process (and reference document); each document copies it,
     writes its body and page header as WordprocessingML and is zipped in one pass with fixed timestamps.
     """
+    document = lay_out(document)
     base = _base_for(reference, document.header_first_page)
     doc = _Doc(base)
     root = copy.deepcopy(base.document_xml)
