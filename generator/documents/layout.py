@@ -27,6 +27,7 @@ out anew). The writers call it on the document they are given.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
 from generator.documents.model import (Amount, Block, Cell, Columns, Document, Heading, Keep, ListBlock, PageBreak,
@@ -66,19 +67,22 @@ def introduces(block: Block) -> bool:
 
 def _flow(blocks: list[Block], all_sticky: bool = False, last_sticky: bool = False) -> list[Block]:
     """Return ``blocks`` laid out, each kept with the next block with content where the rules say so."""
-    following_at: list[int | None] = [None] * len(blocks)  # the index of the next block with content after each
-    upcoming = None
-    for index in range(len(blocks) - 1, -1, -1):
-        following_at[index] = upcoming
-        if not isinstance(blocks[index], (Space, PageBreak)):
+    count = len(blocks)
+    following_at: list[int | None] = [None] * count  # the index of the next block with content after each
+    break_at = [count] * count  # the index of the next page break after each
+    upcoming, page_break = None, count
+    for index in range(count - 1, -1, -1):
+        following_at[index], break_at[index] = upcoming, page_break
+        if isinstance(blocks[index], PageBreak):
+            page_break = index
+        elif not isinstance(blocks[index], Space):
             upcoming = index
     out: list[Block] = []
     for index, block in enumerate(blocks):
         later = following_at[index]
         following = blocks[later] if later is not None else None
-        end = later if later is not None else len(blocks)
         sticky = False
-        if not any(isinstance(b, PageBreak) for b in blocks[index + 1:end]):
+        if break_at[index] >= (later if later is not None else count):  # no page break before what follows
             if all_sticky and later is not None:
                 sticky = True
             elif later is None and last_sticky:
@@ -91,14 +95,19 @@ def _flow(blocks: list[Block], all_sticky: bool = False, last_sticky: bool = Fal
     return out
 
 
+def _keeping(block: Block, keep: bool) -> Block:
+    """Return ``block`` with ``keep_with_next`` set to ``keep`` (the block itself if it is so already)."""
+    return block if block.keep_with_next == keep else dataclasses.replace(block, keep_with_next=keep)
+
+
 def _block(block: Block, sticky: bool) -> Block:
     """Return one block laid out; ``sticky``: the flow keeps it with the next block."""
+    if isinstance(block, Paragraph):
+        return _keeping(block, sticky or introduces(block))
     if isinstance(block, Table):
         return _table(block, sticky)
-    if isinstance(block, Paragraph):
-        return dataclasses.replace(block, keep_with_next=sticky or introduces(block))
     if isinstance(block, Heading):
-        return dataclasses.replace(block, keep_with_next=True)
+        return _keeping(block, True)
     if isinstance(block, Keep):
         return dataclasses.replace(block, blocks=_flow(block.blocks, all_sticky=True, last_sticky=sticky),
                                    keep_with_next=sticky)
@@ -108,7 +117,7 @@ def _block(block: Block, sticky: bool) -> Block:
         return dataclasses.replace(block, columns=columns, keep_with_next=sticky,
                                    keep_together=tallest <= KEEP_COLUMN_BLOCKS)
     if isinstance(block, (ListBlock, Signatures, Space)):
-        return dataclasses.replace(block, keep_with_next=sticky)
+        return _keeping(block, sticky)
     return block  # a page break
 
 
@@ -152,13 +161,14 @@ def _table(table: Table, sticky: bool) -> Table:
 
 
 def _cell(cell: Cell, kind: str) -> Cell:
-    amount = None
-    if cell.align == "right" and kind != "head":
-        amount = amount_of(cell.runs)
-    valign = "bottom" if cell.align == "right" or kind == "head" else "top"
-    return Cell(cell.runs, cell.align, cell.span, amount, valign)
+    if cell.align != "right":
+        valign = "bottom" if kind == "head" else "top"
+        return cell if cell.amount is None and cell.valign == valign else Cell(cell.runs, cell.align, cell.span,
+                                                                                None, valign)
+    return Cell(cell.runs, cell.align, cell.span, amount_of(cell.runs) if kind != "head" else None, "bottom")
 
 
+@functools.lru_cache(maxsize=4096)
 def _split(text: str) -> tuple[str, str] | None:
     """Return (the text up to the decimal comma, the rest) of a text with a figure in it, None for other text."""
     if not _DIGIT.search(text):
@@ -169,11 +179,12 @@ def _split(text: str) -> tuple[str, str] | None:
 
 def amount_of(runs: list[Run]) -> Amount | None:
     """Return the amount the runs of a cell hold (None: no figure in them); see :class:`Amount`."""
-    text = "".join(run.text for run in runs)
-    parts = _split(text)
+    parts = _split(runs[0].text if len(runs) == 1 else "".join(run.text for run in runs))
     if parts is None:
         return None
     whole, fraction = parts
+    if len(runs) == 1 and runs[0].rev is None:  # the common case: one run, not changed
+        return Amount(whole, fraction, not runs[0].italic, fraction)
     aligned = not any(run.italic for run in runs)
     if any(run.rev is not None for run in runs):  # a redline: the value the cell keeps is its last run not deleted
         kept = [run for run in runs if run.rev is None or run.rev.kind == "ins"]
