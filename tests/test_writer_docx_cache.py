@@ -19,6 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from generator.documents.model import parse_document
 from generator.writers import docx as docx_writer
 from generator.writers import measure
+from generator.writers.docx import package, styles
 from generator.writers.ooxml_zip import deflate
 from generator.writers.pdf_reportlab import SERIF, register_fonts
 
@@ -36,7 +37,7 @@ DECIMALS = parse_document(
 
 def _forget() -> None:
     """Drop what this process has built, so the next document is built from the cache (or from scratch)."""
-    for cached in (docx_writer._base, docx_writer._styled, measure.text_width):
+    for cached in (package._styled_package, styles.styled_document, measure.text_width):
         cached.cache_clear()
 
 

@@ -17,6 +17,9 @@ from generator.documents.model import (Amount, Cell, Document, Heading, Keep, Li
                                        Revision, Run, Signature, Signatures, Space, Table, TableRow, document_markup,
                                        parse_document)
 from generator.writers import docx as docx_writer
+from generator.writers.docx.blocks import write_flow
+from generator.writers.docx.document_state import DocumentState
+from generator.writers.docx.package import styled_package
 from generator.writers import typst as typst_writer
 from generator.writers.measure import decimal_rooms, text_width
 
@@ -124,7 +127,7 @@ def test_the_writers_follow_the_keep_decisions_they_are_given():
     code = typst_writer._flow(flipped)
     assert "sticky: false" in code[0] and "sticky: true" in code[1] and "#block(breakable: true" in code[2]
     body = etree.Element(f"{W}body", nsmap={"w": W[1:-1]})
-    docx_writer._flow(docx_writer._Doc(docx_writer._base_for(None, True)), body, flipped[:2])
+    write_flow(DocumentState(styled_package(None, True)), body, flipped[:2])
     assert [p.find(f"{W}pPr/{W}keepNext") is not None for p in body.iter(f"{W}p")] == [False, True]
 
 

@@ -15,6 +15,7 @@ from generator.documents.model import Document, Meta, document_markup, node_type
 from generator.writers import docx as docx_writer
 from generator.writers import pdf_reportlab as pdf_writer
 from generator.writers import typst as typst_writer
+from generator.writers.docx.styles import SANS
 
 SAMPLE = parse_document((Path(__file__).parent / "fixtures" / "sample_document.xml").read_text(encoding="utf-8"))
 
@@ -112,7 +113,7 @@ def test_docx_tables_colon_lines_breaks_and_header_as_in_the_pdf():
     assert section.different_first_page_header_footer
     assert "CIRKULÄR 13:66" not in section.first_page_header._element.xml
     assert "CIRKULÄR 13:66" in section.header._element.xml
-    assert word.styles["Sidhuvud"].font.name == docx_writer.SANS  # Arial: Liberation Sans has its metrics
+    assert word.styles["Sidhuvud"].font.name == SANS  # Arial: Liberation Sans has its metrics
     assert word.settings.element.find(qn("w:autoHyphenation")) is not None
 
 
