@@ -1,9 +1,13 @@
 """The styled package every document starts from: built once with python-docx, then copied for each document.
 
-python-docx builds the styled package (page setup, styles, hyphenation, the
-header parts), which is kept in the per-user cache (so a later process needs
-neither python-docx nor the building); each document's body and header are
-written into a copy of it.
+:func:`build_styled_package` is pure: it returns the package (page setup,
+styles, hyphenation, the header parts) as plain data, and takes python-docx
+about 0.2 s a process. The writer keeps nothing between processes itself: a
+cache above it (:mod:`generator.cache.writer_assets`) installs a
+:data:`PackageSource` with :func:`use_package_source`, which returns the
+package kept from an earlier process or builds it; without one, each process
+builds its own. A :class:`StyledPackage` is made from the plain data once a
+process (per reference document) and copied for every document.
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ import io
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 from lxml import etree
 
@@ -42,13 +46,15 @@ class _Primer:
     date = "2000-01-01"
 
 
-def build_styled_package(reference: Path | None, first_page: bool, state: tuple) -> dict:
+def build_styled_package(reference: Path | None, first_page: bool, state: tuple = ()) -> dict:
     """Return the styled package as python-docx saves it, and what a document needs to know of it.
 
-    A plain dict of strings and bytes (kept in the per-user cache): ``names`` (the parts in order), ``header``
-    and ``first_header`` (the header parts to fill), ``ids`` (style ids by name), ``table_style_id``, ``parts``
-    (the parts each document writes anew) and ``deflated`` (the CRC and compressed form of each part every
-    document has as it is: styles.xml alone is 350 kB, 13 kB compressed).
+    A plain dict of strings, bytes and numbers: ``names`` (the parts in order), ``header`` and ``first_header``
+    (the header parts to fill; ``first_header`` None when page 1 has the running header too), ``ids`` (style ids
+    by name), ``table_style_id``, ``parts`` (the parts each document writes anew) and ``deflated`` (the CRC and
+    compressed form of each part every document has as it is: styles.xml alone is 350 kB, 13 kB compressed).
+    ``reference``: a document whose styles and page setup win; ``state``: its time and size (see
+    :func:`styled_package`).
     """
     from docx.enum.style import WD_STYLE_TYPE
 
@@ -89,7 +95,8 @@ class StyledPackage:
 
     Holds the parts as python-docx saves them, the body's section properties,
     the header part(s) to fill, and the style ids by name. Made from what
-    :func:`build_styled_package` returns, built now or kept in the per-user cache.
+    :func:`build_styled_package` returns (built now or kept by a cache); raises
+    ValueError, KeyError or TypeError for data that is not such a package.
     """
 
     def __init__(self, package: dict):
@@ -142,50 +149,33 @@ class StyledPackage:
         return etree.tostring(self._core, encoding="UTF-8", standalone=True)
 
 
-def _library(module: str) -> bytes:
-    """Return the text of ``module``'s ``__init__.py`` (its version) without importing it."""
-    from importlib.util import find_spec
-
-    try:
-        spec = find_spec(module)
-        return Path(spec.origin).read_bytes() if spec is not None and spec.origin else b"-"
-    except (ImportError, OSError, ValueError):
-        return b"-"
+#: Where the styled package comes from: ``source(reference, first_page, build, make)`` returns ``make(data)`` for
+#: the package's plain data, which ``build()`` builds (a cache returns what it kept, checked by ``make``, or builds it).
+PackageSource = Callable[[Optional[Path], bool, Callable[[], dict], Callable[[dict], StyledPackage]], StyledPackage]
+_source: list[PackageSource] = []
 
 
-def _kept(what: bytes, *parts: bytes, build: Callable[[], object], check: Callable[[object], object]):
-    """Return ``check(value)`` for the value kept in the cache for ``what`` and ``parts``, else ``check(build())``
-    (which is then kept). ``check`` raises on a value it cannot use; a kept value it refuses is built again."""
-    import hashlib
-    import marshal
-
-    from generator.build.provenance import cache_key, cache_read, cache_write
-
-    key = cache_key(what, repr((etree.LXML_VERSION, etree.LIBXML_VERSION, zlib.ZLIB_RUNTIME_VERSION)).encode(), *parts)
-    data = cache_read("docx", key)
-    if data is not None and hashlib.sha256(data[32:]).digest() == data[:32]:
-        try:
-            return check(marshal.loads(data[32:]))
-        except Exception:  # damaged or not ours: build it again
-            pass
-    value = build()
-    result = check(value)
-    payload = marshal.dumps(value)
-    cache_write("docx", key, hashlib.sha256(payload).digest() + payload)
-    return result
+def use_package_source(source: PackageSource | None) -> None:
+    """Have the writer take its styled package from ``source`` (None: build it in each process)."""
+    if _source[:1] != ([source] if source is not None else []):
+        _source[:] = [source] if source is not None else []
+        _styled_package.cache_clear()
 
 
 @functools.lru_cache(maxsize=8)
 def _styled_package(reference: Path | None, first_page: bool, state: tuple = ()) -> StyledPackage:
-    """``state``: the reference document's time and size, so an edited one is read again (generator build --watch)."""
-    import hashlib
+    def build() -> dict:
+        return build_styled_package(reference, first_page, state)
 
-    content = hashlib.sha256(reference.read_bytes()).digest() if reference else b""
-    return _kept(b"docx-package", b"first" if first_page else b"later", _library("docx"), content,
-                 build=lambda: build_styled_package(reference, first_page, state), check=StyledPackage)
+    if _source:
+        return _source[0](reference, first_page, build, StyledPackage)
+    return StyledPackage(build())
 
 
 def styled_package(reference: Path | None, first_page: bool) -> StyledPackage:
+    """Return this process's styled package for ``reference`` (read again when its time or size change, as under
+    generator build --watch); ``first_page``: whether page 1 carries the running header (False: only "1 (N)",
+    under the letter's own letterhead)."""
     if reference:
         reference = Path(reference).resolve()
         stat = reference.stat()

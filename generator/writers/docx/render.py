@@ -58,7 +58,8 @@ def _header_paragraph(doc: DocumentState, p, style: str, text: str, page_numbers
 
 
 def prepare(reference: Path | None = None) -> None:
-    """Build the styled package now (both page-header variants), e.g. before forking worker processes."""
+    """Make the styled package now (both page-header variants) and read the fonts' widths, e.g. before forking
+    worker processes (from the per-user cache if :func:`generator.cache.writer_assets.install` was called)."""
     for first_page in (True, False):
         styled_package(reference, first_page)
     text_width("0"), text_width("0", True)  # and the fonts' widths that align amounts

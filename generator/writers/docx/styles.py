@@ -63,7 +63,8 @@ def _style(document, name: str, base: str = "Normal", *, font: str | None = None
 
 
 def _exact_lines(style, face: Face, after: float) -> None:
-    """Give ``style`` the PDF's exact line and the space after it, and no space before (see :mod:`generator.writers.docx.spacing`)."""
+    """Give ``style`` the PDF's exact line and the space after it, and no space before (the space between blocks:
+    :mod:`generator.writers.docx.spacing`)."""
     from docx.enum.text import WD_LINE_SPACING
     from docx.shared import Pt
 
