@@ -43,8 +43,10 @@ _DIGIT = re.compile(r"\d")
 
 
 def lay_out(document: Document) -> Document:
-    """Return ``document`` with every decision of the layout pass made (see the module's docstring)."""
-    return dataclasses.replace(document, blocks=_flow(document.blocks))
+    """Return ``document`` with every decision of the layout pass made (see the module's docstring); a document
+    laid out already is returned as it is (its nodes are checked, not trusted)."""
+    blocks = _flow(document.blocks)
+    return document if _same(blocks, document.blocks) else dataclasses.replace(document, blocks=blocks)
 
 
 # --------------------------------------------------------------------------- blocks in a flow
@@ -95,6 +97,11 @@ def _flow(blocks: list[Block], all_sticky: bool = False, last_sticky: bool = Fal
     return out
 
 
+def _same(new: list, old: list) -> bool:
+    """Return whether the pass left every node of ``old`` as it was (``new``: what it returned for them)."""
+    return all(a is b for a, b in zip(new, old))
+
+
 def _keeping(block: Block, keep: bool) -> Block:
     """Return ``block`` with ``keep_with_next`` set to ``keep`` (the block itself if it is so already)."""
     return block if block.keep_with_next == keep else dataclasses.replace(block, keep_with_next=keep)
@@ -109,13 +116,18 @@ def _block(block: Block, sticky: bool) -> Block:
     if isinstance(block, Heading):
         return _keeping(block, True)
     if isinstance(block, Keep):
-        return dataclasses.replace(block, blocks=_flow(block.blocks, all_sticky=True, last_sticky=sticky),
-                                   keep_with_next=sticky)
+        blocks = _flow(block.blocks, all_sticky=True, last_sticky=sticky)
+        if block.keep_with_next == sticky and _same(blocks, block.blocks):
+            return block
+        return dataclasses.replace(block, blocks=blocks, keep_with_next=sticky)
     if isinstance(block, Columns):
-        columns = [dataclasses.replace(column, blocks=_flow(column.blocks)) for column in block.columns]
-        tallest = max((len(column.blocks) for column in block.columns), default=0)
-        return dataclasses.replace(block, columns=columns, keep_with_next=sticky,
-                                   keep_together=tallest <= KEEP_COLUMN_BLOCKS)
+        laid = [_flow(column.blocks) for column in block.columns]
+        together = max((len(column.blocks) for column in block.columns), default=0) <= KEEP_COLUMN_BLOCKS
+        if (block.keep_with_next == sticky and block.keep_together == together
+                and all(_same(new, column.blocks) for new, column in zip(laid, block.columns))):
+            return block
+        columns = [dataclasses.replace(column, blocks=blocks) for column, blocks in zip(block.columns, laid)]
+        return dataclasses.replace(block, columns=columns, keep_with_next=sticky, keep_together=together)
     if isinstance(block, (ListBlock, Signatures, Space)):
         return _keeping(block, sticky)
     return block  # a page break
@@ -150,14 +162,24 @@ def _row_links(rows: list[TableRow], lead: int) -> list[bool]:
 
 
 def _table(table: Table, sticky: bool) -> Table:
+    """Return a table laid out (the table itself if it was so already)."""
     rows = table.rows
     together = (len(rows) <= KEEP_TABLE_ROWS
                 and sum(len(c.text) for row in rows for c in row.cells) <= KEEP_TABLE_CHARS)
     lead = header_rows(table)
     links = [True] * (len(rows) - 1) + [False] if together else _row_links(rows, lead)
-    laid = [TableRow([_cell(cell, row.kind) for cell in row.cells], row.kind, row.rev, link)
-            for row, link in zip(rows, links)]
+    laid = [_row(row, link) for row, link in zip(rows, links)]
+    if (_same(laid, rows) and table.keep_with_next == sticky
+            and table.keep_together == together and table.header_rows == lead):
+        return table
     return dataclasses.replace(table, rows=laid, keep_with_next=sticky, keep_together=together, header_rows=lead)
+
+
+def _row(row: TableRow, link: bool) -> TableRow:
+    cells = [_cell(cell, row.kind) for cell in row.cells]
+    if row.keep_with_next == link and _same(cells, row.cells):
+        return row
+    return TableRow(cells, row.kind, row.rev, link)
 
 
 def _cell(cell: Cell, kind: str) -> Cell:
@@ -165,7 +187,10 @@ def _cell(cell: Cell, kind: str) -> Cell:
         valign = "bottom" if kind == "head" else "top"
         return cell if cell.amount is None and cell.valign == valign else Cell(cell.runs, cell.align, cell.span,
                                                                                 None, valign)
-    return Cell(cell.runs, cell.align, cell.span, amount_of(cell.runs) if kind != "head" else None, "bottom")
+    amount = amount_of(cell.runs) if kind != "head" else None
+    if cell.valign == "bottom" and cell.amount == amount:
+        return cell
+    return Cell(cell.runs, cell.align, cell.span, amount, "bottom")
 
 
 @functools.lru_cache(maxsize=4096)

@@ -164,6 +164,8 @@ def use_package_source(source: PackageSource | None) -> None:
 
 @functools.lru_cache(maxsize=8)
 def _styled_package(reference: Path | None, first_page: bool, state: tuple = ()) -> StyledPackage:
+    """Return the styled package from the installed source, or built here (once a process for each argument)."""
+
     def build() -> dict:
         return build_styled_package(reference, first_page, state)
 
