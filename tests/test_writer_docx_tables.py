@@ -9,8 +9,15 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from generator.documents.model import Cell, Revision, Run, Table, TableRow, parse_document
+from generator.documents.layout import lay_out
+from generator.documents.model import Cell, Document, Meta, Revision, Run, Table, TableRow, parse_document
 from generator.writers import docx as docx_writer
+from generator.writers.docx.blocks import write_flow
+from generator.writers.docx.document_state import DocumentState
+from generator.writers.docx.package import styled_package
+from generator.writers.docx.runs import add_runs, runs_xml
+from generator.writers.docx.tables import W_XMLNS
+from generator.writers.docx.wordml import W_NS, P, wtag
 
 INSERTED = Revision("ins", "Anna & Ö <\"x\">\tny\nrad", "2012-03-04")
 DELETED = Revision("del", "", "2012-03-05")
@@ -25,16 +32,16 @@ def _runs():
 
 def _as_built(runs: list[Run], italic: bool) -> tuple[str, int]:
     """Return the runs as the element functions build them, serialized in a paragraph, and the revisions used."""
-    built = docx_writer._Doc(None)
-    p = etree.Element(docx_writer.P, nsmap={"w": docx_writer.W_NS})
-    docx_writer._add_runs(built, p, runs, italic=italic)
+    built = DocumentState(None)
+    p = etree.Element(P, nsmap={"w": W_NS})
+    add_runs(built, p, runs, italic=italic)
     return etree.tostring(p, encoding="unicode"), built.revision_id  # as the part's UTF-8, decoded
 
 
 def _as_text(runs: list[Run], italic: bool) -> tuple[str, int]:
-    written = docx_writer._Doc(None)
-    text = docx_writer._runs_xml(written, runs, italic=italic)
-    return f"<w:p {docx_writer._W_XMLNS}>{text}</w:p>", written.revision_id
+    written = DocumentState(None)
+    text = runs_xml(written, runs, italic=italic)
+    return f"<w:p {W_XMLNS}>{text}</w:p>", written.revision_id
 
 
 @pytest.mark.parametrize("italic", [False, True])
@@ -72,12 +79,12 @@ class _Unstyled:
 def test_a_table_as_text_is_what_lxml_writes(style, rows, styled):
     """The text stands in the part as it is: it must be lxml's own serialization of the table it describes."""
     table = Table(_rows() * rows, [3, 1, 1], style)
-    doc = docx_writer._Doc(docx_writer._base_for(None, True) if styled else _Unstyled())
-    body = etree.Element(docx_writer._w("body"), nsmap={"w": docx_writer.W_NS})
-    docx_writer._flow(doc, body, [table])
+    doc = DocumentState(styled_package(None, True) if styled else _Unstyled())
+    body = etree.Element(wtag("body"), nsmap={"w": W_NS})
+    write_flow(doc, body, [lay_out(Document(Meta(title="t"), [table])).blocks[0]])
     text, = doc.tables
-    parsed = etree.fromstring(f"<w:body {docx_writer._W_XMLNS}>{text}</w:body>")
-    assert etree.tostring(parsed, encoding="unicode") == f"<w:body {docx_writer._W_XMLNS}>{text}</w:body>"
+    parsed = etree.fromstring(f"<w:body {W_XMLNS}>{text}</w:body>")
+    assert etree.tostring(parsed, encoding="unicode") == f"<w:body {W_XMLNS}>{text}</w:body>"
     assert doc.revision_id == 3 * rows  # the inserted run, the deleted row and its run
 
 

@@ -15,6 +15,7 @@ from generator.documents.model import Document, Meta, document_markup, node_type
 from generator.writers import docx as docx_writer
 from generator.writers import pdf_reportlab as pdf_writer
 from generator.writers import typst as typst_writer
+from generator.writers.docx.styles import SANS
 
 SAMPLE = parse_document((Path(__file__).parent / "fixtures" / "sample_document.xml").read_text(encoding="utf-8"))
 
@@ -112,7 +113,7 @@ def test_docx_tables_colon_lines_breaks_and_header_as_in_the_pdf():
     assert section.different_first_page_header_footer
     assert "CIRKULÄR 13:66" not in section.first_page_header._element.xml
     assert "CIRKULÄR 13:66" in section.header._element.xml
-    assert word.styles["Sidhuvud"].font.name == docx_writer.SANS  # Arial: Liberation Sans has its metrics
+    assert word.styles["Sidhuvud"].font.name == SANS  # Arial: Liberation Sans has its metrics
     assert word.settings.element.find(qn("w:autoHyphenation")) is not None
 
 
@@ -155,3 +156,28 @@ def test_one_pass_zip_is_what_zipfile_and_deterministic_zip_write():
     assert zip_package(entries, cached=frozenset({"word/styles.xml"})) == expected
     assert zip_package(entries, cached=frozenset({"word/styles.xml"})) == expected  # from the cache
     assert zipfile.ZipFile(io.BytesIO(expected)).read("word/styles.xml") == entries[1][1]
+
+
+def test_no_writer_imports_another_nor_the_cache():
+    """The writers share what they measure with (generator.writers.measure) and the zip (ooxml_zip), nothing else:
+    no writer imports another, and none the cache or the build above them (the cache installs its hooks)."""
+    import ast
+
+    folder = Path(docx_writer.__file__).parent.parent
+    writers = {"docx": "generator.writers.docx", "typst": "generator.writers.typst",
+               "pdf_reportlab": "generator.writers.pdf_reportlab", "payout_tables": "generator.writers.payout_tables"}
+    files = {"docx": sorted((folder / "docx").glob("*.py")),
+             "typst": [folder / "typst.py", folder / "typst_service.py"],
+             "pdf_reportlab": [folder / "pdf_reportlab.py"], "payout_tables": [folder / "payout_tables.py"]}
+    for writer, paths in files.items():
+        for path in paths:
+            imported = set()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    imported |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+                elif isinstance(node, ast.Import):
+                    imported |= {alias.name for alias in node.names}
+            for other, module in writers.items():
+                if other != writer:
+                    assert not any(name == module or name.startswith(module + ".") for name in imported), (path, other)
+            assert not any(name.startswith(("generator.cache", "generator.build")) for name in imported), path

@@ -13,7 +13,7 @@ Markup (autoescaped by the template engine, so data text is always safe)::
       <heading level="1">Bakgrund</heading>
       <p style="body|lead|small|right|label|title">Text with <b>bold</b>, <i>italic</i>, <br/> breaks</p>
       <list kind="bullet|number|letter"><item>…</item></list>
-      <table widths="4,1" style="amounts|budget|plain" keep="true">
+      <table widths="4,1" style="amounts|budget|plain">
         <caption>Tabell 5. Budget, kronor</caption>   (optional: the table's caption, above it)
         <row kind="head|body|group|sum|note"><cell align="left|right" span="2">…</cell></row>
       </table>
@@ -24,6 +24,15 @@ Markup (autoescaped by the template engine, so data text is always safe)::
       <space height="12"/>
       <pagebreak/>
     </document>
+
+What the writers need beyond the markup is decided once, by the layout pass
+(:func:`generator.documents.layout.lay_out`), and kept on the nodes in fields
+the markup never carries and equality ignores (``compare=False``): which block
+stays on a page with the next (``keep_with_next``), which table or block of
+columns stays on one page (``keep_together``), a table's header rows, which
+row stays with the next, and which cell is an amount (:class:`Amount`) and
+how it stands in its cell (``valign``). A node made without the pass has the
+fields' defaults; the writers lay out the document they are given.
 
 A redline (generator.change.redline) adds tracked changes that the markup never
 carries: a :class:`Revision` on a :class:`Run` (text inserted or deleted),
@@ -84,17 +93,24 @@ def plain(runs: Inline) -> str:
 ParagraphStyle = Literal["body", "lead", "small", "right", "label", "title", "subtitle", "marker", "address", "sender"]
 
 
+#: A field the layout pass decides (generator.documents.layout): not in the markup, ignored by ``==``.
+def _decided(default):
+    return field(default=default, compare=False)
+
+
 @dataclass(frozen=True)
 class Heading:
     text: str
     level: int = 1
     rev: Revision | None = None  # a heading inserted or deleted as a whole (a redline)
+    keep_with_next: bool = _decided(False)  # stays on a page with the block after it (every heading does)
 
 
 @dataclass(frozen=True)
 class Paragraph:
     runs: Inline
     style: ParagraphStyle = "body"
+    keep_with_next: bool = _decided(False)
 
     @property
     def text(self) -> str:
@@ -105,6 +121,23 @@ class Paragraph:
 class ListBlock:
     items: list[Inline]
     kind: Literal["bullet", "number", "letter"] = "bullet"
+    keep_with_next: bool = _decided(False)  # every item stays with the next, the last with the next block
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount in a table cell, split at its decimal comma, so that a column of amounts aligns on the comma.
+
+    ``whole`` is the text up to the comma (the whole text of a whole number), ``fraction`` the comma, the
+    decimals and what follows them (``",75 %"``; ``""`` for a whole number). An amount in italics is not
+    ``aligned`` (it stands as written) but takes its room in the column. In a redline, ``new_fraction`` is the
+    fraction of the value the cell keeps when its changes are accepted (its last run not deleted).
+    """
+
+    whole: str
+    fraction: str
+    aligned: bool = True
+    new_fraction: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +145,10 @@ class Cell:
     runs: Inline
     align: Literal["left", "right", "center"] = "left"
     span: int = 1
+    #: the cell's amount (a right-aligned cell with a figure, outside a head row), None for other text
+    amount: Amount | None = _decided(None)
+    #: where the text stands in a row of cells of several lines: an amount on the last line of its label
+    valign: Literal["top", "bottom"] = _decided("top")
 
     @property
     def text(self) -> str:
@@ -123,6 +160,7 @@ class TableRow:
     cells: list[Cell]
     kind: Literal["head", "body", "group", "sum", "note"] = "body"
     rev: Revision | None = None  # a row inserted or deleted as a whole (a redline)
+    keep_with_next: bool = _decided(False)  # stays on a page with the next row (the last row: see Table)
 
 
 @dataclass(frozen=True)
@@ -133,6 +171,9 @@ class Table:
     #: The caption above the table ("Tabell 5. Budget, kronor"); writers keep it on a page with the table's first
     #: rows (PDF: tagged as the table's Caption; DOCX: a "Caption" paragraph kept with the table).
     caption: Inline = field(default_factory=list)
+    keep_with_next: bool = _decided(False)  # its last row stays on a page with the block after the table
+    keep_together: bool = _decided(False)  # never split across pages (a short table)
+    header_rows: int = _decided(0)  # the rows that head it, repeated on every page it takes
 
 
 @dataclass(frozen=True)
@@ -146,6 +187,8 @@ class Columns:
 
     columns: list[Column]
     widths: list[float]
+    keep_with_next: bool = _decided(False)
+    keep_together: bool = _decided(False)  # never split across pages (unless a column is very long)
 
 
 @dataclass(frozen=True)
@@ -162,6 +205,7 @@ class Signatures:
     signatures: list[Signature]
     place: str = ""
     rev: Revision | None = None  # signatures inserted or deleted as a whole (a redline)
+    keep_with_next: bool = _decided(False)
 
 
 @dataclass(frozen=True)
@@ -169,11 +213,13 @@ class Keep:
     """Blocks that must stay on one page (a heading with its first paragraph)."""
 
     blocks: list["Block"]
+    keep_with_next: bool = _decided(False)  # its last block stays on a page with the block after it
 
 
 @dataclass(frozen=True)
 class Space:
     height: float = 12.0  # points
+    keep_with_next: bool = _decided(False)
 
 
 @dataclass(frozen=True)
@@ -182,24 +228,6 @@ class PageBreak:
 
 
 Block = Union[Heading, Paragraph, ListBlock, Table, Columns, Signatures, Keep, Space, PageBreak]
-
-
-# The layout rules every writer keeps (README, "Layout"): which blocks stay on a page with their neighbour.
-
-def has_signatures(block: Block) -> bool:
-    """Whether ``block`` is (or ends a ``<keep>`` with) a signature block, which stays with the block before it."""
-    if isinstance(block, Signatures):
-        return True
-    return isinstance(block, Keep) and any(has_signatures(b) for b in block.blocks)
-
-
-def introduces(block: Block) -> bool:
-    """Whether ``block`` introduces what follows (a line ending in a colon), so it stays with it."""
-    if isinstance(block, Paragraph):
-        return block.text.rstrip().endswith(":")
-    if isinstance(block, Keep) and block.blocks:
-        return introduces(block.blocks[-1])
-    return False
 
 
 @dataclass(frozen=True)

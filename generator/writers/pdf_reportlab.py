@@ -8,7 +8,11 @@ is known). ``invariant`` mode and the document's own date make the bytes
 depend only on the document.
 
 One function per node type, dispatched from :data:`WRITERS`; each takes the
-block and the width it may fill and returns platypus flowables.
+block and the width it may fill and returns platypus flowables. Which tables
+stay on one page, which of their rows stay together and head every page, and
+where a cell's text stands are the layout pass's
+(:mod:`generator.documents.layout`); headings, labels and a sentence before a
+captioned table stay with what follows by their styles.
 """
 from __future__ import annotations
 
@@ -31,8 +35,9 @@ from reportlab.platypus import (CondPageBreak, KeepTogether, PageBreak as RLPage
                                 BaseDocTemplate, Frame, PageTemplate, Spacer, Table as RLTable, TableStyle)
 from reportlab.platypus.flowables import Flowable
 
-from generator.documents.model import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision, Run,
-                        Signatures, Space, Table, list_positions)
+from generator.documents.layout import lay_out
+from generator.documents.model import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph,
+                                       Revision, Run, Signatures, Space, Table, list_positions)
 from generator.errors import RenderError
 from generator.formatting import sidnummer
 
@@ -45,7 +50,6 @@ HEADER_Y = PAGE_HEIGHT - 14 * mm  # baseline of the first header line and of "n 
 HEADER_SIZE, HEADER_LEADING = 9, 11
 HEADER_GAP = 9 * mm  # between the last header line and the text
 PAGE_NUMBER_ROOM = 25 * mm  # kept free of header text at the top right
-KEEP_TABLE_ROWS = 20  # tables up to this many rows stay on one page
 LONG_PARAGRAPH = 600  # characters; a heading before a longer paragraph needs only its first lines on the page
 FOLLOW_ROOM = 48  # points of what follows a heading that must fit on the heading's page
 SIGNATURE_ROOM = 42  # points of blank space for the handwritten signature (about three lines)
@@ -206,7 +210,6 @@ def _table(block: Table, width: float) -> list[Flowable]:
                       # the outer text is flush with the body text; the rules span the whole width
                       ("LEFTPADDING", (0, 0), (0, -1), 0), ("RIGHTPADDING", (-1, 0), (-1, -1), 0)]
     data = []
-    head_rows = 0
     for r, row in enumerate(block.rows):
         cells: list = []
         col = 0
@@ -219,7 +222,7 @@ def _table(block: Table, width: float) -> list[Flowable]:
             if text and row.kind in ("head", "sum", "group"):
                 text = f"<b>{text}</b>"
             cells.append(RLParagraph(text, style))
-            if cell.align == "right" and row.kind != "head":  # an amount sits on the last line of its label
+            if cell.valign == "bottom":  # an amount sits on the last line of its label, a head on its last line
                 commands.append(("VALIGN", (col, r), (col, r), "BOTTOM"))
             if cell.span > 1:
                 commands.append(("SPAN", (col, r), (min(col + cell.span, ncols) - 1, r)))
@@ -228,9 +231,6 @@ def _table(block: Table, width: float) -> list[Flowable]:
         cells.extend([""] * (ncols - len(cells)))
         data.append(cells[:ncols])
         if row.kind == "head":
-            if r == head_rows:  # only leading head rows repeat on the next page
-                head_rows = r + 1
-            commands.append(("VALIGN", (0, r), (-1, r), "BOTTOM"))
             commands.append(("LINEBELOW", (0, r), (-1, r), 0.8, colors.black))
         elif row.kind == "sum":
             commands.append(("LINEABOVE", (0, r), (-1, r), 0.8, colors.black))
@@ -243,18 +243,16 @@ def _table(block: Table, width: float) -> list[Flowable]:
             colour = INSERTED_COLOUR if row.rev.kind == "ins" else DELETED_COLOUR
             commands.append(("LINEBEFORE", (0, r), (0, r), 2, colors.HexColor(colour)))
             commands.append(("BOTTOMPADDING", (0, r), (-1, r), 4))
-        # a group heading goes with its first row, a sum or a note with the row above it
-        if row.kind == "group" and r + 1 < len(block.rows):
+        if row.keep_with_next and not block.keep_together and r + 1 < len(block.rows):
+            # a group heading with its first row, a sum or a note with the row above it
             commands.append(("NOSPLIT", (0, r), (-1, r + 1)))
-        elif row.kind in ("sum", "note") and r > 0:
-            commands.append(("NOSPLIT", (0, r - 1), (-1, r)))
         if block.style == "budget" and row.kind == "body" and r + 1 < len(block.rows) \
                 and block.rows[r + 1].kind not in ("sum", "head"):
             commands.append(("LINEBELOW", (0, r), (-1, r), 0.25, colors.HexColor("#8c8c8c")))
-    table = _Table(data, colWidths=col_widths, repeatRows=head_rows, hAlign="LEFT")
+    table = _Table(data, colWidths=col_widths, repeatRows=block.header_rows, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     caption = [RLParagraph(_markup(block.caption), st["caption"])] if block.caption else []
-    if len(block.rows) <= KEEP_TABLE_ROWS:  # a short table is never split across pages
+    if block.keep_together:  # a short table is never split across pages
         return [KeepTogether([*caption, table, Spacer(1, 10)])]
     table.long_table = True  # see _is_long
     return [*caption, table, Spacer(1, 10)]
@@ -449,6 +447,7 @@ def _numbered_canvas(header: list[str], page_numbers: bool, date: str, header_fi
 def render_pdf(document: Document) -> bytes:
     """Return the PDF bytes of ``document``; the same document always gives the same bytes."""
     register_fonts()
+    document = lay_out(document)
     buffer = io.BytesIO()
     meta = document.meta
     header = _header_lines(document.header, document.page_numbers)

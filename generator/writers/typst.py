@@ -9,17 +9,17 @@ ignored), tags headings, paragraphs, lists and tables for screen readers,
 builds the outline from the headings and refuses to export a document that
 breaks PDF/A-2a or PDF/UA-1.
 
-Layout rules, each for every document (not for one place in one document):
+Layout rules, each for every document (not for one place in one document): the
+layout pass (:mod:`generator.documents.layout`) decides which block stays on a
+page with the next (Typst's ``sticky`` blocks), which table or block of columns
+is never split, which table rows stay together and head every page, and which
+cells are amounts; this writer follows it, and adds:
 
-- a heading, a label and a paragraph or list item ending in a colon stay on a
-  page with what follows (Typst's ``sticky`` blocks);
-- a signature block stays with the block before it, and is never split;
-- the blocks of a ``<keep>`` stay together (each but the last sticks to the next);
+- a label stays on a page with what follows (its style);
+- a signature block is never split;
 - no widow or orphan lines (Typst's paragraph costs);
-- a table of up to :data:`KEEP_TABLE_ROWS` rows is never split; a longer one
-  repeats its head rows on every page;
-- a column of amounts aligns on the decimal comma (``10`` over ``5,3``);
-- an amount sits on the last line of its label;
+- a column of amounts aligns on the decimal comma (``10`` over ``5,3``), by
+  the fonts' widths (:mod:`generator.writers.measure`);
 - a URL in the text is a link, and breaks only at its slashes.
 
 The provenance line (:mod:`generator.build.provenance`) is the last entry of the
@@ -35,9 +35,11 @@ from functools import lru_cache
 from importlib.resources import as_file, files
 from typing import Callable
 
-from generator.documents.model import (Block, Cell, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision,
-                        Run, Signatures, Space, Table, has_signatures, introduces, list_positions)
+from generator.documents.layout import lay_out
+from generator.documents.model import (Block, Cell, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph,
+                                       Revision, Run, Signatures, Space, Table, list_positions)
 from generator.errors import RenderError
+from generator.writers.measure import decimal_rooms, text_width
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = 595.2756, 841.8898  # A4 in points
@@ -46,7 +48,6 @@ TOP = 28 * MM
 BOTTOM = 20 * MM
 FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 HEADER_SIZE, HEADER_LEADING = 9, 11
-KEEP_TABLE_ROWS = 20  # tables up to this many rows stay on one page
 SIGNATURE_ROOM = 42  # points of blank space for the handwritten signature
 PDF_STANDARDS = ["a-2a", "ua-1"]
 SERIF = "Liberation Serif"
@@ -215,7 +216,7 @@ def _date(text: str) -> dt.date:
 
 # --------------------------------------------------------------------------- one function per node
 
-def _heading(block: Heading, sticky: bool) -> str:
+def _heading(block: Heading) -> str:  # a heading sticks to what follows (Typst's own rule)
     look = min(max(block.level, 1), 4)
     body = string(block.text) if block.rev is None else \
         _barred(f"[#{_revised_string(block.text, block.rev)}]", {block.rev.kind})  # a redline
@@ -238,12 +239,13 @@ class _Levels:
 _LEVELS = _Levels()
 
 
-def _paragraph(block: Paragraph, sticky: bool) -> str:
-    sticky = sticky or introduces(block)
-    return f"#P(style: {string(block.style)}, sticky: {str(sticky).lower()}, {_barred(inline(block.runs), _kinds(block.runs))})"
+def _paragraph(block: Paragraph) -> str:
+    return (f"#P(style: {string(block.style)}, sticky: {str(block.keep_with_next).lower()}, "
+            f"{_barred(inline(block.runs), _kinds(block.runs))})")
 
 
-def _list(block: ListBlock, sticky: bool) -> str:
+def _list(block: ListBlock) -> str:
+    sticky = block.keep_with_next
     if any(_kinds(item) for item in block.items):  # a redline
         return _list_revised(block, sticky)
     for index in range(len(block.items)):
@@ -259,42 +261,17 @@ def _list(block: ListBlock, sticky: bool) -> str:
     return f"#block(above: 2pt, below: 8pt, sticky: {str(sticky).lower()}, {body})"
 
 
-_COMMA = re.compile(r"^(.*?\d)(,\d+)(\D*)$")
-
-
-def _amount_parts(text: str) -> tuple[str, str] | None:
-    """Return (integer part, ",fraction + unit") of an amount, or None for other text."""
-    if not re.search(r"\d", text):
-        return None
-    found = _COMMA.match(text)
-    if found:
-        return found.group(1), found.group(2) + found.group(3)
-    return text, ""
-
-
-def _table(block: Table, sticky: bool) -> str:
+def _table(block: Table) -> str:
+    sticky = block.keep_with_next
     ncols = max([len(block.widths)] + [sum(c.span for c in row.cells) for row in block.rows])
     relative = list(block.widths) + [1.0] * (ncols - len(block.widths))
     columns = "(" + ", ".join(f"{w:g}fr" for w in relative) + ",)"
-    # decimal-comma alignment: the widest ",d" tail of a column's right-aligned amounts
-    frac_width: dict[int, float] = {}  # in em: the widest tail, bold or not (the font's own metrics)
-    for row in block.rows:
-        col = 0
-        for cell in row.cells:
-            if cell.align == "right" and row.kind != "head":
-                parts = _amount_parts(cell.text)
-                if parts and parts[1]:
-                    frac_width[col] = max(frac_width.get(col, 0.0), _em_width(parts[1]))
-            col += cell.span
+    # decimal-comma alignment: per column, the room (em) of the widest ",d" tail of its amounts, bold or not
+    frac_width = decimal_rooms(block)
     last = len(block.rows) - 1
-    breakable = len(block.rows) > KEEP_TABLE_ROWS or sum(len(c.text) for row in block.rows for c in row.cells) > 2500
-    # the rows before the first body row, if one is a head row, are the header (a title row with them)
-    lead = 0
-    while lead < len(block.rows) and block.rows[lead].kind in ("head", "group"):
-        lead += 1
-    if not any(row.kind == "head" for row in block.rows[:lead]):
-        lead = 0
-    spans = _kept_runs(block, lead) if breakable else {}
+    breakable = not block.keep_together
+    lead = block.header_rows  # the header, repeated on every page
+    spans = _kept_runs(block) if breakable else {}
     keeper = bool(spans)
     # insets: one per column as the table's own (the outer edges flush with the text), and a cell of a row
     # with other top and bottom insets (sum, group, note) names its own, all four sides, as Typst takes them
@@ -308,7 +285,7 @@ def _table(block: Table, sticky: bool) -> str:
     for row in block.rows:
         col = 0
         for cell in row.cells:
-            wanted.setdefault(col, []).append(_cell_align(cell, row.kind))
+            wanted.setdefault(col, []).append(_cell_align(cell))
             col += cell.span
     column_align = []
     for x in range(ncols):
@@ -373,71 +350,62 @@ def _captioned(table: str, block: Table, breakable: bool) -> str:
             f"pad(top: 6pt, text(font: sans, size: 10pt, weight: \"bold\", hyphenate: false, {caption}))), {table}) }}")
 
 
-def _kept_runs(block: Table, lead: int) -> dict[int, int]:
-    """Return {first row: number of rows} of every run of rows that must stay on one page.
+def _kept_runs(block: Table) -> dict[int, int]:
+    """Return {first row: number of rows} of every run of rows that must stay on one page (the layout's rows
+    kept with the next), if there is one.
 
-    A group heading goes with its first row, a sum or a note with the row above it. Typst keeps
-    rows together only under a cell that spans them: the table gets a first column of no width
+    Typst keeps rows together only under a cell that spans them: the table gets a first column of no width
     whose unbreakable cells span each run (and single rows elsewhere).
     """
     rows = block.rows
-    link = [(row.kind == "group" and r + 1 < len(rows)) or (r + 1 < len(rows) and rows[r + 1].kind in ("sum", "note"))
-            for r, row in enumerate(rows)]
-    for r in range(lead):  # the header stays with the first rows anyway; a span must not leave it
-        link[r] = False
-    if not any(link):
+    if not any(row.keep_with_next for row in rows[:-1]):
         return {}
     runs: dict[int, int] = {}
     r = 0
     while r < len(rows):
         start = r
-        while r < len(rows) - 1 and link[r] and rows[r + 1].kind != "head":
+        while r < len(rows) - 1 and rows[r].keep_with_next:
             r += 1
-        if sum(len(c.text) for row in rows[start:r + 1] for c in row.cells) <= 1500:  # else free to split
-            runs[start] = r - start + 1
+        runs[start] = r - start + 1
         r += 1
     return runs
 
 
 def _em_width(text: str) -> float:
-    """Return the width of ``text`` in em, the wider of Liberation Serif regular and bold: reportlab's measure, from
-    the widths the DOCX writer keeps in the per-user cache (reading the TTFs with reportlab costs each process
-    ~0,1 s)."""
-    from generator.writers.docx import _width
-
-    return max(_width(text), _width(text, True))
+    """Return the width of ``text`` in em, the wider of Liberation Serif regular and bold."""
+    return max(text_width(text), text_width(text, True))
 
 
-def _cell_align(cell: Cell, kind: str) -> str:
-    """Return a cell's alignment: an amount sits on the last line of its (multi-line) label; head cells at the bottom."""
+def _cell_align(cell: Cell) -> str:
+    """Return a cell's alignment, horizontal and vertical (an amount sits on the last line of its label)."""
     align = {"right": "right", "center": "center"}.get(cell.align, "left")
-    valign = "bottom" if (cell.align == "right" or kind == "head") else "top"
-    return f"{align} + {valign}"
+    return f"{align} + {cell.valign}"
 
 
 def _cell(cell: Cell, kind: str, col: int, ncols: int, frac_width: dict[int, float], style: str,
           marks: tuple[str, str] = ("", ""), column_align: str = "", extra: str = "") -> str:
     runs = cell.runs
     content = inline(runs)
-    if cell.align == "right" and kind != "head" and col in frac_width:
-        parts = _amount_parts(cell.text) if all(not r.italic and r.rev is None for r in runs) else None
-        if parts is not None:
-            content = f"[#amount([{_text(parts[0])}], [{_text(parts[1])}], {frac_width[col]:.4f}em)]"
-        elif _kinds(runs):  # a changed amount: the room of the decimals its new value lacks
-            content = f"[#{content}#h({_frac_room(runs, frac_width[col]):.4f}em)]"
+    amount = cell.amount
+    if amount is not None and col in frac_width:
+        if _kinds(runs):  # a changed amount: the room of the decimals its new value lacks
+            room = max(0.0, frac_width[col] - (_em_width(amount.new_fraction) if amount.new_fraction else 0.0))
+            content = f"[#{content}#h({room:.4f}em)]"
+        elif amount.aligned:
+            content = f"[#amount([{_text(amount.whole)}], [{_text(amount.fraction)}], {frac_width[col]:.4f}em)]"
     if kind in ("head", "sum", "group"):
         content = f"strong({content})"
     if kind == "note":
         content = f"{{ set text(size: 9.5pt, style: \"italic\"); {content} }}"
     if marks[0] or marks[1]:
         content = f"[{marks[0]}#{content}{marks[1]}]"
-    align = _cell_align(cell, kind)
+    align = _cell_align(cell)
     span = f"colspan: {min(cell.span, ncols - col)}, " if cell.span > 1 else ""
     own = f"{span}{extra}" + ("" if align == column_align else f"align: {align}, ")
     return f"table.cell({own}{content})" if own else content
 
 
-def _columns(block: Columns, sticky: bool) -> str:
+def _columns(block: Columns) -> str:
     relative = list(block.widths) + [1.0] * (len(block.columns) - len(block.widths))
     relative = relative[:len(block.columns)]
     if not block.columns:
@@ -446,15 +414,13 @@ def _columns(block: Columns, sticky: bool) -> str:
     cells = []
     for column in block.columns:
         cells.append("[" + "\n".join(_flow(column.blocks)) + "]")
-    # side-by-side blocks stay on one page, unless a column is too long for one
-    tallest = max(len(column.blocks) for column in block.columns)
-    breakable = str(tallest > 30).lower()
-    return (f"#block(sticky: {str(sticky).lower()}, breakable: {breakable}, below: 6pt, "
+    breakable = str(not block.keep_together).lower()
+    return (f"#block(sticky: {str(block.keep_with_next).lower()}, breakable: {breakable}, below: 6pt, "
             f"grid(columns: {cols}, column-gutter: 6pt, "
             + ", ".join(cells) + "))")
 
 
-def _signatures(block: Signatures, sticky: bool) -> str:
+def _signatures(block: Signatures) -> str:
     parts = []
     say = lambda text: _revised_string(text, block.rev)  # noqa: E731 (a redline: marked as a whole)
     if block.place:
@@ -478,52 +444,38 @@ def _signatures(block: Signatures, sticky: bool) -> str:
     if block.rev is not None and parts:  # a redline: a change bar from the first line to the foot of the block
         start, end = _BARS.marks({block.rev.kind})
         parts = [start[1:-1] + ", line: false)", *parts, end[1:-1] + ", line: false)"]
-    return (f"#block(breakable: false, above: 6pt, below: 12pt, sticky: {str(sticky).lower()}, "
+    return (f"#block(breakable: false, above: 6pt, below: 12pt, sticky: {str(block.keep_with_next).lower()}, "
             "{ " + "; ".join(parts) + " })")
 
 
-def _keep(block: Keep, sticky: bool) -> str:
-    # each block but the last sticks to the next, so the group moves to a new page as one
-    return "\n".join(_flow(block.blocks, all_sticky=True, last_sticky=sticky))
+def _keep(block: Keep) -> str:
+    # each block but the last sticks to the next (the layout pass), so the group moves to a new page as one
+    return "\n".join(_flow(block.blocks))
 
 
-def _space(block: Space, sticky: bool) -> str:
+def _space(block: Space) -> str:
     return f"#v({block.height:g}pt)"
 
 
-def _pagebreak(block: PageBreak, sticky: bool) -> str:
+def _pagebreak(block: PageBreak) -> str:
     return "#pagebreak(weak: true)"
 
 
-WRITERS: dict[type, Callable[[Block, bool], str]] = {
+WRITERS: dict[type, Callable[[Block], str]] = {
     Heading: _heading, Paragraph: _paragraph, ListBlock: _list, Table: _table, Columns: _columns,
     Signatures: _signatures, Keep: _keep, Space: _space, PageBreak: _pagebreak,
 }
 
 
-def _flow(blocks: list[Block], all_sticky: bool = False, last_sticky: bool = False) -> list[str]:
-    """Return the Typst code of ``blocks``, with the stickiness each needs to its successor."""
+def _flow(blocks: list[Block]) -> list[str]:
+    """Return the Typst code of laid-out ``blocks``."""
     out = []
-    contentful = [i for i, b in enumerate(blocks) if not isinstance(b, (Space, PageBreak))]
-    for index, block in enumerate(blocks):
+    for block in blocks:
         try:
             writer = WRITERS[type(block)]
         except KeyError:
             raise TypeError(f"PDF-skrivaren har ingen regel för {type(block).__name__}") from None
-        later = [i for i in contentful if i > index]
-        following = blocks[later[0]] if later else None
-        breaks_between = any(isinstance(b, PageBreak) for b in blocks[index + 1:(later[0] if later else len(blocks))])
-        sticky = False
-        if not breaks_between:
-            if all_sticky and later:
-                sticky = True
-            elif later is not None and not later and last_sticky:
-                sticky = True
-            elif following is not None and (has_signatures(following) or introduces(block)):
-                sticky = True  # a signature block stays with the paragraph before it
-            elif isinstance(block, Paragraph) and isinstance(following, Table) and later[0] == index + 1:
-                sticky = True  # the sentence right before a table introduces it
-        out.append(writer(block, sticky))
+        out.append(writer(block))
     return out
 
 
@@ -603,13 +555,6 @@ def _revised(code: str, run: Run, previous: Run | None) -> str:
             and run.rev.kind == "ins" and not previous.text.endswith((" ", "\u00a0")):
         wrapped = '#" "' + wrapped  # a struck amount and its replacement do not run together
     return wrapped
-
-
-def _frac_room(runs: list[Run], room: float) -> float:
-    """Return the room (em) a changed amount leaves free so that its new value aligns on the decimal comma."""
-    kept = [run for run in runs if run.rev is None or run.rev.kind == "ins"]
-    parts = _amount_parts(kept[-1].text.strip()) if kept else None
-    return max(0.0, room - (_em_width(parts[1]) if parts and parts[1] else 0.0))
 
 
 def _kinds(runs: list[Run]) -> set[str]:
@@ -698,8 +643,9 @@ def _list_revised(block: ListBlock, sticky: bool) -> str:
 # --------------------------------------------------------------------------- the whole document
 
 def markup(document: Document) -> str:
-    """Return the Typst source of ``document``."""
+    """Return the Typst source of ``document`` (laid out first: :func:`generator.documents.layout.lay_out`)."""
     global _LEVELS, _BARS
+    document = lay_out(document)
     _LEVELS = _Levels()
     _BARS = _Bars()
     body = _flow(document.blocks)

@@ -82,10 +82,10 @@ def _trim() -> None:
 def serve(control_fd: int, memory_limit: int = MEMORY_LIMIT) -> None:
     """Run the lean process: fork a server for every socket received on ``control_fd``, until it closes."""
     _die_with_parent()
-    from generator.writers import typst
+    from generator.writers import measure, typst
 
     typst._compiler()  # the fonts, read once; no document compiled here (that would start threads)
-    typst._em_width("0")  # and the fonts' widths the markup measures amounts with
+    measure.text_width("0"), measure.text_width("0", True)  # and the widths the markup measures amounts with
     control = socket.socket(fileno=control_fd)
     while True:
         try:
