@@ -1448,7 +1448,7 @@ def _styled(reference: Path | None, state: tuple = ()):
 #
 # Building the styled package takes python-docx (imported and run: about 0.2 s), and the widths of the
 # decimal commas take reportlab and the fonts (about 0.1 s). Both are kept in the per-user cache
-# (generator.build.provenance.cache_folder), found by the generator's code and fonts, the libraries that made them
+# (generator.cache.store), found by the generator's code and fonts, the libraries that made them
 # and the reference document's content; an entry starts with the SHA-256 of the rest, and one that is
 # missing, damaged or unreadable is built again.
 
@@ -1469,10 +1469,12 @@ def _kept(what: bytes, *parts: bytes, build: Callable[[], object], check: Callab
     import hashlib
     import marshal
 
-    from generator.build.provenance import cache_key, cache_read, cache_write
+    from generator.cache import store  # (moves to generator.cache.writer_assets, above the writers)
 
-    key = cache_key(what, repr((etree.LXML_VERSION, etree.LIBXML_VERSION, zlib.ZLIB_RUNTIME_VERSION)).encode(), *parts)
-    data = cache_read("docx", key)
+    versions = repr((etree.LXML_VERSION, etree.LIBXML_VERSION, zlib.ZLIB_RUNTIME_VERSION)).encode()
+    key = store.key(what, versions, *parts)
+    source = store.made_from(what, versions, *parts)
+    data = store.read("docx", key, source)
     if data is not None and hashlib.sha256(data[32:]).digest() == data[:32]:
         try:
             return check(marshal.loads(data[32:]))
@@ -1481,7 +1483,7 @@ def _kept(what: bytes, *parts: bytes, build: Callable[[], object], check: Callab
     value = build()
     result = check(value)
     payload = marshal.dumps(value)
-    cache_write("docx", key, hashlib.sha256(payload).digest() + payload)
+    store.write("docx", key, source, hashlib.sha256(payload).digest() + payload)
     return result
 
 
