@@ -45,7 +45,7 @@ def load_bytes(raw: bytes, file: Path) -> tuple[Any, SourceMap]:
 def _encode(data: Any, source: SourceMap) -> dict:
     return {"data": data,
             "marks": [[list(path), line, column] for path, (line, column) in source.marks.items()],
-            "blocks": [list(path) for path in source.block_scalars]}
+            "blocks": [list(path) for path in sorted(source.block_scalars, key=repr)]}  # a set: in a fixed order
 
 
 def _default(value: Any) -> dict:
