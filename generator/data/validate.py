@@ -20,7 +20,7 @@ from decimal import Decimal
 from jinja2 import TemplateError, UndefinedError
 from pydantic import BaseModel, ValidationError
 
-from generator.errors import DataError, Finding, Location, Report
+from generator.errors import Finding, Location, Report
 from generator.formatting import kronor
 from generator.data.loading import PathKey, SourceMap, dotted, load_yaml
 from generator.data.model import (Agreement, Appendix, Decision, Distribution, Letter, Party, Payout, Period, Pot, Row, Section,
