@@ -15,12 +15,14 @@ import docx
 import pytest
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from generator.cache import store
 from generator.documents.model import parse_document
 from generator.writers import docx as docx_writer
 from generator.writers.ooxml_zip import deflate
 from generator.writers.pdf_reportlab import SERIF, register_fonts
 
 ROOT = Path(__file__).resolve().parent.parent
+HEADER = len(store.MAGIC) + 64  # the store's header: what the entry was made from, its HMAC
 SAMPLE_FILE = ROOT / "tests" / "fixtures" / "sample_document.xml"
 SAMPLE = parse_document(SAMPLE_FILE.read_text(encoding="utf-8"))
 #: a table whose amounts align on the decimal comma (the widths), with a first-page letterhead (both header parts)
@@ -54,7 +56,8 @@ def test_the_package_and_the_widths_are_kept_and_give_the_same_bytes(cache):
     fresh = [docx_writer.render_docx(d) for d in (SAMPLE, DECIMALS)]
     kept = _entries(cache)
     assert len(kept) == 3  # the package with and without a first-page header, the widths
-    for data in kept.values():  # each entry: the SHA-256 of the rest, then the rest
+    for data in kept.values():  # each entry (after the store's header): the SHA-256 of the rest, then the rest
+        data = data[HEADER:]
         assert hashlib.sha256(data[32:]).digest() == data[:32]
     _forget()
     assert [docx_writer.render_docx(d) for d in (SAMPLE, DECIMALS)] == fresh
@@ -127,12 +130,14 @@ def test_an_entry_is_read_only_when_others_cannot_write_it(cache, mode):
 
     fresh = docx_writer.render_docx(SAMPLE)
     for path in cache.iterdir():
-        package = marshal.loads(path.read_bytes()[32:])
-        if "deflated" in package:  # another sans font in the styles, kept with a valid checksum
+        entry = path.read_bytes()
+        package = marshal.loads(entry[HEADER + 32:])
+        if "deflated" in package:  # another sans font in the styles, kept by the store itself (a valid entry)
             styles = zlib.decompress(package["deflated"]["word/styles.xml"][1], -15)
             package["deflated"]["word/styles.xml"] = deflate(styles.replace(b"Arial", b"Ariel"))
             payload = marshal.dumps(package)
-            path.write_bytes(hashlib.sha256(payload).digest() + payload)
+            made_from = entry[len(store.MAGIC):len(store.MAGIC) + 32]
+            store.write("docx", path.name, made_from, hashlib.sha256(payload).digest() + payload)
             path.chmod(mode)
     _forget()
     styles = zipfile.ZipFile(io.BytesIO(docx_writer.render_docx(SAMPLE))).read("word/styles.xml")

@@ -240,6 +240,7 @@ def _secret(create: bool) -> bytes | None:
 
 
 def _read_secret(path: Path) -> bytes | None:
+    """Return the secret at ``path`` if it is a regular file of this user's, private to it, of the right size."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
@@ -259,7 +260,9 @@ def _read_secret(path: Path) -> bytes | None:
 
 
 def _make_secret(path: Path) -> bytes | None:
-    """Write a new secret at ``path`` (0600) and return it; the secret another process made first wins."""
+    """Return a new secret, written at ``path`` (0600); the one another process made first if it won the race.
+
+    None if it cannot be written (nothing is kept then)."""
     import tempfile
 
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret.", suffix=".tmp")
