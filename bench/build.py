@@ -281,7 +281,8 @@ def documents() -> None:
     from generator.data.circulars import is_circular
     from generator.money.distribute import allocate
     from generator.writers.payout_tables import payouts_csv, payouts_xlsx
-    from generator.data.validate import discover, load_agreement
+    from generator.app import load_agreement
+    from generator.data.validate import discover
 
     writers = {"docx": render_docx, **PDF_ENGINES}
     files = discover([ROOT / "agreements"])

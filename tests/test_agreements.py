@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import DataError
-from generator.data.validate import load_agreement, summary
+from generator.app import load_agreement
+from generator.data.validate import summary
 
 ROOT = Path(__file__).resolve().parent.parent
 AGREEMENTS = ROOT / "agreements"

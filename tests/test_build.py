@@ -18,7 +18,7 @@ from generator.build.run import build, build_circular, plan
 from generator.data.circulars import is_circular, load_circular
 from generator.cli.main import main
 from generator.errors import RenderError
-from generator.data.validate import load_agreement
+from generator.app import load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
@@ -508,12 +508,12 @@ def test_the_no_change_state_notes_the_folders_a_build_listed(tmp_path):
     try:
         assert [p.name for p in folder.glob("*.yaml")] == ["0180.yaml"]
         (folder / "0180.yaml").read_text(encoding="utf-8")
-        folders = unchanged._folders([], set(unchanged._scanned), tmp_path / "out")
-        opened = set(unchanged._opened)
+        folders = unchanged._folders([], set(unchanged._recording.folders), tmp_path / "out")
+        opened = set(unchanged._recording.files)
     finally:
         unchanged.forget()
     assert str(folder.resolve()) in folders and str((folder / "0180.yaml").resolve()) in opened
     time.sleep(0.01)
     (folder / "0181.yaml").write_text("a: 2\n", encoding="utf-8")
     assert unchanged._mtime(str(folder.resolve())) != folders[str(folder.resolve())]
-    assert unchanged._opened is None and os.path.isdir(folder)
+    assert unchanged._recording is None and os.path.isdir(folder)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator.build.run import plan, render_job
 from generator.build.provenance import MANIFEST
-from generator.data.validate import load_agreement
+from generator.app import load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -21,7 +21,7 @@ from generator.money.outcomes import load_outcomes
 from generator.writers.payout_tables import payouts_csv, payouts_xlsx
 from generator.money.population import load_population
 from generator.data.reference import councils, counties, municipalities
-from generator.data.validate import load_agreement
+from generator.app import load_agreement
 
 from test_build import docx_text
 

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from generator.cli.main import main
 from generator.change.docdiff import document_name, sentences, text_changes, TextChange
 from generator.formatting import belopp, milj, miljoner
-from generator.data.validate import load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 NB = "\u00a0"

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.documents.model import (Columns, Heading, ListBlock, Paragraph, Run, Signatures, Table,
-                                parse_document)
+from generator.documents.model import (Heading, ListBlock, Paragraph, Run, parse_document)
 from generator.errors import RenderError
 from generator.documents.templating import prose_markup
 

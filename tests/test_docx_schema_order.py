@@ -16,7 +16,7 @@ from lxml import etree
 from generator.build.run import plan, render_circular, render_job
 from generator.data.circulars import is_circular, load_circular
 from generator.change.redline import redline
-from generator.data.validate import load_agreement
+from generator.app import load_agreement
 from generator.writers.docx import render_docx
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ from generator.errors import DataError
 from generator.data.loading import load_yaml
 from generator.money.outcomes import load_outcomes
 from generator.money.population import load_population
-from generator.data.validate import load_agreement
+from generator.app import load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = settings(max_examples=2_000, deadline=None, suppress_health_check=list(HealthCheck), database=None)

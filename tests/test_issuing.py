@@ -22,7 +22,7 @@ from generator.change.issuing import load_record, records
 from generator.data.prose_figures import walk_sections
 from generator.build.provenance import file_id
 from generator.change.redline import accept_all, diff_runs, redline, reject_all
-from generator.data.validate import load_agreement
+from generator.app import load_agreement
 from generator.writers.docx import render_docx
 
 from test_build import pdf_text

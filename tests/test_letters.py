@@ -26,7 +26,8 @@ from generator.build import run as build_module
 from generator.build.run import build
 from generator.data.circulars import is_circular
 from generator.cli.main import main
-from generator.data.validate import discover, load_agreement
+from generator.app import load_agreement
+from generator.data.validate import discover
 
 ROOT = Path(__file__).resolve().parent.parent
 NB = "\u00a0"

@@ -12,7 +12,7 @@ from generator.build.run import build
 from generator.cli.main import main
 from generator.errors import DataError
 from generator.data.municipal import listed_items
-from generator.data.validate import load_agreement
+from generator.app import load_agreement
 
 from test_build import docx_text, figures, matched_in_order, pdf_text, words
 

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from generator.cli import main as cli
 
-from generator.build import provenance
 from generator.build.provenance import MANIFEST, Manifest, file_sha256
+from generator.cache import store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,7 +39,7 @@ def edit_keeping_size_and_time(path: Path) -> bytes:
 
 
 def test_a_signature_spares_reading_an_unchanged_file_and_an_edit_changes_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(provenance, "STEADY_NS", 50_000_000)
+    monkeypatch.setattr(store, "STEADY_NS", 50_000_000)
     file = tmp_path / "a.pdf"
     file.write_bytes(b"%PDF one")
     time.sleep(0.1)  # the file last changed more than STEADY_NS ago: a signature is kept
@@ -51,13 +51,13 @@ def test_a_signature_spares_reading_an_unchanged_file_and_an_edit_changes_it(tmp
     signatures["a.pdf"][-1] = "as recorded"  # while the signature is the same, the recorded hash is not checked
     assert file_sha256(file, signatures, "a.pdf") == "as recorded"
     edit_keeping_size_and_time(file)  # its change time moves: it is read again
-    monkeypatch.setattr(provenance, "STEADY_NS", 3600 * 10**9)  # however slow this machine is, "just now"
+    monkeypatch.setattr(store, "STEADY_NS", 3600 * 10**9)  # however slow this machine is, "just now"
     assert file_sha256(file, signatures, "a.pdf") == sha(file.read_bytes())
     assert "a.pdf" not in signatures  # changed just now: an edit within the same tick could keep its signature
 
 
 def test_a_file_changed_just_now_gets_no_signature(tmp_path, monkeypatch):
-    monkeypatch.setattr(provenance, "STEADY_NS", 3600 * 10**9)
+    monkeypatch.setattr(store, "STEADY_NS", 3600 * 10**9)
     file = tmp_path / "b.pdf"
     file.write_bytes(b"%PDF two")
     signatures: dict[str, list] = {}
@@ -81,7 +81,7 @@ def test_a_damaged_signature_is_not_trusted(tmp_path):
 def test_an_output_edited_by_hand_keeping_its_size_and_time_is_rendered_again(tmp_path, monkeypatch):
     """The no-change rebuild and the manifest's check both see an edit that keeps the file's size, inode and
     modification time (its change time cannot be set back), and the file is made again."""
-    monkeypatch.setattr(provenance, "STEADY_NS", 50_000_000)
+    monkeypatch.setattr(store, "STEADY_NS", 50_000_000)
     (tmp_path / "agreements").mkdir()
     shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
     monkeypatch.chdir(tmp_path)
@@ -119,26 +119,30 @@ def test_the_generator_id_is_kept_only_while_its_files_keep_their_signatures(tmp
     (package / "__pycache__").mkdir(parents=True)
     (package / "a.py").write_text("A = 1\n")
     (package / "__pycache__" / "a.cpython.pyc").write_bytes(b"not code")
-    monkeypatch.setattr(provenance, "PACKAGE", package)
-    monkeypatch.setattr(provenance, "STEADY_NS", 3600 * 10**9)
+    monkeypatch.setattr(store, "PACKAGE", package)
+    monkeypatch.setattr(store, "STEADY_NS", 3600 * 10**9)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     expected = hashlib.sha256(b"a.py\0A = 1\n").hexdigest()[:12]
 
     def fresh_id() -> str:
-        provenance.generator_id.cache_clear()
+        store.generator_id.cache_clear()
         try:
-            return provenance.generator_id()
+            return store.generator_id()
         finally:
-            provenance.generator_id.cache_clear()
+            store.generator_id.cache_clear()
 
     assert fresh_id().endswith("+" + expected)
     assert not (tmp_path / "cache" / "generator" / "generator-id").exists()  # the file changed just now: not kept
-    monkeypatch.setattr(provenance, "STEADY_NS", 50_000_000)
+    monkeypatch.setattr(store, "STEADY_NS", 50_000_000)
     time.sleep(0.1)
     assert fresh_id().endswith("+" + expected)
     kept = list((tmp_path / "cache" / "generator" / "generator-id").iterdir())
-    assert [p.read_bytes() for p in kept] == [expected.encode()]
-    kept[0].write_bytes(b"0123456789ab")  # what is kept is what is used, while the signatures are the same
+    assert len(kept) == 1 and kept[0].read_bytes().endswith(expected.encode())
+    entry = kept[0].read_bytes()
+    kept[0].write_bytes(entry[:-12] + b"0123456789ab")  # rewritten: it fails its check, and is not used
+    assert fresh_id().endswith("+" + expected) and kept[0].read_bytes() == entry
+    made_from = entry[len(store.MAGIC):len(store.MAGIC) + 32]  # written by the store: what is kept is what is used,
+    store.write("generator-id", kept[0].name, made_from, b"0123456789ab")  # while the signatures are the same
     assert fresh_id().endswith("+0123456789ab")
     edit_keeping_size_and_time(package / "a.py")
     assert fresh_id().endswith("+" + hashlib.sha256(b"a.py\0" + (package / "a.py").read_bytes()).hexdigest()[:12])
@@ -170,7 +174,7 @@ def test_the_no_change_state_comes_first_and_covers_the_rest_of_the_manifest(tmp
 def test_a_manifest_read_before_is_read_again_once_changed(tmp_path, monkeypatch):
     """Manifest.load keeps the manifest it parsed while the file keeps its signature; an entry changed in place,
     the size and modification time kept, is read."""
-    monkeypatch.setattr(provenance, "STEADY_NS", 50_000_000)
+    monkeypatch.setattr(store, "STEADY_NS", 50_000_000)
     out = tmp_path / "out"
     out.mkdir()
     (out / MANIFEST).write_text(json.dumps({"documents": {"a.pdf": {"inputs": "k1", "sha256": "s"}}}))
@@ -195,12 +199,12 @@ def test_a_no_change_rebuild_notes_the_signatures_of_files_that_were_too_new_to_
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     assert "skriven" in runner.invoke(cli.main, ["build", "--out", "out"]).output
-    monkeypatch.setattr(provenance, "STEADY_NS", 3600 * 10**9)  # every file "just written"
+    monkeypatch.setattr(store, "STEADY_NS", 3600 * 10**9)  # every file "just written"
     saved = runner.invoke(cli.main, ["build", "--out", "out"]).output  # renders nothing: the state is saved
     state = json.loads((tmp_path / "out" / MANIFEST).read_bytes())["unchanged"]
     assert state["outputs"] and all(len(known) == 1 for known in state["outputs"].values())  # hashes only
 
-    monkeypatch.setattr(provenance, "STEADY_NS", 0)  # now steady
+    monkeypatch.setattr(store, "STEADY_NS", 0)  # now steady
     monkeypatch.setattr(cli, "_validate_all", lambda *a, **k: (_ for _ in ()).throw(AssertionError("validated")))
     assert runner.invoke(cli.main, ["build", "--out", "out"]).output == saved  # answered from the state
     state = json.loads((tmp_path / "out" / MANIFEST).read_bytes())["unchanged"]

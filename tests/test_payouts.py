@@ -20,7 +20,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 
 from generator.writers.payout_tables import (COLUMNS, COUNT_FORMAT, KRONOR_FORMAT, _row, _text_cells, ordered_lines, payouts_xlsx,
                                summary_sheets, workbook)
-from generator.data.validate import load_agreement
+from generator.app import load_agreement
 from generator.writers.ooxml_zip import deterministic_zip
 
 ROOT = Path(__file__).resolve().parent.parent

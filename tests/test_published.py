@@ -16,7 +16,7 @@ from generator.cli.main import main
 from generator.errors import Finding, Location, collapse
 from generator.formatting import kronor
 from generator.data.reference import counties, municipalities, municipality_counts
-from generator.data.validate import load_agreement
+from generator.app import load_agreement
 
 from test_build import docx_text, pdf_text
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from generator.cli.main import main
 from generator.formatting import belopp, milj
-from generator.data.validate import load_agreement
+from generator.app import load_agreement
 
 from test_build import docx_text, pdf_text
 

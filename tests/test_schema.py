@@ -18,7 +18,8 @@ from generator.data.loading import load_yaml
 from generator.formatting import kronor
 from generator.data.file_kinds import FILE_KINDS, SCHEMA_FOLDER, figure_paths, kind_of, modeline
 from generator.reference_docs.json_schema import as_json_data, schema_for, schema_text
-from generator.data.validate import check_agreement, load_agreement
+from generator.app import load_agreement
+from generator.data.validate import check_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted([*(ROOT / "agreements").rglob("*.yaml"), *(ROOT / "kommuner").rglob("*.yaml")])

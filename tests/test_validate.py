@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from generator.cli.main import main
 from generator.errors import DataError
-from generator.data.validate import load_agreement
+from generator.app import load_agreement
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")

@@ -1,29 +1,28 @@
-"""Validated agreements kept between runs (generator/validcache.py): never stale, the same output as without.
+"""An agreement file's own checks kept between runs (generator/cache/validated.py): never stale, the same output
+as without, and the distribution always computed from the files as they are.
 
 Each test works in a copy of the shipped project (agreements/, examples/, kommuner/, and reference/ where
 the test changes it) with its own cache folder, and compares what the cache gives with a fresh validation.
 """
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import shutil
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from generator.data import reference
-
-from generator.data import validate
-
+from generator.app import load_agreement
+from generator.cache import store
 from generator.cache import validated as validcache
 from generator.cli.main import main
+from generator.data import reference, validate
 from generator.errors import DataError
-from generator.data.validate import load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,28 +40,33 @@ def project(tmp_path, monkeypatch):
 
 @pytest.fixture
 def calls(monkeypatch):
-    """The files validated from scratch (a cache miss), in order."""
+    """The files whose own checks ran (a cache miss), in order."""
     seen: list[Path] = []
-    original = validate._load_agreement
+    original = validate.check_agreement
 
-    def counted(file, *args, **kwargs):
-        seen.append(Path(file))
-        return original(file, *args, **kwargs)
+    def counted(data, source, *args, **kwargs):
+        seen.append(Path(source.file))
+        return original(data, source, *args, **kwargs)
 
-    monkeypatch.setattr(validate, "_load_agreement", counted)
+    monkeypatch.setattr(validate, "check_agreement", counted)
     return seen
 
 
-def entries(work: Path, kind: str = "validated") -> list[Path]:
+def entries(work: Path, kind: str = "checks") -> list[Path]:
     folder = work.parent / "cache" / "generator" / kind
-    return sorted(folder.iterdir()) if folder.is_dir() else []
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
+
+
+def payload(entry: Path):
+    """Return the JSON an entry holds (after the store's header)."""
+    return json.loads(entry.read_bytes()[len(store.MAGIC) + 64:])
 
 
 def content(v) -> tuple:
     """Everything a run prints or builds from a result, as comparable values."""
     allocation = v.allocation
     return (
-        str(v.file), v.agreement.model_dump(), [str(w) for w in v.warnings], v.source.marks,
+        str(v.file), v.agreement.model_dump(), [str(w) for w in v.warnings], v.source.marks, v.source.block_scalars,
         None if allocation is None else [
             (i.id, i.amount, i.shared, i.notes, [(l.code, l.name, l.amount, l.key_value, l.key_total, l.steps)
                                                  for l in i.lines]) for i in allocation.items],
@@ -72,22 +76,11 @@ def content(v) -> tuple:
     )
 
 
-_ORIGINAL = validate._load_agreement
-
-
 def fresh(file: Path, **flags):
-    """Validate ``file`` without any cache (an empty cache folder), with the reference lists read again."""
-    import tempfile
-
+    """Validate ``file`` without any cache, with the reference lists read again."""
     for loader in (reference.counties, reference.municipalities, reference.councils):
         loader.cache_clear()
-    kept = os.environ["XDG_CACHE_HOME"]
-    with tempfile.TemporaryDirectory() as empty:
-        os.environ["XDG_CACHE_HOME"] = empty
-        try:
-            return _ORIGINAL(file, **flags)
-        finally:
-            os.environ["XDG_CACHE_HOME"] = kept
+    return load_agreement(file, cached=False, **flags)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -100,34 +93,35 @@ def test_an_unchanged_agreement_is_taken_from_the_cache(project, calls):
     file = Path("agreements/2012.yaml")
     first = load_agreement(file)
     assert calls == [file]
-    assert len(entries(project)) == 1
+    assert len(entries(project)) == 1 and len(entries(project, "yaml")) == 1
     again = load_agreement(file)
-    assert calls == [file]  # not validated again
+    assert calls == [file]  # not checked again
     assert again is not first and content(again) == content(first) == content(fresh(file))
     assert str(again.file) == "agreements/2012.yaml"  # messages name the file as it was named
 
 
-def test_the_entry_names_every_input_validation_read(project):
-    """2012 reads its data files and the 2010 agreement its published table comes from; 2013 its municipalities'
-    folder and their files; every agreement the reference lists."""
+def test_an_entry_is_plain_json(project):
+    """The entries hold JSON: the loaded data and its marks, the checks' findings and inputs (never pickle)."""
     load_agreement(Path("agreements/2012.yaml"))
-    load_agreement(Path("agreements/2013.yaml"))
-    deps = {}
-    for entry in entries(project):
-        _, inputs, payload = pickle.loads(entry.read_bytes())
-        deps[pickle.loads(zlib.decompress(payload)).file.name] = {(kind, Path(path)) for kind, path, _, _ in inputs}
+    (checks,), (loaded,) = entries(project), entries(project, "yaml")
+    assert checks.read_bytes().startswith(store.MAGIC) and loaded.read_bytes().startswith(store.MAGIC)
+    assert set(payload(checks)) == {"inputs", "findings"} and set(payload(loaded)) == {"data", "marks", "blocks"}
+    assert payload(loaded)["data"]["total"] == 1_161_000_000
+
+
+def test_the_entry_names_every_input_the_checks_read(project):
+    """The agreement itself and the reference lists; not Python's or the generator's code."""
+    load_agreement(Path("agreements/2012.yaml"))
+    (entry,) = entries(project)
+    deps = {(kind, Path(path)) for kind, path, _, _ in payload(entry)["inputs"]}
     refs = {("file", reference.REFERENCE / n) for n in ("counties.csv", "municipalities.csv", "county_councils.csv")}
-    assert {("file", project / "agreements/2012.yaml"), ("file", project / "agreements/2010.yaml"),
-            ("file", project / "examples/befolkning_2011_EXEMPEL.csv"),
-            ("file", project / "examples/utfall_2012_EXEMPEL.csv")} | refs <= deps["2012.yaml"]
-    assert {("file", project / "agreements/2013.yaml"), ("dir", project / "kommuner/2013"),
-            ("file", project / "kommuner/2013/0180.yaml")} | refs <= deps["2013.yaml"]
-    assert not any(path.suffix == ".py" for _, path in deps["2012.yaml"] | deps["2013.yaml"])
+    assert {("file", project / "agreements/2012.yaml"), ("dir", reference.REFERENCE)} | refs <= deps
+    assert not any(path.suffix == ".py" for _, path in deps)
 
 
 def test_every_file_a_fresh_process_opens_is_an_input(project):
-    """Traced in a new process (nothing read before, the reference lists included), each file the validation
-    of each shipped agreement opens outside Python, the libraries and the generator's code is in its entry."""
+    """Traced in a new process (nothing read before, the reference lists included), each file the checks of each
+    shipped agreement open outside Python, the libraries and the generator's code is in its entry."""
     script = (
         "import sys, os\n"
         "opened = []\n"
@@ -139,9 +133,10 @@ def test_every_file_a_fresh_process_opens_is_an_input(project):
         "sys.addaudithook(lambda e, a: opened.append(os.path.abspath(os.fsdecode(a[0]))) "
         "if e == 'open' and isinstance(a[0], (str, bytes, os.PathLike)) and not importing() else None)\n"
         "from pathlib import Path\n"
-        "from generator.data.validate import _load_agreement\n"
-        "_load_agreement(Path(sys.argv[1]))\n"
-        "print('\\n'.join(sorted(set(opened))))\n"
+        "from generator.data.validate import check_file\n"
+        "check_file(Path(sys.argv[1]))\n"
+        "probed = {os.path.abspath(p) for p in sys.path}\n"  # the import system's probes of sys.path's entries
+        "print('\\n'.join(sorted(set(opened) - probed)))\n"
     )
     for name in ("2010.yaml", "2012.yaml", "2013.yaml", "2014/evidensbaserad_praktik.yaml"):
         file = Path("agreements") / name
@@ -149,19 +144,28 @@ def test_every_file_a_fresh_process_opens_is_an_input(project):
                              env={**os.environ}).stdout.split("\n")
         load_agreement(file)
         entry = max(entries(project), key=lambda p: p.stat().st_mtime_ns)
-        _, inputs, _ = pickle.loads(entry.read_bytes())
-        listed = {path for _, path, _, _ in inputs}
-        read = {p for p in out if p and not validcache._own_code(p)}
+        listed = {path for _, path, _, _ in payload(entry)["inputs"]}
+        read = {p for p in out if p and not validcache.own_code(p)}
         assert read and read <= listed, (name, read - listed)
 
 
-@pytest.mark.parametrize("change", ["agreement", "outcomes", "population", "published_from"])
-def test_a_changed_input_is_validated_again(project, calls, change):
+def test_a_changed_agreement_is_checked_again(project, calls):
     file = Path("agreements/2012.yaml")
     before = load_agreement(file)
-    if change == "agreement":
-        edit(file, "title: ", "title: Ny titel ")
-    elif change == "outcomes":
+    edit(file, "title: ", "title: Ny titel ")
+    after = load_agreement(file)
+    assert calls == [file, file]
+    assert content(after) != content(before) and content(after) == content(fresh(file))
+    assert content(load_agreement(file)) == content(after) and len(calls) == 3  # the new result is kept (fresh ran)
+
+
+@pytest.mark.parametrize("change", ["outcomes", "population", "published_from"])
+def test_a_changed_data_file_is_distributed_again_on_the_same_checks(project, calls, change):
+    """The distribution is never kept: a changed data file changes the result, and the file's own checks are
+    not run again."""
+    file = Path("agreements/2012.yaml")
+    before = load_agreement(file)
+    if change == "outcomes":
         edit(Path("examples/utfall_2012_EXEMPEL.csv"), "senior_registrering;0114;ja;1553;", "senior_registrering;0114;ja;1900;")
     elif change == "population":
         edit(Path("examples/befolkning_2011_EXEMPEL.csv"), '"0114 Upplands Väsby","0-64 år",36834',
@@ -169,13 +173,12 @@ def test_a_changed_input_is_validated_again(project, calls, change):
     else:
         edit(Path("agreements/2010.yaml"), '"01": 7_000_000   # Stockholm', '"01": 6_000_000   # Stockholm')
     after = load_agreement(file)
-    assert calls == [file, file]
+    assert calls == [file]
     assert content(after) != content(before)
     assert content(after) == content(fresh(file))
-    assert content(load_agreement(file)) == content(after) and len(calls) == 2  # the new result is kept
 
 
-def test_a_changed_reference_list_is_validated_again(project, calls, monkeypatch):
+def test_a_changed_reference_list_is_checked_again(project, calls, monkeypatch):
     copy = project.parent / "reference"
     shutil.copytree(reference.REFERENCE, copy)
     monkeypatch.setattr(reference, "REFERENCE", copy)
@@ -192,7 +195,7 @@ def test_a_changed_reference_list_is_validated_again(project, calls, monkeypatch
 
 
 @pytest.mark.parametrize("change", ["edit", "remove", "add", "no folder"])
-def test_a_changed_municipal_file_or_folder_is_validated_again(project, calls, change):
+def test_a_changed_municipal_file_or_folder_is_read_again(project, calls, change):
     file = Path("agreements/2013.yaml")
     folder = Path("kommuner/2013")
     before = load_agreement(file)
@@ -206,25 +209,26 @@ def test_a_changed_municipal_file_or_folder_is_validated_again(project, calls, c
     else:
         shutil.rmtree(folder)
     after = load_agreement(file)
-    assert calls == [file, file]
+    assert calls == [file]
     assert content(after) != content(before)
     assert content(after) == content(fresh(file))
-    if change == "no folder":  # its absence is a warning, kept; the folder made again is seen
+    if change == "no folder":  # its absence is a warning; the folder made again is seen
         assert any("ingen mapp" in str(w) for w in after.warnings)
         folder.mkdir()
         again = load_agreement(file)
-        assert len(calls) == 3 and not any("ingen mapp" in str(w) for w in again.warnings)
+        assert not any("ingen mapp" in str(w) for w in again.warnings)
 
 
 def test_flags_are_part_of_the_key(project, calls):
     file = Path("agreements/2012.yaml")
     assert load_agreement(file).warnings  # 2012 has warnings: --strict refuses them
-    with pytest.raises(DataError):
-        load_agreement(file, strict=True)
-    with pytest.raises(DataError):
-        load_agreement(file, strict=True)
-    assert calls == [file, file, file]  # a DataError is not kept as a success
+    for _ in range(2):
+        with pytest.raises(DataError):
+            load_agreement(file, strict=True)
+    assert calls == [file]  # --strict is applied to the checks' findings, kept once
     assert len(entries(project)) == 1
+    load_agreement(file, sums_as_warnings=True)
+    assert calls == [file, file] and len(entries(project)) == 2
 
 
 def test_an_invalid_file_is_not_kept(project, calls):
@@ -234,21 +238,47 @@ def test_an_invalid_file_is_not_kept(project, calls):
         with pytest.raises(DataError) as raised:
             load_agreement(file)
         assert "okänd nyckel 'titel'" in "\n".join(map(str, raised.value.findings))
-    assert calls == [file, file] and entries(project) == [] and entries(project, "checked") == []
+    assert calls == [file, file] and entries(project) == []
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps(("validated-0", (), b"")),
-                                    pickle.dumps((validcache.FORMAT, (), pickle.dumps("something else")))])
-def test_a_damaged_or_foreign_entry_is_ignored_and_replaced(project, calls, damage):
+def test_a_file_that_is_not_yaml_is_not_kept(project):
+    file = Path("agreements/2011.yaml")
+    file.write_text("not: [yaml", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(DataError, match="inte giltig YAML"):
+            load_agreement(file)
+    assert entries(project) == [] and entries(project, "yaml") == []
+
+
+def _swapped(project: Path, entry: Path) -> bytes:
+    """Return the bytes of another entry of the same kind (the store binds an entry to its name)."""
+    load_agreement(Path("agreements/2011.yaml"))
+    return next(p for p in entries(project, entry.parent.name) if p != entry).read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["checks", "yaml"])
+@pytest.mark.parametrize("damage", ["empty", "garbage", "truncated", "payload changed", "pickle", "swapped"])
+def test_a_damaged_or_foreign_entry_is_ignored_and_replaced(project, calls, kind, damage):
     file = Path("agreements/2012.yaml")
     good = load_agreement(file)
-    (entry,) = entries(project)
-    entry.write_bytes(damage)
+    (entry,) = entries(project, kind)
+    data = entry.read_bytes()
+    damaged = {"empty": b"", "garbage": b"not an entry", "truncated": data[: len(data) // 2],
+               "payload changed": data.replace(b"1161000000", b"1162000000") if kind == "yaml"
+               else data.replace(b'"warning"', b'"error"', 1),
+               "pickle": data[: len(store.MAGIC) + 64] + pickle.dumps({"data": {}}),
+               "swapped": b""}[damage]
+    if damage == "swapped":
+        damaged = _swapped(project, entry)
+        del calls[1:]  # 2011's checks
+    assert damaged != data
+    entry.write_bytes(damaged)
     again = load_agreement(file)
-    assert calls == [file, file] and content(again) == content(good)
-    assert entry.read_bytes() != damage
+    assert content(again) == content(good)
+    assert calls == ([file, file] if kind == "checks" else [file])  # the checks entry still serves
+    assert entry.read_bytes() == data  # replaced by the same entry, made again
     load_agreement(file)
-    assert len(calls) == 2  # the replaced entry serves the next run
+    assert len(calls) == (2 if kind == "checks" else 1)  # the replaced entry serves the next run
 
 
 def test_an_entry_others_may_write_is_not_read(project, calls):
@@ -256,6 +286,18 @@ def test_an_entry_others_may_write_is_not_read(project, calls):
     load_agreement(file)
     (entry,) = entries(project)
     entry.chmod(0o666)
+    load_agreement(file)
+    assert len(calls) == 2
+
+
+def test_an_entry_of_another_secret_is_not_read(project, calls):
+    """Entries are verified with the user's secret: one made with another (a copied cache folder) is made again."""
+    file = Path("agreements/2012.yaml")
+    load_agreement(file)
+    secret = project.parent / "cache" / "generator" / "secret"
+    assert secret.stat().st_mode & 0o777 == 0o600 and len(secret.read_bytes()) == 32
+    secret.write_bytes(os.urandom(32))
+    store._SECRETS.clear()  # a new process
     load_agreement(file)
     assert len(calls) == 2
 
@@ -272,8 +314,7 @@ def test_validate_prints_the_same_with_and_without_the_cache(project, calls, arg
     assert count >= 7 or args[-1].endswith(".yaml")
     warm = _cli(*args)
     assert warm == cold
-    if "--strict" not in args:  # a strict run with warnings fails, and is validated again
-        assert len(calls) == count
+    assert len(calls) == count  # the checks were taken from the cache (a strict run applies --strict to them)
     assert "agreements/2012.yaml: " in cold[1] + cold[2]
 
 
@@ -284,27 +325,10 @@ def test_validate_of_an_invalid_project_prints_the_same_twice(project, calls):
     assert cold == warm and cold[0] == 2 and "9999" in cold[2]
 
 
-def test_a_changed_data_file_does_not_check_the_agreement_file_again(project, calls, monkeypatch):
-    """The agreement file's own checks are kept apart: a new outcome file allocates again, on the same checks."""
-    checks: list[Path] = []
-    original = validate.check_agreement
-    monkeypatch.setattr(validate, "check_agreement", lambda data, source, *a: checks.append(source.file)
-                        or original(data, source, *a))
-    file = Path("agreements/2012.yaml")
-    load_agreement(file)
-    edit(Path("examples/utfall_2012_EXEMPEL.csv"), "senior_registrering;0114;ja;1553;", "senior_registrering;0114;ja;1900;")
-    after = load_agreement(file)
-    assert calls == [file, file] and checks == [file]
-    edit(file, "title: ", "title: Ny titel ")
-    assert load_agreement(file).agreement.title.startswith("Ny titel")
-    assert calls == [file, file, file] and checks == [file, file]
-    edit(file, "title: Ny titel ", "title: ")
-    assert content(load_agreement(file)) == content(after) == content(fresh(file))
-
-
 def test_a_result_from_the_cache_reads_its_inputs_as_a_validation_would(project):
-    """The no-change state of a build (generator/unchanged.py) holds the files the build read: a validation taken
-    from the cache must read the data files, the reference lists and the municipalities' folder too."""
+    """The no-change state of a build (generator/build/no_change.py) holds the files the build read: a validation
+    whose checks are taken from the cache must read the data files, the reference lists and the municipalities'
+    folder too."""
     from generator.build import no_change as unchanged
 
     load_agreement(Path("agreements/2012.yaml"))
@@ -313,7 +337,7 @@ def test_a_result_from_the_cache_reads_its_inputs_as_a_validation_would(project)
     try:
         load_agreement(Path("agreements/2012.yaml"))
         load_agreement(Path("agreements/2013.yaml"))
-        opened, scanned = set(unchanged._opened), set(unchanged._scanned)
+        opened, scanned = set(unchanged._recording.files), set(unchanged._recording.folders)
     finally:
         unchanged.forget()
     for name in ("agreements/2012.yaml", "agreements/2010.yaml", "examples/befolkning_2011_EXEMPEL.csv",
@@ -333,23 +357,3 @@ def test_a_no_change_rebuild_after_a_cached_validation_sees_a_changed_data_file(
     edit(Path("examples/utfall_2012_EXEMPEL.csv"), "senior_registrering;0114;ja;1553;", "senior_registrering;0114;ja;1900;")
     again = runner.invoke(main, args)
     assert again.exit_code == 0 and "skriven" in again.output
-
-
-def test_a_changed_outcome_file_reads_the_population_file_from_the_cache(project, monkeypatch):
-    from generator.money import distribute
-
-    reads: list[Path] = []
-    original = distribute.load_population
-    monkeypatch.setattr(distribute, "load_population", lambda file, year: reads.append(Path(file)) or original(file, year))
-    file = Path("agreements/2012.yaml")
-    load_agreement(file)
-    assert len(reads) == 1
-    edit(Path("examples/utfall_2012_EXEMPEL.csv"), "senior_registrering;0114;ja;1553;", "senior_registrering;0114;ja;1900;")
-    after = load_agreement(file)
-    assert len(reads) == 1 and content(after) == content(fresh(file))
-    edit(Path("examples/befolkning_2011_EXEMPEL.csv"), '"0114 Upplands Väsby","0-64 år",36834',
-         '"0114 Upplands Väsby","0-64 år",46834')
-    changed = load_agreement(file)
-    assert len(reads) == 3  # read again (fresh() read it once too)
-    assert changed.allocation.population.municipality("0114", "befolkning") == after.allocation.population.municipality(
-        "0114", "befolkning") + 10_000

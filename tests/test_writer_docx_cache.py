@@ -18,7 +18,7 @@ import docx
 import pytest
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 
-from generator.cache import writer_assets
+from generator.cache import store, writer_assets
 from generator.documents.model import parse_document
 from generator.writers import docx as docx_writer
 from generator.writers import measure
@@ -27,6 +27,7 @@ from generator.writers.ooxml_zip import deflate
 from generator.writers.pdf_reportlab import SERIF, register_fonts
 
 ROOT = Path(__file__).resolve().parent.parent
+HEADER = len(store.MAGIC) + 64  # the store's header: what the entry was made from, its HMAC
 SAMPLE_FILE = ROOT / "tests" / "fixtures" / "sample_document.xml"
 SAMPLE = parse_document(SAMPLE_FILE.read_text(encoding="utf-8"))
 #: a table whose amounts align on the decimal comma (the widths), with a first-page letterhead (both header parts)
@@ -55,7 +56,15 @@ def cache(tmp_path, monkeypatch):
 
 
 def _entries(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+    """Return the writer's entries as the store keeps them, without the store's own header (its MAC)."""
+    return {p.name: p.read_bytes()[HEADER:] for p in sorted(folder.iterdir())} if folder.exists() else {}
+
+
+def _sign(path: Path, entry: bytes) -> None:
+    """Put ``entry`` in ``path``'s place as the store would, signed and made from what ``path`` was made from: so
+    that what is tested is the writer's own check of the entry, not the store's (tests/test_cache_store.py)."""
+    source = path.read_bytes()[len(store.MAGIC):len(store.MAGIC) + 32]
+    store.write(writer_assets.KIND, path.name, source, entry)
 
 
 def _payload(entry: bytes) -> tuple[dict, bytes]:
@@ -96,15 +105,15 @@ def test_a_damaged_entry_is_built_again(cache, damage):
     for name, data in kept.items():
         path = cache / name
         if damage == "garbage":
-            path.write_bytes(os.urandom(len(data)))
+            _sign(path, os.urandom(len(data)))
         elif damage == "truncated":
-            path.write_bytes(data[:len(data) // 2])
+            _sign(path, data[:len(data) // 2])
         elif damage == "one byte":
-            path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+            _sign(path, data[:-1] + bytes([data[-1] ^ 1]))
         elif damage == "empty":
-            path.write_bytes(b"")
+            _sign(path, b"")
         elif damage == "another format":
-            path.write_bytes(b"generator docx-package 0\n" + data[len(writer_assets.FORMAT):])
+            _sign(path, b"generator docx-package 0\n" + data[len(writer_assets.FORMAT):])
         else:
             path.unlink()
             path.mkdir()
@@ -119,8 +128,8 @@ def test_an_entry_planted_under_another_key_is_built_again(cache):
     fresh = [docx_writer.render_docx(d) for d in (SAMPLE, DECIMALS)]
     kept = _entries(cache)
     first, later = (cache / name for name in kept)
-    first.write_bytes(kept[later.name])
-    later.write_bytes(kept[first.name])
+    _sign(first, kept[later.name])
+    _sign(later, kept[first.name])
     _forget()
     assert [docx_writer.render_docx(d) for d in (SAMPLE, DECIMALS)] == fresh
     assert _entries(cache) == kept  # each replaced by its own
@@ -133,7 +142,7 @@ def test_an_entry_whose_hashes_hold_but_whose_content_is_not_a_package_is_built_
 
     fresh = docx_writer.render_docx(SAMPLE)
     for path in cache.iterdir():
-        head, blob = _payload(path.read_bytes())
+        head, blob = _payload(path.read_bytes()[HEADER:])
         if change == "not a package":
             head = {"names": [], "header": "x", "first_header": None, "ids": {}, "table_style_id": None, "parts": {},
                     "deflated": {}}
@@ -146,7 +155,7 @@ def test_an_entry_whose_hashes_hold_but_whose_content_is_not_a_package_is_built_
         payload = len(head_bytes).to_bytes(4, "big") + head_bytes + blob
         if change == "a pickle":
             payload = pickle.dumps({"names": []})
-        path.write_bytes(writer_assets.FORMAT + bytes.fromhex(path.name) + hashlib.sha256(payload).digest() + payload)
+        _sign(path, writer_assets.FORMAT + bytes.fromhex(path.name) + hashlib.sha256(payload).digest() + payload)
     _forget()
     assert docx_writer.render_docx(SAMPLE) == fresh
 
@@ -155,10 +164,10 @@ def test_an_entry_whose_hashes_hold_but_whose_content_is_not_a_package_is_built_
 def test_an_entry_is_read_only_when_others_cannot_write_it(cache, mode):
     fresh = docx_writer.render_docx(SAMPLE)
     for path in cache.iterdir():
-        kept = writer_assets.decode(path.read_bytes(), path.name)
+        kept = writer_assets.decode(path.read_bytes()[HEADER:], path.name)
         styles_xml = zlib.decompress(kept["deflated"]["word/styles.xml"][1], -15)
         kept["deflated"]["word/styles.xml"] = deflate(styles_xml.replace(b"Arial", b"Ariel"))  # a valid entry
-        path.write_bytes(writer_assets.encode(kept, path.name))
+        _sign(path, writer_assets.encode(kept, path.name))
         path.chmod(mode)
     _forget()
     styles_xml = zipfile.ZipFile(io.BytesIO(docx_writer.render_docx(SAMPLE))).read("word/styles.xml")

@@ -20,7 +20,7 @@ from generator.data.circulars import is_circular, load_circular
 from generator.change.staleness import provenance_of
 from generator.documents.model import Columns, Document, Heading, Keep, ListBlock, Meta, Paragraph, Run, Signature, \
     Signatures, Table
-from generator.data.validate import load_agreement
+from generator.app import load_agreement
 from generator.writers.typst import render_pdf
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,8 @@ that and stops: no validation, no templates, no writers loaded. Any
 difference, and the build runs as usual (and records a new state when it
 again renders nothing).
 
-Which files a build read is taken from Python's own audit events (``open``),
-so a data file the validator reads is covered without listing it here.
+Which files a build read is taken from Python's own audit events (``open``, recorded by
+:mod:`generator.cache.inputs`), so a data file the validator reads is covered without listing it here.
 """
 from __future__ import annotations
 
@@ -24,49 +24,35 @@ import stat
 import sys
 from pathlib import Path
 
-from generator.build.provenance import MANIFEST, cache_folder
+from generator.build.provenance import MANIFEST
+from generator.cache import inputs, store
 
 STATE = "unchanged"  # the key in the manifest (a build that writes the manifest drops it)
 _PACKAGE = Path(__file__).resolve().parents[1]
-_SKIP = tuple({str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, _PACKAGE)}
-              | {str(cache_folder().resolve()) + os.sep})  # and the loaded-YAML cache: not an input
 
-_opened: set[str] | None = None  # files opened for reading while recording
-_scanned: set[str] = set()  # folders listed while recording (e.g. a folder of municipalities' own files)
+#: What the build this process runs read: started by :func:`record`, taken by :func:`save` or :func:`forget`.
+_recording: inputs.Recording | None = None
 
 
-def _audit(event: str, args: tuple) -> None:
-    if _opened is None:
-        return
-    if event in ("os.scandir", "os.listdir") and args and isinstance(args[0], (str, bytes, os.PathLike)):
-        _scanned.add(os.path.abspath(os.fsdecode(args[0])))
-        return
-    if event != "open":
-        return
-    path, mode, flags = args
-    if not isinstance(path, (str, bytes, os.PathLike)) or isinstance(path, int):
-        return
-    if (mode is not None and any(c in str(mode) for c in "wax+")) or (flags or 0) & (os.O_WRONLY | os.O_RDWR):
-        return
-    _opened.add(os.path.abspath(os.fsdecode(path)))
+def _skip() -> tuple[str, ...]:
+    """The folders whose files are never inputs: Python's, the generator's code, and the private cache."""
+    return tuple({str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, _PACKAGE)}
+                 | {str(store.folder().resolve()) + os.sep})
 
 
 def record() -> None:
-    """Start noting the files this process opens for reading."""
-    global _opened
-    if _opened is None:
-        if not getattr(sys, "_generator_audit", False):
-            sys.addaudithook(_audit)
-            sys._generator_audit = True
-        _opened = set()
-        _scanned.clear()
+    """Start noting the files this process opens for reading (:mod:`generator.cache.inputs`)."""
+    global _recording
+    if _recording is None:
+        _recording = inputs.start()
 
 
 def _inputs(files: set[str], out: Path) -> dict[str, str]:
     out_prefix = str(out.resolve()) + os.sep
+    skip = _skip()
     ids = {}
     for name in sorted(files):
-        if name.startswith(out_prefix) or name.startswith(_SKIP) or name.startswith(("/proc/", "/dev/", "/sys/")):
+        if name.startswith(out_prefix) or name.startswith(skip) or name.startswith(("/proc/", "/dev/", "/sys/")):
             continue
         ident = _blob(Path(name))
         if ident is not None:
@@ -89,8 +75,9 @@ def _folders(roots: list[Path], scanned: set[str] = frozenset(), out: Path | Non
     """Return the modification time of every folder under ``roots`` and of each folder in ``scanned``."""
     times = {}
     out_prefix = str(out.resolve()) + os.sep if out is not None else None
+    skip = _skip()
     for name in scanned:
-        if (name + os.sep).startswith(_SKIP) or (out_prefix and (name + os.sep).startswith(out_prefix)) or not os.path.isdir(name):
+        if (name + os.sep).startswith(skip) or (out_prefix and (name + os.sep).startswith(out_prefix)) or not os.path.isdir(name):
             continue
         times[str(Path(name).resolve())] = os.stat(name).st_mtime_ns
     for root in roots:
@@ -130,9 +117,9 @@ def _outputs(out: Path, signatures: dict[str, list]) -> dict[str, str]:
 
 
 def _signatures(manifest: dict) -> dict[str, list]:
-    from generator.build.provenance import _signatures as checked
+    from generator.build.provenance import checked_signatures
 
-    return checked(manifest.get("signatures"))
+    return checked_signatures(manifest.get("signatures"))
 
 
 #: How a manifest with a state begins: the state first (ASCII), so that a rebuild reads it without parsing the
@@ -209,8 +196,12 @@ def save(out: Path, options: dict, roots: list[Path], printed: str) -> None:
     """Record the state after a build that rendered nothing (see the module's description)."""
     from generator.build.provenance import output_bytes, write_atomic
 
-    global _opened
-    files, _opened = _opened or set(), None
+    global _recording
+    recording, _recording = _recording, None
+    if recording is not None:
+        recording.stop()
+    files = set(recording.files) if recording is not None else set()
+    scanned = set(recording.folders) if recording is not None else set()
     data = output_bytes(out / MANIFEST)
     try:
         manifest = json.loads(data) if data is not None else None
@@ -223,7 +214,7 @@ def save(out: Path, options: dict, roots: list[Path], printed: str) -> None:
     outputs = _outputs(out, signatures)
     manifest["signatures"] = signatures  # the manifest's own checks (generator.build.provenance.Manifest) use them too
     rest = b"," + json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)[1:].encode() + b"\n"
-    state = {"key": _key(options), "documents": _documents(rest), "folders": _folders(roots, set(_scanned), out),
+    state = {"key": _key(options), "documents": _documents(rest), "folders": _folders(roots, scanned, out),
              "inputs": _inputs(files, out), "printed": printed,
              "outputs": {name: signatures.get(name, [sha]) for name, sha in outputs.items()}}
     write_atomic(out / MANIFEST, _HEAD + json.dumps(state, ensure_ascii=True, sort_keys=True).encode() + rest)
@@ -231,5 +222,7 @@ def save(out: Path, options: dict, roots: list[Path], printed: str) -> None:
 
 def forget() -> None:
     """Stop noting opened files (the build rendered something: the manifest it wrote holds no state)."""
-    global _opened
-    _opened = None
+    global _recording
+    if _recording is not None:
+        _recording.stop()
+    _recording = None

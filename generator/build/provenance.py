@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from generator import __version__
+from generator.cache.store import generator_id, signature, steady
 
-PACKAGE = Path(__file__).resolve().parents[1]
 MANIFEST = "manifest.json"
 _SOURCE = re.compile(r"(\S+)@([0-9a-f]{40})")
 
@@ -45,60 +44,6 @@ def _file_id(path: str, inode: int, size: int, mtime_ns: int, ctime_ns: int) -> 
     return blob_id(Path(path).read_bytes())
 
 
-def cache_folder() -> Path:
-    """Return the private per-user folder where what was computed from unchanged files is kept between
-    processes (``$XDG_CACHE_HOME/generator``, ``~/.cache`` without it): loaded YAML, compiled prose. It is
-    not an input of any document: an entry is found by the hash of what it was computed from and the generator.
-    """
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "generator"
-
-
-def cache_key(*parts: bytes) -> str:
-    """Return the cache key of ``parts`` for this generator (its code is part of every key)."""
-    digest = hashlib.sha256(generator_id().encode())
-    for part in parts:
-        digest.update(b"\0%d:" % len(part) + part)
-    return digest.hexdigest()
-
-
-def cache_read(kind: str, key: str) -> bytes | None:
-    """Return the cached bytes of ``kind``/``key`` if the file is there and ours (not writable by others)."""
-    try:
-        with open(cache_folder() / kind / key, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
-                return None
-            return handle.read()
-    except OSError:
-        return None
-
-
-def cache_write(kind: str, key: str, data: bytes) -> None:
-    """Keep ``data`` as ``kind``/``key`` in the private cache folder (at most 512 entries a kind); never fails."""
-    import tempfile
-
-    folder = cache_folder() / kind
-    try:
-        folder.parent.parent.mkdir(parents=True, exist_ok=True)
-        for level in (folder.parent, folder):
-            level.mkdir(exist_ok=True, mode=0o700)
-            info = level.stat()
-            if info.st_uid != os.getuid() or info.st_mode & 0o022:
-                return  # a folder others may write to: keep nothing there
-        names = os.listdir(folder)
-        if len(names) > 512:
-            kept = sorted(names, key=lambda n: os.stat(folder / n).st_mtime_ns)
-            for name in kept[:-256]:
-                (folder / name).unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.rename(tmp, folder / key)  # atomic as os.replace (which the fault tests fail on purpose for outputs)
-    except OSError:
-        pass
-
-
 def display(path: Path) -> str:
     """Return ``path`` relative to the working directory when it is inside it, in / form."""
     path = Path(path).resolve()
@@ -106,34 +51,6 @@ def display(path: Path) -> str:
         return path.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-@lru_cache(maxsize=1)
-def generator_id() -> str:
-    """Return ``<version>+<hash of the package's code and fonts>``: a code change is an input change.
-
-    The hash (of 3 MB, mostly fonts) is kept in the private cache folder under the signatures of the files
-    (:func:`signature`), and used while every file keeps its signature, as an output file's hash is.
-    """
-    found = []
-    for folder, dirs, names in os.walk(PACKAGE):
-        dirs[:] = [name for name in dirs if name != "__pycache__"]
-        found += [Path(folder, name) for name in names if name.endswith((".py", ".ttf"))]
-    files = [file for file in sorted(found) if file.is_file()]
-    now = time.time_ns()
-    infos = [os.stat(file) for file in files]
-    names = [file.relative_to(PACKAGE).as_posix() for file in files]
-    key = hashlib.sha256(repr([__version__, str(PACKAGE)] + [(name, signature(info))
-                                                            for name, info in zip(names, infos)]).encode()).hexdigest()
-    known = cache_read("generator-id", key)
-    if known is not None and re.fullmatch(rb"[0-9a-f]{12}", known):
-        return f"{__version__}+{known.decode()}"
-    digest = hashlib.sha256()
-    for name, file in zip(names, files):
-        digest.update(name.encode() + b"\0" + file.read_bytes())
-    if all(_steady(info, now) for info in infos) and [signature(os.stat(file)) for file in files] == list(map(signature, infos)):
-        cache_write("generator-id", key, digest.hexdigest()[:12].encode())
-    return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
 def template_files(template: str, templates: Path) -> list[Path]:
@@ -247,26 +164,6 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-#: How long before a file's signature is taken it must have last changed for the signature to be kept: a file changed
-#: again within the same tick of the file system's clock (its coarse clock's, at most a few ms; a whole second on
-#: file systems that keep times in seconds, two on FAT) could keep its size, times and inode.
-STEADY_NS = 1_000_000_000
-STEADY_COARSE_NS = 3_000_000_000
-
-
-def signature(info: os.stat_result) -> list[int]:
-    """Return what changes whenever the file's content does: its size, modification and change times, inode and
-    device (the change time cannot be set back; a file put in its place by a rename has another inode)."""
-    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
-
-
-def _steady(info: os.stat_result, now: int) -> bool:
-    """Return True if the file last changed long enough before ``now`` that a later change must move its times."""
-    changed = max(info.st_mtime_ns, info.st_ctime_ns)
-    coarse = info.st_mtime_ns % 1_000_000_000 == 0 and info.st_ctime_ns % 1_000_000_000 == 0
-    return changed < now - (STEADY_COARSE_NS if coarse else STEADY_NS)
-
-
 def file_sha256(path: Path | str, signatures: dict[str, list], name: str, limit: int | None = MAX_OUTPUT_BYTES
                 ) -> str | None:
     """Return the sha256 of the regular file at ``path`` (None if it is not one, or is over ``limit`` bytes).
@@ -291,14 +188,14 @@ def file_sha256(path: Path | str, signatures: dict[str, list], name: str, limit:
             sha = hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return None
-    if _steady(info, now):
+    if steady(info, now):
         signatures[name] = [*mark, sha]
     else:
         signatures.pop(name, None)
     return sha
 
 
-def _signatures(data: object) -> dict[str, list]:
+def checked_signatures(data: object) -> dict[str, list]:
     """Return the well-formed signatures of a manifest's ``signatures`` (a damaged one is dropped, not trusted)."""
     if not isinstance(data, dict):
         return {}
@@ -323,7 +220,7 @@ def _parsed(path: Path) -> object:
     else:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         _PARSED.clear()
-        if _steady(info, now) and signature(os.stat(path)) == signature(info):
+        if steady(info, now) and signature(os.stat(path)) == signature(info):
             _PARSED[name] = (signature(info), data)
         else:
             return data
@@ -375,7 +272,7 @@ class Manifest:
                            if isinstance(k, str) and isinstance(v, dict) and _inside(root, k)}
                 if len(entries) != len(data.get("documents", {})):
                     problem = "några poster är skadade"
-                signatures = _signatures(data.get("signatures"))
+                signatures = checked_signatures(data.get("signatures"))
             except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
                 problem = f"kan inte läsas ({type(exc).__name__})"
                 entries = {}

@@ -590,6 +590,7 @@ def _render_tasks(tasks: list, formats: list[str], writers: dict, templates: Pat
     import multiprocessing
     import sys
 
+    _keep_compiled(templates)
     workers = min(jobs, len(tasks))
     typst = sys.modules.get("generator.writers.typst")
     if (workers < 2 or len(tasks) < 4 or "fork" not in multiprocessing.get_all_start_methods()
@@ -624,6 +625,14 @@ def _with_service(writers: dict) -> dict:
     if _SERVICE and writers.get("pdf") is render_pdf_typst:
         return {**writers, "pdf": _SERVICE[0].render_pdf}
     return writers
+
+
+def _keep_compiled(templates: Path) -> None:
+    """Keep the templates' compiled code between builds (Jinja's bytecode cache, :mod:`generator.cache.compiled_templates`)."""
+    from generator.cache.compiled_templates import keep_compiled
+    from generator.documents.templating import make_environment
+
+    keep_compiled(make_environment(templates))
 
 
 def _warm(writers: dict, tasks: list, templates: Path) -> None:
@@ -674,6 +683,7 @@ def build_circular(validated: ValidatedCircular, out: Path, formats: list[str], 
     if not item.todo:
         return item.result
     (job, sources, contents), = item.todo
+    _keep_compiled(templates)
     rendered = _render_one((None, job, sources, item.folder, contents, item.salt), formats, writers, templates)
     return _write_all(rendered, item.result, item.keys, item.manifest)
 

@@ -6,7 +6,7 @@ take it from here: an entry in the per-user cache (kind :data:`KIND`) is found
 by the key of what the package is made from (the generator's code and fonts,
 python-docx, lxml, libxml2 and zlib, the reference document's content, with or
 without the running header on page 1) and holds plain data only, no pickle or
-marshal::
+marshal; the store (:mod:`generator.cache.store`) adds its own header (what the entry was made from, an HMAC)::
 
     FORMAT | key (32 bytes) | SHA-256 of the payload (32 bytes) | payload
     payload = length of the head (4 bytes, big-endian) | head (JSON) | the parts' bytes, one after the other
@@ -25,8 +25,7 @@ import zlib
 from pathlib import Path
 from typing import Callable
 
-# The store's primitives (moving to generator.cache.store).
-from generator.build.provenance import cache_key, cache_read, cache_write
+from generator.cache import store
 
 KIND = "docx-package"
 FORMAT = b"generator docx-package 1\n"
@@ -70,8 +69,10 @@ def key_inputs(reference: Path | None, first_page: bool) -> list[bytes]:
 def styled_package(reference: Path | None, first_page: bool, build: Callable[[], dict], make: Callable[[dict], object]):
     """Return ``make(package)`` for the package kept for ``reference`` and ``first_page``, else for ``build()``'s
     (which is then kept): the writer's package source (:data:`generator.writers.docx.package.PackageSource`)."""
-    key = cache_key(*key_inputs(reference, first_page))
-    kept = decode(cache_read(KIND, key), key)
+    inputs = key_inputs(reference, first_page)
+    key = store.key(*inputs)
+    source = store.made_from(*inputs)
+    kept = decode(store.read(KIND, key, source), key)
     if kept is not None:
         try:
             return make(kept)
@@ -79,7 +80,7 @@ def styled_package(reference: Path | None, first_page: bool, build: Callable[[],
             pass
     package = build()
     made = make(package)
-    cache_write(KIND, key, encode(package, key))
+    store.write(KIND, key, source, encode(package, key))
     return made
 
 

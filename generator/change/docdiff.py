@@ -156,7 +156,8 @@ def _circulars(a: Validated, b: Validated, names: set[str] | None) -> list[Docum
     from generator.build.run import circular_name
     from generator.data.circulars import is_circular, load_circular
     from generator.errors import DataError
-    from generator.data.validate import discover, load_agreement
+    from generator.app import load_agreement
+    from generator.data.validate import discover
 
     folder = Path(b.file).parent
     files = [f for f in discover((folder,)) if f.resolve() != Path(b.file).resolve()] if folder.is_dir() else []

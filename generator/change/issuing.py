@@ -254,7 +254,7 @@ def issued_version(record: IssueRecord) -> Validated:
     import tempfile
 
     from generator.errors import DataError
-    from generator.data.validate import load_agreement
+    from generator.app import load_agreement
 
     with tempfile.TemporaryDirectory() as tmp:
         agreement = record.restore(Path(tmp))

@@ -11,7 +11,8 @@ from typing import Any
 
 from generator.errors import DataError, GeneratorError
 from generator.build.provenance import blob_id, parse_content, parse_line
-from generator.data.validate import Validated, load_agreement
+from generator.app import load_agreement
+from generator.data.validate import Validated
 from generator.change.data_diff import compare, value_text
 from generator.change.versions import git
 
@@ -91,7 +92,7 @@ def check_document(file: Path) -> Check:
         raise refuse(file, "inget ursprung i dess metadata (inte gjort av generatorn, eller gjort innan den började ange det)")
     changed, details = [], []
     agreements: list[tuple[Path, str]] = []  # changed agreement files, with the blob id the document names
-    from generator.build.provenance import PACKAGE
+    from generator.cache.store import PACKAGE
 
     # Only the project's files and the generator's own (templates, reference lists) are read: a document's
     # metadata can name any path, and check must not be a way to probe files elsewhere.

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Iterator
 
 from generator.errors import DataError, Finding, GeneratorError, Location
-from generator.data.validate import Validated, load_agreement
+from generator.app import load_agreement
+from generator.data.validate import Validated
 
 
 # --------------------------------------------------------------------------- reading versions

@@ -42,39 +42,14 @@ def _freeze_library() -> None:
 
 def _validate_all(paths: tuple[Path, ...], strict: bool
                   ) -> tuple[list[Validated], list[DataError], list[ValidatedCircular]]:
-    """Validate the agreements and circulars named by ``paths``; circulars last, against the agreements."""
-    from generator.data.circulars import is_circular, load_circular
-    from generator.data.validate import discover, load_agreement
+    """Validate the agreements and circulars named by ``paths`` (:func:`generator.app.load_all`)."""
+    from generator.app import NoAgreementFiles, load_all
 
     _freeze_library()
-    files = discover(paths or (DEFAULT_AGREEMENTS,))
-    if not files:
-        raise click.UsageError(f"inga överenskommelsefiler (*.yaml) i {', '.join(map(str, paths or (DEFAULT_AGREEMENTS,)))}")
-    good: list[Validated] = []
-    bad: list[DataError] = []
-    circulars: list[ValidatedCircular] = []
-    circular_files = [f for f in files if is_circular(f)]
-    for file in files:
-        if file in circular_files:
-            continue
-        try:
-            good.append(load_agreement(file, strict=strict))
-        except DataError as exc:
-            bad.append(exc)
-    for file in circular_files:
-        agreements = [(v.agreement, v.file) for v in good]
-        loaded = {v.file.resolve() for v in good}
-        for sibling in discover((file.parent,)):  # the agreements next to it, if they were not named
-            if sibling.resolve() not in loaded and not is_circular(sibling):
-                try:
-                    agreements.append((load_agreement(sibling).agreement, sibling))
-                except DataError:
-                    pass  # reported when that file itself is validated
-        try:
-            circulars.append(load_circular(file, agreements, strict=strict))
-        except DataError as exc:
-            bad.append(exc)
-    return good, bad, circulars
+    try:
+        return load_all(paths or (DEFAULT_AGREEMENTS,), strict)
+    except NoAgreementFiles as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _summary_lines(results: list[Validated], circulars: list[ValidatedCircular] = ()) -> str:
@@ -162,12 +137,12 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
 
 def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
     """Return the paths named by build targets: a year (2012) means agreements of that year."""
-    from generator.data.validate import discover
+    from generator.app import year_files
 
     paths: list[Path] = []
     for target in targets:
         if target.isdigit() and len(target) == 4 and not Path(target).exists():
-            matches = [f for f in discover((DEFAULT_AGREEMENTS,)) if f.stem.startswith(target) or f.parent.name == target]
+            matches = year_files(target, DEFAULT_AGREEMENTS)
             if not matches:
                 raise click.UsageError(f"ingen överenskommelse för året {target} i {DEFAULT_AGREEMENTS}/")
             paths.extend(matches)

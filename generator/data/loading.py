@@ -379,43 +379,16 @@ def _yaml_problem(file: Path, exc: yaml.YAMLError) -> DataError:
     return DataError(str(finding), [finding])
 
 
-def _cached(raw: bytes, file: Path) -> tuple[Any, SourceMap] | None:
-    """Return what an earlier load of exactly these bytes gave, if it is in the private cache."""
-    import pickle
-
-    from generator.build.provenance import cache_key, cache_read
-
-    data = cache_read("yaml", cache_key(b"yaml", raw))
-    if data is None:
-        return None
-    try:
-        loaded, marks, blocks = pickle.loads(data)
-    except Exception:  # damaged: parse the file
-        return None
-    return loaded, SourceMap(file, marks, blocks)
-
-
-def _keep(raw: bytes, data: Any, source: SourceMap) -> None:
-    """Keep a successful load for the next process (a rebuild reads unchanged files again)."""
-    import pickle
-
-    from generator.build.provenance import cache_key, cache_write
-
-    cache_write("yaml", cache_key(b"yaml", raw),
-                pickle.dumps((data, source.marks, source.block_scalars), protocol=pickle.HIGHEST_PROTOCOL))
-
-
 def load_yaml(file: Path) -> tuple[Any, SourceMap]:
-    """Return the data of a YAML file and its source map; raise :class:`DataError` on any problem.
-
-    A file loaded before with the same bytes (and the same generator) is taken from a private per-user cache
-    (:func:`generator.build.provenance.cache_folder`), not parsed again: only files that loaded without a problem are kept there.
-    """
+    """Return the data of a YAML file and its source map; raise :class:`DataError` on any problem."""
     file = Path(file)
-    raw = read_limited(file, MAX_YAML_BYTES, "filen")
-    found = _cached(raw, file)
-    if found is not None:
-        return found
+    return parse_yaml(read_limited(file, MAX_YAML_BYTES, "filen"), file)
+
+
+def parse_yaml(raw: bytes, file: Path) -> tuple[Any, SourceMap]:
+    """Return the data of ``raw``, the bytes of the YAML file ``file``, and its source map; raise
+    :class:`DataError` (at ``file``'s line and column) on any problem."""
+    file = Path(file)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -451,7 +424,6 @@ def load_yaml(file: Path) -> tuple[Any, SourceMap]:
         except yaml.YAMLError as exc:
             raise _yaml_problem(file, exc) from None
         loaded = _compose(file, loader)
-    _keep(raw, *loaded)
     return loaded
 
 

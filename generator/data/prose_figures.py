@@ -392,31 +392,9 @@ def render_prose(text: str, context: dict[str, Any]) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _compiled(text: str):
-    """Return ``text`` checked and compiled once per process (a build renders the same prose for every letter).
-
-    The compiled code is also kept in the private cache (generator.build.provenance.cache_folder), found by the
-    text itself: a text found there was checked when it was compiled, by the same generator.
-    """
-    import marshal
-    import sys
-
-    from jinja2 import __version__ as jinja_version
-
-    from generator.build.provenance import cache_key, cache_read, cache_write
-
-    key = cache_key(b"prose", jinja_version.encode(), sys.version.encode(), text.encode("utf-8", "surrogatepass"))
-    kept = cache_read("prose", key)
-    code = None
-    if kept is not None:
-        try:
-            code = marshal.loads(kept)
-        except (ValueError, EOFError, TypeError):
-            code = None
-    if code is None:
-        check_prose(text)
-        code = _ENV.compile(text)
-        cache_write("prose", key, marshal.dumps(code))
-    return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None), None)
+    """Return ``text`` checked and compiled once per process (a build renders the same prose for every letter)."""
+    check_prose(text)
+    return _ENV.template_class.from_code(_ENV, _ENV.compile(text), _ENV.make_globals(None), None)
 
 
 __all__ = ["TemplateError", "ProseNotAllowed", "syntax_message", "check_prose", "figure_context", "render_prose", "make_environment", "walk_sections", "walk_appendices"]

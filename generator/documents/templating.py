@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemBytecodeCache, FileSystemLoader, TemplateError
+from jinja2 import FileSystemLoader, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -22,7 +22,6 @@ from generator.documents.model import Document, parse_document
 from generator.errors import RenderError
 from generator.data.model import Agreement
 from generator.data.numbering import appendix_numbers, payout_letters, section_numbers, table_captions
-from generator import __version__
 from generator.data import prose_figures as prose
 from generator.data.prose_figures import figure_context, render_prose, syntax_message, walk_appendices, walk_sections
 
@@ -162,17 +161,10 @@ def make_environment(templates: Path = TEMPLATES) -> ImmutableSandboxedEnvironme
     """Return the sandboxed environment that loads document templates (autoescaped).
 
     One per folder and process, so each template is compiled once (Jinja's
-    loader still notices a template changed on disk). The compiled templates are
-    also kept between processes in Jinja's per-user cache folder (checked against
-    the template's source), so a rebuild that renders one letter does not compile
-    the letter templates again; the file names say they are this sandbox's.
+    loader still notices a template changed on disk). A build also keeps the
+    compiled templates between processes (:mod:`generator.cache.compiled_templates`).
     """
-    env = prose.make_environment(FileSystemLoader(str(templates)), autoescape=True)
-    try:
-        env.bytecode_cache = FileSystemBytecodeCache(pattern=f"__generator_sandbox_{__version__}_%s.cache")
-    except RuntimeError:  # no private cache folder can be made: compile in each process
-        pass
-    return env
+    return prose.make_environment(FileSystemLoader(str(templates)), autoescape=True)
 
 
 def render_document(template: str, agreement: Agreement, extra: dict[str, Any] | None = None,

@@ -550,10 +550,7 @@ def load_data(agreement: Agreement, agreement_file: Path, source: SourceMap | No
         if file is None:
             pass
         elif file.exists():
-            from generator.cache.validated import cached  # unchanged when only the outcome file changed: read once, kept
-
-            population = cached("population", load_population, file, (agreement.data.population.year,),
-                                lambda result: isinstance(result, Population))
+            population = load_population(file, agreement.data.population.year)
         else:
             missing(("data", "population", "file"), file)
     if agreement.data.outcomes is not None:
