@@ -276,7 +276,8 @@ def pdf_engines(letter_times: dict[str, list[float]], plans: list[dict[str, floa
 
 def documents() -> None:
     """Per document, in this process: the template, DOCX and both PDF engines (PDF: the first render)."""
-    from generator.build.run import (COUNCIL_FOLDER, LETTERS_FOLDER, MUNICIPALITY_FOLDER, PDF_ENGINES, plan,
+    from generator.build.plan import COUNCIL_FOLDER, LETTERS_FOLDER, MUNICIPALITY_FOLDER, plan
+    from generator.build.formats import PDF_ENGINES
                                  render_docx, render_job)
     from generator.data.circulars import is_circular
     from generator.money.distribute import allocate

@@ -13,8 +13,9 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from generator.build import run as build_module
-from generator.build.run import build, build_circular, plan
+from generator.build import formats as build_module
+from generator.build.run import build, build_circular
+from generator.build.plan import plan
 from generator.data.circulars import is_circular, load_circular
 from generator.cli.main import main
 from generator.errors import RenderError

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import run as build_module
 from generator.cli.main import main
 from generator.build.provenance import MANIFEST, Manifest
 
@@ -92,11 +91,11 @@ def test_a_failing_replace_after_n_files_leaves_old_or_new_and_a_true_manifest(v
         calls["n"] += 1
         return real_replace(src, dst)
 
-    monkeypatch.setattr(build_module.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)
     try:
         result = CliRunner().invoke(main, ["build", "--out", out.name, "--force"])
     finally:
-        monkeypatch.setattr(build_module.os, "replace", real_replace)
+        monkeypatch.setattr(os, "replace", real_replace)
         (root / "agreements" / "2011.yaml").write_text(old_text, encoding="utf-8")
     assert result.exit_code == 2 and "No space left on device" in result.output and "Traceback" not in result.output
     assert_old_or_new(out, old, new)
