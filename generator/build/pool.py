@@ -1,6 +1,7 @@
-"""Rendering a build's tasks in a pool of forked processes.
+"""Rendering a build's tasks in a pool of forked processes, each file staged on disk as soon as it is rendered.
 
-The workers inherit the tasks (nothing is pickled to them but an index) and render one at a time, largest first.
+The workers inherit the tasks (nothing is pickled to them but an index), render one at a time, largest first,
+stage the files they render (:func:`generator.build.write.stage`) and send back only where they staged them.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from generator.build.formats import prepare_docx, reference_of, render_pdf_typst
 from generator.build.render import render_task
+from generator.build.write import Staged, discard, stage
 
 
 def default_jobs() -> int:
@@ -33,9 +35,14 @@ _TASKS: list = []
 _SERVICE: list = []
 
 
+def render_and_stage(task: tuple, formats: list[str], writers: dict, templates: Path) -> list[Staged]:
+    """Return the files of one task, rendered and staged on disk."""
+    return stage(render_task(task, formats, writers, templates))
+
+
 def _render_in_worker(index: int):
     try:
-        return index, render_task(*_TASKS[index])
+        return index, render_and_stage(*_TASKS[index])
     except BaseException:  # the parent renders it again and reports the error as a build in one process does
         return index, None
 
@@ -44,12 +51,53 @@ def _weight(task) -> int:
     return _TABLE_WEIGHTS.get(task[0].suffix, 6) if len(task) == 3 else _WEIGHTS.get(task[1].template, 2)
 
 
-def render_tasks(tasks: list, formats: list[str], writers: dict, templates: Path, jobs: int) -> list:
-    """Return each task's rendered files, in the tasks' order; in ``jobs`` forked processes when that pays.
+def render_tasks(tasks: list, formats: list[str], writers: dict, templates: Path, jobs: int) -> list[list[Staged]]:
+    """Return each task's files, rendered and staged, in the tasks' order; in ``jobs`` forked processes when
+    that pays. On an error every file staged so far is removed.
 
-    The workers take the tasks largest first, one at a time, and compile their PDFs in the build's Typst
-    processes (:func:`with_service`), so that they stay small and never need replacing.
+    The workers take the tasks largest first, one at a time. Typst keeps what it computed for the last documents
+    it compiled (up to 50 MB each): a build of more than a few documents compiles its PDFs in the build's Typst
+    processes (:func:`with_service`), which leave once they have grown, in one process as in several.
     """
+    done: list = [None] * len(tasks)
+    try:
+        if not _render_in_pool(tasks, formats, writers, templates, jobs, done):
+            served = _served(writers) if len(tasks) >= 4 else writers
+            for index, task in enumerate(tasks):
+                done[index] = _render_here(task, formats, served, writers, templates)
+        for index, task in enumerate(tasks):
+            if done[index] is None:  # a worker failed it: rendered again here, as a build in one process does
+                done[index] = render_and_stage(task, formats, writers, templates)
+    except BaseException:
+        for files in done:
+            discard(files or ())
+        raise
+    return done
+
+
+def _render_here(task: tuple, formats: list[str], served: dict, writers: dict, templates: Path) -> list[Staged]:
+    """Return the files of one task rendered in this process, its PDF compiled in the Typst processes if
+    ``served``; a task they failed is rendered again with Typst in this process, to report its error."""
+    if served is writers:
+        return render_and_stage(task, formats, writers, templates)
+    try:
+        return render_and_stage(task, formats, served, templates)
+    except Exception:
+        return render_and_stage(task, formats, writers, templates)
+
+
+def _served(writers: dict) -> dict:
+    """Return ``writers`` with Typst run in the build's Typst processes, started if need be."""
+    if writers.get("pdf") is render_pdf_typst and not _SERVICE:
+        from generator.writers.typst_service import Service
+
+        _SERVICE.append(Service())
+    return with_service(writers)
+
+
+def _render_in_pool(tasks: list, formats: list[str], writers: dict, templates: Path, jobs: int, done: list) -> bool:
+    """Fill ``done`` with the tasks' staged files rendered in a pool of forked processes, a task a worker failed
+    left None; return False (and do nothing) when a pool does not pay or cannot be used."""
     import multiprocessing
     import sys
 
@@ -58,16 +106,11 @@ def render_tasks(tasks: list, formats: list[str], writers: dict, templates: Path
     if (workers < 2 or len(tasks) < 4 or "fork" not in multiprocessing.get_all_start_methods()
             or (typst is not None and typst._compiler.cache_info().currsize)):
         # Typst runs threads once it has compiled: a process forked after that could hang, so render here
-        return [render_task(task, formats, writers, templates) for task in tasks]
-    if writers.get("pdf") is render_pdf_typst and not _SERVICE:
-        from generator.writers.typst_service import Service
-
-        _SERVICE.append(Service())
-    served = with_service(writers)
+        return False
+    served = _served(writers)
     _TASKS[:] = [(task, formats, served, templates) for task in tasks]
     _warm(writers, tasks, templates)
     order = sorted(range(len(tasks)), key=lambda i: -_weight(tasks[i]))
-    done: list = [None] * len(tasks)
     # what the workers inherit is left out of their garbage collector's passes, which would otherwise walk it
     # (and copy the pages they touch) again and again; the parent takes it back after the pool
     gc.freeze()
@@ -78,8 +121,7 @@ def render_tasks(tasks: list, formats: list[str], writers: dict, templates: Path
     finally:
         gc.unfreeze()
         _TASKS.clear()
-    return [files if files is not None else render_task(task, formats, writers, templates)
-            for task, files in zip(tasks, done)]
+    return True
 
 
 def with_service(writers: dict) -> dict:

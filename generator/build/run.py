@@ -2,19 +2,20 @@
 
 :func:`build_all` ties the steps: :mod:`generator.build.skipping` sorts each agreement's documents (planned by
 :mod:`generator.build.plan`) into the skipped and those to render; :mod:`generator.build.pool` renders them
-(:mod:`generator.build.render`), in several processes when that pays; :mod:`generator.build.write` writes them
-once everything rendered, each atomically, so a failure never leaves a truncated or half-updated document behind.
+(:mod:`generator.build.render`), in several processes when that pays, and stages each file on disk as soon as it
+is rendered; :mod:`generator.build.write` commits them once everything rendered, each atomically, so a failure
+never leaves a truncated or half-updated document behind, nor the output folder changed.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from generator.build.formats import DEFAULT_PDF_ENGINE, choose_writers
-from generator.build.pool import render_tasks, with_service
+from generator.build.pool import render_and_stage, render_tasks, with_service
 from generator.build.provenance import Manifest
-from generator.build.render import render_task
+from generator.build.render import task_paths
 from generator.build.skipping import pending_agreement, pending_circular
-from generator.build.write import BuildResult, write_all
+from generator.build.write import BuildResult, commit, discard, make_folders, remove_folders
 from generator.data.circulars import ValidatedCircular
 from generator.data.model import Agreement
 from generator.documents.templating import TEMPLATES
@@ -52,9 +53,10 @@ def build_all(entries: list[tuple[Agreement, YearAllocation | None, Path | None,
     (:data:`generator.build.plan.MUNICIPAL_FOLDERS`) are neither rendered nor reported; their files and manifest
     entries stay as they are.
 
-    The documents of all of them are rendered first, with ``jobs`` > 1 in a pool of that many processes;
-    then, in the given order, each agreement's files are written and recorded in the manifest. The bytes, the
-    order of the files and the messages are the same for any ``jobs``.
+    The documents of all of them are rendered first, with ``jobs`` > 1 in a pool of that many processes, each
+    file staged on disk as soon as it is rendered; then, in the given order, each agreement's files are
+    committed and recorded in the manifest. The bytes, the order of the files and the messages are the same for
+    any ``jobs``.
     """
     writers = choose_writers(formats, reference_doc, pdf_engine)
     manifest = Manifest.load(out) if circulars or any(entry[2] for entry in entries) else None
@@ -67,15 +69,20 @@ def build_all(entries: list[tuple[Agreement, YearAllocation | None, Path | None,
              for task in [(item.agreement, job, sources, item.folder, contents, item.salt)
                           for job, sources, contents in item.todo]
              + item.tables]
-    rendered = iter(render_tasks(tasks, formats, writers, templates, jobs))
-    results = []
-    for item in pending:
-        files: list[tuple[Path, bytes, float]] = []
-        for _ in range(len(item.todo) + len(item.tables)):
-            files.extend(next(rendered))
-        results.append((item, files))
-    # nothing is written until everything rendered
-    return [write_all(files, item.result, item.keys, item.manifest) for item, files in results]
+    made = make_folders(path for task in tasks for path in task_paths(task, formats))
+    staged: list = []
+    try:
+        staged = render_tasks(tasks, formats, writers, templates, jobs)
+        rendered = iter(staged)
+        parts = [[file for _ in range(len(item.todo) + len(item.tables)) for file in next(rendered)]
+                 for item in pending]
+        # nothing is committed until everything rendered
+        return [commit(files, item.result, item.keys, item.manifest) for item, files in zip(pending, parts)]
+    except BaseException:
+        for files in staged:
+            discard(files)
+        remove_folders(made)
+        raise
 
 
 def build_circular(validated: ValidatedCircular, out: Path, formats: list[str], templates: Path = TEMPLATES,
@@ -87,5 +94,10 @@ def build_circular(validated: ValidatedCircular, out: Path, formats: list[str], 
     if not item.todo:
         return item.result
     (job, sources, contents), = item.todo
-    rendered = render_task((None, job, sources, item.folder, contents, item.salt), formats, writers, templates)
-    return write_all(rendered, item.result, item.keys, item.manifest)
+    task = (None, job, sources, item.folder, contents, item.salt)
+    made = make_folders(task_paths(task, formats))
+    try:
+        return commit(render_and_stage(task, formats, writers, templates), item.result, item.keys, item.manifest)
+    except BaseException:
+        remove_folders(made)
+        raise
