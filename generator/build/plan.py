@@ -26,7 +26,8 @@ DECISION_TEMPLATES = {
 
 def safe_name(text: str) -> str:
     """Return ``text`` as a file-system-safe name: ASCII letters, digits, - and _ only."""
-    text = text.replace("å", "a").replace("ä", "a").replace("ö", "o").replace("Å", "A").replace("Ä", "A").replace("Ö", "O")
+    for swedish, plain in (("å", "a"), ("ä", "a"), ("ö", "o"), ("Å", "A"), ("Ä", "A"), ("Ö", "O")):
+        text = text.replace(swedish, plain)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-._")
     return text[:80] or "dokument"
@@ -71,10 +72,12 @@ def plan(agreement: Agreement, allocation: YearAllocation | None = None, recipie
     """
     jobs = list(_plan_once(agreement, allocation))
     if agreement.municipal_statement is not None:
-        for st in statements(agreement, municipal or {}, recipient if recipient in municipalities() else None, allocation):
+        only = recipient if recipient in municipalities() else None
+        for st in statements(agreement, municipal or {}, only, allocation):
             name = f"{STATEMENT_FOLDER}/" + safe_name(f"utlatande_{st.code}_{municipalities()[st.code].short}").lower()
             jobs.append(Job(name, "utlatande.xml.j2", f"Utlåtande {agreement.year} – {st.name}",
-                            extra={"st": st, "alloc": allocation.note if allocation is not None else None}, codes=(st.code,), inputs=(st.file,) if st.file else ()))
+                            extra={"st": st, "alloc": allocation.note if allocation is not None else None},
+                            codes=(st.code,), inputs=(st.file,) if st.file else ()))
     if recipient is None:
         return jobs
     return [job for job in jobs if recipient in job.codes]
@@ -91,7 +94,8 @@ def _plan(agreement: Agreement, allocation: YearAllocation | None) -> list[Job]:
         for letter in county_letters(allocation):
             name = f"{LETTERS_FOLDER}/" + safe_name(f"lansbrev_{letter.county.code}_{letter.county.name}").lower()
             jobs.append(Job(name, "lansbrev.xml.j2", f"{agreement.county_letters.title} – {letter.county.name}",
-                            extra={"letter": letter, "alloc": allocation.note, "payers": PAYERS}, codes=(letter.county.code,)))
+                            extra={"letter": letter, "alloc": allocation.note, "payers": PAYERS},
+                            codes=(letter.county.code,)))
         for rl in recipient_letters(allocation):
             folder = MUNICIPALITY_FOLDER if rl.kind == "kommun" else COUNCIL_FOLDER
             name = f"{folder}/" + safe_name(f"{folder}_{rl.code}_{rl.name}").lower()

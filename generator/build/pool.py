@@ -96,8 +96,8 @@ def _served(writers: dict) -> dict:
 
 
 def _render_in_pool(tasks: list, formats: list[str], writers: dict, templates: Path, jobs: int, done: list) -> bool:
-    """Fill ``done`` with the tasks' staged files rendered in a pool of forked processes, a task a worker failed
-    left None; return False (and do nothing) when a pool does not pay or cannot be used."""
+    """Return True once ``done`` holds the tasks' staged files rendered in a pool of forked processes (None for
+    a task a worker failed); False, with nothing done, when a pool does not pay or cannot be used."""
     import multiprocessing
     import sys
 

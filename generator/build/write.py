@@ -25,6 +25,8 @@ from generator.data.model import Agreement
 
 @dataclass
 class Written:
+    """One file of a build's report: where, how large, how long it took, and whether it changed."""
+
     path: Path
     size: int
     seconds: float
@@ -33,6 +35,8 @@ class Written:
 
 @dataclass
 class BuildResult:
+    """What a build did with one agreement's (or circular's) files."""
+
     agreement: Agreement | None
     written: list[Written] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)  # unchanged inputs: not rendered
@@ -53,7 +57,8 @@ class Staged:
 
 
 def make_folders(paths: Iterable[Path]) -> list[Path]:
-    """Make the folders ``paths`` lie in; return those made (:func:`remove_folders` takes them away again)."""
+    """Return the folders made for ``paths`` to lie in, those that were missing (:func:`remove_folders` takes
+    them away again)."""
     made: list[Path] = []
     try:
         for folder in sorted({Path(path).parent for path in paths}):
@@ -120,7 +125,8 @@ def discard(staged: Iterable[Staged]) -> None:
 
 
 def _replace(file: Staged) -> bool:
-    """Sync a staged file to disk and rename it over its place; return False if there was nothing to replace."""
+    """Return True once a staged file is synced to disk and renamed over its place; False if there was nothing
+    to replace."""
     if file.temporary is None:
         return False
     fd = os.open(file.temporary, os.O_RDONLY)
@@ -138,7 +144,8 @@ WRITTEN_AT_ONCE = 4
 
 def commit(staged: list[Staged], result: BuildResult, keys: dict[Path, tuple] | None = None,
            manifest: Manifest | None = None) -> BuildResult:
-    """Commit one agreement's staged files, keeping the manifest true to the files at every moment.
+    """Return ``result`` with one agreement's staged files committed, the manifest true to the files at every
+    moment.
 
     The files left as they are (``kept``, and those in ``result.same``) only have their manifest entries learn
     the new inputs key. The manifest is written first with the new entries marked ``replacing`` (naming the
