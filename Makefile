@@ -22,6 +22,7 @@ test: $(BIN)/generator
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/generator
+	$(BIN)/python -c 'import docxtpl' 2>/dev/null || $(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/build.py
 
 clean:

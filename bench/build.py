@@ -8,13 +8,19 @@ shared, so compare ratios from one run rather than absolute times from different
 - cold build of every shipped agreement without the per-municipality documents (`build --no-municipal`,
   issue 14's 3 s), those documents added to it (its 10 s), and the full build, interleaved; then each year
   alone. Peak memory is that of the largest process (the build's workers and Typst processes included).
+- peak memory (the largest process) of `build --force --jobs 1`, and of a build of four times today's data (a
+  temporary project whose agreements/ holds 2012 again as 2016, 2020 and 2024) with the default jobs and with
+  `--jobs 1`, each against issue 22's 150 MiB.
 - no-change rebuild against `generator --help` (the cost of starting Python and the CLI).
 - one figure changed: a figure shown in one letter only (a municipality's coverage rate in the 2012 outcome
   file), and a date of 2012, changed in a copy of agreements/; which files were rewritten.
 - per county letter: our DOCX against docxtpl rendering an equivalent template (the same letter's
-  WordprocessingML, every text a placeholder: the same tables and paragraphs), and our DOCX+PDF
-  against docxtpl plus one LibreOffice batch conversion of all the letters. Needs the optional
-  `bench` extra (pip install -e '.[bench]') and LibreOffice (soffice); without them our figures alone.
+  WordprocessingML, every text a placeholder: the same tables and paragraphs); against docxtpl rendering a
+  template written as a docxtpl user writes one (made once here with python-docx: Jinja loops over the
+  letter's items, municipalities and deadlines as `{%tr %}` table rows and `{%p %}` paragraphs, `{%p if %}`
+  conditions); and our DOCX+PDF against docxtpl plus one LibreOffice batch conversion of all the letters.
+  Needs the optional `bench` extra (pip install -e '.[bench]'; `make bench` installs it) and LibreOffice
+  (soffice); without them our figures alone.
 """
 from __future__ import annotations
 
@@ -113,6 +119,46 @@ def cold_builds(runs: int = 3) -> None:
             print(f"  {year} alone ({_files(out)} files): {wall:.2f} s wall, {cpu:.2f} s CPU, peak {rss:.0f} MiB")
 
 
+#: The years the 2012 agreement is copied as for a build of four times the data: leap years, so that every date
+#: moved by whole years (29 February too) stays a date.
+SCALED_YEARS = (2016, 2020, 2024)
+
+
+def scaled_project(folder: Path) -> Path:
+    """Return a project in ``folder`` with four times today's data: agreements/ as shipped, and 2012 (668 of the
+    720 files) again as each of :data:`SCALED_YEARS`, every date moved by as many years; examples/ and kommuner/
+    for the data files they name."""
+    shutil.copytree(ROOT / "agreements", folder / "agreements")
+    for name in ("examples", "kommuner"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, folder / name)
+    text = (ROOT / "agreements" / "2012.yaml").read_text(encoding="utf-8")
+    for year in SCALED_YEARS:
+        shift = year - 2012
+        moved = re.sub(r"\b(20\d\d)-(\d\d)-(\d\d)\b", lambda m: f"{int(m.group(1)) + shift}-{m.group(2)}-{m.group(3)}",
+                       text)
+        moved = moved.replace("id: aldre_2012\n", f"id: aldre_{year}\n").replace("year: 2012\n", f"year: {year}\n")
+        (folder / "agreements" / f"{year}.yaml").write_text(moved, encoding="utf-8")
+    return folder
+
+
+def memory(runs: int = 3) -> None:
+    """Peak memory (the largest process: the build, its workers and its Typst processes) of `build --force`
+    in one process, and of a build of four times the data with the default jobs and in one process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        one = [process(GENERATOR + ["build", "--force", "--jobs", "1", "--out", f"{tmp}/one"]) for _ in range(runs)]
+        wall, cpu, rss = medians(one)
+        print(f"peak memory, build --force --jobs 1 ({_files(Path(tmp) / 'one')} files; median of {runs}): "
+              f"{rss:.0f} MiB {target(rss, 150)}; {wall:.2f} s wall, {cpu:.2f} s CPU")
+        work = scaled_project(Path(tmp) / "scaled")
+        process(GENERATOR + ["validate"], cwd=work)  # the per-user caches: the copies validated once
+        for label, jobs in (("default jobs", []), ("--jobs 1", ["--jobs", "1"])):
+            wall, cpu, rss, _ = process(GENERATOR + ["build", "--force", *jobs, "--out", "out"], cwd=work)
+            print(f"peak memory, four times the data (2012 again as {', '.join(map(str, SCALED_YEARS))}; "
+                  f"{_files(work / 'out')} files), build --force, {label}: {rss:.0f} MiB {target(rss, 150)}; "
+                  f"{wall:.2f} s wall, {cpu:.2f} s CPU")
+
+
 def rebuilds(runs: int = 5) -> None:
     """The no-change rebuild against `generator --help`, and a rebuild after one figure changed."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -206,8 +252,123 @@ def _texts(docx: bytes) -> list[str]:
     return [unescape(t) for t in re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml)]
 
 
-def letters(documents: list, ours: dict[str, list[float]]) -> None:
-    """Per county letter: ours against docxtpl, and DOCX+PDF against docxtpl + one LibreOffice batch."""
+def _user_template(path: Path) -> dict[str, int]:
+    """Write a county letter's template as a docxtpl user writes it, once, with python-docx: a few placeholders
+    in its text, Jinja loops over the letter's items, municipalities and deadlines as table rows (``{%tr %}``)
+    and paragraphs (``{%p %}``), conditions (``{%p if %}``) around what only some letters have. Return what it
+    holds (rows and paragraphs that repeat, conditions, placeholders)."""
+    from docx import Document as Docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    doc = Docx()
+    counts = {"loops": 0, "conditions": 0, "placeholders": 0}
+
+    def paragraph(text: str, style: str | None = None) -> None:
+        doc.add_paragraph(text, style=style)
+        counts["placeholders"] += text.count("{{")
+
+    def table(header: list[str], loop: str, cells: list[str], total: list[str] | None = None) -> None:
+        rows = [header, [f"{{%tr for {loop} %}}"] + [""] * (len(header) - 1), cells, ["{%tr endfor %}"]
+                + [""] * (len(header) - 1)] + ([total] if total else [])
+        grid = doc.add_table(rows=len(rows), cols=len(header))
+        grid.style = "Table Grid"
+        for row, texts in zip(grid.rows, rows):
+            for index, (cell, text) in enumerate(zip(row.cells, texts)):
+                cell.text = text
+                if index == len(header) - 1 and row is not grid.rows[0]:
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT  # the amounts
+        counts["loops"] += 1
+        counts["placeholders"] += sum(text.count("{{") for text in cells + (total or []))
+
+    paragraph("{{ sender }}")
+    paragraph("Dnr {{ dnr }}")
+    doc.add_heading("{{ title }}", level=1)
+    paragraph("Till {{ county }} ({{ code }}), {{ council }} och länets kommuner")
+    paragraph("Enligt överenskommelsen {{ agreement }} får länet, dess landsting och kommuner sammanlagt "
+              "{{ total }} kronor. Beloppen per post:")
+    table(["Post", "Betalas av", "Belopp, kronor"], "item in items",
+          ["{{ item.label }}", "{{ item.payer }}", "{{ item.amount }}"], ["Summa", "", "{{ total }}"])
+    doc.add_heading("Så har beloppen räknats fram", level=2)
+    paragraph("{%p for item in items %}")
+    paragraph("{{ item.label }}: {{ item.rule }}", style="List Bullet")
+    paragraph("{%p if item.notes %}")
+    paragraph("{{ item.notes }}")
+    paragraph("{%p endif %}")
+    paragraph("{%p endfor %}")
+    counts["loops"] += 1
+    counts["conditions"] += 1
+    doc.add_heading("Per kommun", level=2)
+    table(["Kommun", "Kod", "Belopp, kronor"], "m in municipalities", ["{{ m.name }}", "{{ m.code }}", "{{ m.total }}"])
+    paragraph("{%p if joint %}")
+    paragraph("Till länet gemensamt, {{ joint_total }} kronor:")
+    paragraph("{%p endif %}")
+    counts["conditions"] += 1
+    table(["Post", "Belopp, kronor"], "j in joint", ["{{ j.label }}", "{{ j.amount }}"])
+    paragraph("{%p if missed %}")
+    paragraph("Ingen i länet uppfyllde kraven för {{ missed }}; de medlen fördelas inte hit.")
+    paragraph("{%p endif %}")
+    counts["conditions"] += 1
+    paragraph("{%p if body %}")
+    paragraph("{{ body }} tar emot både kommunens och landstingets belopp.")
+    paragraph("{%p endif %}")
+    counts["conditions"] += 1
+    doc.add_heading("Att göra och när", level=2)
+    table(["Datum", "Vad", "Post"], "d in deadlines", ["{{ d.date }}", "{{ d.kind }}", "{{ d.item }}"])
+    paragraph("Med vänlig hälsning")
+    paragraph("{{ signer }}")
+    doc.save(path)
+    return counts
+
+
+def _user_context(agreement, job) -> dict:
+    """Return what a docxtpl user gives the template of :func:`_user_template` for one county letter."""
+    from generator.formatting import belopp
+
+    letter = job.extra["letter"]
+    items = [{"label": item.label, "payer": item.payer, "amount": belopp(item.amount), "rule": item.rule,
+              "notes": " ".join(item.notes)} for item in letter.items]
+    return {
+        "sender": "Sveriges Kommuner och Landsting", "dnr": "12/3456", "title": job.title,
+        "county": letter.county.name, "code": letter.county.code, "council": letter.council.name,
+        "agreement": agreement.title, "total": belopp(sum(item.amount for item in letter.items)), "items": items,
+        "municipalities": [{"name": m.name, "code": m.code, "total": belopp(m.total)} for m in letter.municipalities],
+        "joint": [{"label": label, "amount": belopp(amount)} for _, label, amount in letter.joint.amounts],
+        "joint_total": belopp(letter.joint.total),
+        "missed": ", ".join(item.label for item in letter.missed),
+        "body": letter.body.name if letter.body is not None else "",
+        "deadlines": [{"date": d.date.isoformat(), "kind": d.kind, "item": item.label}
+                      for item in letter.items for d in item.deadlines],
+        "signer": "Avdelningen för vård och omsorg",
+    }
+
+
+def user_template(jobs: list, model: float, docx_s: float, folder: Path) -> None:
+    """docxtpl with a county letter's template written as its users write one (:func:`_user_template`)."""
+    from docxtpl import DocxTemplate
+
+    template = folder / "lansbrev_anvandarmall.docx"
+    counts = _user_template(template)
+    contexts = [_user_context(agreement, job) for agreement, job in jobs]
+    times, sizes = [], []
+    for context in contexts:
+        started = time.perf_counter()
+        tpl = DocxTemplate(template)
+        tpl.render(context, autoescape=True)
+        buffer = io.BytesIO()
+        tpl.save(buffer)
+        times.append(time.perf_counter() - started)
+        sizes.append(len(_texts(buffer.getvalue())))
+    peer = statistics.median(times)
+    print(f"  docxtpl, the letter's template as a docxtpl user writes it ({counts['loops']} loops as table rows and "
+          f"paragraphs, {counts['conditions']} conditions, {counts['placeholders']} placeholders; "
+          f"{statistics.median(sizes):.0f} texts per letter rendered): {peer * 1000:.1f} ms per letter; "
+          f"ours/docxtpl: DOCX {docx_s / peer:.2f} {target(docx_s / peer, 1)}, template + DOCX "
+          f"{(model + docx_s) / peer:.2f}")
+
+
+def letters(documents: list, ours: dict[str, list[float]], jobs: list) -> None:
+    """Per county letter: ours against docxtpl (the same letter as a template, and a template as its users write
+    one), and DOCX+PDF against docxtpl + one LibreOffice batch."""
     n = len(documents)
     model = statistics.median(ours["model"])
     docx_s = statistics.median(ours["docx"])
@@ -244,6 +405,7 @@ def letters(documents: list, ours: dict[str, list[float]]) -> None:
         peer = statistics.median(times)
         print(f"  docxtpl, the same letter as a template ({slots} placeholders): {peer * 1000:.1f} ms per letter; "
               f"ours/docxtpl {docx_s / peer:.2f} {target(docx_s / peer, 1)}")
+        user_template(jobs, model, docx_s, folder)
         soffice = shutil.which("soffice") or shutil.which("libreoffice")
         if soffice is None:
             print("  LibreOffice (soffice) not found: no DOCX+PDF comparison")
@@ -276,8 +438,9 @@ def pdf_engines(letter_times: dict[str, list[float]], plans: list[dict[str, floa
 
 def documents() -> None:
     """Per document, in this process: the template, DOCX and both PDF engines (PDF: the first render)."""
-    from generator.build.run import (COUNCIL_FOLDER, LETTERS_FOLDER, MUNICIPALITY_FOLDER, PDF_ENGINES, plan,
-                                 render_docx, render_job)
+    from generator.build.formats import PDF_ENGINES, render_docx
+    from generator.build.plan import COUNCIL_FOLDER, LETTERS_FOLDER, MUNICIPALITY_FOLDER, plan
+    from generator.build.render import render_job
     from generator.data.circulars import is_circular
     from generator.money.distribute import allocate
     from generator.writers.payout_tables import payouts_csv, payouts_xlsx
@@ -292,6 +455,7 @@ def documents() -> None:
           f"{(time.perf_counter() - started) * 1000:.0f} ms")
     rows = []
     letter_docs = []
+    letter_jobs = []  # (agreement, job) of each county letter
     letter_times: dict[str, list[float]] = {"model": [], **{fmt: [] for fmt in writers}}
     many: dict[str, list[float]] = {}  # municipality and county council letters: once each, Typst only
     for result in validated:
@@ -332,6 +496,7 @@ def documents() -> None:
             med.update({engine: times[engine][0] for engine in PDF_ENGINES})
             if job.name.startswith(LETTERS_FOLDER + "/"):
                 letter_docs.append(document)
+                letter_jobs.append((agreement, job))
                 for key, value in med.items():
                     letter_times[key].append(value)
                 continue
@@ -346,13 +511,14 @@ def documents() -> None:
               f"{total / len(seconds) * 1000:.0f} ms each (CPU of one processor; the 10 s target is the build's, above)")
     pdf_engines(letter_times, [med for name, med in rows if name.endswith("/genomforandeplan")])
     if letter_docs:
-        letters(letter_docs, letter_times)
+        letters(letter_docs, letter_times, letter_jobs)
 
 
 def main() -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{os.cpu_count()} processors, load average {load:.1f} (figures vary with the load of a shared machine)")
     cold_builds()
+    memory()
     rebuilds()
     documents()
 

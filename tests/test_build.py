@@ -13,8 +13,9 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from generator.build import run as build_module
-from generator.build.run import build, build_circular, plan
+from generator.build import formats
+from generator.build.run import build, build_circular
+from generator.build.plan import plan
 from generator.data.circulars import is_circular, load_circular
 from generator.cli.main import main
 from generator.errors import RenderError
@@ -344,12 +345,48 @@ def test_a_failed_build_leaves_the_previous_files(tmp_path, monkeypatch):
     def broken(document):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setitem(build_module.WRITERS, "pdf", broken)
+    monkeypatch.setitem(formats.WRITERS, "pdf", broken)
     with pytest.raises(RenderError, match="disk on fire"):
         build(agreement, tmp_path, ["docx", "pdf"])
     after = {p: p.read_bytes() for p in tmp_path.rglob("*.*")}
     assert after == before  # nothing half-written, nothing replaced
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_failed_first_build_leaves_no_folder_behind(tmp_path, monkeypatch):
+    v = load_agreement(ROOT / "agreements" / "2010.yaml")
+    calls = []
+
+    def broken(document):
+        calls.append(document)
+        if len(calls) == 3:  # two documents are staged by now
+            raise RuntimeError("disk on fire")
+        return b"%PDF-"
+
+    monkeypatch.setitem(formats.WRITERS, "pdf", broken)
+    with pytest.raises(RenderError, match="disk on fire"):
+        build(v.agreement, tmp_path / "out", ["docx", "pdf"], allocation=v.allocation)
+    assert not (tmp_path / "out").exists()  # the folders made for the staged files are gone with them
+
+
+def test_each_file_is_staged_as_it_is_rendered_and_put_in_place_at_the_end(tmp_path, monkeypatch):
+    """The build holds one document at a time: each file goes to disk beside its place as soon as it is
+    rendered, and no file is in place before every document has been rendered."""
+    v = load_agreement(ROOT / "agreements" / "2010.yaml")
+    out = tmp_path / "out"
+    real = formats.WRITERS["pdf"]
+    seen = []
+
+    def watched(document):
+        seen.append((len(list(out.rglob(".*.tmp"))), len([p for p in out.rglob("*.*") if p.name[0] != "."])))
+        return real(document)
+
+    monkeypatch.setitem(formats.WRITERS, "pdf", watched)
+    result = build(v.agreement, out, ["docx", "pdf"], allocation=v.allocation)
+    assert len(seen) > 3
+    assert [staged for staged, _ in seen] == [2 * i for i in range(len(seen))]  # DOCX and PDF of each before
+    assert all(in_place == 0 for _, in_place in seen)
+    assert not list(out.rglob(".*.tmp")) and len(result.written) == len(list(out.rglob("*.*")))
 
 
 def test_cli_build_refuses_invalid_data(tmp_path, monkeypatch):

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.build.run import plan, render_job
+from generator.build.plan import plan
+from generator.build.render import render_job
 from generator.build.provenance import MANIFEST
 from generator.app import load_agreement
 

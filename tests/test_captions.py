@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generator.build.run import plan, render_job
+from generator.build.plan import plan
+from generator.build.render import render_job
 from generator.documents.model import Heading, Keep, Table, document_markup, parse_document, plain
 from generator.data.numbering import table_captions
 from generator.app import load_agreement

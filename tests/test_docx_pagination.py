@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator.build.run import plan, render_circular, render_job
+from generator.build.plan import plan
+from generator.build.render import render_circular, render_job
 from generator.data.circulars import is_circular, load_circular
 from generator.app import load_agreement
 from generator.writers import docx as docx_writer

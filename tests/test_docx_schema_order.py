@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generator.build.run import plan, render_circular, render_job
+from generator.build.plan import plan
+from generator.build.render import render_circular, render_job
 from generator.data.circulars import is_circular, load_circular
 from generator.change.redline import redline
 from generator.app import load_agreement

@@ -13,7 +13,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from generator.build.run import _Contexts, plan
+from generator.build.skipping import Contexts
+from generator.build.plan import plan
 from generator.cache.digest import Unknown, content_digest, digest
 from generator.app import load_agreement
 
@@ -204,14 +205,14 @@ def test_context_digests_are_the_same_for_a_new_plan(validated_2012) -> None:
     v = validated_2012
     digests = []
     for _ in range(2):
-        contexts = _Contexts(v.agreement, ROOT / "templates", None, "typst")
+        contexts = Contexts(v.agreement, ROOT / "templates", None, "typst")
         digests.append([contexts.of(job) for job in plan(v.agreement, v.allocation, None, v.municipal)])
     assert digests[0] == digests[1]
     assert None not in digests[0] and len(set(digests[0])) == len(digests[0]) > 300
 
 
 def test_content_digest_leaves_out_the_provenance_only(validated_2012) -> None:
-    from generator.build.run import render_job
+    from generator.build.render import render_job
 
     v = validated_2012
     job = next(job for job in plan(v.agreement, v.allocation, None, v.municipal) if job.name.startswith("lansbrev/"))

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import run as build_module
 from generator.cli.main import main
 from generator.build.provenance import MANIFEST, Manifest
 
@@ -55,8 +54,18 @@ def versions(tmp_path_factory):
     return root, old_text, new_text, old, new
 
 
-def assert_old_or_new(out: Path, old: dict[str, bytes], new: dict[str, bytes]) -> None:
+def staged(name: str) -> bool:
+    """Return True if ``name`` is a file a build staged beside its place (``.<file>.<random>.tmp``)."""
+    base = name.rsplit("/", 1)[-1]
+    return base.startswith(".") and base.endswith(".tmp")
+
+
+def assert_old_or_new(out: Path, old: dict[str, bytes], new: dict[str, bytes], killed: bool = False) -> None:
+    """Assert that every file is the old or the new one and the manifest describes it; a ``killed`` build may
+    also have left the files it staged, which the next build removes."""
     for name, data in files_of(out).items():
+        if killed and staged(name):
+            continue
         assert name.startswith(".") is False and not name.endswith(".tmp"), f"left a temporary file {name}"
         assert data == old.get(name) or data == new.get(name), f"{name} is neither the old nor the new file"
     raw = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["documents"]
@@ -92,11 +101,11 @@ def test_a_failing_replace_after_n_files_leaves_old_or_new_and_a_true_manifest(v
         calls["n"] += 1
         return real_replace(src, dst)
 
-    monkeypatch.setattr(build_module.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)
     try:
         result = CliRunner().invoke(main, ["build", "--out", out.name, "--force"])
     finally:
-        monkeypatch.setattr(build_module.os, "replace", real_replace)
+        monkeypatch.setattr(os, "replace", real_replace)
         (root / "agreements" / "2011.yaml").write_text(old_text, encoding="utf-8")
     assert result.exit_code == 2 and "No space left on device" in result.output and "Traceback" not in result.output
     assert_old_or_new(out, old, new)
@@ -126,11 +135,58 @@ def test_a_build_killed_at_any_moment_leaves_old_or_new(versions, delay):
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     # the files were built from agreements in another folder: compare contents, not provenance paths
-    assert_old_or_new(work / "out", old, new)
+    assert_old_or_new(work / "out", old, new, killed=True)
     rebuilt = subprocess.run([sys.executable, "-m", "generator", "build", "--out", "out"], cwd=work,
                              capture_output=True, text=True, timeout=120)
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     assert files_of(work / "out") == new
+    assert_old_or_new(work / "out", old, new)
+
+
+def test_a_build_killed_while_rendering_leaves_the_old_files_and_temporaries_the_next_build_removes(versions):
+    """Each file is staged beside its place as soon as it is rendered; killed before everything rendered, the
+    build has replaced nothing, and the next build removes what it staged."""
+    root, old_text, new_text, old, new = versions
+    out = fresh_out(root, "kill-rendering")
+    work = root / "kill-rendering-work"
+    if work.exists():
+        shutil.rmtree(work)
+    shutil.copytree(root / "agreements", work / "agreements")
+    (work / "agreements" / "2011.yaml").write_text(new_text, encoding="utf-8")
+    shutil.move(str(out), work / "out")
+    marker = work / "rendering-the-second"
+    code = (
+        "import time\n"
+        "from pathlib import Path\n"
+        "from generator.build import formats\n"
+        "real, calls = formats.WRITERS['pdf'], []\n"
+        "def slow(document):\n"
+        "    calls.append(document)\n"
+        "    if len(calls) == 2:  # the first document (2011's changed decision) is staged by now\n"
+        f"        Path({str(marker)!r}).write_text('x')\n"
+        "        time.sleep(600)\n"
+        "    return real(document)\n"
+        "formats.WRITERS['pdf'] = slow\n"
+        "from generator.cli.main import main\n"
+        "main(['build', '--out', 'out', '--force', '--jobs', '1'])\n")
+    process = subprocess.Popen([sys.executable, "-c", code], cwd=work, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 180
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "the build never rendered its second document"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    left = files_of(work / "out")
+    assert any(staged(name) for name in left)  # the first document's files, staged
+    assert {name: data for name, data in left.items() if not staged(name)} == old  # nothing replaced
+    assert_old_or_new(work / "out", old, new, killed=True)
+    rebuilt = subprocess.run([sys.executable, "-m", "generator", "build", "--out", "out"], cwd=work,
+                             capture_output=True, text=True, timeout=120)
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    assert files_of(work / "out") == new  # the temporaries removed, the change made
     assert_old_or_new(work / "out", old, new)
 
 

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from generator.build.run import plan, render_job
+from generator.build.plan import plan
+from generator.build.render import render_job
 from generator.cli.main import main
 from generator.documents.model import Paragraph, Run, document_markup, parse_document
 from generator.errors import DataError

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
-from generator.build import run as build_module
+from generator.build import plan as build_module
 from generator.build.run import build
 from generator.data.circulars import is_circular
 from generator.cli.main import main

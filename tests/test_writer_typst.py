@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator.build.run import plan, render_circular, render_job
+from generator.build.plan import plan
+from generator.build.render import render_circular, render_job
 from generator.data.circulars import is_circular, load_circular
 from generator.change.staleness import provenance_of
 from generator.documents.model import Columns, Document, Heading, Keep, ListBlock, Meta, Paragraph, Run, Signature, \

@@ -1,1 +1,1 @@
-"""Build: which documents to make, rendering them (in parallel), writing them atomically with their provenance, and skipping what did not change."""
+"""Build: plan the documents, leave what did not change, render the rest (in parallel), stage and commit them."""

@@ -104,8 +104,8 @@ def reference_doc(file: Path) -> Path:
     except (OSError, RuntimeError) as exc:
         raise refuse(file, f"--reference-doc kan inte slås upp: {exc}") from None
     if not resolved.is_relative_to(cwd):
-        raise refuse(file, f"--reference-doc avvisas: den ligger utanför projektmappen {cwd} (efter symboliska länkar)",
-                     "kopiera .docx-filen till projektmappen")
+        raise refuse(file, f"--reference-doc avvisas: den ligger utanför projektmappen {cwd} "
+                           "(efter symboliska länkar)", "kopiera .docx-filen till projektmappen")
     check_docx(Path(file))
     return Path(file)
 

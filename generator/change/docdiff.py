@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.build.run import Job, plan, render_circular, render_job
+from generator.build.plan import Job, plan
+from generator.build.render import render_circular, render_job
 from generator.documents.model import Document, Heading, Keep, block_text
 from generator.data.validate import Validated
 
@@ -153,7 +154,7 @@ def compare_documents(a: Validated, b: Validated, names: set[str] | None = None)
 
 def _circulars(a: Validated, b: Validated, names: set[str] | None) -> list[DocumentChange]:
     """Return the changes of the circulars beside ``b``'s file that present its agreement."""
-    from generator.build.run import circular_name
+    from generator.build.plan import circular_name
     from generator.data.circulars import is_circular, load_circular
     from generator.errors import DataError
     from generator.app import load_agreement

@@ -27,7 +27,9 @@ from pathlib import Path
 
 import yaml
 
-from generator.build.run import Job, job_sources, plan, render_job, _data_files
+from generator.build.plan import Job, plan
+from generator.build.skipping import data_files, job_sources
+from generator.build.render import render_job
 from generator.documents.model import Document, document_markup, parse_document
 from generator.errors import GeneratorError
 from generator.build.provenance import Sources, blob_id, display, generator_id
@@ -136,9 +138,9 @@ def issue(validated: Validated, names: tuple[str, ...], folder: Path = ISSUED, d
     jobs = matching_jobs(plan(agreement, validated.allocation, municipal=validated.municipal), names)
     records = []
     for job in jobs:
-        sources = job_sources(validated.file, job, templates, _data_files(validated.allocation))
+        sources = job_sources(validated.file, job, templates, data_files(validated.allocation))
         # every file the agreement reads, so that the issued version can be loaded again, not only this document's
-        data = {name: ident for name, ident in Sources.of(_data_files(validated.allocation)).files
+        data = {name: ident for name, ident in Sources.of(data_files(validated.allocation)).files
                 if name not in dict(sources.files)}
         commit, clean = _git_state(validated.file.resolve().parent, [name for name, _ in sources.files] + list(data))
         record = IssueRecord(folder, agreement.year, job.name, display(validated.file), date or dt.date.today(), by,
@@ -281,10 +283,12 @@ def build_issued(validated: Validated, out: Path, formats: list[str], folder: Pa
     import time
 
     from generator.change.amending import amending_decision
-    from generator.build.run import BuildResult, Written, _render, _writers
+    from generator.build.write import BuildResult, Written
+    from generator.build.render import render_files
+    from generator.build.formats import choose_writers
     from generator.build.provenance import MANIFEST, Manifest, write_atomic
     from generator.change.redline import redline
-    from generator.build.run import DEFAULT_PDF_ENGINE
+    from generator.build.formats import DEFAULT_PDF_ENGINE
     from generator.writers.docx import render_docx
 
     result = BuildResult(validated.agreement)
@@ -292,7 +296,7 @@ def build_issued(validated: Validated, out: Path, formats: list[str], folder: Pa
     if not mine:
         return result
     # the ändringsbeslut: the writers of every document (the chosen PDF engine)
-    writers = _writers(formats, None, pdf_engine) if pdf_engine else _writers(formats, None)
+    writers = choose_writers(formats, None, pdf_engine) if pdf_engine else choose_writers(formats, None)
     # the redline: writers that show tracked changes (both PDF engines mark them; Typst's PDF is tagged)
     redline_writers = {**writers, "docx": render_docx}
     pdf_engine = pdf_engine or DEFAULT_PDF_ENGINE  # named in the key: a redline made by another engine is rebuilt
@@ -304,7 +308,7 @@ def build_issued(validated: Validated, out: Path, formats: list[str], folder: Pa
         job = jobs.get(record.document)
         if job is None:
             continue  # the document is no longer made from the data (reported by check --issued)
-        sources = job_sources(validated.file, job, templates, _data_files(validated.allocation))
+        sources = job_sources(validated.file, job, templates, data_files(validated.allocation))
         author_date = f"{options.author}|{options.date_for(record).isoformat()}|{pdf_engine}"
         key = issued_sources_key(record, sources, author_date)
         all_sources = Sources(tuple(sorted(set(sources.files) | {(display(p), blob_id(p.read_bytes()))
@@ -338,7 +342,7 @@ def build_issued(validated: Validated, out: Path, formats: list[str], folder: Pa
         for what, document in documents.items():
             name = changes_name(record.document, what)
             chosen = redline_writers if what == "andringsmarkerad" else writers
-            rendered.extend(_render(document, name, year_folder, formats, chosen, started, all_sources))
+            rendered.extend(render_files(document, name, year_folder, formats, chosen, started, all_sources))
             started = time.perf_counter()
         made = {path for path, _, _ in rendered}
         for path, data, seconds in rendered:

@@ -83,7 +83,6 @@ def provenance_of(file: Path) -> str:
 def check_document(file: Path) -> Check:
     """Return whether ``file`` still matches the files it was made from, and what changed since."""
     from generator.build.provenance import generator_id
-
     from generator.build.guards import refuse
 
     line = provenance_of(file)
@@ -134,7 +133,8 @@ def check_document(file: Path) -> Check:
 def _content_now(file: Path, sources: list[tuple[str, str]]) -> str | None:
     """Return the content digest of the document ``file`` as the data make it now; None if they no longer make
     it or cannot be read (the document is then reported as stale)."""
-    from generator.build.run import circular_name, plan, render_circular, render_job
+    from generator.build.plan import circular_name, plan
+    from generator.build.render import render_circular, render_job
     from generator.data.circulars import is_circular, load_circular
     from generator.change.docdiff import document_name
     from generator.cache.digest import content_digest
@@ -204,7 +204,8 @@ class IssuedCheck:
 
 def check_issued(folder: Path, validated: list[Validated]) -> list[IssuedCheck]:
     """Return, for every issued document of the ``validated`` agreements, whether its text changed since issuing."""
-    from generator.build.run import plan, render_job
+    from generator.build.plan import plan
+    from generator.build.render import render_job
     from generator.change.issuing import issued_version, records_of_agreement
     from generator.change.redline import redline
 

@@ -118,7 +118,7 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
     slutstatus är 2 om någon fil är ogiltig. Ett belopp eller datum som
     generator new lämnat tomt (null) anges som ”inte ifyllt”.
     """
-    from generator.build.run import output_conflicts
+    from generator.build.plan import output_conflicts
 
     good, bad, circulars = _validate_all(paths, strict)
     conflicts = output_conflicts([(r.agreement, r.allocation, r.file) for r in good])
@@ -236,7 +236,7 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
         if printed is not None:  # the last build rendered nothing, and nothing it read has changed since (its
             click.echo(printed, nl=False)  # formats were valid: the library and the writers are not loaded)
             return
-    from generator.build.run import WRITERS
+    from generator.build.formats import WRITERS
 
     unknown = [f for f in wanted if f not in WRITERS] or ([] if wanted else ["(none)"])
     if unknown:
@@ -340,7 +340,7 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
     The writing holds a lock on the output folder: a second build on it waits until the first is done.
     ``prune`` (True or False) also reports or removes the outputs of deleted agreements, under the same lock.
     """
-    from generator.build.run import output_conflicts
+    from generator.build.plan import output_conflicts
     from generator.build.guards import build_lock, output_folder
 
     good, bad, circulars = _validate_all(_select(targets), strict)
@@ -364,7 +364,8 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
 def _write_documents(good: list[Validated], circulars: list[ValidatedCircular], wanted: list[str], out: Path,
                      reference_doc: Path | None, force: bool, pdf_engine: str, issued: Path, options,
                      recipient: str | None = None, jobs: int | None = None, municipal: bool = True) -> None:
-    from generator.build.run import build_all, default_jobs
+    from generator.build.run import build_all
+    from generator.build.pool import default_jobs
 
     _settle_output(out)
     click.echo(f"Dokument i {out}/:")
@@ -419,7 +420,7 @@ def issue(target: str, documents: tuple[str, ...], issued_on, by: str, issued_fo
         _print_findings(error)
     if bad:
         sys.exit(2)
-    from generator.build.run import plan
+    from generator.build.plan import plan
     from generator.change.issuing import matching_jobs
 
     chosen = []
