@@ -68,6 +68,8 @@ def _group_int(number: int) -> str:
 
 def _group_decimal(number: Decimal) -> str:
     sign, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int):  # NaN or infinity (exponent "n", "N" or "F"): TypeError, as abs() gave
+        raise TypeError(f"{number} är inget tal som kan skrivas ut")
     with localcontext(prec=len(digits) + abs(exponent) + 28):  # exact for any size
         text = _format_decimal(number)
     return text.replace("\u202f", NBSP).replace(" ", NBSP)

@@ -19,7 +19,7 @@ import re
 from generator.change.data_diff import Change, compare
 from generator.documents.model import Document
 from generator.formatting import datum, datum_utan_den, kronor
-from generator.data.model import Agreement, Decision
+from generator.data.model import Agreement, Decision, Earmark, Payout, Pot
 from generator.data.prose_figures import walk_sections
 from generator.documents.templating import TEMPLATES, render_document
 from generator.data.validate import Validated
@@ -47,16 +47,16 @@ def _purpose(label: str) -> str:
     return "för " + label[:1].lower() + label[1:]
 
 
-def _kinds(agreement: Agreement) -> dict[str, tuple[str, object]]:
-    """Return every payout, pot and earmark of ``agreement`` by id, with its kind."""
-    out: dict[str, tuple[str, object]] = {}
+def _items(agreement: Agreement) -> dict[str, Payout | Earmark | Pot]:
+    """Return every payout, pot and earmark of ``agreement`` by id."""
+    out: dict[str, Payout | Earmark | Pot] = {}
     for section in walk_sections(agreement.sections):
         for payout in section.payouts:
-            out[payout.id] = ("payout", payout)
+            out[payout.id] = payout
             for earmark in payout.earmarks:
-                out[earmark.id] = ("earmark", earmark)
+                out[earmark.id] = earmark
         for pot in section.pots:
-            out[pot.id] = ("pot", pot)
+            out[pot.id] = pot
     return out
 
 
@@ -81,16 +81,16 @@ def _deadline(agreement: Agreement, name: str) -> str | None:
 
 def clauses(decision: Decision, old: Agreement, new: Agreement, changes: list[Change]) -> list[str]:
     """Return one clause per changed figure, in the words the amending decision uses."""
-    kinds = {**_kinds(old), **_kinds(new)}
+    items = {**_items(old), **_items(new)}
     payer = decision.addressee.name if decision.kind == "utbetalning" else None
     organisations = {o.id: o.name for o in new.organisations}
     out = []
     for change in changes:
-        kind, item = kinds.get(change.name, (None, None))
+        item = items.get(change.name)
         if isinstance(change.new, dt.date) or isinstance(change.old, dt.date):
             what = _deadline(old, change.name) or _deadline(new, change.name) or f"det som ska ske {datum(change.old)}"
             out.append(f"{what} ska lämnas senast {datum(change.new)} i stället för senast {datum(change.old)}")
-        elif kind == "payout":
+        elif isinstance(item, Payout):
             recipient = organisations.get(item.recipient, "")
             purpose = _purpose(item.label)
             if recipient and recipient not in purpose:
@@ -98,10 +98,10 @@ def clauses(decision: Decision, old: Agreement, new: Agreement, changes: list[Ch
             amounts = f"{kronor(change.new)} i stället för {kronor(change.old)}"
             out.append(f"{payer} ska betala ut {amounts} {purpose}" if payer else
                        f"{amounts} ska betalas ut {purpose}")
-        elif kind == "earmark":
+        elif isinstance(item, Earmark):
             out.append(f"av medlen får {kronor(change.new)} i stället för {kronor(change.old)} användas för "
                        f"{item.label[:1].lower() + item.label[1:]}")
-        elif kind == "pot":
+        elif isinstance(item, Pot):
             out.append(f"prestationsersättningen {item.title} ska uppgå till {kronor(change.new)} i stället för "
                        f"{kronor(change.old)}")
         elif isinstance(change.new, int) and isinstance(change.old, int):
@@ -111,7 +111,7 @@ def clauses(decision: Decision, old: Agreement, new: Agreement, changes: list[Ch
 
 def decision_text(decision: Decision, old: Agreement, new: Agreement, changes: list[Change]) -> str:
     """Return the text under "Regeringens beslut" (prose: paragraphs, a list when several figures change)."""
-    order = {name: index for index, name in enumerate(_kinds(old) | _kinds(new))}
+    order = {name: index for index, name in enumerate(_items(old) | _items(new))}
     ordered = sorted((c for c in changes if c.name not in {"total", "summa"}),  # amounts in document order, then dates
                      key=lambda c: (isinstance(c.new, dt.date) or isinstance(c.old, dt.date), order.get(c.name, len(order)), c.name))
     parts = clauses(decision, old, new, ordered)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.formatting import datum, kronor
-from generator.data.model import Agreement
+from generator.data.model import Agreement, TableBlock
 from generator.data.prose_figures import figure_context, render_prose, section_parts_sum, table_rows_sum, walk_sections
 from generator.build.provenance import display
 from generator.data.reference import recipient
@@ -105,7 +105,7 @@ def _tables(agreement: Agreement) -> dict[str, tuple[str, Any]]:
     numbers = appendix_numbers(agreement.appendices)
     out: dict[str, tuple[str, Any]] = {}
     for appendix in walk_appendices(agreement.appendices):
-        tables = [block.table for block in appendix.blocks if getattr(block, "table", None) is not None]
+        tables = [block.table for block in appendix.blocks if isinstance(block, TableBlock)]
         for index, table in enumerate(tables, 1):
             name = f"tab.{table.id}.total" if table.id else f"bil.{appendix.id}.tabell{index}.summa"
             title = f"tabellen {table.title!r}" if table.title else f"tabell {index}"

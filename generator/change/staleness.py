@@ -66,7 +66,7 @@ def provenance_of(file: Path) -> str:
     from pypdf import PdfReader
 
     try:
-        info = PdfReader(BytesIO(data)).metadata or {}
+        info: dict[Any, Any] = PdfReader(BytesIO(data)).metadata or {}  # DocumentInformation: a dict
         # Typst writes it as the last keyword (Info /Keywords and XMP pdf:Keywords); reportlab in /Creator
         for field_name in ("/Keywords", "/Creator"):
             value = str(info.get(field_name, ""))[:100_000]

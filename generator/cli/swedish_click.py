@@ -84,6 +84,6 @@ def install() -> None:
     for name in _MODULES:
         module = importlib.import_module(name)
         if hasattr(module, "_"):
-            module._ = translate
+            setattr(module, "_", translate)
         if hasattr(module, "ngettext"):
-            module.ngettext = translate_plural
+            setattr(module, "ngettext", translate_plural)

@@ -214,7 +214,8 @@ def model_at(kind: FileKind, data: Any, path: tuple) -> tuple[str, list[str]] | 
     schema = _schema(kind.name)
     defs = schema["$defs"]
     node: dict[str, Any] = {k: v for k, v in schema.items() if k != "$defs"}
-    name = None
+    name: str | None = None
+    keys: list[str] = []
     for part in path:
         chosen = None
         for option in _options(node, defs):
@@ -230,11 +231,13 @@ def model_at(kind: FileKind, data: Any, path: tuple) -> tuple[str, list[str]] | 
         data = data[part] if isinstance(data, (dict, list)) else None
     for option in _options(node, defs):
         if "properties" in option and (not isinstance(data, dict) or not set(data) - set(option["properties"]) or name is None):
-            name = option.get("title")
+            name = option.get("title")  # a model's schema has its name as title (pydantic sets it)
             keys = list(option["properties"])
-            if isinstance(data, dict) and len(set(data) - set(keys)) <= 1:
+            if name is not None and isinstance(data, dict) and len(set(data) - set(keys)) <= 1:
                 return name, keys
-    return (name, keys) if name else None
+    if name:
+        return name, keys
+    return None
 
 
 #: The first key of a circular's file

@@ -91,7 +91,8 @@ def start_file(source: Path, target: Path, old_year: int, new_year: int) -> tupl
     if year_path in marks.marks:
         line, column = marks.marks[year_path]
         match = _TOKEN.match(lines[line - 1], column - 1)
-        lines[line - 1] = lines[line - 1][:match.start()] + str(new_year) + lines[line - 1][match.end():]
+        if match is not None:  # None: an empty year (null), nothing to replace (this raised AttributeError before)
+            lines[line - 1] = lines[line - 1][:match.start()] + str(new_year) + lines[line - 1][match.end():]
     body = _without_opening_comment(lines)
     header = [modeline(target, kind),
               f"# {_new_year_note(source, old_year, new_year)}",

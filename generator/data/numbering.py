@@ -6,7 +6,7 @@ Nothing here is ever typed in the data, so two sections can never both be
 from __future__ import annotations
 
 from generator.formatting import bokstav
-from generator.data.model import Appendix, Section
+from generator.data.model import Appendix, Section, TableBlock
 
 
 def section_numbers(sections: list[Section], prefix: str = "") -> dict[str, str]:
@@ -52,11 +52,10 @@ def table_captions(appendix: Appendix, number: str, year: int) -> dict[int, str]
     several); its text is the table's own title, else "Budget" and the agreement's year (every appendix table is a
     budget); the unit follows when no column heading names it. Nothing of it is typed in the data.
     """
-    indexes = [i for i, block in enumerate(appendix.blocks) if hasattr(block, "table")]
+    tables = [(i, block.table) for i, block in enumerate(appendix.blocks) if isinstance(block, TableBlock)]
     captions: dict[int, str] = {}
-    for position, index in enumerate(indexes, start=1):
-        table = appendix.blocks[index].table
-        label = number if len(indexes) == 1 else f"{number}.{position}"
+    for position, (index, table) in enumerate(tables, start=1):
+        label = number if len(tables) == 1 else f"{number}.{position}"
         text = (table.title or f"Budget {year}").rstrip(" .:")
         if not any("kronor" in column.lower() for column in table.columns):
             text += f", {UNIT_WORDS[table.unit]}"

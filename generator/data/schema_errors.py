@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from generator.data.loading import PathKey, SourceMap, dotted
 from generator.errors import Report
@@ -56,7 +57,7 @@ EMPTY_HINT = ("generator new lämnar varje belopp och datum i ett nytt år tomt,
               "ta bort kommentarsraden från generator new överst när allt är ifyllt")
 
 
-def schema_message(error: dict) -> tuple[str, str]:
+def schema_message(error: ErrorDetails) -> tuple[str, str]:
     kind = error["type"]
     value = error.get("input")
     loc = error["loc"]

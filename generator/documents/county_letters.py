@@ -174,9 +174,10 @@ def _pct(value) -> str:
 
 
 def _sources(agreement: Agreement) -> dict[str, tuple[Section, Payout | Pot]]:
-    out = {}
+    out: dict[str, tuple[Section, Payout | Pot]] = {}
     for section in walk_sections(agreement.sections):
-        for item in [*section.payouts, *section.pots]:
+        items: list[Payout | Pot] = [*section.payouts, *section.pots]
+        for item in items:
             out[item.id] = (section, item)
     return out
 
@@ -204,7 +205,8 @@ def county_letters(allocation: YearAllocation) -> list[CountyLetter]:
         members = {c: Recipient(c, m.short, "kommun") for c, m in municipalities().items() if m.county == code}
         by_code = {code: joint, council.code: council_part, **members}
         unitary = one_body(code)
-        body = Recipient(unitary.same_body_as, unitary.body_name or council.name, "organisation") if unitary else None
+        body = (Recipient(unitary.same_body_as, unitary.body_name or council.name, "organisation")
+                if unitary is not None and unitary.same_body_as else None)  # one_body: same_body_as is set
         items: list[LetterItem] = []
         missed: list[LetterItem] = []
         for item in allocation.items:
@@ -236,10 +238,10 @@ def county_letters(allocation: YearAllocation) -> list[CountyLetter]:
         if body is not None:
             seen = set()
             for r in by_code.values():
-                for item, outcome in r.missed:
-                    if item.id not in seen and item.id not in {i for i, _, _ in body.amounts}:
-                        seen.add(item.id)
-                        body.missed.append((item, outcome))
+                for missed_item, outcome in r.missed:
+                    if missed_item.id not in seen and missed_item.id not in {i for i, _, _ in body.amounts}:
+                        seen.add(missed_item.id)
+                        body.missed.append((missed_item, outcome))
         letters.append(CountyLetter(county, council, items, joint, council_part, list(members.values()), missed, body))
     return letters
 

@@ -29,9 +29,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from typing import TypeVar, Union
 
-from generator.documents.model import (Amount, Block, Cell, Columns, Document, Heading, Keep, ListBlock, PageBreak,
-                                       Paragraph, Run, Signatures, Space, Table, TableRow)
+from generator.documents.model import (Amount, Block, Cell, CellVAlign, Columns, Document, Heading, Keep, ListBlock,
+                                       PageBreak, Paragraph, Run, Signatures, Space, Table, TableRow)
 
 KEEP_TABLE_ROWS = 20  # tables up to this many rows stay on one page …
 KEEP_TABLE_CHARS = 2500  # … and up to this much text
@@ -102,7 +103,11 @@ def _same(new: list, old: list) -> bool:
     return all(a is b for a, b in zip(new, old))
 
 
-def _keeping(block: Block, keep: bool) -> Block:
+#: A block that has only its ``keep_with_next`` to lay out.
+_Kept = TypeVar("_Kept", bound=Union[Heading, Paragraph, ListBlock, Signatures, Space])
+
+
+def _keeping(block: _Kept, keep: bool) -> _Kept:
     """Return ``block`` with ``keep_with_next`` set to ``keep`` (the block itself if it is so already)."""
     return block if block.keep_with_next == keep else dataclasses.replace(block, keep_with_next=keep)
 
@@ -184,7 +189,7 @@ def _row(row: TableRow, link: bool) -> TableRow:
 
 def _cell(cell: Cell, kind: str) -> Cell:
     if cell.align != "right":
-        valign = "bottom" if kind == "head" else "top"
+        valign: CellVAlign = "bottom" if kind == "head" else "top"
         return cell if cell.amount is None and cell.valign == valign else Cell(cell.runs, cell.align, cell.span,
                                                                                 None, valign)
     amount = amount_of(cell.runs) if kind != "head" else None

@@ -49,7 +49,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal, TypeVar, Union, get_args
 
 from generator.errors import RenderError
 
@@ -91,6 +91,11 @@ def plain(runs: Inline) -> str:
 # --------------------------------------------------------------------------- blocks
 
 ParagraphStyle = Literal["body", "lead", "small", "right", "label", "title", "subtitle", "marker", "address", "sender"]
+ListKind = Literal["bullet", "number", "letter"]
+CellAlign = Literal["left", "right", "center"]
+CellVAlign = Literal["top", "bottom"]
+RowKind = Literal["head", "body", "group", "sum", "note"]
+TableStyle = Literal["amounts", "budget", "plain"]
 
 
 #: A field the layout pass decides (generator.documents.layout): not in the markup, ignored by ``==``.
@@ -120,7 +125,7 @@ class Paragraph:
 @dataclass(frozen=True)
 class ListBlock:
     items: list[Inline]
-    kind: Literal["bullet", "number", "letter"] = "bullet"
+    kind: ListKind = "bullet"
     keep_with_next: bool = _decided(False)  # every item stays with the next, the last with the next block
 
 
@@ -143,12 +148,12 @@ class Amount:
 @dataclass(frozen=True)
 class Cell:
     runs: Inline
-    align: Literal["left", "right", "center"] = "left"
+    align: CellAlign = "left"
     span: int = 1
     #: the cell's amount (a right-aligned cell with a figure, outside a head row), None for other text
     amount: Amount | None = _decided(None)
     #: where the text stands in a row of cells of several lines: an amount on the last line of its label
-    valign: Literal["top", "bottom"] = _decided("top")
+    valign: CellVAlign = _decided("top")
 
     @property
     def text(self) -> str:
@@ -158,7 +163,7 @@ class Cell:
 @dataclass(frozen=True)
 class TableRow:
     cells: list[Cell]
-    kind: Literal["head", "body", "group", "sum", "note"] = "body"
+    kind: RowKind = "body"
     rev: Revision | None = None  # a row inserted or deleted as a whole (a redline)
     keep_with_next: bool = _decided(False)  # stays on a page with the next row (the last row: see Table)
 
@@ -167,7 +172,7 @@ class TableRow:
 class Table:
     rows: list[TableRow]
     widths: list[float]
-    style: Literal["amounts", "budget", "plain"] = "plain"
+    style: TableStyle = "plain"
     #: The caption above the table ("Tabell 5. Budget, kronor"); writers keep it on a page with the table's first
     #: rows (PDF: tagged as the table's Caption; DOCX: a "Caption" paragraph kept with the table).
     caption: Inline = field(default_factory=list)
@@ -384,6 +389,24 @@ def _normalise(runs: Inline) -> Inline:
     return cleaned
 
 
+_PARAGRAPH_STYLES: tuple[ParagraphStyle, ...] = get_args(ParagraphStyle)
+_LIST_KINDS: tuple[ListKind, ...] = get_args(ListKind)
+_CELL_ALIGNS: tuple[CellAlign, ...] = get_args(CellAlign)
+_ROW_KINDS: tuple[RowKind, ...] = get_args(RowKind)
+_TABLE_STYLES: tuple[TableStyle, ...] = get_args(TableStyle)
+
+_Choice = TypeVar("_Choice", bound=str)
+
+
+def _choice(el: ET.Element, name: str, default: _Choice, allowed: tuple[_Choice, ...]) -> _Choice:
+    """Return the value of ``el``'s attribute ``name`` (``default`` if absent), one of ``allowed``."""
+    value = el.get(name, default)
+    for option in allowed:
+        if value == option:
+            return option
+    raise RenderError(f"<{el.tag} {name}=\"{value}\"> är inte tillåtet (bara {', '.join(allowed)})")
+
+
 def _blocks(element: ET.Element) -> list[Block]:
     blocks: list[Block] = []
     for child in element:
@@ -397,15 +420,15 @@ def _block(el: ET.Element) -> list[Block]:
         return [Heading(_collapse("".join(el.itertext())).strip(" "), int(el.get("level", "1")))]
     if tag == "p":
         runs = _inline(el)
-        return [Paragraph(runs, el.get("style", "body"))] if runs else []
+        return [Paragraph(runs, _choice(el, "style", "body", _PARAGRAPH_STYLES))] if runs else []
     if tag == "line":  # a paragraph in an address/column block
         runs = _inline(el)
-        return [Paragraph(runs, el.get("style", "address"))]
+        return [Paragraph(runs, _choice(el, "style", "address", _PARAGRAPH_STYLES))]
     if tag == "list":
         items = [_inline(item) for item in el if item.tag == "item"]
-        return [ListBlock(items, el.get("kind", "bullet"))] if items else []
+        return [ListBlock(items, _choice(el, "kind", "bullet", _LIST_KINDS))] if items else []
     if tag == "table":
-        rows = []
+        rows: list[TableRow] = []
         caption: Inline = []
         for row in el:
             if row.tag == "caption" and not rows and not caption:
@@ -413,12 +436,12 @@ def _block(el: ET.Element) -> list[Block]:
                 continue
             if row.tag != "row":
                 raise RenderError(f"<{row.tag}> är inte tillåtet i <table> (bara en <caption> först, och <row>)")
-            cells = [Cell(_inline(c), c.get("align", "left"), int(c.get("span", "1"))) for c in row if c.tag == "cell"]
-            rows.append(TableRow(cells, row.get("kind", "body")))
+            cells = [Cell(_inline(c), _choice(c, "align", "left", _CELL_ALIGNS), int(c.get("span", "1"))) for c in row if c.tag == "cell"]
+            rows.append(TableRow(cells, _choice(row, "kind", "body", _ROW_KINDS)))
         if not rows:
             return []
         ncols = max(sum(c.span for c in r.cells) for r in rows)
-        return [Table(rows, _floats(el.get("widths"), [1.0] * ncols), el.get("style", "plain"), caption)]
+        return [Table(rows, _floats(el.get("widths"), [1.0] * ncols), _choice(el, "style", "plain", _TABLE_STYLES), caption)]
     if tag == "columns":
         cols = [Column(_blocks(c)) for c in el if c.tag == "column"]
         return [Columns(cols, _floats(el.get("widths"), [1.0] * len(cols)))]

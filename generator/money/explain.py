@@ -44,8 +44,9 @@ def explain(allocation: YearAllocation, code: str, file: Path | None = None) -> 
         out.append(f"Summa för alla mottagare i {name} (län, landsting och kommuner): "
                    f"{kronor(sum(line.amount for line in everyone))} – se explain för varje kod")
     body = one_body(county)
-    if body is not None and code in (county, body.code, body.same_body_as):
-        codes = (body.same_body_as, body.code, county)
+    same = body.same_body_as if body is not None else None  # one_body: set for the county's one body
+    if body is not None and same is not None and code in (county, body.code, same):
+        codes = (same, body.code, county)
         together = sum(line.amount for c in codes for line in allocation.for_code(c))
         out.append(f"{body.body_name} är en organisation ({', '.join(codes[:-1])} och {codes[-1]}): sammanlagt "
                    f"{kronor(together)}, en mottagare och en betalning per post i länsbrevet")

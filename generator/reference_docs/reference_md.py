@@ -172,7 +172,10 @@ def _allocation_table(lines: list[rules.Allocation], key_title: str | None = Non
     head = "| mottagare | " + (f"{key_title} | " if key_title else "") + "beräkning | belopp |"
     out = [head, "|---|" + ("---:|" if key_title else "") + "---|---:|"]
     for line in lines:
-        key = f"{belopp(int(line.key_value))} | " if key_title else ""
+        key = ""
+        if key_title:
+            assert line.key_value is not None  # a key column only for the lines of a rule with a key
+            key = f"{belopp(int(line.key_value))} | "
         out.append(f"| {_county(line.recipient)} | {key}{_cell(line.explanation)} | {kronor(line.amount)} |")
     out.append("| **summa** | " + ("| " if key_title else "") + f"| **{kronor(sum(l.amount for l in lines))}** |")
     return out

@@ -104,6 +104,23 @@ _deflated = functools.lru_cache(maxsize=64)(_deflate_once)
 deflate = _deflate_once
 
 
+# The zip records zip_package writes after the entries (PKWARE APPNOTE 4.3.12 and 4.3.16), as zipfile packs them:
+# zipfile's own names for these (structCentralDir, …) are private and not in its type stubs.
+_CENTRAL_DIR = struct.Struct("<4s4B4HL2L5H2L")
+_CENTRAL_DIR_SIGNATURE = b"PK\x01\x02"
+_END_ARCHIVE = struct.Struct("<4s4H2LH")
+_END_ARCHIVE_SIGNATURE = b"PK\x05\x06"
+_UTF8_NAME_FLAG = 0x800  # general purpose bit 11: the file name is UTF-8
+
+
+def _encoded_name(info: zipfile.ZipInfo) -> tuple[bytes, int]:
+    """Return the entry's file name as stored and its flag bits (zipfile's ``ZipInfo._encodeFilenameFlags``)."""
+    try:
+        return info.filename.encode("ascii"), info.flag_bits
+    except UnicodeEncodeError:
+        return info.filename.encode("utf-8"), info.flag_bits | _UTF8_NAME_FLAG
+
+
 def zip_package(entries: list[tuple[str, bytes]], cached: frozenset[str] = frozenset(),
                 deflated: dict[str, tuple[int, bytes]] | None = None) -> bytes:
     """Return a zip of ``entries`` (name, content) in one pass, byte for byte what :func:`deterministic_zip` writes.
@@ -127,12 +144,11 @@ def zip_package(entries: list[tuple[str, bytes]], cached: frozenset[str] = froze
         info.header_offset = len(out)
         out += info.FileHeader(False)
         out += packed
-        filename, flag_bits = info._encodeFilenameFlags()
-        central += struct.pack(zipfile.structCentralDir, zipfile.stringCentralDir, info.create_version,
-                               info.create_system, info.extract_version, info.reserved, flag_bits,
-                               info.compress_type, 0, 33, crc, len(packed), len(data), len(filename), 0, 0, 0,
-                               info.internal_attr, info.external_attr, info.header_offset)
+        filename, flag_bits = _encoded_name(info)
+        central += _CENTRAL_DIR.pack(_CENTRAL_DIR_SIGNATURE, info.create_version, info.create_system,
+                                     info.extract_version, info.reserved, flag_bits, info.compress_type, 0, 33,
+                                     crc, len(packed), len(data), len(filename), 0, 0, 0,
+                                     info.internal_attr, info.external_attr, info.header_offset)
         central += filename
-    end = struct.pack(zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0, len(entries), len(entries),
-                      len(central), len(out), 0)
+    end = _END_ARCHIVE.pack(_END_ARCHIVE_SIGNATURE, 0, 0, len(entries), len(entries), len(central), len(out), 0)
     return bytes(out + central + end)

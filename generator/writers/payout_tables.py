@@ -240,11 +240,10 @@ def _cell_tail(value: int | str) -> str:
     from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
     from openpyxl.utils.exceptions import IllegalCharacterError
 
-    kind = type(value)
-    if kind is int:
+    if type(value) is int:  # exactly int: a bool is no cell
         return f' t="n"><v>{"%.16g" % value}</v></c>'
-    if kind is not str:
-        raise TypeError(f"ingen cell för {kind.__name__} i utbetalningstabellen")
+    if type(value) is not str:
+        raise TypeError(f"ingen cell för {type(value).__name__} i utbetalningstabellen")
     text = value[:32767]
     if ILLEGAL_CHARACTERS_RE.search(text):
         raise IllegalCharacterError(f"{text} cannot be used in worksheets.")

@@ -195,8 +195,15 @@ def _paragraph(block: Paragraph, width: float) -> list[Flowable]:
 def _list(block: ListBlock, width: float) -> list[Flowable]:
     style = styles()["list_wide" if block.kind == "number" and len(block.items) >= 10 else "list"]
     # numbered as after the tracked changes (a deleted item keeps its old number); an item in or out shows in its text
-    return [RLParagraph(_markup(item), style, bulletText=_marker(block.kind, after if after is not None else before))
+    return [RLParagraph(_markup(item), style, bulletText=_marker(block.kind, _shown_position(before, after)))
             for item, (before, after) in zip(block.items, list_positions(block.items))]
+
+
+def _shown_position(before: int | None, after: int | None) -> int:
+    """Return a list item's position after its tracked changes, or before them for a deleted item."""
+    position = after if after is not None else before
+    assert position is not None  # list_positions puts every item in the list before or after its changes
+    return position
 
 
 def _table(block: Table, width: float) -> list[Flowable]:
@@ -281,7 +288,7 @@ def _signatures(block: Signatures, width: float) -> list[Flowable]:
     parts: list[Flowable] = []
     if block.place:
         parts.append(RLParagraph(_revised(escape(block.place), block.rev), st["place"]))
-    cells = []
+    cells: list[list[Flowable] | str] = []  # a cell's flowables, or "" (an empty cell)
     for sig in block.signatures:
         cell: list[Flowable] = []
         if sig.label:

@@ -92,7 +92,7 @@ def inline(runs: list[Run], bold: bool = False) -> str:
         if run.italic:
             code = f"#emph[{code}]"
         if run.rev is not None:  # a redline: see _revised
-            code = _revised(code, run, previous)
+            code = _revised(code, run, run.rev, previous)
         parts.append(code)
         previous = run
     return "[" + "".join(parts) + "]"
@@ -461,7 +461,7 @@ def _pagebreak(block: PageBreak) -> str:
     return "#pagebreak(weak: true)"
 
 
-WRITERS: dict[type, Callable[[Block], str]] = {
+WRITERS: dict[type, Callable[..., str]] = {  # each takes the block of its type
     Heading: _heading, Paragraph: _paragraph, ListBlock: _list, Table: _table, Columns: _columns,
     Signatures: _signatures, Keep: _keep, Space: _space, PageBreak: _pagebreak,
 }
@@ -548,11 +548,11 @@ class _Bars:
 _BARS = _Bars()
 
 
-def _revised(code: str, run: Run, previous: Run | None) -> str:
-    """Return the content code of a run inserted (underlined) or deleted (struck through) in a redline."""
-    wrapped = f"#Ins[{code}]" if run.rev.kind == "ins" else f"#Del[{code}]"
+def _revised(code: str, run: Run, rev: Revision, previous: Run | None) -> str:
+    """Return the content code of a run inserted (underlined) or deleted (struck through) in a redline (``rev``)."""
+    wrapped = f"#Ins[{code}]" if rev.kind == "ins" else f"#Del[{code}]"
     if previous is not None and previous.rev is not None and previous.rev.kind == "del" \
-            and run.rev.kind == "ins" and not previous.text.endswith((" ", "\u00a0")):
+            and rev.kind == "ins" and not previous.text.endswith((" ", "\u00a0")):
         wrapped = '#" "' + wrapped  # a struck amount and its replacement do not run together
     return wrapped
 

@@ -35,7 +35,7 @@ def _send(conn: socket.socket, data: bytes) -> None:
 
 def _recv(conn: socket.socket) -> bytes | None:
     """Return the next message, or None at the end of the stream."""
-    chunks, need, header = [], _HEADER.size, True
+    need, header = _HEADER.size, True
     while True:
         buffer = bytearray()
         while len(buffer) < need:

@@ -49,7 +49,7 @@ def _budget(context: CheckContext, table: Table, path: PathKey, payouts: list[st
     year = context.agreement.year
     amount = context.row_amount
     title = f"tabellen {table.title or table.id or ''}".rstrip()
-    labels = [
+    labels: list[tuple[str | PathKey, str | None]] = [
         ("total_label", table.total_label),
         ("funding_label", table.funding_label),
         ("margin_label", table.margin_label),

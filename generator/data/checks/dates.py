@@ -84,7 +84,10 @@ def _letter_dates(context: CheckContext) -> None:
                 f"sista dagen {step.date.isoformat()} har redan passerat vid brevets datum {cl.date.isoformat()}",
                 hint,
             )
-    items = {item.id for section, _ in context.sections() for item in [*section.payouts, *section.pots]}
+    items: set[str] = set()
+    for section, _ in context.sections():
+        items.update(payout.id for payout in section.payouts)
+        items.update(pot.id for pot in section.pots)
     for key in cl.item_conditions:
         if key not in items:
             context.error(("county_letters", "item_conditions", key), f"ingen utbetalning eller pott har id:t {key!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from generator.data.checks.context import CheckContext
-from generator.data.model import Payout, Pot
+from generator.data.model import Deadline, Payout, Pot
 
 #: How far the dated acts of an agreement (signing, decisions, letters, deadlines, periods) may lie from
 #: its year: agreements are signed the year before at the earliest and reported on within a few years.
@@ -41,7 +41,7 @@ def check_plausibility(context: CheckContext) -> None:
     start, what = (signed, "överenskommelsen undertecknas") if signed else (first_decision, "det första beslutet")
     if start is not None:
         for model, path in context.nodes:
-            if type(model).__name__ == "Deadline" and model.date < start:
+            if type(model) is Deadline and model.date < start:
                 context.error(
                     path + ("date",),
                     f"tidpunkten för {model.kind}, {model.date.isoformat()}, infaller före "

@@ -74,7 +74,10 @@ def check_literal_figures(context: CheckContext) -> None:
             amounts.setdefault(ref.total, []).append(f"sec.{section_id}.total")
     for _, where, text in context.texts():
         for literal, amount, when in literal_figures(text):
-            names = amounts.get(amount, []) if amount is not None else dates.get(when, [])
+            if amount is not None:
+                names = amounts.get(amount, [])
+            else:
+                names = dates.get(when, []) if when is not None else []  # literal_figures gives an amount or a date
             if not names:
                 continue
             use = (

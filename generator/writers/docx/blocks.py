@@ -66,7 +66,9 @@ def _list(doc: DocumentState, container, block: ListBlock) -> None:
             track(doc, add_run(p, old + "\t"), Revision("del", revs[0].author, revs[0].date))
             track(doc, add_run(p, new + "\t"), Revision("ins", revs[0].author, revs[0].date))
         else:
-            track(doc, add_run(p, (new or old) + "\t"), whole_revision(item))
+            marker = new or old
+            assert marker is not None  # list_positions puts every item in the list before or after its changes
+            track(doc, add_run(p, marker + "\t"), whole_revision(item))
         add_runs(doc, p, item)
         if block.keep_with_next:  # the list stays with what follows, as a whole (as the PDF moves a sticky block)
             add_keep_next(p)
@@ -212,7 +214,7 @@ def _write(doc: DocumentState, container, block: Block, width_mm: float = TEXT_W
         doc.tails.pop(container, None)  # the block starts a page: no space above it
         if writer in (write_table, _columns, _signatures):  # these start with a table, not a paragraph
             hard_break(doc, container)
-    if writer is write_table:
+    if isinstance(block, Table):  # the one writer that takes the width
         write_table(doc, container, block, width_mm)
     else:
         writer(doc, container, block)

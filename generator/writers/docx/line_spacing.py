@@ -41,7 +41,7 @@ class Face:
 #: Each paragraph style as the Typst PDF sets it: face, the space above and below the block, and, for
 #: styles whose blocks sit closer than the leading (addresses, signatures), the line they take instead.
 BODY_SIZE = 11.5
-STYLE_SPEC = {
+STYLE_SPEC: dict[str, tuple[str, float, bool, bool, float, float]] = {
     # name: (family, size, bold, italic, above, below)
     "Normal": ("serif", BODY_SIZE, False, False, 0, 7),
     "Brödtext": ("serif", BODY_SIZE, False, False, 0, 7),

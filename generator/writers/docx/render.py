@@ -27,8 +27,8 @@ from generator.writers.ooxml_zip import CUSTOM_PART, custom_properties_xml, zip_
 PROVENANCE_PROPERTY = "generator-källor"
 
 
-def _header_paragraph(doc: DocumentState, p, style: str, text: str, page_numbers: bool) -> None:
-    """Fill the header's first paragraph: ``text`` at the left, ``n (N)`` at the right margin."""
+def _header_paragraph(doc: DocumentState, p, style: str, text: str | None, page_numbers: bool) -> None:
+    """Fill the header's first paragraph: ``text`` at the left (None: none), ``n (N)`` at the right margin."""
     ppr = p.find(PPR)
     if ppr is None:
         ppr = p.makeelement(PPR, {})

@@ -74,7 +74,7 @@ def runs_xml(doc: DocumentState, runs: list[Run], bold: bool = False, italic: bo
             return (f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}<w:t{space}>"
                     f"{text.translate(TEXT_ESCAPES) if ('&' in text or '<' in text or '>' in text) else text}"
                     "</w:t></w:r>")
-    out = []
+    out: list[str] = []
     for run in runs:
         rev = run.rev
         deleted = rev is not None and rev.kind == "del"

@@ -121,7 +121,7 @@ def write_table(doc: DocumentState, container, block: Table, width_mm: float = T
             border, margins = _BORDERS_XML["budget"], (top, bottom - THIN_RULE)
         else:
             border, margins = "", (top, bottom)
-        margins = margins if margins != default else None
+        own_margins = margins if margins != default else None  # None: the style's
         keep_next = "<w:keepNext/>" if links[r] else ""
         p_style = (f'<w:pStyle w:val="{escape_attr(style_id)}"/>' if style_id is not None else "") + keep_next
         col = 0
@@ -143,7 +143,7 @@ def write_table(doc: DocumentState, container, block: Table, width_mm: float = T
                     ppr += f'<w:ind w:right="{round(room * 20)}"/>'
                 ppr += '<w:jc w:val="right"/>'
             runs = runs_xml(doc, cell_block.runs, italic=kind == "note")
-            sides = _sides(col, col + span, ncols, margins)
+            sides = _sides(col, col + span, ncols, own_margins)
             v_align = _V_ALIGN_XML if cell_block.valign == "bottom" else ""  # an amount on its label's last line
             props += border + sides + v_align  # CT_TcPr's order: tcBorders, tcMar, vAlign (Word insists on it)
             ppr = f"<w:pPr>{ppr}</w:pPr>" if ppr else "<w:pPr/>"
