@@ -11,7 +11,7 @@ from generator.build.run import plan, render_job
 from generator.build.provenance import MANIFEST
 from generator.data.validate import load_agreement
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def generator(*args: str) -> str:

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 from generator.cli.main import main
 
-from test_build import docx_text, pdf_text
+from tests.document_text import docx_text, pdf_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OUTCOMES = "examples/utfall_2012_EXEMPEL.csv"
 LETTER = "2012/kommunbrev/kommunbrev_0114_upplands-vasby"
 NB = "\u00a0"

@@ -16,7 +16,7 @@ from generator.cli import main as cli
 from generator.build import provenance
 from generator.build.provenance import MANIFEST, Manifest, file_sha256
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def sha(data: bytes) -> str:

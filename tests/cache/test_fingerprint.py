@@ -17,7 +17,7 @@ from generator.build.run import _Contexts, plan
 from generator.cache.digest import Unknown, content_digest, digest
 from generator.data.validate import load_agreement
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclasses.dataclass(frozen=True)

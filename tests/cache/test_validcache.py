@@ -25,7 +25,7 @@ from generator.cli.main import main
 from generator.errors import DataError
 from generator.data.validate import load_agreement
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from generator.change.docdiff import document_name, sentences, text_changes, Tex
 from generator.formatting import belopp, milj, miljoner
 from generator.data.validate import load_agreement
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NB = "\u00a0"
 
 

@@ -25,9 +25,9 @@ from generator.change.redline import accept_all, diff_runs, redline, reject_all
 from generator.data.validate import load_agreement
 from generator.writers.docx import render_docx
 
-from test_build import pdf_text
+from tests.document_text import pdf_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DECISION_2011 = "regeringsbeslut_II-7_2011-06-16_utbetalning"
 HAS_GIT = shutil.which("git") is not None
@@ -541,7 +541,7 @@ def test_every_node_type_in_or_out_whole_is_a_revision_in_both_writers(direction
     from generator.documents.model import Document
     from generator.writers.pdf_reportlab import render_pdf
 
-    from test_writers import SAMPLE
+    from tests.writers.test_writers import SAMPLE
 
     empty = Document(SAMPLE.meta, [], SAMPLE.header)
     old, new = (empty, SAMPLE) if direction == "inserted" else (SAMPLE, empty)

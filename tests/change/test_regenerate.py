@@ -13,9 +13,9 @@ from generator.cli.main import main
 from generator.formatting import belopp, milj
 from generator.data.validate import load_agreement
 
-from test_build import docx_text, pdf_text
+from tests.document_text import docx_text, pdf_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NB = "\u00a0"
 
 

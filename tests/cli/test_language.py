@@ -56,7 +56,7 @@ def test_a_mistyped_reference_is_named_in_swedish_at_its_line(tmp_path, monkeypa
 
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     original = (root / "agreements" / "2011.yaml").read_text(encoding="utf-8")
     intro = "{{ total | kronor }} 2011"
     line = next(i for i, text in enumerate(original.splitlines(), 1) if intro in text)

@@ -15,7 +15,7 @@ from hypothesis import given, settings, strategies as st
 
 from generator.documents.model import escape, quoteattr
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 #: Modules only a command that validates or renders needs.
 HEAVY = ("pydantic", "jinja2", "babel", "num2words", "rich", "yaml", "docx", "lxml", "reportlab", "openpyxl", "typst",
          "urllib.request", "generator.data.model", "generator.data.validate", "generator.build.run", "generator.formatting")

@@ -9,7 +9,7 @@ import pytest
 from generator.errors import DataError
 from generator.data.validate import load_agreement, summary
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 AGREEMENTS = ROOT / "agreements"
 
 

@@ -14,9 +14,9 @@ from generator.errors import DataError
 from generator.data.municipal import listed_items
 from generator.data.validate import load_agreement
 
-from test_build import docx_text, figures, matched_in_order, pdf_text, words
+from tests.document_text import docx_text, figures, matched_in_order, pdf_text, words
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "fixtures" / "seeds" / "001_99dead00629cc91f.txt"
 AGREEMENT = ROOT / "agreements" / "2013.yaml"
 

@@ -20,7 +20,7 @@ from generator.data.file_kinds import (FILE_KINDS, SCHEMA_FOLDER, as_json_data, 
                               schema_text)
 from generator.data.validate import check_agreement, load_agreement
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted([*(ROOT / "agreements").rglob("*.yaml"), *(ROOT / "kommuner").rglob("*.yaml")])
 
 

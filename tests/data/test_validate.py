@@ -12,7 +12,7 @@ from generator.cli.main import main
 from generator.errors import DataError
 from generator.data.validate import load_agreement
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 MINIMAL = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
 
 
@@ -161,7 +161,7 @@ def test_validate_defaults_to_agreements_folder(tmp_path, monkeypatch):
 
 # --------------------------------------------------------------------------- stale figures typed in prose
 
-ROOT_AGREEMENTS = Path(__file__).resolve().parent.parent / "agreements"
+ROOT_AGREEMENTS = Path(__file__).resolve().parents[2] / "agreements"
 
 
 def test_prose_that_types_a_figure_is_warned_with_the_reference_to_use(tmp_path):

@@ -20,7 +20,7 @@ from generator.writers import docx as docx_writer
 from generator.writers import pdf_reportlab as reportlab_writer
 from generator.writers import typst as typst_writer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HAS_POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdfinfo") is not None
 

@@ -10,7 +10,7 @@ from generator.documents.model import (Columns, Heading, ListBlock, Paragraph, R
 from generator.errors import RenderError
 from generator.documents.templating import prose_markup
 
-SAMPLE = Path(__file__).parent / "fixtures" / "sample_document.xml"
+SAMPLE = Path(__file__).parents[1] / "fixtures" / "sample_document.xml"
 
 
 def test_sample_parses_into_every_node_kind():

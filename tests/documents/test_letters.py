@@ -28,7 +28,7 @@ from generator.data.circulars import is_circular
 from generator.cli.main import main
 from generator.data.validate import discover, load_agreement
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NB = "\u00a0"
 DRAFT = "UTKAST – EXEMPELDATA"
 MONTHS = "januari februari mars april maj juni juli augusti september oktober november december".split()

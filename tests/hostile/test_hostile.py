@@ -24,7 +24,7 @@ from click.testing import CliRunner
 
 from generator.cli.main import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BASE = (ROOT / "agreements" / "2011.yaml").read_text(encoding="utf-8")
 BASE_2012 = (ROOT / "agreements" / "2012.yaml").read_text(encoding="utf-8")
 OUTCOMES = (ROOT / "examples" / "utfall_2012_EXEMPEL.csv").read_text(encoding="utf-8")

@@ -19,7 +19,7 @@ from generator.build import run as build_module
 from generator.cli.main import main
 from generator.build.provenance import MANIFEST, Manifest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def sha(data: bytes) -> str:

@@ -18,7 +18,7 @@ from generator.money.outcomes import load_outcomes
 from generator.money.population import load_population
 from generator.data.validate import load_agreement
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FAST = settings(max_examples=2_000, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 
 YAML_TOKENS = ["a", "b", ":", ": ", "- ", "-", "\n", "  ", "\t", "[", "]", "{", "}", ",", "&x ", "*x", "&y ", "*y",

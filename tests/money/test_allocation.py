@@ -12,7 +12,7 @@ from generator.money.rules import (AllocationError, base_then_key, largest_remai
                                   proportional, split)
 from generator.data.reference import counties, municipality_counts
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 keys = st.dictionaries(st.from_regex(r"[0-9]{4}", fullmatch=True), st.integers(min_value=0, max_value=10**6),
                        min_size=1, max_size=40)

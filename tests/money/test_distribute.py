@@ -23,9 +23,9 @@ from generator.money.population import load_population
 from generator.data.reference import councils, counties, municipalities
 from generator.data.validate import load_agreement
 
-from test_build import docx_text
+from tests.document_text import docx_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 AGREEMENT = ROOT / "agreements" / "2012.yaml"
 POPULATION = ROOT / "examples" / "befolkning_2011_EXEMPEL.csv"
 OUTCOMES = ROOT / "examples" / "utfall_2012_EXEMPEL.csv"

@@ -18,12 +18,12 @@ from generator.formatting import kronor
 from generator.data.reference import counties, municipalities, municipality_counts
 from generator.data.validate import load_agreement
 
-from test_build import docx_text, pdf_text
+from tests.document_text import docx_text, pdf_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 AGREEMENTS = ROOT / "agreements"
 TEXT_2010 = (AGREEMENTS / "2010.yaml").read_text(encoding="utf-8")
-MINIMAL = (Path(__file__).parent / "fixtures" / "minimal.yaml").read_text(encoding="utf-8")
+MINIMAL = (Path(__file__).parents[1] / "fixtures" / "minimal.yaml").read_text(encoding="utf-8")
 NB = "\u00a0"
 
 

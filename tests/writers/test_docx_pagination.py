@@ -22,7 +22,7 @@ from generator.data.validate import load_agreement
 from generator.writers import docx as docx_writer
 from generator.writers import typst as typst_writer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 #: A few documents of each kind: the decisions, the plan, county, municipality and county council letters
 #: (a short and a long one each), the 2010 letter and county agreements, the utlåtande, the circular.

@@ -19,7 +19,7 @@ from generator.change.redline import redline
 from generator.data.validate import load_agreement
 from generator.writers.docx import render_docx
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 #: The sequences of wml.xsd for the properties elements a document of ours can hold (children in this order).

@@ -23,7 +23,7 @@ from generator.writers.payout_tables import (COLUMNS, COUNT_FORMAT, KRONOR_FORMA
 from generator.data.validate import load_agreement
 from generator.writers.ooxml_zip import deterministic_zip
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def reference_xlsx(allocation) -> bytes:

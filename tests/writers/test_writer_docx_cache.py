@@ -20,7 +20,7 @@ from generator.writers import docx as docx_writer
 from generator.writers.ooxml_zip import deflate
 from generator.writers.pdf_reportlab import SERIF, register_fonts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_FILE = ROOT / "tests" / "fixtures" / "sample_document.xml"
 SAMPLE = parse_document(SAMPLE_FILE.read_text(encoding="utf-8"))
 #: a table whose amounts align on the decimal comma (the widths), with a first-page letterhead (both header parts)

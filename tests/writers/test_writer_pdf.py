@@ -36,7 +36,7 @@ def engine(request):
     yield request.param
     pdf_writer = typst_writer
 
-SAMPLE_XML = (Path(__file__).parent / "fixtures" / "sample_document.xml").read_text(encoding="utf-8")
+SAMPLE_XML = (Path(__file__).parents[1] / "fixtures" / "sample_document.xml").read_text(encoding="utf-8")
 SAMPLE = parse_document(SAMPLE_XML)
 
 

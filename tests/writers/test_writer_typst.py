@@ -23,7 +23,7 @@ from generator.documents.model import Columns, Document, Heading, Keep, ListBloc
 from generator.data.validate import load_agreement
 from generator.writers.typst import render_pdf
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

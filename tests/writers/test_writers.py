@@ -16,7 +16,7 @@ from generator.writers import docx as docx_writer
 from generator.writers import pdf_reportlab as pdf_writer
 from generator.writers import typst as typst_writer
 
-SAMPLE = parse_document((Path(__file__).parent / "fixtures" / "sample_document.xml").read_text(encoding="utf-8"))
+SAMPLE = parse_document((Path(__file__).parents[1] / "fixtures" / "sample_document.xml").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("module", [docx_writer, pdf_writer, typst_writer])
