@@ -28,14 +28,9 @@ NB = "\u00a0"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("output")
-    for name in ("2011.yaml", "2012.yaml"):
-        build(load_agreement(ROOT / "agreements" / name).agreement, out, ["docx", "pdf"])
-    folder = ROOT / "agreements" / "2014"
-    agreements = [(load_agreement(f).agreement, f) for f in sorted(folder.glob("*.yaml")) if not is_circular(f)]
-    build_circular(load_circular(folder / "cirkular_13-66.yaml", agreements), out, ["docx", "pdf"])
-    return out
+def built(built_output) -> Path:
+    """The shipped documents, built once for the session (tests/conftest.py)."""
+    return built_output
 
 
 DOCUMENTS = [
@@ -219,8 +214,8 @@ def test_docx_properties_styles_and_fields(built):
     assert 'w:val="sv-SE"' in document.styles.element.xml
 
 
-def test_builds_are_byte_identical(tmp_path):
-    agreement = load_agreement(ROOT / "agreements" / "2011.yaml").agreement
+def test_builds_are_byte_identical(tmp_path, validated_agreement):
+    agreement = validated_agreement("2011").agreement
     first, second = tmp_path / "a", tmp_path / "b"
     build(agreement, first, ["docx", "pdf"])
     build(agreement, second, ["docx", "pdf"])
@@ -229,8 +224,8 @@ def test_builds_are_byte_identical(tmp_path):
         assert path.read_bytes() == twin.read_bytes(), path
 
 
-def test_a_failed_build_leaves_the_previous_files(tmp_path, monkeypatch):
-    agreement = load_agreement(ROOT / "agreements" / "2011.yaml").agreement
+def test_a_failed_build_leaves_the_previous_files(tmp_path, monkeypatch, validated_agreement):
+    agreement = validated_agreement("2011").agreement
     build(agreement, tmp_path, ["docx", "pdf"])
     before = {p: p.read_bytes() for p in tmp_path.rglob("*.*")}
 
@@ -267,8 +262,8 @@ def test_cli_build_by_year(tmp_path, monkeypatch):
     assert "oförändrad" in again.output
 
 
-def test_file_names_are_safe():
-    agreement = load_agreement(ROOT / "agreements" / "2012.yaml").agreement
+def test_file_names_are_safe(validated_agreement):
+    agreement = validated_agreement("2012").agreement
     for job in plan(agreement):
         assert re.fullmatch(r"[A-Za-z0-9_-]+", job.name), job.name
 
@@ -308,23 +303,24 @@ def test_the_circular_states_each_agreements_figures_from_its_data(built):
     assert all("CIRKULÄR 13:66" in page and re.search(rf"{i} \({len(pages)}\)", page) for i, page in enumerate(pages, 1))
 
 
-def test_the_2013_and_2014_agreements_validate_with_their_totals():
+def test_the_2013_and_2014_agreements_validate_with_their_totals(validated_agreement):
     totals = {}
     for file in sorted((ROOT / "agreements").rglob("*.yaml")):
         if not is_circular(file):
-            agreement = load_agreement(file).agreement
+            agreement = validated_agreement(file.relative_to(ROOT / "agreements").with_suffix("").as_posix()).agreement
             totals[agreement.id] = agreement.total
     assert totals["aldre_2013"] == 1_115_500_000
     assert (totals["evidens_2014"], totals["aldre_2014"], totals["psykisk_2014"]) == (213_550_000, 1_001_000_000, 692_500_000)
 
 
-def test_a_circular_naming_an_unknown_agreement_is_refused(tmp_path):
+def test_a_circular_naming_an_unknown_agreement_is_refused(tmp_path, validated_agreement):
     from generator.errors import DataError
 
     folder = ROOT / "agreements" / "2014"
     text = (folder / "cirkular_13-66.yaml").read_text(encoding="utf-8").replace("agreement: aldre_2014", "agreement: aldre_2041")
     (tmp_path / "c.yaml").write_text(text, encoding="utf-8")
-    agreements = [(load_agreement(f).agreement, f) for f in sorted(folder.glob("*.yaml")) if not is_circular(f)]
+    agreements = [(validated_agreement(f"2014/{f.stem}").agreement, f) for f in sorted(folder.glob("*.yaml"))
+                  if not is_circular(f)]
     with pytest.raises(DataError) as caught:
         load_circular(tmp_path / "c.yaml", agreements)
     finding = caught.value.findings[0]

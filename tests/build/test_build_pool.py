@@ -52,11 +52,11 @@ def test_no_municipal_writes_the_county_letters_plan_and_tables_of_2012(tmp_path
     assert not (out / "2012" / "kommunbrev").exists() and not (out / "2012" / "landstingsbrev").exists()
 
 
-def test_typst_in_its_own_processes_gives_the_same_bytes_and_a_fresh_server_takes_over():
+def test_typst_in_its_own_processes_gives_the_same_bytes_and_a_fresh_server_takes_over(validated_agreement):
     from generator.writers.typst import render_pdf
     from generator.writers.typst_service import Service
 
-    validated = load_agreement(ROOT / "agreements" / "2011.yaml")
+    validated = validated_agreement("2011")
     document = render_job(validated.agreement, plan(validated.agreement)[0])
     service = Service(memory_limit=0)  # every server leaves after one document
     try:

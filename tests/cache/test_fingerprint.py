@@ -194,8 +194,8 @@ def test_the_memo_changes_no_digest(value) -> None:
 # --------------------------------------------------------------------------- the build's digests
 
 @pytest.fixture(scope="module")
-def validated_2012():
-    return load_agreement(ROOT / "agreements" / "2012.yaml")
+def validated_2012(validated_agreement):
+    return validated_agreement("2012")
 
 
 def test_context_digests_are_the_same_for_a_new_plan(validated_2012) -> None:

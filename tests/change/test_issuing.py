@@ -537,11 +537,11 @@ def test_markup_reads_back_as_the_same_document(issued_2012):
 
 
 @pytest.mark.parametrize("direction", ["inserted", "deleted"])
-def test_every_node_type_in_or_out_whole_is_a_revision_in_both_writers(direction, tmp_path):
+def test_every_node_type_in_or_out_whole_is_a_revision_in_both_writers(direction, tmp_path, sample_document):
     from generator.documents.model import Document
     from generator.writers.pdf_reportlab import render_pdf
 
-    from tests.writers.test_writers import SAMPLE
+    SAMPLE = sample_document
 
     empty = Document(SAMPLE.meta, [], SAMPLE.header)
     old, new = (empty, SAMPLE) if direction == "inserted" else (SAMPLE, empty)

@@ -20,8 +20,8 @@ def test_2011_confirms_63_million():
     assert s["payouts"] == 5
 
 
-def test_2012_confirms_1161_million_and_reports_the_seeds_budget_mismatch():
-    result = load_agreement(AGREEMENTS / "2012.yaml")
+def test_2012_confirms_1161_million_and_reports_the_seeds_budget_mismatch(validated_agreement):
+    result = validated_agreement("2012")
     s = summary(result)
     assert s["total"] == 1_161_000_000 and s["sum_ok"]
     # The seed's Bil 3 budgets 4 194 100 kronor against 4 000 000 kronor of payouts; Bil 5 labels its 2012

@@ -42,8 +42,8 @@ def agreement_parts(seed: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def validated():
-    return load_agreement(AGREEMENT)
+def validated(validated_agreement):
+    return validated_agreement("2013")
 
 
 @pytest.fixture(scope="module")

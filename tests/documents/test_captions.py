@@ -26,8 +26,8 @@ HAS_POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdfinfo") 
 
 
 @pytest.fixture(scope="module")
-def the_plan():
-    validated = load_agreement(ROOT / "agreements" / "2012.yaml")
+def the_plan(validated_agreement):
+    validated = validated_agreement("2012")
     job = next(j for j in plan(validated.agreement, validated.allocation) if j.name == "genomforandeplan")
     document = render_job(validated.agreement, job)
     return {"agreement": validated.agreement, "document": document}

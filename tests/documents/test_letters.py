@@ -47,18 +47,18 @@ def _plain(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def letters(tmp_path_factory) -> list[dict]:
-    """Build every agreement; return one record per per-county document with both texts."""
-    out = tmp_path_factory.mktemp("output")
+def letters(built_output, validated_agreement) -> list[dict]:
+    """Every agreement built (once for the session, tests/conftest.py); one record per per-county document with
+    both texts."""
+    out = built_output
     records = []
     for file in discover([ROOT / "agreements"]):
         if is_circular(file):
             continue
-        validated = load_agreement(file)
+        validated = validated_agreement(file.relative_to(ROOT / "agreements").with_suffix("").as_posix())
         agreement = validated.agreement
         if agreement is None or validated.allocation is None:
             continue
-        build(agreement, out, ["docx", "pdf"], allocation=validated.allocation)
         for folder in FOLDERS:
             for pdf in sorted((out / str(agreement.year) / folder).glob("*.pdf")):
                 records.append(_read(agreement, validated.allocation, pdf, pdf.with_suffix(".docx"), folder))

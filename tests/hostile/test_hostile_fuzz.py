@@ -107,8 +107,8 @@ HOSTILE_CELLS = ['=HYPERLINK("http://example.com","klicka")', "+1+1", "-1+1", "@
 
 
 @pytest.fixture(scope="module")
-def allocation():
-    return load_agreement(ROOT / "agreements" / "2012.yaml").allocation
+def allocation(validated_agreement):
+    return validated_agreement("2012").allocation
 
 
 @pytest.mark.parametrize("hostile", HOSTILE_CELLS)

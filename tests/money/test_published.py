@@ -48,8 +48,8 @@ def published_2010() -> dict[str, int]:
 
 # --------------------------------------------------------------------------- the published table and its rule
 
-def test_the_rule_is_a_check_one_warning_lists_every_county_that_differs():
-    result = load_agreement(AGREEMENTS / "2010.yaml")
+def test_the_rule_is_a_check_one_warning_lists_every_county_that_differs(validated_agreement):
+    result = validated_agreement("2010")
     published = published_2010()
     by_rule = {a.recipient: a.amount for a in
                base_then_key(66_000_000, 2_000_000, municipality_counts(), step=500_000)}
@@ -67,13 +67,13 @@ def test_the_rule_is_a_check_one_warning_lists_every_county_that_differs():
     assert lines == published
 
 
-def test_a_table_short_of_its_pot_is_warned_and_kept_explicit_not_an_error():
+def test_a_table_short_of_its_pot_is_warned_and_kept_explicit_not_an_error(validated_agreement):
     result = run("validate", str(AGREEMENTS / "2010.yaml"))
     assert result.exit_code == 0, result.output
     out = plain(result.output)
     assert "den publicerade tabellen summerar till 65 500 000 kronor, 500 000 kronor mindre än de 66 000 000 kronor" in out
     assert out.count("skiljer sig från den angivna regeln") == 1  # one summary, not one per county
-    item = load_agreement(AGREEMENTS / "2010.yaml").allocation.items[0]
+    item = validated_agreement("2010").allocation.items[0]
     assert (item.amount, item.distributed, item.undistributed) == (66_000_000, 65_500_000, 500_000)
     assert run("validate", "--strict", str(AGREEMENTS / "2010.yaml")).exit_code == 2
 
@@ -115,8 +115,8 @@ def test_remainder_note_without_a_published_table_is_an_error(tmp_path):
     assert result.exit_code == 2 and "en remainder_note hör till en publicerad tabell" in result.output
 
 
-def test_2012_takes_the_2010_published_table_as_its_precedent(tmp_path):
-    a2012 = load_agreement(AGREEMENTS / "2012.yaml")
+def test_2012_takes_the_2010_published_table_as_its_precedent(tmp_path, validated_agreement):
+    a2012 = validated_agreement("2012")
     lines = {l.code: l.amount for l in a2012.allocation.lines if l.item == "ul_lan"}
     assert lines == published_2010()  # Stockholm 7,0 million as paid in 2010, not the rule's 4,0
     assert AGREEMENTS / "2010.yaml" in [f.resolve() for f in a2012.allocation.files]
@@ -176,8 +176,8 @@ def test_a_budget_of_a_payout_is_linked_to_it_by_its_appendix(tmp_path):
             "(skillnad −1 000 000 kronor)") in out
 
 
-def test_the_county_budgets_of_2010_are_compared_with_the_county_amount():
-    (warning,) = [w for w in load_agreement(AGREEMENTS / "2010.yaml").warnings if "budgetarna för" in w.message]
+def test_the_county_budgets_of_2010_are_compared_with_the_county_amount(validated_agreement):
+    (warning,) = [w for w in validated_agreement("2010").warnings if "budgetarna för" in w.message]
     assert ("Västra Götalands län (Fyrbodal) blir tillsammans 1 720 000 kronor, men länet får 9 000 000 kronor"
             in plain(warning.message))
 
@@ -255,11 +255,9 @@ def test_missing_population_is_reported_once_per_problem_not_per_county(tmp_path
 # --------------------------------------------------------------------------- the 2010 documents
 
 @pytest.fixture(scope="module")
-def built_2010(tmp_path_factory) -> tuple[Path, object]:
-    validated = load_agreement(AGREEMENTS / "2010.yaml")
-    out = tmp_path_factory.mktemp("out2010")
-    build(validated.agreement, out, ["docx", "pdf"], allocation=validated.allocation)
-    return out / "2010", validated
+def built_2010(built_output, validated_agreement) -> tuple[Path, object]:
+    """2010 built with its county agreements, once for the session (tests/conftest.py), and its validation."""
+    return built_output / "2010", validated_agreement("2010")
 
 
 def test_skl_letter_prints_bilaga_2_as_published_with_the_remainder(built_2010):

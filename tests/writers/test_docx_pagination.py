@@ -40,26 +40,24 @@ SAMPLE = {
 HEADER_ZONE = 76  # points from the page top: the running header is above, the text below (top margin 28 mm)
 
 
-def _documents():
+def _documents(validated_agreement, validated_circular):
     for year, names in SAMPLE.items():
-        validated = load_agreement(ROOT / "agreements" / f"{year}.yaml")
+        validated = validated_agreement(year)
         jobs = {job.name: job for job in plan(validated.agreement, validated.allocation,
                                               municipal=getattr(validated, "municipal", None))}
         for name in names:
             yield f"{year}_{Path(name).name}", render_job(validated.agreement, jobs[name])
-    folder = ROOT / "agreements" / "2014"
-    agreements = [(load_agreement(f).agreement, f) for f in sorted(folder.glob("*.yaml")) if not is_circular(f)]
-    yield "2014_cirkular_13-66", render_circular(load_circular(folder / "cirkular_13-66.yaml", agreements))
+    yield "2014_cirkular_13-66", render_circular(validated_circular("2014/cirkular_13-66"))
 
 
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory) -> dict[str, tuple[bytes, bytes]]:
+def converted(tmp_path_factory, validated_agreement, validated_circular) -> dict[str, tuple[bytes, bytes]]:
     """Return, per document, our PDF and LibreOffice's PDF of our DOCX (all converted in one soffice run)."""
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     folder = tmp_path_factory.mktemp("pagination")
     ours = {}
-    for name, document in _documents():
+    for name, document in _documents(validated_agreement, validated_circular):
         (folder / f"{name}.docx").write_bytes(docx_writer.render_docx(document))
         ours[name] = typst_writer.render_pdf(document)
     profile = folder / f"lo-{uuid.uuid4().hex}"

@@ -76,8 +76,8 @@ def test_every_shipped_workbook_is_openpyxls(allocation) -> None:
 
 
 @pytest.fixture(scope="module")
-def allocation_2012():
-    return load_agreement(ROOT / "agreements" / "2012.yaml").allocation
+def allocation_2012(validated_agreement):
+    return validated_agreement("2012").allocation
 
 
 def _patched(allocation, **fields):

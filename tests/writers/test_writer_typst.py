@@ -27,20 +27,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def documents() -> dict[str, tuple[Document, bytes]]:
+def documents(validated_agreement, validated_circular) -> dict[str, tuple[Document, bytes]]:
     """One document of each kind, with its Typst PDF."""
     models: dict[str, Document] = {}
     wanted = {"2012": ("0180", "0001", "0980")}  # Stockholm, its county council and Region Gotland's letters
     for year in ("2010", "2011", "2012", "2013"):
-        validated = load_agreement(ROOT / "agreements" / f"{year}.yaml")
+        validated = validated_agreement(year)
         for job in plan(validated.agreement, validated.allocation, municipal=validated.municipal):
             if "/" in job.name and job.name.split("/")[0] in ("kommunbrev", "landstingsbrev") \
                     and job.name.split("_")[1] not in wanted.get(year, ()):
                 continue
             models[f"{year}/{job.name}"] = render_job(validated.agreement, job)
-    folder = ROOT / "agreements" / "2014"
-    agreements = [(load_agreement(f).agreement, f) for f in sorted(folder.glob("*.yaml")) if not is_circular(f)]
-    models["2014/cirkular"] = render_circular(load_circular(folder / "cirkular_13-66.yaml", agreements))
+    models["2014/cirkular"] = render_circular(validated_circular("2014/cirkular_13-66"))
     kinds = {
         "utbetalningsbeslut": "2011/regeringsbeslut_II-7_2011-06-16_utbetalning",
         "godkannandebeslut": "2012/regeringsbeslut_II-7_2012-02-09_godkannande",
