@@ -59,6 +59,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         os.environ["XDG_CACHE_HOME"] = _before
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that reads the built tree is ``slow``: run alone, it builds every shipped document first."""
+    for item in items:
+        if "built_output" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def private_cache(monkeypatch: pytest.MonkeyPatch):
     """Give the test an empty per-user cache of its own (``XDG_CACHE_HOME``, inherited by the processes it starts);

@@ -268,6 +268,7 @@ def test_file_names_are_safe(validated_agreement):
         assert re.fullmatch(r"[A-Za-z0-9_-]+", job.name), job.name
 
 
+@pytest.mark.external
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_docx_opens_in_libreoffice(built, tmp_path):
     source = built / "2012/regeringsbeslut_II-7_2012-02-09_godkannande.docx"
@@ -328,6 +329,7 @@ def test_a_circular_naming_an_unknown_agreement_is_refused(tmp_path, validated_a
     assert finding.location.line == text.splitlines().index("    - agreement: aldre_2041") + 1
 
 
+@pytest.mark.slow
 def test_jobs_give_the_same_files_and_messages(tmp_path):
     """`--jobs 2` renders in forked processes: the bytes, the order and the messages are those of `--jobs 1`."""
     import re

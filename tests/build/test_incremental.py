@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 OUTCOMES = "examples/utfall_2012_EXEMPEL.csv"
 LETTER = "2012/kommunbrev/kommunbrev_0114_upplands-vasby"
 NB = "\u00a0"
+#: 2012 built with its letters, then changed and built again, for each test
+pytestmark = pytest.mark.slow
 
 
 def run(*args: str):

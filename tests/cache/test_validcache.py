@@ -125,6 +125,7 @@ def test_the_entry_names_every_input_validation_read(project):
     assert not any(path.suffix == ".py" for _, path in deps["2012.yaml"] | deps["2013.yaml"])
 
 
+@pytest.mark.slow
 def test_every_file_a_fresh_process_opens_is_an_input(project):
     """Traced in a new process (nothing read before, the reference lists included), each file the validation
     of each shipped agreement opens outside Python, the libraries and the generator's code is in its entry."""
@@ -323,6 +324,7 @@ def test_a_result_from_the_cache_reads_its_inputs_as_a_validation_would(project)
     assert str(project / "kommuner/2013") in scanned
 
 
+@pytest.mark.slow
 def test_a_no_change_rebuild_after_a_cached_validation_sees_a_changed_data_file(project):
     """End to end: the build that leaves the no-change state validated from the cache; a changed outcome file
     after it builds again (a letter changes) instead of answering from that state."""

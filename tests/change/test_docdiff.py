@@ -43,6 +43,7 @@ def palliativ(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow
 def test_one_figure_diff_per_document(palliativ, monkeypatch):
     monkeypatch.chdir(palliativ)
     result = run("diff", "before/2012.yaml", "agreements/2012.yaml", "--json")
@@ -101,6 +102,7 @@ def test_a_distributed_change_names_each_letters_own_figures(palliativ, monkeypa
     assert not any("Uppsala" in (old or "") + (new or "") for old, new in stockholm)
 
 
+@pytest.mark.slow
 def test_check_shows_what_changes_in_that_document_only(tmp_path, monkeypatch):
     if shutil.which("git") is None:
         pytest.skip("git is not installed")

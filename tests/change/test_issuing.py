@@ -231,6 +231,7 @@ def margin_colours(data: bytes, tmp_path: Path) -> set[str]:
     return {name for name, value in rgb.items() if any(max(abs(a - b) for a, b in zip(value, p)) < 40 for p in pixels)}
 
 
+@pytest.mark.external
 @pytest.mark.skipif(not HAS_POPPLER, reason="poppler (pdfinfo, pdftoppm) is not installed")
 def test_the_redline_pdf_is_tagged_typst_with_the_old_amount_struck_and_the_new_underlined(issued_2011, tmp_path):
     from pypdf import PdfReader
@@ -448,6 +449,8 @@ def soffice(profile: Path, *args: str) -> None:
         raise
 
 
+@pytest.mark.slow
+@pytest.mark.external
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_accept_all_and_reject_all_give_the_new_and_the_issued_text(issued_2011, tmp_path):
     """LibreOffice itself opens the redline and runs Accept All and Reject All (a Basic macro, headless)."""
@@ -493,6 +496,7 @@ def issued_2012(tmp_path_factory):
     return {"root": root, "before": before, "after": after, "build": built.output}
 
 
+@pytest.mark.slow
 def test_every_redlined_document_of_the_2012_change_accepts_and_rejects_to_its_versions(issued_2012):
     root = issued_2012["root"]
     folder = root / "output" / "2012"
@@ -522,6 +526,7 @@ def test_every_redlined_document_of_the_2012_change_accepts_and_rejects_to_its_v
         assert render_job(issued_2012["after"].agreement, job) == issued[name].issued_document()
 
 
+@pytest.mark.slow
 def test_a_table_cell_change_is_marked_in_the_cell(issued_2012):
     red = (issued_2012["root"] / "output/2012/andringar/lansbrev").glob("*.andringsmarkerad.docx")
     root = etree.fromstring(zipfile.ZipFile(next(iter(sorted(red)))).read("word/document.xml"))
@@ -529,6 +534,7 @@ def test_a_table_cell_change_is_marked_in_the_cell(issued_2012):
     assert in_cells  # the amounts of the county and its recipients change in their table cells
 
 
+@pytest.mark.slow
 def test_markup_reads_back_as_the_same_document(issued_2012):
     agreement, allocation = issued_2012["after"].agreement, issued_2012["after"].allocation
     for job in plan(agreement, allocation)[:3]:
@@ -619,6 +625,7 @@ def test_a_numbered_list_renumbers_as_tracked_changes():
     assert resolve(data, accept=False) == docx_paragraphs(render_docx(old))
 
 
+@pytest.mark.external
 @pytest.mark.skipif(not HAS_POPPLER, reason="poppler (pdfinfo, pdftoppm) is not installed")
 @pytest.mark.parametrize("kind", ["word", "heading", "row", "cell", "signatures", "renumbered"])
 def test_each_revision_kind_is_marked_in_the_typst_pdf(kind, tmp_path):

@@ -34,6 +34,7 @@ def workspace(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow
 def test_one_changed_amount_from_diff_to_rebuild_to_check(workspace, monkeypatch):
     monkeypatch.chdir(workspace)
     first = run("build", "--out", "output")

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from xml.sax import saxutils
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from generator.documents.model import escape, quoteattr
@@ -36,6 +37,7 @@ def test_help_loads_none_of_the_library(tmp_path):
     assert loaded_after(code, tmp_path) == []
 
 
+@pytest.mark.slow
 def test_a_rebuild_with_nothing_to_do_loads_none_of_the_library(tmp_path):
     (tmp_path / "agreements").mkdir()
     shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
@@ -46,6 +48,7 @@ def test_a_rebuild_with_nothing_to_do_loads_none_of_the_library(tmp_path):
     assert loaded_after(code, tmp_path) == []  # the third is answered from that record
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("&<>\"'\n\r\t a;#å")) | st.characters(), max_size=40))
 def test_escape_and_quoteattr_are_the_standard_librarys(text):

@@ -57,6 +57,7 @@ def _amount_lines(text: str) -> list[tuple[int, str, int]]:
     return found
 
 
+@pytest.mark.slow
 def test_changing_any_single_amount_of_2012_fails_validation(tmp_path):
     """Each amount is either a part of a stated total or a stated total itself: a change breaks a sum."""
     text = (AGREEMENTS / "2012.yaml").read_text(encoding="utf-8")

@@ -115,6 +115,8 @@ def test_every_data_table_of_the_plan_has_a_caption_or_a_heading_right_above_it(
     check(the_plan["document"].blocks)
 
 
+@pytest.mark.slow
+@pytest.mark.external
 @pytest.mark.skipif(not HAS_POPPLER, reason="poppler (pdftotext, pdfinfo) is not installed")
 @pytest.mark.parametrize("writer", [typst_writer, reportlab_writer], ids=["typst", "reportlab"])
 def test_in_the_pdf_each_caption_heads_its_table_on_the_page_of_its_introducing_sentence(the_plan, writer, tmp_path):

@@ -110,6 +110,7 @@ def test_a_failing_replace_after_n_files_leaves_old_or_new_and_a_true_manifest(v
     assert_old_or_new(out, old, new)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.4, 0.8, 1.2, 1.6, 2.2, 3.0])
 def test_a_build_killed_at_any_moment_leaves_old_or_new(versions, delay):
     root, old_text, new_text, old, new = versions
@@ -150,6 +151,7 @@ def test_two_builds_on_one_output_folder_lose_no_manifest_update(versions, tmp_p
     assert set(documents) == built and any(n.startswith("2011/") for n in built) and any(n.startswith("2014/") for n in built)
 
 
+@pytest.mark.slow
 def test_a_held_lock_makes_a_second_build_wait(versions, tmp_path):
     import fcntl
 

@@ -40,6 +40,7 @@ def scratch(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("fuzz")
 
 
+@pytest.mark.slow
 @FAST
 @given(text=token_text(YAML_TOKENS), as_bytes=st.booleans())
 def test_yaml_loader_answers_data_or_a_data_error(scratch: Path, text: str, as_bytes: bool) -> None:
@@ -88,6 +89,7 @@ def test_outcome_loader_answers_rows_or_a_data_error(scratch: Path, body: str, h
 POP_HEADER = '"Folkmängden efter region, ålder och år"\n\n"region","ålder","2011"\n'
 
 
+@pytest.mark.slow
 @FAST
 @given(body=token_text(CSV_TOKENS), header=st.booleans(), latin1=st.booleans())
 def test_population_loader_answers_keys_or_a_data_error(scratch: Path, body: str, header: bool, latin1: bool) -> None:

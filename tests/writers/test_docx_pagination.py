@@ -38,6 +38,8 @@ SAMPLE = {
     "2013": ["utlatanden/utlatande_0180_stockholm"],
 }
 HEADER_ZONE = 76  # points from the page top: the running header is above, the text below (top margin 28 mm)
+#: LibreOffice converts every document once for the module (seconds), where it is installed
+pytestmark = [pytest.mark.slow, pytest.mark.external]
 
 
 def _documents(validated_agreement, validated_circular):

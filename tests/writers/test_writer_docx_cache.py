@@ -159,6 +159,7 @@ def test_a_reference_document_is_found_by_its_content(cache, tmp_path):
     assert b"Verdana" in styles and b"Georgia" not in styles
 
 
+@pytest.mark.slow
 def test_a_process_with_the_cache_needs_neither_python_docx_nor_reportlab(cache):
     script = (
         "import hashlib, sys\n"
