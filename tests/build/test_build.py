@@ -14,11 +14,10 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from generator.build import run as build_module
-from generator.build.run import build, build_circular, plan
+from generator.build.run import build, plan
 from generator.data.circulars import is_circular, load_circular
 from generator.cli.main import main
 from generator.errors import RenderError
-from generator.data.validate import load_agreement
 
 from tests.document_text import docx_text, figures, matched_in_order, pdf_text, words
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from generator.build.run import plan, render_job
 from generator.build.provenance import MANIFEST
-from generator.data.validate import load_agreement
 
 ROOT = Path(__file__).resolve().parents[2]
 

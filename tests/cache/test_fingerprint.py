@@ -15,7 +15,6 @@ from hypothesis import given, settings, strategies as st
 
 from generator.build.run import _Contexts, plan
 from generator.cache.digest import Unknown, content_digest, digest
-from generator.data.validate import load_agreement
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,7 +15,6 @@ from lxml import etree
 from generator.build.run import plan, render_job
 from generator.documents.model import Heading, Keep, Table, document_markup, parse_document, plain
 from generator.data.numbering import table_captions
-from generator.data.validate import load_agreement
 from generator.writers import docx as docx_writer
 from generator.writers import pdf_reportlab as reportlab_writer
 from generator.writers import typst as typst_writer

@@ -23,10 +23,9 @@ from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
 from generator.build import run as build_module
-from generator.build.run import build
 from generator.data.circulars import is_circular
 from generator.cli.main import main
-from generator.data.validate import discover, load_agreement
+from generator.data.validate import discover
 
 ROOT = Path(__file__).resolve().parents[2]
 NB = "\u00a0"

@@ -11,12 +11,10 @@ import yaml
 from click.testing import CliRunner
 
 from generator.money.rules import base_then_key
-from generator.build.run import build
 from generator.cli.main import main
 from generator.errors import Finding, Location, collapse
 from generator.formatting import kronor
 from generator.data.reference import counties, municipalities, municipality_counts
-from generator.data.validate import load_agreement
 
 from tests.document_text import docx_text, pdf_text
 

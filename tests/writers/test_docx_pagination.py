@@ -17,8 +17,6 @@ import pytest
 from pypdf import PdfReader
 
 from generator.build.run import plan, render_circular, render_job
-from generator.data.circulars import is_circular, load_circular
-from generator.data.validate import load_agreement
 from generator.writers import docx as docx_writer
 from generator.writers import typst as typst_writer
 

@@ -16,11 +16,9 @@ import pytest
 from pypdf import PdfReader
 
 from generator.build.run import plan, render_circular, render_job
-from generator.data.circulars import is_circular, load_circular
 from generator.change.staleness import provenance_of
 from generator.documents.model import Columns, Document, Heading, Keep, ListBlock, Meta, Paragraph, Run, Signature, \
     Signatures, Table
-from generator.data.validate import load_agreement
 from generator.writers.typst import render_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
