@@ -1,10 +1,10 @@
 # Quick start: `make build` builds every agreement under agreements/ into output/,
-# `make test` runs the test suite. Both create .venv on first use.
+# `make test` runs the test suite (`make test-quick` its quick part). Both create .venv on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: build validate test bench clean
+.PHONY: build validate test test-quick bench clean
 
 $(BIN)/generator: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(BIN)/generator
 bench: $(BIN)/generator
 	$(BIN)/python -c 'import docxtpl' 2>/dev/null || $(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/build.py
+
+# the tests that are neither slow nor need LibreOffice or poppler (markers in pyproject.toml), while working
+test-quick: $(BIN)/generator
+	$(BIN)/python -m pytest -m "not slow and not external"
 
 clean:
 	rm -rf $(VENV) output/*/

@@ -1,0 +1,1 @@
+"""Tests of generator.cache: canonical digests and validated agreements kept between runs."""

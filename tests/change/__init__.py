@@ -1,0 +1,1 @@
+"""Tests of generator.change: diff, check, issuing, redlines and the draft ändringsbeslut."""

@@ -1,0 +1,1 @@
+"""Tests of generator.data: loading, the model, validation, numbering, the municipalities' files, the schema."""

@@ -1,0 +1,270 @@
+"""Interrupted and concurrent builds: every output is the complete old file or the complete new one, the
+manifest describes the files, and no manifest update is lost when two builds share an output folder."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli.main import main
+from generator.build.provenance import MANIFEST, Manifest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != MANIFEST}
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory):
+    """A project with 2011 and the 2014 circular; the old and the new build of each file (2011 changed)."""
+    root = tmp_path_factory.mktemp("faults")
+    (root / "agreements").mkdir()
+    shutil.copy(ROOT / "agreements" / "2011.yaml", root / "agreements" / "2011.yaml")
+    shutil.copytree(ROOT / "agreements" / "2014", root / "agreements" / "2014")
+    old_text = (root / "agreements" / "2011.yaml").read_text(encoding="utf-8")
+    new_text = old_text.replace("signing: {place: Stockholm,", "signing: {place: Solna,", 1)
+    assert new_text != old_text
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        assert CliRunner().invoke(main, ["build", "--out", "old"]).exit_code == 0
+        (root / "agreements" / "2011.yaml").write_text(new_text, encoding="utf-8")
+        assert CliRunner().invoke(main, ["build", "--out", "new"]).exit_code == 0
+        (root / "agreements" / "2011.yaml").write_text(old_text, encoding="utf-8")
+    finally:
+        os.chdir(cwd)
+    old, new = files_of(root / "old"), files_of(root / "new")
+    assert set(old) == set(new) and sum(old[n] != new[n] for n in old) == 2  # the 2011 decision, DOCX and PDF
+    return root, old_text, new_text, old, new
+
+
+def staged(name: str) -> bool:
+    """Return True if ``name`` is a file a build staged beside its place (``.<file>.<random>.tmp``)."""
+    base = name.rsplit("/", 1)[-1]
+    return base.startswith(".") and base.endswith(".tmp")
+
+
+def assert_old_or_new(out: Path, old: dict[str, bytes], new: dict[str, bytes], killed: bool = False) -> None:
+    """Assert that every file is the old or the new one and the manifest describes it; a ``killed`` build may
+    also have left the files it staged, which the next build removes."""
+    for name, data in files_of(out).items():
+        if killed and staged(name):
+            continue
+        assert name.startswith(".") is False and not name.endswith(".tmp"), f"left a temporary file {name}"
+        assert data == old.get(name) or data == new.get(name), f"{name} is neither the old nor the new file"
+    raw = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["documents"]
+    for name, entry in raw.items():  # the manifest on disk describes the file, old or new
+        actual = sha((out / name).read_bytes())
+        assert actual in {entry["sha256"], entry.get("replacing")}, name
+    settled = Manifest.load(out)
+    assert not settled.problem
+    for name, entry in settled.entries.items():  # and, settled, exactly
+        assert sha((out / name).read_bytes()) == entry["sha256"], name
+
+
+def fresh_out(root: Path, name: str) -> Path:
+    out = root / name
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(root / "old", out)
+    return out
+
+
+@pytest.mark.parametrize("failing_after", [0, 1, 2, 3])
+def test_a_failing_replace_after_n_files_leaves_old_or_new_and_a_true_manifest(versions, monkeypatch, failing_after):
+    root, old_text, new_text, old, new = versions
+    out = fresh_out(root, f"fail-{failing_after}")
+    monkeypatch.chdir(root)
+    (root / "agreements" / "2011.yaml").write_text(new_text, encoding="utf-8")
+    calls = {"n": 0}
+    real_replace = os.replace
+
+    def failing_replace(src, dst):
+        if calls["n"] >= failing_after:
+            raise OSError(28, "No space left on device", str(dst))
+        calls["n"] += 1
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    try:
+        result = CliRunner().invoke(main, ["build", "--out", out.name, "--force"])
+    finally:
+        monkeypatch.setattr(os, "replace", real_replace)
+        (root / "agreements" / "2011.yaml").write_text(old_text, encoding="utf-8")
+    assert result.exit_code == 2 and "No space left on device" in result.output and "Traceback" not in result.output
+    assert_old_or_new(out, old, new)
+    (root / "agreements" / "2011.yaml").write_text(new_text, encoding="utf-8")
+    try:
+        again = CliRunner().invoke(main, ["build", "--out", out.name])
+    finally:
+        (root / "agreements" / "2011.yaml").write_text(old_text, encoding="utf-8")
+    assert again.exit_code == 0, again.output
+    assert files_of(out) == new  # the next build completes the change
+    assert_old_or_new(out, old, new)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.4, 0.8, 1.2, 1.6, 2.2, 3.0])
+def test_a_build_killed_at_any_moment_leaves_old_or_new(versions, delay):
+    root, old_text, new_text, old, new = versions
+    out = fresh_out(root, f"kill-{delay}")
+    work = root / f"kill-work-{delay}"
+    if work.exists():
+        shutil.rmtree(work)
+    shutil.copytree(root / "agreements", work / "agreements")
+    (work / "agreements" / "2011.yaml").write_text(new_text, encoding="utf-8")
+    shutil.move(str(out), work / "out")
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", "out", "--force"], cwd=work,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    # the files were built from agreements in another folder: compare contents, not provenance paths
+    assert_old_or_new(work / "out", old, new, killed=True)
+    rebuilt = subprocess.run([sys.executable, "-m", "generator", "build", "--out", "out"], cwd=work,
+                             capture_output=True, text=True, timeout=120)
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    assert files_of(work / "out") == new
+    assert_old_or_new(work / "out", old, new)
+
+
+def test_a_build_killed_while_rendering_leaves_the_old_files_and_temporaries_the_next_build_removes(versions):
+    """Each file is staged beside its place as soon as it is rendered; killed before everything rendered, the
+    build has replaced nothing, and the next build removes what it staged."""
+    root, old_text, new_text, old, new = versions
+    out = fresh_out(root, "kill-rendering")
+    work = root / "kill-rendering-work"
+    if work.exists():
+        shutil.rmtree(work)
+    shutil.copytree(root / "agreements", work / "agreements")
+    (work / "agreements" / "2011.yaml").write_text(new_text, encoding="utf-8")
+    shutil.move(str(out), work / "out")
+    marker = work / "rendering-the-second"
+    code = (
+        "import time\n"
+        "from pathlib import Path\n"
+        "from generator.build import formats\n"
+        "real, calls = formats.WRITERS['pdf'], []\n"
+        "def slow(document):\n"
+        "    calls.append(document)\n"
+        "    if len(calls) == 2:  # the first document (2011's changed decision) is staged by now\n"
+        f"        Path({str(marker)!r}).write_text('x')\n"
+        "        time.sleep(600)\n"
+        "    return real(document)\n"
+        "formats.WRITERS['pdf'] = slow\n"
+        "from generator.cli.main import main\n"
+        "main(['build', '--out', 'out', '--force', '--jobs', '1'])\n")
+    process = subprocess.Popen([sys.executable, "-c", code], cwd=work, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 180
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "the build never rendered its second document"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    left = files_of(work / "out")
+    assert any(staged(name) for name in left)  # the first document's files, staged
+    assert {name: data for name, data in left.items() if not staged(name)} == old  # nothing replaced
+    assert_old_or_new(work / "out", old, new, killed=True)
+    rebuilt = subprocess.run([sys.executable, "-m", "generator", "build", "--out", "out"], cwd=work,
+                             capture_output=True, text=True, timeout=120)
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    assert files_of(work / "out") == new  # the temporaries removed, the change made
+    assert_old_or_new(work / "out", old, new)
+
+
+def test_two_builds_on_one_output_folder_lose_no_manifest_update(versions, tmp_path):
+    root, old_text, *_ = versions
+    shutil.copytree(root / "agreements", tmp_path / "agreements")
+    (tmp_path / "agreements" / "2011.yaml").write_text(old_text, encoding="utf-8")
+    first = subprocess.Popen([sys.executable, "-m", "generator", "build", "agreements/2011.yaml", "--out", "out"],
+                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen([sys.executable, "-m", "generator", "build", "agreements/2014", "--out", "out"],
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    outputs = [p.communicate(timeout=180) for p in (first, second)]
+    assert first.returncode == 0 and second.returncode == 0, outputs
+    documents = json.loads((tmp_path / "out" / MANIFEST).read_text(encoding="utf-8"))["documents"]
+    built = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.*")
+             if p.is_file() and p.name != MANIFEST}
+    assert set(documents) == built and any(n.startswith("2011/") for n in built) and any(n.startswith("2014/") for n in built)
+
+
+@pytest.mark.slow
+def test_a_held_lock_makes_a_second_build_wait(versions, tmp_path):
+    import fcntl
+
+    root, old_text, *_ = versions
+    shutil.copytree(root / "agreements", tmp_path / "agreements")
+    (tmp_path / "out").mkdir()
+    fd = os.open(tmp_path / "out", os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    waiting = subprocess.Popen([sys.executable, "-m", "generator", "build", "agreements/2011.yaml", "--out", "out"],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)
+        assert waiting.poll() is None  # still waiting
+        assert not list((tmp_path / "out").rglob("*.pdf"))
+    finally:
+        os.close(fd)
+    stdout, stderr = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0 and "väntar" in stderr and list((tmp_path / "out").rglob("*.pdf")), stdout + stderr
+
+
+def test_a_damaged_manifest_is_reported_and_rebuilt(versions, monkeypatch):
+    root, *_ = versions
+    out = fresh_out(root, "damaged")
+    (out / MANIFEST).write_bytes(b'{"documents": {"x": [1, 2,')
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["build", "--out", out.name])
+    assert result.exit_code == 0 and "manifest.json kan inte läsas" in result.output and "Traceback" not in result.output
+    assert "0 oförändrade" in result.output  # everything rendered again
+    documents = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["documents"]
+    assert set(documents) == set(files_of(out))
+
+
+def test_a_crafted_manifest_cannot_make_prune_delete_outside_the_output_folder(versions, monkeypatch, tmp_path):
+    root, *_ = versions
+    out = fresh_out(root, "crafted")
+    victim = root / "victim.txt"
+    victim.write_text("keep me")
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    manifest["documents"]["../victim.txt"] = {"sources": {"agreements/gone.yaml": "0" * 40}, "sha256": "x", "inputs": "y"}
+    manifest["documents"][str(victim)] = {"sources": {"agreements/gone.yaml": "0" * 40}, "sha256": "x", "inputs": "y"}
+    manifest["documents"]["2011/odd.pdf"] = {"sources": 7, "sha256": "x", "inputs": "y"}
+    manifest["documents"]["2011/odder.pdf"] = [1, 2]
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["build", "--out", out.name, "--prune"])
+    assert result.exit_code == 0, result.output
+    assert victim.read_text() == "keep me" and "Traceback" not in result.output
+
+
+def test_an_output_file_replaced_by_a_device_link_is_rewritten_not_read(versions, monkeypatch):
+    root, *_ = versions
+    out = fresh_out(root, "devlink")
+    target = next(out.glob("2011/*.pdf"))
+    target.unlink()
+    target.symlink_to("/dev/zero")
+    monkeypatch.chdir(root)
+    started = time.perf_counter()
+    result = CliRunner().invoke(main, ["build", "--out", out.name])
+    assert result.exit_code == 0, result.output
+    assert not target.is_symlink() and target.read_bytes().startswith(b"%PDF") and time.perf_counter() - started < 60
