@@ -1,10 +1,10 @@
 # Quick start: `make build` builds every agreement under agreements/ into output/,
-# `make test` runs the test suite (`make test-quick` its quick part). Both create .venv on first use.
+# `make test` checks the house rules (`make lint`) and runs the test suite (`make test-quick` its quick part). Both create .venv on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: build validate test test-quick bench clean
+.PHONY: build validate test test-quick lint bench clean
 
 $(BIN)/generator: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,14 @@ build: $(BIN)/generator
 validate: $(BIN)/generator
 	$(BIN)/generator validate
 
-test: $(BIN)/generator
+# The house rules first (lint and format, types, the direction of imports), then the tests.
+lint: $(BIN)/generator
+	$(BIN)/ruff check generator tests bench scripts
+	$(BIN)/ruff format --check generator tests bench scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/generator

@@ -94,7 +94,7 @@ def validated_agreement() -> Callable[[str], object]:
     Shared by every test that asks for it: use it where the test changes nothing of it (the agreement's models are
     frozen; an allocation or a list of warnings is not) and validates with the default options.
     """
-    from generator.data.validate import load_agreement
+    from generator.app import load_agreement
 
     found: dict[str, object] = {}
 
