@@ -23,6 +23,7 @@ import os
 import stat
 import sys
 from pathlib import Path
+from typing import Iterable
 
 from generator.build.provenance import MANIFEST
 from generator.cache import inputs, store
@@ -71,7 +72,7 @@ def _blob(path: Path) -> str | None:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def _folders(roots: list[Path], scanned: set[str] = frozenset(), out: Path | None = None) -> dict[str, int]:
+def _folders(roots: list[Path], scanned: Iterable[str] = frozenset(), out: Path | None = None) -> dict[str, int]:
     """Return the modification time of every folder under ``roots`` and of each folder in ``scanned``."""
     times = {}
     out_prefix = str(out.resolve()) + os.sep if out is not None else None

@@ -123,8 +123,10 @@ def _plan_once(agreement: Agreement, allocation: YearAllocation | None) -> list[
 
 
 def county_agreement_jobs(agreement: Agreement, allocation: YearAllocation) -> list[Job]:
-    """Return SKL's letter with the distribution (Bilaga 2) and one agreement per county (Bilaga 1)."""
+    """Return SKL's letter with the distribution (Bilaga 2) and one agreement per county (Bilaga 1), for an
+    agreement with county agreements."""
     ca = agreement.county_agreements
+    assert ca is not None, "planned only for an agreement with county agreements"
     item = next(i for i in allocation.items if i.id == ca.payout)  # checked by validate
     amounts = {line.code: line.amount for line in item.lines}
     rows = [(county, amounts.get(code, 0)) for code, county in counties().items()]

@@ -9,6 +9,7 @@ never leaves a truncated or half-updated document behind, nor the output folder 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 from generator.build.formats import DEFAULT_PDF_ENGINE, choose_writers
 from generator.build.pool import render_and_stage, render_tasks, use_caches, with_service
@@ -45,7 +46,7 @@ def build(agreement: Agreement, out: Path, formats: list[str], templates: Path =
 def build_all(entries: list[tuple[Agreement, YearAllocation | None, Path | None, dict | None]], out: Path,
               formats: list[str], templates: Path = TEMPLATES, reference_doc: Path | None = None, force: bool = False,
               pdf_engine: str = DEFAULT_PDF_ENGINE, recipient: str | None = None, jobs: int = 1,
-              municipal_documents: bool = True, circulars: list[ValidatedCircular] = ()) -> list[BuildResult]:
+              municipal_documents: bool = True, circulars: Sequence[ValidatedCircular] = ()) -> list[BuildResult]:
     """Build several agreements (agreement, allocation, source file, municipal files) as :func:`build` does each,
     then ``circulars`` as :func:`build_circular` does (their results follow the agreements').
 
@@ -63,8 +64,10 @@ def build_all(entries: list[tuple[Agreement, YearAllocation | None, Path | None,
     pending = [pending_agreement(agreement, allocation, source_file, municipal, out, formats, templates,
                                  reference_doc, force, pdf_engine, recipient, municipal_documents, manifest)
                for agreement, allocation, source_file, municipal in entries]
-    pending += [pending_circular(c, out, formats, templates, reference_doc, force, pdf_engine, manifest)
-                for c in circulars]
+    if circulars:
+        assert manifest is not None  # loaded above whenever there are circulars
+        pending += [pending_circular(c, out, formats, templates, reference_doc, force, pdf_engine, manifest)
+                    for c in circulars]
     tasks = [task for item in pending
              for task in [(item.agreement, job, sources, item.folder, contents, item.salt)
                           for job, sources, contents in item.todo]

@@ -176,7 +176,7 @@ def pending_agreement(agreement: Agreement, allocation: YearAllocation | None, s
         context = contexts.of_tables(allocation) if recorded is not None else None
         for suffix, make in (("csv", payouts_csv), ("xlsx", payouts_xlsx)):
             path = item.folder / f"utbetalningar.{suffix}"
-            if sources is not None:
+            if recorded is not None and sources is not None:  # both or neither
                 if not force and recorded.current(path, sources.key):
                     item.result.skipped.append(path)
                     continue

@@ -14,7 +14,7 @@ import collections
 import hashlib
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -185,7 +185,7 @@ def _commit(staged: list[Staged], result: BuildResult, keys: dict[Path, tuple] |
             write_atomic(manifest.folder / MANIFEST, manifest.to_bytes(replacing))
     # a few files at once, in threads, so that the disk syncs overlap. The manifest on disk names both hashes of
     # each file being replaced, so the order they land in does not matter; the report keeps it.
-    pending: collections.deque = collections.deque()
+    pending: collections.deque[tuple[Staged, Future[bool]]] = collections.deque()
     with ThreadPoolExecutor(WRITTEN_AT_ONCE) as writer:
         for file in files:
             pending.append((file, writer.submit(_replace, file)))
@@ -198,7 +198,7 @@ def _commit(staged: list[Staged], result: BuildResult, keys: dict[Path, tuple] |
     return result
 
 
-def _settle(file: Staged, future, result: BuildResult, keys: dict | None, manifest: Manifest | None,
+def _settle(file: Staged, future: Future[bool], result: BuildResult, keys: dict | None, manifest: Manifest | None,
             recorded: set[Path]) -> None:
     """Wait for one file's rename; report it and record it in the manifest (when it has a key and is not yet)."""
     changed = future.result()

@@ -30,7 +30,7 @@ import hashlib
 import operator
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Callable
+from typing import Any, Callable
 
 
 class Unknown(TypeError):
@@ -163,8 +163,9 @@ def _memoised(encode: _Encoder) -> _Encoder:
     return encode_once
 
 
-#: The encodings of the plain kinds, by the base classes' own methods (a subclass may override its own).
-_PLAIN: dict[type, Callable[[object], bytes]] = {
+#: The encodings of the plain kinds, by the base classes' own methods (a subclass may override its own). Each
+#: takes a value of its key's class, which a dict's type cannot say: hence ``Any``.
+_PLAIN: dict[type, Callable[[Any], bytes]] = {
     str: lambda value: _text(str.__str__(value)),
     int: lambda value: b"i%d;" % int.__index__(value),
     bool: lambda value: b"T" if value else b"F",
@@ -192,12 +193,16 @@ def _encoder(kind: type) -> _Encoder:
 
 
 def _make_encoder(kind: type) -> _Encoder:
-    plain = _PLAIN.get(kind)
-    if plain is not None:
-        return lambda value, out, memo: out.append(plain(value))
+    own = _PLAIN.get(kind)
+    if own is not None:
+        return lambda value, out, memo: out.append(own(value))
     if issubclass(kind, enum.Enum):
         head = b"e" + _name(kind)
-        return lambda value, out, memo: (out.append(head), _encode(value.value, out, memo))
+
+        def encode_enum(value, out, memo):
+            out.append(head)
+            _encode(value.value, out, memo)
+        return encode_enum
     if issubclass(kind, PurePath):
         def encode_path(value, out, memo):
             data = value.as_posix().encode("utf-8", "surrogatepass")

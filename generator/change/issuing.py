@@ -148,10 +148,10 @@ def issue(validated: Validated, names: tuple[str, ...], folder: Path = ISSUED, d
         for name, ident in [*sources.files, *data.items()]:
             snapshot = folder / INPUTS / ident
             if not snapshot.exists():
-                data = Path(name).read_bytes()
-                if blob_id(data) != ident:  # changed between reading and copying
+                content = Path(name).read_bytes()
+                if blob_id(content) != ident:  # changed between reading and copying
                     raise GeneratorError(f"{name} ändrades medan det utfärdades; kör kommandot igen")
-                _write(snapshot, data)
+                _write(snapshot, content)
         _write(record.markup_path, document_markup(render_job(agreement, job, templates)).encode("utf-8"))
         _write(record.path, record.to_yaml().encode("utf-8"))
         records.append(record)

@@ -10,7 +10,7 @@ import functools
 import gc
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 import click
 
@@ -52,7 +52,7 @@ def _validate_all(paths: tuple[Path, ...], strict: bool
         raise click.UsageError(str(exc)) from None
 
 
-def _summary_lines(results: list[Validated], circulars: list[ValidatedCircular] = ()) -> str:
+def _summary_lines(results: list[Validated], circulars: Sequence[ValidatedCircular] = ()) -> str:
     """Return the plain-text summary of validated agreements, two lines each, and one line per circular."""
     from generator.formatting import kronor
     from generator.data.validate import summary
@@ -124,7 +124,8 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
     conflicts = output_conflicts([(r.agreement, r.allocation, r.file) for r in good])
     if conflicts:
         bad.append(DataError("överenskommelsefiler samma år skulle skriva över varandras dokument", conflicts))
-    for result in [*good, *circulars]:
+    checked: list[Validated | ValidatedCircular] = [*good, *circulars]
+    for result in checked:
         for warning in collapse(result.warnings):
             _console(stderr=True).print(f"[yellow]{_escape(str(warning))}[/yellow]", markup=True)
     if good or circulars:

@@ -183,8 +183,9 @@ class _Loader(_Checks, yaml.SafeLoader):
 
 
 if getattr(yaml, "__with_libyaml__", False):
-    class _FastLoader(_Checks, yaml.composer.Composer, yaml.cyaml.CParser, yaml.constructor.SafeConstructor,
-                      yaml.resolver.Resolver):
+    # types-PyYAML's cyaml.pyi imports CParser without re-exporting it; it is there at run time
+    class _FastLoader(_Checks, yaml.composer.Composer, yaml.cyaml.CParser,  # type: ignore[name-defined]
+                      yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
         """:class:`_Loader` with libyaml's scanner and parser (six times faster) under the same composer and checks.
 
         Only for files that load: on any problem the file is read again with :class:`_Loader`, whose messages
@@ -196,8 +197,10 @@ if getattr(yaml, "__with_libyaml__", False):
             yaml.composer.Composer.__init__(self)
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
+
+    _FAST_LOADER: type[_FastLoader] | None = _FastLoader
 else:  # PyYAML without libyaml
-    _FastLoader = None
+    _FAST_LOADER = None
 
 
 for _tag, _regexp, _first in (
@@ -209,8 +212,8 @@ for _tag, _regexp, _first in (
     ("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), "<"),
 ):
     _Loader.add_implicit_resolver(_tag, _regexp, list(_first))
-if _FastLoader is not None:
-    _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+if _FAST_LOADER is not None:
+    _FAST_LOADER.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
 
 def _expanded_size(node: yaml.Node, sizes: dict[int, int], active: set[int]) -> int:
@@ -408,14 +411,16 @@ def parse_yaml(raw: bytes, file: Path) -> tuple[Any, SourceMap]:
     if raw_control:  # PyYAML would refuse it too, but by offset only
         before = text[: raw_control.start()]
         line, column = before.count("\n") + 1, raw_control.start() - (before.rfind("\n") + 1) + 1
-        described = bad_character(raw_control.group(0)).split(" vid tecken")[0]
+        described = bad_character(raw_control.group(0))
+        assert described is not None  # every character _RAW_CONTROL finds is one of BAD_CHARACTERS
+        described = described.split(" vid tecken")[0]
         finding = Finding(Location(file, line, column), f"inte giltig YAML: filen innehåller {described}",
                           hint="styrtecken (NUL, BEL …) får inte finnas i data; skriv om värdet")
         raise DataError(str(finding), [finding])
     loaded = None
-    if _FastLoader is not None:
+    if _FAST_LOADER is not None:
         try:
-            loaded = _compose(file, _FastLoader(text))
+            loaded = _compose(file, _FAST_LOADER(text))
         except (yaml.YAMLError, DataError, RecursionError):
             pass  # read again below, for the message users see
     if loaded is None:

@@ -196,6 +196,7 @@ def render_template(template: str, context: dict[str, Any], templates: Path = TE
     try:
         markup = env.get_template(template).render(context)
     except TemplateError as exc:
-        where = f" (rad {exc.lineno})" if getattr(exc, "lineno", None) else ""
+        lineno = getattr(exc, "lineno", None)  # a syntax error's; not every TemplateError has one
+        where = f" (rad {lineno})" if lineno else ""
         raise RenderError(f"mallen {template}{where}: {syntax_message(exc)}") from None
     return parse_document(markup)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.data.loading import SourceMap, dotted
-from generator.data.model import Agreement, Payout
+from generator.data.model import Agreement, Payout, Pot
 from generator.data.prose_figures import walk_sections
 from generator.errors import Finding
 from generator.formatting import kronor
@@ -19,11 +19,12 @@ def without_files(agreement: Agreement) -> bool:
     A payout shared by a published table, a fixed table or the number of municipalities per county
     (from the reference lists) is computed without ``data:``; a pot or a population key needs files.
     """
-    items = [item for section in walk_sections(agreement.sections) for item in [*section.payouts, *section.pots]
-             if item.distribution is not None]
-    return bool(items) and all(
-        isinstance(item, Payout) and item.distribution.split is None
-        and item.distribution.key in {None, "antal_kommuner"} for item in items)
+    items: list[Payout | Pot] = [item for section in walk_sections(agreement.sections)
+                                 for item in section.payouts + section.pots]
+    distributions = [(item, item.distribution) for item in items if item.distribution is not None]
+    return bool(distributions) and all(
+        isinstance(item, Payout) and d.split is None and d.key in {None, "antal_kommuner"}
+        for item, d in distributions)
 
 
 def county_agreements(agreement: Agreement, allocation: Any, source: SourceMap) -> tuple[list[Finding], list[Finding]]:
@@ -35,6 +36,7 @@ def county_agreements(agreement: Agreement, allocation: Any, source: SourceMap) 
     from generator.data.reference import counties
 
     ca = agreement.county_agreements
+    assert ca is not None, "checked only for an agreement with county agreements"
     errors: list[Finding] = []
     warnings: list[Finding] = []
     item = next((i for i in (allocation.items if allocation else []) if i.id == ca.payout), None)
@@ -56,6 +58,7 @@ def county_agreements(agreement: Agreement, allocation: Any, source: SourceMap) 
         budgeted = 0
         for _, part in budgets:
             t = part.budget
+            assert t is not None  # budgets holds the parts with a budget
             has_ie = any(r.income is not None or r.cost is not None for r in t.rows)
             cost = (t.total_cost if t.total_cost is not None else sum(r.cost or 0 for r in t.rows)) if has_ie else \
                 (t.total if t.total is not None else sum(r.amount or 0 for r in t.rows))

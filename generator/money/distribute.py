@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from generator.money import rules
 from generator.errors import DataError, Finding, Location, collapse
@@ -138,8 +138,9 @@ class YearAllocation:
     @property
     def note(self) -> DataNote:
         """Return what a document says of the data files (see :class:`DataNote`)."""
-        return DataNote(*(DataSource(d.file, d.example) if d is not None else None
-                          for d in (self.population, self.outcomes)), self.example)
+        population, outcomes = (DataSource(d.file, d.example) if d is not None else None
+                                for d in (self.population, self.outcomes))
+        return DataNote(population, outcomes, self.example)
 
     def for_code(self, code: str) -> list[Line]:
         return [line for line in self.lines if line.code == code]
@@ -248,12 +249,14 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
     d = item.distribution
     assert d is not None
     is_pot = isinstance(item, Pot)
-    label = item.title if is_pot else item.label
-    route = item.route if is_pot else (item.route or "skl")
+    if isinstance(item, Pot):
+        label, route = item.title, item.route
+    else:
+        label, route = item.label, item.route or "skl"
     kinds = _level_kinds(d.level)
     notes: list[str] = []
     outcomes: dict[str, Outcome] = {}
-    if is_pot:
+    if isinstance(item, Pot):
         if ctx.outcomes is None:
             ctx.fail(path + ("distribution",), f"potten {item.id} delas mellan dem som kvalificerat sig: ange utfallsfilen "
                                                "under data.outcomes")
@@ -373,7 +376,7 @@ def _find_item(node, item_id: str):
     if isinstance(node, dict):
         if node.get("id") == item_id and "distribution" in node:
             return node
-        children = node.values()
+        children: Iterable = node.values()
     elif isinstance(node, list):
         children = node
     else:
