@@ -22,6 +22,7 @@ shared, so compare ratios from one run rather than absolute times from different
   Needs the optional `bench` extra (pip install -e '.[bench]'; `make bench` installs it) and LibreOffice
   (soffice); without them our figures alone.
 """
+
 from __future__ import annotations
 
 import io
@@ -47,8 +48,13 @@ def process(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tu
     # images often have, compiles the package again in every process, about 0,2 s here)
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     started = time.perf_counter()
-    child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             env={**environment, "PYTHONPATH": str(ROOT), **(env or {})})
+    child = subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**environment, "PYTHONPATH": str(ROOT), **(env or {})},
+    )
     output = child.stdout.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
@@ -91,27 +97,39 @@ def cold_builds(runs: int = 3) -> None:
             municipal = _files(out) - shipped
             whole.append(process(GENERATOR + ["build", "--out", f"{tmp}/whole{index}"]))
         wall, cpu, rss = medians(without)
-        print(f"cold build of every shipped agreement without the per-municipality documents (build --no-municipal, "
-              f"{shipped} files; median of {runs}): {wall:.2f} s wall {target(wall, 3)}, {cpu:.2f} s CPU, "
-              f"peak {rss:.0f} MiB {target(rss, 150)}")
+        print(
+            f"cold build of every shipped agreement without the per-municipality documents (build --no-municipal, "
+            f"{shipped} files; median of {runs}): {wall:.2f} s wall {target(wall, 3)}, {cpu:.2f} s CPU, "
+            f"peak {rss:.0f} MiB {target(rss, 150)}"
+        )
         wall_w, cpu_w, rss_w = medians(whole)
         files = _files(Path(f"{tmp}/whole0"))
-        print(f"cold full build, agreements/ ({files} files; median of {runs}): {wall_w:.2f} s wall, {cpu_w:.2f} s CPU, "
-              f"peak {rss_w:.0f} MiB {target(rss_w, 150)}")
+        print(
+            f"cold full build, agreements/ ({files} files; median of {runs}): {wall_w:.2f} s wall, {cpu_w:.2f} s CPU, "
+            f"peak {rss_w:.0f} MiB {target(rss_w, 150)}"
+        )
         wall_a, cpu_a, rss_a = medians(added)
-        print(f"  the {municipal} files of the per-municipality documents added to that folder (then `generator build`): "
-              f"{wall_a:.2f} s wall "
-              f"{target(wall_a, 10)} (290 municipality letters ≤ 10 s), {cpu_a:.2f} s CPU, peak {rss_a:.0f} MiB; "
-              f"the full build's difference: {wall_w - wall:.2f} s wall, {cpu_w - cpu:.2f} s CPU")
+        print(
+            f"  the {municipal} files of the per-municipality documents added to that folder (then `generator build`): "
+            f"{wall_a:.2f} s wall "
+            f"{target(wall_a, 10)} (290 municipality letters ≤ 10 s), {cpu_a:.2f} s CPU, peak {rss_a:.0f} MiB; "
+            f"the full build's difference: {wall_w - wall:.2f} s wall, {cpu_w - cpu:.2f} s CPU"
+        )
         empty = []
         for index in range(runs):  # the per-user caches (parsed YAML, compiled prose and templates, ...) empty too
             caches = Path(f"{tmp}/caches{index}")
             (caches / "tmp").mkdir(parents=True)
-            empty.append(process(GENERATOR + ["build", "--no-municipal", "--out", f"{tmp}/empty{index}"],
-                                 env={"XDG_CACHE_HOME": str(caches), "TMPDIR": str(caches / "tmp")}))
+            empty.append(
+                process(
+                    GENERATOR + ["build", "--no-municipal", "--out", f"{tmp}/empty{index}"],
+                    env={"XDG_CACHE_HOME": str(caches), "TMPDIR": str(caches / "tmp")},
+                )
+            )
         wall_e, cpu_e, rss_e = medians(empty)
-        print(f"cold build --no-municipal with empty per-user caches (a new user; median of {runs}): {wall_e:.2f} s wall, "
-              f"{cpu_e:.2f} s CPU, peak {rss_e:.0f} MiB")
+        print(
+            f"cold build --no-municipal with empty per-user caches (a new user; median of {runs}): {wall_e:.2f} s wall, "
+            f"{cpu_e:.2f} s CPU, peak {rss_e:.0f} MiB"
+        )
         years = sorted({p.name.split(".")[0] for p in (ROOT / "agreements").iterdir() if re.match(r"\d{4}", p.name)})
         for year in years:
             out = Path(f"{tmp}/year{year}")
@@ -135,8 +153,9 @@ def scaled_project(folder: Path) -> Path:
     text = (ROOT / "agreements" / "2012.yaml").read_text(encoding="utf-8")
     for year in SCALED_YEARS:
         shift = year - 2012
-        moved = re.sub(r"\b(20\d\d)-(\d\d)-(\d\d)\b", lambda m: f"{int(m.group(1)) + shift}-{m.group(2)}-{m.group(3)}",
-                       text)
+        moved = re.sub(
+            r"\b(20\d\d)-(\d\d)-(\d\d)\b", lambda m: f"{int(m.group(1)) + shift}-{m.group(2)}-{m.group(3)}", text
+        )
         moved = moved.replace("id: aldre_2012\n", f"id: aldre_{year}\n").replace("year: 2012\n", f"year: {year}\n")
         (folder / "agreements" / f"{year}.yaml").write_text(moved, encoding="utf-8")
     return folder
@@ -148,15 +167,19 @@ def memory(runs: int = 3) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         one = [process(GENERATOR + ["build", "--force", "--jobs", "1", "--out", f"{tmp}/one"]) for _ in range(runs)]
         wall, cpu, rss = medians(one)
-        print(f"peak memory, build --force --jobs 1 ({_files(Path(tmp) / 'one')} files; median of {runs}): "
-              f"{rss:.0f} MiB {target(rss, 150)}; {wall:.2f} s wall, {cpu:.2f} s CPU")
+        print(
+            f"peak memory, build --force --jobs 1 ({_files(Path(tmp) / 'one')} files; median of {runs}): "
+            f"{rss:.0f} MiB {target(rss, 150)}; {wall:.2f} s wall, {cpu:.2f} s CPU"
+        )
         work = scaled_project(Path(tmp) / "scaled")
         process(GENERATOR + ["validate"], cwd=work)  # the per-user caches: the copies validated once
         for label, jobs in (("default jobs", []), ("--jobs 1", ["--jobs", "1"])):
             wall, cpu, rss, _ = process(GENERATOR + ["build", "--force", *jobs, "--out", "out"], cwd=work)
-            print(f"peak memory, four times the data (2012 again as {', '.join(map(str, SCALED_YEARS))}; "
-                  f"{_files(work / 'out')} files), build --force, {label}: {rss:.0f} MiB {target(rss, 150)}; "
-                  f"{wall:.2f} s wall, {cpu:.2f} s CPU")
+            print(
+                f"peak memory, four times the data (2012 again as {', '.join(map(str, SCALED_YEARS))}; "
+                f"{_files(work / 'out')} files), build --force, {label}: {rss:.0f} MiB {target(rss, 150)}; "
+                f"{wall:.2f} s wall, {cpu:.2f} s CPU"
+            )
 
 
 def rebuilds(runs: int = 5) -> None:
@@ -172,8 +195,10 @@ def rebuilds(runs: int = 5) -> None:
         # the first rebuild after a build that wrote files validates and finds nothing to do, and saves that state;
         # the next ones are answered from it (generator/unchanged.py)
         first = process(command, cwd=work)
-        print(f"first no-change rebuild after a build (validates everything, saves the no-change state): "
-              f"{first[0]:.2f} s wall, {first[1]:.2f} s CPU")
+        print(
+            f"first no-change rebuild after a build (validates everything, saves the no-change state): "
+            f"{first[0]:.2f} s wall, {first[1]:.2f} s CPU"
+        )
         # a file's signature is trusted only once it is a second old (an edit within the same clock tick could keep
         # it, as git's index knows): the files the build just wrote are hashed again until then, as a user's
         # rebuild a moment later would not see
@@ -183,8 +208,10 @@ def rebuilds(runs: int = 5) -> None:
         ratio = statistics.median(a[0] / b[0] for a, b in pairs)
         unchanged = statistics.median(a[0] for a, _ in pairs)
         help_s = statistics.median(b[0] for _, b in pairs)
-        print(f"no-change rebuild {unchanged:.2f} s; generator --help {help_s:.2f} s; "
-              f"ratio {ratio:.2f} (median of {len(pairs)} pairs) {target(ratio, 1.5)}")
+        print(
+            f"no-change rebuild {unchanged:.2f} s; generator --help {help_s:.2f} s; "
+            f"ratio {ratio:.2f} (median of {len(pairs)} pairs) {target(ratio, 1.5)}"
+        )
         one_letter(work, command, runs)
         file = work / "agreements" / "2012.yaml"
         text = file.read_text(encoding="utf-8")
@@ -193,9 +220,11 @@ def rebuilds(runs: int = 5) -> None:
         written = len(re.findall(r"^\s+skriven\s", output, re.M))
         same = len(re.findall(r"^\s+oförändrad\s", output, re.M))
         kept = re.search(r"(\d+) med ändrade indata men samma innehåll", output)
-        print(f"one date of 2012 changed: {wall:.2f} s wall, {cpu:.2f} s CPU; {written} files rewritten, "
-              f"{same} rendered again but unchanged, {kept.group(1) if kept else 0} with changed inputs left "
-              "untouched (same content)")
+        print(
+            f"one date of 2012 changed: {wall:.2f} s wall, {cpu:.2f} s CPU; {written} files rewritten, "
+            f"{same} rendered again but unchanged, {kept.group(1) if kept else 0} with changed inputs left "
+            "untouched (same content)"
+        )
 
 
 def one_letter(work: Path, command: list[str], runs: int) -> None:
@@ -212,16 +241,20 @@ def one_letter(work: Path, command: list[str], runs: int) -> None:
     results = []
     for index in range(runs):
         rate = f"{59 + index},{index % 10}"  # a new rate each run, under the threshold
-        file.write_text(original.replace("palliativ_tackning;0114;nej;;58,9", f"palliativ_tackning;0114;nej;;{rate}", 1),
-                        encoding="utf-8")
+        file.write_text(
+            original.replace("palliativ_tackning;0114;nej;;58,9", f"palliativ_tackning;0114;nej;;{rate}", 1),
+            encoding="utf-8",
+        )
         results.append(process(command, cwd=work))
     wall, cpu, _ = medians(results)
     output = results[-1][3]
     written = len(re.findall(r"^\s+skriven\s", output, re.M))
     same = re.search(r"(\d+) med ändrade indata men samma innehåll", output)
-    print(f"one letter's figure changed (0114's coverage rate in the 2012 outcome file; median of {runs}): "
-          f"{wall:.2f} s wall {target(wall, 1)}, {cpu:.2f} s CPU; {written} files rewritten, "
-          f"{same.group(1) if same else 0} with changed inputs left untouched (same content)")
+    print(
+        f"one letter's figure changed (0114's coverage rate in the 2012 outcome file; median of {runs}): "
+        f"{wall:.2f} s wall {target(wall, 1)}, {cpu:.2f} s CPU; {written} files rewritten, "
+        f"{same.group(1) if same else 0} with changed inputs left untouched (same content)"
+    )
     file.write_text(original, encoding="utf-8")
     process(command, cwd=work)
 
@@ -268,8 +301,12 @@ def _user_template(path: Path) -> dict[str, int]:
         counts["placeholders"] += text.count("{{")
 
     def table(header: list[str], loop: str, cells: list[str], total: list[str] | None = None) -> None:
-        rows = [header, [f"{{%tr for {loop} %}}"] + [""] * (len(header) - 1), cells, ["{%tr endfor %}"]
-                + [""] * (len(header) - 1)] + ([total] if total else [])
+        rows = [
+            header,
+            [f"{{%tr for {loop} %}}"] + [""] * (len(header) - 1),
+            cells,
+            ["{%tr endfor %}"] + [""] * (len(header) - 1),
+        ] + ([total] if total else [])
         grid = doc.add_table(rows=len(rows), cols=len(header))
         grid.style = "Table Grid"
         for row, texts in zip(grid.rows, rows):
@@ -284,10 +321,16 @@ def _user_template(path: Path) -> dict[str, int]:
     paragraph("Dnr {{ dnr }}")
     doc.add_heading("{{ title }}", level=1)
     paragraph("Till {{ county }} ({{ code }}), {{ council }} och länets kommuner")
-    paragraph("Enligt överenskommelsen {{ agreement }} får länet, dess landsting och kommuner sammanlagt "
-              "{{ total }} kronor. Beloppen per post:")
-    table(["Post", "Betalas av", "Belopp, kronor"], "item in items",
-          ["{{ item.label }}", "{{ item.payer }}", "{{ item.amount }}"], ["Summa", "", "{{ total }}"])
+    paragraph(
+        "Enligt överenskommelsen {{ agreement }} får länet, dess landsting och kommuner sammanlagt "
+        "{{ total }} kronor. Beloppen per post:"
+    )
+    table(
+        ["Post", "Betalas av", "Belopp, kronor"],
+        "item in items",
+        ["{{ item.label }}", "{{ item.payer }}", "{{ item.amount }}"],
+        ["Summa", "", "{{ total }}"],
+    )
     doc.add_heading("Så har beloppen räknats fram", level=2)
     paragraph("{%p for item in items %}")
     paragraph("{{ item.label }}: {{ item.rule }}", style="List Bullet")
@@ -325,19 +368,36 @@ def _user_context(agreement, job) -> dict:
     from generator.formatting import belopp
 
     letter = job.extra["letter"]
-    items = [{"label": item.label, "payer": item.payer, "amount": belopp(item.amount), "rule": item.rule,
-              "notes": " ".join(item.notes)} for item in letter.items]
+    items = [
+        {
+            "label": item.label,
+            "payer": item.payer,
+            "amount": belopp(item.amount),
+            "rule": item.rule,
+            "notes": " ".join(item.notes),
+        }
+        for item in letter.items
+    ]
     return {
-        "sender": "Sveriges Kommuner och Landsting", "dnr": "12/3456", "title": job.title,
-        "county": letter.county.name, "code": letter.county.code, "council": letter.council.name,
-        "agreement": agreement.title, "total": belopp(sum(item.amount for item in letter.items)), "items": items,
+        "sender": "Sveriges Kommuner och Landsting",
+        "dnr": "12/3456",
+        "title": job.title,
+        "county": letter.county.name,
+        "code": letter.county.code,
+        "council": letter.council.name,
+        "agreement": agreement.title,
+        "total": belopp(sum(item.amount for item in letter.items)),
+        "items": items,
         "municipalities": [{"name": m.name, "code": m.code, "total": belopp(m.total)} for m in letter.municipalities],
         "joint": [{"label": label, "amount": belopp(amount)} for _, label, amount in letter.joint.amounts],
         "joint_total": belopp(letter.joint.total),
         "missed": ", ".join(item.label for item in letter.missed),
         "body": letter.body.name if letter.body is not None else "",
-        "deadlines": [{"date": d.date.isoformat(), "kind": d.kind, "item": item.label}
-                      for item in letter.items for d in item.deadlines],
+        "deadlines": [
+            {"date": d.date.isoformat(), "kind": d.kind, "item": item.label}
+            for item in letter.items
+            for d in item.deadlines
+        ],
         "signer": "Avdelningen för vård och omsorg",
     }
 
@@ -359,11 +419,13 @@ def user_template(jobs: list, model: float, docx_s: float, folder: Path) -> None
         times.append(time.perf_counter() - started)
         sizes.append(len(_texts(buffer.getvalue())))
     peer = statistics.median(times)
-    print(f"  docxtpl, the letter's template as a docxtpl user writes it ({counts['loops']} loops as table rows and "
-          f"paragraphs, {counts['conditions']} conditions, {counts['placeholders']} placeholders; "
-          f"{statistics.median(sizes):.0f} texts per letter rendered): {peer * 1000:.1f} ms per letter; "
-          f"ours/docxtpl: DOCX {docx_s / peer:.2f} {target(docx_s / peer, 1)}, template + DOCX "
-          f"{(model + docx_s) / peer:.2f}")
+    print(
+        f"  docxtpl, the letter's template as a docxtpl user writes it ({counts['loops']} loops as table rows and "
+        f"paragraphs, {counts['conditions']} conditions, {counts['placeholders']} placeholders; "
+        f"{statistics.median(sizes):.0f} texts per letter rendered): {peer * 1000:.1f} ms per letter; "
+        f"ours/docxtpl: DOCX {docx_s / peer:.2f} {target(docx_s / peer, 1)}, template + DOCX "
+        f"{(model + docx_s) / peer:.2f}"
+    )
 
 
 def letters(documents: list, ours: dict[str, list[float]], jobs: list) -> None:
@@ -373,8 +435,10 @@ def letters(documents: list, ours: dict[str, list[float]], jobs: list) -> None:
     model = statistics.median(ours["model"])
     docx_s = statistics.median(ours["docx"])
     pdf_s = statistics.median(ours["typst"])
-    print(f"per county letter ({n} letters, medians): document model {model * 1000:.1f} ms, DOCX {docx_s * 1000:.1f} ms, "
-          f"PDF (Typst) {pdf_s * 1000:.1f} ms; DOCX+PDF {(model + docx_s + pdf_s) * 1000:.1f} ms")
+    print(
+        f"per county letter ({n} letters, medians): document model {model * 1000:.1f} ms, DOCX {docx_s * 1000:.1f} ms, "
+        f"PDF (Typst) {pdf_s * 1000:.1f} ms; DOCX+PDF {(model + docx_s + pdf_s) * 1000:.1f} ms"
+    )
     try:
         from docxtpl import DocxTemplate
     except ImportError:
@@ -403,8 +467,10 @@ def letters(documents: list, ours: dict[str, list[float]], jobs: list) -> None:
             times.append(time.perf_counter() - started)
             (outputs / f"brev_{index:02d}.docx").write_bytes(buffer.getvalue())
         peer = statistics.median(times)
-        print(f"  docxtpl, the same letter as a template ({slots} placeholders): {peer * 1000:.1f} ms per letter; "
-              f"ours/docxtpl {docx_s / peer:.2f} {target(docx_s / peer, 1)}")
+        print(
+            f"  docxtpl, the same letter as a template ({slots} placeholders): {peer * 1000:.1f} ms per letter; "
+            f"ours/docxtpl {docx_s / peer:.2f} {target(docx_s / peer, 1)}"
+        )
         user_template(jobs, model, docx_s, folder)
         soffice = shutil.which("soffice") or shutil.which("libreoffice")
         if soffice is None:
@@ -418,8 +484,10 @@ def letters(documents: list, ours: dict[str, list[float]], jobs: list) -> None:
         batch = time.perf_counter() - started
         theirs = peer + batch / n
         mine = model + docx_s + pdf_s
-        print(f"  docxtpl + one LibreOffice batch conversion of the {n} letters ({batch:.2f} s): "
-              f"{theirs * 1000:.0f} ms per letter; theirs/ours {theirs / mine:.1f}× {target(theirs / mine, 5, False)}")
+        print(
+            f"  docxtpl + one LibreOffice batch conversion of the {n} letters ({batch:.2f} s): "
+            f"{theirs * 1000:.0f} ms per letter; theirs/ours {theirs / mine:.1f}× {target(theirs / mine, 5, False)}"
+        )
 
 
 def pdf_engines(letter_times: dict[str, list[float]], plans: list[dict[str, float]]) -> None:
@@ -427,32 +495,38 @@ def pdf_engines(letter_times: dict[str, list[float]], plans: list[dict[str, floa
     if letter_times["typst"]:
         typst_s, reportlab_s = statistics.median(letter_times["typst"]), statistics.median(letter_times["reportlab"])
         ratio = statistics.median(r / t for t, r in zip(letter_times["typst"], letter_times["reportlab"]))
-        print(f"PDF engines per county letter ({len(letter_times['typst'])} letters, medians of each letter's first "
-              f"render): Typst {typst_s * 1000:.1f} ms, reportlab {reportlab_s * 1000:.1f} ms; reportlab/Typst "
-              f"{ratio:.2f}× (median of the letters' ratios) {target(ratio, 5, False)}")
+        print(
+            f"PDF engines per county letter ({len(letter_times['typst'])} letters, medians of each letter's first "
+            f"render): Typst {typst_s * 1000:.1f} ms, reportlab {reportlab_s * 1000:.1f} ms; reportlab/Typst "
+            f"{ratio:.2f}× (median of the letters' ratios) {target(ratio, 5, False)}"
+        )
     for med in plans:
         ratio = med["reportlab"] / med["typst"]
-        print(f"PDF engines, genomförandeplan (first render): Typst {med['typst'] * 1000:.1f} ms, reportlab "
-              f"{med['reportlab'] * 1000:.1f} ms; reportlab/Typst {ratio:.2f}× {target(ratio, 5, False)}")
+        print(
+            f"PDF engines, genomförandeplan (first render): Typst {med['typst'] * 1000:.1f} ms, reportlab "
+            f"{med['reportlab'] * 1000:.1f} ms; reportlab/Typst {ratio:.2f}× {target(ratio, 5, False)}"
+        )
 
 
 def documents() -> None:
     """Per document, in this process: the template, DOCX and both PDF engines (PDF: the first render)."""
+    from generator.app import load_agreement
     from generator.build.formats import PDF_ENGINES, render_docx
     from generator.build.plan import COUNCIL_FOLDER, LETTERS_FOLDER, MUNICIPALITY_FOLDER, plan
     from generator.build.render import render_job
     from generator.data.circulars import is_circular
+    from generator.data.validate import discover
     from generator.money.distribute import allocate
     from generator.writers.payout_tables import payouts_csv, payouts_xlsx
-    from generator.app import load_agreement
-    from generator.data.validate import discover
 
     writers = {"docx": render_docx, **PDF_ENGINES}
     files = discover([ROOT / "agreements"])
     started = time.perf_counter()
     validated = [load_agreement(f) for f in files if not is_circular(f)]
-    print(f"validate {len(validated)} agreement files (with their key and outcome data): "
-          f"{(time.perf_counter() - started) * 1000:.0f} ms")
+    print(
+        f"validate {len(validated)} agreement files (with their key and outcome data): "
+        f"{(time.perf_counter() - started) * 1000:.0f} ms"
+    )
     rows = []
     letter_docs = []
     letter_jobs = []  # (agreement, job) of each county letter
@@ -470,8 +544,10 @@ def documents() -> None:
             t0 = time.perf_counter()
             payouts_xlsx(allocation)
             xlsx_s = time.perf_counter() - t0
-            print(f"{agreement.year}: allocate {len(allocation.lines)} payout lines of {len(allocation.items)} items "
-                  f"{allocate_s * 1000:.0f} ms; utbetalningar.csv {csv_s * 1000:.0f} ms, .xlsx {xlsx_s * 1000:.0f} ms")
+            print(
+                f"{agreement.year}: allocate {len(allocation.lines)} payout lines of {len(allocation.items)} items "
+                f"{allocate_s * 1000:.0f} ms; utbetalningar.csv {csv_s * 1000:.0f} ms, .xlsx {xlsx_s * 1000:.0f} ms"
+            )
         for job in plan(agreement, result.allocation, municipal=result.municipal):
             folder = job.name.split("/")[0]
             if folder in (MUNICIPALITY_FOLDER, COUNCIL_FOLDER):
@@ -503,12 +579,16 @@ def documents() -> None:
             rows.append((f"{agreement.year}/{job.name}", med))
     print(f"{'document':56} {'template':>9} {'docx':>8} {'pdf typst':>10} {'pdf reportlab':>14}")
     for name, med in rows:
-        print(f"{name[:56]:56} {med['model'] * 1000:7.1f}ms {med['docx'] * 1000:6.1f}ms {med['typst'] * 1000:8.1f}ms "
-              f"{med['reportlab'] * 1000:12.1f}ms")
+        print(
+            f"{name[:56]:56} {med['model'] * 1000:7.1f}ms {med['docx'] * 1000:6.1f}ms {med['typst'] * 1000:8.1f}ms "
+            f"{med['reportlab'] * 1000:12.1f}ms"
+        )
     for folder, seconds in many.items():
         total = sum(seconds)
-        print(f"{folder}: {len(seconds)} documents, template + DOCX + PDF (Typst) {total:.2f} s in one process, "
-              f"{total / len(seconds) * 1000:.0f} ms each (CPU of one processor; the 10 s target is the build's, above)")
+        print(
+            f"{folder}: {len(seconds)} documents, template + DOCX + PDF (Typst) {total:.2f} s in one process, "
+            f"{total / len(seconds) * 1000:.0f} ms each (CPU of one processor; the 10 s target is the build's, above)"
+        )
     pdf_engines(letter_times, [med for name, med in rows if name.endswith("/genomforandeplan")])
     if letter_docs:
         letters(letter_docs, letter_times, letter_jobs)

@@ -13,10 +13,12 @@ watch, a server and the tests call, so that each sees the same results and the s
 
 Here the cached variants are chosen: the packages below (data, money) hold no cache.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from generator.cache import validated as cached_checks
 from generator.data.circulars import ValidatedCircular, is_circular, load_circular
@@ -59,9 +61,13 @@ def load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = Fa
     validated = Validated(agreement, source, report.warnings)
     if agreement.county_letters is not None and agreement.data is None and not without_files(agreement):
         where = source.locate(("county_letters",))
-        finding = Finding(where, "länsbrev kräver nyckel- och utfallsdata som beloppen räknas fram ur: "
-                          "inga anges under data:, så inget brev skulle skrivas", "county_letters",
-                          hint="ange befolknings- och utfallsfilerna under data:, eller ta bort county_letters:")
+        finding = Finding(
+            where,
+            "länsbrev kräver nyckel- och utfallsdata som beloppen räknas fram ur: "
+            "inga anges under data:, så inget brev skulle skrivas",
+            "county_letters",
+            hint="ange befolknings- och utfallsfilerna under data:, eller ta bort county_letters:",
+        )
         raise DataError(str(finding), [finding])
     if agreement.data is not None or without_files(agreement):
         validated.allocation = allocate(agreement, source.file, source)  # the data files are checked with it
@@ -74,9 +80,12 @@ def load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = Fa
             raise DataError(f"{source.file}: {len(errors + warnings)} fel", errors + warnings)
         validated.warnings = validated.warnings + warnings
     if agreement.county_letters is not None and not (validated.allocation and validated.allocation.items):
-        finding = Finding(source.locate(("county_letters",)), "ingen utbetalning eller pott i överenskommelsen fördelas på "
-                          "länen, så inget länsbrev skulle skrivas", "county_letters",
-                          hint="ge posten en distribution:, eller ta bort county_letters:")
+        finding = Finding(
+            source.locate(("county_letters",)),
+            "ingen utbetalning eller pott i överenskommelsen fördelas på länen, så inget länsbrev skulle skrivas",
+            "county_letters",
+            hint="ge posten en distribution:, eller ta bort county_letters:",
+        )
         raise DataError(str(finding), [finding])
     if agreement.municipal_statement is not None:
         validated.municipal, findings = check_municipal(agreement, source.file)

@@ -3,6 +3,7 @@
 The command line catches :class:`GeneratorError` (and only it) and prints it;
 nothing else reaches the user as a traceback.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -108,6 +109,9 @@ def collapse(findings: list[Finding]) -> list[Finding]:
             continue
         others = sorted({str(f.location) for f in same[1:]} - {str(first.location)})
         where = f"; även på {', '.join(others[:5])}{' …' if len(others) > 5 else ''}" if others else ""
-        out.append(Finding(first.location, f"{first.message} ({len(same)} gånger{where})", first.path,
-                           first.severity, first.hint))
+        out.append(
+            Finding(
+                first.location, f"{first.message} ({len(same)} gånger{where})", first.path, first.severity, first.hint
+            )
+        )
     return out

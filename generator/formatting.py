@@ -11,12 +11,13 @@ Money is ``int`` kronor. Floats and booleans are refused with ``TypeError``
 and negative numbers with ``ValueError``; nothing is ever rounded, so a
 rounding error can never reach a signed document.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from decimal import Decimal, localcontext
-from typing import Callable
 
 from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
@@ -240,6 +241,24 @@ def och(parts) -> str:
 
 FILTERS: dict[str, Callable[..., str]] = {
     f.__name__: f
-    for f in (belopp, kronor, miljoner, miljoner_ord, milj, tal, tal_ord, procent, datum, datum_utan_den,
-              dag_manad, isodatum, period, sidnummer, belopp_enhet, bokstav, bokstavsintervall, och)
+    for f in (
+        belopp,
+        kronor,
+        miljoner,
+        miljoner_ord,
+        milj,
+        tal,
+        tal_ord,
+        procent,
+        datum,
+        datum_utan_den,
+        dag_manad,
+        isodatum,
+        period,
+        sidnummer,
+        belopp_enhet,
+        bokstav,
+        bokstavsintervall,
+        och,
+    )
 }

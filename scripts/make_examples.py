@@ -8,6 +8,7 @@ the whole chain (keys, qualifiers, allocation, letters, payout tables) runs
 with amounts of a realistic size, but NOT on statistics of 2011: every file
 says so in its title.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -55,9 +56,11 @@ def age_shares(total: int, code: str) -> tuple[int, int, int]:
 
 
 def population(year: int) -> str:
-    title = ("EXEMPELDATA – inte officiell statistik. Folkmängd per kommun ungefär som omkring 2023/2024 (avrundad till tiotal; underlag och källa i "
-             f"{BASE.name}, jfr SCB: Folkmängd i riket, län och kommuner 31 december 2024), redovisad som år {year}; "
-             "åldersgrupperna 65-74, 75-79 och 80+ år är UPPSKATTADE")
+    title = (
+        "EXEMPELDATA – inte officiell statistik. Folkmängd per kommun ungefär som omkring 2023/2024 (avrundad till tiotal; underlag och källa i "
+        f"{BASE.name}, jfr SCB: Folkmängd i riket, län och kommuner 31 december 2024), redovisad som år {year}; "
+        "åldersgrupperna 65-74, 75-79 och 80+ år är UPPSKATTADE"
+    )
     lines = [f'"{title}"', "", f'"region","ålder","{year}"']
     for code, total in base_population().items():
         p65, p75, p80 = age_shares(total, code)
@@ -68,12 +71,14 @@ def population(year: int) -> str:
 
 
 def outcomes(year: int) -> str:
-    lines = [f"# {WARNING}.",
-             f"# Utfall {year} för prestationsersättningarna i agreements/{year}.yaml, hittade på för att visa hela kedjan.",
-             "# Semikolonseparerad, decimalkomma. Kolumner: pott (id i överenskommelsen), kod (kommun 4 siffror, landsting 00 + länskod, län 2 siffror),",
-             "# kvalificerad (ja/nej), antal (registreringar eller platser, där potten fördelas efter dem),",
-             "# tackningsgrad (procent, upplysning).",
-             "pott;kod;kvalificerad;antal;tackningsgrad"]
+    lines = [
+        f"# {WARNING}.",
+        f"# Utfall {year} för prestationsersättningarna i agreements/{year}.yaml, hittade på för att visa hela kedjan.",
+        "# Semikolonseparerad, decimalkomma. Kolumner: pott (id i överenskommelsen), kod (kommun 4 siffror, landsting 00 + länskod, län 2 siffror),",
+        "# kvalificerad (ja/nej), antal (registreringar eller platser, där potten fördelas efter dem),",
+        "# tackningsgrad (procent, upplysning).",
+        "pott;kod;kvalificerad;antal;tackningsgrad",
+    ]
     kommuner, landsting, lan = list(municipalities()), list(councils()), list(counties())
 
     def row(pot, code, ok, count="", coverage=""):
@@ -101,9 +106,9 @@ def outcomes(year: int) -> str:
         if draw("bpsd", code) % 5 < 2:
             row("demens_bpsd", code, True, 5 + draw("bpsd#", code) % 400)
     for index, code in enumerate(lan):
-        row("lakemedel_pot", code, index % 3 == 0)        # 7 of 21: at least five, the whole pot
+        row("lakemedel_pot", code, index % 3 == 0)  # 7 of 21: at least five, the whole pot
     for index, code in enumerate(lan):
-        row("sammanhallen_pot", code, index % 5 == 1)     # 4 of 21: fewer than five, the reduced pot
+        row("sammanhallen_pot", code, index % 5 == 1)  # 4 of 21: fewer than five, the reduced pot
     return "\n".join(lines) + "\n"
 
 

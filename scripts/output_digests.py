@@ -9,6 +9,7 @@ equal exactly when their documents are the same.
     python scripts/output_digests.py output/ > after.txt    # after a change and `generator build --force`
     diff before.txt after.txt                               # empty: byte-identical but for the provenance
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,10 @@ _HEX_ID = re.compile(rb"((?:003[0-9])+(?:002[Ee](?:003[0-9])+){2}002[Bb])(?:003[
 
 #: A PDF's identifiers, which Typst derives from its metadata (and so from the generator id): the XMP ids and the
 #: trailer's /ID
-_PDF_IDS = re.compile(rb"(<(?:xmpMM:InstanceID|xmpMM:DocumentID|xmpMM:OriginalDocumentID|stEvt:instanceID)>)([^<]*)"
-                      rb"|(/ID\s*\[)(\([^)]*\)\s*\([^)]*\)|<[0-9A-Fa-f]*>\s*<[0-9A-Fa-f]*>)")
+_PDF_IDS = re.compile(
+    rb"(<(?:xmpMM:InstanceID|xmpMM:DocumentID|xmpMM:OriginalDocumentID|stEvt:instanceID)>)([^<]*)"
+    rb"|(/ID\s*\[)(\([^)]*\)\s*\([^)]*\)|<[0-9A-Fa-f]*>\s*<[0-9A-Fa-f]*>)"
+)
 
 
 def _blank(match: re.Match) -> bytes:

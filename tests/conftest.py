@@ -6,6 +6,7 @@ No test reads or writes the developer's cache (``~/.cache/generator``): the run'
 test gets an empty one inside it. Fixtures of a module or of the session (built once for several tests) use
 the run's folder; the test's own begins empty, as a user's first run does.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -14,8 +15,8 @@ import os
 import pkgutil
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -117,8 +118,11 @@ def validated_circular(validated_agreement) -> Callable[[str], object]:
     def circular(name: str):
         if name not in found:
             file = AGREEMENTS / f"{name}.yaml"
-            agreements = [(validated_agreement(_name(f)).agreement, f) for f in sorted(file.parent.glob("*.yaml"))
-                          if not is_circular(f)]
+            agreements = [
+                (validated_agreement(_name(f)).agreement, f)
+                for f in sorted(file.parent.glob("*.yaml"))
+                if not is_circular(f)
+            ]
             found[name] = load_circular(file, agreements)
         return found[name]
 

@@ -1,4 +1,5 @@
 """The text of built documents as a reader gets it: a DOCX's and a PDF's, and the words, amounts and dates in it."""
+
 from __future__ import annotations
 
 import difflib
@@ -14,6 +15,7 @@ NB = "\u00a0"
 
 
 # --------------------------------------------------------------------------- text extraction
+
 
 def _paragraph_text(p) -> str:
     out = []
@@ -39,9 +41,12 @@ def pdf_text(path: Path) -> tuple[str, list[str]]:
     and pypdf does not; without poppler, pypdf's text is used as it is.
     """
     if shutil.which("pdftotext"):
-        raw = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                             check=True).stdout
-        pages = [re.sub("\u00ad\n(?=\\S)", "", page) for page in raw.decode("utf-8").split("\f")]  # at a page end: see words
+        raw = subprocess.run(
+            ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+        ).stdout
+        pages = [
+            re.sub("\u00ad\n(?=\\S)", "", page) for page in raw.decode("utf-8").split("\f")
+        ]  # at a page end: see words
         pages = pages[:-1] if pages and not pages[-1].strip() else pages
     else:
         pages = [page.extract_text() for page in PdfReader(str(path)).pages]

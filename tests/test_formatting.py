@@ -1,4 +1,5 @@
 """Swedish formatting, checked against the exact strings of the source documents."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,51 +7,55 @@ import inspect
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import formatting as f
 
 NB = "\u00a0"
 
 
-@pytest.mark.parametrize("function, value, expected", [
-    (f.kronor, 1_161_000_000, "1\u00a0161\u00a0000\u00a0000\u00a0kronor"),   # "1 161 000 000 kronor"
-    (f.kronor, 63_000_000, "63\u00a0000\u00a0000\u00a0kronor"),               # "63 000 000 kronor"
-    (f.kronor, 0, "0\u00a0kronor"),
-    (f.belopp, 1_161_000_000, "1\u00a0161\u00a0000\u00a0000"),
-    (f.belopp, 479_100, "479\u00a0100"),
-    (f.belopp, 999, "999"),
-    (f.miljoner, 63_000_000, "63\u00a0miljoner kronor"),
-    (f.miljoner, 7_500_000, "7,5\u00a0miljoner kronor"),
-    (f.miljoner, 213_550_000, "213,55\u00a0miljoner kronor"),
-    (f.miljoner, 692_500_000, "692,5\u00a0miljoner kronor"),
-    (f.miljoner, 84_050_000, "84,05\u00a0miljoner kronor"),
-    (f.miljoner, 1_161_000_000, "1\u00a0161\u00a0miljoner kronor"),
-    (f.miljoner, 1_000_000, "1\u00a0miljon kronor"),                          # singular
-    (f.miljoner, 1_234_567, "1\u00a0234\u00a0567\u00a0kronor"),             # not rounded: written in kronor
-    (f.miljoner, 1_230_000, "1,23\u00a0miljoner kronor"),
-    (f.miljoner, 0, "0\u00a0kronor"),
-    (f.miljoner_ord, 1_000_000, "en miljon kronor"),                          # common gender: not "ett"
-    (f.miljoner_ord, 2_000_000, "två miljoner kronor"),
-    (f.miljoner_ord, 3_000_000, "tre miljoner kronor"),
-    (f.miljoner_ord, 12_000_000, "tolv miljoner kronor"),
-    (f.miljoner_ord, 13_000_000, "13\u00a0miljoner kronor"),                  # above twelve: digits
-    (f.miljoner_ord, 1_500_000, "1,5\u00a0miljoner kronor"),                  # not whole millions: digits
-    (f.milj, 66_000_000, "66\u00a0milj.\u00a0kr"),                            # "66 milj. kr"
-    (f.milj, 7_500_000, "7,5\u00a0milj.\u00a0kr"),
-    (f.tal, 8_000, "8\u00a0000"),
-    (f.tal, 19, "19"),
-    (f.tal_ord, 0, "noll"),
-    (f.tal_ord, 1, "en"),
-    (f.tal_ord, 5, "fem"),                                                    # "minst fem län"
-    (f.tal_ord, 12, "tolv"),
-    (f.tal_ord, 13, "13"),
-    (f.tal_ord, 8_000, "8\u00a0000"),
-    (f.procent, 70, "70\u00a0procent"),                                       # "70 procent"
-    (f.procent, Decimal("7.5"), "7,5\u00a0procent"),
-    (f.procent, Decimal("7.50"), "7,5\u00a0procent"),
-    (f.procent, Decimal("0.1234567"), "0,1234567\u00a0procent"),              # never rounded
-])
+@pytest.mark.parametrize(
+    "function, value, expected",
+    [
+        (f.kronor, 1_161_000_000, "1\u00a0161\u00a0000\u00a0000\u00a0kronor"),  # "1 161 000 000 kronor"
+        (f.kronor, 63_000_000, "63\u00a0000\u00a0000\u00a0kronor"),  # "63 000 000 kronor"
+        (f.kronor, 0, "0\u00a0kronor"),
+        (f.belopp, 1_161_000_000, "1\u00a0161\u00a0000\u00a0000"),
+        (f.belopp, 479_100, "479\u00a0100"),
+        (f.belopp, 999, "999"),
+        (f.miljoner, 63_000_000, "63\u00a0miljoner kronor"),
+        (f.miljoner, 7_500_000, "7,5\u00a0miljoner kronor"),
+        (f.miljoner, 213_550_000, "213,55\u00a0miljoner kronor"),
+        (f.miljoner, 692_500_000, "692,5\u00a0miljoner kronor"),
+        (f.miljoner, 84_050_000, "84,05\u00a0miljoner kronor"),
+        (f.miljoner, 1_161_000_000, "1\u00a0161\u00a0miljoner kronor"),
+        (f.miljoner, 1_000_000, "1\u00a0miljon kronor"),  # singular
+        (f.miljoner, 1_234_567, "1\u00a0234\u00a0567\u00a0kronor"),  # not rounded: written in kronor
+        (f.miljoner, 1_230_000, "1,23\u00a0miljoner kronor"),
+        (f.miljoner, 0, "0\u00a0kronor"),
+        (f.miljoner_ord, 1_000_000, "en miljon kronor"),  # common gender: not "ett"
+        (f.miljoner_ord, 2_000_000, "två miljoner kronor"),
+        (f.miljoner_ord, 3_000_000, "tre miljoner kronor"),
+        (f.miljoner_ord, 12_000_000, "tolv miljoner kronor"),
+        (f.miljoner_ord, 13_000_000, "13\u00a0miljoner kronor"),  # above twelve: digits
+        (f.miljoner_ord, 1_500_000, "1,5\u00a0miljoner kronor"),  # not whole millions: digits
+        (f.milj, 66_000_000, "66\u00a0milj.\u00a0kr"),  # "66 milj. kr"
+        (f.milj, 7_500_000, "7,5\u00a0milj.\u00a0kr"),
+        (f.tal, 8_000, "8\u00a0000"),
+        (f.tal, 19, "19"),
+        (f.tal_ord, 0, "noll"),
+        (f.tal_ord, 1, "en"),
+        (f.tal_ord, 5, "fem"),  # "minst fem län"
+        (f.tal_ord, 12, "tolv"),
+        (f.tal_ord, 13, "13"),
+        (f.tal_ord, 8_000, "8\u00a0000"),
+        (f.procent, 70, "70\u00a0procent"),  # "70 procent"
+        (f.procent, Decimal("7.5"), "7,5\u00a0procent"),
+        (f.procent, Decimal("7.50"), "7,5\u00a0procent"),
+        (f.procent, Decimal("0.1234567"), "0,1234567\u00a0procent"),  # never rounded
+    ],
+)
 def test_amounts_and_numbers(function, value, expected):
     assert function(value) == expected
 
@@ -60,14 +65,17 @@ def test_tal_ord_neuter():
     assert f.tal_ord(5, neuter=True) == "fem"
 
 
-@pytest.mark.parametrize("function, value, expected", [
-    (f.datum, dt.date(2011, 12, 15), "den 15\u00a0december 2011"),
-    (f.datum, dt.date(2011, 6, 13), "den 13\u00a0juni 2011"),
-    (f.datum, dt.date(2012, 11, 1), "den 1\u00a0november 2012"),                   # no leading zero
-    (f.datum_utan_den, dt.date(2011, 12, 15), "15\u00a0december 2011"),
-    (f.dag_manad, dt.date(2012, 10, 15), "15\u00a0oktober"),
-    (f.isodatum, dt.date(2011, 6, 16), "2011-06-16"),
-])
+@pytest.mark.parametrize(
+    "function, value, expected",
+    [
+        (f.datum, dt.date(2011, 12, 15), "den 15\u00a0december 2011"),
+        (f.datum, dt.date(2011, 6, 13), "den 13\u00a0juni 2011"),
+        (f.datum, dt.date(2012, 11, 1), "den 1\u00a0november 2012"),  # no leading zero
+        (f.datum_utan_den, dt.date(2011, 12, 15), "15\u00a0december 2011"),
+        (f.dag_manad, dt.date(2012, 10, 15), "15\u00a0oktober"),
+        (f.isodatum, dt.date(2011, 6, 16), "2011-06-16"),
+    ],
+)
 def test_dates(function, value, expected):
     assert function(value) == expected
 
@@ -114,7 +122,7 @@ def test_table_units_refuse_what_they_cannot_show(amount, unit):
 def test_letters():
     assert [f.bokstav(i) for i in range(6)] == list("abcdef")
     assert f.bokstav(25) == "z"
-    assert f.bokstavsintervall(3) == "a\u2013c"                              # EN DASH
+    assert f.bokstavsintervall(3) == "a\u2013c"  # EN DASH
     assert f.bokstavsintervall(1) == "a"
     assert f.bokstavsintervall(26) == "a\u2013z"
     for bad in (26, -1):
@@ -127,8 +135,16 @@ def test_letters():
         f.bokstav(True)
 
 
-MONEY = [f.kronor, f.belopp, f.miljoner, f.miljoner_ord, f.milj, f.tal, f.tal_ord,
-         lambda amount: f.belopp_enhet(amount, "kr")]
+MONEY = [
+    f.kronor,
+    f.belopp,
+    f.miljoner,
+    f.miljoner_ord,
+    f.milj,
+    f.tal,
+    f.tal_ord,
+    lambda amount: f.belopp_enhet(amount, "kr"),
+]
 
 
 @pytest.mark.parametrize("function", MONEY)
@@ -184,8 +200,11 @@ def test_grouping_matches_babels_format_decimal():
 
 
 def test_filters_cover_every_public_function():
-    public = {name for name, obj in vars(f).items()
-              if inspect.isfunction(obj) and obj.__module__ == f.__name__ and not name.startswith("_")}
+    public = {
+        name
+        for name, obj in vars(f).items()
+        if inspect.isfunction(obj) and obj.__module__ == f.__name__ and not name.startswith("_")
+    }
     assert set(f.FILTERS) == public
     assert all(f.FILTERS[name] is getattr(f, name) for name in public)
     assert all(getattr(f, name).__doc__.startswith("Return") for name in public)
@@ -202,7 +221,7 @@ def test_grouping_round_trips(n):
     assert text.replace(NB, "") == str(n)
     assert f.tal(n) == text
     assert f.kronor(n) == text + f"{NB}kronor"
-    assert " " not in f.kronor(n)                                             # a line never breaks in an amount
+    assert " " not in f.kronor(n)  # a line never breaks in an amount
 
 
 @given(st.integers(min_value=2, max_value=10**15))
@@ -216,13 +235,13 @@ def test_whole_millions_round_trip(n):
 @given(st.integers(min_value=1, max_value=10**15))
 def test_millions_are_exact_with_only_the_decimals_needed(amount):
     text = f.miljoner(amount)
-    if amount % 10_000:                                                       # would need a third decimal
+    if amount % 10_000:  # would need a third decimal
         assert text == f.kronor(amount)
         assert f.milj(amount) == f"{f.belopp(amount)}{NB}kr"
         return
     number = text.removesuffix(f"{NB}miljoner kronor").removesuffix(f"{NB}miljon kronor")
-    assert _number(number) * 1_000_000 == amount                              # never rounded
-    assert not ("," in number and number.endswith("0"))                      # no trailing zeros
+    assert _number(number) * 1_000_000 == amount  # never rounded
+    assert not ("," in number and number.endswith("0"))  # no trailing zeros
     assert f.milj(amount) == f"{number}{NB}milj.{NB}kr"
     assert f.belopp_enhet(amount, "mkr") == number
 

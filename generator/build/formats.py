@@ -3,11 +3,12 @@
 The writers (python-docx, reportlab, Typst, openpyxl) are imported when a document is rendered, not before:
 a build that finds nothing changed, and ``generator --help``, never load them.
 """
+
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from generator.documents.model import Document
 from generator.errors import GeneratorError
@@ -61,8 +62,9 @@ DEFAULT_PDF_ENGINE = "typst"  # tagged PDF/A-2a and PDF/UA-1; reportlab writes u
 WRITERS: dict[str, Callable[[Document], bytes]] = {"docx": render_docx, "pdf": PDF_ENGINES[DEFAULT_PDF_ENGINE]}
 
 
-def choose_writers(formats: list[str], reference_doc: Path | None,
-                   pdf_engine: str = DEFAULT_PDF_ENGINE) -> dict[str, Callable[[Document], bytes]]:
+def choose_writers(
+    formats: list[str], reference_doc: Path | None, pdf_engine: str = DEFAULT_PDF_ENGINE
+) -> dict[str, Callable[[Document], bytes]]:
     """Return the writer of each format (:data:`WRITERS`, the PDF made by ``pdf_engine``, the DOCX styled after
     ``reference_doc``); refuse an unknown format or engine, or no format at all."""
     if pdf_engine not in PDF_ENGINES:

@@ -3,6 +3,7 @@
 Each check raises :class:`DataError` (exit status 2) with a plain message; none of them echoes the contents of
 the file it refuses. See the README, "Robustness and security".
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -12,8 +13,9 @@ import io
 import os
 import stat
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from generator.errors import DataError, Finding, Location
 
@@ -79,8 +81,11 @@ def check_docx(file: Path, what: str = "referensdokumentet") -> None:
     total = 0
     for info in infos:
         if info.file_size > MAX_PART_BYTES:
-            raise refuse(file, f"delen {info.filename} i {what} packas upp till {info.file_size} byte "
-                               f"(mer än {MAX_PART_BYTES}; en zipbomb?)")
+            raise refuse(
+                file,
+                f"delen {info.filename} i {what} packas upp till {info.file_size} byte "
+                f"(mer än {MAX_PART_BYTES}; en zipbomb?)",
+            )
         total += info.file_size
     if total > 5 * MAX_PART_BYTES:
         raise refuse(file, f"{what} packas upp till {total} byte sammanlagt")
@@ -104,8 +109,11 @@ def reference_doc(file: Path) -> Path:
     except (OSError, RuntimeError) as exc:
         raise refuse(file, f"--reference-doc kan inte slås upp: {exc}") from None
     if not resolved.is_relative_to(cwd):
-        raise refuse(file, f"--reference-doc avvisas: den ligger utanför projektmappen {cwd} "
-                           "(efter symboliska länkar)", "kopiera .docx-filen till projektmappen")
+        raise refuse(
+            file,
+            f"--reference-doc avvisas: den ligger utanför projektmappen {cwd} (efter symboliska länkar)",
+            "kopiera .docx-filen till projektmappen",
+        )
     check_docx(Path(file))
     return Path(file)
 
@@ -120,8 +128,9 @@ def output_folder(out: Path, create: bool = False) -> Path:
         except OSError as exc:
             raise refuse(out, f"utmappen kan inte användas: {exc.strerror or exc}") from None
         if not stat.S_ISDIR(info.st_mode):
-            raise refuse(out, "--out anger en fil eller enhet, inte en mapp",
-                         "ange en mapp (den skapas om den inte finns)")
+            raise refuse(
+                out, "--out anger en fil eller enhet, inte en mapp", "ange en mapp (den skapas om den inte finns)"
+            )
         if not os.access(out, os.W_OK | os.X_OK):
             raise refuse(out, "utmappen är inte skrivbar", "välj en annan --out eller rätta dess behörigheter")
         return out
@@ -165,8 +174,11 @@ def build_lock(out: Path, wait: float = 600.0, notice=None) -> Iterator[None]:
                     break
                 except OSError:
                     if time.monotonic() > deadline:
-                        raise refuse(out, f"en annan byggkörning har hållit utmappen i mer än {wait:.0f} s; "
-                                          "försök igen när den är klar") from None
+                        raise refuse(
+                            out,
+                            f"en annan byggkörning har hållit utmappen i mer än {wait:.0f} s; "
+                            "försök igen när den är klar",
+                        ) from None
         yield
     finally:
         os.close(fd)  # releases the lock

@@ -14,6 +14,7 @@ again renders nothing).
 Which files a build read is taken from Python's own audit events (``open``, recorded by
 :mod:`generator.cache.inputs`), so a data file the validator reads is covered without listing it here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,8 +23,8 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from generator.build.provenance import MANIFEST
 from generator.cache import inputs, store
@@ -37,8 +38,10 @@ _recording: inputs.Recording | None = None
 
 def _skip() -> tuple[str, ...]:
     """The folders whose files are never inputs: Python's, the generator's code, and the private cache."""
-    return tuple({str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, _PACKAGE)}
-                 | {str(store.folder().resolve()) + os.sep})
+    return tuple(
+        {str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, _PACKAGE)}
+        | {str(store.folder().resolve()) + os.sep}
+    )
 
 
 def record() -> None:
@@ -78,7 +81,11 @@ def _folders(roots: list[Path], scanned: Iterable[str] = frozenset(), out: Path 
     out_prefix = str(out.resolve()) + os.sep if out is not None else None
     skip = _skip()
     for name in scanned:
-        if (name + os.sep).startswith(skip) or (out_prefix and (name + os.sep).startswith(out_prefix)) or not os.path.isdir(name):
+        if (
+            (name + os.sep).startswith(skip)
+            or (out_prefix and (name + os.sep).startswith(out_prefix))
+            or not os.path.isdir(name)
+        ):
             continue
         times[str(Path(name).resolve())] = os.stat(name).st_mtime_ns
     for root in roots:
@@ -131,8 +138,14 @@ _HEAD = b'{"unchanged": '
 def _key(options: dict) -> str:
     from generator.build.provenance import generator_id
 
-    context = {**options, "generator": generator_id(), "python": sys.version, "cwd": os.getcwd(),
-               "day": dt.date.today().isoformat(), "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")}
+    context = {
+        **options,
+        "generator": generator_id(),
+        "python": sys.version,
+        "cwd": os.getcwd(),
+        "day": dt.date.today().isoformat(),
+        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"),
+    }
     return hashlib.sha256(json.dumps(context, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -215,9 +228,14 @@ def save(out: Path, options: dict, roots: list[Path], printed: str) -> None:
     outputs = _outputs(out, signatures)
     manifest["signatures"] = signatures  # the manifest's own checks (generator.build.provenance.Manifest) use them too
     rest = b"," + json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)[1:].encode() + b"\n"
-    state = {"key": _key(options), "documents": _documents(rest), "folders": _folders(roots, scanned, out),
-             "inputs": _inputs(files, out), "printed": printed,
-             "outputs": {name: signatures.get(name, [sha]) for name, sha in outputs.items()}}
+    state = {
+        "key": _key(options),
+        "documents": _documents(rest),
+        "folders": _folders(roots, scanned, out),
+        "inputs": _inputs(files, out),
+        "printed": printed,
+        "outputs": {name: signatures.get(name, [sha]) for name, sha in outputs.items()},
+    }
     write_atomic(out / MANIFEST, _HEAD + json.dumps(state, ensure_ascii=True, sort_keys=True).encode() + rest)
 
 

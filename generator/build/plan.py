@@ -4,6 +4,7 @@
 county letters, the municipalities' letters and utlåtanden, the county agreements), each a :class:`Job`: its
 output name under ``<out>/<year>/``, its template and the data its template is given.
 """
+
 from __future__ import annotations
 
 import re
@@ -57,8 +58,12 @@ DATA_FOLDERS = (LETTERS_FOLDER, MUNICIPALITY_FOLDER, COUNCIL_FOLDER, COUNTY_AGRE
 MUNICIPAL_FOLDERS = (MUNICIPALITY_FOLDER, COUNCIL_FOLDER, STATEMENT_FOLDER)
 
 
-def plan(agreement: Agreement, allocation: YearAllocation | None = None, recipient: str | None = None,
-         municipal: dict | None = None) -> list[Job]:
+def plan(
+    agreement: Agreement,
+    allocation: YearAllocation | None = None,
+    recipient: str | None = None,
+    municipal: dict | None = None,
+) -> list[Job]:
     """Return the documents an agreement yields, in a stable order.
 
     With an ``allocation`` and ``county_letters:`` in the data, one payout
@@ -75,9 +80,16 @@ def plan(agreement: Agreement, allocation: YearAllocation | None = None, recipie
         only = recipient if recipient in municipalities() else None
         for st in statements(agreement, municipal or {}, only, allocation):
             name = f"{STATEMENT_FOLDER}/" + safe_name(f"utlatande_{st.code}_{municipalities()[st.code].short}").lower()
-            jobs.append(Job(name, "utlatande.xml.j2", f"Utlåtande {agreement.year} – {st.name}",
-                            extra={"st": st, "alloc": allocation.note if allocation is not None else None},
-                            codes=(st.code,), inputs=(st.file,) if st.file else ()))
+            jobs.append(
+                Job(
+                    name,
+                    "utlatande.xml.j2",
+                    f"Utlåtande {agreement.year} – {st.name}",
+                    extra={"st": st, "alloc": allocation.note if allocation is not None else None},
+                    codes=(st.code,),
+                    inputs=(st.file,) if st.file else (),
+                )
+            )
     if recipient is None:
         return jobs
     return [job for job in jobs if recipient in job.codes]
@@ -93,14 +105,27 @@ def _plan(agreement: Agreement, allocation: YearAllocation | None) -> list[Job]:
     if allocation is not None and agreement.county_letters is not None:
         for letter in county_letters(allocation):
             name = f"{LETTERS_FOLDER}/" + safe_name(f"lansbrev_{letter.county.code}_{letter.county.name}").lower()
-            jobs.append(Job(name, "lansbrev.xml.j2", f"{agreement.county_letters.title} – {letter.county.name}",
-                            extra={"letter": letter, "alloc": allocation.note, "payers": PAYERS},
-                            codes=(letter.county.code,)))
+            jobs.append(
+                Job(
+                    name,
+                    "lansbrev.xml.j2",
+                    f"{agreement.county_letters.title} – {letter.county.name}",
+                    extra={"letter": letter, "alloc": allocation.note, "payers": PAYERS},
+                    codes=(letter.county.code,),
+                )
+            )
         for rl in recipient_letters(allocation):
             folder = MUNICIPALITY_FOLDER if rl.kind == "kommun" else COUNCIL_FOLDER
             name = f"{folder}/" + safe_name(f"{folder}_{rl.code}_{rl.name}").lower()
-            jobs.append(Job(name, "mottagarbrev.xml.j2", f"{agreement.county_letters.title} – {rl.name}",
-                            extra={"letter": rl, "alloc": allocation.note, "payers": PAYERS}, codes=rl.codes))
+            jobs.append(
+                Job(
+                    name,
+                    "mottagarbrev.xml.j2",
+                    f"{agreement.county_letters.title} – {rl.name}",
+                    extra={"letter": rl, "alloc": allocation.note, "payers": PAYERS},
+                    codes=rl.codes,
+                )
+            )
     if allocation is not None and agreement.county_agreements is not None:
         jobs.extend(county_agreement_jobs(agreement, allocation))
     return jobs
@@ -130,15 +155,34 @@ def county_agreement_jobs(agreement: Agreement, allocation: YearAllocation) -> l
     item = next(i for i in allocation.items if i.id == ca.payout)  # checked by validate
     amounts = {line.code: line.amount for line in item.lines}
     rows = [(county, amounts.get(code, 0)) for code, county in counties().items()]
-    jobs = [Job(safe_name(f"skl_brev_{ca.payout}"), "skl_brev_fordelning.xml.j2", ca.letter.title,
-                extra={"ca": ca, "item": item, "rows": rows})]
+    jobs = [
+        Job(
+            safe_name(f"skl_brev_{ca.payout}"),
+            "skl_brev_fordelning.xml.j2",
+            ca.letter.title,
+            extra={"ca": ca, "item": item, "rows": rows},
+        )
+    ]
     for code, county in counties().items():
         members = [m for m in municipalities().values() if m.county == code]
         name = f"{COUNTY_AGREEMENTS_FOLDER}/" + safe_name(f"overenskommelse_{code}_{county.name}").lower()
-        jobs.append(Job(name, "lansoverenskommelse.xml.j2", f"Överenskommelse – {county.name}",
-                        extra={"ca": ca, "item": item, "county": county, "council": council_of(code),
-                               "members": members, "amount": amounts.get(code, 0),
-                               "fill": ca.counties.get(code) or CountyFill()}, codes=(code,)))
+        jobs.append(
+            Job(
+                name,
+                "lansoverenskommelse.xml.j2",
+                f"Överenskommelse – {county.name}",
+                extra={
+                    "ca": ca,
+                    "item": item,
+                    "county": county,
+                    "council": council_of(code),
+                    "members": members,
+                    "amount": amounts.get(code, 0),
+                    "fill": ca.counties.get(code) or CountyFill(),
+                },
+                codes=(code,),
+            )
+        )
     return jobs
 
 
@@ -166,8 +210,13 @@ def output_conflicts(entries: list[tuple[Agreement, YearAllocation | None, Path]
     findings = []
     for (file, first), keys in clashes.items():
         shown = ", ".join(f"{k}.*" for k in keys[:3]) + (f" och {len(keys) - 3} till" if len(keys) > 3 else "")
-        findings.append(Finding(Location(file), f"skriver {len(keys)} av samma filer som {first} ({shown}): "
-                                "den senare skulle skriva över den förstas dokument",
-                                hint="två överenskommelser samma år behöver olika dokument; ge bara en av dem "
-                                     "beslut, brev, länsbrev eller länsöverenskommelser"))
+        findings.append(
+            Finding(
+                Location(file),
+                f"skriver {len(keys)} av samma filer som {first} ({shown}): "
+                "den senare skulle skriva över den förstas dokument",
+                hint="två överenskommelser samma år behöver olika dokument; ge bara en av dem "
+                "beslut, brev, länsbrev eller länsöverenskommelser",
+            )
+        )
     return findings

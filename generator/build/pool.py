@@ -3,6 +3,7 @@
 The workers inherit the tasks (nothing is pickled to them but an index), render one at a time, largest first,
 stage the files they render (:func:`generator.build.write.stage`) and send back only where they staged them.
 """
+
 from __future__ import annotations
 
 import gc
@@ -24,8 +25,14 @@ def default_jobs() -> int:
 
 #: How much rendering a document costs, roughly, against a letter to a municipality (2): the pool hands out the
 #: largest first, so that no process is left alone at the end with a large document (the plan: 35 pages).
-_WEIGHTS = {"genomforandeplan.xml.j2": 40, "lansbrev.xml.j2": 5, "lansoverenskommelse.xml.j2": 4,
-            "skl_brev_fordelning.xml.j2": 4, "utlatande.xml.j2": 4, "cirkular.xml.j2": 8}
+_WEIGHTS = {
+    "genomforandeplan.xml.j2": 40,
+    "lansbrev.xml.j2": 5,
+    "lansoverenskommelse.xml.j2": 4,
+    "skl_brev_fordelning.xml.j2": 4,
+    "utlatande.xml.j2": 4,
+    "cirkular.xml.j2": 8,
+}
 _TABLE_WEIGHTS = {".xlsx": 6, ".csv": 1}  # the payout tables (the .xlsx imports openpyxl; the .csv is a millisecond)
 
 #: The documents the pool's workers render; a forked worker inherits it, so nothing is pickled but the index.
@@ -115,8 +122,12 @@ def _render_in_pool(tasks: list, formats: list[str], writers: dict, templates: P
 
     workers = min(jobs, len(tasks))
     typst = sys.modules.get("generator.writers.typst")
-    if (workers < 2 or len(tasks) < 4 or "fork" not in multiprocessing.get_all_start_methods()
-            or (typst is not None and typst._compiler.cache_info().currsize)):
+    if (
+        workers < 2
+        or len(tasks) < 4
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or (typst is not None and typst._compiler.cache_info().currsize)
+    ):
         # Typst runs threads once it has compiled: a process forked after that could hang, so render here
         return False
     served = _served(writers)

@@ -10,6 +10,7 @@ its inputs (the hashes of the data, reference data, templates and generator
 it was made from) and the hash of the file written; a rebuild skips a
 document whose key and file are unchanged.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -87,7 +88,7 @@ class Sources:
     files: tuple[tuple[str, str], ...]  # (display path, blob id), sorted
 
     @classmethod
-    def of(cls, paths: list[Path]) -> "Sources":
+    def of(cls, paths: list[Path]) -> Sources:
         return cls(tuple(sorted({(display(p), file_id(p)) for p in paths})))
 
     @property
@@ -164,8 +165,9 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-def file_sha256(path: Path | str, signatures: dict[str, list], name: str, limit: int | None = MAX_OUTPUT_BYTES
-                ) -> str | None:
+def file_sha256(
+    path: Path | str, signatures: dict[str, list], name: str, limit: int | None = MAX_OUTPUT_BYTES
+) -> str | None:
     """Return the sha256 of the regular file at ``path`` (None if it is not one, or is over ``limit`` bytes).
 
     ``signatures`` maps ``name`` to the :func:`signature` of the file when it was last hashed and that hash, as
@@ -199,9 +201,15 @@ def checked_signatures(data: object) -> dict[str, list]:
     """Return the well-formed signatures of a manifest's ``signatures`` (a damaged one is dropped, not trusted)."""
     if not isinstance(data, dict):
         return {}
-    return {name: known for name, known in data.items()
-            if isinstance(name, str) and isinstance(known, list) and len(known) == 6 and isinstance(known[5], str)
-            and all(type(n) is int for n in known[:5])}
+    return {
+        name: known
+        for name, known in data.items()
+        if isinstance(name, str)
+        and isinstance(known, list)
+        and len(known) == 6
+        and isinstance(known[5], str)
+        and all(type(n) is int for n in known[:5])
+    }
 
 
 #: The manifest last parsed: its path, signature and data, used while the file keeps that signature and had not
@@ -226,8 +234,12 @@ def _parsed(path: Path) -> object:
             return data
     if not isinstance(data, dict) or not isinstance(data.get("documents"), dict):
         return data
-    return {**data, "documents": {key: dict(entry) if isinstance(entry, dict) else entry
-                                  for key, entry in data["documents"].items()}}
+    return {
+        **data,
+        "documents": {
+            key: dict(entry) if isinstance(entry, dict) else entry for key, entry in data["documents"].items()
+        },
+    }
 
 
 def _inside(folder: Path, name: str) -> bool:
@@ -244,13 +256,15 @@ class Manifest:
     folder: Path
     entries: dict[str, dict] = field(default_factory=dict)
     problem: str = ""  # why an existing manifest could not be used (it is rebuilt)
-    signatures: dict[str, list] = field(default_factory=dict, repr=False)  # file → its signature and sha256 (file_sha256)
+    signatures: dict[str, list] = field(
+        default_factory=dict, repr=False
+    )  # file → its signature and sha256 (file_sha256)
     _hashes: dict[str, str | None] = field(default_factory=dict, repr=False)  # file → its sha256 as read
     _names: dict[Path, str] = field(default_factory=dict, repr=False)  # path → entry name (resolving is slow)
     _folders: dict[Path, str] = field(default_factory=dict, repr=False)  # folder → its resolved path
 
     @classmethod
-    def load(cls, folder: Path) -> "Manifest":
+    def load(cls, folder: Path) -> Manifest:
         """Return the manifest of ``folder``; an unreadable or damaged one is reported in ``problem`` and rebuilt.
 
         An entry still marked ``replacing`` (a build stopped between writing the manifest and replacing the
@@ -268,8 +282,11 @@ class Manifest:
                 if not isinstance(data, dict) or not isinstance(data.get("documents", {}), dict):
                     raise ValueError("inte ett manifest")
                 root = Path(folder)
-                entries = {k: v for k, v in data.get("documents", {}).items()
-                           if isinstance(k, str) and isinstance(v, dict) and _inside(root, k)}
+                entries = {
+                    k: v
+                    for k, v in data.get("documents", {}).items()
+                    if isinstance(k, str) and isinstance(v, dict) and _inside(root, k)
+                }
                 if len(entries) != len(data.get("documents", {})):
                     problem = "några poster är skadade"
                 signatures = checked_signatures(data.get("signatures"))
@@ -310,8 +327,15 @@ class Manifest:
             return False
         return self.intact(path) is not None
 
-    def record(self, path: Path, key: str, data: bytes, sources: Sources, context: str | None = None,
-               content: str | None = None) -> None:
+    def record(
+        self,
+        path: Path,
+        key: str,
+        data: bytes,
+        sources: Sources,
+        context: str | None = None,
+        content: str | None = None,
+    ) -> None:
         """Record the file ``path`` just written: the key of its inputs, its hash, the sources it names, and
         (for a document) the digests of its template's context and of its content (generator.cache.digest)."""
         entry = {
@@ -367,14 +391,17 @@ class Manifest:
         whether it is still the old one or already the new one."""
         entries = self.entries
         if replacing:
-            entries = {name: ({**entry, "replacing": replacing[name]} if name in replacing else entry)
-                       for name, entry in entries.items()}
+            entries = {
+                name: ({**entry, "replacing": replacing[name]} if name in replacing else entry)
+                for name, entry in entries.items()
+            }
         # one entry a line, each encoded by json's C encoder (indent= would take its pure-Python one), by one
         # encoder (json.dumps with options makes one per call: half the time of 720 entries)
         encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
         lines = ",\n".join(f" {encode(name)}: {encode(entry)}" for name, entry in sorted(entries.items()))
-        signed = ",\n".join(f" {encode(name)}: {encode(known)}"
-                            for name, known in sorted(self.signatures.items()) if name in entries)
+        signed = ",\n".join(
+            f" {encode(name)}: {encode(known)}" for name, known in sorted(self.signatures.items()) if name in entries
+        )
         return ('{"documents": {\n' + lines + '\n},\n"signatures": {\n' + signed + "\n}}\n").encode("utf-8")
 
 
@@ -387,6 +414,9 @@ def orphans(manifest: Manifest) -> list[str]:
             exists[path] = os.path.isfile(path)
         return not exists[path]
 
-    return sorted(name for name, entry in manifest.entries.items()
-                  if isinstance(entry.get("sources"), dict)
-                  and any(isinstance(path, str) and path.endswith(".yaml") and gone(path) for path in entry["sources"]))
+    return sorted(
+        name
+        for name, entry in manifest.entries.items()
+        if isinstance(entry.get("sources"), dict)
+        and any(isinstance(path, str) and path.endswith(".yaml") and gone(path) for path in entry["sources"])
+    )

@@ -3,6 +3,7 @@
 A task of a build is a document, (agreement or None for a circular, job, sources, folder, the content digests
 recorded for its files, the writers' salt), or a payout table, (path, the function that makes it, allocation).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -31,14 +32,25 @@ def render_job(agreement: Agreement, job: Job, templates: Path = TEMPLATES) -> D
 def render_circular(validated: ValidatedCircular, templates: Path = TEMPLATES) -> Document:
     """Return the document model of a circular."""
     views = {a.id: View(a, figure_context(a)) for a in validated.agreements.values()}
-    context = {"c": validated.circular, "views": views, "parts": validated.parts(),
-               "own": ProseView(circular_context(validated.circular))}
+    context = {
+        "c": validated.circular,
+        "views": views,
+        "parts": validated.parts(),
+        "own": ProseView(circular_context(validated.circular)),
+    }
     return render_template("cirkular.xml.j2", context, templates)
 
 
-def render_files(document: Document, name: str, folder: Path, formats: list[str], writers: dict,
-                 started: float, sources: Sources | None = None, content: str | None = None
-                 ) -> list[tuple[Path, bytes, float]]:
+def render_files(
+    document: Document,
+    name: str,
+    folder: Path,
+    formats: list[str],
+    writers: dict,
+    started: float,
+    sources: Sources | None = None,
+    content: str | None = None,
+) -> list[tuple[Path, bytes, float]]:
     """Return each format of ``document`` as (path, bytes, seconds), with the provenance line of ``sources``."""
     if sources is not None:
         line = sources.line(content)
@@ -83,6 +95,7 @@ def render_task(task: tuple, formats: list[str], writers: dict, templates: Path)
     content = content_digest(document)
     if contents and all(recorded == file_content(content, salt, path) for path, recorded in contents.items()):
         return [(path, None, time.perf_counter() - started) for path in contents]
-    return [(path, data, seconds, file_content(content, salt, path))
-            for path, data, seconds in render_files(document, job.name, folder, formats, writers, started, sources,
-                                                    content)]
+    return [
+        (path, data, seconds, file_content(content, salt, path))
+        for path, data, seconds in render_files(document, job.name, folder, formats, writers, started, sources, content)
+    ]

@@ -10,12 +10,13 @@
 :func:`pending_agreement` and :func:`pending_circular` sort an agreement's or a circular's documents into the
 skipped and those to render (:class:`Pending`).
 """
+
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from generator.build.formats import DEFAULT_PDF_ENGINE, payouts_csv, payouts_xlsx
 from generator.build.plan import DATA_FOLDERS, MUNICIPAL_FOLDERS, Job, circular_name, plan
@@ -40,8 +41,9 @@ def reference_files() -> list[Path]:
     return sorted(REFERENCE.glob("*.csv"))
 
 
-def job_sources(agreement_file: Path | None, job: Job, templates: Path, data_files: list[Path],
-                reference_doc: Path | None = None) -> Sources:
+def job_sources(
+    agreement_file: Path | None, job: Job, templates: Path, data_files: list[Path], reference_doc: Path | None = None
+) -> Sources:
     """Return the input files of one document: its agreement, the data it uses, its templates, the reference .docx."""
     files = [agreement_file] if agreement_file else []
     files += template_files(job.template, templates)
@@ -66,8 +68,11 @@ class Contexts:
     def __init__(self, agreement: Agreement, templates: Path, reference_doc: Path | None, pdf_engine: str):
         self.agreement, self.templates = agreement, templates
         self.memo: dict = {}
-        self.common = [generator_id(), pdf_engine, Sources.of(reference_files() + ([reference_doc] if reference_doc
-                                                                                    else [])).files]
+        self.common = [
+            generator_id(),
+            pdf_engine,
+            Sources.of(reference_files() + ([reference_doc] if reference_doc else [])).files,
+        ]
         self.salt = digest(self.common)  # what the writers make of a document model depends on these too
         self._agreement: str | None = None
         self._templates: dict[str, tuple] = {}
@@ -82,9 +87,20 @@ class Contexts:
         if job.template not in self._templates:
             self._templates[job.template] = Sources.of(template_files(job.template, self.templates)).files
         try:
-            return digest([self.common, self._templates[job.template], Sources.of(list(job.inputs)).files,
-                           self._of_agreement(), job.name, job.template, job.title, job.decision,
-                           sorted(job.extra.items())], self.memo)
+            return digest(
+                [
+                    self.common,
+                    self._templates[job.template],
+                    Sources.of(list(job.inputs)).files,
+                    self._of_agreement(),
+                    job.name,
+                    job.template,
+                    job.title,
+                    job.decision,
+                    sorted(job.extra.items()),
+                ],
+                self.memo,
+            )
         except Unknown:
             return None
 
@@ -93,9 +109,19 @@ class Contexts:
         with its lines, and the data files' labels (:func:`generator.writers.payout_tables.payouts_xlsx`)."""
         a = allocation.agreement
         try:
-            return digest([self.common, "utbetalningar", a.year, a.title, a.total, allocation.items,
-                           [d.label if d is not None else None for d in (allocation.population, allocation.outcomes)],
-                           allocation.example], self.memo)
+            return digest(
+                [
+                    self.common,
+                    "utbetalningar",
+                    a.year,
+                    a.title,
+                    a.total,
+                    allocation.items,
+                    [d.label if d is not None else None for d in (allocation.population, allocation.outcomes)],
+                    allocation.example,
+                ],
+                self.memo,
+            )
         except Unknown:
             return None
 
@@ -135,10 +161,21 @@ class Pending:
     salt: str = ""  # the digest of the writers' configuration (Contexts.salt)
 
 
-def pending_agreement(agreement: Agreement, allocation: YearAllocation | None, source_file: Path | None,
-                      municipal: dict | None, out: Path, formats: list[str], templates: Path,
-                      reference_doc: Path | None, force: bool, pdf_engine: str, recipient: str | None,
-                      municipal_documents: bool, manifest: Manifest | None) -> Pending:
+def pending_agreement(
+    agreement: Agreement,
+    allocation: YearAllocation | None,
+    source_file: Path | None,
+    municipal: dict | None,
+    out: Path,
+    formats: list[str],
+    templates: Path,
+    reference_doc: Path | None,
+    force: bool,
+    pdf_engine: str,
+    recipient: str | None,
+    municipal_documents: bool,
+    manifest: Manifest | None,
+) -> Pending:
     """Return an agreement's part of a build: its documents and payout tables sorted into skipped and to render.
 
     Without a ``source_file`` nothing is recorded and everything is rendered (no manifest is kept).
@@ -163,16 +200,20 @@ def pending_agreement(agreement: Agreement, allocation: YearAllocation | None, s
                 item.result.skipped.extend(paths)
                 continue
             context = contexts.of(job)
-            item.keys.update({p: (manifest_key(sources, p, pdf_engine), sources, file_context(context, p))
-                              for p in paths})
+            item.keys.update(
+                {p: (manifest_key(sources, p, pdf_engine), sources, file_context(context, p)) for p in paths}
+            )
             if not force and all(recorded.same_context(p, file_context(context, p)) for p in paths):
                 item.result.same.extend(paths)  # the template would be given the same data: the same document
                 continue
             contents = {p: None if force else recorded.content(p) for p in paths}
         item.todo.append((job, sources, contents))
     if allocation is not None and allocation.items and recipient is None:
-        sources = Sources.of(([source_file] if source_file else []) + data + reference_files()) \
-            if recorded is not None else None
+        sources = (
+            Sources.of(([source_file] if source_file else []) + data + reference_files())
+            if recorded is not None
+            else None
+        )
         context = contexts.of_tables(allocation) if recorded is not None else None
         for suffix, make in (("csv", payouts_csv), ("xlsx", payouts_xlsx)):
             path = item.folder / f"utbetalningar.{suffix}"
@@ -188,8 +229,16 @@ def pending_agreement(agreement: Agreement, allocation: YearAllocation | None, s
     return item
 
 
-def pending_circular(validated: ValidatedCircular, out: Path, formats: list[str], templates: Path,
-                     reference_doc: Path | None, force: bool, pdf_engine: str, manifest: Manifest) -> Pending:
+def pending_circular(
+    validated: ValidatedCircular,
+    out: Path,
+    formats: list[str],
+    templates: Path,
+    reference_doc: Path | None,
+    force: bool,
+    pdf_engine: str,
+    manifest: Manifest,
+) -> Pending:
     """Return a circular's part of a build: skipped when its inputs are unchanged, else one document to render."""
     circular = validated.circular
     folder = out / str(circular.year)
@@ -201,8 +250,9 @@ def pending_circular(validated: ValidatedCircular, out: Path, formats: list[str]
     if not force and all(manifest.current(p, manifest_key(sources, p, pdf_engine)) for p in paths):
         item.result.skipped.extend(paths)
         return item
-    item.salt = digest([generator_id(), pdf_engine, Sources.of(reference_files() + ([reference_doc] if reference_doc
-                                                                                  else [])).files])
+    item.salt = digest(
+        [generator_id(), pdf_engine, Sources.of(reference_files() + ([reference_doc] if reference_doc else [])).files]
+    )
     contents = {p: None if force else manifest.content(p) for p in paths}
     item.todo.append((Job(name, "cirkular.xml.j2", name, extra={"validated": validated}), sources, contents))
     item.keys = {p: (manifest_key(sources, p, pdf_engine), sources, None) for p in paths}

@@ -8,16 +8,17 @@ marks. A failed render removes the staged files (and the folders made for them):
 it was. A build killed at any moment leaves every file old or new, a manifest that describes either, and
 perhaps temporary files, which the next build removes.
 """
+
 from __future__ import annotations
 
 import collections
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from generator.build.provenance import MANIFEST, Manifest, output_bytes, write_atomic
 from generator.data.model import Agreement
@@ -142,8 +143,9 @@ def _replace(file: Staged) -> bool:
 WRITTEN_AT_ONCE = 4
 
 
-def commit(staged: list[Staged], result: BuildResult, keys: dict[Path, tuple] | None = None,
-           manifest: Manifest | None = None) -> BuildResult:
+def commit(
+    staged: list[Staged], result: BuildResult, keys: dict[Path, tuple] | None = None, manifest: Manifest | None = None
+) -> BuildResult:
     """Return ``result`` with one agreement's staged files committed, the manifest true to the files at every
     moment.
 
@@ -159,8 +161,9 @@ def commit(staged: list[Staged], result: BuildResult, keys: dict[Path, tuple] | 
         discard(staged)
 
 
-def _commit(staged: list[Staged], result: BuildResult, keys: dict[Path, tuple] | None,
-            manifest: Manifest | None) -> BuildResult:
+def _commit(
+    staged: list[Staged], result: BuildResult, keys: dict[Path, tuple] | None, manifest: Manifest | None
+) -> BuildResult:
     replacing: dict[str, str | None] = {}
     recorded: set[Path] = set()  # recorded in the manifest before they were written
     result.same.extend(file.path for file in staged if file.kept)
@@ -175,8 +178,9 @@ def _commit(staged: list[Staged], result: BuildResult, keys: dict[Path, tuple] |
             path = file.path
             if keys and path in keys:
                 old = output_bytes(path)
-                manifest.record(path, keys[path][0], Path(file.temporary).read_bytes(), keys[path][1], keys[path][2],
-                                file.content)
+                manifest.record(
+                    path, keys[path][0], Path(file.temporary).read_bytes(), keys[path][1], keys[path][2], file.content
+                )
                 recorded.add(path)
                 replacing[manifest.name(path)] = hashlib.sha256(old).hexdigest() if old is not None else None
             else:
@@ -198,8 +202,14 @@ def _commit(staged: list[Staged], result: BuildResult, keys: dict[Path, tuple] |
     return result
 
 
-def _settle(file: Staged, future: Future[bool], result: BuildResult, keys: dict | None, manifest: Manifest | None,
-            recorded: set[Path]) -> None:
+def _settle(
+    file: Staged,
+    future: Future[bool],
+    result: BuildResult,
+    keys: dict | None,
+    manifest: Manifest | None,
+    recorded: set[Path],
+) -> None:
     """Wait for one file's rename; report it and record it in the manifest (when it has a key and is not yet)."""
     changed = future.result()
     path = file.path

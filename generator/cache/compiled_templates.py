@@ -7,11 +7,13 @@ rebuild that renders one letter, so their compiled form is kept between processe
 wrote for exactly that template's source are ever handed to Jinja. Nothing made from the agreements is kept here
 (their prose is compiled in each process).
 """
+
 from __future__ import annotations
 
 import sys
 
-from jinja2 import Environment, __version__ as jinja_version
+from jinja2 import Environment
+from jinja2 import __version__ as jinja_version
 from jinja2.bccache import Bucket, BytecodeCache
 
 from generator.cache import store

@@ -21,6 +21,7 @@ bytes of each object encoded are kept by its id (with the object, so that the id
 object met again (an agreement's item in several letters) is not walked again: the digest is the same
 with or without it.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -28,9 +29,10 @@ import datetime as dt
 import enum
 import hashlib
 import operator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Any, Callable
+from typing import Any
 
 
 class Unknown(TypeError):
@@ -143,6 +145,7 @@ def _memoised(encode: _Encoder) -> _Encoder:
     bytes only of those met again: an object shared by several values (an item of several letters) is walked
     twice at most, and the bytes of the others are not kept.
     """
+
     def encode_once(value, out: list, memo: dict | None) -> None:
         if memo is None:
             encode(value, out, memo)
@@ -160,6 +163,7 @@ def _memoised(encode: _Encoder) -> _Encoder:
             del out[start:]
             out.append(chunk)
             memo[id(value)] = (value, chunk)
+
     return encode_once
 
 
@@ -202,11 +206,14 @@ def _make_encoder(kind: type) -> _Encoder:
         def encode_enum(value, out, memo):
             out.append(head)
             _encode(value.value, out, memo)
+
         return encode_enum
     if issubclass(kind, PurePath):
+
         def encode_path(value, out, memo):
             data = value.as_posix().encode("utf-8", "surrogatepass")
             out.append(b"p%d:%s" % (len(data), data))
+
         return encode_path
     for base, plain in _PLAIN.items():  # a subclass of a plain kind: its class, then its value as the base's
         if issubclass(kind, base):
@@ -218,6 +225,7 @@ def _make_encoder(kind: type) -> _Encoder:
         def encode_sequence(value, out, memo):
             out.append(b"%s%d:" % (tag, len(value)))
             _encode_items(value, out, memo)
+
         return encode_sequence  # not kept in a memo: a shared list is mostly met inside a shared object
     if issubclass(kind, (list, tuple)):
         head = b"L" + _name(kind)
@@ -225,16 +233,21 @@ def _make_encoder(kind: type) -> _Encoder:
         def encode_subclass(value, out, memo):
             out.append(b"%s%d:" % (head, len(value)))
             _encode_items(value, out, memo)
+
         return encode_subclass
     if issubclass(kind, (set, frozenset)):
+
         def encode_set(value, out, memo):
             out.append(b"S%d:" % len(value))
             out.extend(_sorted(value, memo))
+
         return _memoised(encode_set)
     if issubclass(kind, dict):
+
         def encode_dict(value, out, memo):
             out.append(b"M%d:" % len(value))
             out.extend(_sorted_pairs(value, memo))
+
         return _memoised(encode_dict)
     if dataclasses.is_dataclass(kind):
         names = tuple(f.name for f in dataclasses.fields(kind))
@@ -244,6 +257,7 @@ def _make_encoder(kind: type) -> _Encoder:
         def encode_dataclass(value, out, memo):
             out.append(head)
             _encode_items(values(value), out, memo)
+
         return _memoised(encode_dataclass)
     if hasattr(kind, "model_fields") and hasattr(kind, "__pydantic_fields_set__"):  # a pydantic model
         names = tuple(kind.model_fields)
@@ -258,6 +272,7 @@ def _make_encoder(kind: type) -> _Encoder:
                 _encode(extra, out, memo)
             else:
                 out.append(b"N")
+
         return _memoised(encode_model)
     raise Unknown(f"no canonical digest of {kind.__module__}.{kind.__qualname__}")
 

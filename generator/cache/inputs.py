@@ -8,12 +8,13 @@ have read is added with :func:`note`, so that an outer recording (the no-change 
 
 The hook is installed the first time a recording starts, and does nothing while none is under way.
 """
+
 from __future__ import annotations
 
 import os
 import sys
 
-_active: list["Recording"] = []
+_active: list[Recording] = []
 _installed = False
 #: Each path's state when a recording of this process first saw it read: what a process reads only once (the
 #: reference lists) was read then.
@@ -43,7 +44,7 @@ class Recording:
         if self in _active:
             _active.remove(self)
 
-    def __enter__(self) -> "Recording":
+    def __enter__(self) -> Recording:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -7,6 +7,7 @@ every time (its messages are made then). The data is plain YAML data (mappings w
 numbers, booleans, null, dates); a date is written as a one-key mapping whose key starts with a NUL character,
 which no key of loaded data can contain (the loader refuses control characters).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,9 +44,11 @@ def load_bytes(raw: bytes, file: Path) -> tuple[Any, SourceMap]:
 
 
 def _encode(data: Any, source: SourceMap) -> dict:
-    return {"data": data,
-            "marks": [[list(path), line, column] for path, (line, column) in source.marks.items()],
-            "blocks": [list(path) for path in sorted(source.block_scalars, key=repr)]}  # a set: in a fixed order
+    return {
+        "data": data,
+        "marks": [[list(path), line, column] for path, (line, column) in source.marks.items()],
+        "blocks": [list(path) for path in sorted(source.block_scalars, key=repr)],
+    }  # a set: in a fixed order
 
 
 def _default(value: Any) -> dict:

@@ -16,6 +16,7 @@ the caller: a cache that cannot be written is a cache without that entry.
 Also here: the generator's own identity (:func:`generator_id`: its version and a hash of its code and fonts),
 part of every key, and the file signatures (:func:`signature`) that let a hash of an unchanged file be reused.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -72,6 +73,7 @@ def made_from(*parts: bytes) -> bytes:
 
 # --------------------------------------------------------------------------- reading and writing entries
 
+
 def read(kind: str, name: str, source: bytes, limit: int = MAX_ENTRY_BYTES) -> bytes | None:
     """Return the payload of the entry ``kind``/``name`` if it is there, intact, ours and made from ``source``.
 
@@ -87,8 +89,8 @@ def read(kind: str, name: str, source: bytes, limit: int = MAX_ENTRY_BYTES) -> b
     data = _read_regular(folder() / kind / name, limit + _HEAD)
     if data is None or len(data) < _HEAD or not data.startswith(MAGIC):
         return None
-    stored_source = data[len(MAGIC):len(MAGIC) + 32]
-    mac = data[len(MAGIC) + 32:_HEAD]
+    stored_source = data[len(MAGIC) : len(MAGIC) + 32]
+    mac = data[len(MAGIC) + 32 : _HEAD]
     payload = data[_HEAD:]
     if not hmac.compare_digest(mac, _mac(secret, kind, name, stored_source, payload)):
         return None
@@ -115,12 +117,14 @@ def write(kind: str, name: str, source: bytes, payload: bytes) -> None:
             return
         names = os.listdir(where)
         if len(names) > MAX_ENTRIES:
+
             def age(entry: str) -> int:
                 try:
                     return os.lstat(where / entry).st_mtime_ns
                 except OSError:
                     return 0
-            for old in sorted(names, key=age)[:-(MAX_ENTRIES // 2)]:
+
+            for old in sorted(names, key=age)[: -(MAX_ENTRIES // 2)]:
                 try:
                     os.unlink(where / old)
                 except (IsADirectoryError, PermissionError, FileNotFoundError):
@@ -152,8 +156,9 @@ def read_json(kind: str, name: str, source: bytes, object_hook=None) -> Any:
 def write_json(kind: str, name: str, source: bytes, value: Any, default=None) -> None:
     """Keep ``value`` (plain data: dicts, lists, text, numbers, booleans, None) as JSON (:func:`write`)."""
     try:
-        payload = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-                             default=default).encode("utf-8", "surrogatepass")
+        payload = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=default).encode(
+            "utf-8", "surrogatepass"
+        )
     except (ValueError, TypeError, RecursionError):
         return
     write(kind, name, source, payload)
@@ -172,8 +177,7 @@ def _read_regular(path: Path | str, limit: int) -> bytes | None:
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit or info.st_uid != os.getuid() \
-                or info.st_mode & 0o022:
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit or info.st_uid != os.getuid() or info.st_mode & 0o022:
             return None
         chunks = []
         left = info.st_size + 1  # one more: a file that grew is refused
@@ -248,8 +252,12 @@ def _read_secret(path: Path) -> bytes | None:
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077 \
-                or info.st_size != _SECRET_BYTES:
+        if (
+            not stat.S_ISREG(info.st_mode)
+            or info.st_uid != os.getuid()
+            or info.st_mode & 0o077
+            or info.st_size != _SECRET_BYTES
+        ):
             return None
         data = os.read(fd, _SECRET_BYTES + 1)
         return data if len(data) == _SECRET_BYTES else None
@@ -310,6 +318,7 @@ def steady(info: os.stat_result, now: int) -> bool:
 
 # --------------------------------------------------------------------------- the generator's identity
 
+
 @lru_cache(maxsize=1)
 def generator_id() -> str:
     """Return ``<version>+<hash of the package's code and fonts>``: a code change is an input change.
@@ -333,6 +342,8 @@ def generator_id() -> str:
     digest = hashlib.sha256()
     for relative, file in zip(names, files):
         digest.update(relative.encode() + b"\0" + file.read_bytes())
-    if all(steady(info, now) for info in infos) and [signature(os.stat(file)) for file in files] == list(map(signature, infos)):
+    if all(steady(info, now) for info in infos) and [signature(os.stat(file)) for file in files] == list(
+        map(signature, infos)
+    ):
         write("generator-id", name, made_from(state), digest.hexdigest()[:12].encode())
     return f"{__version__}+{digest.hexdigest()[:12]}"

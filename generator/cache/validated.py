@@ -20,13 +20,14 @@ is checked, or an input that cannot be read back, keeps nothing. A result taken 
 inputs again to compare it, and notes them as read (so the no-change state of a build,
 :mod:`generator.build.no_change`, holds them as if they had been checked).
 """
+
 from __future__ import annotations
 
 import os
 import sys
-from stat import S_ISREG
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from generator.cache import inputs, loaded_yaml, store
@@ -84,13 +85,16 @@ def _key(file: Path, raw: bytes, flags: bytes) -> str:
 
 # --------------------------------------------------------------------------- an entry
 
+
 def _found(entry: Any, raw: bytes, file: Path) -> tuple[SourceMap, Agreement, Report] | None:
     """Return the result an entry stands for if its inputs are all unchanged; None otherwise (stale, foreign)."""
     if not isinstance(entry, dict):
         return None
     try:
-        deps = [(kind, path, real, state if not isinstance(state, list) else tuple(state))
-                for kind, path, real, state in entry["inputs"]]
+        deps = [
+            (kind, path, real, state if not isinstance(state, list) else tuple(state))
+            for kind, path, real, state in entry["inputs"]
+        ]
         findings = [_finding(item) for item in entry["findings"]]
     except (ValueError, TypeError, KeyError):
         return None
@@ -108,8 +112,12 @@ def _found(entry: Any, raw: bytes, file: Path) -> tuple[SourceMap, Agreement, Re
 
 def _finding(item: Any) -> Finding:
     file, line, column, message, path, severity, hint = item
-    if not (isinstance(file, str) and all(type(n) is int or n is None for n in (line, column))
-            and all(isinstance(t, str) for t in (message, path, hint)) and severity in _SEVERITIES):
+    if not (
+        isinstance(file, str)
+        and all(type(n) is int or n is None for n in (line, column))
+        and all(isinstance(t, str) for t in (message, path, hint))
+        and severity in _SEVERITIES
+    ):
         raise ValueError("not a finding")
     return Finding(Location(Path(file), line, column), message, path, severity, hint)
 
@@ -211,4 +219,3 @@ def own_code(path: str) -> bool:
     if real.startswith(os.path.join(os.path.realpath(store.folder()), "")):
         return True
     return real.startswith(os.path.join(str(store.PACKAGE), "")) and Path(real).suffix in (".py", ".ttf")
-

@@ -17,13 +17,14 @@ under (an entry copied from another key is refused), its payload is what its
 hash says, its head is of the expected shape and the writer can make a package
 of it; any other entry is ignored, built again and replaced.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from generator.cache import store
 
@@ -95,10 +96,15 @@ def encode(package: dict, key: str) -> bytes:
         offset += len(data)
         return [offset - len(data), len(data)]
 
-    head = {"names": list(package["names"]), "header": package["header"], "first_header": package["first_header"],
-            "ids": dict(package["ids"]), "table_style_id": package["table_style_id"],
-            "parts": {name: place(data) for name, data in package["parts"].items()},
-            "deflated": {name: [crc, *place(data)] for name, (crc, data) in package["deflated"].items()}}
+    head = {
+        "names": list(package["names"]),
+        "header": package["header"],
+        "first_header": package["first_header"],
+        "ids": dict(package["ids"]),
+        "table_style_id": package["table_style_id"],
+        "parts": {name: place(data) for name, data in package["parts"].items()},
+        "deflated": {name: [crc, *place(data)] for name, (crc, data) in package["deflated"].items()},
+    }
     head_bytes = json.dumps(head, ensure_ascii=False, sort_keys=True).encode("utf-8")
     payload = len(head_bytes).to_bytes(4, "big") + head_bytes + b"".join(blobs)
     return FORMAT + bytes.fromhex(key) + hashlib.sha256(payload).digest() + payload
@@ -109,17 +115,17 @@ def decode(entry: bytes | None, key: str) -> dict | None:
     start = len(FORMAT) + 2 * _HASH
     if entry is None or len(entry) < start + 4 or not entry.startswith(FORMAT):
         return None
-    if entry[len(FORMAT):len(FORMAT) + _HASH] != bytes.fromhex(key):
+    if entry[len(FORMAT) : len(FORMAT) + _HASH] != bytes.fromhex(key):
         return None  # made from other inputs (copied from another key)
     payload = memoryview(entry)[start:]
-    if hashlib.sha256(payload).digest() != entry[len(FORMAT) + _HASH:start]:
+    if hashlib.sha256(payload).digest() != entry[len(FORMAT) + _HASH : start]:
         return None  # damaged
     size = int.from_bytes(payload[:4], "big")
     try:
-        head = json.loads(bytes(payload[4:4 + size]).decode("utf-8"))
+        head = json.loads(bytes(payload[4 : 4 + size]).decode("utf-8"))
     except ValueError:
         return None
-    blob = payload[4 + size:]
+    blob = payload[4 + size :]
     try:
         return _package(head, blob)
     except (TypeError, ValueError, KeyError):
@@ -133,27 +139,53 @@ def _is_text(value, none: bool = False) -> bool:
 def _slice(blob: memoryview, place) -> bytes:
     """Return the bytes of ``blob`` at ``place`` ([offset, length]), refusing a place outside it."""
     offset, length = place
-    if not (isinstance(offset, int) and isinstance(length, int) and 0 <= offset and 0 <= length
-            and offset + length <= len(blob)):
+    if not (
+        isinstance(offset, int)
+        and isinstance(length, int)
+        and 0 <= offset
+        and 0 <= length
+        and offset + length <= len(blob)
+    ):
         raise ValueError("a part lies outside the entry")
-    return bytes(blob[offset:offset + length])
+    return bytes(blob[offset : offset + length])
 
 
 def _package(head, blob: memoryview) -> dict:
     """Return the package the head describes, its parts taken from ``blob``; raise on any other shape."""
-    if not isinstance(head, dict) or set(head) != {"names", "header", "first_header", "ids", "table_style_id",
-                                                   "parts", "deflated"}:
+    if not isinstance(head, dict) or set(head) != {
+        "names",
+        "header",
+        "first_header",
+        "ids",
+        "table_style_id",
+        "parts",
+        "deflated",
+    }:
         raise ValueError("not the head of a package")
     names, ids, parts, deflated = head["names"], head["ids"], head["parts"], head["deflated"]
-    if not (isinstance(names, list) and all(map(_is_text, names)) and _is_text(head["header"])
-            and _is_text(head["first_header"], none=True) and _is_text(head["table_style_id"], none=True)
-            and isinstance(ids, dict) and all(_is_text(v, none=True) for v in ids.values())
-            and isinstance(parts, dict) and isinstance(deflated, dict)
-            and all(isinstance(place, list) and len(place) == 2 for place in parts.values())
-            and all(isinstance(place, list) and len(place) == 3 and isinstance(place[0], int)
-                    and 0 <= place[0] < 2 ** 32 for place in deflated.values())):
+    if not (
+        isinstance(names, list)
+        and all(map(_is_text, names))
+        and _is_text(head["header"])
+        and _is_text(head["first_header"], none=True)
+        and _is_text(head["table_style_id"], none=True)
+        and isinstance(ids, dict)
+        and all(_is_text(v, none=True) for v in ids.values())
+        and isinstance(parts, dict)
+        and isinstance(deflated, dict)
+        and all(isinstance(place, list) and len(place) == 2 for place in parts.values())
+        and all(
+            isinstance(place, list) and len(place) == 3 and isinstance(place[0], int) and 0 <= place[0] < 2**32
+            for place in deflated.values()
+        )
+    ):
         raise ValueError("not the head of a package")
-    return {"names": names, "header": head["header"], "first_header": head["first_header"], "ids": ids,
-            "table_style_id": head["table_style_id"],
-            "parts": {name: _slice(blob, place) for name, place in parts.items()},
-            "deflated": {name: (place[0], _slice(blob, place[1:])) for name, place in deflated.items()}}
+    return {
+        "names": names,
+        "header": head["header"],
+        "first_header": head["first_header"],
+        "ids": ids,
+        "table_style_id": head["table_style_id"],
+        "parts": {name: _slice(blob, place) for name, place in parts.items()},
+        "deflated": {name: (place[0], _slice(blob, place[1:])) for name, place in deflated.items()},
+    }

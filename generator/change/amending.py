@@ -11,18 +11,19 @@ changed figure, the new total, and "I övrigt gäller beslutet oförändrat."
 The number is left for the government's meeting to give ("[nr]") and the
 document is marked as a draft in its running header.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 
 from generator.change.data_diff import Change, compare
-from generator.documents.model import Document
-from generator.formatting import datum, datum_utan_den, kronor
 from generator.data.model import Agreement, Decision, Earmark, Payout, Pot
 from generator.data.prose_figures import walk_sections
-from generator.documents.templating import TEMPLATES, render_document
 from generator.data.validate import Validated
+from generator.documents.model import Document
+from generator.documents.templating import TEMPLATES, render_document
+from generator.formatting import datum, datum_utan_den, kronor
 
 TEMPLATE = "andringsbeslut.xml.j2"
 DRAFT_NUMBER = "[nr]"
@@ -71,8 +72,9 @@ def _deadline(agreement: Agreement, name: str) -> str | None:
     for section in walk_sections(agreement.sections):
         for deadline in section.deadlines:
             if date is not None and deadline.date == date:
-                what = {"redovisning": "redovisningen", "handlingsplan": "handlingsplanen"}.get(deadline.kind,
-                                                                                               str(deadline.kind))
+                what = {"redovisning": "redovisningen", "handlingsplan": "handlingsplanen"}.get(
+                    deadline.kind, str(deadline.kind)
+                )
                 whats = due.setdefault(deadline.to or "", [])
                 if what not in whats:
                     whats.append(what)
@@ -96,14 +98,17 @@ def clauses(decision: Decision, old: Agreement, new: Agreement, changes: list[Ch
             if recipient and recipient not in purpose:
                 purpose = f"till {recipient} {purpose}"
             amounts = f"{kronor(change.new)} i stället för {kronor(change.old)}"
-            out.append(f"{payer} ska betala ut {amounts} {purpose}" if payer else
-                       f"{amounts} ska betalas ut {purpose}")
+            out.append(f"{payer} ska betala ut {amounts} {purpose}" if payer else f"{amounts} ska betalas ut {purpose}")
         elif isinstance(item, Earmark):
-            out.append(f"av medlen får {kronor(change.new)} i stället för {kronor(change.old)} användas för "
-                       f"{item.label[:1].lower() + item.label[1:]}")
+            out.append(
+                f"av medlen får {kronor(change.new)} i stället för {kronor(change.old)} användas för "
+                f"{item.label[:1].lower() + item.label[1:]}"
+            )
         elif isinstance(item, Pot):
-            out.append(f"prestationsersättningen {item.title} ska uppgå till {kronor(change.new)} i stället för "
-                       f"{kronor(change.old)}")
+            out.append(
+                f"prestationsersättningen {item.title} ska uppgå till {kronor(change.new)} i stället för "
+                f"{kronor(change.old)}"
+            )
         elif isinstance(change.new, int) and isinstance(change.old, int):
             out.append(f"beloppet {change.label} ska vara {kronor(change.new)} i stället för {kronor(change.old)}")
     return out
@@ -112,8 +117,10 @@ def clauses(decision: Decision, old: Agreement, new: Agreement, changes: list[Ch
 def decision_text(decision: Decision, old: Agreement, new: Agreement, changes: list[Change]) -> str:
     """Return the text under "Regeringens beslut" (prose: paragraphs, a list when several figures change)."""
     order = {name: index for index, name in enumerate(_items(old) | _items(new))}
-    ordered = sorted((c for c in changes if c.name not in {"total", "summa"}),  # amounts in document order, then dates
-                     key=lambda c: (isinstance(c.new, dt.date) or isinstance(c.old, dt.date), order.get(c.name, len(order)), c.name))
+    ordered = sorted(
+        (c for c in changes if c.name not in {"total", "summa"}),  # amounts in document order, then dates
+        key=lambda c: (isinstance(c.new, dt.date) or isinstance(c.old, dt.date), order.get(c.name, len(order)), c.name),
+    )
     parts = clauses(decision, old, new, ordered)
     lead = f"Regeringen ändrar {reference(decision)} på så sätt att"
     if len(parts) == 1:
@@ -123,8 +130,10 @@ def decision_text(decision: Decision, old: Agreement, new: Agreement, changes: l
     if old.total != new.total:
         payee = {o.id: o.name for o in new.organisations}.get("skl", "")
         if decision.kind == "utbetalning":
-            text += (f"\n\n{decision.addressee.name} ska därmed betala ut sammanlagt {kronor(new.total)} i stället för "
-                     f"{kronor(old.total)}" + (f" till {payee}" if payee else "") + ".")
+            text += (
+                f"\n\n{decision.addressee.name} ska därmed betala ut sammanlagt {kronor(new.total)} i stället för "
+                f"{kronor(old.total)}" + (f" till {payee}" if payee else "") + "."
+            )
         else:
             text += f"\n\nÖverenskommelsen omfattar därmed sammanlagt {kronor(new.total)} i stället för {kronor(old.total)}."
     text += "\n\nI övrigt gäller beslutet oförändrat."
@@ -138,13 +147,18 @@ def matter_text(decision: Decision, old: Agreement) -> str:
     if decision.kind == "utbetalning":
         rest = re.sub(r"^uppdrag att utbetala medel\s+", "", subject)
         payee = {o.id: o.name for o in old.organisations}.get("skl")
-        did = (f"Regeringen uppdrog genom {when} åt {decision.addressee.name} att utbetala {kronor(old.total)}"
-               + (f" till {payee}" if payee else "") + f" {rest.removeprefix('till ') if payee else rest}"
-               .replace("insatser", "för insatser", 1) + ".")
+        did = (
+            f"Regeringen uppdrog genom {when} åt {decision.addressee.name} att utbetala {kronor(old.total)}"
+            + (f" till {payee}" if payee else "")
+            + f" {rest.removeprefix('till ') if payee else rest}".replace("insatser", "för insatser", 1)
+            + "."
+        )
     else:
         did = f"Regeringen fattade {when} beslut i ärendet {subject}."
-    return (did + "\n\nBelopp i överenskommelsen mellan staten och Sveriges Kommuner och Landsting har därefter "
-            "ändrats. Beslutet ändras så att det stämmer med överenskommelsen i dess nya lydelse.")
+    return (
+        did + "\n\nBelopp i överenskommelsen mellan staten och Sveriges Kommuner och Landsting har därefter "
+        "ändrats. Beslutet ändras så att det stämmer med överenskommelsen i dess nya lydelse."
+    )
 
 
 def amending_decision(decision: Decision, old: Validated, new: Validated, date: dt.date | None) -> Document | None:
@@ -156,13 +170,15 @@ def amending_decision(decision: Decision, old: Validated, new: Validated, date: 
     changes = [c for c in diff.figures if not c.name.startswith("sec.")]
     if not changes and old.agreement.total == new.agreement.total:
         return None
-    draft = decision.model_copy(update={
-        "number": DRAFT_NUMBER,
-        "date": date,
-        "subject": f"Ändring av regeringens beslut den {datum_utan_den(decision.date)} om "
-                   f"{decision.subject[:1].lower() + decision.subject[1:]}",
-        "decision": decision_text(decision, old.agreement, new.agreement, changes),
-        "matter": matter_text(decision, old.agreement),
-        "attachments": [],
-    })
+    draft = decision.model_copy(
+        update={
+            "number": DRAFT_NUMBER,
+            "date": date,
+            "subject": f"Ändring av regeringens beslut den {datum_utan_den(decision.date)} om "
+            f"{decision.subject[:1].lower() + decision.subject[1:]}",
+            "decision": decision_text(decision, old.agreement, new.agreement, changes),
+            "matter": matter_text(decision, old.agreement),
+            "attachments": [],
+        }
+    )
     return render_document(TEMPLATE, new.agreement, {"decision": draft, "amended": decision}, TEMPLATES)

@@ -2,6 +2,7 @@
 
 ``generator diff A B`` compares two versions of an agreement (see :mod:`generator.change.versions`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,15 +12,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.formatting import datum, kronor
+from generator.build.provenance import display
 from generator.data.model import Agreement, TableBlock
 from generator.data.prose_figures import figure_context, render_prose, section_parts_sum, table_rows_sum, walk_sections
-from generator.build.provenance import display
 from generator.data.reference import recipient
 from generator.data.validate import Validated
-
+from generator.formatting import datum, kronor
 
 # --------------------------------------------------------------------------- comparing
+
 
 @dataclass
 class Change:
@@ -61,23 +62,32 @@ class Diff:
 
     @property
     def changed(self) -> bool:
-        return bool(self.figures or self.totals or self.recipients
-                    or any(d.status != "oförändrat" for d in self.document_changes))
+        return bool(
+            self.figures
+            or self.totals
+            or self.recipients
+            or any(d.status != "oförändrat" for d in self.document_changes)
+        )
 
     def to_json(self) -> str:
         def encode(value: Any) -> Any:
             return value.isoformat() if isinstance(value, dt.date) else value
 
         payload = {
-            "a": self.a, "b": self.b,
-            "figures": [{**asdict(c), "old": encode(c.old), "new": encode(c.new), "difference": c.difference}
-                        for c in self.figures],
+            "a": self.a,
+            "b": self.b,
+            "figures": [
+                {**asdict(c), "old": encode(c.old), "new": encode(c.new), "difference": c.difference}
+                for c in self.figures
+            ],
             "totals": [{**asdict(c), "difference": c.difference} for c in self.totals],
             "recipients": [{**asdict(r), "difference": r.difference} for r in self.recipients],
             "documents": self.documents,
             "warnings": self.warnings,
-            "document_changes": [{"name": d.name, "title": d.title, "status": d.status,
-                                  "changes": [asdict(c) for c in d.changes]} for d in self.document_changes],
+            "document_changes": [
+                {"name": d.name, "title": d.title, "status": d.status, "changes": [asdict(c) for c in d.changes]}
+                for d in self.document_changes
+            ],
         }
         return json.dumps(payload, ensure_ascii=False, indent=1)
 
@@ -110,8 +120,10 @@ def _tables(agreement: Agreement) -> dict[str, tuple[str, Any]]:
             name = f"tab.{table.id}.total" if table.id else f"bil.{appendix.id}.tabell{index}.summa"
             title = f"tabellen {table.title!r}" if table.title else f"tabell {index}"
             out[name] = (f"summa i {title} i Bil {numbers[appendix.id]} {appendix.title}", table)
-            out[name.rsplit(".", 1)[0] + ".intakter"] = (f"intäkter i {title} i Bil {numbers[appendix.id]} {appendix.title}",
-                                                         table)
+            out[name.rsplit(".", 1)[0] + ".intakter"] = (
+                f"intäkter i {title} i Bil {numbers[appendix.id]} {appendix.title}",
+                table,
+            )
     return out
 
 
@@ -137,8 +149,11 @@ def _payout_recipients(agreement: Agreement) -> dict[str, list[str]]:
 def figures_of(agreement: Agreement) -> dict[str, Any]:
     """Return every amount and date of an agreement by the name prose uses for it (sections' totals too)."""
     context = figure_context(agreement)
-    out = {k: v for k, v in context.items()
-           if isinstance(k, str) and k != "year" and not isinstance(v, bool) and isinstance(v, (int, dt.date))}
+    out = {
+        k: v
+        for k, v in context.items()
+        if isinstance(k, str) and k != "year" and not isinstance(v, bool) and isinstance(v, (int, dt.date))
+    }
     sections = list(walk_sections(agreement.sections))
     for section in sections:  # computed from the parts, so a changed part shows even before the stated total
         out[f"sec.{section.id}.total"] = section_parts_sum(section)
@@ -149,7 +164,9 @@ def figures_of(agreement: Agreement) -> dict[str, Any]:
         if any(row.income is not None or row.cost is not None for row in table.rows):
             out[name.rsplit(".", 1)[0] + ".intakter"] = sum(
                 context.get(row.ref, 0) if row.ref else (row.income or 0)
-                for row in table.rows if row.income is not None or row.ref)
+                for row in table.rows
+                if row.income is not None or row.ref
+            )
     out["summa"] = sum(p.amount for s in sections for p in s.payouts) + sum(p.amount for s in sections for p in s.pots)
     return out
 
@@ -186,15 +203,23 @@ def _per_recipient(validated: Validated) -> dict[str, int]:
     return totals
 
 
-def compare(a: Validated, b: Validated, label_a: str, label_b: str, output: Path | None = None,
-            documents: bool | set[str] = True) -> Diff:
+def compare(
+    a: Validated,
+    b: Validated,
+    label_a: str,
+    label_b: str,
+    output: Path | None = None,
+    documents: bool | set[str] = True,
+) -> Diff:
     """Return what changes from ``a`` to ``b``; ``output`` is the folder whose documents may be affected.
 
     ``documents`` compares the text of every document of both versions (or of the named ones).
     """
     diff = Diff(label_a, label_b)
     known = {w.message for w in a.warnings}
-    diff.warnings = [f"{label_b}: {w.message}" for w in b.warnings if "blir tillsammans" in w.message and w.message not in known]
+    diff.warnings = [
+        f"{label_b}: {w.message}" for w in b.warnings if "blir tillsammans" in w.message and w.message not in known
+    ]
     old, new = figures_of(a.agreement), figures_of(b.agreement)
     labels = {**_labels(a.agreement), **_labels(b.agreement)}
     receivers = {**_payout_recipients(a.agreement), **_payout_recipients(b.agreement)}
@@ -206,8 +231,9 @@ def compare(a: Validated, b: Validated, label_a: str, label_b: str, output: Path
     old_prose, new_prose = prose_figures(a.agreement), prose_figures(b.agreement)
     for expression in sorted(set(old_prose) & set(new_prose)):
         if old_prose[expression] != new_prose[expression]:
-            diff.totals.append(Change("{{ " + expression + " }}", "uträknat i texten", old_prose[expression],
-                                      new_prose[expression]))
+            diff.totals.append(
+                Change("{{ " + expression + " }}", "uträknat i texten", old_prose[expression], new_prose[expression])
+            )
     before, after = _per_recipient(a), _per_recipient(b)
     for code in set(before) | set(after):
         if before.get(code, 0) != after.get(code, 0):
@@ -228,8 +254,9 @@ def affected_documents(output: Path, source: Path) -> list[str]:
 
     entries = Manifest.load(output).entries  # a damaged manifest reads as empty
     wanted = display(source)
-    return sorted(name for name, entry in entries.items()
-                  if isinstance(entry.get("sources"), dict) and wanted in entry["sources"])
+    return sorted(
+        name for name, entry in entries.items() if isinstance(entry.get("sources"), dict) and wanted in entry["sources"]
+    )
 
 
 def value_text(value: Any) -> str:
@@ -270,7 +297,10 @@ def diff_text(diff: Diff) -> str:
         changed = sum(1 for d in diff.document_changes if d.status != "oförändrat")
         out.append(f"\nDokument ({changed} av {len(diff.document_changes)} ändras):")
         out.extend(changes_text(diff.document_changes))
-    out.append("\nByggda dokument i output/ som görs av filen:" if diff.documents
-               else "\nByggda dokument: inga (kör generator build)")
+    out.append(
+        "\nByggda dokument i output/ som görs av filen:"
+        if diff.documents
+        else "\nByggda dokument: inga (kör generator build)"
+    )
     out.extend(f"  {name}" for name in diff.documents)
     return "\n".join(out)

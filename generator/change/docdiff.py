@@ -6,6 +6,7 @@ and their text is compared document by document: a paragraph that changed is
 narrowed to the sentences that changed, a table row is shown whole. A document
 whose text is the same is unchanged, whatever changed in the data.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -15,8 +16,8 @@ from pathlib import Path
 
 from generator.build.plan import Job, plan
 from generator.build.render import render_circular, render_job
-from generator.documents.model import Document, Heading, Keep, block_text
 from generator.data.validate import Validated
+from generator.documents.model import Document, Heading, Keep, block_text
 
 #: Where a sentence may end: . ! ? or : followed by a space and an upper-case letter, a digit or a quote.
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-ZÅÄÖ0-9”\"(])")
@@ -46,9 +47,9 @@ def sentences(text: str) -> list[str]:
     out: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        if text[:match.start()].lower().endswith(_ABBREVIATIONS):
+        if text[: match.start()].lower().endswith(_ABBREVIATIONS):
             continue
-        out.append(text[start:match.start()])
+        out.append(text[start : match.start()])
         start = match.end()
     out.append(text[start:])
     return [s for s in out if s]
@@ -64,7 +65,7 @@ def text_changes(old: list[str], new: list[str], headings: list[str] | None = No
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        where = (headings[min(j1, len(headings) - 1)] if headings else "")
+        where = headings[min(j1, len(headings) - 1)] if headings else ""
         out.extend(TextChange(c.old, c.new, where) for c in _changes(tag, old[i1:i2], new[j1:j2]))
     return out
 
@@ -74,8 +75,14 @@ def _changes(tag: str, before: list[str], after: list[str]) -> list[TextChange]:
     out: list[TextChange] = []
     j = 0
     for a in before:
-        match = next((k for k in range(j, len(after))
-                      if difflib.SequenceMatcher(None, a, after[k], autojunk=False).ratio() >= 0.6), None)
+        match = next(
+            (
+                k
+                for k in range(j, len(after))
+                if difflib.SequenceMatcher(None, a, after[k], autojunk=False).ratio() >= 0.6
+            ),
+            None,
+        )
         if match is None:
             out.append(TextChange(a, None))
             continue
@@ -154,11 +161,11 @@ def compare_documents(a: Validated, b: Validated, names: set[str] | None = None)
 
 def _circulars(a: Validated, b: Validated, names: set[str] | None) -> list[DocumentChange]:
     """Return the changes of the circulars beside ``b``'s file that present its agreement."""
+    from generator.app import load_agreement
     from generator.build.plan import circular_name
     from generator.data.circulars import is_circular, load_circular
-    from generator.errors import DataError
-    from generator.app import load_agreement
     from generator.data.validate import discover
+    from generator.errors import DataError
 
     folder = Path(b.file).parent
     files = [f for f in discover((folder,)) if f.resolve() != Path(b.file).resolve()] if folder.is_dir() else []
@@ -186,8 +193,9 @@ def _circulars(a: Validated, b: Validated, names: set[str] | None) -> list[Docum
         if b.agreement.id not in new.agreements or (names is not None and name not in names):
             continue
         changes = _compare(render_circular(old), render_circular(new))
-        out.append(DocumentChange(name, f"Cirkulär {new.circular.number}", "ändrat" if changes else "oförändrat",
-                                  changes))
+        out.append(
+            DocumentChange(name, f"Cirkulär {new.circular.number}", "ändrat" if changes else "oförändrat", changes)
+        )
     return out
 
 
@@ -196,7 +204,7 @@ def document_name(file: Path) -> str | None:
     parts = Path(file).with_suffix("").parts
     for index in range(len(parts) - 2, -1, -1):
         if re.fullmatch(r"\d{4}", parts[index]):
-            return "/".join(parts[index + 1:])
+            return "/".join(parts[index + 1 :])
     return None
 
 
@@ -224,8 +232,10 @@ def changes_text(documents: list[DocumentChange], indent: str = "  ") -> list[st
     for doc in documents:
         if doc.status == "oförändrat":
             continue
-        out.append(f"{indent}{doc.name} ({doc.title}): {doc.status}"
-                   + (f", {len(doc.changes)} {'ändring' if len(doc.changes) == 1 else 'ändringar'}" if doc.changes else ""))
+        out.append(
+            f"{indent}{doc.name} ({doc.title}): {doc.status}"
+            + (f", {len(doc.changes)} {'ändring' if len(doc.changes) == 1 else 'ändringar'}" if doc.changes else "")
+        )
         heading = None
         for change in doc.changes:
             if change.where and change.where != doc.title and change.where != heading:

@@ -17,6 +17,7 @@ recorded too, for the reader. The document markup makes the comparison
 independent of later template or generator changes: a redline marks what
 changed in the text, against what was actually sent.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,13 +29,13 @@ from pathlib import Path
 import yaml
 
 from generator.build.plan import Job, plan
-from generator.build.skipping import data_files, job_sources
-from generator.build.render import render_job
-from generator.documents.model import Document, document_markup, parse_document
-from generator.errors import GeneratorError
 from generator.build.provenance import Sources, blob_id, display, generator_id
-from generator.documents.templating import TEMPLATES
+from generator.build.render import render_job
+from generator.build.skipping import data_files, job_sources
 from generator.data.validate import Validated
+from generator.documents.model import Document, document_markup, parse_document
+from generator.documents.templating import TEMPLATES
+from generator.errors import GeneratorError
 
 ISSUED = Path("issued")
 INPUTS = "inputs"
@@ -76,8 +77,9 @@ class IssueRecord:
         for name, ident in {**self.data, **self.sources}.items():
             snapshot = self.folder / INPUTS / ident
             if not snapshot.is_file():
-                raise GeneratorError(f"{self.path}: den utfärdade versionen av {name} ({ident}) saknas i "
-                                     f"{self.folder / INPUTS}/")
+                raise GeneratorError(
+                    f"{self.path}: den utfärdade versionen av {name} ({ident}) saknas i {self.folder / INPUTS}/"
+                )
             relative = Path(name)
             if relative.is_absolute() or ".." in relative.parts:  # recorded outside the project: keep its name
                 relative = Path("_outside") / relative.name
@@ -91,27 +93,38 @@ class IssueRecord:
 
     def to_yaml(self) -> str:
         data = {
-            "document": self.document, "year": self.year, "agreement": self.agreement,
-            "issued": self.issued.isoformat(), "by": self.by,
+            "document": self.document,
+            "year": self.year,
+            "agreement": self.agreement,
+            "issued": self.issued.isoformat(),
+            "by": self.by,
             "git": {"commit": self.commit, "clean": self.clean},
             "sources": dict(sorted(self.sources.items())),
         }
         if self.data:
             data["data"] = dict(sorted(self.data.items()))
-        head = ("# Utfärdat dokument (generator issue): den version av dokumentet som skickades eller undertecknades.\n"
-                f"# Dess text som den utfärdades: {self.markup_path.name}; dess indata: {INPUTS}/<blob-id>.\n")
+        head = (
+            "# Utfärdat dokument (generator issue): den version av dokumentet som skickades eller undertecknades.\n"
+            f"# Dess text som den utfärdades: {self.markup_path.name}; dess indata: {INPUTS}/<blob-id>.\n"
+        )
         return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
 def _git_state(cwd: Path, files: list[str]) -> tuple[str | None, bool | None]:
     """Return HEAD and whether ``files`` (the inputs) are as committed there; (None, None) outside git."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, check=True, text=True).stdout.strip()
-        top = Path(subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, check=True,
-                                  text=True).stdout.strip()).resolve()
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, check=True, text=True
+        ).stdout.strip()
+        top = Path(
+            subprocess.run(
+                ["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, check=True, text=True
+            ).stdout.strip()
+        ).resolve()
         inside = [str(Path(f).resolve()) for f in files if Path(f).resolve().is_relative_to(top)]
-        status = subprocess.run(["git", "status", "--porcelain", "--", *inside], cwd=cwd, capture_output=True,
-                                check=True, text=True).stdout
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--", *inside], cwd=cwd, capture_output=True, check=True, text=True
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None, None
     return commit, not status.strip()
@@ -122,17 +135,25 @@ def matching_jobs(jobs: list[Job], names: tuple[str, ...]) -> list[Job]:
     chosen: list[Job] = []
     for name in names:
         name = name.removesuffix(".docx").removesuffix(".pdf")
-        found = [j for j in jobs if j.name == name] or \
-                [j for j in jobs if j.name.startswith(name) or j.name.rsplit("/", 1)[-1].startswith(name)]
+        found = [j for j in jobs if j.name == name] or [
+            j for j in jobs if j.name.startswith(name) or j.name.rsplit("/", 1)[-1].startswith(name)
+        ]
         if not found:
-            raise GeneratorError(f"inget dokument {name!r}; överenskommelsens dokument är: "
-                                 + ", ".join(j.name for j in jobs))
+            raise GeneratorError(
+                f"inget dokument {name!r}; överenskommelsens dokument är: " + ", ".join(j.name for j in jobs)
+            )
         chosen.extend(j for j in found if j not in chosen)
     return chosen
 
 
-def issue(validated: Validated, names: tuple[str, ...], folder: Path = ISSUED, date: dt.date | None = None,
-          by: str = "", templates: Path = TEMPLATES) -> list[IssueRecord]:
+def issue(
+    validated: Validated,
+    names: tuple[str, ...],
+    folder: Path = ISSUED,
+    date: dt.date | None = None,
+    by: str = "",
+    templates: Path = TEMPLATES,
+) -> list[IssueRecord]:
     """Record the named documents of an agreement as issued today (or on ``date``); return the records written."""
     agreement = validated.agreement
     jobs = matching_jobs(plan(agreement, validated.allocation, municipal=validated.municipal), names)
@@ -140,11 +161,24 @@ def issue(validated: Validated, names: tuple[str, ...], folder: Path = ISSUED, d
     for job in jobs:
         sources = job_sources(validated.file, job, templates, data_files(validated.allocation))
         # every file the agreement reads, so that the issued version can be loaded again, not only this document's
-        data = {name: ident for name, ident in Sources.of(data_files(validated.allocation)).files
-                if name not in dict(sources.files)}
+        data = {
+            name: ident
+            for name, ident in Sources.of(data_files(validated.allocation)).files
+            if name not in dict(sources.files)
+        }
         commit, clean = _git_state(validated.file.resolve().parent, [name for name, _ in sources.files] + list(data))
-        record = IssueRecord(folder, agreement.year, job.name, display(validated.file), date or dt.date.today(), by,
-                             dict(sources.files), commit, clean, data)
+        record = IssueRecord(
+            folder,
+            agreement.year,
+            job.name,
+            display(validated.file),
+            date or dt.date.today(),
+            by,
+            dict(sources.files),
+            commit,
+            clean,
+            data,
+        )
         for name, ident in [*sources.files, *data.items()]:
             snapshot = folder / INPUTS / ident
             if not snapshot.exists():
@@ -166,25 +200,34 @@ def _write(path: Path, data: bytes) -> None:
 
 def load_record(path: Path, folder: Path = ISSUED) -> IssueRecord:
     """Return the record in ``path`` (``issued/<year>/<document>.yaml``)."""
-    from generator.errors import DataError
     from generator.data.loading import load_yaml
+    from generator.errors import DataError
 
     try:
         data, _ = load_yaml(path)  # bounded: a record is a file a user could edit (aliases, size, depth)
         git = data.get("git") or {}
         issued = data["issued"]
-        record = IssueRecord(folder, int(data["year"]), str(data["document"]), str(data["agreement"]),
-                           issued if isinstance(issued, dt.date) else dt.date.fromisoformat(str(issued)),
-                           str(data.get("by") or ""), {str(k): str(v) for k, v in (data.get("sources") or {}).items()},
-                           git.get("commit"), git.get("clean"),
-                           {str(k): str(v) for k, v in (data.get("data") or {}).items()})
+        record = IssueRecord(
+            folder,
+            int(data["year"]),
+            str(data["document"]),
+            str(data["agreement"]),
+            issued if isinstance(issued, dt.date) else dt.date.fromisoformat(str(issued)),
+            str(data.get("by") or ""),
+            {str(k): str(v) for k, v in (data.get("sources") or {}).items()},
+            git.get("commit"),
+            git.get("clean"),
+            {str(k): str(v) for k, v in (data.get("data") or {}).items()},
+        )
     except DataError as exc:
         raise DataError(f"{path}: ingen läsbar uppgift om utfärdande", exc.findings) from None
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise GeneratorError(f"{path}: ingen läsbar uppgift om utfärdande ({type(exc).__name__}: {exc})") from None
     bad = [ident for ident in {**record.data, **record.sources}.values() if not re.fullmatch(r"[0-9a-f]{40}", ident)]
     if bad or ".." in Path(record.document).parts or Path(record.document).is_absolute():
-        raise GeneratorError(f"{path}: ingen giltig uppgift om utfärdande (ett blob-id eller dokumentnamnet är felaktigt)")
+        raise GeneratorError(
+            f"{path}: ingen giltig uppgift om utfärdande (ett blob-id eller dokumentnamnet är felaktigt)"
+        )
     return record
 
 
@@ -243,7 +286,7 @@ class RedlineOptions:
             return self.date
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
         if epoch.isdigit():
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
         return None
 
     def date_for(self, record: IssueRecord) -> dt.date:
@@ -255,15 +298,17 @@ def issued_version(record: IssueRecord) -> Validated:
     """Return the agreement as it was when ``record``'s document was issued (from the snapshot)."""
     import tempfile
 
-    from generator.errors import DataError
     from generator.app import load_agreement
+    from generator.errors import DataError
 
     with tempfile.TemporaryDirectory() as tmp:
         agreement = record.restore(Path(tmp))
         try:
             return load_agreement(agreement, sums_as_warnings=True)
         except DataError as exc:
-            raise DataError(f"{record.path}: den utfärdade versionen av {record.agreement} är inte giltig nu", exc.findings) from None
+            raise DataError(
+                f"{record.path}: den utfärdade versionen av {record.agreement} är inte giltig nu", exc.findings
+            ) from None
 
 
 def changes_name(document: str, what: str) -> str:
@@ -271,9 +316,16 @@ def changes_name(document: str, what: str) -> str:
     return f"{CHANGES_FOLDER}/{document}.{what}"
 
 
-def build_issued(validated: Validated, out: Path, formats: list[str], folder: Path = ISSUED,
-                 options: RedlineOptions = RedlineOptions(), templates: Path = TEMPLATES, force: bool = False,
-                 pdf_engine: str | None = None):
+def build_issued(
+    validated: Validated,
+    out: Path,
+    formats: list[str],
+    folder: Path = ISSUED,
+    options: RedlineOptions = RedlineOptions(),
+    templates: Path = TEMPLATES,
+    force: bool = False,
+    pdf_engine: str | None = None,
+):
     """Write a redline for every issued document of ``validated`` whose text changed, and a draft ändringsbeslut
     for every issued regeringsbeslut whose figures changed; return a :class:`generator.build.run.BuildResult`.
 
@@ -282,13 +334,12 @@ def build_issued(validated: Validated, out: Path, formats: list[str], folder: Pa
     """
     import time
 
-    from generator.change.amending import amending_decision
-    from generator.build.write import BuildResult, Written
-    from generator.build.render import render_files
-    from generator.build.formats import choose_writers
+    from generator.build.formats import DEFAULT_PDF_ENGINE, choose_writers
     from generator.build.provenance import MANIFEST, Manifest, write_atomic
+    from generator.build.render import render_files
+    from generator.build.write import BuildResult, Written
+    from generator.change.amending import amending_decision
     from generator.change.redline import redline
-    from generator.build.formats import DEFAULT_PDF_ENGINE
     from generator.writers.docx import render_docx
 
     result = BuildResult(validated.agreement)
@@ -311,21 +362,32 @@ def build_issued(validated: Validated, out: Path, formats: list[str], folder: Pa
         sources = job_sources(validated.file, job, templates, data_files(validated.allocation))
         author_date = f"{options.author}|{options.date_for(record).isoformat()}|{pdf_engine}"
         key = issued_sources_key(record, sources, author_date)
-        all_sources = Sources(tuple(sorted(set(sources.files) | {(display(p), blob_id(p.read_bytes()))
-                                                                 for p in record.files()})))
-        outputs = {what: [year_folder / f"{changes_name(record.document, what)}.{fmt}" for fmt in formats]
-                   for what in ("andringsmarkerad", "andringsbeslut")}
+        all_sources = Sources(
+            tuple(sorted(set(sources.files) | {(display(p), blob_id(p.read_bytes())) for p in record.files()}))
+        )
+        outputs = {
+            what: [year_folder / f"{changes_name(record.document, what)}.{fmt}" for fmt in formats]
+            for what in ("andringsmarkerad", "andringsbeslut")
+        }
         paths = [p for group in outputs.values() for p in group]
-        if not force and all(manifest.current(p, key) for p in paths if manifest.name(p) in manifest.entries) \
-                and any(manifest.name(p) in manifest.entries for p in paths):
+        if (
+            not force
+            and all(manifest.current(p, key) for p in paths if manifest.name(p) in manifest.entries)
+            and any(manifest.name(p) in manifest.entries for p in paths)
+        ):
             result.skipped.extend(p for p in paths if p.exists())
             continue
         started = time.perf_counter()
         new = render_job(validated.agreement, job, templates)
         old = record.issued_document()
         date = options.date_for(record).isoformat()
-        marked, count = redline(old, new, options.author or new.meta.author or "generator", date,
-                                note=f"Ändringsmarkerad mot utfärdad version {record.issued.isoformat()}")
+        marked, count = redline(
+            old,
+            new,
+            options.author or new.meta.author or "generator",
+            date,
+            note=f"Ändringsmarkerad mot utfärdad version {record.issued.isoformat()}",
+        )
         documents = {}
         if count:
             documents["andringsmarkerad"] = marked

@@ -13,14 +13,33 @@ revisions in DOCX (Accept/Reject all work), underline and strike in PDF.
 Accepting every change gives the new document's text; rejecting every
 change gives the old one's (tests/test_issuing.py checks both on the DOCX).
 """
+
 from __future__ import annotations
 
 import dataclasses
 import re
 from difflib import SequenceMatcher
 
-from generator.documents.model import (Block, Column, Columns, Document, Heading, Inline, Keep, ListBlock, PageBreak,
-                       Paragraph, Revision, Run, Signatures, Space, Table, TableRow, block_text, plain)
+from generator.documents.model import (
+    Block,
+    Column,
+    Columns,
+    Document,
+    Heading,
+    Inline,
+    Keep,
+    ListBlock,
+    PageBreak,
+    Paragraph,
+    Revision,
+    Run,
+    Signatures,
+    Space,
+    Table,
+    TableRow,
+    block_text,
+    plain,
+)
 
 _TOKEN = re.compile(r"[ \n]+|[^ \n]+")  # a no-break space is part of its word
 
@@ -38,8 +57,12 @@ def _tokens(runs: Inline) -> list[Run]:
 def _merge(runs: list[Run]) -> Inline:
     out: list[Run] = []
     for run in runs:
-        if out and run.text != "\n" and out[-1].text != "\n" and \
-                (out[-1].bold, out[-1].italic, out[-1].rev) == (run.bold, run.italic, run.rev):
+        if (
+            out
+            and run.text != "\n"
+            and out[-1].text != "\n"
+            and (out[-1].bold, out[-1].italic, out[-1].rev) == (run.bold, run.italic, run.rev)
+        ):
             out[-1] = Run(out[-1].text + run.text, run.bold, run.italic, run.rev)
         else:
             out.append(run)
@@ -85,11 +108,13 @@ class Redliner:
         if isinstance(block, ListBlock):
             return dataclasses.replace(block, items=[_marked(item, rev) for item in block.items])
         if isinstance(block, Table):
-            return dataclasses.replace(block, rows=[self._row(row, rev) for row in block.rows],
-                                       caption=_marked(block.caption, rev))
+            return dataclasses.replace(
+                block, rows=[self._row(row, rev) for row in block.rows], caption=_marked(block.caption, rev)
+            )
         if isinstance(block, Columns):
-            return dataclasses.replace(block, columns=[Column([self.whole(b, rev) for b in c.blocks])
-                                                       for c in block.columns])
+            return dataclasses.replace(
+                block, columns=[Column([self.whole(b, rev) for b in c.blocks]) for c in block.columns]
+            )
         if isinstance(block, Keep):
             return dataclasses.replace(block, blocks=[self.whole(b, rev) for b in block.blocks])
         if isinstance(block, Signatures):
@@ -104,8 +129,9 @@ class Redliner:
         return [self.whole(block, rev)]
 
     def _row(self, row: TableRow, rev: Revision) -> TableRow:
-        return dataclasses.replace(row, rev=rev, cells=[dataclasses.replace(c, runs=_marked(c.runs, rev))
-                                                        for c in row.cells])
+        return dataclasses.replace(
+            row, rev=rev, cells=[dataclasses.replace(c, runs=_marked(c.runs, rev)) for c in row.cells]
+        )
 
     # ------------------------------------------------------------ a changed block
 
@@ -119,12 +145,14 @@ class Redliner:
         if isinstance(new, Heading) and isinstance(old, Heading) and old.level == new.level:
             return [*self._out(old, self.dele), *self._out(new, self.ins)]
         if isinstance(new, ListBlock) and isinstance(old, ListBlock) and old.kind == new.kind:
-            items = self._sequence(old.items, new.items, plain, self._item_changed,
-                                   lambda item, rev: _marked(item, rev))
+            items = self._sequence(
+                old.items, new.items, plain, self._item_changed, lambda item, rev: _marked(item, rev)
+            )
             return [dataclasses.replace(new, items=items)]
         if isinstance(new, Table) and isinstance(old, Table) and len(old.widths) == len(new.widths):
-            rows = self._sequence(old.rows, new.rows, lambda r: " | ".join(c.text for c in r.cells),
-                                  self._row_changed, self._row)
+            rows = self._sequence(
+                old.rows, new.rows, lambda r: " | ".join(c.text for c in r.cells), self._row_changed, self._row
+            )
             caption = new.caption
             if old.caption != new.caption:
                 self.changes += 1
@@ -144,8 +172,10 @@ class Redliner:
     def _row_changed(self, old: TableRow, new: TableRow) -> list[TableRow]:
         if [c.span for c in old.cells] != [c.span for c in new.cells] or old.kind != new.kind:
             return [self._row(old, self.dele), self._row(new, self.ins)]
-        cells = [dataclasses.replace(n, runs=diff_runs(o.runs, n.runs, self.ins, self.dele)) if o != n else n
-                 for o, n in zip(old.cells, new.cells)]
+        cells = [
+            dataclasses.replace(n, runs=diff_runs(o.runs, n.runs, self.ins, self.dele)) if o != n else n
+            for o, n in zip(old.cells, new.cells)
+        ]
         self.changes += 1
         return [dataclasses.replace(new, cells=cells)]
 
@@ -159,18 +189,19 @@ class Redliner:
                     out.extend([n] if o == n else changed(o, n))  # same text, other formatting
                 continue
             pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
-            for o, n in zip(old[i1:i1 + pairs], new[j1:j1 + pairs]):
+            for o, n in zip(old[i1 : i1 + pairs], new[j1 : j1 + pairs]):
                 out.extend(changed(o, n))
-            for o in old[i1 + pairs:i2]:
+            for o in old[i1 + pairs : i2]:
                 self.changes += 1
                 out.append(whole(o, self.dele))
-            for n in new[j1 + pairs:j2]:
+            for n in new[j1 + pairs : j2]:
                 self.changes += 1
                 out.append(whole(n, self.ins))
         return out
 
     def blocks(self, old: list[Block], new: list[Block]) -> list[Block]:
         """Return the blocks of ``new`` with every difference from ``old`` marked."""
+
         def key(block: Block) -> str:
             return f"{type(block).__name__}:{getattr(block, 'style', '')}:{block_text(block)}"
 
@@ -229,12 +260,16 @@ def _resolve(document: Document, keep: str) -> Document:
             items = [runs(i) for i in b.items if not (i and all(r.rev is not None and r.rev.kind != keep for r in i))]
             return [dataclasses.replace(b, items=items)] if items else []
         if isinstance(b, Table):
-            rows = [dataclasses.replace(r, rev=None, cells=[dataclasses.replace(c, runs=runs(c.runs)) for c in r.cells])
-                    for r in b.rows if r.rev is None or r.rev.kind == keep]
+            rows = [
+                dataclasses.replace(r, rev=None, cells=[dataclasses.replace(c, runs=runs(c.runs)) for c in r.cells])
+                for r in b.rows
+                if r.rev is None or r.rev.kind == keep
+            ]
             return [dataclasses.replace(b, rows=rows, caption=runs(b.caption))] if rows else []
         if isinstance(b, Columns):
-            return [dataclasses.replace(b, columns=[Column([x for c in col.blocks for x in block(c)])
-                                                    for col in b.columns])]
+            return [
+                dataclasses.replace(b, columns=[Column([x for c in col.blocks for x in block(c)]) for col in b.columns])
+            ]
         if isinstance(b, Signatures):
             return [] if b.rev is not None and b.rev.kind != keep else [dataclasses.replace(b, rev=None)]
         if isinstance(b, Keep):

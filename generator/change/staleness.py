@@ -1,6 +1,7 @@
 """Whether a document is stale: ``generator check FILE…`` reads a document's provenance (the files and content
 hashes it was made from) and compares it with the files as they are; ``check --issued`` compares each issued
 document with what the data makes of it now."""
+
 from __future__ import annotations
 
 import re
@@ -9,15 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.errors import DataError, GeneratorError
-from generator.build.provenance import blob_id, parse_content, parse_line
 from generator.app import load_agreement
-from generator.data.validate import Validated
+from generator.build.provenance import blob_id, parse_content, parse_line
 from generator.change.data_diff import compare, value_text
 from generator.change.versions import git
-
+from generator.data.validate import Validated
+from generator.errors import DataError, GeneratorError
 
 # --------------------------------------------------------------------------- check
+
 
 @dataclass
 class Check:
@@ -82,13 +83,15 @@ def provenance_of(file: Path) -> str:
 
 def check_document(file: Path) -> Check:
     """Return whether ``file`` still matches the files it was made from, and what changed since."""
-    from generator.build.provenance import generator_id
     from generator.build.guards import refuse
+    from generator.build.provenance import generator_id
 
     line = provenance_of(file)
     generator, sources = parse_line(line)
     if not sources:
-        raise refuse(file, "inget ursprung i dess metadata (inte gjort av generatorn, eller gjort innan den började ange det)")
+        raise refuse(
+            file, "inget ursprung i dess metadata (inte gjort av generatorn, eller gjort innan den började ange det)"
+        )
     changed, details = [], []
     agreements: list[tuple[Path, str]] = []  # changed agreement files, with the blob id the document names
     from generator.cache.store import PACKAGE
@@ -117,8 +120,11 @@ def check_document(file: Path) -> Check:
         # it was made from: render it from the data as they are now and compare the content.
         now = _content_now(file, sources)
         if now == recorded:
-            details.append("indata har ändrats men dokumentets innehåll är detsamma ("
-                           + ", ".join(c.removesuffix(": har ändrats") for c in changed) + ")")
+            details.append(
+                "indata har ändrats men dokumentets innehåll är detsamma ("
+                + ", ".join(c.removesuffix(": har ändrats") for c in changed)
+                + ")"
+            )
             changed, agreements = [], []
         elif now is not None:
             details.append("dokumentets innehåll är ett annat med data som de är nu")
@@ -135,9 +141,9 @@ def _content_now(file: Path, sources: list[tuple[str, str]]) -> str | None:
     it or cannot be read (the document is then reported as stale)."""
     from generator.build.plan import circular_name, plan
     from generator.build.render import render_circular, render_job
-    from generator.data.circulars import is_circular, load_circular
-    from generator.change.docdiff import document_name
     from generator.cache.digest import content_digest
+    from generator.change.docdiff import document_name
+    from generator.data.circulars import is_circular, load_circular
     from generator.data.validate import discover
 
     name = document_name(file)
@@ -150,7 +156,9 @@ def _content_now(file: Path, sources: list[tuple[str, str]]) -> str | None:
             continue
         try:
             if is_circular(source):
-                agreements = [(load_agreement(f).agreement, f) for f in discover((source.parent,)) if not is_circular(f)]
+                agreements = [
+                    (load_agreement(f).agreement, f) for f in discover((source.parent,)) if not is_circular(f)
+                ]
                 validated = load_circular(source, agreements)
                 if str(validated.circular.year) == year and circular_name(validated.circular) == name:
                     return content_digest(render_circular(validated))
@@ -170,8 +178,8 @@ def _issued_as(sources: dict[str, str], content: str | None, file: Path) -> list
     """Return a line for each issue record of this document: made from exactly these inputs, or whose text as
     issued has this content ("the issued version"). A build leaves a document whose inputs changed but whose
     content did not untouched, with the inputs it was first made from, so a later issue names other inputs."""
-    from generator.change.docdiff import document_name
     from generator.cache.digest import content_digest
+    from generator.change.docdiff import document_name
     from generator.change.issuing import ISSUED, records
 
     try:
@@ -190,8 +198,9 @@ def _issued_as(sources: dict[str, str], content: str | None, file: Path) -> list
         except GeneratorError:
             return False
 
-    return [f"utfärdad version: {r.year}/{r.document}, utfärdad {r.issued.isoformat()} ({r.path})"
-            for r in found if same(r)]
+    return [
+        f"utfärdad version: {r.year}/{r.document}, utfärdad {r.issued.isoformat()} ({r.path})" for r in found if same(r)
+    ]
 
 
 @dataclass
@@ -242,7 +251,9 @@ def _what_changed(current: Path, old_blob: str, document: Path | None = None) ->
     except GeneratorError:
         return [f"  (den version av {current} som dokumentet gjordes av finns inte i git; jämför med generator diff)"]
     # the old version is read beside the current file, so the files it names relative to itself are found
-    with tempfile.NamedTemporaryFile("wb", dir=current.resolve().parent, prefix=f".{current.stem}.", suffix=".yaml") as handle:
+    with tempfile.NamedTemporaryFile(
+        "wb", dir=current.resolve().parent, prefix=f".{current.stem}.", suffix=".yaml"
+    ) as handle:
         handle.write(old_text)
         handle.flush()
         try:
@@ -256,6 +267,7 @@ def _what_changed(current: Path, old_blob: str, document: Path | None = None) ->
     if ours:
         if ours[0].status == "oförändrat":
             return [f"  dokumentets text ändras inte av ändringarna i {current} (det kan byggas om med samma innehåll)"]
-        return [f"  i dokumentet ({len(ours[0].changes)} {'ändring' if len(ours[0].changes) == 1 else 'ändringar'}):"] \
-            + changes_text([d for d in ours], indent="  ")[1:]
+        return [
+            f"  i dokumentet ({len(ours[0].changes)} {'ändring' if len(ours[0].changes) == 1 else 'ändringar'}):"
+        ] + changes_text([d for d in ours], indent="  ")[1:]
     return [f"  {c.name}: {value_text(c.old)} → {value_text(c.new)}" for c in diff.figures + diff.totals]

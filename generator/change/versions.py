@@ -1,21 +1,22 @@
 """The version of an agreement a user names: a file, ``file@revision`` (read with ``git show``, with the key and
 outcome files it names at the same revision, into a temporary folder) or ``file@utfärdat`` (the version its
 latest issued document was made from), validated like any file."""
+
 from __future__ import annotations
 
 import re
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
-from generator.errors import DataError, Finding, GeneratorError, Location
 from generator.app import load_agreement
 from generator.data.validate import Validated
-
+from generator.errors import DataError, Finding, GeneratorError, Location
 
 # --------------------------------------------------------------------------- reading versions
+
 
 def git(*args: str, cwd: Path | None = None) -> bytes:
     try:
@@ -52,7 +53,11 @@ def version(spec: str) -> Iterator[tuple[Validated, str]]:
         raise _bad(spec, f"{path_text!r} ligger inte i git-förrådet")
     relative = path.relative_to(root)
     try:  # --end-of-options: the revision can never be read as an option
-        commit = git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}", cwd=root).decode().strip()
+        commit = (
+            git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}", cwd=root)
+            .decode()
+            .strip()
+        )
     except GeneratorError:
         raise _bad(spec, f"{revision!r} är ingen commit i förrådet") from None
     if not re.fullmatch(r"[0-9a-f]{40,64}", commit):
@@ -65,7 +70,9 @@ def version(spec: str) -> Iterator[tuple[Validated, str]]:
         try:
             validated = load_agreement(target, sums_as_warnings=True)
         except DataError as exc:
-            raise DataError(f"{spec}: den här versionen är inte giltig ({len(exc.findings)} fel)", exc.findings) from None
+            raise DataError(
+                f"{spec}: den här versionen är inte giltig ({len(exc.findings)} fel)", exc.findings
+            ) from None
         yield validated, spec
 
 
@@ -90,18 +97,26 @@ def issued_version_of(spec: str) -> Iterator[tuple[Validated, str]]:
 
     path_text, tail = spec.rsplit("@", 1)
     document = tail.split(":", 1)[1] if ":" in tail else None
-    found = [r for r in records_of_agreement(ISSUED, Path(path_text))
-             if document is None or r.document == document or r.document.rsplit("/", 1)[-1] == document]
+    found = [
+        r
+        for r in records_of_agreement(ISSUED, Path(path_text))
+        if document is None or r.document == document or r.document.rsplit("/", 1)[-1] == document
+    ]
     if not found:
-        raise GeneratorError(f"{spec}: inget dokument gjort av {path_text} står som utfärdat i {ISSUED}/"
-                             + (f" under namnet {document}" if document else "") + " (generator issue records one)")
+        raise GeneratorError(
+            f"{spec}: inget dokument gjort av {path_text} står som utfärdat i {ISSUED}/"
+            + (f" under namnet {document}" if document else "")
+            + " (generator issue records one)"
+        )
     record = max(found, key=lambda r: (r.issued, r.document))
     with tempfile.TemporaryDirectory() as tmp:
         target = record.restore(Path(tmp))
         try:
             validated = load_agreement(target, sums_as_warnings=True)
         except DataError as exc:
-            raise DataError(f"{spec}: den utfärdade versionen är inte giltig nu ({len(exc.findings)} fel)", exc.findings) from None
+            raise DataError(
+                f"{spec}: den utfärdade versionen är inte giltig nu ({len(exc.findings)} fel)", exc.findings
+            ) from None
         yield validated, f"{path_text}@utfärdat {record.issued.isoformat()} ({record.document})"
 
 
@@ -111,8 +126,11 @@ _REVISION = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./~^{}@+-]{0,199}")
 
 
 def _bad(spec: str, message: str) -> DataError:
-    finding = Finding(Location(Path(spec.rsplit("@", 1)[0] or ".")), f"{message} (i {spec!r})",
-                      hint="skriv FIL@VERSION, t.ex. agreements/2012.yaml@HEAD~1")
+    finding = Finding(
+        Location(Path(spec.rsplit("@", 1)[0] or ".")),
+        f"{message} (i {spec!r})",
+        hint="skriv FIL@VERSION, t.ex. agreements/2012.yaml@HEAD~1",
+    )
     return DataError(str(finding), [finding])
 
 
@@ -126,8 +144,11 @@ def _materialise_data(target: Path, root: Path, tmp: Path, revision: str) -> Non
         return  # reported when the version is validated
     files = data.get("data") if isinstance(data, dict) else None
     population = files.get("population") if isinstance(files, dict) else None
-    names = [files.get("outcomes"), population.get("file") if isinstance(population, dict) else None] \
-        if isinstance(files, dict) else []
+    names = (
+        [files.get("outcomes"), population.get("file") if isinstance(population, dict) else None]
+        if isinstance(files, dict)
+        else []
+    )
     names += _published_files(data)  # another agreement's published table (2012 takes 2010's)
     for name in filter(None, names):
         if not isinstance(name, str) or Path(name).is_absolute():

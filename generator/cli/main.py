@@ -4,20 +4,24 @@ It parses arguments, calls the library, and turns :class:`GeneratorError`
 into a plain message and an exit status; it never shows a traceback for bad
 input.
 """
+
 from __future__ import annotations
 
 import functools
 import gc
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from generator import __version__
-from generator.errors import DataError, GeneratorError, collapse
-from generator.cli.report import console as _console, escape as _escape, print_findings as _print_findings
+from generator.cli.report import console as _console
+from generator.cli.report import escape as _escape
+from generator.cli.report import print_findings as _print_findings
 from generator.cli.swedish_click import install as _swedish_click
+from generator.errors import DataError, GeneratorError, collapse
 
 # The library (pydantic's models, babel, Jinja, rich) is imported where a command needs it, not here: `--help`
 # and a rebuild with nothing to do (generator.build.no_change) never load it.
@@ -40,8 +44,9 @@ def _freeze_library() -> None:
     gc.freeze()
 
 
-def _validate_all(paths: tuple[Path, ...], strict: bool
-                  ) -> tuple[list[Validated], list[DataError], list[ValidatedCircular]]:
+def _validate_all(
+    paths: tuple[Path, ...], strict: bool
+) -> tuple[list[Validated], list[DataError], list[ValidatedCircular]]:
     """Validate the agreements and circulars named by ``paths`` (:func:`generator.app.load_all`)."""
     from generator.app import NoAgreementFiles, load_all
 
@@ -54,8 +59,8 @@ def _validate_all(paths: tuple[Path, ...], strict: bool
 
 def _summary_lines(results: list[Validated], circulars: Sequence[ValidatedCircular] = ()) -> str:
     """Return the plain-text summary of validated agreements, two lines each, and one line per circular."""
-    from generator.formatting import kronor
     from generator.data.validate import summary
+    from generator.formatting import kronor
 
     lines = []
     for result in results:
@@ -69,8 +74,10 @@ def _summary_lines(results: list[Validated], circulars: Sequence[ValidatedCircul
         )
     for vc in circulars:
         c = vc.circular
-        lines.append(f"{vc.file}: Cirkulär {c.number} ({c.date.isoformat()}) om {len(c.parts)} överenskommelser {c.year}: "
-                     + ", ".join(p.agreement for p in c.parts))
+        lines.append(
+            f"{vc.file}: Cirkulär {c.number} ({c.date.isoformat()}) om {len(c.parts)} överenskommelser {c.year}: "
+            + ", ".join(p.agreement for p in c.parts)
+        )
     return "\n".join(lines)
 
 
@@ -154,38 +161,87 @@ def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
 
 @main.command()
 @click.argument("targets", nargs=-1)
-@click.option("--format", "formats", default="docx,pdf", show_default=True,
-              help="Format, åtskilda med komma: docx, pdf.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Mappen att skriva i; dokumenten hamnar i UT/<år>/.")
-@click.option("--reference-doc", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="En .docx vars formatmallar, typsnitt och sidinställningar DOCX-filerna får (redigera den i Word).")
+@click.option(
+    "--format", "formats", default="docx,pdf", show_default=True, help="Format, åtskilda med komma: docx, pdf."
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Mappen att skriva i; dokumenten hamnar i UT/<år>/.",
+)
+@click.option(
+    "--reference-doc",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="En .docx vars formatmallar, typsnitt och sidinställningar DOCX-filerna får (redigera den i Word).",
+)
 @click.option("--strict", is_flag=True, help="Räkna varningar som fel.")
 @click.option("--force", is_flag=True, help="Skriv om varje dokument, även de vars indata inte har ändrats.")
 @click.option("--watch", is_flag=True, help="Fortsätt köra: bygg om det som ändras i agreements/ och templates/.")
 @click.option("--prune", is_flag=True, help="Ta bort dokument vars överenskommelsefil inte längre finns.")
-@click.option("--pdf-engine", type=click.Choice(["typst", "reportlab"]), default="typst", show_default=True,
-              help="typst: taggad PDF/A-2a och PDF/UA-1; reportlab: den tidigare, otaggade PDF:en.")
-@click.option("--issued", "issued_folder", type=click.Path(file_okay=False, path_type=Path), default=Path("issued"),
-              show_default=True, help="Var uppgifterna om utfärdade dokument finns (generator issue); ett ändrat utfärdat dokument får en "
-              "version med spårade ändringar och, för ett beslut, ett utkast till ändringsbeslut i UT/<år>/andringar/.")
+@click.option(
+    "--pdf-engine",
+    type=click.Choice(["typst", "reportlab"]),
+    default="typst",
+    show_default=True,
+    help="typst: taggad PDF/A-2a och PDF/UA-1; reportlab: den tidigare, otaggade PDF:en.",
+)
+@click.option(
+    "--issued",
+    "issued_folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("issued"),
+    show_default=True,
+    help="Var uppgifterna om utfärdade dokument finns (generator issue); ett ändrat utfärdat dokument får en "
+    "version med spårade ändringar och, för ett beslut, ett utkast till ändringsbeslut i UT/<år>/andringar/.",
+)
 @click.option("--redline-author", help="Författare till de spårade ändringarna (standard: dokumentets författare).")
-@click.option("--redline-date", type=click.DateTime(["%Y-%m-%d"]),
-              help="Datum för de spårade ändringarna och utkastet till ändringsbeslut "
-              "(standard: SOURCE_DATE_EPOCH, annars dagen dokumentet utfärdades).")
-@click.option("--recipient", metavar="KOD",
-              help="Bygg bara en mottagares dokument, för en snabb titt: en kommun (0180), "
-                   "ett landsting (0001) eller ett län (01).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Rendera i så många processer (standard: antalet processorer). "
-              "Filerna och meddelandena blir desamma för varje antal.")
-@click.option("--no-municipal", "no_municipal", is_flag=True,
-              help="Hoppa över kommunernas och landstingens egna dokument (UT/<år>/kommunbrev/, landstingsbrev/ "
-              "och utlatanden/); dem som redan finns lämnas orörda. Övriga dokument och utbetalningstabellerna "
-              "skrivs som vanligt.")
-def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path | None, strict: bool,
-          force: bool, watch: bool, prune: bool, pdf_engine: str, issued_folder: Path, redline_author: str | None,
-          redline_date=None, recipient: str | None = None, jobs: int | None = None, no_municipal: bool = False) -> None:
+@click.option(
+    "--redline-date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Datum för de spårade ändringarna och utkastet till ändringsbeslut "
+    "(standard: SOURCE_DATE_EPOCH, annars dagen dokumentet utfärdades).",
+)
+@click.option(
+    "--recipient",
+    metavar="KOD",
+    help="Bygg bara en mottagares dokument, för en snabb titt: en kommun (0180), "
+    "ett landsting (0001) eller ett län (01).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Rendera i så många processer (standard: antalet processorer). "
+    "Filerna och meddelandena blir desamma för varje antal.",
+)
+@click.option(
+    "--no-municipal",
+    "no_municipal",
+    is_flag=True,
+    help="Hoppa över kommunernas och landstingens egna dokument (UT/<år>/kommunbrev/, landstingsbrev/ "
+    "och utlatanden/); dem som redan finns lämnas orörda. Övriga dokument och utbetalningstabellerna "
+    "skrivs som vanligt.",
+)
+def build(
+    targets: tuple[str, ...],
+    formats: str,
+    out: Path,
+    reference_doc: Path | None,
+    strict: bool,
+    force: bool,
+    watch: bool,
+    prune: bool,
+    pdf_engine: str,
+    issued_folder: Path,
+    redline_author: str | None,
+    redline_date=None,
+    recipient: str | None = None,
+    jobs: int | None = None,
+    no_municipal: bool = False,
+) -> None:
     """Kontrollera data och skriv dokumenten.
 
     Varje överenskommelses dokument skrivs som DOCX och PDF.
@@ -213,7 +269,8 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
     """
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
 
-    from generator.build.guards import output_folder, reference_doc as checked_reference_doc
+    from generator.build.guards import output_folder
+    from generator.build.guards import reference_doc as checked_reference_doc
 
     if reference_doc is not None:
         reference_doc = checked_reference_doc(reference_doc)
@@ -224,13 +281,24 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
         try:
             lookup(recipient)
         except KeyError:
-            raise click.BadParameter(f"{recipient!r} är ingen kod för en kommun (0180), ett landsting (0001) eller ett län "
-                                     "(01)", param_hint="--recipient") from None
+            raise click.BadParameter(
+                f"{recipient!r} är ingen kod för en kommun (0180), ett landsting (0001) eller ett län (01)",
+                param_hint="--recipient",
+            ) from None
     from generator.build import no_change as unchanged
 
-    state = {"targets": targets, "formats": wanted, "out": out, "reference_doc": reference_doc, "strict": strict,
-             "pdf_engine": pdf_engine, "issued": issued_folder, "redline": [redline_author, redline_date],
-             "recipient": recipient, "no_municipal": no_municipal}
+    state = {
+        "targets": targets,
+        "formats": wanted,
+        "out": out,
+        "reference_doc": reference_doc,
+        "strict": strict,
+        "pdf_engine": pdf_engine,
+        "issued": issued_folder,
+        "redline": [redline_author, redline_date],
+        "recipient": recipient,
+        "no_municipal": no_municipal,
+    }
     roots = [DEFAULT_AGREEMENTS, issued_folder, *(Path(t) for t in targets if Path(t).is_dir())]
     if not force and not prune and not watch:
         printed = unchanged.replay(out, state, roots)
@@ -241,25 +309,50 @@ def build(targets: tuple[str, ...], formats: str, out: Path, reference_doc: Path
 
     unknown = [f for f in wanted if f not in WRITERS] or ([] if wanted else ["(none)"])
     if unknown:
-        raise click.BadParameter(f"okänt format {', '.join(unknown)}; välj bland {', '.join(WRITERS)}",
-                                 param_hint="--format")
+        raise click.BadParameter(
+            f"okänt format {', '.join(unknown)}; välj bland {', '.join(WRITERS)}", param_hint="--format"
+        )
     from generator.change.issuing import RedlineOptions
 
     options = RedlineOptions(redline_author, redline_date.date() if redline_date else None)
     if watch:
         from generator.cli.watch import watch as watch_loop
 
-        watch_loop(lambda: _build_once(targets, wanted, out, reference_doc, strict, force=False,
-                                         pdf_engine=pdf_engine, issued=issued_folder, options=options, jobs=jobs,
-                                         municipal=not no_municipal),
-                   [DEFAULT_AGREEMENTS, TEMPLATES_FOLDER, REFERENCE_FOLDER])
+        watch_loop(
+            lambda: _build_once(
+                targets,
+                wanted,
+                out,
+                reference_doc,
+                strict,
+                force=False,
+                pdf_engine=pdf_engine,
+                issued=issued_folder,
+                options=options,
+                jobs=jobs,
+                municipal=not no_municipal,
+            ),
+            [DEFAULT_AGREEMENTS, TEMPLATES_FOLDER, REFERENCE_FOLDER],
+        )
         return
     if not force and not prune:
         unchanged.record()
     with _Tee("stdout") as printed, _Tee("stderr") as warned:
-        done = _build_once(targets, wanted, out, reference_doc, strict, force, pdf_engine=pdf_engine,
-                           issued=issued_folder, options=options, prune=prune, recipient=recipient, jobs=jobs,
-                           municipal=not no_municipal)
+        done = _build_once(
+            targets,
+            wanted,
+            out,
+            reference_doc,
+            strict,
+            force,
+            pdf_engine=pdf_engine,
+            issued=issued_folder,
+            options=options,
+            prune=prune,
+            recipient=recipient,
+            jobs=jobs,
+            municipal=not no_municipal,
+        )
     if done and _LAST.get("rendered") == 0 and not warned.getvalue() and not force and not prune:
         unchanged.save(out, state, roots, printed.getvalue())
     elif done:
@@ -301,16 +394,17 @@ class _Tee:
 
 def _orphans(out: Path, prune: bool) -> None:
     """Report, or with ``prune`` delete, outputs whose agreement file is gone."""
-    from generator.build.provenance import write_atomic
-    from generator.build.provenance import MANIFEST, Manifest, orphans
+    from generator.build.provenance import MANIFEST, Manifest, orphans, write_atomic
 
     manifest = Manifest.load(out)
     names = orphans(manifest)
     if not names:
         return
     if not prune:
-        click.echo(f"{len(names)} filer i {out}/ kommer från överenskommelser som inte längre finns; "
-                   "de ligger kvar (--prune tar bort dem)")
+        click.echo(
+            f"{len(names)} filer i {out}/ kommer från överenskommelser som inte längre finns; "
+            "de ligger kvar (--prune tar bort dem)"
+        )
         return
     for name in names:
         (out / name).unlink(missing_ok=True)
@@ -328,21 +422,31 @@ def _settle_output(out: Path) -> None:
             stale.unlink(missing_ok=True)
     manifest = Manifest.load(out)
     if manifest.problem:
-        click.echo(f"varning: {out / MANIFEST} {manifest.problem}; den byggs om och alla dokument renderas",
-                   err=True)
+        click.echo(f"varning: {out / MANIFEST} {manifest.problem}; den byggs om och alla dokument renderas", err=True)
 
 
-def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, reference_doc: Path | None, strict: bool,
-                force: bool, pdf_engine: str = "typst", issued: Path = Path("issued"), options=None,
-                prune: bool | None = None, recipient: str | None = None, jobs: int | None = None,
-                municipal: bool = True) -> bool:
+def _build_once(
+    targets: tuple[str, ...],
+    wanted: list[str],
+    out: Path,
+    reference_doc: Path | None,
+    strict: bool,
+    force: bool,
+    pdf_engine: str = "typst",
+    issued: Path = Path("issued"),
+    options=None,
+    prune: bool | None = None,
+    recipient: str | None = None,
+    jobs: int | None = None,
+    municipal: bool = True,
+) -> bool:
     """Validate and build; return False if the data is invalid (nothing is written then).
 
     The writing holds a lock on the output folder: a second build on it waits until the first is done.
     ``prune`` (True or False) also reports or removes the outputs of deleted agreements, under the same lock.
     """
-    from generator.build.plan import output_conflicts
     from generator.build.guards import build_lock, output_folder
+    from generator.build.plan import output_conflicts
 
     good, bad, circulars = _validate_all(_select(targets), strict)
     conflicts = output_conflicts([(r.agreement, r.allocation, r.file) for r in good])
@@ -355,31 +459,61 @@ def _build_once(targets: tuple[str, ...], wanted: list[str], out: Path, referenc
     click.echo(_summary_lines(good, circulars))
     out = output_folder(out, create=True)
     with build_lock(out, notice=lambda text: click.echo(text, err=True)):
-        _write_documents(good, circulars, wanted, out, reference_doc, force, pdf_engine, issued, options, recipient,
-                         jobs, municipal)
+        _write_documents(
+            good, circulars, wanted, out, reference_doc, force, pdf_engine, issued, options, recipient, jobs, municipal
+        )
         if prune is not None:
             _orphans(out, prune)
     return True
 
 
-def _write_documents(good: list[Validated], circulars: list[ValidatedCircular], wanted: list[str], out: Path,
-                     reference_doc: Path | None, force: bool, pdf_engine: str, issued: Path, options,
-                     recipient: str | None = None, jobs: int | None = None, municipal: bool = True) -> None:
-    from generator.build.run import build_all
+def _write_documents(
+    good: list[Validated],
+    circulars: list[ValidatedCircular],
+    wanted: list[str],
+    out: Path,
+    reference_doc: Path | None,
+    force: bool,
+    pdf_engine: str,
+    issued: Path,
+    options,
+    recipient: str | None = None,
+    jobs: int | None = None,
+    municipal: bool = True,
+) -> None:
     from generator.build.pool import default_jobs
+    from generator.build.run import build_all
 
     _settle_output(out)
     click.echo(f"Dokument i {out}/:")
     skipped = same = 0
-    results = build_all([(r.agreement, r.allocation, r.file, r.municipal) for r in good], out, wanted,
-                        reference_doc=reference_doc, force=force, pdf_engine=pdf_engine, recipient=recipient,
-                        jobs=jobs or default_jobs(), municipal_documents=municipal,
-                        circulars=circulars if recipient is None else ())  # a quick look: no circulars, no redlines
+    results = build_all(
+        [(r.agreement, r.allocation, r.file, r.municipal) for r in good],
+        out,
+        wanted,
+        reference_doc=reference_doc,
+        force=force,
+        pdf_engine=pdf_engine,
+        recipient=recipient,
+        jobs=jobs or default_jobs(),
+        municipal_documents=municipal,
+        circulars=circulars if recipient is None else (),
+    )  # a quick look: no circulars, no redlines
     if issued.is_dir() and recipient is None:
         from generator.change.issuing import RedlineOptions, build_issued
 
-        results += [build_issued(r, out, [f for f in wanted if f in ("docx", "pdf")], issued,
-                                 options or RedlineOptions(), force=force, pdf_engine=pdf_engine) for r in good]
+        results += [
+            build_issued(
+                r,
+                out,
+                [f for f in wanted if f in ("docx", "pdf")],
+                issued,
+                options or RedlineOptions(),
+                force=force,
+                pdf_engine=pdf_engine,
+            )
+            for r in good
+        ]
     for built in results:
         for written in built.written:
             seconds = f"{written.seconds:.2f}".replace(".", ",")  # Swedish decimal comma
@@ -388,18 +522,26 @@ def _write_documents(good: list[Validated], circulars: list[ValidatedCircular], 
         same += len(built.same)
     rendered = sum(len(b.written) for b in results)
     _LAST["rendered"] = rendered + same  # a build that only learnt new inputs keys leaves no no-change state
-    click.echo(f"{rendered} filer renderade, {skipped} oförändrade indata (hoppades över)"
-               + (f", {same} med ändrade indata men samma innehåll (lämnade orörda)" if same else "")
-               + ("; --force renderar allt" if skipped or same else ""))
+    click.echo(
+        f"{rendered} filer renderade, {skipped} oförändrade indata (hoppades över)"
+        + (f", {same} med ändrade indata men samma innehåll (lämnade orörda)" if same else "")
+        + ("; --force renderar allt" if skipped or same else "")
+    )
 
 
 @main.command()
 @click.argument("target")
 @click.argument("documents", nargs=-1, required=True)
 @click.option("--date", "issued_on", type=click.DateTime(["%Y-%m-%d"]), help="Dagen det utfärdades (standard: i dag).")
-@click.option("--by", default="", help="Vem som utfärdade det, eller en anteckning (\"skickat till SKL\").")
-@click.option("--issued", "issued_folder", type=click.Path(file_okay=False, path_type=Path), default=Path("issued"),
-              show_default=True, help="Var uppgifterna sparas (checka in dem med data).")
+@click.option("--by", default="", help='Vem som utfärdade det, eller en anteckning ("skickat till SKL").')
+@click.option(
+    "--issued",
+    "issued_folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("issued"),
+    show_default=True,
+    help="Var uppgifterna sparas (checka in dem med data).",
+)
 def issue(target: str, documents: tuple[str, ...], issued_on, by: str, issued_folder: Path) -> None:
     """Registrera dokument som utfärdade.
 
@@ -433,12 +575,18 @@ def issue(target: str, documents: tuple[str, ...], issued_on, by: str, issued_fo
     missing = [n for n in documents if not any(n in names for _, names in chosen)]
     if missing:
         every = [j.name for r in good for j in plan(r.agreement, r.allocation)]
-        raise click.BadParameter(f"inget dokument {missing[0]!r} i {target}; dess dokument är: "
-                                 + (", ".join(every) or "inga (bara överenskommelser med beslut, en plan eller brev har dokument)"),
-                                 param_hint="DOCUMENTS")
+        raise click.BadParameter(
+            f"inget dokument {missing[0]!r} i {target}; dess dokument är: "
+            + (", ".join(every) or "inga (bara överenskommelser med beslut, en plan eller brev har dokument)"),
+            param_hint="DOCUMENTS",
+        )
     for result, names in chosen:
         for record in issue_documents(result, names, issued_folder, issued_on.date() if issued_on else None, by):
-            state = "" if record.clean is not False else " (arbetskopian hade ändringar som inte checkats in; indata sparade)"
+            state = (
+                ""
+                if record.clean is not False
+                else " (arbetskopian hade ändringar som inte checkats in; indata sparade)"
+            )
             click.echo(f"utfärdad {record.issued.isoformat()}: {record.year}/{record.document}  → {record.path}{state}")
 
 
@@ -454,14 +602,15 @@ def explain(target: str, code: str, strict: bool) -> None:
     Stockholm), ett landsting (0001, ”00” + länskoden) eller ett län (01,
     länets gemensamma belopp och summan för alla i länet).
     """
-    from generator.money.explain import explain as explain_text
     from generator.data.reference import recipient
+    from generator.money.explain import explain as explain_text
 
     try:
         recipient(code)
     except KeyError:
-        raise click.BadParameter(f"{code!r} är ingen kod för en kommun (0180), ett landsting (0001) eller ett län (01)",
-                                 param_hint="CODE") from None
+        raise click.BadParameter(
+            f"{code!r} är ingen kod för en kommun (0180), ett landsting (0001) eller ett län (01)", param_hint="CODE"
+        ) from None
     good, bad, _ = _validate_all(_select((target,)), strict)
     for error in bad:
         _print_findings(error)
@@ -469,7 +618,9 @@ def explain(target: str, code: str, strict: bool) -> None:
         sys.exit(2)
     for result in good:
         if result.allocation is None:
-            click.echo(f"{result.file}: inga fördelningar (överenskommelsen anger ingen nyckel- eller utfallsdata under data:)")
+            click.echo(
+                f"{result.file}: inga fördelningar (överenskommelsen anger ingen nyckel- eller utfallsdata under data:)"
+            )
             continue
         click.echo(explain_text(result.allocation, code, result.file))
 
@@ -478,8 +629,13 @@ def explain(target: str, code: str, strict: bool) -> None:
 @click.argument("a")
 @click.argument("b")
 @click.option("--json", "as_json", is_flag=True, help="Skriv JSON i stället för text.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Utmappen vars dokument kan beröras (dess manifest.json).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Utmappen vars dokument kan beröras (dess manifest.json).",
+)
 def diff(a: str, b: str, as_json: bool, out: Path) -> None:
     """Visa vad en ändring gör i varje dokument.
 
@@ -504,9 +660,16 @@ def diff(a: str, b: str, as_json: bool, out: Path) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--issued", "issued_target", is_flag=False, flag_value="all", default=None, metavar="[YEAR]",
-              help="Kontrollera varje utfärdat dokument (generator issue) för ÅR, eller alla år: ger data fortfarande "
-              "dess utfärdade text?")
+@click.option(
+    "--issued",
+    "issued_target",
+    is_flag=False,
+    flag_value="all",
+    default=None,
+    metavar="[YEAR]",
+    help="Kontrollera varje utfärdat dokument (generator issue) för ÅR, eller alla år: ger data fortfarande "
+    "dess utfärdade text?",
+)
 def check(files: tuple[Path, ...], issued_target: str | None) -> None:
     """Är dokumenten aktuella mot data?
 
@@ -556,8 +719,8 @@ def _try_match(match, jobs, name: str) -> list:
 
 
 def _check_issued(target: str) -> None:
-    from generator.change.staleness import check_issued
     from generator.change.issuing import ISSUED
+    from generator.change.staleness import check_issued
 
     good, bad, _ = _validate_all(_select(() if target == "all" else (target,)), strict=False)
     for error in bad:
@@ -577,8 +740,10 @@ def _check_issued(target: str) -> None:
             click.echo(f"{name}: GÖRS INTE LÄNGRE av {r.agreement}")
         elif result.changes:
             changed = True
-            click.echo(f"{name}: ÄNDRAD sedan utfärdandet, {result.changes} ändringar "
-                       f"(generator build skriver output/{r.year}/andringar/{r.document}.andringsmarkerad.docx)")
+            click.echo(
+                f"{name}: ÄNDRAD sedan utfärdandet, {result.changes} ändringar "
+                f"(generator build skriver output/{r.year}/andringar/{r.document}.andringsmarkerad.docx)"
+            )
             for line in result.figures:
                 click.echo(f"  {line}")
         else:
@@ -588,8 +753,12 @@ def _check_issued(target: str) -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Mappen att skriva schemana i (standard: projektets schema/).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Mappen att skriva schemana i (standard: projektets schema/).",
+)
 def schema(out: Path | None) -> None:
     """Skriv JSON-schemana i schema/.
 
@@ -605,8 +774,12 @@ def schema(out: Path | None) -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Filen att skriva (standard: projektets docs/REFERENCE.md).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Filen att skriva (standard: projektets docs/REFERENCE.md).",
+)
 def reference(out: Path | None) -> None:
     """Skriv docs/REFERENCE.md ur modellerna.
 
@@ -619,10 +792,20 @@ def reference(out: Path | None) -> None:
 
 @main.command()
 @click.argument("year", type=click.IntRange(2000, 2100))
-@click.option("--from", "sources", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Filerna att utgå från (standard: föregående års överenskommelser och cirkulär).")
-@click.option("--to", "target", type=click.Path(path_type=Path), default=None,
-              help="Var den nya filen skrivs, för en enda --from-fil (standard: dess sökväg med årtalet utbytt).")
+@click.option(
+    "--from",
+    "sources",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Filerna att utgå från (standard: föregående års överenskommelser och cirkulär).",
+)
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Var den nya filen skrivs, för en enda --from-fil (standard: dess sökväg med årtalet utbytt).",
+)
 def new(year: int, sources: tuple[Path, ...], target: Path | None) -> None:
     """Påbörja nästa års filer utifrån årets.
 
@@ -639,14 +822,25 @@ def new(year: int, sources: tuple[Path, ...], target: Path | None) -> None:
         raise click.UsageError("--to kräver exakt en --from-fil")
     started = start_year(files, year - 1, year, [target] if target else None)
     for s in started:
-        click.echo(f"{s.target}: från {s.source}: {len(s.emptied)} belopp och datum att fylla i, "
-                   f"årtalet {year - 1} ersatt med {year} på {s.years} ställen (läs igenom dem)")
+        click.echo(
+            f"{s.target}: från {s.source}: {len(s.emptied)} belopp och datum att fylla i, "
+            f"årtalet {year - 1} ersatt med {year} på {s.years} ställen (läs igenom dem)"
+        )
     click.echo(f"Nästa steg: fyll i värdena och kör generator validate {' '.join(str(s.target) for s in started)}")
 
 
 #: How the arguments are named in --help and in click's messages.
-_ARGUMENT_NAMES = {"paths": "[SÖKVÄG]...", "targets": "[MÅL]...", "target": "MÅL", "code": "KOD", "a": "A", "b": "B",
-                   "files": "[FIL]...", "year": "ÅR", "documents": "DOKUMENT..."}
+_ARGUMENT_NAMES = {
+    "paths": "[SÖKVÄG]...",
+    "targets": "[MÅL]...",
+    "target": "MÅL",
+    "code": "KOD",
+    "a": "A",
+    "b": "B",
+    "files": "[FIL]...",
+    "year": "ÅR",
+    "documents": "DOKUMENT...",
+}
 
 
 def _swedish_usage(group: click.Group) -> None:

@@ -1,4 +1,5 @@
 """How the command line reports: findings in colour on standard error, one line each (rich's console)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -4,6 +4,7 @@ Click marks its texts for gettext (``_("Usage:")``) but ships no Swedish
 catalogue; :func:`install` gives its modules a translation of their own. A
 text without a translation here stays as click writes it.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -65,8 +66,16 @@ SWEDISH: dict[str, str] = {
 }
 
 #: Click's names of kinds of parameter, used in "Missing argument 'X'".
-_MODULES = ("click.core", "click.exceptions", "click.formatting", "click.decorators", "click.types", "click.parser",
-            "click.termui", "click.utils")
+_MODULES = (
+    "click.core",
+    "click.exceptions",
+    "click.formatting",
+    "click.decorators",
+    "click.types",
+    "click.parser",
+    "click.termui",
+    "click.utils",
+)
 
 
 def translate(message: str) -> str:
@@ -84,6 +93,6 @@ def install() -> None:
     for name in _MODULES:
         module = importlib.import_module(name)
         if hasattr(module, "_"):
-            setattr(module, "_", translate)
+            module._ = translate
         if hasattr(module, "ngettext"):
-            setattr(module, "ngettext", translate_plural)
+            module.ngettext = translate_plural

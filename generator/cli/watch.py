@@ -1,8 +1,9 @@
 """``generator build --watch``: rebuild when a file under agreements/, templates/ or reference/ changes."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import click
 

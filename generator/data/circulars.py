@@ -7,6 +7,7 @@ the figures of the agreement it presents (``{{ total | miljoner }}``,
 Validation: the schema, every part names an agreement of the circular's year
 (no agreement twice), and every figure reference resolves.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -17,11 +18,11 @@ from typing import Any
 from jinja2 import TemplateError, UndefinedError
 from pydantic import ValidationError
 
-from generator.errors import DataError, Report
-from generator.data.loading import SourceMap, dotted, load_yaml
 from generator.data.file_kinds import CIRCULAR_KEY, is_circular  # noqa: F401 (is_circular: where callers look for it)
+from generator.data.loading import SourceMap, dotted, load_yaml
 from generator.data.model import Agreement, Circular
 from generator.data.prose_figures import figure_context, render_prose, syntax_message
+from generator.errors import DataError, Report
 
 KEY = CIRCULAR_KEY
 
@@ -87,8 +88,12 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
     empty_findings(data, "cirkular", source, report)
 
     if not circular.year - 2 <= circular.date.year <= circular.year + 1:  # a typo of the year, 9999-12-31 …
-        report.error(source.locate((KEY, "date")), f"cirkulärets datum {circular.date.isoformat()} ligger långt från "
-                     f"året {circular.year} som det presenterar", dotted((KEY, "date")), "kontrollera båda åren")
+        report.error(
+            source.locate((KEY, "date")),
+            f"cirkulärets datum {circular.date.isoformat()} ligger långt från året {circular.year} som det presenterar",
+            dotted((KEY, "date")),
+            "kontrollera båda åren",
+        )
     files = {a.id: f for a, f in agreements if a.year == circular.year}
     by_id = {a.id: a for a, _ in agreements if a.year == circular.year}
     seen: set[str] = set()
@@ -96,10 +101,14 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
         path = (KEY, "parts", i, "agreement")
         if part.agreement not in by_id:
             close = difflib.get_close_matches(part.agreement, list(by_id), n=1)
-            report.error(source.locate(path), f"ingen överenskommelse {part.agreement!r} för {circular.year}",
-                         dotted(path),
-                         f"menade du {close[0]!r}?" if close else
-                         f"överenskommelserna {circular.year}: {', '.join(sorted(by_id)) or 'inga hittades'}")
+            report.error(
+                source.locate(path),
+                f"ingen överenskommelse {part.agreement!r} för {circular.year}",
+                dotted(path),
+                f"menade du {close[0]!r}?"
+                if close
+                else f"överenskommelserna {circular.year}: {', '.join(sorted(by_id)) or 'inga hittades'}",
+            )
         elif part.agreement in seen:
             report.error(source.locate(path), f"överenskommelsen {part.agreement!r} presenteras två gånger")
         seen.add(part.agreement)
@@ -114,13 +123,20 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
 
                 missing = undefined_name(exc)
                 close = difflib.get_close_matches(missing, [k for k in context if isinstance(k, str)], n=1)
-                report.error(source.locate_in_text(path, text, missing),
-                             f"texten hänvisar till {missing!r}, som inte är ett belopp eller datum i "
-                             + (f"överenskommelsen {circular.parts[index].agreement!r}" if index is not None else "cirkuläret"),
-                             dotted(path), f"menade du {close[0]!r}?" if close else "")
+                report.error(
+                    source.locate_in_text(path, text, missing),
+                    f"texten hänvisar till {missing!r}, som inte är ett belopp eller datum i "
+                    + (f"överenskommelsen {circular.parts[index].agreement!r}" if index is not None else "cirkuläret"),
+                    dotted(path),
+                    f"menade du {close[0]!r}?" if close else "",
+                )
             except TemplateError as exc:
-                report.error(source.locate_error(path, exc), f"texten har en felaktig hänvisning: {syntax_message(exc)}", dotted(path),
-                             "en hänvisning skrivs {{ id | miljoner }}")
+                report.error(
+                    source.locate_error(path, exc),
+                    f"texten har en felaktig hänvisning: {syntax_message(exc)}",
+                    dotted(path),
+                    "en hänvisning skrivs {{ id | miljoner }}",
+                )
             except (TypeError, ValueError) as exc:
                 report.error(source.locate(path), f"ett värde i texten kan inte skrivas ut: {exc}", dotted(path))
     failing = report.findings if strict else report.errors

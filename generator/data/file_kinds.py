@@ -12,6 +12,7 @@ while the generator reads grouped numbers: an amount may be written
 ``66_000_000`` (a string of digit groups to the editor), and a deadline's
 ``date`` may name a key of ``dates:`` instead of repeating a date.
 """
+
 from __future__ import annotations
 
 import functools
@@ -51,12 +52,27 @@ class FileKind:
 
 #: Every kind of YAML input file. A file is a circular if its first key is ``cirkular:``.
 FILE_KINDS: list[FileKind] = [
-    FileKind("overenskommelse", Agreement, None, "Överenskommelse",
-             "agreements/<år>.yaml, eller en fil per överenskommelse i agreements/<år>/"),
-    FileKind("cirkular", Circular, "cirkular", "SKL-cirkulär",
-             "agreements/<år>/cirkular_<nr>.yaml; filens första nyckel är cirkular:"),
-    FileKind("kommun", MunicipalFile, None, "Kommunens egna delar av utlåtandet",
-             "kommuner/<år>/<kod>.yaml (mappen anges av municipal_statement.folder); filens första nyckel är kommun:"),
+    FileKind(
+        "overenskommelse",
+        Agreement,
+        None,
+        "Överenskommelse",
+        "agreements/<år>.yaml, eller en fil per överenskommelse i agreements/<år>/",
+    ),
+    FileKind(
+        "cirkular",
+        Circular,
+        "cirkular",
+        "SKL-cirkulär",
+        "agreements/<år>/cirkular_<nr>.yaml; filens första nyckel är cirkular:",
+    ),
+    FileKind(
+        "kommun",
+        MunicipalFile,
+        None,
+        "Kommunens egna delar av utlåtandet",
+        "kommuner/<år>/<kod>.yaml (mappen anges av municipal_statement.folder); filens första nyckel är kommun:",
+    ),
 ]
 
 
@@ -116,13 +132,18 @@ def schema_document(kind: FileKind, defs: dict[str, dict[str, Any]]) -> dict[str
     """
     deadline = defs.get("Deadline", {}).get("properties", {})
     if "date" in deadline:
-        deadline["date"] = {**{k: v for k, v in deadline["date"].items() if k not in {"type", "format"}},
-                            "anyOf": [{"type": "string", "format": "date"},
-                                      {"type": "string", "pattern": DATE_NAME}]}
+        deadline["date"] = {
+            **{k: v for k, v in deadline["date"].items() if k not in {"type", "format"}},
+            "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "pattern": DATE_NAME}],
+        }
     root_ref = {"$ref": f"#/$defs/{kind.model.__name__}"}
     if kind.wrapper:
-        root: dict[str, Any] = {"type": "object", "additionalProperties": False, "required": [kind.wrapper],
-                                "properties": {kind.wrapper: root_ref}}
+        root: dict[str, Any] = {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [kind.wrapper],
+            "properties": {kind.wrapper: root_ref},
+        }
     else:
         root = dict(root_ref)
     return {
@@ -145,6 +166,7 @@ def modeline(yaml_file: Path, kind: FileKind | None = None, folder: Path = SCHEM
 
 
 # --------------------------------------------------------------------------- amounts and dates in data
+
 
 def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in node:
@@ -174,8 +196,11 @@ def _figure_kind(node: dict[str, Any], defs: dict[str, Any]) -> str | None:
 def _walk_figures(data: Any, node: dict[str, Any], defs: dict[str, Any], path: tuple) -> list[tuple[tuple, str, Any]]:
     kind = _figure_kind(node, defs)
     if kind is not None and path:
-        if data is None or (kind == "amount" and isinstance(data, int) and not isinstance(data, bool)) \
-                or (kind == "date" and not isinstance(data, str)):  # a deadline may name a date of dates:
+        if (
+            data is None
+            or (kind == "amount" and isinstance(data, int) and not isinstance(data, bool))
+            or (kind == "date" and not isinstance(data, str))
+        ):  # a deadline may name a date of dates:
             return [(path, kind, data)]
     found: list[tuple[tuple, str, Any]] = []
     for option in _options(node, defs):
@@ -184,8 +209,11 @@ def _walk_figures(data: Any, node: dict[str, Any], defs: dict[str, Any], path: t
             if props is not None and not set(data) <= set(props):
                 continue  # another block kind
             for key, value in data.items():
-                child = (props or {}).get(key) or option.get("additionalProperties") or \
-                    next(iter(option.get("patternProperties", {}).values()), None)
+                child = (
+                    (props or {}).get(key)
+                    or option.get("additionalProperties")
+                    or next(iter(option.get("patternProperties", {}).values()), None)
+                )
                 if isinstance(child, dict):
                     found += _walk_figures(value, child, defs, path + (key,))
             break
@@ -202,7 +230,7 @@ def figure_paths(data: Any, kind: FileKind) -> list[tuple[tuple, str, Any]]:
     return _walk_figures(data, {k: v for k, v in schema.items() if k != "$defs"}, schema["$defs"], ())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _schema(name: str) -> dict[str, Any]:
     """Return the JSON Schema of the file kind ``name`` as validation walks it (without descriptions)."""
     kind = next(k for k in FILE_KINDS if k.name == name)
@@ -230,7 +258,9 @@ def model_at(kind: FileKind, data: Any, path: tuple) -> tuple[str, list[str]] | 
         node = chosen
         data = data[part] if isinstance(data, (dict, list)) else None
     for option in _options(node, defs):
-        if "properties" in option and (not isinstance(data, dict) or not set(data) - set(option["properties"]) or name is None):
+        if "properties" in option and (
+            not isinstance(data, dict) or not set(data) - set(option["properties"]) or name is None
+        ):
             name = option.get("title")  # a model's schema has its name as title (pydantic sets it)
             keys = list(option["properties"])
             if name is not None and isinstance(data, dict) and len(set(data) - set(keys)) <= 1:

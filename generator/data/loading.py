@@ -4,15 +4,17 @@
 that maps each path (a tuple of keys and indexes, as pydantic's ``loc``) to
 its line and column, so any later error can point into the file.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -91,13 +93,25 @@ BAD_CHARACTERS = re.compile(
     "\u200b-\u200d\u2060-\u2064\ufeff\u180e]"
 )
 _CHARACTER_NAMES = {
-    "\x00": "en NUL-byte", "\x07": "ett BEL-tecken (klocka)", "\x1b": "ett ESC-tecken",
-    "\u202e": "en höger-till-vänster-åsidosättning", "\u202d": "en vänster-till-höger-åsidosättning", "\u202a": "en dubbelriktad inbäddning",
-    "\u202b": "en dubbelriktad inbäddning", "\u202c": "ett dubbelriktat formateringstecken",
-    "\u200b": "ett mellanslag utan bredd", "\u200c": "en icke-sammanfogare utan bredd", "\u200d": "en sammanfogare utan bredd",
-    "\ufeff": "ett hårt mellanslag utan bredd (BOM)", "\u2060": "en ordsammanfogare", "\u200e": "en vänster-till-höger-markering",
-    "\u200f": "en höger-till-vänster-markering", "\u061c": "en arabisk bokstavsmarkering",
-    "\u2066": "en dubbelriktad isolering", "\u2067": "en dubbelriktad isolering", "\u2068": "en dubbelriktad isolering",
+    "\x00": "en NUL-byte",
+    "\x07": "ett BEL-tecken (klocka)",
+    "\x1b": "ett ESC-tecken",
+    "\u202e": "en höger-till-vänster-åsidosättning",
+    "\u202d": "en vänster-till-höger-åsidosättning",
+    "\u202a": "en dubbelriktad inbäddning",
+    "\u202b": "en dubbelriktad inbäddning",
+    "\u202c": "ett dubbelriktat formateringstecken",
+    "\u200b": "ett mellanslag utan bredd",
+    "\u200c": "en icke-sammanfogare utan bredd",
+    "\u200d": "en sammanfogare utan bredd",
+    "\ufeff": "ett hårt mellanslag utan bredd (BOM)",
+    "\u2060": "en ordsammanfogare",
+    "\u200e": "en vänster-till-höger-markering",
+    "\u200f": "en höger-till-vänster-markering",
+    "\u061c": "en arabisk bokstavsmarkering",
+    "\u2066": "en dubbelriktad isolering",
+    "\u2067": "en dubbelriktad isolering",
+    "\u2068": "en dubbelriktad isolering",
     "\u2069": "en dubbelriktad isolering",
 }
 
@@ -130,8 +144,11 @@ def read_limited(file: Path, limit: int, what: str) -> bytes:
     except (OSError, ValueError) as exc:
         raise _file_error(file, f"{what} kan inte läsas: {getattr(exc, 'strerror', None) or exc}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise _file_error(file, f"{what} är ingen vanlig fil (en mapp, enhet eller rörledning)",
-                          "ange en fil som ligger i projektmappen")
+        raise _file_error(
+            file,
+            f"{what} är ingen vanlig fil (en mapp, enhet eller rörledning)",
+            "ange en fil som ligger i projektmappen",
+        )
     if info.st_size > limit:
         raise _file_error(file, f"{what} är {info.st_size} byte, mer än gränsen {limit} byte")
     try:
@@ -160,17 +177,22 @@ class _Checks:
         self._composed += 1
         if self._composed > MAX_COMPOSED:
             raise yaml.composer.ComposerError(
-                None, None, f"filen innehåller mer än {MAX_COMPOSED} värden", event.start_mark)
+                None, None, f"filen innehåller mer än {MAX_COMPOSED} värden", event.start_mark
+            )
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
             raise yaml.composer.ComposerError(
-                None, None, f"taggen {tag.replace('tag:yaml.org,2002:', '!!')} är inte tillåten: skriv vanliga värden",
-                event.start_mark)
+                None,
+                None,
+                f"taggen {tag.replace('tag:yaml.org,2002:', '!!')} är inte tillåten: skriv vanliga värden",
+                event.start_mark,
+            )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
                 raise yaml.composer.ComposerError(
-                    None, None, f"data är nästlade mer än {MAX_DEPTH} nivåer djupt", event.start_mark)
+                    None, None, f"data är nästlade mer än {MAX_DEPTH} nivåer djupt", event.start_mark
+                )
             return yaml.composer.Composer.compose_node(self, parent, index)
         finally:
             self._depth -= 1
@@ -184,8 +206,13 @@ class _Loader(_Checks, yaml.SafeLoader):
 
 if getattr(yaml, "__with_libyaml__", False):
     # types-PyYAML's cyaml.pyi imports CParser without re-exporting it; it is there at run time
-    class _FastLoader(_Checks, yaml.composer.Composer, yaml.cyaml.CParser,  # type: ignore[name-defined]
-                      yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    class _FastLoader(
+        _Checks,
+        yaml.composer.Composer,
+        yaml.cyaml.CParser,  # type: ignore[name-defined]
+        yaml.constructor.SafeConstructor,
+        yaml.resolver.Resolver,
+    ):
         """:class:`_Loader` with libyaml's scanner and parser (six times faster) under the same composer and checks.
 
         Only for files that load: on any problem the file is read again with :class:`_Loader`, whose messages
@@ -224,7 +251,11 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], active: set[int]) -> 
         return known
     if id(node) in active:
         raise yaml.constructor.ConstructorError(
-            None, None, "ett alias hänvisar till listan eller samlingen som innehåller det (ett rekursivt alias)", node.start_mark)
+            None,
+            None,
+            "ett alias hänvisar till listan eller samlingen som innehåller det (ett rekursivt alias)",
+            node.start_mark,
+        )
     size = 1
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         active.add(id(node))
@@ -233,8 +264,8 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], active: set[int]) -> 
             size += _expanded_size(child, sizes, active)
             if size > MAX_NODES:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"data växer till mer än {MAX_NODES} värden (alias av alias?)",
-                    node.start_mark)
+                    None, None, f"data växer till mer än {MAX_NODES} värden (alias av alias?)", node.start_mark
+                )
         active.discard(id(node))
     sizes[id(node)] = size
     return size
@@ -248,24 +279,30 @@ class _Budget:
         self.active: set[int] = set()
 
 
-def _construct(node: yaml.Node, path: PathKey, marks: dict, loader: _Loader, blocks: set,
-               budget: _Budget | None = None) -> Any:
+def _construct(
+    node: yaml.Node, path: PathKey, marks: dict, loader: _Loader, blocks: set, budget: _Budget | None = None
+) -> Any:
     budget = budget if budget is not None else _Budget()
     budget.nodes += 1
     if len(path) > 2 * MAX_DEPTH:  # aliases of aliases can nest deeper than any one collection as written
         raise yaml.constructor.ConstructorError(
-            None, None, f"data är nästlade mer än {2 * MAX_DEPTH} nivåer djupt (via alias)", node.start_mark)
+            None, None, f"data är nästlade mer än {2 * MAX_DEPTH} nivåer djupt (via alias)", node.start_mark
+        )
     if budget.nodes > MAX_NODES:
         raise yaml.constructor.ConstructorError(
-            None, None, f"data växer till mer än {MAX_NODES} värden (alias av alias?)", node.start_mark)
+            None, None, f"data växer till mer än {MAX_NODES} värden (alias av alias?)", node.start_mark
+        )
     marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
         blocks.add(path)
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         if id(node) in budget.active:
             raise yaml.constructor.ConstructorError(
-                None, None, "ett alias hänvisar till listan eller samlingen som innehåller det (ett rekursivt alias)",
-                node.start_mark)
+                None,
+                None,
+                "ett alias hänvisar till listan eller samlingen som innehåller det (ett rekursivt alias)",
+                node.start_mark,
+            )
         budget.active.add(id(node))
         try:
             return _construct_collection(node, path, marks, loader, blocks, budget)
@@ -291,8 +328,11 @@ def _check_text(value: str, node: yaml.Node) -> None:
     problem = bad_character(value)
     if problem:
         raise yaml.constructor.ConstructorError(
-            None, None, f"texten innehåller {problem}; skriv om den utan osynliga tecken eller styrtecken",
-            node.start_mark)
+            None,
+            None,
+            f"texten innehåller {problem}; skriv om den utan osynliga tecken eller styrtecken",
+            node.start_mark,
+        )
 
 
 def _construct_collection(node, path: PathKey, marks: dict, loader: _Loader, blocks: set, budget: _Budget) -> Any:
@@ -302,12 +342,15 @@ def _construct_collection(node, path: PathKey, marks: dict, loader: _Loader, blo
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise yaml.constructor.ConstructorError(
-                    None, None, "en nyckel måste vara ett enkelt namn, inte en lista eller samling", key_node.start_mark)
+                    None, None, "en nyckel måste vara ett enkelt namn, inte en lista eller samling", key_node.start_mark
+                )
             key = _scalar(loader, key_node)
             if isinstance(key, (_dt.date, int, float, bool)) or key is None:
                 key = str(key_node.value)
             if not isinstance(key, str):
-                raise yaml.constructor.ConstructorError(None, None, "en nyckel måste vara ett enkelt namn", key_node.start_mark)
+                raise yaml.constructor.ConstructorError(
+                    None, None, "en nyckel måste vara ett enkelt namn", key_node.start_mark
+                )
             _check_text(key, key_node)
             if key in result:
                 raise yaml.constructor.ConstructorError(
@@ -320,9 +363,15 @@ def _construct_collection(node, path: PathKey, marks: dict, loader: _Loader, blo
 
 #: PyYAML's problems and contexts in Swedish (regular expression → replacement); others pass unchanged.
 _YAML_SWEDISH = [
-    (r"^mapping values are not allowed here$", "ett värde efter kolon är inte tillåtet här (saknas ett mellanslag efter kolon, eller citattecken runt en text med kolon?)"),
+    (
+        r"^mapping values are not allowed here$",
+        "ett värde efter kolon är inte tillåtet här (saknas ett mellanslag efter kolon, eller citattecken runt en text med kolon?)",
+    ),
     (r"^could not find expected ':'$", "hittade inte väntat ':'"),
-    (r"^found character (.*) that cannot start any token$", r"tecknet \1 kan inte inleda något värde (tabbar får inte användas för indrag)"),
+    (
+        r"^found character (.*) that cannot start any token$",
+        r"tecknet \1 kan inte inleda något värde (tabbar får inte användas för indrag)",
+    ),
     (r"^expected <block end>, but found (.*)$", r"väntade slutet på ett block, men fann \1 (fel indrag?)"),
     (r"^did not find expected key$", "hittade inte väntad nyckel (fel indrag?)"),
     (r"^did not find expected '-' indicator$", "hittade inte väntat '-' (fel indrag i en lista?)"),
@@ -414,8 +463,11 @@ def parse_yaml(raw: bytes, file: Path) -> tuple[Any, SourceMap]:
         described = bad_character(raw_control.group(0))
         assert described is not None  # every character _RAW_CONTROL finds is one of BAD_CHARACTERS
         described = described.split(" vid tecken")[0]
-        finding = Finding(Location(file, line, column), f"inte giltig YAML: filen innehåller {described}",
-                          hint="styrtecken (NUL, BEL …) får inte finnas i data; skriv om värdet")
+        finding = Finding(
+            Location(file, line, column),
+            f"inte giltig YAML: filen innehåller {described}",
+            hint="styrtecken (NUL, BEL …) får inte finnas i data; skriv om värdet",
+        )
         raise DataError(str(finding), [finding])
     loaded = None
     if _FAST_LOADER is not None:
@@ -478,7 +530,7 @@ def contained_path(base_file: Path, name: str, root: Path | None = None) -> Path
     if Path(name).is_absolute() or name.startswith("~") or re.match(r"^[A-Za-z]:[\\/]", name):
         raise ValueError(f"{name!r} är en absolut sökväg; ange filen relativt överenskommelsen, inom projektet")
     root = (root or project_root(base_file)).resolve()
-    target = (Path(base_file).parent / name)
+    target = Path(base_file).parent / name
     try:
         resolved = target.resolve()
     except (OSError, RuntimeError) as exc:  # a symlink loop

@@ -30,13 +30,27 @@ Conventions:
   ``{{ sec.utvecklingsledare.total | miljoner }}``; see
   :mod:`generator.data.prose_figures` for what names exist.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Annotated, Iterator, Literal, Union
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, Strict as StrictMode, StrictInt, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictInt,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic import Strict as StrictMode
 
 #: The largest amount accepted anywhere: 100 000 million kronor, far above any agreement (about 1 000 million),
 #: so that a typo of many digits (10^30 kronor with a total typed to match) is refused, not printed.
@@ -48,6 +62,8 @@ Id = Annotated[
     Field(description="A reference name: lower-case letters, digits and _ (used in prose as {{ id }})."),
 ]
 Prose = Annotated[str, Field(description="Swedish text; may refer to figures as {{ id | filter }}.")]
+
+
 def _number_not_text(value: object) -> object:
     """Refuse text and booleans where a percentage is meant (lax Decimal would read "+5" or "1e1")."""
     if isinstance(value, (str, bool)):
@@ -55,7 +71,9 @@ def _number_not_text(value: object) -> object:
     return value
 
 
-Percent = Annotated[Decimal, BeforeValidator(_number_not_text), StrictMode(False), Field(ge=0, le=100, allow_inf_nan=False)]
+Percent = Annotated[
+    Decimal, BeforeValidator(_number_not_text), StrictMode(False), Field(ge=0, le=100, allow_inf_nan=False)
+]
 
 
 class Strict(BaseModel):
@@ -68,6 +86,7 @@ class Strict(BaseModel):
 
 
 # --------------------------------------------------------------------------- people, places
+
 
 class Person(Strict):
     name: str
@@ -166,7 +185,7 @@ class Split(Strict):
     key: Id = Field(default="befolkning", description="How the municipalities' part is shared among them.")
 
     @model_validator(mode="after")
-    def _sums_to_100(self) -> "Split":
+    def _sums_to_100(self) -> Split:
         if self.kommuner + self.landsting != 100:
             raise ValueError(
                 f"fördelningen måste bli 100 procent, inte {self.kommuner} + {self.landsting} = "
@@ -202,7 +221,9 @@ class Distribution(Strict):
     """How a pot is divided; the allocation engine carries it out."""
 
     rule: RuleKind
-    key: Id | None = Field(default=None, description="Distribution key: befolkning_65, befolkning_80, antal_kommuner, registreringar …")
+    key: Id | None = Field(
+        default=None, description="Distribution key: befolkning_65, befolkning_80, antal_kommuner, registreringar …"
+    )
     level: Literal["kommun", "landsting", "lan", "kommun_och_landsting"] = "lan"
     floor: Kronor | None = None
     base: Kronor | None = None
@@ -211,17 +232,24 @@ class Distribution(Strict):
     shares: list[Share] = []
     split: Split | None = None
     minimum: MinimumQualifiers | None = None
-    note: str | None = Field(default=None, description="Where the rule comes from, if the agreement does not state it; shown by explain and in the letters.")
+    note: str | None = Field(
+        default=None,
+        description="Where the rule comes from, if the agreement does not state it; shown by explain and in the letters.",
+    )
     published: dict[str, Kronor] | None = Field(
         default=None,
         description="The table as published (county code → amount): what is paid and printed. The rule above then "
-                    "is a check: validate warns per recipient where the two differ, and explain shows both. A table "
-                    "summing to less than the pot leaves the rest explicitly undistributed (warned).")
+        "is a check: validate warns per recipient where the two differ, and explain shows both. A table "
+        "summing to less than the pot leaves the rest explicitly undistributed (warned).",
+    )
     published_from: PublishedSource | None = Field(
-        default=None, description="The published table of an item of another agreement file (a precedent), "
-                                  "instead of typing it again.")
+        default=None,
+        description="The published table of an item of another agreement file (a precedent), "
+        "instead of typing it again.",
+    )
     remainder_note: str | None = Field(
-        default=None, description='Why part of the pot is left undistributed ("ej fördelat") by the published table.')
+        default=None, description='Why part of the pot is left undistributed ("ej fördelat") by the published table.'
+    )
 
 
 class Payout(Strict):
@@ -233,11 +261,15 @@ class Payout(Strict):
     recipient: Id = Field(description="Organisation the money is paid to (usually skl).")
     beneficiary: Id | None = Field(default=None, description="Organisation the money is for, if not the recipient.")
     route: Route | None = None
-    list_label: str | None = Field(default=None, description="Label when the section lists its payouts in the text (default: label).")
+    list_label: str | None = Field(
+        default=None, description="Label when the section lists its payouts in the text (default: label)."
+    )
     description: Prose | None = Field(default=None, description="Text shown under the item in a listing.")
     appendices: list[Id] = Field(default=[], description="Appendices with the plan and budget for this item.")
     earmarks: list[Earmark] = []
-    distribution: Distribution | None = Field(default=None, description="How the payout is divided among counties, if it is.")
+    distribution: Distribution | None = Field(
+        default=None, description="How the payout is divided among counties, if it is."
+    )
 
 
 class Pot(Strict):
@@ -261,12 +293,15 @@ class Pot(Strict):
     route: Route = Field(default="kammarkollegiet", description="Who pays the qualifiers.")
     deadlines: list[Deadline] = []
     criterion: str | None = Field(
-        default=None, description='What a recipient must meet to share the pot, as a clause after "krävs": '
-                                  '"att minst 70 procent av dödsfallen registreras i Svenska Palliativregistret". '
-                                  "The county letters tell a recipient that got nothing which criterion it did not meet.")
+        default=None,
+        description='What a recipient must meet to share the pot, as a clause after "krävs": '
+        '"att minst 70 procent av dödsfallen registreras i Svenska Palliativregistret". '
+        "The county letters tell a recipient that got nothing which criterion it did not meet.",
+    )
 
 
 # --------------------------------------------------------------------------- structure
+
 
 class Section(Strict):
     """A numbered area of the agreement or plan; may hold subsections, payouts and pots."""
@@ -278,10 +313,14 @@ class Section(Strict):
     requirements: list[Prose] = Field(default=[], description="Basic requirements, rendered as a numbered list.")
     requirements_followup_title: str | None = None
     requirements_followup: Prose | None = None
-    offer_title: str | None = Field(default=None, description='Heading over the pots\' offers, e.g. "Prestationsersättning 2012".')
-    calculation_title: str | None = Field(default=None, description='Heading over the pots\' calculations.')
+    offer_title: str | None = Field(
+        default=None, description='Heading over the pots\' offers, e.g. "Prestationsersättning 2012".'
+    )
+    calculation_title: str | None = Field(default=None, description="Heading over the pots' calculations.")
     pots: list[Pot] = []
-    pots_text: Prose | None = Field(default=None, description="Text after the pots' offers (conditions common to them).")
+    pots_text: Prose | None = Field(
+        default=None, description="Text after the pots' offers (conditions common to them)."
+    )
     list_payouts: bool = Field(default=False, description="Also list the payouts with their descriptions in the text.")
     payouts_title: str | None = Field(default=None, description='Default "Utbetalning av medel enligt ovan".')
     payouts: list[Payout] = []
@@ -293,10 +332,11 @@ class Section(Strict):
     appendices: list[Id] = Field(default=[], description="Appendices listed at the end of the section.")
     appendix_captions: dict[Id, str] = Field(default={}, description="Caption of a listed appendix, if not its title.")
     after_text: Prose | None = Field(default=None, description="Text after payouts and conditions.")
-    sections: list["Section"] = []
+    sections: list[Section] = []
 
 
 # --------------------------------------------------------------------------- appendices
+
 
 class Row(Strict):
     """A table row: one amount, or an income and a cost, with optional detail lines."""
@@ -309,7 +349,7 @@ class Row(Strict):
     details: list[str] = []
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "Row":
+    def _one_kind(self) -> Row:
         kinds = [self.amount is not None, self.ref is not None, self.income is not None or self.cost is not None]
         if sum(kinds) > 1:
             raise ValueError("en rad har antingen amount, ref eller income/cost – inte flera")
@@ -333,7 +373,10 @@ class Table(Strict):
 
     id: Id | None = None
     title: str | None = None
-    columns: list[str] = Field(default=[], description="Column headings, e.g. [Specifikation, Budget] or [Intäkts-/Kostnadstyp, Intäkt, Kostnad].")
+    columns: list[str] = Field(
+        default=[],
+        description="Column headings, e.g. [Specifikation, Budget] or [Intäkts-/Kostnadstyp, Intäkt, Kostnad].",
+    )
     unit: Unit = "kr"
     rows: list[Row] = []
     groups: list[Group] = []
@@ -369,9 +412,12 @@ def _block_kind(value: object) -> str | None:
 
 
 Block = Annotated[
-    Union[Annotated[TextBlock, Tag("text")], Annotated[TableBlock, Tag("table")], Annotated[HeadingBlock, Tag("heading")]],
-    Discriminator(_block_kind, custom_error_type="block_kind",
-                  custom_error_message="ett block behöver en av nycklarna text, table eller heading"),
+    Annotated[TextBlock, Tag("text")] | Annotated[TableBlock, Tag("table")] | Annotated[HeadingBlock, Tag("heading")],
+    Discriminator(
+        _block_kind,
+        custom_error_type="block_kind",
+        custom_error_message="ett block behöver en av nycklarna text, table eller heading",
+    ),
 ]
 
 
@@ -382,10 +428,11 @@ class Appendix(Strict):
     title: str
     subtitle: str | None = None
     blocks: list[Block] = []
-    appendices: list["Appendix"] = []
+    appendices: list[Appendix] = []
 
 
 # --------------------------------------------------------------------------- documents
+
 
 class Appropriation(Strict):
     utgiftsomrade: str = Field(description='"9 Hälsovård, sjukvård och social omsorg"')
@@ -410,7 +457,9 @@ class Decision(Strict):
     minister: Person
     official: Person
     copies: list[str] = Field(default=[], description='"Kopia till"')
-    attachments: list[Literal["agreement", "plan"]] = Field(default=[], description="What is attached; counts the bilagor.")
+    attachments: list[Literal["agreement", "plan"]] = Field(
+        default=[], description="What is attached; counts the bilagor."
+    )
 
 
 class Letter(Strict):
@@ -438,7 +487,9 @@ class DataFiles(Strict):
     """Key and outcome data the distributions use, as files next to the agreement."""
 
     population: PopulationSource | None = None
-    outcomes: str | None = Field(default=None, description="Outcome CSV (see generator.money.outcomes), relative to the agreement file.")
+    outcomes: str | None = Field(
+        default=None, description="Outcome CSV (see generator.money.outcomes), relative to the agreement file."
+    )
 
 
 class LetterContact(Strict):
@@ -458,7 +509,9 @@ class LetterStep(Strict):
 
     text: Prose
     date: dt.date | None = None
-    route: Route | None = Field(default=None, description="Only in the letters of counties that receive money paid this way.")
+    route: Route | None = Field(
+        default=None, description="Only in the letters of counties that receive money paid this way."
+    )
 
 
 class CountyLetters(Strict):
@@ -471,13 +524,19 @@ class CountyLetters(Strict):
     title: str = Field(description='Subject line; "{{ lan }}" is not needed, the county is added.')
     intro: Prose
     conditions: Prose | None = Field(default=None, description="Conditions common to every item.")
-    payee_form: bool = Field(default=True, description="End with the form for payee and bank account (for amounts paid on requisition).")
+    payee_form: bool = Field(
+        default=True, description="End with the form for payee and bank account (for amounts paid on requisition)."
+    )
     reply_by: dt.date | None = None
     reply_to: str | None = None
     contact: LetterContact | None = None
-    steps: list[LetterStep] = Field(default=[], description='What the addressees do, in order, with deadlines ("Vad ni behöver göra").')
+    steps: list[LetterStep] = Field(
+        default=[], description='What the addressees do, in order, with deadlines ("Vad ni behöver göra").'
+    )
     item_conditions: dict[Id, Prose] = Field(
-        default={}, description="Per payout or pot id: what applies to its money, as the letter states it (from the plan's text).")
+        default={},
+        description="Per payout or pot id: what applies to its money, as the letter states it (from the plan's text).",
+    )
     signatory: Person
 
     @field_validator("contact", mode="before")
@@ -497,7 +556,9 @@ class TitledText(Strict):
 class CountyPart(Strict):
     """What a county, or a part of it (a delregion), has filled in: its plans, its budget, who signed it."""
 
-    area: str | None = Field(default=None, description='The part of the county, e.g. "Fyrbodal"; none for the whole county.')
+    area: str | None = Field(
+        default=None, description='The part of the county, e.g. "Fyrbodal"; none for the whole county.'
+    )
     by: str | None = Field(default=None, description="Who wrote it (a kommunalförbund, a vårdsamverkan).")
     plans: Prose | None = Field(default=None, description='The list under "Kommunerna och landstinget avser att:".')
     budget: Table | None = Field(default=None, description="Its budget; checked against the county's amount (warned).")
@@ -510,7 +571,9 @@ class CountyFill(Strict):
     """The blanks of one county's agreement that the data can fill; what stays None prints as a blank line."""
 
     payee: str | None = Field(default=None, description='"Medel utbetalas till": the organisation paid.')
-    org_number: str | None = Field(default=None, pattern=r"^\d{6}-\d{4}$", description="Organisationsnummer, 212000-0142.")
+    org_number: str | None = Field(
+        default=None, pattern=r"^\d{6}-\d{4}$", description="Organisationsnummer, 212000-0142."
+    )
     account: str | None = Field(default=None, description="Bankgiro, plusgiro or bank account.")
     place: str | None = None
     date: dt.date | None = None
@@ -539,14 +602,20 @@ class CountyAgreements(Strict):
 
     payout: Id = Field(description="The distributed payout the counties share.")
     letter: CoverLetter
-    appendix_title: str = Field(description='Title of the agreement form as an appendix, "Mall för länsgemensam överenskommelse".')
+    appendix_title: str = Field(
+        description='Title of the agreement form as an appendix, "Mall för länsgemensam överenskommelse".'
+    )
     table_title: str = Field(description='Title of the distribution appendix, "Fördelning av 66 milj. kr till …".')
     table_text: Prose = Field(description="The rule as the appendix states it.")
-    subject: str = Field(description='What the agreement is about: "om stöd till ett långsiktigt förbättringsarbete …".')
+    subject: str = Field(
+        description='What the agreement is about: "om stöd till ett långsiktigt förbättringsarbete …".'
+    )
     heading: str
     text: Prose = Field(description="The agreement's common text, the same for every county.")
     plans_title: str = "Kommunerna och landstinget avser att:"
-    sections: list[TitledText] = Field(default=[], description="Common sections after the plans (Kvalitativ uppföljning).")
+    sections: list[TitledText] = Field(
+        default=[], description="Common sections after the plans (Kvalitativ uppföljning)."
+    )
     budget_lines: list[str] = Field(default=[], description="The budget lines a county fills in.")
     followup: TitledText | None = Field(default=None, description='"Uppföljning"')
     counties: dict[str, CountyFill] = Field(default={}, description="County code → what the data fills in.")
@@ -564,7 +633,9 @@ class MunicipalStatement(Strict):
     folder: str = Field(description="The folder of the per-municipality files, relative to the agreement file.")
     title: str = Field(description='The agreement as the decision names it: "Överenskommelse mellan staten och …"')
     approval: Prose = Field(description="Decision point 1: the agreement is approved.")
-    history: Prose = Field(description="How the agreements came about (Ärendet, and the start of the tjänsteutlåtande).")
+    history: Prose = Field(
+        description="How the agreements came about (Ärendet, and the start of the tjänsteutlåtande)."
+    )
     purpose: Prose = Field(description='"Det långsiktiga syftet med satsningen är …"')
     requirements: Prose = Field(description='"Överenskommelsen ställer krav på …"')
     offer_lead: Prose = Field(description="The sentence before the list of what municipalities can take part in.")
@@ -580,11 +651,15 @@ class Agreement(Strict):
     year: StrictInt = Field(ge=2000, le=2100)
     title: str
     short_title: str | None = None
-    total: Kronor = Field(description="The total stated in the agreement; checked against the sum of all payouts and pots.")
+    total: Kronor = Field(
+        description="The total stated in the agreement; checked against the sum of all payouts and pots."
+    )
     organisations: list[Organisation] = Field(min_length=1)
     parties: list[Party] = Field(min_length=2)
     signing: Signing | None = None
-    figures: dict[Id, Kronor] = Field(default={}, description="Amounts mentioned in prose that are not payouts (budget frame, other years).")
+    figures: dict[Id, Kronor] = Field(
+        default={}, description="Amounts mentioned in prose that are not payouts (budget frame, other years)."
+    )
     dates: dict[Id, dt.date] = Field(default={}, description="Dates mentioned in prose.")
     intro: Prose | None = Field(default=None, description="The agreement's opening text (before its sections).")
     numbered: bool = Field(default=True, description="Number the sections (2.1, 2.2 …).")
@@ -632,6 +707,7 @@ class Agreement(Strict):
 
 
 # --------------------------------------------------------------------------- SKL cirkulär
+
 
 class Link(Strict):
     label: str = Field(description='"Överenskommelse: …", "Webbsida: …"')
@@ -720,7 +796,9 @@ class Rapporteur(Strict):
 class OfficeStatement(Strict):
     """The tjänsteutlåtande the utlåtande quotes (ÄRENDET, BEREDNING)."""
 
-    office: str = Field(description='Who wrote it, as in running text: "stadsledningskontoret", "kommunledningskontoret".')
+    office: str = Field(
+        description='Who wrote it, as in running text: "stadsledningskontoret", "kommunledningskontoret".'
+    )
     date: dt.date
     prepared_by: Prose | None = Field(default=None, description='"Detta ärende har beretts av …"')
     assessment: Prose | None = Field(default=None, description="The office's own assessment.")
@@ -731,12 +809,18 @@ class MunicipalFile(Strict):
 
     kommun: MunicipalityCode
     dnr: str | None = None
-    series: str | None = Field(default=None, description='The register series after the year: "RV" in "Utlåtande 2013: RV".')
+    series: str | None = Field(
+        default=None, description='The register series after the year: "RV" in "Utlåtande 2013: RV".'
+    )
     rapporteur: Rapporteur | None = None
     decision_points: list[Prose] = Field(default=[], description="Decision points after the approval of the agreement.")
-    preparation: Prose | None = Field(default=None, description="Beredning: to whom the matter was referred, what they said.")
+    preparation: Prose | None = Field(
+        default=None, description="Beredning: to whom the matter was referred, what they said."
+    )
     views: Prose | None = Field(default=None, description='The rapporteur\'s view ("Mina synpunkter").')
-    recommending_body: str | None = Field(default=None, description='"Borgarrådsberedningen", "Kommunstyrelsens arbetsutskott"')
+    recommending_body: str | None = Field(
+        default=None, description='"Borgarrådsberedningen", "Kommunstyrelsens arbetsutskott"'
+    )
     place: str | None = None
     chair: str | None = Field(default=None, description="Signs for the municipal executive board.")
     signatories: list[str] = []
@@ -744,13 +828,15 @@ class MunicipalFile(Strict):
 
     def missing(self) -> list[str]:
         """Return the Swedish names of the parts the file leaves out (shown as blanks in the draft)."""
-        return [label for key, label in PARTS.items()
-                if key not in OPTIONAL and getattr(self, key) in (None, [], "")]
+        return [label for key, label in PARTS.items() if key not in OPTIONAL and getattr(self, key) in (None, [], "")]
 
 
 # --------------------------------------------------------------------------- walking the model with paths
 
-def walk_models(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[tuple[BaseModel, tuple[str | int, ...]]]:
+
+def walk_models(
+    model: BaseModel, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[BaseModel, tuple[str | int, ...]]]:
     """Yield (model, path) of ``model`` and of every model below it, depth first, in field order."""
     yield model, path
     for name in type(model).model_fields:
@@ -765,10 +851,34 @@ def walk_models(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[
 
 #: The names of the fields that hold prose (text that may refer to figures), in any model.
 PROSE_FIELD_NAMES = {
-    "text", "description", "offer", "calculation", "period_note", "data_entry_text", "distribution_text",
-    "payment_text", "pots_text", "payouts_text", "conditions", "after_text", "requirements", "requirements_followup",
-    "decision", "matter", "background", "intro", "approval", "payment_decision", "plans", "table_text", "table_title",
-    "history", "purpose", "offer_lead", "follow_up", "closing",  # the municipalities' utlåtande
+    "text",
+    "description",
+    "offer",
+    "calculation",
+    "period_note",
+    "data_entry_text",
+    "distribution_text",
+    "payment_text",
+    "pots_text",
+    "payouts_text",
+    "conditions",
+    "after_text",
+    "requirements",
+    "requirements_followup",
+    "decision",
+    "matter",
+    "background",
+    "intro",
+    "approval",
+    "payment_decision",
+    "plans",
+    "table_text",
+    "table_title",
+    "history",
+    "purpose",
+    "offer_lead",
+    "follow_up",
+    "closing",  # the municipalities' utlåtande
 }
 
 

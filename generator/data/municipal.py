@@ -32,6 +32,7 @@ Every key but ``kommun`` may be left out: the utlåtande is then a draft
 with a visible blank where the part belongs, and ``generator validate``
 names what is missing. A municipality without a file gets such a draft too.
 """
+
 from __future__ import annotations
 
 import os
@@ -40,10 +41,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from generator.errors import DataError, Finding, Location
 from generator.data.model import OPTIONAL, PARTS, Agreement, MunicipalFile
 from generator.data.prose_figures import walk_sections
 from generator.data.reference import municipalities
+from generator.errors import DataError, Finding, Location
+
 
 @dataclass
 class ListedItem:
@@ -102,7 +104,9 @@ def folder(agreement: Agreement, agreement_file: Path) -> Path:
     return Path(os.path.normpath(Path(agreement_file).parent / agreement.municipal_statement.folder))
 
 
-def load_files(agreement: Agreement, agreement_file: Path) -> tuple[dict[str, tuple[MunicipalFile, Path]], list[Finding]]:
+def load_files(
+    agreement: Agreement, agreement_file: Path
+) -> tuple[dict[str, tuple[MunicipalFile, Path]], list[Finding]]:
     """Return the municipalities' own files by code, and the findings (errors and warnings) about them."""
     from generator.data.loading import load_yaml
     from generator.data.schema_errors import schema_findings  # the agreement's validator reports schema errors
@@ -111,9 +115,15 @@ def load_files(agreement: Agreement, agreement_file: Path) -> tuple[dict[str, tu
     findings: list[Finding] = []
     where = folder(agreement, agreement_file)
     if not where.is_dir():
-        findings.append(Finding(Location(Path(agreement_file)), f"ingen mapp {where} för kommunernas egna filer",
-                                "municipal_statement.folder", "warning",
-                                "skapa den och lägg till en fil <kod>.yaml per kommun (se docs/REFERENCE.md)"))
+        findings.append(
+            Finding(
+                Location(Path(agreement_file)),
+                f"ingen mapp {where} för kommunernas egna filer",
+                "municipal_statement.folder",
+                "warning",
+                "skapa den och lägg till en fil <kod>.yaml per kommun (se docs/REFERENCE.md)",
+            )
+        )
         return files, findings
     for path in sorted(where.glob("*.yaml")):
         data, source = load_yaml(path)
@@ -130,18 +140,39 @@ def load_files(agreement: Agreement, agreement_file: Path) -> tuple[dict[str, tu
             findings.append(Finding(source.locate(("kommun",)), f"{own.kommun} är ingen kommunkod", "kommun"))
             continue
         if path.stem != own.kommun:
-            findings.append(Finding(source.locate(("kommun",)), f"filen heter {path.name} men gäller {own.kommun}",
-                                    "kommun", "error", f"döp den till {own.kommun}.yaml"))
+            findings.append(
+                Finding(
+                    source.locate(("kommun",)),
+                    f"filen heter {path.name} men gäller {own.kommun}",
+                    "kommun",
+                    "error",
+                    f"döp den till {own.kommun}.yaml",
+                )
+            )
             continue
         if own.missing():
-            findings.append(Finding(Location(path, 1), f"{municipalities()[own.kommun].short}: utlåtandet kommer att visa "
-                                    f"tomrum för {', '.join(own.missing())}", "", "warning"))
+            findings.append(
+                Finding(
+                    Location(path, 1),
+                    f"{municipalities()[own.kommun].short}: utlåtandet kommer att visa "
+                    f"tomrum för {', '.join(own.missing())}",
+                    "",
+                    "warning",
+                )
+            )
         files[own.kommun] = (own, path)
     without = len(municipalities()) - len(files)
     if without:
-        findings.append(Finding(Location(where), f"{without} kommuner har ingen fil här: deras utlåtande är ett "
-                                f"utkast med tomrum för {', '.join(v for k, v in PARTS.items() if k not in OPTIONAL)}",
-                                "", "warning", "lägg till <kod>.yaml för varje kommun som skriver sitt utlåtande"))
+        findings.append(
+            Finding(
+                Location(where),
+                f"{without} kommuner har ingen fil här: deras utlåtande är ett "
+                f"utkast med tomrum för {', '.join(v for k, v in PARTS.items() if k not in OPTIONAL)}",
+                "",
+                "warning",
+                "lägg till <kod>.yaml för varje kommun som skriver sitt utlåtande",
+            )
+        )
     return files, findings
 
 
@@ -160,12 +191,20 @@ def estimates(items: list[ListedItem], allocation, code: str) -> list[Estimate]:
         if item is None:
             continue
         lines = [line for line in item.lines if line.code == code]
-        out.append(Estimate(item.label, item.amount, sum(line.amount for line in lines),
-                            lines[0].steps if lines else ("inte kvalificerad enligt underlaget",)))
+        out.append(
+            Estimate(
+                item.label,
+                item.amount,
+                sum(line.amount for line in lines),
+                lines[0].steps if lines else ("inte kvalificerad enligt underlaget",),
+            )
+        )
     return out
 
 
-def statement(agreement: Agreement, code: str, files: dict[str, tuple[MunicipalFile, Path]], allocation=None) -> Statement:
+def statement(
+    agreement: Agreement, code: str, files: dict[str, tuple[MunicipalFile, Path]], allocation=None
+) -> Statement:
     """Return the utlåtande of municipality ``code``: its own file's parts, or blanks."""
     m = municipalities()[code]
     own, path = files.get(code, (MunicipalFile(kommun=code), None))
@@ -173,8 +212,9 @@ def statement(agreement: Agreement, code: str, files: dict[str, tuple[MunicipalF
     return Statement(code, m.name, m.county, own, path, items, estimates(items, allocation, code))
 
 
-def statements(agreement: Agreement, files: dict[str, tuple[MunicipalFile, Path]], code: str | None = None,
-               allocation=None) -> list[Statement]:
+def statements(
+    agreement: Agreement, files: dict[str, tuple[MunicipalFile, Path]], code: str | None = None, allocation=None
+) -> list[Statement]:
     """Return the utlåtanden to build: every municipality with a file, or the one ``code`` (a draft if it has none)."""
     if code is not None:
         return [statement(agreement, code, files, allocation)] if code in municipalities() else []
@@ -186,6 +226,5 @@ def check(agreement: Agreement, agreement_file: Path) -> tuple[dict[str, tuple[M
     files, findings = load_files(agreement, agreement_file)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
-        raise DataError(str(errors[0]) if len(errors) == 1 else f"{len(errors)} fel i kommunernas filer",
-                        findings)
+        raise DataError(str(errors[0]) if len(errors) == 1 else f"{len(errors)} fel i kommunernas filer", findings)
     return files, findings

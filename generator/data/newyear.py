@@ -10,6 +10,7 @@ source) is replaced by one saying where the file was started from.
 The file is edited as text, value by value at the line and column the loader
 recorded, so everything else of it stays as it was written.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.errors import DataError, Finding, Location
-from generator.data.loading import SourceMap, load_yaml
 from generator.data.file_kinds import FileKind, figure_paths, kind_of, modeline
+from generator.data.loading import SourceMap, load_yaml
+from generator.errors import DataError, Finding, Location
 
 #: Amounts that are how a rule divides, not what is divided: kept.
 RULE_KEYS = {"floor", "base", "step", "count"}
@@ -44,11 +45,11 @@ def _empty_at(lines: list[str], line: int, column: int) -> None:
     match = _TOKEN.match(text, column - 1)
     if match is None:
         raise ValueError(f"inget värde på rad {line}, kolumn {column}")
-    rest = text[match.end():]
+    rest = text[match.end() :]
     comment = re.search(r"\s+#", rest)
-    if comment and rest[:comment.start()].strip() == "":
+    if comment and rest[: comment.start()].strip() == "":
         rest = ""
-    lines[line - 1] = text[:match.start()] + "null" + rest
+    lines[line - 1] = text[: match.start()] + "null" + rest
 
 
 def _strings(data: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
@@ -80,7 +81,7 @@ def start_file(source: Path, target: Path, old_year: int, new_year: int) -> tupl
                     lines[number - 1], count = pattern.subn(str(new_year), lines[number - 1])
                     started.years += count
         else:
-            head, tail = lines[line - 1][:column - 1], lines[line - 1][column - 1:]
+            head, tail = lines[line - 1][: column - 1], lines[line - 1][column - 1 :]
             tail, count = pattern.subn(str(new_year), tail, count=value.count(str(old_year)))
             lines[line - 1] = head + tail
             started.years += count
@@ -92,12 +93,15 @@ def start_file(source: Path, target: Path, old_year: int, new_year: int) -> tupl
         line, column = marks.marks[year_path]
         match = _TOKEN.match(lines[line - 1], column - 1)
         if match is not None:  # None: an empty year (null), nothing to replace (this raised AttributeError before)
-            lines[line - 1] = lines[line - 1][:match.start()] + str(new_year) + lines[line - 1][match.end():]
+            lines[line - 1] = lines[line - 1][: match.start()] + str(new_year) + lines[line - 1][match.end() :]
     body = _without_opening_comment(lines)
-    header = [modeline(target, kind),
-              f"# {_new_year_note(source, old_year, new_year)}",
-              "# Belopp och datum är tomma (null) och ska fyllas i; `generator validate` listar dem med rad.",
-              "# Nycklarna beskrivs i docs/REFERENCE.md.", ""]
+    header = [
+        modeline(target, kind),
+        f"# {_new_year_note(source, old_year, new_year)}",
+        "# Belopp och datum är tomma (null) och ska fyllas i; `generator validate` listar dem med rad.",
+        "# Nycklarna beskrivs i docs/REFERENCE.md.",
+        "",
+    ]
     return "\n".join(header + body), started
 
 
@@ -147,7 +151,7 @@ def start_year(sources: list[Path], old_year: int, new_year: int, targets: list[
         findings = [Finding(Location(t), f"filen finns redan; {new_year} är redan påbörjat") for t in existing]
         raise DataError(f"{len(existing)} fil(er) för {new_year} finns redan", findings)
     texts = [start_file(s, t, old_year, new_year) for s, t in zip(sources, targets)]
-    for (text, started) in texts:
+    for text, started in texts:
         started.target.parent.mkdir(parents=True, exist_ok=True)
         started.target.write_text(text, encoding="utf-8")
     return [started for _, started in texts]

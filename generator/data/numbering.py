@@ -3,10 +3,11 @@
 Nothing here is ever typed in the data, so two sections can never both be
 "3.3" and two items can never both be "d".
 """
+
 from __future__ import annotations
 
-from generator.formatting import bokstav
 from generator.data.model import Appendix, Section, TableBlock
+from generator.formatting import bokstav
 
 
 def section_numbers(sections: list[Section], prefix: str = "") -> dict[str, str]:

@@ -23,12 +23,14 @@ Filters are those of :mod:`generator.formatting` (``kronor``, ``miljoner``,
 ``miljoner_ord``, ``milj``, ``datum``, ``isodatum``, ``procent`` …).
 The environment is sandboxed and undefined names are errors.
 """
+
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -73,6 +75,7 @@ def table_rows_sum(table: Table, amounts: dict[str, int]) -> int:
     ``amounts`` gives the amount of a row that refers to a payout (``ref:``); for an
     income/cost table the sum is that of its costs.
     """
+
     def row_amount(row) -> int:
         return amounts.get(row.ref, 0) if row.ref else (row.amount or 0)
 
@@ -150,10 +153,15 @@ def make_environment(loader=None, autoescape: bool = False) -> ImmutableSandboxe
 
 def _miljoner_ord_strict(amount: int) -> str:
     """``miljoner_ord`` for prose: one to twelve whole millions in words, anything else refused (not reworded)."""
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount % formatting.MILLION \
-            or not 1 <= amount // formatting.MILLION <= 12:
-        raise ValueError(f"miljoner_ord skriver en till tolv hela miljoner med ord; {amount!r} ligger utanför: "
-                         "använd miljoner")
+    if (
+        isinstance(amount, bool)
+        or not isinstance(amount, int)
+        or amount % formatting.MILLION
+        or not 1 <= amount // formatting.MILLION <= 12
+    ):
+        raise ValueError(
+            f"miljoner_ord skriver en till tolv hela miljoner med ord; {amount!r} ligger utanför: använd miljoner"
+        )
     return formatting.miljoner_ord(amount)
 
 
@@ -189,26 +197,45 @@ class ProseNotAllowed(TemplateError):
 
 #: Jinja's names of the tokens a reference is written with, as the writer of the text sees them.
 _TOKENS = {
-    "end of print statement": "}}", "end of statement block": "%}", "end of template": "slutet av texten",
-    "begin of print statement": "{{", "begin of statement block": "{%", "name": "ett namn",
-    "end of comment": "#}", "integer": "ett tal", "float": "ett tal", "string": "en text",
+    "end of print statement": "}}",
+    "end of statement block": "%}",
+    "end of template": "slutet av texten",
+    "begin of print statement": "{{",
+    "begin of statement block": "{%",
+    "name": "ett namn",
+    "end of comment": "#}",
+    "integer": "ett tal",
+    "float": "ett tal",
+    "string": "en text",
 }
 #: Jinja's syntax messages (jinja2.lexer, jinja2.parser) in Swedish, most specific first.
 _SYNTAX = [
-    (re.compile(r"unexpected end of template, expected (?:token )?'?([^'.]+)'?\.?", re.I),
-     lambda m: f"texten tar slut mitt i en hänvisning: {_token(m[1])} saknas"),
-    (re.compile(r"unexpected end of template\. Jinja was looking for the following tags: (.*?)\. "
-                r"The innermost block that needs to be closed is '(\w+)'\.", re.I | re.S),
-     lambda m: f"blocket {{% {m[2]} %}} avslutas aldrig"),
+    (
+        re.compile(r"unexpected end of template, expected (?:token )?'?([^'.]+)'?\.?", re.I),
+        lambda m: f"texten tar slut mitt i en hänvisning: {_token(m[1])} saknas",
+    ),
+    (
+        re.compile(
+            r"unexpected end of template\. Jinja was looking for the following tags: (.*?)\. "
+            r"The innermost block that needs to be closed is '(\w+)'\.",
+            re.I | re.S,
+        ),
+        lambda m: f"blocket {{% {m[2]} %}} avslutas aldrig",
+    ),
     (re.compile(r"unexpected end of template\.?", re.I), lambda m: "texten tar slut mitt i en hänvisning"),
-    (re.compile(r"expected token '([^']+)', got '([^']*)'"),
-     lambda m: f"väntade {_token(m[1])} men fann {_TOKENS.get(m[2], repr(m[2]))}"),
+    (
+        re.compile(r"expected token '([^']+)', got '([^']*)'"),
+        lambda m: f"väntade {_token(m[1])} men fann {_TOKENS.get(m[2], repr(m[2]))}",
+    ),
     (re.compile(r"unexpected char '(.+)' at \d+"), lambda m: f"tecknet {m[1]!r} hör inte hemma i en hänvisning"),
     (re.compile(r"Encountered unknown tag '([^']+)'"), lambda m: f"okänd tagg {{% {m[1]} %}}"),
     (re.compile(r"unexpected '([^']+)'"), lambda m: f"oväntat {_token(m[1])!r} (en hänvisning skrivs {{{{ … }}}})"),
     (re.compile(r"expected name or number"), lambda m: "ett namn eller tal saknas"),
     (re.compile(r"tag name expected"), lambda m: "en tagg saknar namn efter {%"),
-    (re.compile(r"Missing end of comment tag|unclosed comment", re.I), lambda m: "en kommentar {# avslutas aldrig med #}"),
+    (
+        re.compile(r"Missing end of comment tag|unclosed comment", re.I),
+        lambda m: "en kommentar {# avslutas aldrig med #}",
+    ),
 ]
 
 
@@ -230,12 +257,27 @@ def syntax_message(exc: TemplateError) -> str:
 
 def _describe_node(node: nodes.Node) -> str:
     names = {
-        "For": "en slinga ({% for %})", "Macro": "ett makro", "CallBlock": "ett anropsblock", "Call": "ett funktionsanrop",
-        "Assign": "en tilldelning ({% set %})", "AssignBlock": "en tilldelning ({% set %})", "Getitem": "indexering ([…])",
-        "Const": "ett skrivet värde", "Include": "en inkludering", "Import": "en import", "FromImport": "en import",
-        "Extends": "mallarv", "Block": "ett block", "Slice": "utsnitt ([a:b])", "Concat": "sammanfogning av text (~)",
-        "CondExpr": "ett if … else i raden", "FilterBlock": "ett filterblock", "With": "ett with-block",
-        "List": "en lista", "Tuple": "en tupel", "Dict": "en samling nycklar",
+        "For": "en slinga ({% for %})",
+        "Macro": "ett makro",
+        "CallBlock": "ett anropsblock",
+        "Call": "ett funktionsanrop",
+        "Assign": "en tilldelning ({% set %})",
+        "AssignBlock": "en tilldelning ({% set %})",
+        "Getitem": "indexering ([…])",
+        "Const": "ett skrivet värde",
+        "Include": "en inkludering",
+        "Import": "en import",
+        "FromImport": "en import",
+        "Extends": "mallarv",
+        "Block": "ett block",
+        "Slice": "utsnitt ([a:b])",
+        "Concat": "sammanfogning av text (~)",
+        "CondExpr": "ett if … else i raden",
+        "FilterBlock": "ett filterblock",
+        "With": "ett with-block",
+        "List": "en lista",
+        "Tuple": "en tupel",
+        "Dict": "en samling nycklar",
     }
     kind = type(node).__name__
     if isinstance(node, (nodes.BinExpr, nodes.UnaryExpr)) and not isinstance(node, nodes.Not):
@@ -264,15 +306,20 @@ def _check_reference(node: nodes.Node, path: list[str]) -> None:
         return
     if isinstance(node, nodes.Filter):
         if node.name not in PROSE_FILTERS:
-            raise ProseNotAllowed(f"filtret {node.name!r} är inte ett av textens filter "
-                                  f"({', '.join(sorted(PROSE_FILTERS))})")
+            raise ProseNotAllowed(
+                f"filtret {node.name!r} är inte ett av textens filter ({', '.join(sorted(PROSE_FILTERS))})"
+            )
         if node.dyn_args is not None or node.dyn_kwargs is not None:
             raise ProseNotAllowed("ett filters argument måste vara enkla värden")
         for arg in [*node.args, *(k.value for k in node.kwargs)]:
-            if not (isinstance(arg, nodes.Const) and isinstance(arg.value, (str, int, bool))
-                    and not (isinstance(arg.value, str) and len(arg.value) > 20)) \
-                    and not isinstance(arg, (nodes.Name, nodes.Getattr)):
-                raise ProseNotAllowed(f"ett filters argument måste vara ett namn eller ett kort enkelt värde, inte {_describe_node(arg)}")
+            if not (
+                isinstance(arg, nodes.Const)
+                and isinstance(arg.value, (str, int, bool))
+                and not (isinstance(arg.value, str) and len(arg.value) > 20)
+            ) and not isinstance(arg, (nodes.Name, nodes.Getattr)):
+                raise ProseNotAllowed(
+                    f"ett filters argument måste vara ett namn eller ett kort enkelt värde, inte {_describe_node(arg)}"
+                )
             if isinstance(arg, (nodes.Name, nodes.Getattr)):
                 _check_reference(arg, path)
         if node.node is None:
@@ -292,7 +339,9 @@ def _check_body(body: list[nodes.Node], path: list[str]) -> None:
         elif isinstance(node, nodes.If):
             test = node.test.node if isinstance(node.test, nodes.Not) else node.test
             if not isinstance(test, (nodes.Name, nodes.Getattr)):
-                raise ProseNotAllowed(f"ett villkor får bara ange ett värde ({{% if name %}}), inte {_describe_node(test)}")
+                raise ProseNotAllowed(
+                    f"ett villkor får bara ange ett värde ({{% if name %}}), inte {_describe_node(test)}"
+                )
             _check_reference(test, path)
             _check_body(node.body, path)
             for elif_ in node.elif_:
@@ -397,4 +446,14 @@ def _compiled(text: str):
     return _ENV.template_class.from_code(_ENV, _ENV.compile(text), _ENV.make_globals(None), None)
 
 
-__all__ = ["TemplateError", "ProseNotAllowed", "syntax_message", "check_prose", "figure_context", "render_prose", "make_environment", "walk_sections", "walk_appendices"]
+__all__ = [
+    "TemplateError",
+    "ProseNotAllowed",
+    "syntax_message",
+    "check_prose",
+    "figure_context",
+    "render_prose",
+    "make_environment",
+    "walk_sections",
+    "walk_appendices",
+]

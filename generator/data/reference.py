@@ -4,6 +4,7 @@ The lists of the 21 counties (län) and 290 municipalities (kommuner) live in
 ``reference/`` at the top of the repository, with their source and licence in
 its README. Codes are strings: ``"01"``, ``"0180"``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -77,15 +78,20 @@ def counties() -> dict[str, County]:
 @lru_cache(maxsize=1)
 def municipalities() -> dict[str, Municipality]:
     """Return the 290 municipalities by their four-digit code, in code order."""
-    rows = _rows("municipalities.csv", ["municipality_code", "municipality_name", "municipality_name_short", "county_code"])
+    rows = _rows(
+        "municipalities.csv", ["municipality_code", "municipality_name", "municipality_name_short", "county_code"]
+    )
     result = {}
     for line, r in enumerate(rows, start=2):
         if r["county_code"] not in counties():
-            finding = Finding(Location(REFERENCE / "municipalities.csv", line),
-                              f"kommunen {r['municipality_code']} anger ett okänt län {r['county_code']!r}")
+            finding = Finding(
+                Location(REFERENCE / "municipalities.csv", line),
+                f"kommunen {r['municipality_code']} anger ett okänt län {r['county_code']!r}",
+            )
             raise DataError(str(finding), [finding])
-        result[r["municipality_code"]] = Municipality(r["municipality_code"], r["municipality_name"],
-                                                      r["municipality_name_short"], r["county_code"])
+        result[r["municipality_code"]] = Municipality(
+            r["municipality_code"], r["municipality_name"], r["municipality_name_short"], r["county_code"]
+        )
     return result
 
 
@@ -96,16 +102,21 @@ def councils() -> dict[str, Council]:
     result = {}
     for line, r in enumerate(rows, start=2):
         if r["county_code"] not in counties() or r["council_code"] != "00" + r["county_code"]:
-            finding = Finding(Location(REFERENCE / "county_councils.csv", line),
-                              f"landstinget {r['council_code']!r} stämmer inte med en länskod ({r['county_code']!r})")
+            finding = Finding(
+                Location(REFERENCE / "county_councils.csv", line),
+                f"landstinget {r['council_code']!r} stämmer inte med en länskod ({r['county_code']!r})",
+            )
             raise DataError(str(finding), [finding])
         same = r.get("same_body_as") or None
         if same is not None and (same not in municipalities() or municipalities()[same].county != r["county_code"]):
-            finding = Finding(Location(REFERENCE / "county_councils.csv", line),
-                              f"landstinget {r['council_code']}: same_body_as {same!r} är ingen kommun i dess län")
+            finding = Finding(
+                Location(REFERENCE / "county_councils.csv", line),
+                f"landstinget {r['council_code']}: same_body_as {same!r} är ingen kommun i dess län",
+            )
             raise DataError(str(finding), [finding])
-        result[r["council_code"]] = Council(r["council_code"], r["council_name"], r["county_code"], same,
-                                            (r.get("body_name") or None) if same else None)
+        result[r["council_code"]] = Council(
+            r["council_code"], r["council_name"], r["county_code"], same, (r.get("body_name") or None) if same else None
+        )
     if set(c.county for c in result.values()) != set(counties()):
         finding = Finding(Location(REFERENCE / "county_councils.csv", 1), "inte varje län har sitt landsting")
         raise DataError(str(finding), [finding])

@@ -1,5 +1,6 @@
 """The public wording of schema errors: pydantic's findings turned into Swedish messages at file:line:col with the
 field path, hints for an unknown key or a value left empty by ``generator new``; used by every kind of data file."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,8 +54,10 @@ def describe_value(value: Any) -> str:
 EMPTY_KINDS = {"int_type": "ett belopp i hela kronor", "date_type": "ett datum ÅÅÅÅ-MM-DD", "string_type": "en text"}
 
 
-EMPTY_HINT = ("generator new lämnar varje belopp och datum i ett nytt år tomt, för att fyllas i; "
-              "ta bort kommentarsraden från generator new överst när allt är ifyllt")
+EMPTY_HINT = (
+    "generator new lämnar varje belopp och datum i ett nytt år tomt, för att fyllas i; "
+    "ta bort kommentarsraden från generator new överst när allt är ifyllt"
+)
 
 
 def schema_message(error: ErrorDetails) -> tuple[str, str]:
@@ -65,17 +68,20 @@ def schema_message(error: ErrorDetails) -> tuple[str, str]:
     if kind == "missing":
         return f"nyckeln {name!r} saknas men krävs", ""
     if value is None and kind in EMPTY_KINDS:
-        return (f"inte ifyllt (null): {EMPTY_KINDS[kind]}",
-                EMPTY_HINT)
+        return (f"inte ifyllt (null): {EMPTY_KINDS[kind]}", EMPTY_HINT)
     if kind == "extra_forbidden":
         return f"okänd nyckel {name!r}", "kontrollera stavningen; nycklarna står i docs/REFERENCE.md"
     if kind in {"int_type", "int_parsing", "int_from_float"}:
         if isinstance(value, str) and re.fullmatch(r"[-+]?(?:\.[0-9A-Za-z]+|[0-9][0-9A-Za-z_:.+-]*)", value):
-            return (f"väntade ett heltal som 66_000_000, fann texten {value!r}, som inte läses som ett",
-                    "skriv bara siffror, gärna i grupper om tre med _ (1_000_000); en inledande nolla eller +, "
-                    "0x, 0b, en exponent (1e6) eller ett kolon (1:00) avvisas så att inget belopp läses på annat sätt än det skrivits")
-        return (f"väntade ett belopp i hela kronor (ett heltal som 66_000_000), fann {describe_value(value)}",
-                "skriv belopp i kronor utan mellanslag eller enhet: 7 500 000 kronor skrivs 7_500_000")
+            return (
+                f"väntade ett heltal som 66_000_000, fann texten {value!r}, som inte läses som ett",
+                "skriv bara siffror, gärna i grupper om tre med _ (1_000_000); en inledande nolla eller +, "
+                "0x, 0b, en exponent (1e6) eller ett kolon (1:00) avvisas så att inget belopp läses på annat sätt än det skrivits",
+            )
+        return (
+            f"väntade ett belopp i hela kronor (ett heltal som 66_000_000), fann {describe_value(value)}",
+            "skriv belopp i kronor utan mellanslag eller enhet: 7 500 000 kronor skrivs 7_500_000",
+        )
     if kind in {"greater_than_equal", "greater_than"}:
         limit = error.get("ctx", {}).get("ge", error.get("ctx", {}).get("gt"))
         if limit == 0:
@@ -84,11 +90,15 @@ def schema_message(error: ErrorDetails) -> tuple[str, str]:
     if kind in {"less_than_equal", "less_than"}:
         limit = error.get("ctx", {}).get("le", error.get("ctx", {}).get("lt"))
         shown = kronor(limit) if isinstance(limit, int) and limit >= 1_000_000 else limit
-        return (f"får vara högst {shown}, fann {value!r}",
-                "kontrollera antalet siffror" if isinstance(limit, int) and limit >= 1_000_000 else "")
+        return (
+            f"får vara högst {shown}, fann {value!r}",
+            "kontrollera antalet siffror" if isinstance(limit, int) and limit >= 1_000_000 else "",
+        )
     if kind in {"date_type", "date_parsing", "date_from_datetime_parsing"}:
-        return (f"väntade ett datum skrivet ÅÅÅÅ-MM-DD, fann {describe_value(value)}",
-                "skriv datum utan citattecken, t.ex. 2012-02-09; en tidpunkt kan i stället ange en nyckel under dates:")
+        return (
+            f"väntade ett datum skrivet ÅÅÅÅ-MM-DD, fann {describe_value(value)}",
+            "skriv datum utan citattecken, t.ex. 2012-02-09; en tidpunkt kan i stället ange en nyckel under dates:",
+        )
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
         return f"{describe_value(value)} har inte den form som krävs ({pattern})", ""
@@ -102,15 +112,20 @@ def schema_message(error: ErrorDetails) -> tuple[str, str]:
         expected = error.get("ctx", {}).get("expected", "")
         return f"väntade något av {expected}, fann {describe_value(value)}", ""
     if kind == "bool_type":
-        return f"väntade true eller false, fann {describe_value(value)}", ("yes/no/on/off är text här; skriv true eller false"
-                                                                    if isinstance(value, str) else "")
+        return f"väntade true eller false, fann {describe_value(value)}", (
+            "yes/no/on/off är text här; skriv true eller false" if isinstance(value, str) else ""
+        )
     if kind == "too_short":
         least = error.get("ctx", {}).get("min_length", 1)
         found = error.get("ctx", {}).get("actual_length")
         if least == 1:
             return "kräver minst en post", ""
-        return (f"kräver minst {least} poster, fann {found if found is not None else 'färre'}",
-                "en överenskommelse har två parter, var och en med sin undertecknare" if loc and loc[0] == "parties" else "")
+        return (
+            f"kräver minst {least} poster, fann {found if found is not None else 'färre'}",
+            "en överenskommelse har två parter, var och en med sin undertecknare"
+            if loc and loc[0] == "parties"
+            else "",
+        )
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"])), ""
     return f"{error['msg']} (fann {describe_value(value)})", ""
@@ -142,8 +157,8 @@ def empty_findings(data: Any, kind_name: str, source: SourceMap, report: Report,
 
     Elsewhere an optional amount or date may be null on purpose (a date the source leaves blank).
     """
-    from generator.data.newyear import started_by_new
     from generator.data.file_kinds import FILE_KINDS, figure_paths
+    from generator.data.newyear import started_by_new
 
     if not started_by_new(source.file):
         return
@@ -152,8 +167,12 @@ def empty_findings(data: Any, kind_name: str, source: SourceMap, report: Report,
     for path, what, value in figure_paths(data, kind):
         path = prefix + path
         if value is None and (dotted(path), source.locate(path).line) not in reported:
-            report.error(source.locate(path), f"inte ifyllt (null): {EMPTY_KINDS['int_type' if what == 'amount' else 'date_type']}",
-                         dotted(path), EMPTY_HINT)
+            report.error(
+                source.locate(path),
+                f"inte ifyllt (null): {EMPTY_KINDS['int_type' if what == 'amount' else 'date_type']}",
+                dotted(path),
+                EMPTY_HINT,
+            )
 
 
 def unknown_key_hint(data: Any, path: PathKey, kind_name: str = "overenskommelse") -> str:
@@ -170,8 +189,9 @@ def unknown_key_hint(data: Any, path: PathKey, kind_name: str = "overenskommelse
     return (f"menade du {close[0]!r}? " if close else "kontrollera stavningen; ") + where
 
 
-def schema_findings(data: Any, source: SourceMap, exc: ValidationError, report: Report,
-                     kind_name: str = "overenskommelse") -> None:
+def schema_findings(
+    data: Any, source: SourceMap, exc: ValidationError, report: Report, kind_name: str = "overenskommelse"
+) -> None:
     seen: set[tuple] = set()
     for error in exc.errors(include_url=False):
         path = data_path(data, error["loc"])
@@ -185,7 +205,6 @@ def schema_findings(data: Any, source: SourceMap, exc: ValidationError, report: 
             continue
         seen.add(key)
         report.error(source.locate(path), message, dotted(path), hint)
-
 
 
 def undefined_name(exc: Exception) -> str:

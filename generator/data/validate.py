@@ -9,21 +9,23 @@ duplicated ids; figure references in prose that name nothing. The checks
 after the schema are :mod:`generator.data.checks`, one module per family,
 run by :func:`check_agreement` in the order of their one list.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import ValidationError
 
-from generator.errors import Report
 from generator.data.checks import CHECKS
 from generator.data.checks.context import CheckContext  # _signed: _county_agreements' name for it
 from generator.data.loading import SourceMap, load_yaml
 from generator.data.model import Agreement
 from generator.data.prose_figures import walk_sections
 from generator.data.schema_errors import EMPTY_HINT, describe_value, empty_findings, hint_once, schema_findings
+from generator.errors import Report
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Validated:
 
 # --------------------------------------------------------------------------- entry points
 
+
 def check_agreement(data: Any, source: SourceMap, sums_as_warnings: bool = False) -> tuple[Agreement | None, Report]:
     """Return the agreement (or None if the schema failed) and every finding about it.
 
@@ -52,8 +55,11 @@ def check_agreement(data: Any, source: SourceMap, sums_as_warnings: bool = False
     report = Report()
     if not isinstance(data, dict):
         found = "text" if isinstance(data, str) else describe_value(data)  # text: perhaps a file that is not ours
-        report.error(source.locate(()), f"väntade en samling nycklar överst i filen, fann {found}",
-                     hint="en överenskommelsefil börjar med nycklar som id:, year:, title:")
+        report.error(
+            source.locate(()),
+            f"väntade en samling nycklar överst i filen, fann {found}",
+            hint="en överenskommelsefil börjar med nycklar som id:, year:, title:",
+        )
         return None, report
     try:
         agreement = Agreement.model_validate(data)

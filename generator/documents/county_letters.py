@@ -11,16 +11,26 @@ Region Gotland, see ``reference/README.md``) has one recipient: the joint
 money, the council's and the municipality's shares are added up per item
 and addressed, paid and signed for as one body.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from generator.money.distribute import KEY_LABELS, KINDS, PAYERS, ROUTES, Item, YearAllocation
-from generator.formatting import kronor
 from generator.data.model import Agreement, Deadline, Payout, Pot, Section
 from generator.data.prose_figures import walk_sections
-from generator.data.reference import Council, County, council_of, councils, counties, municipalities, one_body, recipient
+from generator.data.reference import (
+    Council,
+    County,
+    council_of,
+    councils,
+    counties,
+    municipalities,
+    one_body,
+    recipient,
+)
+from generator.formatting import kronor
+from generator.money.distribute import KEY_LABELS, KINDS, PAYERS, ROUTES, Item, YearAllocation
 
 
 @dataclass
@@ -29,7 +39,9 @@ class Recipient:
     name: str
     kind: str  # kommun | landsting | lan | organisation (a county's one body, Region Gotland)
     amounts: list[tuple[str, str, int]] = field(default_factory=list)  # (item id, label, amount)
-    missed: list[tuple["LetterItem", str]] = field(default_factory=list)  # pots it could share but did not meet: (item, outcome)
+    missed: list[tuple[LetterItem, str]] = field(
+        default_factory=list
+    )  # pots it could share but did not meet: (item, outcome)
 
     @property
     def total(self) -> int:
@@ -98,8 +110,10 @@ class CountyLetter:
     @property
     def route_parts(self) -> list[str]:
         """Return "80 137 183 kronor betalas ut av Kammarkollegiet" per route, for the summary sentence."""
-        return [f"{kronor(self.total_by_route(route))} betalas ut av {PAYERS.get(route, route).replace(',', '')}"
-                for route in self.routes]
+        return [
+            f"{kronor(self.total_by_route(route))} betalas ut av {PAYERS.get(route, route).replace(',', '')}"
+            for route in self.routes
+        ]
 
     @property
     def addressees(self) -> list[str]:
@@ -129,18 +143,32 @@ def rule_text(item: Item) -> str:
     """Return how the whole pot or payout is shared, in one Swedish sentence (without the figures of a county)."""
     d = item.distribution
     key = KEY_LABELS.get(d.key or "", d.key or "")
-    among = {"lan": "länen", "kommun": "kommunerna", "landsting": "landstingen",
-             "kommun_och_landsting": "kommunerna och landstingen"}[d.level]
+    among = {
+        "lan": "länen",
+        "kommun": "kommunerna",
+        "landsting": "landstingen",
+        "kommun_och_landsting": "kommunerna och landstingen",
+    }[d.level]
     if item.kind == "pot":
-        among = "de " + {"lan": "län", "kommun": "kommuner", "landsting": "landsting",
-                         "kommun_och_landsting": "kommuner och landsting"}[d.level] + " som har kvalificerat sig"
+        among = (
+            "de "
+            + {
+                "lan": "län",
+                "kommun": "kommuner",
+                "landsting": "landsting",
+                "kommun_och_landsting": "kommuner och landsting",
+            }[d.level]
+            + " som har kvalificerat sig"
+        )
     if d.rule == "fixed_table":
         text = f"{kronor(item.shared)} fördelas mellan {among} med fasta belopp enligt tabell"
     elif d.rule in {"floor_then_key", "base_then_key"}:
         base = d.floor if d.rule == "floor_then_key" else d.base
         per = {"lan": "län", "landsting": "landsting", "kommun": "kommun"}.get(d.level, "mottagare")
-        text = (f"{kronor(item.shared)} fördelas mellan {among} med {'minst ' if d.rule == 'floor_then_key' else ''}"
-                f"{kronor(base or 0)} per {per} och resten efter {key}")
+        text = (
+            f"{kronor(item.shared)} fördelas mellan {among} med {'minst ' if d.rule == 'floor_then_key' else ''}"
+            f"{kronor(base or 0)} per {per} och resten efter {key}"
+        )
     else:
         text = f"{kronor(item.shared)} fördelas mellan {among} i förhållande till {key}"
     if d.shares:
@@ -148,8 +176,10 @@ def rule_text(item: Item) -> str:
     if d.step and d.step > 1:
         text += f", avrundat till jämna {kronor(d.step)}"
     if d.split:
-        text += (f"; av ett läns andel går {_pct(d.split.kommuner)}\u00a0procent till kommunerna, fördelat mellan dem efter "
-                 f"{KEY_LABELS.get(d.split.key, d.split.key)}, och {_pct(d.split.landsting)}\u00a0procent till landstinget")
+        text += (
+            f"; av ett läns andel går {_pct(d.split.kommuner)}\u00a0procent till kommunerna, fördelat mellan dem efter "
+            f"{KEY_LABELS.get(d.split.key, d.split.key)}, och {_pct(d.split.landsting)}\u00a0procent till landstinget"
+        )
     return text + "."
 
 
@@ -205,8 +235,11 @@ def county_letters(allocation: YearAllocation) -> list[CountyLetter]:
         members = {c: Recipient(c, m.short, "kommun") for c, m in municipalities().items() if m.county == code}
         by_code = {code: joint, council.code: council_part, **members}
         unitary = one_body(code)
-        body = (Recipient(unitary.same_body_as, unitary.body_name or council.name, "organisation")
-                if unitary is not None and unitary.same_body_as else None)  # one_body: same_body_as is set
+        body = (
+            Recipient(unitary.same_body_as, unitary.body_name or council.name, "organisation")
+            if unitary is not None and unitary.same_body_as
+            else None
+        )  # one_body: same_body_as is set
         items: list[LetterItem] = []
         missed: list[LetterItem] = []
         for item in allocation.items:
@@ -221,12 +254,25 @@ def county_letters(allocation: YearAllocation) -> list[CountyLetter]:
             pot = source if isinstance(source, Pot) else None
             share = item.county_shares.get(code)
             letter_item = LetterItem(
-                item.id, item.label, item.kind, item.route, PAYERS.get(item.route, item.route),
-                sum(line.amount for line in lines), item.amount, item.shared, rule_text(item), item.notes,
+                item.id,
+                item.label,
+                item.kind,
+                item.route,
+                PAYERS.get(item.route, item.route),
+                sum(line.amount for line in lines),
+                item.amount,
+                item.shared,
+                rule_text(item),
+                item.notes,
                 printed_step(share[1], item.distribution.step) if share else None,
                 1 if body is not None and taking_part else len(taking_part),
-                pot.payment_text if pot else None, deadlines, section.id,
-                pot.offer if pot else None, pot.criterion if pot else None, item.distribution.level)
+                pot.payment_text if pot else None,
+                deadlines,
+                section.id,
+                pot.offer if pot else None,
+                pot.criterion if pot else None,
+                item.distribution.level,
+            )
             if item.kind == "pot":
                 for c, recipient in by_code.items():
                     if c in item.eligible and c not in item.qualifiers:
@@ -247,7 +293,6 @@ def county_letters(allocation: YearAllocation) -> list[CountyLetter]:
 
 
 # --------------------------------------------------------------------------- one recipient's letter
-
 
 
 @dataclass
@@ -339,8 +384,11 @@ def recipient_letters(allocation: YearAllocation) -> list[RecipientLetter]:
     # A council that is one body with a municipality (reference/county_councils.csv: Region Gotland is
     # 0980 and carries the county council's tasks, 0009) gets no letter of its own: the body's letter covers both.
     same_body = {c.code: c.same_body_as for c in councils().values() if c.same_body_as}
-    units += [(c.code, c.name, "landsting", c.county) for c in (council_of(code) for code in counties())
-              if c.code not in same_body]
+    units += [
+        (c.code, c.name, "landsting", c.county)
+        for c in (council_of(code) for code in counties())
+        if c.code not in same_body
+    ]
     letters = []
     for code, name, kind, county in units:
         county_letter = by_county[county]
@@ -372,6 +420,9 @@ def recipient_letters(allocation: YearAllocation) -> list[RecipientLetter]:
             reason = _missed_reason(allocation, item, mine[0], recipient(mine[0])[0], county)
             missed.append(MissedItem(item.label, item.amount, reason))
         joint = [item for item in county_letter.items if any(i == item.id for i, _, _ in county_letter.joint.amounts)]
-        letters.append(RecipientLetter(code, name, kind, codes, county_letter.county, received, missed, joint,
-                                       county_letter.joint.total))
+        letters.append(
+            RecipientLetter(
+                code, name, kind, codes, county_letter.county, received, missed, joint, county_letter.joint.total
+            )
+        )
     return letters

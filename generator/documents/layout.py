@@ -24,15 +24,32 @@ The pass is pure and idempotent (every decided field is derived again from the
 content, so a node changed after an earlier pass, e.g. by a redline, is laid
 out anew). The writers call it on the document they are given.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import functools
 import re
-from typing import TypeVar, Union
+from typing import TypeVar
 
-from generator.documents.model import (Amount, Block, Cell, CellVAlign, Columns, Document, Heading, Keep, ListBlock,
-                                       PageBreak, Paragraph, Run, Signatures, Space, Table, TableRow)
+from generator.documents.model import (
+    Amount,
+    Block,
+    Cell,
+    CellVAlign,
+    Columns,
+    Document,
+    Heading,
+    Keep,
+    ListBlock,
+    PageBreak,
+    Paragraph,
+    Run,
+    Signatures,
+    Space,
+    Table,
+    TableRow,
+)
 
 KEEP_TABLE_ROWS = 20  # tables up to this many rows stay on one page …
 KEEP_TABLE_CHARS = 2500  # … and up to this much text
@@ -51,6 +68,7 @@ def lay_out(document: Document) -> Document:
 
 
 # --------------------------------------------------------------------------- blocks in a flow
+
 
 def has_signatures(block: Block) -> bool:
     """Return whether ``block`` is (or ends a ``<keep>`` with) a signature block, which stays with the block before."""
@@ -104,7 +122,7 @@ def _same(new: list, old: list) -> bool:
 
 
 #: A block that has only its ``keep_with_next`` to lay out.
-_Kept = TypeVar("_Kept", bound=Union[Heading, Paragraph, ListBlock, Signatures, Space])
+_Kept = TypeVar("_Kept", bound=Heading | Paragraph | ListBlock | Signatures | Space)
 
 
 def _keeping(block: _Kept, keep: bool) -> _Kept:
@@ -128,8 +146,11 @@ def _block(block: Block, sticky: bool) -> Block:
     if isinstance(block, Columns):
         laid = [_flow(column.blocks) for column in block.columns]
         together = max((len(column.blocks) for column in block.columns), default=0) <= KEEP_COLUMN_BLOCKS
-        if (block.keep_with_next == sticky and block.keep_together == together
-                and all(_same(new, column.blocks) for new, column in zip(laid, block.columns))):
+        if (
+            block.keep_with_next == sticky
+            and block.keep_together == together
+            and all(_same(new, column.blocks) for new, column in zip(laid, block.columns))
+        ):
             return block
         columns = [dataclasses.replace(column, blocks=blocks) for column, blocks in zip(block.columns, laid)]
         return dataclasses.replace(block, columns=columns, keep_with_next=sticky, keep_together=together)
@@ -139,6 +160,7 @@ def _block(block: Block, sticky: bool) -> Block:
 
 
 # --------------------------------------------------------------------------- tables
+
 
 def header_rows(table: Table) -> int:
     """Return how many rows head ``table``: those before its first body row, if one of them is a head row."""
@@ -152,14 +174,19 @@ def header_rows(table: Table) -> int:
 def _row_links(rows: list[TableRow], lead: int) -> list[bool]:
     """Return, per row of a table that may break, whether it stays on a page with the next row."""
     count = len(rows)
-    link = [r >= lead and r + 1 < count and rows[r + 1].kind != "head"
-            and (row.kind == "group" or rows[r + 1].kind in ("sum", "note")) for r, row in enumerate(rows)]
+    link = [
+        r >= lead
+        and r + 1 < count
+        and rows[r + 1].kind != "head"
+        and (row.kind == "group" or rows[r + 1].kind in ("sum", "note"))
+        for r, row in enumerate(rows)
+    ]
     r = 0
     while r < count:  # a run of linked rows with too much text may break after all
         start = r
         while r < count - 1 and link[r]:
             r += 1
-        if r > start and sum(len(c.text) for row in rows[start:r + 1] for c in row.cells) > KEEP_ROWS_CHARS:
+        if r > start and sum(len(c.text) for row in rows[start : r + 1] for c in row.cells) > KEEP_ROWS_CHARS:
             for index in range(start, r):
                 link[index] = False
         r += 1
@@ -169,13 +196,16 @@ def _row_links(rows: list[TableRow], lead: int) -> list[bool]:
 def _table(table: Table, sticky: bool) -> Table:
     """Return a table laid out (the table itself if it was so already)."""
     rows = table.rows
-    together = (len(rows) <= KEEP_TABLE_ROWS
-                and sum(len(c.text) for row in rows for c in row.cells) <= KEEP_TABLE_CHARS)
+    together = len(rows) <= KEEP_TABLE_ROWS and sum(len(c.text) for row in rows for c in row.cells) <= KEEP_TABLE_CHARS
     lead = header_rows(table)
     links = [True] * (len(rows) - 1) + [False] if together else _row_links(rows, lead)
     laid = [_row(row, link) for row, link in zip(rows, links)]
-    if (_same(laid, rows) and table.keep_with_next == sticky
-            and table.keep_together == together and table.header_rows == lead):
+    if (
+        _same(laid, rows)
+        and table.keep_with_next == sticky
+        and table.keep_together == together
+        and table.header_rows == lead
+    ):
         return table
     return dataclasses.replace(table, rows=laid, keep_with_next=sticky, keep_together=together, header_rows=lead)
 
@@ -190,8 +220,11 @@ def _row(row: TableRow, link: bool) -> TableRow:
 def _cell(cell: Cell, kind: str) -> Cell:
     if cell.align != "right":
         valign: CellVAlign = "bottom" if kind == "head" else "top"
-        return cell if cell.amount is None and cell.valign == valign else Cell(cell.runs, cell.align, cell.span,
-                                                                                None, valign)
+        return (
+            cell
+            if cell.amount is None and cell.valign == valign
+            else Cell(cell.runs, cell.align, cell.span, None, valign)
+        )
     amount = amount_of(cell.runs) if kind != "head" else None
     if cell.valign == "bottom" and cell.amount == amount:
         return cell

@@ -44,6 +44,7 @@ PDF: insertions underlined in colour, deletions struck through).
 Every writer must handle every node type (like docutils' ``visit_<Node>``):
 :func:`node_types` lists them and a test checks each writer.
 """
+
 from __future__ import annotations
 
 import re
@@ -53,8 +54,8 @@ from typing import Literal, TypeVar, Union, get_args
 
 from generator.errors import RenderError
 
-
 # --------------------------------------------------------------------------- inline
+
 
 @dataclass(frozen=True)
 class Revision:
@@ -183,7 +184,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Column:
-    blocks: list["Block"]
+    blocks: list[Block]
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ class Signatures:
 class Keep:
     """Blocks that must stay on one page (a heading with its first paragraph)."""
 
-    blocks: list["Block"]
+    blocks: list[Block]
     keep_with_next: bool = _decided(False)  # its last block stays on a page with the block after it
 
 
@@ -320,6 +321,7 @@ def block_text(block: Block) -> str:
 
 # --------------------------------------------------------------------------- parsing the markup
 
+
 def _floats(value: str | None, default: list[float]) -> list[float]:
     if not value:
         return default
@@ -404,7 +406,7 @@ def _choice(el: ET.Element, name: str, default: _Choice, allowed: tuple[_Choice,
     for option in allowed:
         if value == option:
             return option
-    raise RenderError(f"<{el.tag} {name}=\"{value}\"> är inte tillåtet (bara {', '.join(allowed)})")
+    raise RenderError(f'<{el.tag} {name}="{value}"> är inte tillåtet (bara {", ".join(allowed)})')
 
 
 def _blocks(element: ET.Element) -> list[Block]:
@@ -436,17 +438,25 @@ def _block(el: ET.Element) -> list[Block]:
                 continue
             if row.tag != "row":
                 raise RenderError(f"<{row.tag}> är inte tillåtet i <table> (bara en <caption> först, och <row>)")
-            cells = [Cell(_inline(c), _choice(c, "align", "left", _CELL_ALIGNS), int(c.get("span", "1"))) for c in row if c.tag == "cell"]
+            cells = [
+                Cell(_inline(c), _choice(c, "align", "left", _CELL_ALIGNS), int(c.get("span", "1")))
+                for c in row
+                if c.tag == "cell"
+            ]
             rows.append(TableRow(cells, _choice(row, "kind", "body", _ROW_KINDS)))
         if not rows:
             return []
         ncols = max(sum(c.span for c in r.cells) for r in rows)
-        return [Table(rows, _floats(el.get("widths"), [1.0] * ncols), _choice(el, "style", "plain", _TABLE_STYLES), caption)]
+        return [
+            Table(rows, _floats(el.get("widths"), [1.0] * ncols), _choice(el, "style", "plain", _TABLE_STYLES), caption)
+        ]
     if tag == "columns":
         cols = [Column(_blocks(c)) for c in el if c.tag == "column"]
         return [Columns(cols, _floats(el.get("widths"), [1.0] * len(cols)))]
     if tag == "signatures":
-        sigs = [Signature(s.get("label", ""), s.get("name", ""), s.get("title", "")) for s in el if s.tag == "signature"]
+        sigs = [
+            Signature(s.get("label", ""), s.get("name", ""), s.get("title", "")) for s in el if s.tag == "signature"
+        ]
         return [Signatures(sigs, el.get("place", ""))]
     if tag == "keep":
         inner = _blocks(el)
@@ -487,6 +497,7 @@ def parse_document(markup: str) -> Document:
 
 # --------------------------------------------------------------------------- writing the markup back
 
+
 def escape(text: str) -> str:
     """Return ``text`` with &, < and > escaped: ``xml.sax.saxutils.escape``, whose module imports urllib.request
     (and with it ssl, http and email: about 30 ms a process) for functions a build never calls."""
@@ -504,8 +515,9 @@ def quoteattr(text: str) -> str:
 
 
 def _attrs(**values) -> str:
-    return "".join(f" {name.replace('_', '-')}={quoteattr(str(value))}" for name, value in values.items()
-                   if value is not None)
+    return "".join(
+        f" {name.replace('_', '-')}={quoteattr(str(value))}" for name, value in values.items() if value is not None
+    )
 
 
 def _floats_text(values: list[float]) -> str:
@@ -531,29 +543,31 @@ def _inline_markup(runs: Inline) -> str:
 
 def _block_markup(block: Block) -> str:
     if isinstance(block, Heading):
-        return f'<heading{_attrs(level=block.level)}>{escape(block.text)}</heading>'
+        return f"<heading{_attrs(level=block.level)}>{escape(block.text)}</heading>"
     if isinstance(block, Paragraph):  # <line> keeps an empty paragraph, which <p> would drop
-        return f'<line{_attrs(style=block.style)}>{_inline_markup(block.runs)}</line>'
+        return f"<line{_attrs(style=block.style)}>{_inline_markup(block.runs)}</line>"
     if isinstance(block, ListBlock):
         items = "".join(f"<item>{_inline_markup(item)}</item>" for item in block.items)
-        return f'<list{_attrs(kind=block.kind)}>{items}</list>'
+        return f"<list{_attrs(kind=block.kind)}>{items}</list>"
     if isinstance(block, Table):
         rows = "".join(
-            f'<row{_attrs(kind=row.kind)}>'
-            + "".join(f'<cell{_attrs(align=c.align, span=c.span)}>{_inline_markup(c.runs)}</cell>' for c in row.cells)
-            + "</row>" for row in block.rows)
+            f"<row{_attrs(kind=row.kind)}>"
+            + "".join(f"<cell{_attrs(align=c.align, span=c.span)}>{_inline_markup(c.runs)}</cell>" for c in row.cells)
+            + "</row>"
+            for row in block.rows
+        )
         caption = f"<caption>{_inline_markup(block.caption)}</caption>" if block.caption else ""
-        return f'<table{_attrs(widths=_floats_text(block.widths), style=block.style)}>{caption}{rows}</table>'
+        return f"<table{_attrs(widths=_floats_text(block.widths), style=block.style)}>{caption}{rows}</table>"
     if isinstance(block, Columns):
         columns = "".join("<column>" + "".join(_block_markup(b) for b in c.blocks) + "</column>" for c in block.columns)
-        return f'<columns{_attrs(widths=_floats_text(block.widths))}>{columns}</columns>'
+        return f"<columns{_attrs(widths=_floats_text(block.widths))}>{columns}</columns>"
     if isinstance(block, Signatures):
         sigs = "".join(f"<signature{_attrs(label=s.label, name=s.name, title=s.title)}/>" for s in block.signatures)
-        return f'<signatures{_attrs(place=block.place)}>{sigs}</signatures>'
+        return f"<signatures{_attrs(place=block.place)}>{sigs}</signatures>"
     if isinstance(block, Keep):
         return "<keep>" + "".join(_block_markup(b) for b in block.blocks) + "</keep>"
     if isinstance(block, Space):
-        return f'<space{_attrs(height=f"{block.height:g}")}/>'
+        return f"<space{_attrs(height=f'{block.height:g}')}/>"
     if isinstance(block, PageBreak):
         return "<pagebreak/>"
     raise TypeError(f"ingen markering för {type(block).__name__}")
@@ -566,10 +580,17 @@ def document_markup(document: Document) -> str:
     sent can be compared with what the data gives now.
     """
     meta = document.meta
-    head = _attrs(title=meta.title, subject=meta.subject, author=meta.author, keywords=meta.keywords,
-                  language=meta.language, date=meta.date, header="|".join(document.header),
-                  page_numbers=None if document.page_numbers else "false",
-                  header_first_page=None if getattr(document, "header_first_page", True) else "false",
-                  draft=meta.draft or None)
+    head = _attrs(
+        title=meta.title,
+        subject=meta.subject,
+        author=meta.author,
+        keywords=meta.keywords,
+        language=meta.language,
+        date=meta.date,
+        header="|".join(document.header),
+        page_numbers=None if document.page_numbers else "false",
+        header_first_page=None if getattr(document, "header_first_page", True) else "false",
+        draft=meta.draft or None,
+    )
     body = "\n".join(_block_markup(block) for block in document.blocks)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<document{head}>\n{body}\n</document>\n'

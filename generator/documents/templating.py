@@ -6,6 +6,7 @@ never break it). They receive the validated agreement and a view of what is
 computed from it (numbers, letters, figures) and decide content and order;
 they know nothing of DOCX or PDF.
 """
+
 from __future__ import annotations
 
 import functools
@@ -18,12 +19,12 @@ from jinja2 import FileSystemLoader, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from generator.documents.model import Document, parse_document
-from generator.errors import RenderError
+from generator.data import prose_figures as prose
 from generator.data.model import Agreement
 from generator.data.numbering import appendix_numbers, payout_letters, section_numbers, table_captions
-from generator.data import prose_figures as prose
 from generator.data.prose_figures import figure_context, render_prose, syntax_message, walk_appendices, walk_sections
+from generator.documents.model import Document, parse_document
+from generator.errors import RenderError
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -37,8 +38,10 @@ _ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
 
 _GROUP_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 #: A space between a number and its unit or a day and its month, typed in prose ("70 procent", "15 oktober").
-_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:procent|kronor|kr|miljoner|miljon|milj\.|miljarder|procents|dagar|januari|februari|mars"
-                         r"|april|maj|juni|juli|augusti|september|oktober|november|december)\b)")
+_UNIT_SPACE = re.compile(
+    r"(?<=\d) (?=(?:procent|kronor|kr|miljoner|miljon|milj\.|miljarder|procents|dagar|januari|februari|mars"
+    r"|april|maj|juni|juli|augusti|september|oktober|november|december)\b)"
+)
 
 
 def group_numbers(text: str) -> str:
@@ -151,8 +154,9 @@ class View(ProseView):
             self._letters.update(payout_letters(section))
         self._appendix_numbers = appendix_numbers(a.appendices)
         self._appendices = {x.id: x for x in walk_appendices(a.appendices)}
-        self._table_captions = {x.id: table_captions(x, self._appendix_numbers[x.id], a.year)
-                                for x in self._appendices.values()}
+        self._table_captions = {
+            x.id: table_captions(x, self._appendix_numbers[x.id], a.year) for x in self._appendices.values()
+        }
         self._organisations = {o.id: o for o in a.organisations}
 
 
@@ -167,8 +171,9 @@ def make_environment(templates: Path = TEMPLATES) -> ImmutableSandboxedEnvironme
     return prose.make_environment(FileSystemLoader(str(templates)), autoescape=True)
 
 
-def render_document(template: str, agreement: Agreement, extra: dict[str, Any] | None = None,
-                    templates: Path = TEMPLATES) -> Document:
+def render_document(
+    template: str, agreement: Agreement, extra: dict[str, Any] | None = None, templates: Path = TEMPLATES
+) -> Document:
     """Return the document that ``template`` makes of ``agreement``."""
     return render_template(template, {"a": agreement, "v": view_of(agreement), **(extra or {})}, templates)
 

@@ -9,20 +9,21 @@ the rule the data names (:mod:`generator.money.rules`), and returns one
 Recipients: a municipality (``0180``), a county council (``0001``) or a
 county as a whole (``01``, money paid jointly to the county, "länsgemensamt").
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
-from generator.money import rules
-from generator.errors import DataError, Finding, Location, collapse
-from generator.formatting import belopp, kronor, tal_ord
 from generator.data.loading import SourceMap, contained_path, dotted
 from generator.data.model import MAX_KRONOR, Agreement, Distribution, Payout, Pot, Section
+from generator.data.reference import councils, counties, municipalities, municipality_counts, recipient
+from generator.errors import DataError, Finding, Location, collapse
+from generator.formatting import belopp, kronor, tal_ord
+from generator.money import rules
 from generator.money.outcomes import Outcome, Outcomes, load_outcomes
 from generator.money.population import AGE_KEYS, Population, load_population
-from generator.data.reference import councils, counties, municipalities, municipality_counts, recipient
 
 #: Short names of the keys, for explanations.
 KEY_LABELS = {
@@ -38,8 +39,12 @@ KEY_LABELS = {
 OUTCOME_KEYS = {"registreringar", "platser_sabo", "dodsfall"}
 KINDS = {"kommun": "kommuner", "landsting": "landsting", "lan": "län"}
 #: Who pays, short, for a table column; "betalas ut av <payer>" in running text.
-PAYERS = {"kammarkollegiet": "Kammarkollegiet", "kammarkollegiet_rekvisition": "Kammarkollegiet, efter rekvisition",
-          "skl_rekvisition": "SKL, efter rekvisition", "skl": "SKL"}
+PAYERS = {
+    "kammarkollegiet": "Kammarkollegiet",
+    "kammarkollegiet_rekvisition": "Kammarkollegiet, efter rekvisition",
+    "skl_rekvisition": "SKL, efter rekvisition",
+    "skl": "SKL",
+}
 ROUTES = {
     "kammarkollegiet": "Kammarkollegiet betalar ut",
     "kammarkollegiet_rekvisition": "Kammarkollegiet betalar ut efter rekvisition",
@@ -138,8 +143,9 @@ class YearAllocation:
     @property
     def note(self) -> DataNote:
         """Return what a document says of the data files (see :class:`DataNote`)."""
-        population, outcomes = (DataSource(d.file, d.example) if d is not None else None
-                                for d in (self.population, self.outcomes))
+        population, outcomes = (
+            DataSource(d.file, d.example) if d is not None else None for d in (self.population, self.outcomes)
+        )
         return DataNote(population, outcomes, self.example)
 
     def for_code(self, code: str) -> list[Line]:
@@ -154,6 +160,7 @@ class YearAllocation:
 
 
 # --------------------------------------------------------------------------- walking the agreement
+
 
 def _items(agreement: Agreement) -> Iterator[tuple[tuple, Payout | Pot]]:
     """Yield (YAML path, payout or pot) of every item that has a distribution, in document order."""
@@ -173,8 +180,9 @@ def _items(agreement: Agreement) -> Iterator[tuple[tuple, Payout | Pot]]:
 
 
 class _Context:
-    def __init__(self, agreement: Agreement, source: SourceMap | None, population: Population | None,
-                 outcomes: Outcomes | None):
+    def __init__(
+        self, agreement: Agreement, source: SourceMap | None, population: Population | None, outcomes: Outcomes | None
+    ):
         self.agreement = agreement
         self.source = source
         self.population = population
@@ -217,11 +225,17 @@ class _Context:
             return municipality_counts()[county]
         if key in OUTCOME_KEYS:
             if outcome is None or outcome.count is None:
-                where = (f"{outcome.code} på rad {outcome.line} i {self.outcomes.file}" if outcome and self.outcomes
-                         else code)
-                self.findings.append(Finding(
-                    Location(self.outcomes.file, outcome.line) if outcome and self.outcomes else self.where(path),
-                    f"{where} har kvalificerat sig men saknar antal; potten delas efter {KEY_LABELS.get(key, key)}"))
+                where = (
+                    f"{outcome.code} på rad {outcome.line} i {self.outcomes.file}"
+                    if outcome and self.outcomes
+                    else code
+                )
+                self.findings.append(
+                    Finding(
+                        Location(self.outcomes.file, outcome.line) if outcome and self.outcomes else self.where(path),
+                        f"{where} har kvalificerat sig men saknar antal; potten delas efter {KEY_LABELS.get(key, key)}",
+                    )
+                )
                 return None
             return outcome.count
         self.fail(path, f"inga data för nyckeln {key}")
@@ -245,6 +259,7 @@ def _level_kinds(level: str) -> set[str]:
 
 # --------------------------------------------------------------------------- one item
 
+
 def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | None:
     d = item.distribution
     assert d is not None
@@ -258,14 +273,20 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
     outcomes: dict[str, Outcome] = {}
     if isinstance(item, Pot):
         if ctx.outcomes is None:
-            ctx.fail(path + ("distribution",), f"potten {item.id} delas mellan dem som kvalificerat sig: ange utfallsfilen "
-                                               "under data.outcomes")
+            ctx.fail(
+                path + ("distribution",),
+                f"potten {item.id} delas mellan dem som kvalificerat sig: ange utfallsfilen under data.outcomes",
+            )
             return None
         for row in ctx.outcomes.for_pot(item.id):
             if row.kind not in kinds or row.kind not in item.eligible:
-                ctx.findings.append(Finding(Location(ctx.outcomes.file, row.line),
-                                            f"{row.code} är {row.kind}, men {item.id} gäller "
-                                            f"{' och '.join(KINDS[k] for k in sorted(kinds & set(item.eligible)) or kinds)}"))
+                ctx.findings.append(
+                    Finding(
+                        Location(ctx.outcomes.file, row.line),
+                        f"{row.code} är {row.kind}, men {item.id} gäller "
+                        f"{' och '.join(KINDS[k] for k in sorted(kinds & set(item.eligible)) or kinds)}",
+                    )
+                )
                 continue
             outcomes[row.code] = row
         units = [(kind, code) for kind, code in _units(d.level) if code in outcomes and outcomes[code].qualified]
@@ -279,10 +300,12 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
         count = sum(1 for kind, _ in units if kind == d.minimum.unit)
         shared, _ = rules.pot_after_minimum(item.amount, count, d.minimum.count, d.minimum.reduced_amount)
         unit = KINDS[d.minimum.unit]
-        notes.append(f"{tal_ord(count)} {unit} har kvalificerat sig, minst {tal_ord(d.minimum.count)} krävs: hela potten {kronor(shared)} fördelas"
-                     if shared == item.amount else
-                     f"endast {tal_ord(count)} {unit} har kvalificerat sig, minst {tal_ord(d.minimum.count)} krävs: de delar på "
-                     f"{kronor(shared)} i stället för {kronor(item.amount)}")
+        notes.append(
+            f"{tal_ord(count)} {unit} har kvalificerat sig, minst {tal_ord(d.minimum.count)} krävs: hela potten {kronor(shared)} fördelas"
+            if shared == item.amount
+            else f"endast {tal_ord(count)} {unit} har kvalificerat sig, minst {tal_ord(d.minimum.count)} krävs: de delar på "
+            f"{kronor(shared)} i stället för {kronor(item.amount)}"
+        )
     if d.note:
         notes.append(d.note)
 
@@ -302,8 +325,11 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
         if not members:
             if is_pot and amount > 0:  # the money would silently stay unpaid
                 where = f" bland {KINDS[to]}" if to else ""
-                ctx.fail(path + ("amount",), f"ingen mottagare kvalificerar sig för potten {item.id}{where} i utfallsfilen: "
-                                             f"{kronor(amount)} skulle inte betalas ut till någon")
+                ctx.fail(
+                    path + ("amount",),
+                    f"ingen mottagare kvalificerar sig för potten {item.id}{where} i utfallsfilen: "
+                    f"{kronor(amount)} skulle inte betalas ut till någon",
+                )
                 continue
             notes.append(f"ingen kvalificerad{' bland ' + KINDS[to] if to else ''}: {kronor(amount)} fördelas inte")
             continue
@@ -324,18 +350,48 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
                 lines.extend(_split(ctx, path, item.id, label, route, code, allocated, steps, d))
                 continue
             name, county = recipient(code)[1], recipient(code)[2]
-            lines.append(Line(item.id, label, route, kind, code, name, county, allocated.amount, d.key,
-                              _int(allocated.key_value), _int(allocated.key_total), steps))
+            lines.append(
+                Line(
+                    item.id,
+                    label,
+                    route,
+                    kind,
+                    code,
+                    name,
+                    county,
+                    allocated.amount,
+                    d.key,
+                    _int(allocated.key_value),
+                    _int(allocated.key_total),
+                    steps,
+                )
+            )
     if ctx.findings:
         return None
     published = d.published is not None or d.published_from is not None
     if published:
         shared = sum(line.amount for line in lines)
         if shared < item.amount:
-            notes.append(f"ej fördelat: {kronor(item.amount - shared)} av {kronor(item.amount)}"
-                         + (f" ({d.remainder_note})" if d.remainder_note else ""))
-    return Item(item.id, label, "pot" if is_pot else "payout", item.amount, shared, route, d, tuple(notes),
-                tuple(lines), eligible, qualifiers, county_shares, published, d.remainder_note)
+            notes.append(
+                f"ej fördelat: {kronor(item.amount - shared)} av {kronor(item.amount)}"
+                + (f" ({d.remainder_note})" if d.remainder_note else "")
+            )
+    return Item(
+        item.id,
+        label,
+        "pot" if is_pot else "payout",
+        item.amount,
+        shared,
+        route,
+        d,
+        tuple(notes),
+        tuple(lines),
+        eligible,
+        qualifiers,
+        county_shares,
+        published,
+        d.remainder_note,
+    )
 
 
 def _published_table(ctx: _Context, path: tuple, item_id: str, d: Distribution) -> dict[str, int] | None:
@@ -360,10 +416,14 @@ def _published_table(ctx: _Context, path: tuple, item_id: str, d: Distribution) 
     found = _find_item(data, d.published_from.item)
     distribution = found.get("distribution") if isinstance(found, dict) else None
     table = distribution.get("published") if isinstance(distribution, dict) else None
-    if not isinstance(table, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_KRONOR
-                                              for v in table.values()):
-        ctx.fail(where + ("item",), f"{file} har ingen post {d.published_from.item!r} med en publicerad tabell "
-                                     "(distribution.published: länskod → kronor)")
+    if not isinstance(table, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_KRONOR for v in table.values()
+    ):
+        ctx.fail(
+            where + ("item",),
+            f"{file} har ingen post {d.published_from.item!r} med en publicerad tabell "
+            "(distribution.published: länskod → kronor)",
+        )
         return None
     ctx.files.append(file)
     if isinstance(data, dict) and isinstance(data.get("year"), int):
@@ -388,27 +448,50 @@ def _find_item(node, item_id: str):
     return None
 
 
-def _published(ctx: _Context, path: tuple, item, d: Distribution, amount: int, members: list[tuple[str, str]],
-               outcomes: dict[str, Outcome], table: dict[str, int]) -> list[rules.Allocation] | None:
+def _published(
+    ctx: _Context,
+    path: tuple,
+    item,
+    d: Distribution,
+    amount: int,
+    members: list[tuple[str, str]],
+    outcomes: dict[str, Outcome],
+    table: dict[str, int],
+) -> list[rules.Allocation] | None:
     """Return the published amounts; the stated rule, if any, is computed beside them and differences warned."""
     where = path + ("distribution", "published" if d.published is not None else "published_from")
     codes = [c for _, c in members]
     unknown = [code for code in table if code not in codes]
     missing = [code for code in codes if code not in table]
     if unknown or missing:
-        ctx.fail(where, "den publicerade tabellen " + "; ".join(
-            part for part in (f"nämner {', '.join(unknown)}, som inte är mottagare i den här fördelningen" if unknown else "",
-                              f"har inget belopp för {', '.join(missing)}" if missing else "") if part))
+        ctx.fail(
+            where,
+            "den publicerade tabellen "
+            + "; ".join(
+                part
+                for part in (
+                    f"nämner {', '.join(unknown)}, som inte är mottagare i den här fördelningen" if unknown else "",
+                    f"har inget belopp för {', '.join(missing)}" if missing else "",
+                )
+                if part
+            ),
+        )
         return None
     total = sum(table.values())
     if total > amount:
-        ctx.fail(where, f"den publicerade tabellen summerar till {kronor(total)}, mer än de {kronor(amount)} som ska fördelas "
-                        f"(skillnad {kronor(total - amount)})")
+        ctx.fail(
+            where,
+            f"den publicerade tabellen summerar till {kronor(total)}, mer än de {kronor(amount)} som ska fördelas "
+            f"(skillnad {kronor(total - amount)})",
+        )
         return None
     if total < amount:
-        ctx.warn(where, f"den publicerade tabellen summerar till {kronor(total)}, {kronor(amount - total)} mindre än de "
-                        f"{kronor(amount)} som {item.id} omfattar: resten visas som ej fördelat",
-                 "" if d.remainder_note else "say why under distribution.remainder_note")
+        ctx.warn(
+            where,
+            f"den publicerade tabellen summerar till {kronor(total)}, {kronor(amount - total)} mindre än de "
+            f"{kronor(amount)} som {item.id} omfattar: resten visas som ej fördelat",
+            "" if d.remainder_note else "say why under distribution.remainder_note",
+        )
     rule = None
     if d.rule != "fixed_table":
         rule = _rule(ctx, path, item, d, amount, members, outcomes)
@@ -416,8 +499,11 @@ def _published(ctx: _Context, path: tuple, item, d: Distribution, amount: int, m
             return None
     out = []
     differ = []
-    origin = (f"enligt den publicerade fördelningen {ctx.published_years.get(item.id, '')}".rstrip()
-              if d.published_from is not None else "enligt den publicerade fördelningen")
+    origin = (
+        f"enligt den publicerade fördelningen {ctx.published_years.get(item.id, '')}".rstrip()
+        if d.published_from is not None
+        else "enligt den publicerade fördelningen"
+    )
     for index, code in enumerate(codes):
         paid = table[code]
         if rule is None:
@@ -427,17 +513,22 @@ def _published(ctx: _Context, path: tuple, item, d: Distribution, amount: int, m
         how = f"{kronor(paid)} {origin}"
         if by_rule.amount != paid:
             differ.append((code, paid, by_rule.amount))
-            how += (f"\n  enligt den angivna regeln: {by_rule.explanation} "
-                    f"(skillnad {_signed(paid - by_rule.amount)})")
+            how += f"\n  enligt den angivna regeln: {by_rule.explanation} (skillnad {_signed(paid - by_rule.amount)})"
         else:
             how += f"\n  samma som enligt den angivna regeln: {by_rule.explanation}"
         out.append(rules.Allocation(code, paid, by_rule.key_value, by_rule.key_total, how))
     if differ:
-        listing = "".join(f"\n      {recipient(code)[1]} ({code}): {kronor(paid)} publicerat, {kronor(computed)} enligt "
-                          f"regeln, skillnad {_signed(paid - computed)}" for code, paid, computed in differ)
-        ctx.warn(where, f"den publicerade tabellen för {item.id} skiljer sig från den angivna regeln ({d.rule}) för "
-                        f"{len(differ)} av {len(codes)} mottagare:{listing}",
-                 "de publicerade beloppen betalas ut och skrivs ut; regeln används bara som kontroll")
+        listing = "".join(
+            f"\n      {recipient(code)[1]} ({code}): {kronor(paid)} publicerat, {kronor(computed)} enligt "
+            f"regeln, skillnad {_signed(paid - computed)}"
+            for code, paid, computed in differ
+        )
+        ctx.warn(
+            where,
+            f"den publicerade tabellen för {item.id} skiljer sig från den angivna regeln ({d.rule}) för "
+            f"{len(differ)} av {len(codes)} mottagare:{listing}",
+            "de publicerade beloppen betalas ut och skrivs ut; regeln används bara som kontroll",
+        )
     return out
 
 
@@ -449,8 +540,15 @@ def _int(value) -> int | None:
     return None if value is None else int(value)
 
 
-def _rule(ctx: _Context, path: tuple, item, d: Distribution, amount: int, members: list[tuple[str, str]],
-          outcomes: dict[str, Outcome]) -> list[rules.Allocation] | None:
+def _rule(
+    ctx: _Context,
+    path: tuple,
+    item,
+    d: Distribution,
+    amount: int,
+    members: list[tuple[str, str]],
+    outcomes: dict[str, Outcome],
+) -> list[rules.Allocation] | None:
     step = d.step or 1
     key_name = KEY_LABELS.get(d.key or "", d.key or "")
     try:
@@ -458,15 +556,20 @@ def _rule(ctx: _Context, path: tuple, item, d: Distribution, amount: int, member
             table = d.table or {}
             unknown = [code for code in table if code not in {c for _, c in members}]
             if unknown:
-                ctx.fail(path + ("distribution", "table"), f"tabellen nämner {', '.join(unknown)}, som inte är län i den här fördelningen")
+                ctx.fail(
+                    path + ("distribution", "table"),
+                    f"tabellen nämner {', '.join(unknown)}, som inte är län i den här fördelningen",
+                )
                 return None
             missing = [c for _, c in members if c not in table]
             if missing:
                 ctx.fail(path + ("distribution", "table"), f"tabellen har inget belopp för {', '.join(missing)}")
                 return None
             if sum(table.values()) != amount:
-                ctx.fail(path + ("distribution", "table"), f"tabellen summerar till {kronor(sum(table.values()))}, "
-                                                            f"inte de {kronor(amount)} som ska fördelas")
+                ctx.fail(
+                    path + ("distribution", "table"),
+                    f"tabellen summerar till {kronor(sum(table.values()))}, inte de {kronor(amount)} som ska fördelas",
+                )
                 return None
             return rules.fixed_table({c: table[c] for _, c in members})
         keys: dict[str, int] = {}
@@ -484,18 +587,43 @@ def _rule(ctx: _Context, path: tuple, item, d: Distribution, amount: int, member
         return None
 
 
-def _split(ctx: _Context, path: tuple, item_id: str, label: str, route: str, county: str,
-           allocated: rules.Allocation, steps: tuple[str, ...], d: Distribution) -> list[Line]:
+def _split(
+    ctx: _Context,
+    path: tuple,
+    item_id: str,
+    label: str,
+    route: str,
+    county: str,
+    allocated: rules.Allocation,
+    steps: tuple[str, ...],
+    d: Distribution,
+) -> list[Line]:
     split = d.split
     assert split is not None
     county_name = counties()[county].name
     to_municipalities, to_council = rules.split(allocated.amount, split.kommuner, split.landsting)
     council = councils()["00" + county]
     head = steps[:-1] + (f"{county_name}: {steps[-1]}",)
-    out = [Line(item_id, label, route, "landsting", council.code, council.name, county, to_council, d.key,
-                _int(allocated.key_value), _int(allocated.key_total),
-                head + (f"{_pct(split.landsting)} procent till landstinget: {kronor(allocated.amount)} × "
-                        f"{_pct(split.landsting)} / 100 → {kronor(to_council)}",))]
+    out = [
+        Line(
+            item_id,
+            label,
+            route,
+            "landsting",
+            council.code,
+            council.name,
+            county,
+            to_council,
+            d.key,
+            _int(allocated.key_value),
+            _int(allocated.key_total),
+            head
+            + (
+                f"{_pct(split.landsting)} procent till landstinget: {kronor(allocated.amount)} × "
+                f"{_pct(split.landsting)} / 100 → {kronor(to_council)}",
+            ),
+        )
+    ]
     members = [code for code, m in municipalities().items() if m.county == county]
     keys = {}
     for code in members:
@@ -503,8 +631,10 @@ def _split(ctx: _Context, path: tuple, item_id: str, label: str, route: str, cou
         if value is None:
             return []
         keys[code] = value
-    share_head = head + (f"{_pct(split.kommuner)} procent till kommunerna: {kronor(allocated.amount)} × "
-                         f"{_pct(split.kommuner)} / 100 → {kronor(to_municipalities)}",)
+    share_head = head + (
+        f"{_pct(split.kommuner)} procent till kommunerna: {kronor(allocated.amount)} × "
+        f"{_pct(split.kommuner)} / 100 → {kronor(to_municipalities)}",
+    )
     try:
         shares = rules.proportional(to_municipalities, keys, KEY_LABELS.get(split.key, split.key))
     except rules.AllocationError as exc:
@@ -512,8 +642,22 @@ def _split(ctx: _Context, path: tuple, item_id: str, label: str, route: str, cou
         return []
     for code, share in zip(members, shares):
         m = municipalities()[code]
-        out.append(Line(item_id, label, route, "kommun", code, m.short, county, share.amount, split.key,
-                        _int(share.key_value), _int(share.key_total), share_head + (share.explanation,)))
+        out.append(
+            Line(
+                item_id,
+                label,
+                route,
+                "kommun",
+                code,
+                m.short,
+                county,
+                share.amount,
+                split.key,
+                _int(share.key_value),
+                _int(share.key_total),
+                share_head + (share.explanation,),
+            )
+        )
     return out
 
 
@@ -523,8 +667,10 @@ def _pct(value) -> str:
 
 # --------------------------------------------------------------------------- the year
 
-def load_data(agreement: Agreement, agreement_file: Path, source: SourceMap | None = None
-              ) -> tuple[Population | None, Outcomes | None]:
+
+def load_data(
+    agreement: Agreement, agreement_file: Path, source: SourceMap | None = None
+) -> tuple[Population | None, Outcomes | None]:
     """Return the population and outcome data the agreement names (paths relative to its file)."""
     if agreement.data is None:
         return None, None
@@ -544,8 +690,14 @@ def load_data(agreement: Agreement, agreement_file: Path, source: SourceMap | No
             return file
         except ValueError as exc:
             where = source.locate(path) if source else Location(agreement_file)
-            findings.append(Finding(where, f"avvisas: {exc}", path=dotted(path),
-                                    hint="datafiler måste ligga i projektmappen, angivna relativt överenskommelsen"))
+            findings.append(
+                Finding(
+                    where,
+                    f"avvisas: {exc}",
+                    path=dotted(path),
+                    hint="datafiler måste ligga i projektmappen, angivna relativt överenskommelsen",
+                )
+            )
             return None
 
     if agreement.data.population is not None:
@@ -584,13 +736,16 @@ def allocate(agreement: Agreement, agreement_file: Path, source: SourceMap | Non
     if outcomes is not None:
         for row in outcomes.rows:
             if row.pot not in pots:
-                ctx.findings.append(Finding(Location(outcomes.file, row.line),
-                                            f"okänd pott {row.pot!r}" + (f" (potterna: {', '.join(sorted(pots))})" if pots else "")))
+                ctx.findings.append(
+                    Finding(
+                        Location(outcomes.file, row.line),
+                        f"okänd pott {row.pot!r}" + (f" (potterna: {', '.join(sorted(pots))})" if pots else ""),
+                    )
+                )
     if ctx.findings:
         findings = collapse(ctx.findings)
         first = findings[0]
-        raise DataError(str(first) if len(findings) == 1 else f"{len(findings)} fel i fördelningarna",
-                        findings)
+        raise DataError(str(first) if len(findings) == 1 else f"{len(findings)} fel i fördelningarna", findings)
     result.warnings = collapse(ctx.warnings)
     result.files = ctx.files
     return result

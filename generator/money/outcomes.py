@@ -11,19 +11,19 @@ Every problem is reported with file and line: an unknown pot or code, a
 code of the wrong kind for the pot, a recipient listed twice, a negative or
 non-whole count, a coverage outside 0–100.
 """
+
 from __future__ import annotations
 
-import functools
-
 import csv
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from generator.errors import DataError, Finding, Location
 from generator.data.loading import bad_character, read_limited
 from generator.data.reference import recipient
+from generator.errors import DataError, Finding, Location
 
 MAX_CSV_BYTES = 20_000_000
 COLUMNS = ("pott", "kod", "kvalificerad")
@@ -73,10 +73,16 @@ def load_outcomes(file: Path) -> Outcomes:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _error([Finding(Location(file, 1), f"inte UTF-8-text (byte {exc.start}); spara filen som UTF-8")]) from None
+        raise _error(
+            [Finding(Location(file, 1), f"inte UTF-8-text (byte {exc.start}); spara filen som UTF-8")]
+        ) from None
     lines = text.splitlines()
     comments = [l for l in lines if l.lstrip().startswith("#")]
-    body = [(number, line) for number, line in enumerate(lines, start=1) if line.strip() and not line.lstrip().startswith("#")]
+    body = [
+        (number, line)
+        for number, line in enumerate(lines, start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     if not body:
         raise _error([Finding(Location(file, 1), "ingen rubrikrad (pott;kod;kvalificerad;antal;tackningsgrad)")])
     header_line, header_text = body[0]
@@ -84,15 +90,26 @@ def load_outcomes(file: Path) -> Outcomes:
     try:
         header = [h.strip().lower() for h in next(csv.reader([header_text], delimiter=delimiter))]
     except csv.Error as exc:
-        raise _error([Finding(Location(file, header_line), f"inte en utfallsfil: rubrikraden kan inte läsas som CSV ({exc})")]) from None
+        raise _error(
+            [Finding(Location(file, header_line), f"inte en utfallsfil: rubrikraden kan inte läsas som CSV ({exc})")]
+        ) from None
     missing = [c for c in COLUMNS if c not in header]
     unknown = [h for h in header if h not in COLUMNS + OPTIONAL]
     if missing or unknown:
         # The header is not ours: say what is expected without repeating the line (it may be any file).
-        problem = (f"kolumn(er) saknas: {', '.join(missing)}" if missing else "") + \
-                  ("; " if missing and unknown else "") + (f"{len(unknown)} okänd(a) kolumn(er)" if unknown else "")
-        raise _error([Finding(Location(file, header_line), f"inte en utfallsfil: {problem} "
-                                                          f"(väntade rubrikraden {';'.join(COLUMNS + OPTIONAL)})")])
+        problem = (
+            (f"kolumn(er) saknas: {', '.join(missing)}" if missing else "")
+            + ("; " if missing and unknown else "")
+            + (f"{len(unknown)} okänd(a) kolumn(er)" if unknown else "")
+        )
+        raise _error(
+            [
+                Finding(
+                    Location(file, header_line),
+                    f"inte en utfallsfil: {problem} (väntade rubrikraden {';'.join(COLUMNS + OPTIONAL)})",
+                )
+            ]
+        )
     if len(set(header)) != len(header):
         raise _error([Finding(Location(file, header_line), "en kolumn står två gånger i rubrikraden")])
     findings: list[Finding] = []
@@ -105,8 +122,13 @@ def load_outcomes(file: Path) -> Outcomes:
             findings.append(Finding(Location(file, number), f"raden kan inte läsas som CSV ({exc})"))
             continue
         if len(cells) != len(header):
-            findings.append(Finding(Location(file, number), f"{len(cells)} fält, rubrikraden har {len(header)}",
-                                    hint="varje rad behöver ett värde (möjligen tomt) för varje kolumn i rubrikraden"))
+            findings.append(
+                Finding(
+                    Location(file, number),
+                    f"{len(cells)} fält, rubrikraden har {len(header)}",
+                    hint="varje rad behöver ett värde (möjligen tomt) för varje kolumn i rubrikraden",
+                )
+            )
             continue
         odd = next((bad_character(c) for c in cells if bad_character(c)), None)
         if odd:
@@ -118,7 +140,9 @@ def load_outcomes(file: Path) -> Outcomes:
         try:
             kind = recipient(code)[0]
         except KeyError:
-            findings.append(Finding(where, f"okänd kod {_short(code)} (en kommun 0180, ett landsting 0001 eller ett län 01)"))
+            findings.append(
+                Finding(where, f"okänd kod {_short(code)} (en kommun 0180, ett landsting 0001 eller ett län 01)")
+            )
             continue
         if not pot:
             findings.append(Finding(where, "potten (pott) är tom"))
@@ -142,10 +166,14 @@ def load_outcomes(file: Path) -> Outcomes:
             percent = row["tackningsgrad"].replace(",", ".").rstrip("%").strip()
             coverage = Decimal(percent) if re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,6})?", percent) else None
             if coverage is None or not 0 <= coverage <= 100:
-                findings.append(Finding(where, f"tackningsgrad ska vara en procentsats 0–100, inte {_short(row['tackningsgrad'])}"))
+                findings.append(
+                    Finding(where, f"tackningsgrad ska vara en procentsats 0–100, inte {_short(row['tackningsgrad'])}")
+                )
                 continue
         if (pot, code) in seen:
-            findings.append(Finding(where, f"{code} står två gånger för {pot} (första gången på rad {seen[(pot, code)]})"))
+            findings.append(
+                Finding(where, f"{code} står två gånger för {pot} (första gången på rad {seen[(pot, code)]})")
+            )
             continue
         seen[(pot, code)] = number
         rows.append(Outcome(pot, code, kind, answer in YES, count, coverage, number))
@@ -163,5 +191,4 @@ def _short(value: str, limit: int = 24) -> str:
 def _error(findings: list[Finding]) -> DataError:
     first = findings[0]
     count = len(findings)
-    return DataError(f"{first.location.file}: {count} fel" if count > 1 else str(first),
-                     findings)
+    return DataError(f"{first.location.file}: {count} fel" if count > 1 else str(first), findings)

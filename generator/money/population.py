@@ -16,6 +16,7 @@ December). The keys it yields: ``befolkning`` (all ages), ``befolkning_65``,
 A file whose title or name says EXEMPEL is example data: everything computed
 from it is marked as such.
 """
+
 from __future__ import annotations
 
 import csv
@@ -24,9 +25,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import DataError, Finding, Location
 from generator.data.loading import bad_character, read_limited
 from generator.data.reference import counties, municipalities
+from generator.errors import DataError, Finding, Location
 
 MAX_CSV_BYTES = 20_000_000  # SCB's export by single year, sex and several years is a few MB
 
@@ -85,7 +86,9 @@ def _age_class(text: str) -> tuple[int, int | None] | None:
         return None
     match = _AGE.match(label)
     if not match:
-        raise ValueError(f"{_short(text)} är ingen ålder (väntade t.ex. \"65 år\", \"65-69 år\", \"100+ år\" eller \"totalt ålder\")")
+        raise ValueError(
+            f'{_short(text)} är ingen ålder (väntade t.ex. "65 år", "65-69 år", "100+ år" eller "totalt ålder")'
+        )
     low = int(match[1])
     high = None if match[2] else int(match[3]) if match[3] else low
     if high is not None and high < low:
@@ -104,23 +107,34 @@ def load_population(file: Path, year: int) -> Population:
             header_at = index
             break
     if header_at is None:
-        raise _fail(file, 1, 'ingen rubrikrad som börjar med "region" (exportera "Folkmängden efter region, ålder och år" '
-                             "från Statistikdatabasen som CSV)")
+        raise _fail(
+            file,
+            1,
+            'ingen rubrikrad som börjar med "region" (exportera "Folkmängden efter region, ålder och år" '
+            "från Statistikdatabasen som CSV)",
+        )
     title = next((l.strip().strip('"').strip() for l in lines[:header_at] if l.strip()), "")
     if len(lines[header_at]) > 2_000:  # csv.Sniffer is quadratic in the line; SCB headers are a few hundred characters
         raise _fail(file, header_at + 1, "rubrikraden är för lång för en export från SCB")
-    odd = next(((number, bad_character(line)) for number, line in enumerate(lines, start=1) if bad_character(line)), None)
+    odd = next(
+        ((number, bad_character(line)) for number, line in enumerate(lines, start=1) if bad_character(line)), None
+    )
     if odd:
         raise _fail(file, odd[0], f"raden innehåller {odd[1]}")
     try:
         dialect = csv.Sniffer().sniff(lines[header_at], delimiters=",;\t")
         rows = list(csv.reader(io.StringIO("\n".join(lines[header_at:])), dialect))
     except csv.Error as exc:
-        raise _fail(file, header_at + 1, f"kan inte läsas som en CSV-export från SCB (komma-, semikolon- eller tabbavgränsad): {exc}") from None
+        raise _fail(
+            file,
+            header_at + 1,
+            f"kan inte läsas som en CSV-export från SCB (komma-, semikolon- eller tabbavgränsad): {exc}",
+        ) from None
     header = [h.strip().lower() for h in rows[0]]
     if len(header) < 3 or header[1] not in {"ålder", "alder"}:
-        raise _fail(file, header_at + 1, f"väntade kolumnerna region, ålder, [kön,] och år; fann {len(header)} "
-                                         "andra kolumn(er)")
+        raise _fail(
+            file, header_at + 1, f"väntade kolumnerna region, ålder, [kön,] och år; fann {len(header)} andra kolumn(er)"
+        )
     year_columns = [i for i, h in enumerate(header) if re.search(rf"\b{year}\b", h)]
     if len(year_columns) != 1:
         years = [h.strip() for h in rows[0][2:] if re.fullmatch(r"\s*\d{4}\s*", h)][:20]
@@ -138,7 +152,9 @@ def load_population(file: Path, year: int) -> Population:
             raise _fail(file, offset, f"raden har {len(row)} kolumner, rubrikraden {len(rows[0])}")
         region = _REGION.match(row[0].strip())
         if not region:
-            raise _fail(file, offset, f"{_short(row[0])} är ingen region (väntade en kod och ett namn, \"0114 Upplands Väsby\")")
+            raise _fail(
+                file, offset, f'{_short(row[0])} är ingen region (väntade en kod och ett namn, "0114 Upplands Väsby")'
+            )
         code = region[1]
         if len(code) == 2:  # the country (00) or a county: not needed, the keys are summed from municipalities
             if code != "00" and code not in counties():
@@ -157,8 +173,12 @@ def load_population(file: Path, year: int) -> Population:
         seen.add(marker)
         value_text = row[column].strip().replace(" ", "").replace("\u00a0", "")
         if not re.fullmatch(r"[0-9]{1,9}", value_text):
-            raise _fail(file, offset, f"{_short(row[0].strip())}, {_short(row[1].strip())}: {_short(row[column])} är inget antal personer "
-                                      "(SCB skriver \"..\" där en uppgift saknas)")
+            raise _fail(
+                file,
+                offset,
+                f"{_short(row[0].strip())}, {_short(row[1].strip())}: {_short(row[column])} är inget antal personer "
+                '(SCB skriver ".." där en uppgift saknas)',
+            )
         value = int(value_text)
         if age is None:
             previous = totals.get(code, (0, offset))[0]
@@ -180,13 +200,20 @@ def load_population(file: Path, year: int) -> Population:
                 if low >= threshold:
                     counted += value
                 elif high is None or high >= threshold:
-                    raise _fail(file, header_at + 1, f"åldersklassen {low}-{high if high is not None else ''} år "
-                                f"går över {threshold} år (för {code}); exportera ettårsklasser eller klasser som "
-                                f"börjar vid {', '.join(str(t) for t in AGE_KEYS.values() if t)}")
+                    raise _fail(
+                        file,
+                        header_at + 1,
+                        f"åldersklassen {low}-{high if high is not None else ''} år "
+                        f"går över {threshold} år (för {code}); exportera ettårsklasser eller klasser som "
+                        f"börjar vid {', '.join(str(t) for t in AGE_KEYS.values() if t)}",
+                    )
             keys[key] = counted
         if code in totals and totals[code][0] != keys["befolkning"]:
-            raise _fail(file, totals[code][1], f"{code}: totalen {totals[code][0]} är inte summan av åldrarna "
-                                              f"{keys['befolkning']}")
+            raise _fail(
+                file,
+                totals[code][1],
+                f"{code}: totalen {totals[code][0]} är inte summan av åldrarna {keys['befolkning']}",
+            )
         by_municipality[code] = keys
     ordered = {code: by_municipality[code] for code in municipalities()}
     return Population(file, year, title, example, ordered)

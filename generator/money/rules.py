@@ -7,12 +7,13 @@ first gets the whole number of rounding steps its exact share contains, and
 the steps left over go one each to the largest remainders (ties: the lower
 code first, so the result never depends on dictionary order).
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Mapping
 
 from generator.formatting import belopp, kronor, procent
 
@@ -86,15 +87,21 @@ def proportional(pot: int, key: Mapping[str, Number], key_name: str = "nyckeln",
     amounts = largest_remainder(pot, key, step)
     total = sum(key.values())
     return [
-        Allocation(code, amounts[code], key[code], total,
-                   f"{kronor(pot)} × {_num(key[code])} / {_num(total)} ({key_name}) = {_exact(pot, key[code], total)}"
-                   f" → {kronor(amounts[code])}")
+        Allocation(
+            code,
+            amounts[code],
+            key[code],
+            total,
+            f"{kronor(pot)} × {_num(key[code])} / {_num(total)} ({key_name}) = {_exact(pot, key[code], total)}"
+            f" → {kronor(amounts[code])}",
+        )
         for code in key
     ]
 
 
-def base_then_key(pot: int, base: int, key: Mapping[str, Number], key_name: str = "nyckeln",
-                  step: int = 1) -> list[Allocation]:
+def base_then_key(
+    pot: int, base: int, key: Mapping[str, Number], key_name: str = "nyckeln", step: int = 1
+) -> list[Allocation]:
     """Return ``base`` to each recipient and the rest of ``pot`` in proportion to ``key``.
 
     This is both "at least 2 million each, the rest by number of municipalities"
@@ -106,17 +113,24 @@ def base_then_key(pot: int, base: int, key: Mapping[str, Number], key_name: str 
     shares = largest_remainder(rest, key, step)
     total = sum(key.values())
     return [
-        Allocation(code, base + shares[code], key[code], total,
-                   f"{kronor(base)} + {kronor(rest)} × {_num(key[code])} / {_num(total)} ({key_name})"
-                   f" = {kronor(base)} + {_exact(rest, key[code], total)} → {kronor(base + shares[code])}")
+        Allocation(
+            code,
+            base + shares[code],
+            key[code],
+            total,
+            f"{kronor(base)} + {kronor(rest)} × {_num(key[code])} / {_num(total)} ({key_name})"
+            f" = {kronor(base)} + {_exact(rest, key[code], total)} → {kronor(base + shares[code])}",
+        )
         for code in key
     ]
 
 
 def fixed_table(table: Mapping[str, int]) -> list[Allocation]:
     """Return the amounts of a fixed table as they stand."""
-    return [Allocation(code, amount, explanation=f"fast belopp enligt tabell: {kronor(amount)}")
-            for code, amount in table.items()]
+    return [
+        Allocation(code, amount, explanation=f"fast belopp enligt tabell: {kronor(amount)}")
+        for code, amount in table.items()
+    ]
 
 
 def split(amount: int, kommuner: Number, landsting: Number) -> tuple[int, int]:
@@ -146,5 +160,14 @@ def _exact(pot: int, part: Number, total: Number) -> str:
     return f"{belopp(int(exact))},{str(int((exact - int(exact)) * 100)).zfill(2)}… kronor"
 
 
-__all__ = ["Allocation", "AllocationError", "largest_remainder", "proportional", "base_then_key", "fixed_table",
-           "split", "pot_after_minimum", "procent"]
+__all__ = [
+    "Allocation",
+    "AllocationError",
+    "largest_remainder",
+    "proportional",
+    "base_then_key",
+    "fixed_table",
+    "split",
+    "pot_after_minimum",
+    "procent",
+]

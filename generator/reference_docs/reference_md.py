@@ -6,6 +6,7 @@ of the distribution rules are computed by :mod:`generator.money.rules`, and the
 outputs of the names and filters by rendering them (:mod:`generator.data.prose_figures`).
 ``generator reference`` writes it; a test checks the committed file is current.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,12 +15,12 @@ from typing import Any
 
 import yaml
 
-from generator.money import rules
-from generator.formatting import FILTERS, belopp, kronor
+from generator.data.file_kinds import FILE_KINDS, GROUPED_DIGITS, FileKind
 from generator.data.model import Agreement
 from generator.data.prose_figures import PROSE_FILTERS, figure_context, render_prose
 from generator.data.reference import DISTRIBUTION_KEYS, municipalities, recipient
-from generator.data.file_kinds import FILE_KINDS, FileKind, GROUPED_DIGITS
+from generator.formatting import FILTERS, belopp, kronor
+from generator.money import rules
 from generator.reference_docs.json_schema import schema_for
 from generator.reference_docs.key_descriptions import describe_model, field_text
 
@@ -27,10 +28,31 @@ REFERENCE_FILE = Path(__file__).resolve().parents[2] / "docs" / "REFERENCE.md"
 
 #: Keys whose text may refer to figures ({{ namn | filter }}).
 PROSE_KEYS = {
-    "text", "description", "offer", "calculation", "period_note", "data_entry_text", "distribution_text",
-    "payment_text", "pots_text", "payouts_text", "conditions", "after_text", "requirements", "requirements_followup",
-    "decision", "matter", "background", "intro", "approval", "payment_decision", "intro_after", "purpose",
-    "funding", "news", "timeline",
+    "text",
+    "description",
+    "offer",
+    "calculation",
+    "period_note",
+    "data_entry_text",
+    "distribution_text",
+    "payment_text",
+    "pots_text",
+    "payouts_text",
+    "conditions",
+    "after_text",
+    "requirements",
+    "requirements_followup",
+    "decision",
+    "matter",
+    "background",
+    "intro",
+    "approval",
+    "payment_decision",
+    "intro_after",
+    "purpose",
+    "funding",
+    "news",
+    "timeline",
 }
 
 
@@ -45,6 +67,7 @@ def link(model: str) -> str:
 
 
 # --------------------------------------------------------------------------- keys
+
 
 def _type(prop: dict[str, Any], key: str) -> str:
     if "$ref" in prop:
@@ -143,26 +166,39 @@ def keys_section(documented: set[str]) -> list[str]:
     out: list[str] = []
     for kind in FILE_KINDS:
         schema = schema_for(kind)
-        out += [f"## {kind.title}: nycklarna", "",
-                f"Fil: {kind.where}. Schema: `schema/{kind.file}`."
-                + (f" Allt ligger under nyckeln `{kind.wrapper}:`." if kind.wrapper else ""), ""]
+        out += [
+            f"## {kind.title}: nycklarna",
+            "",
+            f"Fil: {kind.where}. Schema: `schema/{kind.file}`."
+            + (f" Allt ligger under nyckeln `{kind.wrapper}:`." if kind.wrapper else ""),
+            "",
+        ]
         for name in _models_in_order(kind, schema):
             if name in documented:
                 continue
             documented.add(name)
             definition = schema["$defs"][name]
             required = set(definition.get("required", []))
-            out += [f"### {name}", "", describe_model(name), "",
-                    "| nyckel | typ | standard | betydelse | exempel |", "|---|---|---|---|---|"]
+            out += [
+                f"### {name}",
+                "",
+                describe_model(name),
+                "",
+                "| nyckel | typ | standard | betydelse | exempel |",
+                "|---|---|---|---|---|",
+            ]
             for key, prop in definition.get("properties", {}).items():
                 meaning, example = field_text(name, key)
-                out.append(f"| `{key}` | {_cell(_type(prop, key))} | {_default(prop, key in required)} | "
-                           f"{_cell(meaning)} | `{_cell(example)}` |")
+                out.append(
+                    f"| `{key}` | {_cell(_type(prop, key))} | {_default(prop, key in required)} | "
+                    f"{_cell(meaning)} | `{_cell(example)}` |"
+                )
             out.append("")
     return out
 
 
 # --------------------------------------------------------------------------- distribution rules
+
 
 def _county(code: str) -> str:
     return f"{code} {recipient(code)[1]}"
@@ -187,36 +223,56 @@ def _yaml(snippet: str) -> list[str]:
 
 def rules_section() -> list[str]:
     """Return the Markdown of every distribution rule, each with a complete worked example computed here."""
-    municipality_count = {code: sum(1 for m in municipalities().values() if m.county == code)
-                          for code in ("03", "04", "05")}
-    out = ["## Fördelningsregler", "",
-           "En utbetalning (`payouts:`) eller en pott (`pots:`) som fördelas anger sin regel under `distribution:`. "
-           "Beloppen räknas exakt i bråk och avrundas till hela kronor (eller till `step`) med största-rest-metoden: "
-           "var och en får först de hela kronor dess exakta andel rymmer, och de kronor som blir över går en i taget "
-           "till de största resterna (vid lika rest: lägsta koden först). Summan blir alltid exakt potten. "
-           "Exemplen nedan är räknade av generatorn när den här filen skrevs; `generator explain ÅR KOD` visar "
-           "samma beräkning för en verklig mottagare.", "",
-           "Fördelningsnycklar (`key:`): " + "; ".join(f"`{k}` – {v}" for k, v in DISTRIBUTION_KEYS.items()) + ".", ""]
+    municipality_count = {
+        code: sum(1 for m in municipalities().values() if m.county == code) for code in ("03", "04", "05")
+    }
+    out = [
+        "## Fördelningsregler",
+        "",
+        "En utbetalning (`payouts:`) eller en pott (`pots:`) som fördelas anger sin regel under `distribution:`. "
+        "Beloppen räknas exakt i bråk och avrundas till hela kronor (eller till `step`) med största-rest-metoden: "
+        "var och en får först de hela kronor dess exakta andel rymmer, och de kronor som blir över går en i taget "
+        "till de största resterna (vid lika rest: lägsta koden först). Summan blir alltid exakt potten. "
+        "Exemplen nedan är räknade av generatorn när den här filen skrevs; `generator explain ÅR KOD` visar "
+        "samma beräkning för en verklig mottagare.",
+        "",
+        "Fördelningsnycklar (`key:`): " + "; ".join(f"`{k}` – {v}" for k, v in DISTRIBUTION_KEYS.items()) + ".",
+        "",
+    ]
 
     table = {"03": 2_500_000, "04": 2_000_000, "05": 3_000_000}
-    out += ["### fixed_table – ett belopp per län", "",
-            "Beloppen står i en tabell per länskod; tabellen ska ha ett belopp för varje län och summera till "
-            "utbetalningens belopp.", ""]
-    out += _yaml("""
+    out += [
+        "### fixed_table – ett belopp per län",
+        "",
+        "Beloppen står i en tabell per länskod; tabellen ska ha ett belopp för varje län och summera till "
+        "utbetalningens belopp.",
+        "",
+    ]
+    out += (
+        _yaml("""
 amount: 7_500_000
 distribution:
   rule: fixed_table
   level: lan
   table: {'03': 2_500_000, '04': 2_000_000, '05': 3_000_000}   # i verkligheten alla 21 län
-""") + [""] + _allocation_table(rules.fixed_table(table)) + [""]
+""")
+        + [""]
+        + _allocation_table(rules.fixed_table(table))
+        + [""]
+    )
 
     floor_pot = 10_000_000
-    out += ["### floor_then_key – minst ett golv var, resten efter nyckeln", "",
-            "Var och en får `floor`; det som blir kvar fördelas efter nyckeln. Med `step` avrundas varje andel "
-            f"till en multipel av steget. Här delas {kronor(floor_pot)} på tre län med minst 2 miljoner kronor "
-            "vart och resten efter antalet kommuner (siffrorna ur reference/municipalities.csv), i steg om "
-            "500 000 kronor:", ""]
-    out += _yaml(f"""
+    out += [
+        "### floor_then_key – minst ett golv var, resten efter nyckeln",
+        "",
+        "Var och en får `floor`; det som blir kvar fördelas efter nyckeln. Med `step` avrundas varje andel "
+        f"till en multipel av steget. Här delas {kronor(floor_pot)} på tre län med minst 2 miljoner kronor "
+        "vart och resten efter antalet kommuner (siffrorna ur reference/municipalities.csv), i steg om "
+        "500 000 kronor:",
+        "",
+    ]
+    out += (
+        _yaml(f"""
 amount: {floor_pot:_}
 distribution:
   rule: floor_then_key
@@ -224,38 +280,65 @@ distribution:
   level: lan
   floor: 2_000_000
   step: 500_000
-""") + [""] + _allocation_table(rules.base_then_key(floor_pot, 2_000_000, municipality_count, "antal kommuner",
-                                                     500_000), "antal kommuner") + [""]
+""")
+        + [""]
+        + _allocation_table(
+            rules.base_then_key(floor_pot, 2_000_000, municipality_count, "antal kommuner", 500_000), "antal kommuner"
+        )
+        + [""]
+    )
 
     base_key = {"03": 17_000, "04": 15_000, "05": 23_000}
-    out += ["### base_then_key – ett grundbelopp var, resten per enhet av nyckeln", "",
-            "Som floor_then_key men med `base`: alla får grundbeloppet, resten delas efter nyckeln "
-            "(här ett påhittat antal personer 80 år och äldre):", ""]
-    out += _yaml("""
+    out += [
+        "### base_then_key – ett grundbelopp var, resten per enhet av nyckeln",
+        "",
+        "Som floor_then_key men med `base`: alla får grundbeloppet, resten delas efter nyckeln "
+        "(här ett påhittat antal personer 80 år och äldre):",
+        "",
+    ]
+    out += (
+        _yaml("""
 amount: 6_000_000
 distribution:
   rule: base_then_key
   key: befolkning_80
   level: lan
   base: 1_000_000
-""") + [""] + _allocation_table(rules.base_then_key(6_000_000, 1_000_000, base_key, "personer 80 år och äldre"),
-                                 "personer 80+") + [""]
+""")
+        + [""]
+        + _allocation_table(
+            rules.base_then_key(6_000_000, 1_000_000, base_key, "personer 80 år och äldre"), "personer 80+"
+        )
+        + [""]
+    )
 
     registrations = {"0114": 120, "0180": 626, "0001": 301}
-    out += ["### proportional – i proportion till nyckeln, bland dem som kvalificerat sig", "",
-            "En pott delas mellan dem som enligt utfallsfilen kvalificerat sig (`kvalificerad` = ja), i "
-            "proportion till nyckeln (här påhittade antal registreringar för två kommuner och ett landsting):", ""]
-    out += _yaml("""
+    out += [
+        "### proportional – i proportion till nyckeln, bland dem som kvalificerat sig",
+        "",
+        "En pott delas mellan dem som enligt utfallsfilen kvalificerat sig (`kvalificerad` = ja), i "
+        "proportion till nyckeln (här påhittade antal registreringar för två kommuner och ett landsting):",
+        "",
+    ]
+    out += (
+        _yaml("""
 amount: 1_000_000
 eligible: [kommun, landsting]
 distribution: {rule: proportional, key: registreringar, level: kommun_och_landsting}
-""") + [""] + _allocation_table(rules.proportional(1_000_000, registrations, "antal registreringar"),
-                                 "registreringar") + [""]
+""")
+        + [""]
+        + _allocation_table(rules.proportional(1_000_000, registrations, "antal registreringar"), "registreringar")
+        + [""]
+    )
 
-    out += ["### shares – fasta delar för kommuner och landsting", "",
-            "Med `shares` delas potten först i fasta delar per sorts mottagare; varje del fördelas sedan med regeln "
-            "bland mottagarna av den sorten. Delarna ska summera till potten, och deras `id` kan användas i texten "
-            "(`{{ senior_kommuner | miljoner }}`).", ""]
+    out += [
+        "### shares – fasta delar för kommuner och landsting",
+        "",
+        "Med `shares` delas potten först i fasta delar per sorts mottagare; varje del fördelas sedan med regeln "
+        "bland mottagarna av den sorten. Delarna ska summera till potten, och deras `id` kan användas i texten "
+        "(`{{ senior_kommuner | miljoner }}`).",
+        "",
+    ]
     out += _yaml("""
 amount: 1_500_000
 eligible: [kommun, landsting]
@@ -267,33 +350,48 @@ distribution:
     - {id: senior_kommuner, to: kommun, amount: 1_000_000}
     - {id: senior_landsting, to: landsting, amount: 500_000}
 """) + ["", "Kommunernas del, 1 000 000 kronor:", ""]
-    out += _allocation_table(rules.proportional(1_000_000, {"0114": 120, "0180": 626}, "antal registreringar"),
-                             "registreringar")
+    out += _allocation_table(
+        rules.proportional(1_000_000, {"0114": 120, "0180": 626}, "antal registreringar"), "registreringar"
+    )
     out += ["", "Landstingens del, 500 000 kronor:", ""]
-    out += _allocation_table(rules.proportional(500_000, {"0001": 301, "0003": 99}, "antal registreringar"),
-                             "registreringar") + [""]
+    out += _allocation_table(
+        rules.proportional(500_000, {"0001": 301, "0003": 99}, "antal registreringar"), "registreringar"
+    ) + [""]
 
     county = 1_000_000
     to_municipalities, to_council = rules.split(county, 70, 30)
     population = {"0305": 9_000, "0319": 9_300, "0330": 19_000}
-    out += ["### split – länets andel delas 70/30 mellan kommunerna och landstinget", "",
-            "Med `split` delas varje läns andel mellan länets kommuner (`kommuner` procent) och landstinget "
-            "(`landsting` procent); kommunernas del delas mellan dem efter `split.key`. Här får ett län "
-            f"{kronor(county)}: landstinget {kronor(to_council)}, kommunerna {kronor(to_municipalities)}, "
-            "fördelat efter påhittad folkmängd (tre av länets kommuner):", ""]
-    out += _yaml("""
+    out += [
+        "### split – länets andel delas 70/30 mellan kommunerna och landstinget",
+        "",
+        "Med `split` delas varje läns andel mellan länets kommuner (`kommuner` procent) och landstinget "
+        "(`landsting` procent); kommunernas del delas mellan dem efter `split.key`. Här får ett län "
+        f"{kronor(county)}: landstinget {kronor(to_council)}, kommunerna {kronor(to_municipalities)}, "
+        "fördelat efter påhittad folkmängd (tre av länets kommuner):",
+        "",
+    ]
+    out += (
+        _yaml("""
 distribution:
   rule: proportional
   key: befolkning
   level: lan
   split: {kommuner: 70, landsting: 30, key: befolkning}
-""") + [""] + _allocation_table(rules.proportional(to_municipalities, population, "folkmängd"), "folkmängd") + [""]
+""")
+        + [""]
+        + _allocation_table(rules.proportional(to_municipalities, population, "folkmängd"), "folkmängd")
+        + [""]
+    )
 
     full, reason_full = rules.pot_after_minimum(300_000_000, 6, 5, 200_000_000)
     reduced, reason_reduced = rules.pot_after_minimum(300_000_000, 3, 5, 200_000_000)
-    out += ["### minimum – minst så många måste kvalificera sig", "",
-            "Med `minimum` fördelas hela potten bara om minst `count` mottagare av sorten `unit` kvalificerat sig; "
-            "annars delar de som kvalificerat sig på `reduced_amount`:", ""]
+    out += [
+        "### minimum – minst så många måste kvalificera sig",
+        "",
+        "Med `minimum` fördelas hela potten bara om minst `count` mottagare av sorten `unit` kvalificerat sig; "
+        "annars delar de som kvalificerat sig på `reduced_amount`:",
+        "",
+    ]
     out += _yaml("""
 amount: 300_000_000
 distribution:
@@ -301,8 +399,12 @@ distribution:
   key: befolkning
   level: lan
   minimum: {count: 5, unit: lan, reduced_amount: 200_000_000}
-""") + ["", f"- sex län kvalificerar sig: {reason_full} → {kronor(full)} fördelas",
-            f"- tre län kvalificerar sig: {reason_reduced} → {kronor(reduced)} fördelas", ""]
+""") + [
+        "",
+        f"- sex län kvalificerar sig: {reason_full} → {kronor(full)} fördelas",
+        f"- tre län kvalificerar sig: {reason_reduced} → {kronor(reduced)} fördelas",
+        "",
+    ]
     return out
 
 
@@ -405,17 +507,28 @@ def names_section() -> list[str]:
     """Return the Markdown of the names and filters prose may use, each with the output it gives."""
     agreement = Agreement.model_validate(yaml.safe_load(EXAMPLE_AGREEMENT))
     context = figure_context(agreement)
-    out = ["## Namn och filter i texten", "",
-           "Text i data skriver aldrig om ett belopp eller datum: den hänvisar till det med namn, "
-           "`{{ namn | filter }}`, så att en ändring i data ändrar varje mening som visar det. "
-           "Utdata nedan är framräknad ur den här exempelöverenskommelsen:", ""]
+    out = [
+        "## Namn och filter i texten",
+        "",
+        "Text i data skriver aldrig om ett belopp eller datum: den hänvisar till det med namn, "
+        "`{{ namn | filter }}`, så att en ändring i data ändrar varje mening som visar det. "
+        "Utdata nedan är framräknad ur den här exempelöverenskommelsen:",
+        "",
+    ]
     out += _yaml(EXAMPLE_AGREEMENT)
     out += ["", "### Namn", "", "| i texten | vad | blir |", "|---|---|---|"]
     for expression, what in NAME_EXAMPLES:
         out.append(f"| `{expression}` | {what} | {_cell(render_prose(expression, context))} |")
-    out += ["", "I ett cirkulär får delen om en överenskommelse använda den överenskommelsens namn; cirkulärets egna "
-            "texter har `{{ antal }}` (antalet överenskommelser) och `{{ year }}`.", "",
-            "### Filter", "", "| filter | värde | blir | används till |", "|---|---|---|---|"]
+    out += [
+        "",
+        "I ett cirkulär får delen om en överenskommelse använda den överenskommelsens namn; cirkulärets egna "
+        "texter har `{{ antal }}` (antalet överenskommelser) och `{{ year }}`.",
+        "",
+        "### Filter",
+        "",
+        "| filter | värde | blir | används till |",
+        "|---|---|---|---|",
+    ]
     for name, value, what in FILTER_EXAMPLES:
         base = name.split("(")[0]
         if name == "period(slut)":
@@ -439,34 +552,49 @@ def names_section() -> list[str]:
 
 # --------------------------------------------------------------------------- the document
 
+
 def reference_text() -> str:
     """Return the whole of docs/REFERENCE.md."""
-    out = ["<!-- Skriven av `generator reference` ur generator/model.py och generator/descriptions.py; ändra där. -->",
-           "", "# Referens: datafilerna", "",
-           "Allt som kan stå i filerna under `agreements/`: varje nyckel med typ, standardvärde, betydelse och "
-           "exempel; varje fördelningsregel med ett fullständigt räknat exempel; varje namn och filter som texten "
-           "kan använda, med vad det blir. `generator validate` hänvisar hit.", "",
-           "## I redigeraren", "",
-           "Varje fil börjar med en rad som talar om var dess schema finns, t.ex. "
-           "`# yaml-language-server: $schema=../schema/overenskommelse.schema.json`. En redigerare med YAML-"
-           "språkservern (i VS Code: tillägget ”YAML” från Red Hat) fyller då i nycklar, visar varje nyckels "
-           "beskrivning och markerar en felstavad nyckel medan man skriver. En ny fil får raden av "
-           "`generator new`; schemana skrivs av `generator schema`.", "",
-           "## Filtyper", "", "| fil | schema | beskrivning |", "|---|---|---|"]
+    out = [
+        "<!-- Skriven av `generator reference` ur generator/model.py och generator/descriptions.py; ändra där. -->",
+        "",
+        "# Referens: datafilerna",
+        "",
+        "Allt som kan stå i filerna under `agreements/`: varje nyckel med typ, standardvärde, betydelse och "
+        "exempel; varje fördelningsregel med ett fullständigt räknat exempel; varje namn och filter som texten "
+        "kan använda, med vad det blir. `generator validate` hänvisar hit.",
+        "",
+        "## I redigeraren",
+        "",
+        "Varje fil börjar med en rad som talar om var dess schema finns, t.ex. "
+        "`# yaml-language-server: $schema=../schema/overenskommelse.schema.json`. En redigerare med YAML-"
+        "språkservern (i VS Code: tillägget ”YAML” från Red Hat) fyller då i nycklar, visar varje nyckels "
+        "beskrivning och markerar en felstavad nyckel medan man skriver. En ny fil får raden av "
+        "`generator new`; schemana skrivs av `generator schema`.",
+        "",
+        "## Filtyper",
+        "",
+        "| fil | schema | beskrivning |",
+        "|---|---|---|",
+    ]
     for kind in FILE_KINDS:
         out.append(f"| {_cell(kind.where)} | `schema/{kind.file}` | {kind.title} |")
-    out += ["", "## Skrivsätt", "",
-            "- Belopp är hela kronor: `66_000_000` (understreck mellan tusentalen är tillåtna, mellanslag och "
-            "enheter inte). Decimaltal, text och negativa belopp avvisas.",
-            "- Datum skrivs `2012-02-09`, utan citattecken.",
-            "- Ett id består av små bokstäver a–z, siffror och `_`, och börjar med en bokstav. Det är det namn "
-            "texten använder.",
-            "- Avsnittsnummer (2.5), bokstäver för utbetalningar (a–f) och bilagenummer (Bil 1.a) räknas fram ur "
-            "ordningen och skrivs aldrig.",
-            "- Text: en tom rad börjar ett nytt stycke; rader som börjar med `- ` blir punktlista, `1. ` numrerad "
-            "lista (numren räknas om), `### ` en inlagd rubrik; `**fet**` och `*kursiv*`.",
-            "- En nyckel som inte finns i tabellerna nedan är ett fel (en felstavning ska inte tyst ignoreras).",
-            ""]
+    out += [
+        "",
+        "## Skrivsätt",
+        "",
+        "- Belopp är hela kronor: `66_000_000` (understreck mellan tusentalen är tillåtna, mellanslag och "
+        "enheter inte). Decimaltal, text och negativa belopp avvisas.",
+        "- Datum skrivs `2012-02-09`, utan citattecken.",
+        "- Ett id består av små bokstäver a–z, siffror och `_`, och börjar med en bokstav. Det är det namn "
+        "texten använder.",
+        "- Avsnittsnummer (2.5), bokstäver för utbetalningar (a–f) och bilagenummer (Bil 1.a) räknas fram ur "
+        "ordningen och skrivs aldrig.",
+        "- Text: en tom rad börjar ett nytt stycke; rader som börjar med `- ` blir punktlista, `1. ` numrerad "
+        "lista (numren räknas om), `### ` en inlagd rubrik; `**fet**` och `*kursiv*`.",
+        "- En nyckel som inte finns i tabellerna nedan är ett fel (en felstavning ska inte tyst ignoreras).",
+        "",
+    ]
     out += keys_section(set())
     out += rules_section()
     out += names_section()

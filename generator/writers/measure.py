@@ -13,20 +13,27 @@ millisecond a process, nothing to keep between processes):
 (:mod:`generator.documents.layout`), the room its amounts' decimals take, so
 that every writer aligns amounts on the decimal comma by the same measure.
 """
+
 from __future__ import annotations
 
 import bisect
 import struct
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from generator.documents.model import Table
 
 #: The shipped font file of each (family, bold, italic).
-FONT_FILES = {("serif", False, False): "LiberationSerif-Regular", ("serif", True, False): "LiberationSerif-Bold",
-              ("serif", False, True): "LiberationSerif-Italic", ("serif", True, True): "LiberationSerif-BoldItalic",
-              ("sans", False, False): "LiberationSans-Regular", ("sans", True, False): "LiberationSans-Bold",
-              ("sans", False, True): "LiberationSans-Italic", ("sans", True, True): "LiberationSans-BoldItalic"}
+FONT_FILES = {
+    ("serif", False, False): "LiberationSerif-Regular",
+    ("serif", True, False): "LiberationSerif-Bold",
+    ("serif", False, True): "LiberationSerif-Italic",
+    ("serif", True, True): "LiberationSerif-BoldItalic",
+    ("sans", False, False): "LiberationSans-Regular",
+    ("sans", True, False): "LiberationSans-Bold",
+    ("sans", False, True): "LiberationSans-Italic",
+    ("sans", True, True): "LiberationSans-BoldItalic",
+}
 
 
 _FONTS = Path(__file__).resolve().parent.parent / "fonts"
@@ -47,18 +54,18 @@ def _tables(data: bytes) -> dict[bytes, int]:
     """Return the offset of each table of a TrueType font (``data``: at least its table directory), by its tag."""
     tables = {}
     for index in range(struct.unpack(">H", data[4:6])[0]):
-        tag, _, offset, _ = struct.unpack(">4sIII", data[12 + 16 * index:28 + 16 * index])
+        tag, _, offset, _ = struct.unpack(">4sIII", data[12 + 16 * index : 28 + 16 * index])
         tables[tag] = offset
     return tables
 
 
-@lru_cache(maxsize=None)
+@cache
 def typo_metrics(family: str, bold: bool, italic: bool) -> tuple[float, float]:
     """Return the typographic ascender and descender (in em) of the shipped font Typst sets the PDF with."""
     data = font_bytes(family, bold, italic)
     tables = _tables(data)
-    units = struct.unpack(">H", data[tables[b"head"] + 18:tables[b"head"] + 20])[0]
-    ascender, descender = struct.unpack(">hh", data[tables[b"OS/2"] + 68:tables[b"OS/2"] + 72])
+    units = struct.unpack(">H", data[tables[b"head"] + 18 : tables[b"head"] + 20])[0]
+    ascender, descender = struct.unpack(">hh", data[tables[b"OS/2"] + 68 : tables[b"OS/2"] + 72])
     return ascender / units, -descender / units
 
 
@@ -71,10 +78,10 @@ class _Advances:
     def __init__(self, data: bytes):
         tables = _tables(data)
         head, maxp, hhea, hmtx, cmap = (tables[tag] for tag in (b"head", b"maxp", b"hhea", b"hmtx", b"cmap"))
-        units = struct.unpack(">H", data[head + 18:head + 20])[0]
-        glyphs = struct.unpack(">H", data[maxp + 4:maxp + 6])[0]
-        metrics = struct.unpack(">H", data[hhea + 34:hhea + 36])[0]
-        advances = list(struct.unpack(f">{2 * metrics}H", data[hmtx:hmtx + 4 * metrics])[0::2])
+        units = struct.unpack(">H", data[head + 18 : head + 20])[0]
+        glyphs = struct.unpack(">H", data[maxp + 4 : maxp + 6])[0]
+        metrics = struct.unpack(">H", data[hhea + 34 : hhea + 36])[0]
+        advances = list(struct.unpack(f">{2 * metrics}H", data[hmtx : hmtx + 4 * metrics])[0::2])
         advances += [advances[-1]] * (glyphs - metrics)  # the rest of the glyphs share the last advance
         scale = 1000 / units  # reportlab's scale (none for a font of 1000 units)
         self.widths: list[float] = list(advances) if units == 1000 else [a * scale for a in advances]
@@ -82,25 +89,25 @@ class _Advances:
         self.glyphs = glyphs
         subtable = None
         chosen = 0
-        for index in range(struct.unpack(">H", data[cmap + 2:cmap + 4])[0]):
-            platform, encoding, offset = struct.unpack(">HHI", data[cmap + 4 + 8 * index:cmap + 12 + 8 * index])
+        for index in range(struct.unpack(">H", data[cmap + 2 : cmap + 4])[0]):
+            platform, encoding, offset = struct.unpack(">HHI", data[cmap + 4 + 8 * index : cmap + 12 + 8 * index])
             if platform == 3 or (platform == 1 and encoding == 1) or (platform == 0 and encoding != 5):
                 chosen, subtable = 1, offset
             elif platform == 1 and encoding == 0 and chosen != 1:
                 chosen, subtable = 2, offset
         if subtable is None:
             raise ValueError("the font has no character map reportlab would use")
-        table = data[cmap + subtable:]
+        table = data[cmap + subtable :]
         kind, length = struct.unpack(">HH", table[:4])
         if kind != 4:
             raise ValueError(f"the font's character map is of format {kind}, not 4")
         self.table = table = table[:length]  # offsets below are into the subtable, which alone is kept
         count = struct.unpack(">H", table[6:8])[0] // 2
-        self.ends = struct.unpack(f">{count}H", table[14:14 + 2 * count])
-        self.starts = struct.unpack(f">{count}H", table[16 + 2 * count:16 + 4 * count])
-        self.deltas = struct.unpack(f">{count}h", table[16 + 4 * count:16 + 6 * count])
+        self.ends = struct.unpack(f">{count}H", table[14 : 14 + 2 * count])
+        self.starts = struct.unpack(f">{count}H", table[16 + 2 * count : 16 + 4 * count])
+        self.deltas = struct.unpack(f">{count}h", table[16 + 4 * count : 16 + 6 * count])
         self.range_at = 16 + 6 * count
-        self.ranges = struct.unpack(f">{count}H", table[self.range_at:self.range_at + 2 * count])
+        self.ranges = struct.unpack(f">{count}H", table[self.range_at : self.range_at + 2 * count])
         space = self.glyph(0x20)
         self.space = self.glyph(0xA0) if space is None else space  # reportlab: a no-break space is a space, or back
 
@@ -116,7 +123,7 @@ class _Advances:
         offset = self.range_at + 2 * segment + (code - self.starts[segment]) * 2 + self.ranges[segment]
         if offset >= len(self.table):  # reportlab's workaround for broken fonts
             return 0
-        glyph = struct.unpack(">H", self.table[offset:offset + 2])[0]
+        glyph = struct.unpack(">H", self.table[offset : offset + 2])[0]
         return (glyph + self.deltas[segment]) & 0xFFFF if glyph else 0
 
     def width(self, code: int) -> float:

@@ -1,4 +1,5 @@
 """Office Open XML packages (DOCX, XLSX) made byte-for-byte reproducible."""
+
 from __future__ import annotations
 
 import functools
@@ -24,8 +25,11 @@ def deterministic_zip(data: bytes, modified: str | None = None) -> bytes:
             info.external_attr = 0o644 << 16
             content = source.read(item.filename)
             if modified and item.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                                 rb"\g<1>" + modified.encode() + rb"\g<2>", content)
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + modified.encode() + rb"\g<2>",
+                    content,
+                )
             target.writestr(info, content)
     return out.getvalue()
 
@@ -57,9 +61,14 @@ def with_custom_properties(data: bytes, properties: dict[str, str]) -> bytes:
 def with_custom_part(name: str, content: bytes) -> bytes:
     """Return the package part ``name`` as it must be when the package has ``docProps/custom.xml``."""
     if name == "[Content_Types].xml" and CUSTOM_PART.encode() not in content:
-        return content.replace(b"</Types>", f'<Override PartName="/{CUSTOM_PART}" ContentType="{_CUSTOM_TYPE}"/></Types>'.encode())
+        return content.replace(
+            b"</Types>", f'<Override PartName="/{CUSTOM_PART}" ContentType="{_CUSTOM_TYPE}"/></Types>'.encode()
+        )
     if name == "_rels/.rels" and _CUSTOM_REL.encode() not in content:
-        return content.replace(b"</Relationships>", f'<Relationship Id="rIdCustomProps" Type="{_CUSTOM_REL}" Target="{CUSTOM_PART}"/></Relationships>'.encode())
+        return content.replace(
+            b"</Relationships>",
+            f'<Relationship Id="rIdCustomProps" Type="{_CUSTOM_REL}" Target="{CUSTOM_PART}"/></Relationships>'.encode(),
+        )
     return content
 
 
@@ -70,11 +79,14 @@ def custom_properties_xml(properties: dict[str, str]) -> bytes:
     items = "".join(
         f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name={quoteattr(name)}>'
         f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
-        for pid, (name, value) in enumerate(sorted(properties.items()), start=2))
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
-            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-            f"{items}</Properties>").encode("utf-8")
+        for pid, (name, value) in enumerate(sorted(properties.items()), start=2)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"{items}</Properties>"
+    ).encode()
 
 
 def custom_properties(data: bytes) -> dict[str, str]:
@@ -121,8 +133,11 @@ def _encoded_name(info: zipfile.ZipInfo) -> tuple[bytes, int]:
         return info.filename.encode("utf-8"), info.flag_bits | _UTF8_NAME_FLAG
 
 
-def zip_package(entries: list[tuple[str, bytes]], cached: frozenset[str] = frozenset(),
-                deflated: dict[str, tuple[int, bytes]] | None = None) -> bytes:
+def zip_package(
+    entries: list[tuple[str, bytes]],
+    cached: frozenset[str] = frozenset(),
+    deflated: dict[str, tuple[int, bytes]] | None = None,
+) -> bytes:
     """Return a zip of ``entries`` (name, content) in one pass, byte for byte what :func:`deterministic_zip` writes.
 
     The entries named in ``cached`` are parts shared by many packages (styles, theme): their compressed
@@ -145,10 +160,27 @@ def zip_package(entries: list[tuple[str, bytes]], cached: frozenset[str] = froze
         out += info.FileHeader(False)
         out += packed
         filename, flag_bits = _encoded_name(info)
-        central += _CENTRAL_DIR.pack(_CENTRAL_DIR_SIGNATURE, info.create_version, info.create_system,
-                                     info.extract_version, info.reserved, flag_bits, info.compress_type, 0, 33,
-                                     crc, len(packed), len(data), len(filename), 0, 0, 0,
-                                     info.internal_attr, info.external_attr, info.header_offset)
+        central += _CENTRAL_DIR.pack(
+            _CENTRAL_DIR_SIGNATURE,
+            info.create_version,
+            info.create_system,
+            info.extract_version,
+            info.reserved,
+            flag_bits,
+            info.compress_type,
+            0,
+            33,
+            crc,
+            len(packed),
+            len(data),
+            len(filename),
+            0,
+            0,
+            0,
+            info.internal_attr,
+            info.external_attr,
+            info.header_offset,
+        )
         central += filename
     end = _END_ARCHIVE.pack(_END_ARCHIVE_SIGNATURE, 0, 0, len(entries), len(entries), len(central), len(out), 0)
     return bytes(out + central + end)

@@ -7,6 +7,7 @@ a frozen header row and filters, a sum row, a sheet per item comparing what
 was distributed with the agreement, and a sheet naming the data sources (and
 warning when they are examples). Both are byte-identical for the same input.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,8 +17,8 @@ import re
 from typing import TYPE_CHECKING
 from zipfile import ZIP_STORED, ZipFile
 
-from generator.money.distribute import ROUTES, Line, YearAllocation
 from generator.data.reference import counties
+from generator.money.distribute import ROUTES, Line, YearAllocation
 from generator.writers.ooxml_zip import zip_package
 
 if TYPE_CHECKING:
@@ -25,8 +26,21 @@ if TYPE_CHECKING:
 
     from openpyxl.cell import Cell
 
-COLUMNS = ["år", "post", "postens namn", "utbetalas av", "mottagartyp", "kod", "mottagare", "länskod", "län",
-           "nyckel", "nyckelvärde", "nyckelsumma", "belopp (kronor)"]
+COLUMNS = [
+    "år",
+    "post",
+    "postens namn",
+    "utbetalas av",
+    "mottagartyp",
+    "kod",
+    "mottagare",
+    "länskod",
+    "län",
+    "nyckel",
+    "nyckelvärde",
+    "nyckelsumma",
+    "belopp (kronor)",
+]
 KIND_ORDER = {"lan": 0, "landsting": 1, "kommun": 2}
 KIND_NAMES = {"lan": "län (länsgemensamt)", "landsting": "landsting", "kommun": "kommun"}
 KRONOR_FORMAT = '#,##0 "kr"'
@@ -66,9 +80,21 @@ def ordered_lines(allocation: YearAllocation) -> list[Line]:
 
 
 def _row(year: int, line: Line) -> list:
-    return [year, line.item, line.label, ROUTES.get(line.route, line.route), KIND_NAMES[line.kind], line.code,
-            line.name, line.county, counties()[line.county].name, line.key or "", line.key_value, line.key_total,
-            line.amount]
+    return [
+        year,
+        line.item,
+        line.label,
+        ROUTES.get(line.route, line.route),
+        KIND_NAMES[line.kind],
+        line.code,
+        line.name,
+        line.county,
+        counties()[line.county].name,
+        line.key or "",
+        line.key_value,
+        line.key_total,
+        line.amount,
+    ]
 
 
 def payouts_csv(allocation: YearAllocation) -> bytes:
@@ -103,14 +129,46 @@ def summary_sheets(book, allocation: YearAllocation, bold):
 
     a = allocation.agreement
     items = book.create_sheet("Per post")
-    items.append(["post", "postens namn", "utbetalas av", "belopp i överenskommelsen", "att fördela",
-                  "fördelat", "ej fördelat", "mottagare", "anmärkning"])
+    items.append(
+        [
+            "post",
+            "postens namn",
+            "utbetalas av",
+            "belopp i överenskommelsen",
+            "att fördela",
+            "fördelat",
+            "ej fördelat",
+            "mottagare",
+            "anmärkning",
+        ]
+    )
     for item in allocation.items:
-        items.append([item.id, item.label, ROUTES.get(item.route, item.route), item.amount, item.shared,
-                      item.distributed, item.undistributed, len(item.lines), "; ".join(item.notes)])
-    items.append(["Summa", None, None, sum(i.amount for i in allocation.items), sum(i.shared for i in allocation.items),
-                  allocation.distributed, sum(i.undistributed for i in allocation.items),
-                  len(allocation.lines), None])
+        items.append(
+            [
+                item.id,
+                item.label,
+                ROUTES.get(item.route, item.route),
+                item.amount,
+                item.shared,
+                item.distributed,
+                item.undistributed,
+                len(item.lines),
+                "; ".join(item.notes),
+            ]
+        )
+    items.append(
+        [
+            "Summa",
+            None,
+            None,
+            sum(i.amount for i in allocation.items),
+            sum(i.shared for i in allocation.items),
+            allocation.distributed,
+            sum(i.undistributed for i in allocation.items),
+            len(allocation.lines),
+            None,
+        ]
+    )
     for cell in items[1]:
         cell.font = bold
     for cell in items[items.max_row]:
@@ -158,8 +216,11 @@ def payouts_xlsx(allocation: YearAllocation) -> bytes:
     sheet = book.active
     sheet.title = "Utbetalningar"
     lines = ordered_lines(allocation)
-    rows = [COLUMNS, *(_row(a.year, line) for line in lines),
-            ["Summa"] + [None] * (len(COLUMNS) - 2) + [sum(line.amount for line in lines)]]
+    rows = [
+        COLUMNS,
+        *(_row(a.year, line) for line in lines),
+        ["Summa"] + [None] * (len(COLUMNS) - 2) + [sum(line.amount for line in lines)],
+    ]
     last = len(lines) + 1
     kept = sorted({1, 2, last + 1})  # the header, the first line (if any) and the sum row
     for index in kept:
@@ -196,8 +257,11 @@ def payouts_xlsx(allocation: YearAllocation) -> bytes:
             start, end = content.index(b"<sheetData>"), content.index(b"</sheetData>") + len(b"</sheetData>")
             content = content[:start] + data + content[end:]
         elif name == "docProps/core.xml":
-            content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                             rb"\g<1>" + f"{stamp.isoformat()}Z".encode() + rb"\g<2>", content)
+            content = re.sub(
+                rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                rb"\g<1>" + f"{stamp.isoformat()}Z".encode() + rb"\g<2>",
+                content,
+            )
         entries.append((name, content))
     return zip_package(entries, cached=frozenset({"xl/theme/theme1.xml"}))
 

@@ -14,12 +14,13 @@ where a cell's text stands are the layout pass's
 (:mod:`generator.documents.layout`); headings, labels and a sentence before a
 captioned table stay with what follows by their styles.
 """
+
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from functools import lru_cache
 from importlib.resources import files
-from typing import Callable
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -31,13 +32,29 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (CondPageBreak, KeepTogether, PageBreak as RLPageBreak, Paragraph as RLParagraph,
-                                BaseDocTemplate, Frame, PageTemplate, Spacer, Table as RLTable, TableStyle)
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate, Spacer, TableStyle
+from reportlab.platypus import PageBreak as RLPageBreak
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Table as RLTable
 from reportlab.platypus.flowables import Flowable
 
 from generator.documents.layout import lay_out
-from generator.documents.model import (Block, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph,
-                                       Revision, Run, Signatures, Space, Table, list_positions)
+from generator.documents.model import (
+    Block,
+    Columns,
+    Document,
+    Heading,
+    Keep,
+    ListBlock,
+    PageBreak,
+    Paragraph,
+    Revision,
+    Run,
+    Signatures,
+    Space,
+    Table,
+    list_positions,
+)
 from generator.errors import RenderError
 from generator.formatting import sidnummer
 
@@ -66,16 +83,18 @@ def register_fonts() -> None:
         for suffix, face in FACES.items():
             with (folder / f"{family}-{face}.ttf").open("rb") as handle:  # works from a zip as well
                 pdfmetrics.registerFont(TTFont(f"{family}{suffix}", io.BytesIO(handle.read())))
-        pdfmetrics.registerFontFamily(family, normal=family, bold=f"{family}-Bold",
-                                      italic=f"{family}-Italic", boldItalic=f"{family}-BoldItalic")
+        pdfmetrics.registerFontFamily(
+            family, normal=family, bold=f"{family}-Bold", italic=f"{family}-Italic", boldItalic=f"{family}-BoldItalic"
+        )
 
 
 @lru_cache(maxsize=1)
 def styles() -> dict[str, ParagraphStyle]:
     """Return the named paragraph styles (the same names as the DOCX writer's)."""
     register_fonts()
-    body = ParagraphStyle("Brödtext", fontName=SERIF, fontSize=11.5, leading=15, spaceAfter=6, bulletFontName=SERIF,
-                          bulletFontSize=11.5)
+    body = ParagraphStyle(
+        "Brödtext", fontName=SERIF, fontSize=11.5, leading=15, spaceAfter=6, bulletFontName=SERIF, bulletFontSize=11.5
+    )
     cell = ParagraphStyle("Tabelltext", parent=body, fontSize=10.5, leading=13, spaceAfter=0)
     return {
         "body": body,
@@ -85,31 +104,73 @@ def styles() -> dict[str, ParagraphStyle]:
         "label": ParagraphStyle("Etikett", parent=body, fontName=f"{SERIF}-Italic", spaceAfter=2, keepWithNext=1),
         "title": ParagraphStyle("Titel", parent=body, fontName=f"{SANS}-Bold", fontSize=15, leading=19, spaceAfter=4),
         "subtitle": ParagraphStyle("Underrubrik", parent=body, fontName=SANS, fontSize=12, leading=16, spaceAfter=10),
-        "marker": ParagraphStyle("Bilagemarkör", parent=body, fontName=f"{SANS}-Bold", alignment=TA_RIGHT,
-                                 spaceAfter=12),
+        "marker": ParagraphStyle(
+            "Bilagemarkör", parent=body, fontName=f"{SANS}-Bold", alignment=TA_RIGHT, spaceAfter=12
+        ),
         "address": ParagraphStyle("Adress", parent=body, spaceAfter=0),
         "sender": ParagraphStyle("Avsändare", parent=body, fontSize=9.5, leading=12, spaceAfter=0),
-        "h1": ParagraphStyle("Heading 1", parent=body, fontName=f"{SANS}-Bold", fontSize=14, leading=18,
-                             spaceBefore=12, spaceAfter=5, keepWithNext=1),
-        "h2": ParagraphStyle("Heading 2", parent=body, fontName=f"{SANS}-Bold", fontSize=12, leading=16,
-                             spaceBefore=10, spaceAfter=4, keepWithNext=1),
-        "h3": ParagraphStyle("Heading 3", parent=body, fontName=f"{SANS}-Bold", fontSize=11, leading=14,
-                             spaceBefore=8, spaceAfter=4, keepWithNext=1),
-        "h4": ParagraphStyle("Heading 4", parent=body, fontName=f"{SERIF}-BoldItalic", fontSize=11.5, leading=15,
-                             spaceBefore=6, spaceAfter=3, keepWithNext=1),
+        "h1": ParagraphStyle(
+            "Heading 1",
+            parent=body,
+            fontName=f"{SANS}-Bold",
+            fontSize=14,
+            leading=18,
+            spaceBefore=12,
+            spaceAfter=5,
+            keepWithNext=1,
+        ),
+        "h2": ParagraphStyle(
+            "Heading 2",
+            parent=body,
+            fontName=f"{SANS}-Bold",
+            fontSize=12,
+            leading=16,
+            spaceBefore=10,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
+        "h3": ParagraphStyle(
+            "Heading 3",
+            parent=body,
+            fontName=f"{SANS}-Bold",
+            fontSize=11,
+            leading=14,
+            spaceBefore=8,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
+        "h4": ParagraphStyle(
+            "Heading 4",
+            parent=body,
+            fontName=f"{SERIF}-BoldItalic",
+            fontSize=11.5,
+            leading=15,
+            spaceBefore=6,
+            spaceAfter=3,
+            keepWithNext=1,
+        ),
         "cell": cell,
         "cell_right": ParagraphStyle("Tabelltext höger", parent=cell, alignment=TA_RIGHT),
         "cell_center": ParagraphStyle("Tabelltext centrerad", parent=cell, alignment=TA_CENTER),
         "note": ParagraphStyle("Tabellnot", parent=cell, fontName=f"{SERIF}-Italic", fontSize=9.5, leading=12),
-        "note_right": ParagraphStyle("Tabellnot höger", parent=cell, fontName=f"{SERIF}-Italic", fontSize=9.5,
-                                     leading=12, alignment=TA_RIGHT),
+        "note_right": ParagraphStyle(
+            "Tabellnot höger", parent=cell, fontName=f"{SERIF}-Italic", fontSize=9.5, leading=12, alignment=TA_RIGHT
+        ),
         "list": ParagraphStyle("Lista", parent=body, leftIndent=7 * mm, bulletIndent=1.5 * mm, spaceAfter=3),
         "list_wide": ParagraphStyle("Lista bred", parent=body, leftIndent=9 * mm, bulletIndent=1.5 * mm, spaceAfter=3),
         "place": ParagraphStyle("Ort och datum", parent=body, spaceBefore=18, spaceAfter=10, keepWithNext=1),
         "signature": ParagraphStyle("Underskrift", parent=body, spaceAfter=0),
         "header": ParagraphStyle("Sidhuvud", parent=body, fontName=SANS, fontSize=HEADER_SIZE, leading=HEADER_LEADING),
-        "caption": ParagraphStyle("Caption", parent=body, fontName=f"{SANS}-Bold", fontSize=10, leading=13,
-                                  spaceBefore=8, spaceAfter=3, keepWithNext=1),
+        "caption": ParagraphStyle(
+            "Caption",
+            parent=body,
+            fontName=f"{SANS}-Bold",
+            fontSize=10,
+            leading=13,
+            spaceBefore=8,
+            spaceAfter=3,
+            keepWithNext=1,
+        ),
         "introduces": ParagraphStyle("Brödtext före tabell", parent=body, keepWithNext=1),
     }
 
@@ -139,8 +200,14 @@ def _markup(runs: list[Run]) -> str:
             text = f"<b>{text}</b>"
         if run.italic:
             text = f"<i>{text}</i>"
-        if previous is not None and previous.rev is not None and previous.rev.kind == "del" \
-                and run.rev is not None and run.rev.kind == "ins" and not previous.text.endswith(" "):
+        if (
+            previous is not None
+            and previous.rev is not None
+            and previous.rev.kind == "del"
+            and run.rev is not None
+            and run.rev.kind == "ins"
+            and not previous.text.endswith(" ")
+        ):
             parts.append(" ")  # a struck amount and its replacement do not run together
         parts.append(_revised(text, run.rev))
         previous = run
@@ -178,11 +245,16 @@ class _Table(RLTable):
 
 
 def _no_padding(commands: list) -> list:
-    return commands + [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                       ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
+    return commands + [
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]
 
 
 # --------------------------------------------------------------------------- one function per node
+
 
 def _heading(block: Heading, width: float) -> list[Flowable]:
     return [RLParagraph(_revised(escape(block.text), block.rev), styles()[f"h{min(max(block.level, 1), 4)}"])]
@@ -195,8 +267,10 @@ def _paragraph(block: Paragraph, width: float) -> list[Flowable]:
 def _list(block: ListBlock, width: float) -> list[Flowable]:
     style = styles()["list_wide" if block.kind == "number" and len(block.items) >= 10 else "list"]
     # numbered as after the tracked changes (a deleted item keeps its old number); an item in or out shows in its text
-    return [RLParagraph(_markup(item), style, bulletText=_marker(block.kind, _shown_position(before, after)))
-            for item, (before, after) in zip(block.items, list_positions(block.items))]
+    return [
+        RLParagraph(_markup(item), style, bulletText=_marker(block.kind, _shown_position(before, after)))
+        for item, (before, after) in zip(block.items, list_positions(block.items))
+    ]
 
 
 def _shown_position(before: int | None, after: int | None) -> int:
@@ -211,11 +285,17 @@ def _table(block: Table, width: float) -> list[Flowable]:
     ncols = max([len(block.widths)] + [sum(c.span for c in row.cells) for row in block.rows])
     relative = list(block.widths) + [1.0] * (ncols - len(block.widths))
     col_widths = [width * w / sum(relative) for w in relative]
-    commands: list = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), SERIF, 10.5),
-                      ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                      ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-                      # the outer text is flush with the body text; the rules span the whole width
-                      ("LEFTPADDING", (0, 0), (0, -1), 0), ("RIGHTPADDING", (-1, 0), (-1, -1), 0)]
+    commands: list = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (0, 0), (-1, -1), SERIF, 10.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        # the outer text is flush with the body text; the rules span the whole width
+        ("LEFTPADDING", (0, 0), (0, -1), 0),
+        ("RIGHTPADDING", (-1, 0), (-1, -1), 0),
+    ]
     data = []
     for r, row in enumerate(block.rows):
         cells: list = []
@@ -253,8 +333,12 @@ def _table(block: Table, width: float) -> list[Flowable]:
         if row.keep_with_next and not block.keep_together and r + 1 < len(block.rows):
             # a group heading with its first row, a sum or a note with the row above it
             commands.append(("NOSPLIT", (0, r), (-1, r + 1)))
-        if block.style == "budget" and row.kind == "body" and r + 1 < len(block.rows) \
-                and block.rows[r + 1].kind not in ("sum", "head"):
+        if (
+            block.style == "budget"
+            and row.kind == "body"
+            and r + 1 < len(block.rows)
+            and block.rows[r + 1].kind not in ("sum", "head")
+        ):
             commands.append(("LINEBELOW", (0, r), (-1, r), 0.25, colors.HexColor("#8c8c8c")))
     table = _Table(data, colWidths=col_widths, repeatRows=block.header_rows, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
@@ -267,7 +351,7 @@ def _table(block: Table, width: float) -> list[Flowable]:
 
 def _columns(block: Columns, width: float) -> list[Flowable]:
     relative = list(block.widths) + [1.0] * (len(block.columns) - len(block.widths))
-    widths = [width * w / sum(relative[:len(block.columns)]) for w in relative[:len(block.columns)]]
+    widths = [width * w / sum(relative[: len(block.columns)]) for w in relative[: len(block.columns)]]
     gutter = 6
     cells = []
     for index, (column, col_width) in enumerate(zip(block.columns, widths)):
@@ -300,11 +384,16 @@ def _signatures(block: Signatures, width: float) -> list[Flowable]:
         cells.append(cell)
     if cells:
         per_row = 2 if len(cells) > 3 else len(cells)  # four or more signatures: two by two
-        rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
+        rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
         rows[-1] += [""] * (per_row - len(rows[-1]))
         table = RLTable(rows, colWidths=[width / per_row] * per_row, hAlign="LEFT")
-        commands = _no_padding([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), SERIF, 10.5),
-                                ("RIGHTPADDING", (0, 0), (-1, -1), 8)])
+        commands = _no_padding(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONT", (0, 0), (-1, -1), SERIF, 10.5),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
         commands.append(("TOPPADDING", (0, 1), (-1, -1), 18))
         table.setStyle(TableStyle(commands))
         parts.append(table)
@@ -334,8 +423,15 @@ def _pagebreak(block: PageBreak, width: float) -> list[Flowable]:
 
 
 WRITERS: dict[type, Callable[..., list[Flowable]]] = {
-    Heading: _heading, Paragraph: _paragraph, ListBlock: _list, Table: _table, Columns: _columns,
-    Signatures: _signatures, Keep: _keep, Space: _space, PageBreak: _pagebreak,
+    Heading: _heading,
+    Paragraph: _paragraph,
+    ListBlock: _list,
+    Table: _table,
+    Columns: _columns,
+    Signatures: _signatures,
+    Keep: _keep,
+    Space: _space,
+    PageBreak: _pagebreak,
 }
 
 
@@ -349,6 +445,7 @@ def _flowables(block: Block, width: float = FRAME_WIDTH) -> list[Flowable]:
 
 
 # --------------------------------------------------------------------------- page flow
+
 
 def _keeps_with_next(flowable: Flowable) -> bool:
     return bool(getattr(getattr(flowable, "style", None), "keepWithNext", 0))
@@ -378,8 +475,7 @@ def _bind_headings(story: list[Flowable]) -> list[Flowable]:
         if not pending:
             out.append(flowable)
         elif _is_long(flowable):
-            needed = sum(p.wrap(FRAME_WIDTH, PAGE_HEIGHT)[1] + p.getSpaceBefore() + p.getSpaceAfter()
-                         for p in pending)
+            needed = sum(p.wrap(FRAME_WIDTH, PAGE_HEIGHT)[1] + p.getSpaceBefore() + p.getSpaceAfter() for p in pending)
             for p in pending:
                 p.keepWithNext = 0  # the instance wins over the style, so platypus does not bind them again
             out.extend([CondPageBreak(needed + FOLLOW_ROOM), *pending, flowable])
@@ -395,8 +491,13 @@ def _story(blocks: list[Block]) -> list[Flowable]:
     story: list[Flowable] = []
     for block, following in zip(blocks, blocks[1:] + [None]):
         flowables = _flowables(block)
-        if isinstance(block, Paragraph) and block.style == "body" and isinstance(following, Table) \
-                and following.caption and flowables:
+        if (
+            isinstance(block, Paragraph)
+            and block.style == "body"
+            and isinstance(following, Table)
+            and following.caption
+            and flowables
+        ):
             flowables[-1].style = styles()["introduces"]
         story.extend(flowables)
     return story
@@ -408,8 +509,7 @@ def _header_lines(header: list[str], page_numbers: bool) -> list[str]:
     return [part for line in header for part in (simpleSplit(line, SANS, HEADER_SIZE, room) or [""])]
 
 
-def _numbered_canvas(header: list[str], page_numbers: bool, date: str, header_first_page: bool = True,
-                     draft: str = ""):
+def _numbered_canvas(header: list[str], page_numbers: bool, date: str, header_first_page: bool = True, draft: str = ""):
     """Return a Canvas class that draws the header and "n (N)" once the page count is known."""
     # noon UTC, so a viewer in any time zone shows the document's own date
     stamp = "D:" + "".join(ch for ch in date if ch.isdigit())[:8].ljust(8, "0") + "120000+00'00'"
@@ -437,7 +537,7 @@ def _numbered_canvas(header: list[str], page_numbers: bool, date: str, header_fi
             self.setFillColor(colors.black)
             self.setFont(SANS, HEADER_SIZE)
             y = HEADER_Y
-            for line in (header if header_first_page or self._pageNumber > 1 else []):
+            for line in header if header_first_page or self._pageNumber > 1 else []:
                 self.drawString(LEFT, y, line)
                 y -= HEADER_LEADING
             if draft:  # the document's status on every page, below the running header
@@ -461,19 +561,40 @@ def render_pdf(document: Document) -> bytes:
     lines = len(header) + (1 if meta.draft else 0)
     top = max(TOP, PAGE_HEIGHT - HEADER_Y + (lines - 1) * HEADER_LEADING + HEADER_GAP)
     doc = BaseDocTemplate(
-        buffer, pagesize=A4, leftMargin=LEFT, rightMargin=RIGHT, topMargin=top, bottomMargin=BOTTOM,
-        title=f"{meta.draft}: {meta.title}" if meta.draft else meta.title, author=meta.author, subject=meta.subject,
+        buffer,
+        pagesize=A4,
+        leftMargin=LEFT,
+        rightMargin=RIGHT,
+        topMargin=top,
+        bottomMargin=BOTTOM,
+        title=f"{meta.draft}: {meta.title}" if meta.draft else meta.title,
+        author=meta.author,
+        subject=meta.subject,
         keywords=", ".join(part for part in (meta.draft, meta.keywords) if part),
-        creator=meta.source or "generator", producer="generator (reportlab)", lang=meta.language or "sv-SE", invariant=1,
+        creator=meta.source or "generator",
+        producer="generator (reportlab)",
+        lang=meta.language or "sv-SE",
+        invariant=1,
         initialFontName=SERIF,  # else every page references an unembedded Helvetica
     )
     # no frame padding: the text, the tables' rules and the header share the 25 mm margins exactly
-    frame = Frame(LEFT, BOTTOM, FRAME_WIDTH, PAGE_HEIGHT - top - BOTTOM, id="text",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = Frame(
+        LEFT,
+        BOTTOM,
+        FRAME_WIDTH,
+        PAGE_HEIGHT - top - BOTTOM,
+        id="text",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], pagesize=A4)])
     story = _bind_headings(_story(document.blocks))
     if not story:
         story = [Spacer(1, 1)]  # an empty document is still one (blank) page
-    doc.build(story, canvasmaker=_numbered_canvas(header, document.page_numbers, meta.date,
-                                                  document.header_first_page, meta.draft))
+    doc.build(
+        story,
+        canvasmaker=_numbered_canvas(header, document.page_numbers, meta.date, document.header_first_page, meta.draft),
+    )
     return buffer.getvalue()

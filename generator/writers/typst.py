@@ -27,17 +27,33 @@ keywords (the Info dictionary's ``/Keywords`` and XMP ``pdf:Keywords``), a
 standard field that PDF/A keeps in step; the creation date is the document's
 own date at noon UTC, so the same document always gives the same bytes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib.resources import as_file, files
-from typing import Callable
 
 from generator.documents.layout import lay_out
-from generator.documents.model import (Block, Cell, Columns, Document, Heading, Keep, ListBlock, PageBreak, Paragraph,
-                                       Revision, Run, Signatures, Space, Table, list_positions)
+from generator.documents.model import (
+    Block,
+    Cell,
+    Columns,
+    Document,
+    Heading,
+    Keep,
+    ListBlock,
+    PageBreak,
+    Paragraph,
+    Revision,
+    Run,
+    Signatures,
+    Space,
+    Table,
+    list_positions,
+)
 from generator.errors import RenderError
 from generator.writers.measure import decimal_rooms, text_width
 
@@ -58,8 +74,9 @@ _URL = re.compile(r"https?://[^\s<>\"”]+[^\s<>\"”.,;:!?)]")
 
 def string(text: str) -> str:
     """Return ``text`` as a Typst string literal (code mode): only ``\\`` and ``"`` need escaping."""
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-               .replace("\t", "\\t"))
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
     return f'"{escaped}"'
 
 
@@ -69,7 +86,7 @@ def _text(text: str) -> str:
     position = 0
     for match in _URL.finditer(text):
         if match.start() > position:
-            parts.append(f"#{string(text[position:match.start()])}")
+            parts.append(f"#{string(text[position : match.start()])}")
         url = match.group(0)
         parts.append(f"#link({string(url)}, text(hyphenate: false, {string(url)}))")
         position = match.end()
@@ -169,9 +186,10 @@ def _page_setup(document: Document) -> str:
     draft = document.meta.draft  # the document's status: a bold line below the running header, on every page
     extra = max(0, len(lines) + (1 if draft else 0) - 2) * HEADER_LEADING
     top = TOP + extra
-    number = ("context [#counter(page).get().first() (#counter(page).final().first())]"
-              if document.page_numbers else "[]")
-    status = [f"#text(weight: \"bold\", {string(draft)})"] if draft else []
+    number = (
+        "context [#counter(page).get().first() (#counter(page).final().first())]" if document.page_numbers else "[]"
+    )
+    status = [f'#text(weight: "bold", {string(draft)})'] if draft else []
     # the header's lines are fixed text; only a header left off the first page asks for the page (a context,
     # which Typst evaluates again on every page of every layout pass)
     shown = "[" + "#linebreak()".join(lines + status) + "]"
@@ -184,9 +202,11 @@ def _page_setup(document: Document) -> str:
     {shown},
     {{ set text(size: {HEADER_SIZE + 0.5}pt); {number} }})
 }}"""
-    return (f"#set page(paper: \"a4\", margin: (left: {LEFT:.3f}pt, right: {RIGHT:.3f}pt, top: {top:.3f}pt, "
-            f"bottom: {BOTTOM:.3f}pt), header-ascent: 0pt, header: align(top, pad(top: {14 * MM - 8:.3f}pt, "
-            f"{header})))")
+    return (
+        f'#set page(paper: "a4", margin: (left: {LEFT:.3f}pt, right: {RIGHT:.3f}pt, top: {top:.3f}pt, '
+        f"bottom: {BOTTOM:.3f}pt), header-ascent: 0pt, header: align(top, pad(top: {14 * MM - 8:.3f}pt, "
+        f"{header})))"
+    )
 
 
 def _document_setup(document: Document) -> str:
@@ -203,7 +223,9 @@ def _document_setup(document: Document) -> str:
         parts.append(f"description: {string(meta.subject)}")
     if keywords:
         parts.append("keywords: (" + ", ".join(string(k) for k in keywords) + ",)")
-    parts.append(f"date: datetime(year: {date.year}, month: {date.month}, day: {date.day}, hour: 12, minute: 0, second: 0)")
+    parts.append(
+        f"date: datetime(year: {date.year}, month: {date.month}, day: {date.day}, hour: 12, minute: 0, second: 0)"
+    )
     return "#set document(" + ", ".join(parts) + ")"
 
 
@@ -216,10 +238,14 @@ def _date(text: str) -> dt.date:
 
 # --------------------------------------------------------------------------- one function per node
 
+
 def _heading(block: Heading) -> str:  # a heading sticks to what follows (Typst's own rule)
     look = min(max(block.level, 1), 4)
-    body = string(block.text) if block.rev is None else \
-        _barred(f"[#{_revised_string(block.text, block.rev)}]", {block.rev.kind})  # a redline
+    body = (
+        string(block.text)
+        if block.rev is None
+        else _barred(f"[#{_revised_string(block.text, block.rev)}]", {block.rev.kind})
+    )  # a redline
     # a heading a redline strikes out is shown struck, but is no longer a place in the document's outline
     deleted = ", bookmarked: false" if block.rev is not None and block.rev.kind == "del" else ""
     return f"#H({_LEVELS.tag(look)}, {look}, {body}{deleted})"
@@ -240,8 +266,10 @@ _LEVELS = _Levels()
 
 
 def _paragraph(block: Paragraph) -> str:
-    return (f"#P(style: {string(block.style)}, sticky: {str(block.keep_with_next).lower()}, "
-            f"{_barred(inline(block.runs), _kinds(block.runs))})")
+    return (
+        f"#P(style: {string(block.style)}, sticky: {str(block.keep_with_next).lower()}, "
+        f"{_barred(inline(block.runs), _kinds(block.runs))})"
+    )
 
 
 def _list(block: ListBlock) -> str:
@@ -273,6 +301,7 @@ def _table(block: Table) -> str:
     lead = block.header_rows  # the header, repeated on every page
     spans = _kept_runs(block) if breakable else {}
     keeper = bool(spans)
+
     # insets: one per column as the table's own (the outer edges flush with the text), and a cell of a row
     # with other top and bottom insets (sum, group, note) names its own, all four sides, as Typst takes them
     def sides(x: int, top: float = 2.5, bottom: float = 2.5) -> str:
@@ -305,8 +334,19 @@ def _table(block: Table) -> str:
         start, end = _BARS.marks(kinds) if kinds and row.kind != "head" else ("", "")  # a redline: a change bar
         for cell in row.cells:
             extra = f"inset: {sides(col, top_inset, bottom_inset)}, " if special else ""
-            cells.append(_cell(cell, row.kind, col, ncols, frac_width, block.style,
-                               (start if col == 0 else "", end), column_align[col], extra))
+            cells.append(
+                _cell(
+                    cell,
+                    row.kind,
+                    col,
+                    ncols,
+                    frac_width,
+                    block.style,
+                    (start if col == 0 else "", end),
+                    column_align[col],
+                    extra,
+                )
+            )
             col += cell.span
         for x in range(col, ncols):
             cells.append(f"table.cell(inset: {sides(x, top_inset, bottom_inset)}, [])" if special else "[]")
@@ -317,9 +357,13 @@ def _table(block: Table) -> str:
         row_code.append(line)
         if row.kind == "head":
             row_code.append("table.hline(stroke: 0.8pt)")
-        elif (block.style == "budget" and row.kind == "body" and r < last
-              and block.rows[r + 1].kind not in ("sum", "head")):
-            row_code.append("table.hline(stroke: 0.25pt + rgb(\"#8c8c8c\"))")
+        elif (
+            block.style == "budget"
+            and row.kind == "body"
+            and r < last
+            and block.rows[r + 1].kind not in ("sum", "head")
+        ):
+            row_code.append('table.hline(stroke: 0.25pt + rgb("#8c8c8c"))')
         code = ", ".join(row_code)
         (head if r < lead else body).append(code)
     insets = [sides(x) for x in range(ncols)]
@@ -332,11 +376,15 @@ def _table(block: Table) -> str:
     if head:
         parts.append("table.header(repeat: true, " + ", ".join(head) + ")")
     parts.extend(body)
-    table = (f"table(columns: {columns}, stroke: none, align: ({', '.join(aligns)},), "
-             f"inset: ({', '.join(insets)},), " + ", ".join(parts) + ")")
+    table = (
+        f"table(columns: {columns}, stroke: none, align: ({', '.join(aligns)},), "
+        f"inset: ({', '.join(insets)},), " + ", ".join(parts) + ")"
+    )
     table = _captioned(table, block, breakable)
-    return (f"#block(breakable: {str(breakable).lower()}, above: 4pt, below: 10pt, sticky: {str(sticky).lower()}, "
-            f"{{ set text(size: 10.5pt); set par(leading: 0.13em); {table} }})")
+    return (
+        f"#block(breakable: {str(breakable).lower()}, above: 4pt, below: 10pt, sticky: {str(sticky).lower()}, "
+        f"{{ set text(size: 10.5pt); set par(leading: 0.13em); {table} }})"
+    )
 
 
 def _captioned(table: str, block: Table, breakable: bool) -> str:
@@ -345,9 +393,11 @@ def _captioned(table: str, block: Table, breakable: bool) -> str:
     if not block.caption:
         return table
     caption = _barred(inline(block.caption), _kinds(block.caption))
-    return (f"{{ show figure: set block(breakable: {str(breakable).lower()}); show figure.caption: set align(left); "
-            f"figure(kind: table, supplement: none, numbering: none, gap: 5pt, caption: figure.caption(position: top, "
-            f"pad(top: 6pt, text(font: sans, size: 10pt, weight: \"bold\", hyphenate: false, {caption}))), {table}) }}")
+    return (
+        f"{{ show figure: set block(breakable: {str(breakable).lower()}); show figure.caption: set align(left); "
+        f"figure(kind: table, supplement: none, numbering: none, gap: 5pt, caption: figure.caption(position: top, "
+        f'pad(top: 6pt, text(font: sans, size: 10pt, weight: "bold", hyphenate: false, {caption}))), {table}) }}'
+    )
 
 
 def _kept_runs(block: Table) -> dict[int, int]:
@@ -382,8 +432,17 @@ def _cell_align(cell: Cell) -> str:
     return f"{align} + {cell.valign}"
 
 
-def _cell(cell: Cell, kind: str, col: int, ncols: int, frac_width: dict[int, float], style: str,
-          marks: tuple[str, str] = ("", ""), column_align: str = "", extra: str = "") -> str:
+def _cell(
+    cell: Cell,
+    kind: str,
+    col: int,
+    ncols: int,
+    frac_width: dict[int, float],
+    style: str,
+    marks: tuple[str, str] = ("", ""),
+    column_align: str = "",
+    extra: str = "",
+) -> str:
     runs = cell.runs
     content = inline(runs)
     amount = cell.amount
@@ -396,7 +455,7 @@ def _cell(cell: Cell, kind: str, col: int, ncols: int, frac_width: dict[int, flo
     if kind in ("head", "sum", "group"):
         content = f"strong({content})"
     if kind == "note":
-        content = f"{{ set text(size: 9.5pt, style: \"italic\"); {content} }}"
+        content = f'{{ set text(size: 9.5pt, style: "italic"); {content} }}'
     if marks[0] or marks[1]:
         content = f"[{marks[0]}#{content}{marks[1]}]"
     align = _cell_align(cell)
@@ -407,7 +466,7 @@ def _cell(cell: Cell, kind: str, col: int, ncols: int, frac_width: dict[int, flo
 
 def _columns(block: Columns) -> str:
     relative = list(block.widths) + [1.0] * (len(block.columns) - len(block.widths))
-    relative = relative[:len(block.columns)]
+    relative = relative[: len(block.columns)]
     if not block.columns:
         return ""
     cols = "(" + ", ".join(f"{w:g}fr" for w in relative) + ",)"
@@ -415,9 +474,10 @@ def _columns(block: Columns) -> str:
     for column in block.columns:
         cells.append("[" + "\n".join(_flow(column.blocks)) + "]")
     breakable = str(not block.keep_together).lower()
-    return (f"#block(sticky: {str(block.keep_with_next).lower()}, breakable: {breakable}, below: 6pt, "
-            f"grid(columns: {cols}, column-gutter: 6pt, "
-            + ", ".join(cells) + "))")
+    return (
+        f"#block(sticky: {str(block.keep_with_next).lower()}, breakable: {breakable}, below: 6pt, "
+        f"grid(columns: {cols}, column-gutter: 6pt, " + ", ".join(cells) + "))"
+    )
 
 
 def _signatures(block: Signatures) -> str:
@@ -439,13 +499,16 @@ def _signatures(block: Signatures) -> str:
         per_row = 2 if len(cells) > 3 else len(cells)
         while len(cells) % per_row:
             cells.append("[]")
-        parts.append(f"grid(columns: {per_row} * (1fr,), column-gutter: 8pt, row-gutter: 18pt, "
-                     + ", ".join(cells) + ")")
+        parts.append(
+            f"grid(columns: {per_row} * (1fr,), column-gutter: 8pt, row-gutter: 18pt, " + ", ".join(cells) + ")"
+        )
     if block.rev is not None and parts:  # a redline: a change bar from the first line to the foot of the block
         start, end = _BARS.marks({block.rev.kind})
         parts = [start[1:-1] + ", line: false)", *parts, end[1:-1] + ", line: false)"]
-    return (f"#block(breakable: false, above: 6pt, below: 12pt, sticky: {str(block.keep_with_next).lower()}, "
-            "{ " + "; ".join(parts) + " })")
+    return (
+        f"#block(breakable: false, above: 6pt, below: 12pt, sticky: {str(block.keep_with_next).lower()}, "
+        "{ " + "; ".join(parts) + " })"
+    )
 
 
 def _keep(block: Keep) -> str:
@@ -462,8 +525,15 @@ def _pagebreak(block: PageBreak) -> str:
 
 
 WRITERS: dict[type, Callable[..., str]] = {  # each takes the block of its type
-    Heading: _heading, Paragraph: _paragraph, ListBlock: _list, Table: _table, Columns: _columns,
-    Signatures: _signatures, Keep: _keep, Space: _space, PageBreak: _pagebreak,
+    Heading: _heading,
+    Paragraph: _paragraph,
+    ListBlock: _list,
+    Table: _table,
+    Columns: _columns,
+    Signatures: _signatures,
+    Keep: _keep,
+    Space: _space,
+    PageBreak: _pagebreak,
 }
 
 
@@ -489,9 +559,11 @@ def _flow(blocks: list[Block]) -> list[str]:
 #: what the marks mean. The bars are drawn in the page foreground, so they are artifacts, not content.
 INSERTED_COLOUR, DELETED_COLOUR, CHANGED_COLOUR = "#0b5cad", "#b3261e", "#6b6b6b"
 BAR_OFFSET = 4 * MM  # from the text's left edge into the margin
-LEGEND = ("Ändringsmarkerad mot den utfärdade versionen. Text som har tillkommit är @Ins, text som har tagits "
-          "bort är @Del. Ett streck i vänstermarginalen står vid varje ändrat stycke, listpunkt, tabellrad och "
-          "underskriftsblock.")
+LEGEND = (
+    "Ändringsmarkerad mot den utfärdade versionen. Text som har tillkommit är @Ins, text som har tagits "
+    "bort är @Del. Ett streck i vänstermarginalen står vid varje ändrat stycke, listpunkt, tabellrad och "
+    "underskriftsblock."
+)
 
 REDLINE_PREAMBLE = r"""
 #let ins-colour = rgb("%(ins)s")
@@ -551,8 +623,13 @@ _BARS = _Bars()
 def _revised(code: str, run: Run, rev: Revision, previous: Run | None) -> str:
     """Return the content code of a run inserted (underlined) or deleted (struck through) in a redline (``rev``)."""
     wrapped = f"#Ins[{code}]" if rev.kind == "ins" else f"#Del[{code}]"
-    if previous is not None and previous.rev is not None and previous.rev.kind == "del" \
-            and rev.kind == "ins" and not previous.text.endswith((" ", "\u00a0")):
+    if (
+        previous is not None
+        and previous.rev is not None
+        and previous.rev.kind == "del"
+        and rev.kind == "ins"
+        and not previous.text.endswith((" ", "\u00a0"))
+    ):
         wrapped = '#" "' + wrapped  # a struck amount and its replacement do not run together
     return wrapped
 
@@ -584,8 +661,9 @@ def _has_revisions(blocks: list[Block]) -> bool:
             return True
         if isinstance(block, ListBlock) and any(_kinds(item) for item in block.items):
             return True
-        if isinstance(block, Table) and any(row.rev is not None or any(_kinds(c.runs) for c in row.cells)
-                                            for row in block.rows):
+        if isinstance(block, Table) and any(
+            row.rev is not None or any(_kinds(c.runs) for c in row.cells) for row in block.rows
+        ):
             return True
         if isinstance(block, Columns) and any(_has_revisions(c.blocks) for c in block.columns):
             return True
@@ -600,13 +678,24 @@ def _redline_setup(document: Document) -> list[str]:
         return []
     lines = len(document.header) + (1 if document.meta.draft else 0)
     top = TOP + max(0, lines - 2) * HEADER_LEADING  # as _page_setup
-    preamble = REDLINE_PREAMBLE % {"ins": INSERTED_COLOUR, "del": DELETED_COLOUR, "top": top, "bottom": BOTTOM,
-                                   "x": LEFT - BAR_OFFSET}
-    legend = "".join(f"#{piece[1:]}[{_text(words)}]" if piece.startswith("@") else _text(piece)
-                     for piece in re.split(r"(@Ins|@Del)", LEGEND) if piece
-                     for words in [("understruken i blått" if piece == "@Ins" else "överstruken i rött")])
-    return [preamble, "#block(above: 0pt, below: 12pt, breakable: false, { set text(font: sans, size: 9pt); "
-                      f"set par(leading: 0.35em); par[{legend}] }})"]
+    preamble = REDLINE_PREAMBLE % {
+        "ins": INSERTED_COLOUR,
+        "del": DELETED_COLOUR,
+        "top": top,
+        "bottom": BOTTOM,
+        "x": LEFT - BAR_OFFSET,
+    }
+    legend = "".join(
+        f"#{piece[1:]}[{_text(words)}]" if piece.startswith("@") else _text(piece)
+        for piece in re.split(r"(@Ins|@Del)", LEGEND)
+        if piece
+        for words in [("understruken i blått" if piece == "@Ins" else "överstruken i rött")]
+    )
+    return [
+        preamble,
+        "#block(above: 0pt, below: 12pt, breakable: false, { set text(font: sans, size: 9pt); "
+        f"set par(leading: 0.35em); par[{legend}] }})",
+    ]
 
 
 def _list_revised(block: ListBlock, sticky: bool) -> str:
@@ -617,6 +706,7 @@ def _list_revised(block: ListBlock, sticky: bool) -> str:
         bodies = [_barred(inline(item), _kinds(item)) for item in block.items]
         body = f"list({', '.join(bodies)},)"
     else:
+
         def marker(index: int | None) -> str:
             if index is None:
                 return ""
@@ -641,6 +731,7 @@ def _list_revised(block: ListBlock, sticky: bool) -> str:
 
 
 # --------------------------------------------------------------------------- the whole document
+
 
 def markup(document: Document) -> str:
     """Return the Typst source of ``document`` (laid out first: :func:`generator.documents.layout.lay_out`)."""
@@ -675,7 +766,7 @@ def render_pdf(document: Document) -> bytes:
     """Return the PDF bytes of ``document`` (tagged PDF/A-2a and PDF/UA-1); the same document gives the same bytes."""
     source = markup(document)
     date = _date(document.meta.date)
-    stamp = int(dt.datetime(date.year, date.month, date.day, 12, tzinfo=dt.timezone.utc).timestamp())
+    stamp = int(dt.datetime(date.year, date.month, date.day, 12, tzinfo=dt.UTC).timestamp())
     try:
         return _compiler().compile(input=source.encode("utf-8"), pdf_standards=PDF_STANDARDS, timestamp=stamp)
     except Exception as exc:  # typst.TypstError: the message names the line of the generated source

@@ -14,6 +14,7 @@ end of the request socket, a server when its client's end is closed, both at onc
 (Linux's parent-death signal). The lean process waits for its servers, and the build for it, so their
 time and memory count in the build's own (``getrusage``, ``wait4``: what ``make bench`` measures).
 """
+
 from __future__ import annotations
 
 import os
@@ -145,10 +146,13 @@ class Service:
 
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         root = str(Path(generator.__file__).resolve().parent.parent)
-        code = (f"import sys; sys.path.insert(0, {root!r}); "
-                f"from generator.writers.typst_service import serve; serve({theirs.fileno()}, {int(memory_limit)})")
-        self.process = subprocess.Popen([sys.executable, "-c", code], pass_fds=[theirs.fileno()],
-                                        stdin=subprocess.DEVNULL)
+        code = (
+            f"import sys; sys.path.insert(0, {root!r}); "
+            f"from generator.writers.typst_service import serve; serve({theirs.fileno()}, {int(memory_limit)})"
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code], pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL
+        )
         theirs.close()
         self.control = ours
         self._conn: socket.socket | None = None

@@ -1,4 +1,5 @@
 """Building the shipped agreements: real documents, checked by their extracted text."""
+
 from __future__ import annotations
 
 import difflib
@@ -13,14 +14,13 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from generator.build import formats
-from generator.build.run import build
-from generator.build.plan import plan
-from generator.data.circulars import is_circular, load_circular
-from generator.cli.main import main
-from generator.errors import RenderError
 from generator.app import load_agreement
-
+from generator.build import formats
+from generator.build.plan import plan
+from generator.build.run import build
+from generator.cli.main import main
+from generator.data.circulars import is_circular, load_circular
+from generator.errors import RenderError
 from tests.document_text import docx_text, figures, matched_in_order, pdf_text, words
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +45,7 @@ DOCUMENTS = [
 def seed_part(name: str, start: str | None = None, end: str | None = None) -> str:
     text = (SEEDS / name).read_text(encoding="utf-8")
     if start:
-        text = text[text.index(start):]
+        text = text[text.index(start) :]
     if end:
         text = text[: text.index(end)]
     return text
@@ -55,10 +55,21 @@ SEED_PARTS = {
     # document: (seed text, headings of the seed part in order, names in order)
     "2011/regeringsbeslut_II-7_2011-06-16_utbetalning": (
         lambda: seed_part("003_28988b838961ada0.txt"),
-        ["Regeringsbeslut II:7", "Socialdepartementet", "Kammarkollegiet", "Regeringens beslut", "Ärendet",
-         "På regeringens vägnar", "Kopia till", "Medel till långsiktigt hållbar struktur för ledning i samverkan",
-         "eHälsa för en säkrare läkemedelsanvändning hos äldre", "Kvalitativ analys av multisjukastudie",
-         "Godkännande av överenskommelsen", "Beslut om utbetalning av medel", "Stockholm den 13 juni 2011"],
+        [
+            "Regeringsbeslut II:7",
+            "Socialdepartementet",
+            "Kammarkollegiet",
+            "Regeringens beslut",
+            "Ärendet",
+            "På regeringens vägnar",
+            "Kopia till",
+            "Medel till långsiktigt hållbar struktur för ledning i samverkan",
+            "eHälsa för en säkrare läkemedelsanvändning hos äldre",
+            "Kvalitativ analys av multisjukastudie",
+            "Godkännande av överenskommelsen",
+            "Beslut om utbetalning av medel",
+            "Stockholm den 13 juni 2011",
+        ],
         ["Maria Larsson", "Gert Knutsson", "Ragnwi Marcelind", "Håkan Sörman"],
     ),
     "2012/regeringsbeslut_II-7_2012-02-09_godkannande": (
@@ -68,33 +79,83 @@ SEED_PARTS = {
     ),
     "2012/genomforandeplan": (
         lambda: seed_part("000_3c48b7527d25ae2c.txt", start="Vårt dnr"),
-        ["Vårt dnr", "Bakgrund", "Grundläggande krav", "Uppföljning inför utbetalning av medel",
-         "Stöd till ett långsiktigt förbättringsarbete", "Utvecklingsledare", "Ledningskraft", "Kvalitetssäkrad välfärd",
-         "Försöksverksamheter", "Stöd till förändrat arbetssätt med hjälp av kvalitetsregister", "Nationell samordning",
-         "Prestations/resultatersättning", "God vård i livets slut", "Preventivt arbetssätt",
-         "God vård vid demenssjukdom", "God läkemedelsbehandling för äldre", "Sammanhållen vård och omsorg",
-         "Medel för analysarbete", "Nationell samordning av Sammanhållen vård och omsorg", "Ledningskraft – Så mycket bättre",
-         "Famnas genomförandeplan och budget 2012", "Vårdföretagarna: Genomförandeplan och budget 2012",
-         "Kvalitetssäkrad välfärd", "Genomförandeplan och budget för Svenska palliativregistret",
-         "Senior Alert: Genomförandeplan och budget 2012", "Genomförandeplan och budget SveDem 2012",
-         "Genomförandeplan och budget Sveriges Demensregister"],
+        [
+            "Vårt dnr",
+            "Bakgrund",
+            "Grundläggande krav",
+            "Uppföljning inför utbetalning av medel",
+            "Stöd till ett långsiktigt förbättringsarbete",
+            "Utvecklingsledare",
+            "Ledningskraft",
+            "Kvalitetssäkrad välfärd",
+            "Försöksverksamheter",
+            "Stöd till förändrat arbetssätt med hjälp av kvalitetsregister",
+            "Nationell samordning",
+            "Prestations/resultatersättning",
+            "God vård i livets slut",
+            "Preventivt arbetssätt",
+            "God vård vid demenssjukdom",
+            "God läkemedelsbehandling för äldre",
+            "Sammanhållen vård och omsorg",
+            "Medel för analysarbete",
+            "Nationell samordning av Sammanhållen vård och omsorg",
+            "Ledningskraft – Så mycket bättre",
+            "Famnas genomförandeplan och budget 2012",
+            "Vårdföretagarna: Genomförandeplan och budget 2012",
+            "Kvalitetssäkrad välfärd",
+            "Genomförandeplan och budget för Svenska palliativregistret",
+            "Senior Alert: Genomförandeplan och budget 2012",
+            "Genomförandeplan och budget SveDem 2012",
+            "Genomförandeplan och budget Sveriges Demensregister",
+        ],
         ["Kristina Jennbert", "Håkan Sörman", "Göran Stiernstedt"],
     ),
     "2014/cirkular_13-66": (
         lambda: seed_part("004_3dc3d7eee1c32ea7.txt"),
-        ["CIRKULÄR 13:66", "Sveriges Kommuner och Landsting", "Kommunstyrelsen", "Hälso- och sjukvård",
-         "Stöd till en evidensbaserad praktik för god kvalitet inom socialtjänsten", "Syfte och mål", "Ekonomiskt stöd",
-         "Nya satsningar i 2014 års överenskommelse", "SKL:s stöd för utvecklingen av evidensbaserad praktik",
-         "SKL:s stöd för utvecklingen av eHälsa", "Medlemmarnas arbete inom ramen för evidensbaserad praktik",
-         "Medlemmarnas arbete inom ramen för eHälsa", "Tidplan", "Länkar",
-         "Sammanhållen vård och omsorg om mest sjuka äldre", "Syfte och mål", "Ekonomiskt stöd",
-         "Nya verksamhetsområden i 2014 års överenskommelse", "SKL:s stöd för utvecklingsarbetet", "Medlemmarnas arbete",
-         "Tidplan", "Länkar", "Stöd till riktade insatser inom området psykisk ohälsa", "Syfte och mål",
-         "Ekonomiskt stöd", "SKL:s stöd för utvecklingsarbetet", "Medlemmarnas arbete",
-         "Grundkrav 1: Samverkansöverenskommelser", "Grundkrav 2: Webbaserad information till barn och unga",
-         "Tidplan", "Länkar", "Kontaktuppgifter", "För administrativa frågor"],
-        ["Kristina Jennbert", "Anna Lilja Qvarlander", "Mikael Malm", "Lennart Jonasson", "Ove Ledin",
-         "Hans Karlsson", "Åsa Furén Thulin"],
+        [
+            "CIRKULÄR 13:66",
+            "Sveriges Kommuner och Landsting",
+            "Kommunstyrelsen",
+            "Hälso- och sjukvård",
+            "Stöd till en evidensbaserad praktik för god kvalitet inom socialtjänsten",
+            "Syfte och mål",
+            "Ekonomiskt stöd",
+            "Nya satsningar i 2014 års överenskommelse",
+            "SKL:s stöd för utvecklingen av evidensbaserad praktik",
+            "SKL:s stöd för utvecklingen av eHälsa",
+            "Medlemmarnas arbete inom ramen för evidensbaserad praktik",
+            "Medlemmarnas arbete inom ramen för eHälsa",
+            "Tidplan",
+            "Länkar",
+            "Sammanhållen vård och omsorg om mest sjuka äldre",
+            "Syfte och mål",
+            "Ekonomiskt stöd",
+            "Nya verksamhetsområden i 2014 års överenskommelse",
+            "SKL:s stöd för utvecklingsarbetet",
+            "Medlemmarnas arbete",
+            "Tidplan",
+            "Länkar",
+            "Stöd till riktade insatser inom området psykisk ohälsa",
+            "Syfte och mål",
+            "Ekonomiskt stöd",
+            "SKL:s stöd för utvecklingsarbetet",
+            "Medlemmarnas arbete",
+            "Grundkrav 1: Samverkansöverenskommelser",
+            "Grundkrav 2: Webbaserad information till barn och unga",
+            "Tidplan",
+            "Länkar",
+            "Kontaktuppgifter",
+            "För administrativa frågor",
+        ],
+        [
+            "Kristina Jennbert",
+            "Anna Lilja Qvarlander",
+            "Mikael Malm",
+            "Lennart Jonasson",
+            "Ove Ledin",
+            "Hans Karlsson",
+            "Åsa Furén Thulin",
+        ],
     ),
 }
 
@@ -113,6 +174,7 @@ def in_order(needles: list[str], haystack: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- the tests
+
 
 def test_build_writes_every_document_in_both_formats(built):
     for name in DOCUMENTS:
@@ -149,8 +211,10 @@ def test_generated_text_follows_the_seed(built, name, capsys):
     coverage = matched_in_order(seed_words, our_words)
     ratio = difflib.SequenceMatcher(None, seed_words, our_words, autojunk=False).ratio()
     with capsys.disabled():
-        print(f"\n[seed similarity] {name}: {figure_share:.1%} of the seed's {len(seed_figures)} amounts and dates "
-              f"and {coverage:.1%} of its {len(seed_words)} words appear in the same order; symmetric ratio {ratio:.1%}")
+        print(
+            f"\n[seed similarity] {name}: {figure_share:.1%} of the seed's {len(seed_figures)} amounts and dates "
+            f"and {coverage:.1%} of its {len(seed_words)} words appear in the same order; symmetric ratio {ratio:.1%}"
+        )
     assert figure_share >= 0.9, (name, figure_share)
     assert coverage >= 0.9, (name, coverage)
 
@@ -174,7 +238,7 @@ def test_sections_are_numbered_by_order_without_the_seeds_duplicates(built):
     assert "3.3 God vård vid demenssjukdom" in text
     assert "3.4 God läkemedelsbehandling för äldre" in text
     assert "3.5 Sammanhållen vård och omsorg" in text
-    listing = text[text.index("2.5 Stöd till förändrat"):text.index("2.6 Nationell samordning")]
+    listing = text[text.index("2.5 Stöd till förändrat") : text.index("2.6 Nationell samordning")]
     letters = re.findall(r"(?:^|\n)\s*([a-f])\) ", listing)
     assert letters == list("abcdef") * 2  # the listing, then the payout table; the seed has "d" twice
 
@@ -196,8 +260,11 @@ def test_pdf_metadata_and_fonts(built):
     assert reader.trailer["/Root"].get("/Lang") == "sv-SE"
     for page in reader.pages[:3]:
         for font in page["/Resources"]["/Font"].values():
-            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"] \
-                if "/DescendantFonts" in font.get_object() else font.get_object().get("/FontDescriptor")
+            descriptor = (
+                font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                if "/DescendantFonts" in font.get_object()
+                else font.get_object().get("/FontDescriptor")
+            )
             assert descriptor is not None and "/FontFile2" in descriptor.get_object()
 
 
@@ -279,7 +346,11 @@ def test_each_file_is_staged_as_it_is_rendered_and_put_in_place_at_the_end(tmp_p
 
 def test_cli_build_refuses_invalid_data(tmp_path, monkeypatch):
     (tmp_path / "agreements").mkdir()
-    text = (ROOT / "agreements" / "2011.yaml").read_text(encoding="utf-8").replace("total: 63_000_000", "total: 64_000_000")
+    text = (
+        (ROOT / "agreements" / "2011.yaml")
+        .read_text(encoding="utf-8")
+        .replace("total: 63_000_000", "total: 64_000_000")
+    )
     (tmp_path / "agreements" / "2011.yaml").write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["build"])
@@ -311,9 +382,19 @@ def test_docx_opens_in_libreoffice(built, tmp_path):
     source = built / "2012/regeringsbeslut_II-7_2012-02-09_godkannande.docx"
     profile = tmp_path / f"lo-{uuid.uuid4().hex}"
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(source)],
-        check=True, timeout=180, capture_output=True,
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        timeout=180,
+        capture_output=True,
     )
     converted = tmp_path / (source.stem + ".pdf")
     text = pdf_text(converted)[0]
@@ -333,12 +414,23 @@ def test_unnumbered_subsections_and_payment_labels(built):
 
 def test_the_circular_states_each_agreements_figures_from_its_data(built):
     text = pdf_text(built / "2014/cirkular_13-66.pdf")[0].replace("\n", " ")
-    for phrase in ("213,55 miljoner kronor", "84,05 miljoner kronor", "62,75 miljoner kronor", "129,5 miljoner kronor",
-                   "70 miljoner kronor", "1 001 000 000 kronor", "692,5 miljoner kronor", "630 miljoner kronor",
-                   "62,5 miljoner kronor", "tecknat tre överenskommelser"):
+    for phrase in (
+        "213,55 miljoner kronor",
+        "84,05 miljoner kronor",
+        "62,75 miljoner kronor",
+        "129,5 miljoner kronor",
+        "70 miljoner kronor",
+        "1 001 000 000 kronor",
+        "692,5 miljoner kronor",
+        "630 miljoner kronor",
+        "62,5 miljoner kronor",
+        "tecknat tre överenskommelser",
+    ):
         assert phrase in text.replace(NB, " "), phrase
     pages = pdf_text(built / "2014/cirkular_13-66.pdf")[1]
-    assert all("CIRKULÄR 13:66" in page and re.search(rf"{i} \({len(pages)}\)", page) for i, page in enumerate(pages, 1))
+    assert all(
+        "CIRKULÄR 13:66" in page and re.search(rf"{i} \({len(pages)}\)", page) for i, page in enumerate(pages, 1)
+    )
 
 
 def test_the_2013_and_2014_agreements_validate_with_their_totals(validated_agreement):
@@ -348,17 +440,28 @@ def test_the_2013_and_2014_agreements_validate_with_their_totals(validated_agree
             agreement = validated_agreement(file.relative_to(ROOT / "agreements").with_suffix("").as_posix()).agreement
             totals[agreement.id] = agreement.total
     assert totals["aldre_2013"] == 1_115_500_000
-    assert (totals["evidens_2014"], totals["aldre_2014"], totals["psykisk_2014"]) == (213_550_000, 1_001_000_000, 692_500_000)
+    assert (totals["evidens_2014"], totals["aldre_2014"], totals["psykisk_2014"]) == (
+        213_550_000,
+        1_001_000_000,
+        692_500_000,
+    )
 
 
 def test_a_circular_naming_an_unknown_agreement_is_refused(tmp_path, validated_agreement):
     from generator.errors import DataError
 
     folder = ROOT / "agreements" / "2014"
-    text = (folder / "cirkular_13-66.yaml").read_text(encoding="utf-8").replace("agreement: aldre_2014", "agreement: aldre_2041")
+    text = (
+        (folder / "cirkular_13-66.yaml")
+        .read_text(encoding="utf-8")
+        .replace("agreement: aldre_2014", "agreement: aldre_2041")
+    )
     (tmp_path / "c.yaml").write_text(text, encoding="utf-8")
-    agreements = [(validated_agreement(f"2014/{f.stem}").agreement, f) for f in sorted(folder.glob("*.yaml"))
-                  if not is_circular(f)]
+    agreements = [
+        (validated_agreement(f"2014/{f.stem}").agreement, f)
+        for f in sorted(folder.glob("*.yaml"))
+        if not is_circular(f)
+    ]
     with pytest.raises(DataError) as caught:
         load_circular(tmp_path / "c.yaml", agreements)
     finding = caught.value.findings[0]
@@ -376,8 +479,13 @@ def test_jobs_give_the_same_files_and_messages(tmp_path):
     outputs = {}
     for jobs in (1, 2):
         out = tmp_path / f"j{jobs}"
-        run = subprocess.run([sys.executable, "-m", "generator", "build", "2010", "--jobs", str(jobs), "--out", str(out)],
-                             cwd=ROOT, capture_output=True, text=True, check=True)
+        run = subprocess.run(
+            [sys.executable, "-m", "generator", "build", "2010", "--jobs", str(jobs), "--out", str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         messages = re.sub(r", [0-9.,]+ s\)", ")", run.stdout).replace(str(out), "OUT")
         files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
         outputs[jobs] = (messages, files)

@@ -1,4 +1,5 @@
 """A build in several processes: what --no-municipal leaves out, and Typst in processes of its own."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,8 @@ import sys
 from pathlib import Path
 
 from generator.build.plan import plan
-from generator.build.render import render_job
 from generator.build.provenance import MANIFEST
+from generator.build.render import render_job
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,8 +47,13 @@ def test_no_municipal_writes_the_county_letters_plan_and_tables_of_2012(tmp_path
     out = tmp_path / "out"
     output = generator("build", "2012", "--no-municipal", "--format", "docx", "--out", str(out))
     folders = {Path(p).relative_to(out / "2012").parts[0] for p in written(output)}
-    assert folders == {"lansbrev", "genomforandeplan.docx", "regeringsbeslut_II-7_2012-02-09_godkannande.docx",
-                       "utbetalningar.csv", "utbetalningar.xlsx"}
+    assert folders == {
+        "lansbrev",
+        "genomforandeplan.docx",
+        "regeringsbeslut_II-7_2012-02-09_godkannande.docx",
+        "utbetalningar.csv",
+        "utbetalningar.xlsx",
+    }
     assert len(list((out / "2012" / "lansbrev").glob("*.docx"))) == 21
     assert not (out / "2012" / "kommunbrev").exists() and not (out / "2012" / "landstingsbrev").exists()
 

@@ -7,6 +7,7 @@ other file with its bytes and its modification time; a fresh build of the change
 document the same text. The letter date is in every letter, and nothing else: changing it rewrites the
 331 letters and nothing more. ``check`` tells the truth about a rewritten, an untouched and an old document.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -16,7 +17,6 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli.main import main
-
 from tests.document_text import docx_text, pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,8 +33,11 @@ def run(*args: str):
 
 def state(folder: Path) -> dict[str, tuple[bytes, int]]:
     """Return every file under ``folder`` but the manifest: its bytes and modification time (ns)."""
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "manifest.json"}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    }
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +72,9 @@ def test_one_recipients_figure_rewrites_its_letter_only(built, monkeypatch):
 
     text = (built / OUTCOMES).read_text(encoding="utf-8")
     assert text.count("palliativ_tackning;0114;nej;;58,9\n") == 1
-    (built / OUTCOMES).write_text(text.replace("palliativ_tackning;0114;nej;;58,9\n",
-                                               "palliativ_tackning;0114;nej;;61,3\n"), encoding="utf-8")
+    (built / OUTCOMES).write_text(
+        text.replace("palliativ_tackning;0114;nej;;58,9\n", "palliativ_tackning;0114;nej;;61,3\n"), encoding="utf-8"
+    )
     result = run("build", "2012", "--out", "output")
     assert result.exit_code == 0, result.output
     after = state(out)
@@ -78,8 +82,10 @@ def test_one_recipients_figure_rewrites_its_letter_only(built, monkeypatch):
     rewritten = {name for name in after if after[name] != before[name]}
     assert rewritten == {f"{LETTER}.docx", f"{LETTER}.pdf"}, sorted(rewritten)[:10]
     # the plan and the decision do not read the outcome file; every other document and the tables do
-    assert (f"2 filer renderade, 4 oförändrade indata (hoppades över), {len(before) - 6} med ändrade indata men "
-            "samma innehåll (lämnade orörda)") in result.output
+    assert (
+        f"2 filer renderade, 4 oförändrade indata (hoppades över), {len(before) - 6} med ändrade indata men "
+        "samma innehåll (lämnade orörda)"
+    ) in result.output
 
     # the rewritten letter shows the new figure, in both formats
     words = docx_text(out / f"{LETTER}.docx")
@@ -94,8 +100,10 @@ def test_one_recipients_figure_rewrites_its_letter_only(built, monkeypatch):
     for name in after:
         if name.endswith(".docx"):
             assert docx_text(out / name) == docx_text(built / "fresh" / name), name
-    for code, name in (("0115", "2012/kommunbrev/kommunbrev_0115_vallentuna"),
-                       ("01", "2012/lansbrev/lansbrev_01_stockholms-lan")):  # untouched PDFs: a fresh one's text
+    for code, name in (
+        ("0115", "2012/kommunbrev/kommunbrev_0115_vallentuna"),
+        ("01", "2012/lansbrev/lansbrev_01_stockholms-lan"),
+    ):  # untouched PDFs: a fresh one's text
         assert run("build", "2012", "--recipient", code, "--out", f"fresh-{code}").exit_code == 0
         assert pdf_text(out / f"{name}.pdf")[0] == pdf_text(built / f"fresh-{code}" / f"{name}.pdf")[0], name
 
@@ -104,8 +112,11 @@ def test_one_recipients_figure_rewrites_its_letter_only(built, monkeypatch):
     now = run("check", f"output/{LETTER}.pdf", f"output/{LETTER}.docx")
     assert now.exit_code == 0 and now.output.count(": aktuell") == 2, now.output
     assert "samma" not in now.output
-    kept = run("check", "output/2012/kommunbrev/kommunbrev_0115_vallentuna.pdf",
-               "output/2012/lansbrev/lansbrev_01_stockholms-lan.docx")
+    kept = run(
+        "check",
+        "output/2012/kommunbrev/kommunbrev_0115_vallentuna.pdf",
+        "output/2012/lansbrev/lansbrev_01_stockholms-lan.docx",
+    )
     assert kept.exit_code == 0 and kept.output.count(": aktuell") == 2, kept.output
     assert kept.output.count(f"indata har ändrats men dokumentets innehåll är detsamma ({OUTCOMES})") == 2
     stale = run("check", f"old/{LETTER}.docx")
@@ -135,11 +146,16 @@ def test_the_letter_date_rewrites_every_letter_and_nothing_else(built, monkeypat
     assert len(letters) == 2 * (21 + 290 + 20)
     assert rewritten == letters, sorted(rewritten ^ letters)[:10]
     assert f"{len(letters)} filer renderade" in result.output
-    for name in ("2012/lansbrev/lansbrev_01_stockholms-lan", "2012/kommunbrev/kommunbrev_0180_stockholm",
-                 "2012/landstingsbrev/landstingsbrev_0001_stockholms-lans-landsting"):
+    for name in (
+        "2012/lansbrev/lansbrev_01_stockholms-lan",
+        "2012/kommunbrev/kommunbrev_0180_stockholm",
+        "2012/landstingsbrev/landstingsbrev_0001_stockholms-lans-landsting",
+    ):
         words, pdf = docx_text(out / f"{name}.docx"), pdf_text(out / f"{name}.pdf")[0]
         assert "2012-12-17" in words and "2012-12-14" not in words
         assert "2012-12-17" in pdf and "2012-12-14" not in pdf
     plan = run("check", "output/2012/genomforandeplan.docx")
-    assert plan.exit_code == 0 and "indata har ändrats men dokumentets innehåll är detsamma (agreements/2012.yaml)" \
-        in plan.output
+    assert (
+        plan.exit_code == 0
+        and "indata har ändrats men dokumentets innehåll är detsamma (agreements/2012.yaml)" in plan.output
+    )

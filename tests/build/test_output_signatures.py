@@ -1,5 +1,6 @@
 """The manifest's output checks and the no-change state trust a file's recorded signature (size, modification and
 change times, inode), as git's index does, instead of reading and hashing it; an edit is still seen."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,10 +12,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from generator.cli import main as cli
-
 from generator.build.provenance import MANIFEST, Manifest, file_sha256
 from generator.cache import store
+from generator.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,8 +46,14 @@ def test_a_signature_spares_reading_an_unchanged_file_and_an_edit_changes_it(tmp
     signatures: dict[str, list] = {}
     assert file_sha256(file, signatures, "a.pdf") == sha(b"%PDF one")
     info = file.stat()
-    assert signatures["a.pdf"] == [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev,
-                                   sha(b"%PDF one")]
+    assert signatures["a.pdf"] == [
+        info.st_size,
+        info.st_mtime_ns,
+        info.st_ctime_ns,
+        info.st_ino,
+        info.st_dev,
+        sha(b"%PDF one"),
+    ]
     signatures["a.pdf"][-1] = "as recorded"  # while the signature is the same, the recorded hash is not checked
     assert file_sha256(file, signatures, "a.pdf") == "as recorded"
     edit_keeping_size_and_time(file)  # its change time moves: it is read again
@@ -71,8 +77,9 @@ def test_a_damaged_signature_is_not_trusted(tmp_path):
     out.mkdir()
     (out / "x.pdf").write_bytes(b"%PDF")
     entry = {"inputs": "k", "sha256": sha(b"%PDF"), "sources": {}}
-    (out / MANIFEST).write_text(json.dumps({"documents": {"x.pdf": entry},
-                                            "signatures": {"x.pdf": ["1", 2, 3, 4, 5, "h"], "y.pdf": 7}}))
+    (out / MANIFEST).write_text(
+        json.dumps({"documents": {"x.pdf": entry}, "signatures": {"x.pdf": ["1", 2, 3, 4, 5, "h"], "y.pdf": 7}})
+    )
     manifest = Manifest.load(out)
     assert not manifest.problem and manifest.signatures == {}
     assert manifest.intact(out / "x.pdf") == entry
@@ -141,7 +148,7 @@ def test_the_generator_id_is_kept_only_while_its_files_keep_their_signatures(tmp
     entry = kept[0].read_bytes()
     kept[0].write_bytes(entry[:-12] + b"0123456789ab")  # rewritten: it fails its check, and is not used
     assert fresh_id().endswith("+" + expected) and kept[0].read_bytes() == entry
-    made_from = entry[len(store.MAGIC):len(store.MAGIC) + 32]  # written by the store: what is kept is what is used,
+    made_from = entry[len(store.MAGIC) : len(store.MAGIC) + 32]  # written by the store: what is kept is what is used,
     store.write("generator-id", kept[0].name, made_from, b"0123456789ab")  # while the signatures are the same
     assert fresh_id().endswith("+0123456789ab")
     edit_keeping_size_and_time(package / "a.py")
@@ -167,7 +174,7 @@ def test_the_no_change_state_comes_first_and_covers_the_rest_of_the_manifest(tmp
     monkeypatch.setattr(cli, "_validate_all", validated)
     assert runner.invoke(cli.main, ["build", "--out", "out"]).output == second  # answered from the state
     entry = data.index(b'"inputs": "', data.index(b'"documents"')) + len(b'"inputs": "')
-    manifest.write_bytes(data[:entry] + (b"0" if data[entry:entry + 1] != b"0" else b"1") + data[entry + 1:])
+    manifest.write_bytes(data[:entry] + (b"0" if data[entry : entry + 1] != b"0" else b"1") + data[entry + 1 :])
     assert runner.invoke(cli.main, ["build", "--out", "out"]).exit_code == 1  # validates again
 
 

@@ -5,6 +5,7 @@ pickled entry, or a FIFO in its place, is made again and never changes an amount
 The end-to-end cases are issue #28's first category, run as a user would (``generator validate`` and
 ``generator build 2011 --force``, each in a new process with a time bound).
 """
+
 from __future__ import annotations
 
 import json
@@ -38,6 +39,7 @@ def cache(tmp_path, monkeypatch):
 
 # --------------------------------------------------------------------------- the store itself
 
+
 def test_an_entry_is_read_back_as_written(cache):
     store.write("thing", NAME, SOURCE, b"payload")
     assert store.read("thing", NAME, SOURCE) == b"payload"
@@ -58,10 +60,15 @@ def test_a_rewritten_entry_is_not_read(cache, damage):
     store.write("thing", NAME, SOURCE, b'{"amount": 150000000}')
     entry = cache / "thing" / NAME
     data = entry.read_bytes()
-    changed = {"payload": data.replace(b"150000000", b"151000000"),
-               "made from": data[:len(store.MAGIC)] + bytes(32) + data[len(store.MAGIC) + 32:],
-               "mac": data[:HEADER - 1] + bytes([data[HEADER - 1] ^ 1]) + data[HEADER:],
-               "truncated": data[:-3], "longer": data + b" ", "magic": b"x" + data[1:], "empty": b""}[damage]
+    changed = {
+        "payload": data.replace(b"150000000", b"151000000"),
+        "made from": data[: len(store.MAGIC)] + bytes(32) + data[len(store.MAGIC) + 32 :],
+        "mac": data[: HEADER - 1] + bytes([data[HEADER - 1] ^ 1]) + data[HEADER:],
+        "truncated": data[:-3],
+        "longer": data + b" ",
+        "magic": b"x" + data[1:],
+        "empty": b"",
+    }[damage]
     entry.write_bytes(changed)
     assert store.read("thing", NAME, SOURCE) is None
 
@@ -189,6 +196,7 @@ class _time_limit:
     def __enter__(self):
         def expired(signum, frame):
             raise _Timeout(f"more than {self.seconds} s")
+
         self.previous = signal.signal(signal.SIGALRM, expired)
         signal.alarm(self.seconds)
 
@@ -198,6 +206,7 @@ class _time_limit:
 
 
 # --------------------------------------------------------------------------- end to end, as issue #28 tried it
+
 
 @pytest.fixture
 def project(tmp_path):
@@ -217,8 +226,9 @@ def project(tmp_path):
 def generator(work: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the command line in a new process, with the project's own cache; fail after 60 s."""
     env = {**os.environ, "XDG_CACHE_HOME": str(work.parent / "xdg"), "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=work, env=env, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=work, env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def all_entries(work: Path) -> list[Path]:
@@ -239,8 +249,9 @@ def validate_and_build(work: Path) -> tuple[subprocess.CompletedProcess, subproc
     return validated, built
 
 
-def assert_the_files_amounts(validated: subprocess.CompletedProcess, built: subprocess.CompletedProcess,
-                             work: Path) -> None:
+def assert_the_files_amounts(
+    validated: subprocess.CompletedProcess, built: subprocess.CompletedProcess, work: Path
+) -> None:
     assert validated.returncode == 0, validated.stderr
     assert "agreements/2011.yaml: " in validated.stdout
     assert "totalt 63 000 000 kronor = 5 utbetalningar 63 000 000 kronor" in validated.stdout.replace("\u00a0", " ")

@@ -1,5 +1,6 @@
 """generator.cache.digest: the digest is canonical (the same for the same data in any process, order or memo)
 and tells apart any two values that a template could show differently."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -11,10 +12,11 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.build.skipping import Contexts
 from generator.build.plan import plan
+from generator.build.skipping import Contexts
 from generator.cache.digest import Unknown, content_digest, digest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,23 +48,74 @@ class Text(str):
 
 DIFFERENT = [
     # equal in Python, shown differently by a template
-    1, True, 1.0, Decimal("1"), Decimal("1.0"), "1", b"1", Text("1"),
-    0, False, 0.0, -0.0, Decimal("0"), "", b"", None, [], (), {}, set(),
-    dt.date(2012, 1, 1), dt.datetime(2012, 1, 1), "2012-01-01",
+    1,
+    True,
+    1.0,
+    Decimal("1"),
+    Decimal("1.0"),
+    "1",
+    b"1",
+    Text("1"),
+    0,
+    False,
+    0.0,
+    -0.0,
+    Decimal("0"),
+    "",
+    b"",
+    None,
+    [],
+    (),
+    {},
+    set(),
+    dt.date(2012, 1, 1),
+    dt.datetime(2012, 1, 1),
+    "2012-01-01",
     # containers whose items' encodings could run together
-    {12: 3}, {1: 23}, {"a": "bc"}, {"ab": "c"}, [12, 3], [1, 23], ["a", "bc"], ["ab", "c"], [[1], 2], [1, [2]],
-    ("ab",), ["ab"], {"ab"}, {("a", "b")}, {"a": ("b",)}, {("a",): "b"}, [None, None], [None], [[None]],
-    [()], [[]], Pair(()), Pair([]), {"k": ()}, {"k": []}, [Pair(1)], [Other(1)],
+    {12: 3},
+    {1: 23},
+    {"a": "bc"},
+    {"ab": "c"},
+    [12, 3],
+    [1, 23],
+    ["a", "bc"],
+    ["ab", "c"],
+    [[1], 2],
+    [1, [2]],
+    ("ab",),
+    ["ab"],
+    {"ab"},
+    {("a", "b")},
+    {"a": ("b",)},
+    {("a",): "b"},
+    [None, None],
+    [None],
+    [[None]],
+    [()],
+    [[]],
+    Pair(()),
+    Pair([]),
+    {"k": ()},
+    {"k": []},
+    [Pair(1)],
+    [Other(1)],
     # classes
-    Pair(1, 2), Pair(2, 1), Other(1, 2), Pair((1, 2)), Colour.RED, Colour.BLUE, "red", 2,
-    PurePosixPath("a/b"), "a/b",
+    Pair(1, 2),
+    Pair(2, 1),
+    Other(1, 2),
+    Pair((1, 2)),
+    Colour.RED,
+    Colour.BLUE,
+    "red",
+    2,
+    PurePosixPath("a/b"),
+    "a/b",
 ]
 
 
 def test_different_values_have_different_digests() -> None:
     digests = [digest(value) for value in DIFFERENT]
-    clashes = [(DIFFERENT[i], DIFFERENT[j]) for i in range(len(digests)) for j in range(i)
-               if digests[i] == digests[j]]
+    clashes = [(DIFFERENT[i], DIFFERENT[j]) for i in range(len(digests)) for j in range(i) if digests[i] == digests[j]]
     assert not clashes
 
 
@@ -75,12 +128,22 @@ def test_equal_values_in_any_order_have_equal_digests() -> None:
 
 
 def test_the_same_in_processes_with_other_hash_seeds() -> None:
-    program = ("import sys; sys.path.insert(0, sys.argv[1]); from generator.cache.digest import digest; "
-               "from decimal import Decimal; import datetime as dt; "
-               "print(digest([{'b', 'a', 'c', 'dd', 'ee'}, {'x': 1, 'y': (2, None), 3: b'z'}, Decimal('1.50'), "
-               "frozenset({('p', 1), ('q', 2)}), dt.date(2012, 3, 1)]))")
-    seen = {subprocess.run([sys.executable, "-c", program, str(ROOT)], capture_output=True, text=True, check=True,
-                           env={"PYTHONHASHSEED": seed}).stdout.strip() for seed in ("0", "1", "12345")}
+    program = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from generator.cache.digest import digest; "
+        "from decimal import Decimal; import datetime as dt; "
+        "print(digest([{'b', 'a', 'c', 'dd', 'ee'}, {'x': 1, 'y': (2, None), 3: b'z'}, Decimal('1.50'), "
+        "frozenset({('p', 1), ('q', 2)}), dt.date(2012, 3, 1)]))"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", program, str(ROOT)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": seed},
+        ).stdout.strip()
+        for seed in ("0", "1", "12345")
+    }
     assert len(seen) == 1 and len(seen.pop()) == 64
 
 
@@ -107,13 +170,29 @@ def test_a_value_without_a_canonical_form_is_unknown() -> None:
 
 # --------------------------------------------------------------------------- properties
 
-_SCALARS = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6)
-            | st.binary(max_size=4) | st.decimals(allow_nan=False, places=2) | st.dates() | st.sampled_from(Colour))
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=6)
+    | st.binary(max_size=4)
+    | st.decimals(allow_nan=False, places=2)
+    | st.dates()
+    | st.sampled_from(Colour)
+)
 _KEYS = st.none() | st.booleans() | st.integers() | st.text(max_size=4) | st.tuples(st.integers(), st.text(max_size=2))
-VALUES = st.recursive(_SCALARS, lambda inner: (
-    st.lists(inner, max_size=4) | st.lists(inner, max_size=4).map(tuple)
-    | st.dictionaries(_KEYS, inner, max_size=4) | st.frozensets(_KEYS, max_size=4)
-    | st.builds(Pair, inner, inner)), max_leaves=12)
+VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=4).map(tuple)
+        | st.dictionaries(_KEYS, inner, max_size=4)
+        | st.frozensets(_KEYS, max_size=4)
+        | st.builds(Pair, inner, inner)
+    ),
+    max_leaves=12,
+)
 
 
 def _typed(value):
@@ -150,7 +229,7 @@ def _variants(value):
         yield swaps[kind](value)
         for index, item in enumerate(value):
             for variant in _variants(item):
-                yield kind([*value[:index], variant, *value[index + 1:]])
+                yield kind([*value[:index], variant, *value[index + 1 :]])
     elif kind is dict:
         for key, item in value.items():
             for variant in _variants(item):
@@ -159,7 +238,7 @@ def _variants(value):
         yield Other(value.left, value.right)
         for variant in _variants(value.left):
             yield Pair(variant, value.right)
-    elif kind is int and abs(value) < 2 ** 52:
+    elif kind is int and abs(value) < 2**52:
         yield float(value)
     elif kind is float:
         yield Decimal(repr(value))
@@ -193,6 +272,7 @@ def test_the_memo_changes_no_digest(value) -> None:
 
 # --------------------------------------------------------------------------- the build's digests
 
+
 @pytest.fixture(scope="module")
 def validated_2012(validated_agreement):
     return validated_agreement("2012")
@@ -218,6 +298,7 @@ def test_content_digest_leaves_out_the_provenance_only(validated_2012) -> None:
     document = render_job(v.agreement, job)
     again = render_job(v.agreement, job)
     assert content_digest(document) == content_digest(again)
-    assert content_digest(dataclasses.replace(document, meta=dataclasses.replace(document.meta, source="x"))) \
-        == content_digest(document)
+    assert content_digest(
+        dataclasses.replace(document, meta=dataclasses.replace(document.meta, source="x"))
+    ) == content_digest(document)
     assert content_digest(dataclasses.replace(document, blocks=document.blocks[:-1])) != content_digest(document)

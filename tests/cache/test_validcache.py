@@ -4,6 +4,7 @@ as without, and the distribution always computed from the files as they are.
 Each test works in a copy of the shipped project (agreements/, examples/, kommuner/, and reference/ where
 the test changes it) with its own cache folder, and compares what the cache gives with a fresh validation.
 """
+
 from __future__ import annotations
 
 import json
@@ -59,19 +60,33 @@ def entries(work: Path, kind: str = "checks") -> list[Path]:
 
 def payload(entry: Path):
     """Return the JSON an entry holds (after the store's header)."""
-    return json.loads(entry.read_bytes()[len(store.MAGIC) + 64:])
+    return json.loads(entry.read_bytes()[len(store.MAGIC) + 64 :])
 
 
 def content(v) -> tuple:
     """Everything a run prints or builds from a result, as comparable values."""
     allocation = v.allocation
     return (
-        str(v.file), v.agreement.model_dump(), [str(w) for w in v.warnings], v.source.marks, v.source.block_scalars,
-        None if allocation is None else [
-            (i.id, i.amount, i.shared, i.notes, [(l.code, l.name, l.amount, l.key_value, l.key_total, l.steps)
-                                                 for l in i.lines]) for i in allocation.items],
-        None if allocation is None or allocation.outcomes is None else
-        [(r.code, r.pot, r.qualified, r.count, r.coverage) for r in allocation.outcomes.rows],
+        str(v.file),
+        v.agreement.model_dump(),
+        [str(w) for w in v.warnings],
+        v.source.marks,
+        v.source.block_scalars,
+        None
+        if allocation is None
+        else [
+            (
+                i.id,
+                i.amount,
+                i.shared,
+                i.notes,
+                [(l.code, l.name, l.amount, l.key_value, l.key_total, l.steps) for l in i.lines],
+            )
+            for i in allocation.items
+        ],
+        None
+        if allocation is None or allocation.outcomes is None
+        else [(r.code, r.pot, r.qualified, r.count, r.coverage) for r in allocation.outcomes.rows],
         {code: (own.model_dump(), str(path)) for code, (own, path) in v.municipal.items()},
     )
 
@@ -141,8 +156,9 @@ def test_every_file_a_fresh_process_opens_is_an_input(project):
     )
     for name in ("2010.yaml", "2012.yaml", "2013.yaml", "2014/evidensbaserad_praktik.yaml"):
         file = Path("agreements") / name
-        out = subprocess.run([sys.executable, "-c", script, str(file)], capture_output=True, text=True, check=True,
-                             env={**os.environ}).stdout.split("\n")
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(file)], capture_output=True, text=True, check=True, env={**os.environ}
+        ).stdout.split("\n")
         load_agreement(file)
         entry = max(entries(project), key=lambda p: p.stat().st_mtime_ns)
         listed = {path for _, path, _, _ in payload(entry)["inputs"]}
@@ -167,10 +183,17 @@ def test_a_changed_data_file_is_distributed_again_on_the_same_checks(project, ca
     file = Path("agreements/2012.yaml")
     before = load_agreement(file)
     if change == "outcomes":
-        edit(Path("examples/utfall_2012_EXEMPEL.csv"), "senior_registrering;0114;ja;1553;", "senior_registrering;0114;ja;1900;")
+        edit(
+            Path("examples/utfall_2012_EXEMPEL.csv"),
+            "senior_registrering;0114;ja;1553;",
+            "senior_registrering;0114;ja;1900;",
+        )
     elif change == "population":
-        edit(Path("examples/befolkning_2011_EXEMPEL.csv"), '"0114 Upplands Väsby","0-64 år",36834',
-             '"0114 Upplands Väsby","0-64 år",46834')
+        edit(
+            Path("examples/befolkning_2011_EXEMPEL.csv"),
+            '"0114 Upplands Väsby","0-64 år",36834',
+            '"0114 Upplands Väsby","0-64 år",46834',
+        )
     else:
         edit(Path("agreements/2010.yaml"), '"01": 7_000_000   # Stockholm', '"01": 6_000_000   # Stockholm')
     after = load_agreement(file)
@@ -264,11 +287,16 @@ def test_a_damaged_or_foreign_entry_is_ignored_and_replaced(project, calls, kind
     good = load_agreement(file)
     (entry,) = entries(project, kind)
     data = entry.read_bytes()
-    damaged = {"empty": b"", "garbage": b"not an entry", "truncated": data[: len(data) // 2],
-               "payload changed": data.replace(b"1161000000", b"1162000000") if kind == "yaml"
-               else data.replace(b'"warning"', b'"error"', 1),
-               "pickle": data[: len(store.MAGIC) + 64] + pickle.dumps({"data": {}}),
-               "swapped": b""}[damage]
+    damaged = {
+        "empty": b"",
+        "garbage": b"not an entry",
+        "truncated": data[: len(data) // 2],
+        "payload changed": data.replace(b"1161000000", b"1162000000")
+        if kind == "yaml"
+        else data.replace(b'"warning"', b'"error"', 1),
+        "pickle": data[: len(store.MAGIC) + 64] + pickle.dumps({"data": {}}),
+        "swapped": b"",
+    }[damage]
     if damage == "swapped":
         damaged = _swapped(project, entry)
         del calls[1:]  # 2011's checks
@@ -320,7 +348,11 @@ def test_validate_prints_the_same_with_and_without_the_cache(project, calls, arg
 
 
 def test_validate_of_an_invalid_project_prints_the_same_twice(project, calls):
-    edit(Path("examples/utfall_2012_EXEMPEL.csv"), "senior_registrering;0114;ja;1553;", "senior_registrering;9999;ja;1553;")
+    edit(
+        Path("examples/utfall_2012_EXEMPEL.csv"),
+        "senior_registrering;0114;ja;1553;",
+        "senior_registrering;9999;ja;1553;",
+    )
     cold = _cli("validate")
     warm = _cli("validate")
     assert cold == warm and cold[0] == 2 and "9999" in cold[2]
@@ -341,8 +373,14 @@ def test_a_result_from_the_cache_reads_its_inputs_as_a_validation_would(project)
         opened, scanned = set(unchanged._recording.files), set(unchanged._recording.folders)
     finally:
         unchanged.forget()
-    for name in ("agreements/2012.yaml", "agreements/2010.yaml", "examples/befolkning_2011_EXEMPEL.csv",
-                 "examples/utfall_2012_EXEMPEL.csv", "agreements/2013.yaml", "kommuner/2013/0180.yaml"):
+    for name in (
+        "agreements/2012.yaml",
+        "agreements/2010.yaml",
+        "examples/befolkning_2011_EXEMPEL.csv",
+        "examples/utfall_2012_EXEMPEL.csv",
+        "agreements/2013.yaml",
+        "kommuner/2013/0180.yaml",
+    ):
         assert str(project / name) in opened, name
     assert {str(reference.REFERENCE / n) for n in ("counties.csv", "municipalities.csv")} <= opened
     assert str(project / "kommuner/2013") in scanned
@@ -356,6 +394,10 @@ def test_a_no_change_rebuild_after_a_cached_validation_sees_a_changed_data_file(
     args = ["build", "2012", "--no-municipal", "--format", "docx", "--out", "out"]
     assert runner.invoke(main, args).exit_code == 0
     assert "0 filer renderade" in runner.invoke(main, args).output  # leaves the state; validated from the cache
-    edit(Path("examples/utfall_2012_EXEMPEL.csv"), "senior_registrering;0114;ja;1553;", "senior_registrering;0114;ja;1900;")
+    edit(
+        Path("examples/utfall_2012_EXEMPEL.csv"),
+        "senior_registrering;0114;ja;1553;",
+        "senior_registrering;0114;ja;1900;",
+    )
     again = runner.invoke(main, args)
     assert again.exit_code == 0 and "skriven" in again.output

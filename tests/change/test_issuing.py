@@ -1,4 +1,5 @@
 """Issued documents: the record, redlines with Word's tracked changes, the draft ändringsbeslut, check and diff."""
+
 from __future__ import annotations
 
 import contextlib
@@ -13,19 +14,18 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+from generator.app import load_agreement
 from generator.build.plan import plan
+from generator.build.provenance import file_id
 from generator.build.render import render_job
+from generator.change.issuing import load_record, records
+from generator.change.redline import accept_all, diff_runs, redline, reject_all
 from generator.cli.main import main
+from generator.data.prose_figures import walk_sections
 from generator.documents.model import Paragraph, Run, document_markup, parse_document
 from generator.errors import DataError
 from generator.formatting import datum, kronor
-from generator.change.issuing import load_record, records
-from generator.data.prose_figures import walk_sections
-from generator.build.provenance import file_id
-from generator.change.redline import accept_all, diff_runs, redline, reject_all
-from generator.app import load_agreement
 from generator.writers.docx import render_docx
-
 from tests.document_text import pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,8 +48,10 @@ def change_and_fix(file: Path, old: str, new: str):
         try:
             return load_agreement(file)
         except DataError as exc:
-            sums = [re.search(r"anger ([\d\s]+?)\skronor men .* blir tillsammans ([\d\s]+?)\skronor", f.message)
-                    for f in exc.findings]
+            sums = [
+                re.search(r"anger ([\d\s]+?)\skronor men .* blir tillsammans ([\d\s]+?)\skronor", f.message)
+                for f in exc.findings
+            ]
             if not any(sums):
                 raise
             for found in filter(None, sums):
@@ -60,11 +62,17 @@ def change_and_fix(file: Path, old: str, new: str):
 
 
 def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=root,
-                          check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 # --------------------------------------------------------------------------- applying Word's revisions
+
 
 def resolve(docx_bytes: bytes, accept: bool) -> list[str]:
     """Return the non-empty paragraph texts of a DOCX body with every revision accepted (or rejected), as Word does."""
@@ -76,7 +84,8 @@ def resolve(docx_bytes: bytes, accept: bool) -> list[str]:
     for paragraph in list(root.iter(f"{W}p")):  # a paragraph whose mark is removed joins the next: here it is empty
         if paragraph.find(f"{W}pPr/{W}rPr/{W}{gone}") is not None:
             assert not "".join(paragraph.itertext()).strip() or all(
-                r.getparent().tag == f"{W}{gone}" for r in paragraph.iter(f"{W}r")), "a removed paragraph kept text"
+                r.getparent().tag == f"{W}{gone}" for r in paragraph.iter(f"{W}r")
+            ), "a removed paragraph kept text"
             paragraph.getparent().remove(paragraph)
     for element in list(root.iter(f"{W}{gone}")):
         if element.getparent().tag != f"{W}rPr" and element.getparent().tag != f"{W}trPr":
@@ -100,8 +109,10 @@ def resolve(docx_bytes: bytes, accept: bool) -> list[str]:
 def _paragraphs(root) -> list[str]:
     out = []
     for paragraph in root.iter(f"{W}p"):
-        text = "".join(n.text or "" if n.tag == f"{W}t" else "\n" if n.tag == f"{W}br" else "\t" if n.tag == f"{W}tab" else ""
-                       for n in paragraph.iter())
+        text = "".join(
+            n.text or "" if n.tag == f"{W}t" else "\n" if n.tag == f"{W}br" else "\t" if n.tag == f"{W}tab" else ""
+            for n in paragraph.iter()
+        )
         if text.strip():
             out.append(text)
     return out
@@ -117,6 +128,7 @@ def revisions(data: bytes) -> list[etree._Element]:
 
 
 # --------------------------------------------------------------------------- 2011: one payout of the decision
+
 
 @pytest.fixture(scope="module")
 def issued_2011(tmp_path_factory):
@@ -134,12 +146,12 @@ def issued_2011(tmp_path_factory):
         issued = run("issue", "2011", "regeringsbeslut", "--date", "2011-06-16", "--by", "Socialdepartementet")
         assert issued.exit_code == 0, issued.output
         payout = next(p for s in walk_sections(before.agreement.sections) for p in s.payouts if p.id == "register_skl")
-        after = change_and_fix(Path("agreements/2011.yaml"), f"amount: {payout.amount:_}",
-                               f"amount: {payout.amount + 500_000:_}")
+        after = change_and_fix(
+            Path("agreements/2011.yaml"), f"amount: {payout.amount:_}", f"amount: {payout.amount + 500_000:_}"
+        )
         built = run("build", "2011", "--out", "output")
         assert built.exit_code == 0, built.output
-    return {"root": root, "before": before, "after": after, "blob": blob, "build": built.output,
-            "issue": issued.output}
+    return {"root": root, "before": before, "after": after, "blob": blob, "build": built.output, "issue": issued.output}
 
 
 def test_issue_records_the_version_and_keeps_its_inputs_and_text(issued_2011):
@@ -167,7 +179,9 @@ def test_build_writes_a_redline_whose_revisions_accept_to_the_new_and_reject_to_
     assert resolve(red, accept=False) == docx_paragraphs(old)
     marks = revisions(red)
     # the total and the payout, in the decision and in the attached agreement: each replaced as a whole amount
-    old_amount, new_amount = (kronor(v) for v in (issued_2011["before"].agreement.total, issued_2011["after"].agreement.total))
+    old_amount, new_amount = (
+        kronor(v) for v in (issued_2011["before"].agreement.total, issued_2011["after"].agreement.total)
+    )
     deleted = ["".join(e.itertext()) for e in marks if e.tag == f"{W}del"]
     inserted = ["".join(e.itertext()) for e in marks if e.tag == f"{W}ins"]
     assert old_amount in deleted and new_amount in inserted
@@ -182,8 +196,9 @@ def test_build_writes_a_redline_whose_revisions_accept_to_the_new_and_reject_to_
 def test_pdf_redline_marks_insertions_and_deletions_visibly():
     from generator.writers.pdf_reportlab import DELETED_COLOUR, INSERTED_COLOUR, _markup
 
-    runs = diff_runs([Run("betala ut 7\u00a0000\u00a0000 kronor")], [Run("betala ut 7\u00a0500\u00a0000 kronor")],
-                     *_revisions())
+    runs = diff_runs(
+        [Run("betala ut 7\u00a0000\u00a0000 kronor")], [Run("betala ut 7\u00a0500\u00a0000 kronor")], *_revisions()
+    )
     markup = _markup(runs)
     assert f'<font color="{DELETED_COLOUR}"><strike>7\u00a0000\u00a0000</strike></font>' in markup
     assert f'<font color="{INSERTED_COLOUR}"><u>7\u00a0500\u00a0000</u></font>' in markup
@@ -197,8 +212,15 @@ def decorated(data: bytes, tmp_path: Path) -> dict[str, list[str]]:
     poppler reads the structure tree (what a screen reader is given)."""
     path = tmp_path / "decorated.pdf"
     path.write_bytes(data)
-    lines = subprocess.run(["pdfinfo", "-enc", "UTF-8", "-struct-text", str(path)], capture_output=True, check=True,
-                           ).stdout.decode("utf-8", "replace").splitlines()
+    lines = (
+        subprocess.run(
+            ["pdfinfo", "-enc", "UTF-8", "-struct-text", str(path)],
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode("utf-8", "replace")
+        .splitlines()
+    )
     found: dict[str, list[str]] = {}
     for index, line in enumerate(lines):
         kind = re.search(r"/TextDecorationType /(\w+)", line)
@@ -206,7 +228,7 @@ def decorated(data: bytes, tmp_path: Path) -> dict[str, list[str]]:
             continue
         depth = len(line) - len(line.lstrip())
         texts = []
-        for follower in lines[index + 1:]:
+        for follower in lines[index + 1 :]:
             if len(follower) - len(follower.lstrip()) < depth - 1:
                 break
             if follower.strip().startswith('"'):
@@ -223,12 +245,14 @@ def margin_colours(data: bytes, tmp_path: Path) -> set[str]:
 
     path = tmp_path / "bars.pdf"
     path.write_bytes(data)
-    subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", str(path), str(tmp_path / "bars")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", str(path), str(tmp_path / "bars")], check=True
+    )
     image = Image.open(next(tmp_path.glob("bars*.png"))).convert("RGB")
     x = round(LEFT - BAR_OFFSET)
     pixels = {image.getpixel((column, y)) for column in range(x - 2, x + 3) for y in range(image.height)}
     wanted = {"ins": INSERTED_COLOUR, "del": DELETED_COLOUR, "changed": CHANGED_COLOUR}
-    rgb = {name: tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5)) for name, colour in wanted.items()}
+    rgb = {name: tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5)) for name, colour in wanted.items()}
     return {name for name, value in rgb.items() if any(max(abs(a - b) for a, b in zip(value, p)) < 40 for p in pixels)}
 
 
@@ -247,8 +271,10 @@ def test_the_redline_pdf_is_tagged_typst_with_the_old_amount_struck_and_the_new_
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
     assert re.search(r"<pdfuaid:part>1</pdfuaid:part>", xmp) and re.search(r"<pdfaid:part>2</pdfaid:part>", xmp)
     assert re.search(r"<pdfaid:conformance>A</pdfaid:conformance>", xmp)
-    old_amount, new_amount = (kronor(v).replace("\u00a0", " ") for v in (issued_2011["before"].agreement.total,
-                                                                         issued_2011["after"].agreement.total))
+    old_amount, new_amount = (
+        kronor(v).replace("\u00a0", " ")
+        for v in (issued_2011["before"].agreement.total, issued_2011["after"].agreement.total)
+    )
     spans = decorated(data, tmp_path)
     assert old_amount in spans["LineThrough"] and new_amount in spans["Underline"]
     assert old_amount not in spans["Underline"] and new_amount not in spans["LineThrough"]
@@ -284,17 +310,27 @@ def _revisions():
 
 def test_a_paragraph_is_compared_word_by_word():
     ins, dele = _revisions()
-    old = [Run("Regeringen uppdrar åt Kammarkollegiet att utbetala "), Run("63\u00a0000\u00a0000 kronor", bold=True),
-           Run(" till SKL.")]
-    new = [Run("Regeringen uppdrar åt Kammarkollegiet att utbetala "), Run("63\u00a0500\u00a0000 kronor", bold=True),
-           Run(" till Sveriges Kommuner och Landsting.")]
+    old = [
+        Run("Regeringen uppdrar åt Kammarkollegiet att utbetala "),
+        Run("63\u00a0000\u00a0000 kronor", bold=True),
+        Run(" till SKL."),
+    ]
+    new = [
+        Run("Regeringen uppdrar åt Kammarkollegiet att utbetala "),
+        Run("63\u00a0500\u00a0000 kronor", bold=True),
+        Run(" till Sveriges Kommuner och Landsting."),
+    ]
     runs = diff_runs(old, new, ins, dele)
     assert [r.text for r in runs if r.rev == dele] == ["63\u00a0000\u00a0000", "SKL."]
     assert [r.text for r in runs if r.rev == ins] == ["63\u00a0500\u00a0000", "Sveriges Kommuner och Landsting."]
-    assert "".join(r.text for r in runs if r.rev is None).startswith("Regeringen uppdrar åt Kammarkollegiet att utbetala ")
+    assert "".join(r.text for r in runs if r.rev is None).startswith(
+        "Regeringen uppdrar åt Kammarkollegiet att utbetala "
+    )
     from generator.documents.model import Document, Meta
 
-    marked, count = redline(Document(Meta("x"), [Paragraph(old)]), Document(Meta("x"), [Paragraph(new)]), "A", "2012-01-01")
+    marked, count = redline(
+        Document(Meta("x"), [Paragraph(old)]), Document(Meta("x"), [Paragraph(new)]), "A", "2012-01-01"
+    )
     assert count == 1
     assert accept_all(marked).blocks == [Paragraph(new)] and reject_all(marked).blocks == [Paragraph(old)]
 
@@ -310,13 +346,20 @@ def test_the_draft_andringsbeslut_names_the_decision_the_old_and_new_amounts(iss
     old_payout = next(p for s in before.sections for p in s.payouts if p.id == "register_skl").amount
     new_payout = next(p for s in after.sections for p in s.payouts if p.id == "register_skl").amount
     dnr = decision.dnr.replace(" (delvis)", "")
-    assert (f"Regeringen ändrar sitt beslut {datum(decision.date)} ({dnr}) på så sätt att {decision.addressee.name} "
-            f"ska betala ut {kronor(new_payout)} i stället för {kronor(old_payout)} till Sveriges Kommuner och "
-            f"Landsting för utveckling av SveDem och BPSD-registren.") in text
-    assert (f"{decision.addressee.name} ska därmed betala ut sammanlagt {kronor(after.total)} i stället för "
-            f"{kronor(before.total)} till Sveriges Kommuner och Landsting.") in text
+    assert (
+        f"Regeringen ändrar sitt beslut {datum(decision.date)} ({dnr}) på så sätt att {decision.addressee.name} "
+        f"ska betala ut {kronor(new_payout)} i stället för {kronor(old_payout)} till Sveriges Kommuner och "
+        f"Landsting för utveckling av SveDem och BPSD-registren."
+    ) in text
+    assert (
+        f"{decision.addressee.name} ska därmed betala ut sammanlagt {kronor(after.total)} i stället för "
+        f"{kronor(before.total)} till Sveriges Kommuner och Landsting."
+    ) in text
     assert "I övrigt gäller beslutet oförändrat." in text
-    assert f"Ändring av regeringens beslut {datum(decision.date)} om {decision.subject[0].lower()}{decision.subject[1:]}" in text
+    assert (
+        f"Ändring av regeringens beslut {datum(decision.date)} om {decision.subject[0].lower()}{decision.subject[1:]}"
+        in text
+    )
     # the head as the decisions have it, the number left to the government, signatures and copies as in the original
     assert "Regeringsbeslut [nr]" in cells and f"[datum] {decision.dnr}" in cells and decision.department in cells
     assert decision.minister.name in cells and decision.official.name in cells
@@ -335,7 +378,9 @@ def test_redlines_and_andringsbeslut_rebuild_byte_identically(issued_2011, monke
     # a configured author and date go on every revision, and into the draft's head
     run("build", "2011", "--out", "configured", "--redline-author", "Anna Andersson", "--redline-date", "2012-05-02")
     red = (issued_2011["root"] / "configured/2011/andringar" / f"{DECISION_2011}.andringsmarkerad.docx").read_bytes()
-    assert {(e.get(f"{W}author"), e.get(f"{W}date")) for e in revisions(red)} == {("Anna Andersson", "2012-05-02T00:00:00Z")}
+    assert {(e.get(f"{W}author"), e.get(f"{W}date")) for e in revisions(red)} == {
+        ("Anna Andersson", "2012-05-02T00:00:00Z")
+    }
 
 
 def test_check_and_diff_speak_of_the_issued_version(issued_2011, monkeypatch):
@@ -344,7 +389,10 @@ def test_check_and_diff_speak_of_the_issued_version(issued_2011, monkeypatch):
     changed = (root / "agreements" / "2011.yaml").read_text(encoding="utf-8")
     before, after = issued_2011["before"].agreement, issued_2011["after"].agreement
     checked = run("check", "--issued", "2011")
-    assert checked.exit_code == 1 and f"2011/{DECISION_2011} (utfärdad 2011-06-16): ÄNDRAD sedan utfärdandet" in checked.output
+    assert (
+        checked.exit_code == 1
+        and f"2011/{DECISION_2011} (utfärdad 2011-06-16): ÄNDRAD sedan utfärdandet" in checked.output
+    )
     assert f"total: {kronor(before.total)} → {kronor(after.total)}" in checked.output
     diff = run("diff", "agreements/2011.yaml@utfärdat", "agreements/2011.yaml")
     assert diff.exit_code == 1 and "agreements/2011.yaml@utfärdat 2011-06-16" in diff.output
@@ -356,7 +404,10 @@ def test_check_and_diff_speak_of_the_issued_version(issued_2011, monkeypatch):
         rebuilt = run("build", "2011", "--out", "output")
         assert rebuilt.output.count("borttagen") == 4 and not list((root / "output/2011/andringar").iterdir())
         current = run("check", "output/2011/" + DECISION_2011 + ".pdf")
-        assert "aktuell" in current.output and f"utfärdad version: 2011/{DECISION_2011}, utfärdad 2011-06-16" in current.output
+        assert (
+            "aktuell" in current.output
+            and f"utfärdad version: 2011/{DECISION_2011}, utfärdad 2011-06-16" in current.output
+        )
     finally:  # the change again, for the tests after this one
         (root / "agreements" / "2011.yaml").write_text(changed, encoding="utf-8")
         assert run("build", "2011", "--out", "output").exit_code == 0
@@ -376,8 +427,12 @@ def project_2011(root: Path, monkeypatch) -> None:
 def test_an_issue_from_uncommitted_changes_is_recoverable(tmp_path, monkeypatch):
     project_2011(tmp_path, monkeypatch)
     file = tmp_path / "agreements" / "2011.yaml"
-    file.write_text(file.read_text(encoding="utf-8").replace("redovisning_november: 2011-11-15",
-                                                             "redovisning_november: 2011-11-30", 1), encoding="utf-8")
+    file.write_text(
+        file.read_text(encoding="utf-8").replace(
+            "redovisning_november: 2011-11-15", "redovisning_november: 2011-11-30", 1
+        ),
+        encoding="utf-8",
+    )
     result = run("issue", "2011", DECISION_2011, "--date", "2011-06-16")
     assert "arbetskopian hade ändringar" in result.output
     assert records(tmp_path / "issued")[0].clean is False
@@ -407,7 +462,9 @@ def test_a_document_left_untouched_is_known_as_issued_after_its_inputs_changed(t
 def test_issuing_an_unknown_document_names_the_documents(issued_2011, monkeypatch):
     monkeypatch.chdir(issued_2011["root"])
     refused = run("issue", "2011", "plan")
-    assert refused.exit_code == 2 and f"inget dokument 'plan' i 2011; dess dokument är: {DECISION_2011}" in refused.output
+    assert (
+        refused.exit_code == 2 and f"inget dokument 'plan' i 2011; dess dokument är: {DECISION_2011}" in refused.output
+    )
 
 
 MACRO = """<?xml version="1.0" encoding="UTF-8"?>
@@ -441,8 +498,12 @@ def soffice(profile: Path, *args: str) -> None:
     import os
     import signal
 
-    process = subprocess.Popen(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--invisible", *args],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--invisible", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         assert process.wait(timeout=180) == 0
     except subprocess.TimeoutExpired:
@@ -464,10 +525,19 @@ def test_libreoffice_accept_all_and_reject_all_give_the_new_and_the_issued_text(
     (profile / "user/basic/Standard/Module1.xba").write_text(MACRO, encoding="utf-8")  # after the profile exists
     for how in ("accept", "reject"):
         soffice(profile, f'macro:///Standard.Module1.Resolve("{red}","{tmp_path / how}ed.txt","{how}")')
-    soffice(profile, "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(tmp_path),
-            str(tmp_path / "issued.docx"), str(tmp_path / "current.docx"))
-    texts = {name: (tmp_path / f"{name}.txt").read_text(encoding="utf-8-sig") for name in
-             ("accepted", "rejected", "issued", "current")}
+    soffice(
+        profile,
+        "--convert-to",
+        "txt:Text (encoded):UTF8",
+        "--outdir",
+        str(tmp_path),
+        str(tmp_path / "issued.docx"),
+        str(tmp_path / "current.docx"),
+    )
+    texts = {
+        name: (tmp_path / f"{name}.txt").read_text(encoding="utf-8-sig")
+        for name in ("accepted", "rejected", "issued", "current")
+    }
     assert texts["accepted"] == texts["current"] and texts["rejected"] == texts["issued"]
     flat = texts["accepted"].replace("\u00a0", " ")
     assert kronor(issued_2011["after"].agreement.total).replace("\u00a0", " ") in flat
@@ -476,6 +546,7 @@ def test_libreoffice_accept_all_and_reject_all_give_the_new_and_the_issued_text(
 
 
 # --------------------------------------------------------------------------- 2012: one pot (the plan and county letters)
+
 
 @pytest.fixture(scope="module")
 def issued_2012(tmp_path_factory):
@@ -490,8 +561,11 @@ def issued_2012(tmp_path_factory):
         issued = run("issue", "2012", "regeringsbeslut", "genomforandeplan", "lansbrev", "--date", "2012-02-09")
         assert issued.exit_code == 0, issued.output
         pot = next(p for s in walk_sections(before.agreement.sections) for p in s.pots if p.id == "demens_svedem")
-        after = change_and_fix(Path("agreements/2012.yaml"), f"amount: {pot.amount:_}\n            eligible: [landsting]",
-                               f"amount: {pot.amount + 2_000_000:_}\n            eligible: [landsting]")
+        after = change_and_fix(
+            Path("agreements/2012.yaml"),
+            f"amount: {pot.amount:_}\n            eligible: [landsting]",
+            f"amount: {pot.amount + 2_000_000:_}\n            eligible: [landsting]",
+        )
         built = run("build", "2012", "--out", "output", "--format", "docx")
         assert built.exit_code == 0, built.output
     return {"root": root, "before": before, "after": after, "build": built.output}
@@ -568,14 +642,27 @@ def test_every_node_type_in_or_out_whole_is_a_revision_in_both_writers(direction
     mark, other = ("Underline", "LineThrough") if direction == "inserted" else ("LineThrough", "Underline")
     spans = " | ".join(decorated(data, tmp_path).get(mark, []))
     # a text of each node type: heading, paragraph, columns, list items, table cells, signatures, keep
-    for needle in ["Regeringens beslut", "Regeringsbeslut II:7", "S2011/5826/FST (delvis)", "Stödja ledare att bidra",
-                   "Det ska i länet finnas", "Medel till Senior Alert", "66 milj. kr", "Överskott 2011", "12 500 000",
-                   "Stockholm den 13 juni 2011", "För staten", "Håkan Sörman", "Verkställande direktör",
-                   "Nationell samordning – genomförandeplan 2012"]:
+    for needle in [
+        "Regeringens beslut",
+        "Regeringsbeslut II:7",
+        "S2011/5826/FST (delvis)",
+        "Stödja ledare att bidra",
+        "Det ska i länet finnas",
+        "Medel till Senior Alert",
+        "66 milj. kr",
+        "Överskott 2011",
+        "12 500 000",
+        "Stockholm den 13 juni 2011",
+        "För staten",
+        "Håkan Sörman",
+        "Verkställande direktör",
+        "Nationell samordning – genomförandeplan 2012",
+    ]:
         assert needle in spans, needle
     assert other not in decorated(data, tmp_path) or all(
         "tillkommit" in s or s in ("understruken i blått", "överstruken i rött")
-        for s in decorated(data, tmp_path)[other])  # only the legend's own example
+        for s in decorated(data, tmp_path)[other]
+    )  # only the legend's own example
     assert margin_colours(data, tmp_path) == {"ins" if direction == "inserted" else "del"}
 
 
@@ -594,8 +681,12 @@ def test_several_changes_are_one_clause_each_in_document_order_dates_last(tmp_pa
     file = tmp_path / "agreements" / "2011.yaml"
     shutil.copy(ROOT / "agreements" / "2011.yaml", file)
     old = load_agreement(file)
-    file.write_text(file.read_text(encoding="utf-8").replace("redovisning_november: 2011-11-15",
-                                                             "redovisning_november: 2011-11-30", 1), encoding="utf-8")
+    file.write_text(
+        file.read_text(encoding="utf-8").replace(
+            "redovisning_november: 2011-11-15", "redovisning_november: 2011-11-30", 1
+        ),
+        encoding="utf-8",
+    )
     change_and_fix(file, "amount: 1_000_000", "amount: 1_200_000")
     new = change_and_fix(file, "amount: 25_000_000", "amount: 24_000_000")
     changes = [c for c in compare(old, new, "a", "b").figures]
@@ -605,12 +696,21 @@ def test_several_changes_are_one_clause_each_in_document_order_dates_last(tmp_pa
     assert lines[0].endswith("på så sätt att") and not lines[1]
     items = [line for line in lines if line.startswith("- ")]
     assert len(items) == 3
-    assert items[0].startswith(f"- {decision.addressee.name} ska betala ut {kronor(24_000_000)} i stället för {kronor(25_000_000)}")
-    assert items[1].startswith(f"- {decision.addressee.name} ska betala ut {kronor(1_200_000)} i stället för {kronor(1_000_000)}")
-    assert items[2] == (f"- handlingsplanen och redovisningen till Regeringskansliet (Socialdepartementet) ska lämnas senast "
-                        f"{datum(new.agreement.dates['redovisning_november'])} i stället för senast "
-                        f"{datum(old.agreement.dates['redovisning_november'])}.")
-    assert items[0].endswith(";") and f"sammanlagt {kronor(new.agreement.total)} i stället för {kronor(old.agreement.total)}" in text
+    assert items[0].startswith(
+        f"- {decision.addressee.name} ska betala ut {kronor(24_000_000)} i stället för {kronor(25_000_000)}"
+    )
+    assert items[1].startswith(
+        f"- {decision.addressee.name} ska betala ut {kronor(1_200_000)} i stället för {kronor(1_000_000)}"
+    )
+    assert items[2] == (
+        f"- handlingsplanen och redovisningen till Regeringskansliet (Socialdepartementet) ska lämnas senast "
+        f"{datum(new.agreement.dates['redovisning_november'])} i stället för senast "
+        f"{datum(old.agreement.dates['redovisning_november'])}."
+    )
+    assert (
+        items[0].endswith(";")
+        and f"sammanlagt {kronor(new.agreement.total)} i stället för {kronor(old.agreement.total)}" in text
+    )
 
 
 def test_a_numbered_list_renumbers_as_tracked_changes():
@@ -622,7 +722,11 @@ def test_a_numbered_list_renumbers_as_tracked_changes():
     marked, count = redline(old, new, "A", "2012-01-01")
     assert count == 2
     data = render_docx(marked)
-    assert resolve(data, accept=True) == docx_paragraphs(render_docx(new)) == ["1.\tFörsta kravet.", "2.\tTredje kravet.", "3.\tFjärde kravet."]
+    assert (
+        resolve(data, accept=True)
+        == docx_paragraphs(render_docx(new))
+        == ["1.\tFörsta kravet.", "2.\tTredje kravet.", "3.\tFjärde kravet."]
+    )
     assert resolve(data, accept=False) == docx_paragraphs(render_docx(old))
 
 
@@ -631,25 +735,54 @@ def test_a_numbered_list_renumbers_as_tracked_changes():
 @pytest.mark.parametrize("kind", ["word", "heading", "row", "cell", "signatures", "renumbered"])
 def test_each_revision_kind_is_marked_in_the_typst_pdf(kind, tmp_path):
     """Each kind of revision the model carries: struck and underlined text, tagged as such, and a bar beside it."""
-    from generator.documents.model import Cell, Document, Heading, ListBlock, Meta, Signature, Signatures, Table, TableRow
+    from generator.documents.model import (
+        Cell,
+        Document,
+        Heading,
+        ListBlock,
+        Meta,
+        Signature,
+        Signatures,
+        Table,
+        TableRow,
+    )
     from generator.writers.typst import render_pdf as render_typst
 
     def document(amount: str, heading: str, rows: list[str], cell: str, signer: str, items: list[str]) -> Document:
-        return Document(Meta("x", author="A", date="2012-02-09"), [
-            Heading(heading, 1),
-            Paragraph([Run(f"Kammarkollegiet ska betala ut {amount} kronor.")]),
-            Table([TableRow([Cell([Run("Register")]), Cell([Run("Kronor")], "right")], "head"),
-                   *[TableRow([Cell([Run(r)]), Cell([Run(cell)], "right")]) for r in rows]], [4, 1.4], "amounts"),
-            ListBlock([[Run(i)] for i in items], "number"),
-            Signatures([Signature("För staten", signer, "Statssekreterare")], "Stockholm den 13 juni 2011"),
-        ])
+        return Document(
+            Meta("x", author="A", date="2012-02-09"),
+            [
+                Heading(heading, 1),
+                Paragraph([Run(f"Kammarkollegiet ska betala ut {amount} kronor.")]),
+                Table(
+                    [
+                        TableRow([Cell([Run("Register")]), Cell([Run("Kronor")], "right")], "head"),
+                        *[TableRow([Cell([Run(r)]), Cell([Run(cell)], "right")]) for r in rows],
+                    ],
+                    [4, 1.4],
+                    "amounts",
+                ),
+                ListBlock([[Run(i)] for i in items], "number"),
+                Signatures([Signature("För staten", signer, "Statssekreterare")], "Stockholm den 13 juni 2011"),
+            ],
+        )
 
-    base = dict(amount="7\u00a0000\u00a0000", heading="Regeringens beslut", rows=["Senior Alert"], cell="10,5",
-                signer="Ragnwi Marcelind", items=["Första kravet.", "Andra kravet.", "Tredje kravet."])
-    change = {"word": dict(amount="7\u00a0500\u00a0000"), "heading": dict(heading="Regeringens nya beslut"),
-              "row": dict(rows=["Senior Alert", "SveDem"]), "cell": dict(cell="11,0"),
-              "signatures": dict(signer="Maria Larsson"),
-              "renumbered": dict(items=["Första kravet.", "Tredje kravet."])}[kind]
+    base = dict(
+        amount="7\u00a0000\u00a0000",
+        heading="Regeringens beslut",
+        rows=["Senior Alert"],
+        cell="10,5",
+        signer="Ragnwi Marcelind",
+        items=["Första kravet.", "Andra kravet.", "Tredje kravet."],
+    )
+    change = {
+        "word": dict(amount="7\u00a0500\u00a0000"),
+        "heading": dict(heading="Regeringens nya beslut"),
+        "row": dict(rows=["Senior Alert", "SveDem"]),
+        "cell": dict(cell="11,0"),
+        "signatures": dict(signer="Maria Larsson"),
+        "renumbered": dict(items=["Första kravet.", "Tredje kravet."]),
+    }[kind]
     old, new = document(**base), document(**{**base, **change})
     marked, count = redline(old, new, "A", "2012-01-01")
     assert count >= 1
@@ -661,8 +794,11 @@ def test_each_revision_kind_is_marked_in_the_typst_pdf(kind, tmp_path):
         "heading": (["Regeringens beslut"], ["Regeringens nya beslut"], {"ins", "del"}),
         "row": ([], ["SveDem", "10,5"], {"ins"}),
         "cell": (["10,5"], ["11,0"], {"changed"}),
-        "signatures": (["Stockholm den 13 juni 2011", "Ragnwi Marcelind"], ["Maria Larsson", "Statssekreterare"],
-                       {"ins", "del"}),
+        "signatures": (
+            ["Stockholm den 13 juni 2011", "Ragnwi Marcelind"],
+            ["Maria Larsson", "Statssekreterare"],
+            {"ins", "del"},
+        ),
         "renumbered": (["Andra kravet.", "2.", "3."], ["2."], {"del", "changed"}),
     }[kind]
     for text in expected[0]:
@@ -670,8 +806,12 @@ def test_each_revision_kind_is_marked_in_the_typst_pdf(kind, tmp_path):
     for text in expected[1]:
         assert text in inserted, (text, inserted)
     legend = {"understruken i blått", "överstruken i rött"}
-    assert len([s for s in inserted + deleted if s not in legend]) == len(expected[0]) + len(expected[1]) + {
-        "row": 0, "signatures": 4, "heading": 0, "word": 0, "cell": 0, "renumbered": 0}[kind]
+    assert (
+        len([s for s in inserted + deleted if s not in legend])
+        == len(expected[0])
+        + len(expected[1])
+        + {"row": 0, "signatures": 4, "heading": 0, "word": 0, "cell": 0, "renumbered": 0}[kind]
+    )
     assert margin_colours(data, tmp_path) == expected[2]
     if kind == "heading":  # the struck heading is no longer a place in the outline; the new one is
         import io
@@ -688,7 +828,10 @@ def test_a_tampered_record_is_refused(tmp_path):
 
     (tmp_path / "2011").mkdir()
     record = tmp_path / "2011" / "x.yaml"
-    record.write_text("document: x\nyear: 2011\nagreement: agreements/2011.yaml\nissued: 2011-06-16\n"
-                      "sources: {agreements/2011.yaml: ../../etc/passwd}\n", encoding="utf-8")
+    record.write_text(
+        "document: x\nyear: 2011\nagreement: agreements/2011.yaml\nissued: 2011-06-16\n"
+        "sources: {agreements/2011.yaml: ../../etc/passwd}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(GeneratorError, match="ingen giltig uppgift om utfärdande"):
         load_record(record, tmp_path)

@@ -1,4 +1,5 @@
 """Changing one figure: diff names it, validation holds the stated totals, the rebuild follows, check calls old documents stale."""
+
 from __future__ import annotations
 
 import json
@@ -9,10 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.app import load_agreement
 from generator.cli.main import main
 from generator.formatting import belopp, milj
-from generator.app import load_agreement
-
 from tests.document_text import docx_text, pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +41,9 @@ def test_one_changed_amount_from_diff_to_rebuild_to_check(workspace, monkeypatch
     assert first.exit_code == 0, first.output
     manifest = json.loads((workspace / "output" / "manifest.json").read_text(encoding="utf-8"))["documents"]
     all_files = set(manifest)
-    assert len(all_files) == 2 + 4 + 42 + 2 + (2 + 42 + 2) + 2 * (290 + 20)  # 2011; 2012; 2010: letter, 21 county agreements, tables; 2012: a letter per municipality and per county council
+    assert len(all_files) == 2 + 4 + 42 + 2 + (2 + 42 + 2) + 2 * (
+        290 + 20
+    )  # 2011; 2012; 2010: letter, 21 county agreements, tables; 2012: a letter per municipality and per county council
 
     again = run("build", "--out", "output")
     assert f"0 filer renderade, {len(all_files)} oförändrade indata" in again.output
@@ -61,16 +63,23 @@ def test_one_changed_amount_from_diff_to_rebuild_to_check(workspace, monkeypatch
     result = run("diff", "before/2012.yaml", "agreements/2012.yaml", "--json")
     assert result.exit_code == 1
     diff = json.loads(result.output)
-    assert [(c["name"], c["old"], c["new"], c["difference"]) for c in diff["figures"]] == \
-        [("analys_lan", 85_000_000, 87_000_000, 2_000_000)]
+    assert [(c["name"], c["old"], c["new"], c["difference"]) for c in diff["figures"]] == [
+        ("analys_lan", 85_000_000, 87_000_000, 2_000_000)
+    ]
     totals = {c["name"]: c["difference"] for c in diff["totals"]}
-    assert totals == {"sec.analysarbete.total": 2_000_000, "summa": 2_000_000}  # the parts' sums, before any stated total
+    assert totals == {
+        "sec.analysarbete.total": 2_000_000,
+        "summa": 2_000_000,
+    }  # the parts' sums, before any stated total
     moved = {r["code"]: r["difference"] for r in diff["recipients"]}
     assert set(moved) == set(old_lines) and sum(moved.values()) == 2_000_000
     assert [abs(r["difference"]) for r in diff["recipients"]] == sorted((abs(v) for v in moved.values()), reverse=True)
     assert set(diff["documents"]) == {name for name in all_files if name.startswith("2012/")}
     text = run("diff", "before/2012.yaml", "agreements/2012.yaml").output
-    assert f"analys_lan: Medel till kommuner och landsting länsgemensamt för lokalt analysarbete: 85{NB}000{NB}000{NB}kronor → 87{NB}000{NB}000{NB}kronor (+2{NB}000{NB}000{NB}kronor)" in text
+    assert (
+        f"analys_lan: Medel till kommuner och landsting länsgemensamt för lokalt analysarbete: 85{NB}000{NB}000{NB}kronor → 87{NB}000{NB}000{NB}kronor (+2{NB}000{NB}000{NB}kronor)"
+        in text
+    )
 
     # validation fails on the stated totals until they are updated
     refused = run("validate", "agreements/2012.yaml")
@@ -101,8 +110,10 @@ def test_one_changed_amount_from_diff_to_rebuild_to_check(workspace, monkeypatch
     decision = {f"output/2012/regeringsbeslut_II-7_2012-02-09_godkannande.{fmt}" for fmt in ("docx", "pdf")}
     assert rendered == expected - decision
     assert "2 med ändrade indata men samma innehåll (lämnade orörda)" in rebuilt.output
-    assert all((workspace / p).read_bytes() == (workspace / "old-output" / p.removeprefix("output/")).read_bytes()
-               for p in decision)
+    assert all(
+        (workspace / p).read_bytes() == (workspace / "old-output" / p.removeprefix("output/")).read_bytes()
+        for p in decision
+    )
 
     # no generated text still shows the old figure
     after = load_agreement(workspace / "agreements" / "2012.yaml")
@@ -119,11 +130,17 @@ def test_one_changed_amount_from_diff_to_rebuild_to_check(workspace, monkeypatch
     assert all(f";{old_lines[c]}\r\n" not in table or old_lines[c] == new_lines[c] for c in old_lines)
 
     # check: the old documents are stale, the new ones current
-    stale = run("check", "old-output/2012/genomforandeplan.pdf", "old-output/2012/lansbrev/lansbrev_01_stockholms-lan.docx")
+    stale = run(
+        "check", "old-output/2012/genomforandeplan.pdf", "old-output/2012/lansbrev/lansbrev_01_stockholms-lan.docx"
+    )
     assert stale.exit_code == 1
     assert stale.output.count("INAKTUELL") == 2 and "agreements/2012.yaml: har ändrats" in stale.output
-    current = run("check", "output/2012/genomforandeplan.pdf", "output/2012/lansbrev/lansbrev_01_stockholms-lan.docx",
-                  "old-output/2011/regeringsbeslut_II-7_2011-06-16_utbetalning.pdf")
+    current = run(
+        "check",
+        "output/2012/genomforandeplan.pdf",
+        "output/2012/lansbrev/lansbrev_01_stockholms-lan.docx",
+        "old-output/2011/regeringsbeslut_II-7_2011-06-16_utbetalning.pdf",
+    )
     assert current.exit_code == 0 and current.output.count(": aktuell") == 3
     # the decision left as it was names the 2012.yaml it was made from, and is current: its text is the same
     kept = run("check", "output/2012/regeringsbeslut_II-7_2012-02-09_godkannande.pdf")
@@ -136,8 +153,8 @@ def test_force_renders_everything_and_a_document_carries_its_sources(workspace, 
     run("build", "2011", "--out", "forced")
     result = run("build", "2011", "--out", "forced", "--force")
     assert "2 filer renderade, 0 oförändrade" in result.output
-    from generator.change.staleness import provenance_of
     from generator.build.provenance import file_id
+    from generator.change.staleness import provenance_of
 
     line = provenance_of(workspace / "forced/2011/regeringsbeslut_II-7_2011-06-16_utbetalning.docx")
     assert f"agreements/2011.yaml@{file_id(workspace / 'agreements/2011.yaml')}" in line
@@ -150,7 +167,9 @@ def test_outputs_of_a_deleted_agreement_are_kept_unless_pruned(tmp_path, monkeyp
     shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
     shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011-kopia.yaml")
     text = (tmp_path / "agreements" / "2011-kopia.yaml").read_text(encoding="utf-8")
-    (tmp_path / "agreements" / "2011-kopia.yaml").write_text(text.replace("year: 2011", "year: 2010", 1), encoding="utf-8")
+    (tmp_path / "agreements" / "2011-kopia.yaml").write_text(
+        text.replace("year: 2011", "year: 2010", 1), encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     assert run("build", "--out", "out").exit_code == 0
     made = sorted(p.name for p in (tmp_path / "out" / "2010").iterdir())
@@ -161,7 +180,9 @@ def test_outputs_of_a_deleted_agreement_are_kept_unless_pruned(tmp_path, monkeyp
     assert sorted(p.name for p in (tmp_path / "out" / "2010").iterdir()) == made
     pruned = run("build", "--out", "out", "--prune")
     assert pruned.output.count("borttagen") == 2 and not list((tmp_path / "out" / "2010").iterdir())
-    assert not any(name.startswith("2010/") for name in json.loads((tmp_path / "out" / "manifest.json").read_text())["documents"])
+    assert not any(
+        name.startswith("2010/") for name in json.loads((tmp_path / "out" / "manifest.json").read_text())["documents"]
+    )
 
 
 def test_diff_against_a_git_revision(tmp_path, monkeypatch):
@@ -172,10 +193,19 @@ def test_diff_against_a_git_revision(tmp_path, monkeypatch):
     (tmp_path / "agreements").mkdir()
     shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
     monkeypatch.chdir(tmp_path)
-    for command in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "x"]):
+    for command in (
+        ["init", "-q"],
+        ["add", "."],
+        ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "x"],
+    ):
         subprocess.run(["git", *command], check=True, cwd=tmp_path)
     file = tmp_path / "agreements" / "2011.yaml"
-    file.write_text(file.read_text(encoding="utf-8").replace("redovisning_november: 2011-11-15", "redovisning_november: 2011-11-30", 1), encoding="utf-8")
+    file.write_text(
+        file.read_text(encoding="utf-8").replace(
+            "redovisning_november: 2011-11-15", "redovisning_november: 2011-11-30", 1
+        ),
+        encoding="utf-8",
+    )
     result = run("diff", "agreements/2011.yaml@HEAD", "agreements/2011.yaml")
     assert result.exit_code == 1, result.output
     assert "den 15 november 2011 → den 30 november 2011" in result.output.replace("\u00a0", " ")

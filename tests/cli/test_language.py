@@ -1,4 +1,5 @@
 """One language for the people who use the generator: --help, click's own texts and the message labels in Swedish."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +9,9 @@ from click.testing import CliRunner
 from generator.cli.main import main
 from generator.errors import Finding, Location
 
-ENGLISH = re.compile(r"\b(Usage|Options|Commands|Show this|the|and|of|with|from|is|are|must|file|folder|error|hint|warning)\b")
+ENGLISH = re.compile(
+    r"\b(Usage|Options|Commands|Show this|the|and|of|with|from|is|are|must|file|folder|error|hint|warning)\b"
+)
 
 
 def test_every_help_text_is_swedish():
@@ -32,10 +35,17 @@ def test_click_errors_are_swedish():
 
 
 def test_a_finding_reads_file_line_column_fel_field_path():
-    finding = Finding(Location("agreements/2012.yaml", 233, 13), "okänd nyckel 'amout'",
-                      "sections[1].sections[4].payouts[0].amout", "error", "menade du 'amount'?")
-    assert str(finding) == ("agreements/2012.yaml:233:13: fel: sections[1].sections[4].payouts[0].amout: okänd nyckel 'amout'"
-                            "\n    tips: menade du 'amount'?")
+    finding = Finding(
+        Location("agreements/2012.yaml", 233, 13),
+        "okänd nyckel 'amout'",
+        "sections[1].sections[4].payouts[0].amout",
+        "error",
+        "menade du 'amount'?",
+    )
+    assert str(finding) == (
+        "agreements/2012.yaml:233:13: fel: sections[1].sections[4].payouts[0].amout: okänd nyckel 'amout'"
+        "\n    tips: menade du 'amount'?"
+    )
     warning = Finding(Location("a.yaml", 3), "x", "", "warning")
     assert str(warning) == "a.yaml:3: varning: x"
 
@@ -66,7 +76,10 @@ def test_a_mistyped_reference_is_named_in_swedish_at_its_line(tmp_path, monkeypa
         path.write_text(original.replace(intro, typed + " 2011", 1), encoding="utf-8")
         result = CliRunner().invoke(main, ["validate", str(path)])
         assert result.exit_code == 2, (typed, result.output)
-        assert f"2011.yaml:{line}: fel: intro: texten har en felaktig hänvisning: {expected}" in result.output, (typed, result.output)
+        assert f"2011.yaml:{line}: fel: intro: texten har en felaktig hänvisning: {expected}" in result.output, (
+            typed,
+            result.output,
+        )
         assert "Jinja" not in result.output and "unexpected" not in result.output.lower(), result.output
         assert "Traceback" not in result.output
 

@@ -1,4 +1,5 @@
 """The shipped agreements: they validate, and every figure in them is checked."""
+
 from __future__ import annotations
 
 import re
@@ -6,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import DataError
 from generator.app import load_agreement
 from generator.data.validate import summary
+from generator.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[2]
 AGREEMENTS = ROOT / "agreements"
@@ -30,11 +31,13 @@ def test_2012_confirms_1161_million_and_reports_the_seeds_budget_mismatch(valida
     # shares the 66 million leaves 500 000 kronor undistributed.
     messages = sorted(w.message.replace("\u00a0", " ") for w in result.warnings)
     assert len(messages) == 4, messages
-    vardforetagarna, = [m for m in messages if "vardforetagarna_budget" in m]
+    (vardforetagarna,) = [m for m in messages if "vardforetagarna_budget" in m]
     assert "4 194 100 kronor" in vardforetagarna and "4 000 000 kronor" in vardforetagarna
     assert any("'SUMMA 2011' nämner året 2011, inte överenskommelsens 2012" in m for m in messages)
     assert any("intäkter 12 500 000 kronor och kostnader 10 000 000 kronor skiljer sig" in m for m in messages)
-    assert any("65 500 000 kronor, 500 000 kronor mindre än de 66 000 000 kronor som ul_lan omfattar" in m for m in messages)
+    assert any(
+        "65 500 000 kronor, 500 000 kronor mindre än de 66 000 000 kronor som ul_lan omfattar" in m for m in messages
+    )
     with pytest.raises(DataError):
         load_agreement(AGREEMENTS / "2012.yaml", strict=True)
 

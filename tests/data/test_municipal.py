@@ -1,4 +1,5 @@
 """The municipalities' utlåtande on the 2013 agreement, compared with seed 001 (Stockholm's)."""
+
 from __future__ import annotations
 
 import re
@@ -8,12 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.app import load_agreement
 from generator.build.run import build
 from generator.cli.main import main
-from generator.errors import DataError
 from generator.data.municipal import listed_items
-from generator.app import load_agreement
-
+from generator.errors import DataError
 from tests.document_text import docx_text, figures, matched_in_order, pdf_text, words
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,12 +28,12 @@ def seed_text() -> str:
 
 def between(text: str, start: str, end: str) -> str:
     begin = text.index(start)
-    return text[begin:text.index(end, begin)]
+    return text[begin : text.index(end, begin)]
 
 
 def agreement_parts(seed: str) -> dict[str, str]:
     """The parts of the seed that come from the agreement, not from Stockholm's own writing."""
-    quoted = seed[seed.index("lydelse."):]
+    quoted = seed[seed.index("lydelse.") :]
     return {
         "Ärendet": between(seed, "I februari 2010", "Beredning"),
         "ÄRENDET": between(seed, "ÄRENDET", "BEREDNING"),
@@ -80,16 +80,29 @@ def test_the_parts_from_the_agreement_follow_the_seed(stockholm, capsys):
 
 def test_the_utlatande_has_the_seeds_parts_in_order(stockholm):
     text = docx_text(stockholm.with_suffix(".docx")).replace("\u00a0", " ")
-    order = ["Utlåtande 2013: RV (Dnr 327-1866/2012)", "Kommunstyrelsen föreslår att kommunfullmäktige beslutar följande.",
-             "Föredragande borgarrådet Joakim Larsson anför följande.", "Ärendet", "Beredning", "Mina synpunkter", "Bilaga",
-             "Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag.",
-             "Kommunstyrelsen delar borgarrådsberedningens uppfattning", "Stockholm den", "På kommunstyrelsens vägnar:",
-             "STEN NORDIN", "Joakim Larsson", "Ulrika Gunnarsson", "ÄRENDET", "BEREDNING",
-             "Stadsledningskontorets tjänsteutlåtande daterat den 25 februari 2013 har i huvudsak följande lydelse."]
+    order = [
+        "Utlåtande 2013: RV (Dnr 327-1866/2012)",
+        "Kommunstyrelsen föreslår att kommunfullmäktige beslutar följande.",
+        "Föredragande borgarrådet Joakim Larsson anför följande.",
+        "Ärendet",
+        "Beredning",
+        "Mina synpunkter",
+        "Bilaga",
+        "Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag.",
+        "Kommunstyrelsen delar borgarrådsberedningens uppfattning",
+        "Stockholm den",
+        "På kommunstyrelsens vägnar:",
+        "STEN NORDIN",
+        "Joakim Larsson",
+        "Ulrika Gunnarsson",
+        "ÄRENDET",
+        "BEREDNING",
+        "Stadsledningskontorets tjänsteutlåtande daterat den 25 februari 2013 har i huvudsak följande lydelse.",
+    ]
     at = 0
     for part in order:  # each after the one before
         found = text.find(part, at)
-        assert found >= 0, (part, text[at:at + 200])
+        assert found >= 0, (part, text[at : at + 200])
         at = found + len(part)
     assert "UTKAST" not in text and "[" not in text  # Stockholm's file leaves no blanks
 
@@ -137,10 +150,12 @@ def test_a_bad_municipal_file_is_named_by_line_and_column(tmp_path):
 def test_a_partial_file_is_a_draft_and_validate_names_its_blanks(tmp_path):
     own = _workspace(tmp_path)
     text = own.read_text(encoding="utf-8")
-    own.write_text(text[:text.index("views:")], encoding="utf-8")  # no views, body, place, signatures, statement
+    own.write_text(text[: text.index("views:")], encoding="utf-8")  # no views, body, place, signatures, statement
     validated = load_agreement(tmp_path / "agreements" / "2013.yaml")
     messages = " ".join(str(w) for w in validated.warnings)
-    assert "Stockholm: utlåtandet kommer att visa tomrum för föredragandens synpunkter, beredande organ, ort" in messages
+    assert (
+        "Stockholm: utlåtandet kommer att visa tomrum för föredragandens synpunkter, beredande organ, ort" in messages
+    )
     with pytest.raises(DataError):
         load_agreement(tmp_path / "agreements" / "2013.yaml", strict=True)
 
@@ -152,13 +167,28 @@ def test_where_data_exist_the_utlatande_estimates_the_municipalitys_share(tmp_pa
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     (tmp_path / "kommuner" / "2012").mkdir(parents=True)
     text = (ROOT / "agreements" / "2012.yaml").read_text(encoding="utf-8")
-    config = AGREEMENT.read_text(encoding="utf-8").split("\nmunicipal_statement:")[1].replace("kommuner/2013", "kommuner/2012")
-    text = text + "\nmunicipal_statement:" + config.replace("overenskommelse_2010 | miljoner", "total | miljoner") \
-        .replace("prestationsbidrag_2010 | miljoner", "total | miljoner")
+    config = (
+        AGREEMENT.read_text(encoding="utf-8")
+        .split("\nmunicipal_statement:")[1]
+        .replace("kommuner/2013", "kommuner/2012")
+    )
+    text = (
+        text
+        + "\nmunicipal_statement:"
+        + config.replace("overenskommelse_2010 | miljoner", "total | miljoner").replace(
+            "prestationsbidrag_2010 | miljoner", "total | miljoner"
+        )
+    )
     (tmp_path / "agreements" / "2012.yaml").write_text(text, encoding="utf-8")
     validated = load_agreement(tmp_path / "agreements" / "2012.yaml")
-    build(validated.agreement, tmp_path / "out", ["docx"], allocation=validated.allocation, recipient="0180",
-          municipal=validated.municipal)
+    build(
+        validated.agreement,
+        tmp_path / "out",
+        ["docx"],
+        allocation=validated.allocation,
+        recipient="0180",
+        municipal=validated.municipal,
+    )
     out = docx_text(tmp_path / "out" / "2012" / "utlatanden" / "utlatande_0180_stockholm.docx")
     assert "Uppskattning, inte beslutade belopp" in out and "EXEMPELDATA" in out
     own = {item.id: sum(l.amount for l in item.lines if l.code == "0180") for item in validated.allocation.items}
@@ -166,5 +196,7 @@ def test_where_data_exist_the_utlatande_estimates_the_municipalitys_share(tmp_pa
     shown = [item for item in validated.allocation.items if item.id in listed]
     assert shown
     for item in shown:
-        assert re.search(rf"{re.escape(item.label)}\n[\d\u00a0]+\n{own[item.id]:,}".replace(",", "\u00a0"), out), item.id
+        assert re.search(rf"{re.escape(item.label)}\n[\d\u00a0]+\n{own[item.id]:,}".replace(",", "\u00a0"), out), (
+            item.id
+        )
     assert f"Summa\n\n{sum(own[i.id] for i in shown):,}".replace(",", "\u00a0") in out

@@ -1,7 +1,9 @@
 """Numbers and letters are computed from order, so they can never repeat."""
+
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.data.model import Appendix, Payout, Section
 from generator.data.numbering import appendix_numbers, payout_letters, section_numbers
@@ -9,14 +11,18 @@ from generator.data.numbering import appendix_numbers, payout_letters, section_n
 
 def _section(i: str, subs: list[Section] = (), payouts: int = 0) -> Section:
     return Section(
-        id=i, title=i, sections=list(subs),
+        id=i,
+        title=i,
+        sections=list(subs),
         payouts=[Payout(id=f"{i}_p{k}", label="x", amount=1, recipient="skl") for k in range(payouts)],
     )
 
 
 def test_the_2012_duplicate_33_cannot_happen():
     # The 2012 seed numbers both "God vård vid demenssjukdom" and "God läkemedelsbehandling" 3.3.
-    prestation = _section("prestation", [_section(x) for x in ("livets_slut", "preventivt", "demens", "lakemedel", "sammanhallen")])
+    prestation = _section(
+        "prestation", [_section(x) for x in ("livets_slut", "preventivt", "demens", "lakemedel", "sammanhallen")]
+    )
     numbers = section_numbers([_section("grundkrav"), _section("langsiktigt"), prestation])
     assert [numbers[x] for x in ("demens", "lakemedel", "sammanhallen")] == ["3.3", "3.4", "3.5"]
 
@@ -28,8 +34,10 @@ def test_the_2012_duplicate_d_cannot_happen():
 
 
 def test_appendix_numbers_with_children():
-    appendices = [Appendix(id="bil_samordning", title="x", appendices=[Appendix(id="bil_ledningskraft", title="y")]),
-                  Appendix(id="bil_famna", title="z")]
+    appendices = [
+        Appendix(id="bil_samordning", title="x", appendices=[Appendix(id="bil_ledningskraft", title="y")]),
+        Appendix(id="bil_famna", title="z"),
+    ]
     assert appendix_numbers(appendices) == {"bil_samordning": "1", "bil_ledningskraft": "1.a", "bil_famna": "2"}
 
 

@@ -1,4 +1,5 @@
 """The JSON Schema of the input files, docs/REFERENCE.md, and `generator new`."""
+
 from __future__ import annotations
 
 import re
@@ -10,16 +11,16 @@ import pytest
 from click.testing import CliRunner
 from pydantic import BaseModel
 
-from generator.cli.main import main
-from generator.reference_docs.key_descriptions import MODELS
-from generator.errors import DataError
-from generator.reference_docs.reference_md import REFERENCE_FILE, reference_text
-from generator.data.loading import load_yaml
-from generator.formatting import kronor
-from generator.data.file_kinds import FILE_KINDS, SCHEMA_FOLDER, figure_paths, kind_of, modeline
-from generator.reference_docs.json_schema import as_json_data, schema_for, schema_text
 from generator.app import load_agreement
+from generator.cli.main import main
+from generator.data.file_kinds import FILE_KINDS, SCHEMA_FOLDER, figure_paths, kind_of, modeline
+from generator.data.loading import load_yaml
 from generator.data.validate import check_agreement
+from generator.errors import DataError
+from generator.formatting import kronor
+from generator.reference_docs.json_schema import as_json_data, schema_for, schema_text
+from generator.reference_docs.key_descriptions import MODELS
+from generator.reference_docs.reference_md import REFERENCE_FILE, reference_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted([*(ROOT / "agreements").rglob("*.yaml"), *(ROOT / "kommuner").rglob("*.yaml")])
@@ -72,7 +73,8 @@ def test_schema_rejects_a_misspelt_key_and_describes_the_right_one() -> None:
     errors = list(_validator(FILE_KINDS[0]).iter_errors(as_json_data(data)))
     assert sorted((e.validator, e.message) for e in errors) == [
         ("additionalProperties", "Additional properties are not allowed ('amout' was unexpected)"),
-        ("required", "'amount' is a required property")]
+        ("required", "'amount' is a required property"),
+    ]
     assert all(list(e.absolute_path) == ["sections", 1, "sections", 4, "payouts", 0] for e in errors)
     schema = schema_for(FILE_KINDS[0])
     described = schema["$defs"]["Payout"]["properties"]["amount"]
@@ -91,17 +93,30 @@ def test_schema_accepts_what_the_generator_accepts_and_refuses_what_it_refuses()
     good = as_json_data(data)
     assert not list(validator.iter_errors(good))
     assert not list(validator.iter_errors({**good, "total": "10_000_000"}))  # as an editor reads 10_000_000
-    for bad in ({**good, "total": -1}, {**good, "total": 10.5}, {**good, "total": "10 000 000"},
-                {**good, "id": "Test 2012"}, {**good, "year": 1999}):
+    for bad in (
+        {**good, "total": -1},
+        {**good, "total": 10.5},
+        {**good, "total": "10 000 000"},
+        {**good, "id": "Test 2012"},
+        {**good, "year": 1999},
+    ):
         assert list(validator.iter_errors(bad)), bad
 
 
 def test_every_key_of_every_model_has_a_swedish_description_and_an_example() -> None:
-    missing = [f"{name}.{key}" for name, model in ALL_MODELS.items() for key in model.model_fields
-               if not all(MODELS.get(name, ("", {}))[1].get(key, ("", "")))]
+    missing = [
+        f"{name}.{key}"
+        for name, model in ALL_MODELS.items()
+        for key in model.model_fields
+        if not all(MODELS.get(name, ("", {}))[1].get(key, ("", "")))
+    ]
     assert missing == []
-    stale = [f"{name}.{key}" for name, (_, keys) in MODELS.items() for key in keys
-             if name not in ALL_MODELS or key not in ALL_MODELS[name].model_fields]
+    stale = [
+        f"{name}.{key}"
+        for name, (_, keys) in MODELS.items()
+        for key in keys
+        if name not in ALL_MODELS or key not in ALL_MODELS[name].model_fields
+    ]
     assert stale == []
     assert all(MODELS[name][0] for name in ALL_MODELS)
 
@@ -112,14 +127,16 @@ def test_committed_schema_is_what_generator_schema_writes(tmp_path: Path) -> Non
     for kind in FILE_KINDS:
         written = (tmp_path / kind.file).read_text(encoding="utf-8")
         assert written == schema_text(kind)
-        assert (SCHEMA_FOLDER / kind.file).read_text(encoding="utf-8") == written, \
+        assert (SCHEMA_FOLDER / kind.file).read_text(encoding="utf-8") == written, (
             f"schema/{kind.file} is stale: run generator schema"
+        )
     assert sorted(p.name for p in SCHEMA_FOLDER.glob("*.json")) == sorted(k.file for k in FILE_KINDS)
 
 
 def test_committed_reference_is_current() -> None:
-    assert REFERENCE_FILE.read_text(encoding="utf-8") == reference_text(), \
+    assert REFERENCE_FILE.read_text(encoding="utf-8") == reference_text(), (
         "docs/REFERENCE.md is stale: run generator reference"
+    )
 
 
 def _reference_rows() -> dict[str, dict[str, list[str]]]:
@@ -173,11 +190,16 @@ def test_unknown_key_hint_points_to_the_reference_not_to_source(tmp_path: Path) 
 
 # --------------------------------------------------------------------------- generator new
 
+
 def test_new_year_from_this_year_leaves_amounts_and_dates_to_fill_and_validate_lists_them(tmp_path: Path) -> None:
     source = tmp_path / "agreements" / "2012.yaml"
     source.parent.mkdir()
-    source.write_text((ROOT / "agreements" / "2012.yaml").read_text(encoding="utf-8")
-                      .replace("../examples/", f"{(ROOT / 'examples').as_posix()}/"), encoding="utf-8")
+    source.write_text(
+        (ROOT / "agreements" / "2012.yaml")
+        .read_text(encoding="utf-8")
+        .replace("../examples/", f"{(ROOT / 'examples').as_posix()}/"),
+        encoding="utf-8",
+    )
     target = tmp_path / "agreements" / "2013.yaml"
     result = CliRunner().invoke(main, ["new", "2013", "--from", str(source), "--to", str(target)])
     assert result.exit_code == 0, result.output
@@ -231,5 +253,8 @@ def test_new_year_empties_exactly_the_amounts_and_dates_and_filled_in_validates(
         node[path[-1]] = value.replace(year=value.year + 1) if hasattr(value, "year") else value
     agreement, report = check_agreement(new, marks)
     assert report.errors == [] and agreement is not None
-    assert agreement.year == 2013 and agreement.sections[0].text.strip() == "Parterna är överens om {{ stod_skl | miljoner }} för {{ year }}."
+    assert (
+        agreement.year == 2013
+        and agreement.sections[0].text.strip() == "Parterna är överens om {{ stod_skl | miljoner }} för {{ year }}."
+    )
     assert agreement.sections[1].pots[0].period.end.isoformat() == "2013-09-30"

@@ -1,4 +1,5 @@
 """The validator: every malformed input gives one clear message and exit status 2."""
+
 from __future__ import annotations
 
 import re
@@ -8,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.app import load_agreement
 from generator.cli.main import main
 from generator.errors import DataError
-from generator.app import load_agreement
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 MINIMAL = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
@@ -44,32 +45,69 @@ def test_minimal_fixture_is_valid(tmp_path):
 @pytest.mark.parametrize(
     "name, change, needle, message",
     [
-        ("string amount", ("amount: 4_000_000", "amount: 4 miljoner"), "amount: 4 miljoner",
-         r"väntade ett belopp i hela kronor .* fann texten '4 miljoner'"),
-        ("float amount", ("amount: 4_000_000", "amount: 4000000.5"), "amount: 4000000.5",
-         r"väntade ett belopp i hela kronor .* fann decimaltalet 4000000.5"),
-        ("negative amount", ("amount: 6_000_000", "amount: -6_000_000"), "amount: -6_000_000",
-         r"får inte vara negativt, fann -6000000"),
-        ("unknown recipient", ("recipient: skl", "recipient: skll"), "recipient: skll",
-         r"okänd organisation 'skll'.*menade du 'skl'"),
-        ("duplicated id", ("- id: tackning", "- id: stod_skl"), "- id: stod_skl\n        title: Täckningsgrad",
-         r"id:t 'stod_skl' används två gånger \(första gången på rad \d+\)"),
-        ("impossible date", ("data_entry: 2012-10-15", "data_entry: 2012-02-30"), "data_entry: 2012-02-30",
-         r"'2012-02-30' är inte ett riktigt datum"),
-        ("unknown key", ("    route: skl_rekvisition", "    rute: skl_rekvisition"), "rute:",
-         r"okänd nyckel 'rute'"),
-        ("missing key", ("        label: Medel till SKL\n", ""), "- id: stod_skl",
-         r"nyckeln 'label' saknas men krävs"),
-        ("undefined figure in prose", ("{{ stod_skl | miljoner }}", "{{ stod_sk | miljoner }}"), "Parterna",
-         r"hänvisar till 'stod_sk'.*menade du 'stod_skl'"),
-        ("bad YAML", ("    short: SKL\n", "    short: [SKL\n"), "  - id: staten",
-         r"inte giltig YAML.*lista inom \[\] som började på rad 9"),
-        ("unknown key in distribution", ("key: befolkning_65", "key: befolkning_66"), "key: befolkning_66",
-         r"okänd fördelningsnyckel 'befolkning_66'"),
-        ("reserved id", ("- id: tackning", "- id: sec"), "- id: sec",
-         r"id:t 'sec' är ett reserverat namn"),
-        ("period backwards", ("start: 2011-10-01", "start: 2013-10-01"), "period:",
-         r"perioden börjar 2013-10-01, inte före sitt slut 2012-09-30"),
+        (
+            "string amount",
+            ("amount: 4_000_000", "amount: 4 miljoner"),
+            "amount: 4 miljoner",
+            r"väntade ett belopp i hela kronor .* fann texten '4 miljoner'",
+        ),
+        (
+            "float amount",
+            ("amount: 4_000_000", "amount: 4000000.5"),
+            "amount: 4000000.5",
+            r"väntade ett belopp i hela kronor .* fann decimaltalet 4000000.5",
+        ),
+        (
+            "negative amount",
+            ("amount: 6_000_000", "amount: -6_000_000"),
+            "amount: -6_000_000",
+            r"får inte vara negativt, fann -6000000",
+        ),
+        (
+            "unknown recipient",
+            ("recipient: skl", "recipient: skll"),
+            "recipient: skll",
+            r"okänd organisation 'skll'.*menade du 'skl'",
+        ),
+        (
+            "duplicated id",
+            ("- id: tackning", "- id: stod_skl"),
+            "- id: stod_skl\n        title: Täckningsgrad",
+            r"id:t 'stod_skl' används två gånger \(första gången på rad \d+\)",
+        ),
+        (
+            "impossible date",
+            ("data_entry: 2012-10-15", "data_entry: 2012-02-30"),
+            "data_entry: 2012-02-30",
+            r"'2012-02-30' är inte ett riktigt datum",
+        ),
+        ("unknown key", ("    route: skl_rekvisition", "    rute: skl_rekvisition"), "rute:", r"okänd nyckel 'rute'"),
+        ("missing key", ("        label: Medel till SKL\n", ""), "- id: stod_skl", r"nyckeln 'label' saknas men krävs"),
+        (
+            "undefined figure in prose",
+            ("{{ stod_skl | miljoner }}", "{{ stod_sk | miljoner }}"),
+            "Parterna",
+            r"hänvisar till 'stod_sk'.*menade du 'stod_skl'",
+        ),
+        (
+            "bad YAML",
+            ("    short: SKL\n", "    short: [SKL\n"),
+            "  - id: staten",
+            r"inte giltig YAML.*lista inom \[\] som började på rad 9",
+        ),
+        (
+            "unknown key in distribution",
+            ("key: befolkning_65", "key: befolkning_66"),
+            "key: befolkning_66",
+            r"okänd fördelningsnyckel 'befolkning_66'",
+        ),
+        ("reserved id", ("- id: tackning", "- id: sec"), "- id: sec", r"id:t 'sec' är ett reserverat namn"),
+        (
+            "period backwards",
+            ("start: 2011-10-01", "start: 2013-10-01"),
+            "period:",
+            r"perioden börjar 2013-10-01, inte före sitt slut 2012-09-30",
+        ),
     ],
 )
 def test_malformed_input_gives_one_clear_message(tmp_path, name, change, needle, message):
@@ -176,7 +214,7 @@ def test_prose_that_types_a_figure_is_warned_with_the_reference_to_use(tmp_path,
     path = write(tmp_path, text)
     result = load_agreement(path)
     stale = [w for w in result.warnings if "texten skriver" in w.message]
-    assert len(stale) == 2                                           # 17 000 kronor is no figure of the data
+    assert len(stale) == 2  # 17 000 kronor is no figure of the data
     assert all(payout.id in w.message for w in stale)
     assert all(f"{{{{ {payout.id} |" in w.hint for w in stale)
     assert stale[0].location.line == line_of(text, typed)
@@ -187,6 +225,7 @@ def test_prose_that_types_a_figure_is_warned_with_the_reference_to_use(tmp_path,
 def test_the_shipped_agreements_type_no_figure(validated_agreement):
     for file in sorted(ROOT_AGREEMENTS.rglob("*.yaml")):
         from generator.data.circulars import is_circular
+
         if is_circular(file):
             continue
         name = file.relative_to(ROOT_AGREEMENTS).with_suffix("").as_posix()

@@ -1,5 +1,6 @@
 """Every budget table of the plan's appendices has a caption, numbered after its appendix and derived from data,
 kept on a page with its table and its introducing sentence, in the Typst PDF, the reportlab PDF and the DOCX."""
+
 from __future__ import annotations
 
 import io
@@ -14,8 +15,8 @@ from lxml import etree
 
 from generator.build.plan import plan
 from generator.build.render import render_job
-from generator.documents.model import Heading, Keep, Table, document_markup, parse_document, plain
 from generator.data.numbering import table_captions
+from generator.documents.model import Heading, Keep, Table, document_markup, parse_document, plain
 from generator.writers import docx as docx_writer
 from generator.writers import pdf_reportlab as reportlab_writer
 from generator.writers import typst as typst_writer
@@ -56,7 +57,9 @@ def _appendix_tables(agreement):
 def pages_text(data: bytes, tmp_path: Path, name: str) -> list[str]:
     path = tmp_path / name
     path.write_bytes(data)
-    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    ).stdout
     return [" ".join(page.replace("\u00a0", " ").replace("\u00ad\n", "").split()) for page in text.decode().split("\f")]
 
 
@@ -87,13 +90,29 @@ def test_every_appendix_table_has_a_caption_numbered_after_its_appendix(the_plan
 def test_captions_follow_the_units_and_titles_of_the_data():
     from generator.data.model import Appendix
 
-    appendix = Appendix.model_validate({"id": "x", "title": "X", "blocks": [
-        {"heading": "Budget"}, {"text": "Så här:"},
-        {"table": {"columns": ["Kostnad", "Belopp"], "unit": "tkr", "rows": [{"label": "a", "amount": 1000}]}},
-        {"table": {"title": "Personal", "columns": ["Kostnad", "Miljoner kronor"], "unit": "mkr",
-                   "rows": [{"label": "b", "amount": 1_000_000}]}}]})
-    assert table_captions(appendix, "3.b", 2013) == {2: "Tabell 3.b.1. Budget 2013, tusental kronor",
-                                                     3: "Tabell 3.b.2. Personal"}
+    appendix = Appendix.model_validate(
+        {
+            "id": "x",
+            "title": "X",
+            "blocks": [
+                {"heading": "Budget"},
+                {"text": "Så här:"},
+                {"table": {"columns": ["Kostnad", "Belopp"], "unit": "tkr", "rows": [{"label": "a", "amount": 1000}]}},
+                {
+                    "table": {
+                        "title": "Personal",
+                        "columns": ["Kostnad", "Miljoner kronor"],
+                        "unit": "mkr",
+                        "rows": [{"label": "b", "amount": 1_000_000}],
+                    }
+                },
+            ],
+        }
+    )
+    assert table_captions(appendix, "3.b", 2013) == {
+        2: "Tabell 3.b.1. Budget 2013, tusental kronor",
+        3: "Tabell 3.b.2. Personal",
+    }
 
 
 def test_every_data_table_of_the_plan_has_a_caption_or_a_heading_right_above_it(the_plan):
@@ -136,8 +155,11 @@ def test_in_the_pdf_each_caption_heads_its_table_on_the_page_of_its_introducing_
     assert bil5.index("Budgeten för 2012") < bil5.index("Tabell 5. Budget 2012, kronor") < bil5.index("SUMMA 2011")
     if writer is typst_writer:  # tagged as each table's Caption
         path = tmp_path / "plan.pdf"
-        tree = subprocess.run(["pdfinfo", "-enc", "UTF-8", "-struct-text", str(path)], capture_output=True,
-                              check=True).stdout.decode("utf-8", "replace").splitlines()
+        tree = (
+            subprocess.run(["pdfinfo", "-enc", "UTF-8", "-struct-text", str(path)], capture_output=True, check=True)
+            .stdout.decode("utf-8", "replace")
+            .splitlines()
+        )
         captions = [re.sub(r'^\s*"|"\s*$', "", tree[i + 3]) for i, line in enumerate(tree) if line.strip() == "Caption"]
         assert [c.replace("\u00a0", " ") for c in captions] == [plain(t.caption) for t in captioned]
         for i, line in enumerate(tree):
@@ -152,9 +174,13 @@ def test_in_the_docx_the_caption_is_a_caption_paragraph_kept_with_its_table_and_
     body = root.find(f"{W}body")
     children = list(body)
     text = lambda p: "".join(t.text or "" for t in p.iter(f"{W}t"))  # noqa: E731
-    captions = [i for i, child in enumerate(children)
-                if child.tag == f"{W}p" and child.find(f"{W}pPr/{W}pStyle") is not None
-                and child.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Caption"]
+    captions = [
+        i
+        for i, child in enumerate(children)
+        if child.tag == f"{W}p"
+        and child.find(f"{W}pPr/{W}pStyle") is not None
+        and child.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Caption"
+    ]
     expected = [plain(t.caption) for t in _tables(document.blocks) if t.caption]
     assert [text(children[i]) for i in captions] == expected
     for i in captions:
@@ -162,4 +188,6 @@ def test_in_the_docx_the_caption_is_a_caption_paragraph_kept_with_its_table_and_
     bil5 = next(i for i in captions if text(children[i]).startswith("Tabell 5."))
     sentence = children[bil5 - 1]
     assert text(sentence).startswith("Budgeten för 2012 ser utifrån ovanstående ut enligt nedan.")
-    assert sentence.find(f"{W}pPr/{W}keepNext") is not None  # kept with the caption, which the style keeps with the table
+    assert (
+        sentence.find(f"{W}pPr/{W}keepNext") is not None
+    )  # kept with the caption, which the style keeps with the table

@@ -1,13 +1,14 @@
 """The document model and the markup templates emit."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from generator.documents.model import (Heading, ListBlock, Paragraph, Run, parse_document)
-from generator.errors import RenderError
+from generator.documents.model import Heading, ListBlock, Paragraph, Run, parse_document
 from generator.documents.templating import prose_markup
+from generator.errors import RenderError
 
 SAMPLE = Path(__file__).parents[1] / "fixtures" / "sample_document.xml"
 
@@ -15,7 +16,17 @@ SAMPLE = Path(__file__).parents[1] / "fixtures" / "sample_document.xml"
 def test_sample_parses_into_every_node_kind():
     doc = parse_document(SAMPLE.read_text(encoding="utf-8"))
     kinds = {type(b).__name__ for b in doc.blocks}
-    assert {"Columns", "Paragraph", "Keep", "Heading", "ListBlock", "Table", "Signatures", "PageBreak", "Space"} <= kinds
+    assert {
+        "Columns",
+        "Paragraph",
+        "Keep",
+        "Heading",
+        "ListBlock",
+        "Table",
+        "Signatures",
+        "PageBreak",
+        "Space",
+    } <= kinds
     assert doc.meta.title == "Uppdrag att utbetala medel"
     assert doc.meta.date == "2011-06-16"
     assert doc.header == ["Regeringsbeslut II:7", "Bilaga till regeringsbeslut 2011-06-16 nr II:7"]
@@ -24,8 +35,14 @@ def test_sample_parses_into_every_node_kind():
 def test_inline_emphasis_and_breaks():
     doc = parse_document('<document title="t"><p>A <b>fet</b> och <i>kursiv</i><br/>rad två</p></document>')
     (para,) = doc.blocks
-    assert para.runs == [Run("A "), Run("fet", bold=True), Run(" och "), Run("kursiv", italic=True),
-                         Run("\n"), Run("rad två")]
+    assert para.runs == [
+        Run("A "),
+        Run("fet", bold=True),
+        Run(" och "),
+        Run("kursiv", italic=True),
+        Run("\n"),
+        Run("rad två"),
+    ]
 
 
 def test_whitespace_is_collapsed_like_html():

@@ -9,6 +9,7 @@ before the document's date, nothing of the tool, the county's amount stated
 and every filled-in sum adding up, the draft status on every page and in the
 properties rather than in the text.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,8 @@ from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
 from generator.build import plan as build_module
-from generator.data.circulars import is_circular
 from generator.cli.main import main
+from generator.data.circulars import is_circular
 from generator.data.validate import discover
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,9 +72,21 @@ def _read(agreement, allocation, pdf: Path, docx_path: Path, folder: str) -> dic
     body = _plain("\n".join(p.text for p in _paragraphs(word)))
     header = _plain("\n".join(p.text for section in word.sections for p in section.header.paragraphs))
     tables = [[[_plain(c.text) for c in row.cells] for row in table.rows] for table in word.tables]
-    return {"name": pdf.stem, "folder": folder, "code": pdf.stem.split("_")[1], "agreement": agreement, "allocation": allocation, "pages": pages,
-            "pdf": "\n".join(pages), "pdf_meta": reader.metadata, "docx": body, "docx_header": header,
-            "docx_props": word.core_properties, "tables": tables, "docx_path": docx_path}
+    return {
+        "name": pdf.stem,
+        "folder": folder,
+        "code": pdf.stem.split("_")[1],
+        "agreement": agreement,
+        "allocation": allocation,
+        "pages": pages,
+        "pdf": "\n".join(pages),
+        "pdf_meta": reader.metadata,
+        "docx": body,
+        "docx_header": header,
+        "docx_props": word.core_properties,
+        "tables": tables,
+        "docx_path": docx_path,
+    }
 
 
 def _paragraphs(word):
@@ -113,10 +126,13 @@ def test_the_payout_form_has_every_field_and_follows_the_letters_signature(lette
                 continue
             # a letter: the form is an appendix after the letter's own signature, one signature block per signer
             assert text.index(record["agreement"].county_letters.signatory.name) < payee.start(), (record["name"], kind)
-            signers = re.findall(r"^För (.+)$", text[payee.start():], re.M)
-            assert signers and text.count("Ort och datum") == text.count("Namnförtydligande") == len(signers), \
-                (record["name"], kind, signers)
-            assert "Underskrift" in text[payee.start():] and "Namn" in text[payee.start():]
+            signers = re.findall(r"^För (.+)$", text[payee.start() :], re.M)
+            assert signers and text.count("Ort och datum") == text.count("Namnförtydligande") == len(signers), (
+                record["name"],
+                kind,
+                signers,
+            )
+            assert "Underskrift" in text[payee.start() :] and "Namn" in text[payee.start() :]
             if record["code"] == "09":
                 assert signers == ["Region Gotland"], signers
                 assert re.search(r"Namn\s+Region Gotland", text), kind
@@ -229,5 +245,8 @@ def test_a_past_deadline_in_a_letter_is_a_validation_error(tmp_path):
     file.write_text(text.replace("      date: rekvisition_senast\n", "      date: krav_underlag\n"), encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(file)])
     assert result.exit_code == 2, result.output
-    assert re.search(r"2012\.yaml:\d+:\d+: fel: county_letters\.steps\[1\]\.date: sista dagen 2012-10-15 har "
-                     r"redan passerat vid brevets datum 2012-12-14", result.output), result.output
+    assert re.search(
+        r"2012\.yaml:\d+:\d+: fel: county_letters\.steps\[1\]\.date: sista dagen 2012-10-15 har "
+        r"redan passerat vid brevets datum 2012-12-14",
+        result.output,
+    ), result.output

@@ -5,6 +5,7 @@ subprocess with a memory limit) and must give: a non-zero exit status (2 for bad
 fragment, a location (``file:line:col`` or a field path), no traceback, nothing under output/ changed, and
 an answer within a time bound. See README, "Robustness and security".
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,7 +29,9 @@ BASE = (ROOT / "agreements" / "2011.yaml").read_text(encoding="utf-8")
 BASE_2012 = (ROOT / "agreements" / "2012.yaml").read_text(encoding="utf-8")
 OUTCOMES = (ROOT / "examples" / "utfall_2012_EXEMPEL.csv").read_text(encoding="utf-8")
 TIME_LIMIT = 10.0  # seconds per case, generous for a shared machine; most take well under 0.2 s
-LOCATED = r"(\.yaml|\.csv|\.docx|\.pdf|output\S*|\.txt|x|\.json):\d+(:\d+)?: fel: |\.yaml:\d+:\d+: fel: [\w\[\].]+: |: fel: "
+LOCATED = (
+    r"(\.yaml|\.csv|\.docx|\.pdf|output\S*|\.txt|x|\.json):\d+(:\d+)?: fel: |\.yaml:\d+:\d+: fel: [\w\[\].]+: |: fel: "
+)
 
 
 @dataclass
@@ -62,32 +65,76 @@ def validate_case(id_: str, category: int, old: str, new: str, fragment: str, ba
 NUMERIC_FIELDS = [  # (name, the line as it stands, template with {v})
     ("total", "total: 63_000_000", "total: {v}"),
     ("payout amount", "        amount: 27_000_000", "        amount: {v}"),
-    ("earmark amount", "ehalsa_nod, label: Insatser inom NOD-projektet, amount: 5_000_000}",
-     "ehalsa_nod, label: Insatser inom NOD-projektet, amount: {v}}}"),
+    (
+        "earmark amount",
+        "ehalsa_nod, label: Insatser inom NOD-projektet, amount: 5_000_000}",
+        "ehalsa_nod, label: Insatser inom NOD-projektet, amount: {v}}}",
+    ),
     ("section total", "    total: 30_000_000", "    total: {v}"),
     ("year", "year: 2011", "year: {v}"),
 ]
-COERCED = ["01_000_000", "0_1", "1:00", "1:00:00", "0b1", "0b1_000", "0x10", "0xFF_FF", "0o17", "017", "1e6",
-           "1.5e3", "+5", "+27_000_000", ".inf", "-.inf", ".nan", ".NaN", "1_0000", "10_00", "1__000",
-           "27_000_000.0", "1.", ".5", "0x_1", "27000000e0"]
+COERCED = [
+    "01_000_000",
+    "0_1",
+    "1:00",
+    "1:00:00",
+    "0b1",
+    "0b1_000",
+    "0x10",
+    "0xFF_FF",
+    "0o17",
+    "017",
+    "1e6",
+    "1.5e3",
+    "+5",
+    "+27_000_000",
+    ".inf",
+    "-.inf",
+    ".nan",
+    ".NaN",
+    "1_0000",
+    "10_00",
+    "1__000",
+    "27_000_000.0",
+    "1.",
+    ".5",
+    "0x_1",
+    "27000000e0",
+]
 CASES: list[Case] = []
 for name, line, template in NUMERIC_FIELDS:
     for literal in COERCED:
-        CASES.append(validate_case(f"1-{name}-{literal}", 1, line, template.format(v=literal),
-                                   "väntade " if name != "year" else "väntade "))
+        CASES.append(
+            validate_case(
+                f"1-{name}-{literal}", 1, line, template.format(v=literal), "väntade " if name != "year" else "väntade "
+            )
+        )
 for literal in ["yes", "no", "on", "off", "Yes", "ON", "y", "1", "'true'"]:
-    CASES.append(validate_case(f"1-bool-{literal}", 1, "numbered: false", f"numbered: {literal}", "väntade true eller false"))
-for field_line, new in [("signing: {place: Stockholm, date: 2011-06-13}", "signing: {place: 2011-06-13, date: 2011-06-13}"),
-                        ("    name: staten", "    name: 2011-06-13"),
-                        ("    name: staten", "    name: 12:30"),  # text now: no error for that alone …
-                        ("    label: För staten", "    label: 2012-02-30")]:
+    CASES.append(
+        validate_case(f"1-bool-{literal}", 1, "numbered: false", f"numbered: {literal}", "väntade true eller false")
+    )
+for field_line, new in [
+    ("signing: {place: Stockholm, date: 2011-06-13}", "signing: {place: 2011-06-13, date: 2011-06-13}"),
+    ("    name: staten", "    name: 2011-06-13"),
+    ("    name: staten", "    name: 12:30"),  # text now: no error for that alone …
+    ("    label: För staten", "    label: 2012-02-30"),
+]:
     if "12:30" in new:
         continue
-    CASES.append(validate_case(f"1-date-as-text-{new.strip()}", 1, field_line, new, "väntade text|inte ett riktigt datum"))
+    CASES.append(
+        validate_case(f"1-date-as-text-{new.strip()}", 1, field_line, new, "väntade text|inte ett riktigt datum")
+    )
 for literal in ["+70", "7e1", ".inf", ".nan", "70%", "'70'", "yes", "1:10"]:
-    CASES.append(validate_case(f"1-percent-{literal}", 1, "split: {kommuner: 70, landsting: 30, key: befolkning}",
-                               f"split: {{kommuner: {literal}, landsting: 30, key: befolkning}}",
-                               "procentsats|väntade|decimal|tal", base=BASE_2012))
+    CASES.append(
+        validate_case(
+            f"1-percent-{literal}",
+            1,
+            "split: {kommuner: 70, landsting: 30, key: befolkning}",
+            f"split: {{kommuner: {literal}, landsting: 30, key: befolkning}}",
+            "procentsats|väntade|decimal|tal",
+            base=BASE_2012,
+        )
+    )
 
 # --------------------------------------------------------------------------- 2. aliases, depth, size, odd bytes
 
@@ -101,9 +148,14 @@ def laughs(levels: int, width: int = 9) -> str:
 
 TWO = [
     ("billion-laughs", laughs(10), "växer till mer än"),
-    ("billion-laughs-flow-map", "a: &a {x: 1, y: 2}\n" + "".join(
-        f"b{i}: &b{i} [" + ", ".join(["*" + ("a" if i == 0 else f"b{i - 1}")] * 12) + "]\n" for i in range(8)),
-     "växer till mer än"),
+    (
+        "billion-laughs-flow-map",
+        "a: &a {x: 1, y: 2}\n"
+        + "".join(
+            f"b{i}: &b{i} [" + ", ".join(["*" + ("a" if i == 0 else f"b{i - 1}")] * 12) + "]\n" for i in range(8)
+        ),
+        "växer till mer än",
+    ),
     ("recursive-alias-list", "a: &a [*a]\n", "rekursivt alias"),
     ("recursive-alias-map", "a: &a {b: *a}\n", "rekursivt alias"),
     ("recursive-alias-deep", "a: &a [1, [2, [3, *a]]]\n", "rekursivt alias"),
@@ -131,41 +183,121 @@ TWO = [
     ("map-key", "{a: 1}: 2\n", "enkelt namn"),
 ]
 for id_, text, fragment in TWO:
-    CASES.append(Case(f"2-{id_}", 2, ["validate", "agreements/case.yaml"], fragment, {"agreements/case.yaml": text},
-                      located=r"case\.yaml:\d+(:\d+)?: fel: "))
-for id_, char, fragment in [("nul", "\\0", "NUL"), ("bel", "\\a", "BEL"), ("esc", "\\e", "styrtecken"),
-                            ("del", "\\x7f", "styrtecken"), ("c1", "\\x9b", "styrtecken"), ("rlo", "\\u202e", "höger-till-vänster"),
-                            ("lro", "\\u202d", "vänster-till-höger"), ("rli", "\\u2067", "isolering"), ("zwsp", "\\u200b", "utan bredd"),
-                            ("zwj", "\\u200d", "utan bredd"), ("zwnj", "\\u200c", "utan bredd"), ("bom", "\\ufeff", "utan bredd"),
-                            ("wj", "\\u2060", "ordsammanfogare"), ("lrm", "\\u200e", "markering"), ("rlm", "\\u200f", "markering"),
-                            ("surrogattecken", "\\ud800", "surrogattecken"), ("low-surrogate", "\\udfff", "surrogattecken"),
-                            ("nonchar", "\\uffff", "styrtecken eller osynligt"), ("vt", "\\v", "styrtecken"), ("ff", "\\f", "styrtecken")]:
-    for where, old, new in [("title", "title: Insatser för att", 'title: "Insatser{c}" # för att'),
-                            ("name", "    name: staten", '    name: "sta{c}ten"'),
-                            ("signatory", "signatory: {name: Ragnwi Marcelind,", 'signatory: {name: "Ragnwi{c} Marcelind",'),
-                            ("label", "        label: Processtöd till", '        label: "Pro{c}cesstöd" # till')]:
+    CASES.append(
+        Case(
+            f"2-{id_}",
+            2,
+            ["validate", "agreements/case.yaml"],
+            fragment,
+            {"agreements/case.yaml": text},
+            located=r"case\.yaml:\d+(:\d+)?: fel: ",
+        )
+    )
+for id_, char, fragment in [
+    ("nul", "\\0", "NUL"),
+    ("bel", "\\a", "BEL"),
+    ("esc", "\\e", "styrtecken"),
+    ("del", "\\x7f", "styrtecken"),
+    ("c1", "\\x9b", "styrtecken"),
+    ("rlo", "\\u202e", "höger-till-vänster"),
+    ("lro", "\\u202d", "vänster-till-höger"),
+    ("rli", "\\u2067", "isolering"),
+    ("zwsp", "\\u200b", "utan bredd"),
+    ("zwj", "\\u200d", "utan bredd"),
+    ("zwnj", "\\u200c", "utan bredd"),
+    ("bom", "\\ufeff", "utan bredd"),
+    ("wj", "\\u2060", "ordsammanfogare"),
+    ("lrm", "\\u200e", "markering"),
+    ("rlm", "\\u200f", "markering"),
+    ("surrogattecken", "\\ud800", "surrogattecken"),
+    ("low-surrogate", "\\udfff", "surrogattecken"),
+    ("nonchar", "\\uffff", "styrtecken eller osynligt"),
+    ("vt", "\\v", "styrtecken"),
+    ("ff", "\\f", "styrtecken"),
+]:
+    for where, old, new in [
+        ("title", "title: Insatser för att", 'title: "Insatser{c}" # för att'),
+        ("name", "    name: staten", '    name: "sta{c}ten"'),
+        ("signatory", "signatory: {name: Ragnwi Marcelind,", 'signatory: {name: "Ragnwi{c} Marcelind",'),
+        ("label", "        label: Processtöd till", '        label: "Pro{c}cesstöd" # till'),
+    ]:
         CASES.append(validate_case(f"2-{where}-{id_}", 2, old, new.replace("{c}", char), fragment))
-for id_, raw, fragment in [("raw-nul", b"\x00", "NUL"), ("raw-bel", b"\x07", "BEL"), ("raw-esc", b"\x1b", "styrtecken"),
-                           ("raw-del", b"\x7f", "styrtecken"), ("raw-backspace", b"\x08", "styrtecken")]:
+for id_, raw, fragment in [
+    ("raw-nul", b"\x00", "NUL"),
+    ("raw-bel", b"\x07", "BEL"),
+    ("raw-esc", b"\x1b", "styrtecken"),
+    ("raw-del", b"\x7f", "styrtecken"),
+    ("raw-backspace", b"\x08", "styrtecken"),
+]:
     data = BASE.encode().replace(b"title: Insatser", b"title: Ins" + raw + b"atser", 1)
-    CASES.append(Case(f"2-{id_}", 2, ["validate", "agreements/case.yaml"], fragment, {"agreements/case.yaml": data},
-                      located=r"case\.yaml:8:\d+: fel: "))
+    CASES.append(
+        Case(
+            f"2-{id_}",
+            2,
+            ["validate", "agreements/case.yaml"],
+            fragment,
+            {"agreements/case.yaml": data},
+            located=r"case\.yaml:8:\d+: fel: ",
+        )
+    )
 CASES += [
-    Case("2-latin1", 2, ["validate", "agreements/case.yaml"], "inte UTF-8", {"agreements/case.yaml": BASE.encode("latin-1", "replace")},
-         located=r"case\.yaml:\d+: fel: "),
-    Case("2-utf16", 2, ["validate", "agreements/case.yaml"], "inte UTF-8", {"agreements/case.yaml": BASE.encode("utf-16")},
-         located=r"case\.yaml:\d+: fel: "),
-    Case("2-random-bytes", 2, ["validate", "agreements/case.yaml"], "inte UTF-8", {"agreements/case.yaml": bytes(range(256)) * 4},
-         located=r"case\.yaml:\d+: fel: "),
-    Case("2-big-file", 2, ["validate", "agreements/case.yaml"], "mer än gränsen",
-         {"agreements/case.yaml": b"a: " + b"x" * 3_000_000 + b"\n"}, located=r"case\.yaml:1: fel: "),
+    Case(
+        "2-latin1",
+        2,
+        ["validate", "agreements/case.yaml"],
+        "inte UTF-8",
+        {"agreements/case.yaml": BASE.encode("latin-1", "replace")},
+        located=r"case\.yaml:\d+: fel: ",
+    ),
+    Case(
+        "2-utf16",
+        2,
+        ["validate", "agreements/case.yaml"],
+        "inte UTF-8",
+        {"agreements/case.yaml": BASE.encode("utf-16")},
+        located=r"case\.yaml:\d+: fel: ",
+    ),
+    Case(
+        "2-random-bytes",
+        2,
+        ["validate", "agreements/case.yaml"],
+        "inte UTF-8",
+        {"agreements/case.yaml": bytes(range(256)) * 4},
+        located=r"case\.yaml:\d+: fel: ",
+    ),
+    Case(
+        "2-big-file",
+        2,
+        ["validate", "agreements/case.yaml"],
+        "mer än gränsen",
+        {"agreements/case.yaml": b"a: " + b"x" * 3_000_000 + b"\n"},
+        located=r"case\.yaml:1: fel: ",
+    ),
     Case("2-dev-zero", 2, ["validate", "/dev/zero"], "ingen vanlig fil", located=r"/dev/zero:1: fel: "),
     Case("2-dev-urandom", 2, ["validate", "/dev/urandom"], "ingen vanlig fil", located=r"/dev/urandom:1: fel: "),
     Case("2-dev-null", 2, ["validate", "/dev/null"], "ingen vanlig fil", located=r"/dev/null:1: fel: "),
-    Case("2-proc-environ", 2, ["validate", "/proc/self/environ"], "NUL|inte giltig|väntade en samling nycklar|tom",
-         located=r"environ:\d+(:\d+)?: fel: ", forbidden=("PATH=", "HOME=")),
-    Case("2-missing-file", 2, ["validate", "agreements/nothing.yaml"], "kan inte läsas", located=r"nothing\.yaml:1: fel: "),
-    Case("2-build-dev-zero", 2, ["build", "/dev/zero", "--out", "output"], "ingen vanlig fil", located=r"/dev/zero:1: fel: "),
+    Case(
+        "2-proc-environ",
+        2,
+        ["validate", "/proc/self/environ"],
+        "NUL|inte giltig|väntade en samling nycklar|tom",
+        located=r"environ:\d+(:\d+)?: fel: ",
+        forbidden=("PATH=", "HOME="),
+    ),
+    Case(
+        "2-missing-file",
+        2,
+        ["validate", "agreements/nothing.yaml"],
+        "kan inte läsas",
+        located=r"nothing\.yaml:1: fel: ",
+    ),
+    Case(
+        "2-build-dev-zero",
+        2,
+        ["build", "/dev/zero", "--out", "output"],
+        "ingen vanlig fil",
+        located=r"/dev/zero:1: fel: ",
+    ),
 ]
 
 # --------------------------------------------------------------------------- 3. paths named in the data
@@ -173,31 +305,95 @@ CASES += [
 OUT_LINE = "  outcomes: ../examples/utfall_2012_EXEMPEL.csv"
 POP_LINE = "  population: {file: ../examples/befolkning_2011_EXEMPEL.csv, year: 2011}"
 SECRET = "root:x:0:0"
-for id_, target in [("etc-passwd", "/etc/passwd"), ("proc-environ", "/proc/self/environ"), ("dot-dot", "../../../../../../etc/passwd"),
-                    ("dot-dot-2", "../../etc/passwd"), ("dot-dot-mixed", "../examples/../../../../etc/passwd"),
-                    ("home", "~/.bashrc"), ("dev-zero", "/dev/zero"), ("proc-cmdline", "/proc/self/cmdline"),
-                    ("symlink-out", "../examples/link.csv"), ("symlink-dir-out", "../examples/linkdir/passwd"),
-                    ("windows", "C:\\Windows\\win.ini"), ("root", "/"), ("parent-project", "..")]:  # ".." is a folder: refused as not a regular file
+for id_, target in [
+    ("etc-passwd", "/etc/passwd"),
+    ("proc-environ", "/proc/self/environ"),
+    ("dot-dot", "../../../../../../etc/passwd"),
+    ("dot-dot-2", "../../etc/passwd"),
+    ("dot-dot-mixed", "../examples/../../../../etc/passwd"),
+    ("home", "~/.bashrc"),
+    ("dev-zero", "/dev/zero"),
+    ("proc-cmdline", "/proc/self/cmdline"),
+    ("symlink-out", "../examples/link.csv"),
+    ("symlink-dir-out", "../examples/linkdir/passwd"),
+    ("windows", "C:\\Windows\\win.ini"),
+    ("root", "/"),
+    ("parent-project", ".."),
+]:  # ".." is a folder: refused as not a regular file
     links = {"examples/link.csv": "/etc/passwd", "examples/linkdir": "/etc"}
-    CASES.append(validate_case(f"3-outcomes-{id_}", 3, OUT_LINE, f"  outcomes: '{target}'", "avvisas|ingen vanlig", base=BASE_2012,
-                               symlinks=links, forbidden=(SECRET, "PATH=")))
-    CASES.append(validate_case(f"3-population-{id_}", 3, POP_LINE, f"  population: {{file: '{target}', year: 2011}}",
-                               "avvisas|ingen vanlig", base=BASE_2012, symlinks=links, forbidden=(SECRET, "PATH=")))
-for id_, content, fragment in [("yaml-as-outcomes", "agreements/case.yaml", "inte en utfallsfil"),
-                               ("readme-as-outcomes", "README.txt", "inte en utfallsfil")]:
-    CASES.append(Case(f"3-{id_}", 3, ["validate", "agreements/case.yaml"], fragment,
-                      {**agreement(OUT_LINE, f"  outcomes: ../{content}", BASE_2012),
-                       "README.txt": "secret-token-123;abc\nmore secret-token-456\n"},
-                      located=r"\.(yaml|txt):\d+: fel: ", forbidden=("secret-token",)))
-CASES.append(Case("3-readme-as-population", 3, ["validate", "agreements/case.yaml"], "rubrikrad|region|kolumn|år",
-                  {**agreement(POP_LINE, "  population: {file: ../README.txt, year: 2011}", BASE_2012),
-                   "README.txt": "region,ålder,secret-token-1,secret-token-2\n"},
-                  located=r"README\.txt:\d+: fel: ", forbidden=("secret-token",)))
-for id_, target in [("etc-passwd", "/etc/passwd"), ("dot-dot", "../../../../etc/passwd"), ("dev-zero", "/dev/zero"),
-                    ("symlink", "examples/link.docx")]:
-    CASES.append(Case(f"3-reference-doc-{id_}", 3, ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", target],
-                      "avvisas|ingen vanlig|ingen giltig|finns inte", symlinks={"examples/link.docx": "/etc/passwd"},
-                      located=r": fel: |Fel: Ogiltigt värde", forbidden=(SECRET,)))
+    CASES.append(
+        validate_case(
+            f"3-outcomes-{id_}",
+            3,
+            OUT_LINE,
+            f"  outcomes: '{target}'",
+            "avvisas|ingen vanlig",
+            base=BASE_2012,
+            symlinks=links,
+            forbidden=(SECRET, "PATH="),
+        )
+    )
+    CASES.append(
+        validate_case(
+            f"3-population-{id_}",
+            3,
+            POP_LINE,
+            f"  population: {{file: '{target}', year: 2011}}",
+            "avvisas|ingen vanlig",
+            base=BASE_2012,
+            symlinks=links,
+            forbidden=(SECRET, "PATH="),
+        )
+    )
+for id_, content, fragment in [
+    ("yaml-as-outcomes", "agreements/case.yaml", "inte en utfallsfil"),
+    ("readme-as-outcomes", "README.txt", "inte en utfallsfil"),
+]:
+    CASES.append(
+        Case(
+            f"3-{id_}",
+            3,
+            ["validate", "agreements/case.yaml"],
+            fragment,
+            {
+                **agreement(OUT_LINE, f"  outcomes: ../{content}", BASE_2012),
+                "README.txt": "secret-token-123;abc\nmore secret-token-456\n",
+            },
+            located=r"\.(yaml|txt):\d+: fel: ",
+            forbidden=("secret-token",),
+        )
+    )
+CASES.append(
+    Case(
+        "3-readme-as-population",
+        3,
+        ["validate", "agreements/case.yaml"],
+        "rubrikrad|region|kolumn|år",
+        {
+            **agreement(POP_LINE, "  population: {file: ../README.txt, year: 2011}", BASE_2012),
+            "README.txt": "region,ålder,secret-token-1,secret-token-2\n",
+        },
+        located=r"README\.txt:\d+: fel: ",
+        forbidden=("secret-token",),
+    )
+)
+for id_, target in [
+    ("etc-passwd", "/etc/passwd"),
+    ("dot-dot", "../../../../etc/passwd"),
+    ("dev-zero", "/dev/zero"),
+    ("symlink", "examples/link.docx"),
+]:
+    CASES.append(
+        Case(
+            f"3-reference-doc-{id_}",
+            3,
+            ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", target],
+            "avvisas|ingen vanlig|ingen giltig|finns inte",
+            symlinks={"examples/link.docx": "/etc/passwd"},
+            located=r": fel: |Fel: Ogiltigt värde",
+            forbidden=(SECRET,),
+        )
+    )
 
 # --------------------------------------------------------------------------- 4. prose is data, not a program
 
@@ -263,16 +459,40 @@ for id_, prose, fragment in PROSE:
     if fragment == "^(?!x)":
         continue  # legitimate references, kept in the table to document that they pass
     text = prose.replace("\\", "\\\\").replace('"', '\\"')
-    CASES.append(Case(f"4-intro-{id_}", 4, ["validate", "agreements/case.yaml"], fragment,
-                      {"agreements/case.yaml": re.sub(r"^intro: \|\n(  .*\n|\n)+", lambda m: f'intro: "{text}"\n', BASE,
-                                                      count=1, flags=re.M)},
-                      located=r"case\.yaml:\d+(:\d+)?: fel: intro: "))
+    CASES.append(
+        Case(
+            f"4-intro-{id_}",
+            4,
+            ["validate", "agreements/case.yaml"],
+            fragment,
+            {
+                "agreements/case.yaml": re.sub(
+                    r"^intro: \|\n(  .*\n|\n)+", lambda m: f'intro: "{text}"\n', BASE, count=1, flags=re.M
+                )
+            },
+            located=r"case\.yaml:\d+(:\d+)?: fel: intro: ",
+        )
+    )
 for id_, prose, fragment in PROSE[:20]:
     text = prose.replace("\\", "\\\\").replace('"', '\\"')
-    CASES.append(Case(f"4-decision-{id_}", 4, ["validate", "agreements/case.yaml"], fragment,
-                      {"agreements/case.yaml": re.sub(r"^    decision: \|\n(      .*\n|\n)+", lambda m: f'    decision: "{text}"\n',
-                                                      BASE, count=1, flags=re.M)},
-                      located=r"case\.yaml:\d+(:\d+)?: fel: decisions\[0\]\.decision: "))
+    CASES.append(
+        Case(
+            f"4-decision-{id_}",
+            4,
+            ["validate", "agreements/case.yaml"],
+            fragment,
+            {
+                "agreements/case.yaml": re.sub(
+                    r"^    decision: \|\n(      .*\n|\n)+",
+                    lambda m: f'    decision: "{text}"\n',
+                    BASE,
+                    count=1,
+                    flags=re.M,
+                )
+            },
+            located=r"case\.yaml:\d+(:\d+)?: fel: decisions\[0\]\.decision: ",
+        )
+    )
 
 
 # --------------------------------------------------------------------------- 6. command-line arguments
@@ -280,9 +500,17 @@ for id_, prose, fragment in PROSE[:20]:
 GARBAGE_PDF = b"%PDF-1.7\n" + bytes(range(256)) * 20
 ZIP_BOMB_NAME = "bomb.docx"
 SIX = [
-    ("diff-option-revision", ["diff", "agreements/2011.yaml@--output=/tmp/h11-pwned", "agreements/2011.yaml"], "ingen git-version"),
+    (
+        "diff-option-revision",
+        ["diff", "agreements/2011.yaml@--output=/tmp/h11-pwned", "agreements/2011.yaml"],
+        "ingen git-version",
+    ),
     ("diff-option-p", ["diff", "agreements/2011.yaml@-p", "agreements/2011.yaml"], "ingen git-version"),
-    ("diff-option-both", ["diff", "agreements/2011.yaml@--help", "agreements/2011.yaml@--version"], "ingen git-version"),
+    (
+        "diff-option-both",
+        ["diff", "agreements/2011.yaml@--help", "agreements/2011.yaml@--version"],
+        "ingen git-version",
+    ),
     ("diff-space", ["diff", "agreements/2011.yaml@HEAD --output=x", "agreements/2011.yaml"], "ingen git-version"),
     ("diff-colon", ["diff", "agreements/2011.yaml@HEAD:README.md", "agreements/2011.yaml"], "ingen git-version"),
     ("diff-range", ["diff", "agreements/2011.yaml@HEAD..HEAD~1", "agreements/2011.yaml"], "ingen git-version"),
@@ -305,10 +533,26 @@ SIX = [
     ("out-is-device", ["build", "agreements/2011.yaml", "--out", "/dev/null"], "inte en mapp"),
     ("out-under-file", ["build", "agreements/2011.yaml", "--out", "notes.txt/sub"], "kan inte skapas"),
     ("out-in-proc", ["build", "agreements/2011.yaml", "--out", "/proc/version/x"], "kan inte skapas"),
-    ("reference-doc-garbage", ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", "notes.txt"], "ingen giltig .docx"),
-    ("reference-doc-truncated", ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", "truncated.docx"], "ingen giltig .docx"),
-    ("reference-doc-bomb", ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", ZIP_BOMB_NAME], "packas upp|zipbomb"),
-    ("reference-doc-not-word", ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", "plain.xlsx.docx"], "inget Word-dokument"),
+    (
+        "reference-doc-garbage",
+        ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", "notes.txt"],
+        "ingen giltig .docx",
+    ),
+    (
+        "reference-doc-truncated",
+        ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", "truncated.docx"],
+        "ingen giltig .docx",
+    ),
+    (
+        "reference-doc-bomb",
+        ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", ZIP_BOMB_NAME],
+        "packas upp|zipbomb",
+    ),
+    (
+        "reference-doc-not-word",
+        ["build", "agreements/2011.yaml", "--out", "output", "--reference-doc", "plain.xlsx.docx"],
+        "inget Word-dokument",
+    ),
 ]
 
 
@@ -327,12 +571,21 @@ def _six_files() -> dict[str, bytes]:
     custom = "docProps/custom.xml"
     word = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<document/>"}
     return {
-        "x.pdf": GARBAGE_PDF, "y.pdf": b"hello, not a pdf", "empty.pdf": b"",
+        "x.pdf": GARBAGE_PDF,
+        "y.pdf": b"hello, not a pdf",
+        "empty.pdf": b"",
         "truncated.docx": _zip({**word, custom: b"<Properties/>" * 100}, truncate=120),
         ZIP_BOMB_NAME: _zip({**word, custom: b"\0" * 60_000_000}),
-        "notes.txt": b"notes\n", "plain.docx": _zip(word), "plain.xlsx.docx": _zip({"xl/workbook.xml": b"<x/>"}),
+        "notes.txt": b"notes\n",
+        "plain.docx": _zip(word),
+        "plain.xlsx.docx": _zip({"xl/workbook.xml": b"<x/>"}),
         "badxml.docx": _zip({**word, custom: b"<Properties><unclosed>"}),
-        "entities.docx": _zip({**word, custom: b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><Properties>&b;</Properties>'}),
+        "entities.docx": _zip(
+            {
+                **word,
+                custom: b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><Properties>&b;</Properties>',
+            }
+        ),
     }
 
 
@@ -347,8 +600,12 @@ SEVEN = [
     ("decision-9999", "    date: 2011-06-16", "    date: 9999-12-31", "långt från överenskommelsens år"),
     ("decision-1900", "    date: 2011-06-16", "    date: 1900-01-01", "långt från överenskommelsens år"),
     ("signing-2031", "date: 2011-06-13}", "date: 2031-06-13}", "långt från överenskommelsens år"),
-    ("deadline-before-signing", "signing: {place: Stockholm, date: 2011-06-13}", "signing: {place: Stockholm, date: 2011-12-20}",
-     "före överenskommelsen undertecknas"),
+    (
+        "deadline-before-signing",
+        "signing: {place: Stockholm, date: 2011-06-13}",
+        "signing: {place: Stockholm, date: 2011-12-20}",
+        "före överenskommelsen undertecknas",
+    ),
     ("payout-zero", "        amount: 1_000_000\n", "        amount: 0\n", "0 kronor|blir tillsammans"),
     ("payout-10e30", "total: 63_000_000", "total: 1_000_000_000_000_000_000_000_000_000_000", "får vara högst"),
     ("payout-huge", "        amount: 27_000_000", "        amount: 999_999_999_999_999", "får vara högst"),
@@ -363,18 +620,32 @@ for id_, old, new, fragment in SEVEN:
     CASES.append(validate_case(f"7-{id_}", 7, old, new, fragment))
 SEVEN_2012 = [
     ("reply-before-letter", "  date: 2012-12-14\n", "  date: 2012-12-14\n  reply_by: 2012-01-31\n", "svarsdagen"),
-    ("pot-percent-over", "split: {kommuner: 70, landsting: 30, key: befolkning}",
-     "split: {kommuner: 170, landsting: 30, key: befolkning}", "less than or equal|högst"),
-    ("payout-10e30-balanced", "total: 1_161_000_000", "total: 1_000_000_000_000_000_000_000_000_000_000", "får vara högst"),
+    (
+        "pot-percent-over",
+        "split: {kommuner: 70, landsting: 30, key: befolkning}",
+        "split: {kommuner: 170, landsting: 30, key: befolkning}",
+        "less than or equal|högst",
+    ),
+    (
+        "payout-10e30-balanced",
+        "total: 1_161_000_000",
+        "total: 1_000_000_000_000_000_000_000_000_000_000",
+        "får vara högst",
+    ),
 ]
 for id_, old, new, fragment in SEVEN_2012:
     CASES.append(validate_case(f"7-{id_}", 7, old, new, fragment, base=BASE_2012))
 
 
 def outcome_case(id_: str, csv_text: str, fragment: str, located: str = r"case\.csv:\d+: fel: ") -> Case:
-    return Case(f"7-outcomes-{id_}", 7, ["validate", "agreements/case.yaml"], fragment,
-                {**agreement(OUT_LINE, "  outcomes: ../examples/case.csv", BASE_2012), "examples/case.csv": csv_text},
-                located=located)
+    return Case(
+        f"7-outcomes-{id_}",
+        7,
+        ["validate", "agreements/case.yaml"],
+        fragment,
+        {**agreement(OUT_LINE, "  outcomes: ../examples/case.csv", BASE_2012), "examples/case.csv": csv_text},
+        located=located,
+    )
 
 
 LINES = OUTCOMES.splitlines()
@@ -386,26 +657,81 @@ POT = FIRST.split(";")[0]
 def with_cell(index: int, value: str) -> str:
     cells = FIRST.split(";")
     cells[index] = value
-    return "\n".join(LINES[: HEADER_AT + 1] + [";".join(cells)] + LINES[HEADER_AT + 2:])
+    return "\n".join(LINES[: HEADER_AT + 1] + [";".join(cells)] + LINES[HEADER_AT + 2 :])
+
 
 SEVEN_CSV = [
-    ("missing-columns", lambda: "\n".join(LINES[: HEADER_AT + 1] + [";".join(FIRST.split(";")[:2])] + LINES[HEADER_AT + 2:]), "fält, rubrikraden har"),
-    ("extra-column", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST + ";9"] + LINES[HEADER_AT + 2:]), "fält, rubrikraden har"),
-    ("nobody-qualifies", lambda: "\n".join(LINES[: HEADER_AT + 1] + [l.replace(";ja;", ";nej;") if l.startswith(POT + ";") else l
-                                                                   for l in LINES[HEADER_AT + 1:]]), "ingen mottagare kvalificerar sig"),
+    (
+        "missing-columns",
+        lambda: "\n".join(LINES[: HEADER_AT + 1] + [";".join(FIRST.split(";")[:2])] + LINES[HEADER_AT + 2 :]),
+        "fält, rubrikraden har",
+    ),
+    (
+        "extra-column",
+        lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST + ";9"] + LINES[HEADER_AT + 2 :]),
+        "fält, rubrikraden har",
+    ),
+    (
+        "nobody-qualifies",
+        lambda: "\n".join(
+            LINES[: HEADER_AT + 1]
+            + [l.replace(";ja;", ";nej;") if l.startswith(POT + ";") else l for l in LINES[HEADER_AT + 1 :]]
+        ),
+        "ingen mottagare kvalificerar sig",
+    ),
     ("negative-count", lambda: with_cell(3, "-5"), "negativt|heltal"),
     ("unicode-digit", lambda: with_cell(3, "²"), "heltal"),
     ("huge-count", lambda: with_cell(3, "9" * 40), "heltal"),
-    ("coverage-nan", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.rsplit(";", 1)[0] + ";NaN"] + LINES[HEADER_AT + 2:]), "procentsats"),
-    ("coverage-inf", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.rsplit(";", 1)[0] + ";Infinity"] + LINES[HEADER_AT + 2:]), "procentsats"),
-    ("coverage-150", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.rsplit(";", 1)[0] + ";150"] + LINES[HEADER_AT + 2:]), "procentsats"),
-    ("duplicate-row", lambda: "\n".join(LINES[: HEADER_AT + 2] + [FIRST] + LINES[HEADER_AT + 2:]), "två gånger"),
-    ("unknown-code", lambda: "\n".join(LINES[: HEADER_AT + 1] + [POT + ";9999;ja;1;50"] + LINES[HEADER_AT + 1:]), "okänd kod"),
-    ("unknown-pot", lambda: "\n".join(LINES[: HEADER_AT + 1] + ["nopot;0180;ja;1;50"] + LINES[HEADER_AT + 1:]), "okänd pott"),
-    ("formula-code", lambda: "\n".join(LINES[: HEADER_AT + 1] + [POT + ";=1+1;ja;1;50"] + LINES[HEADER_AT + 1:]), "okänd kod"),
-    ("rlo-in-row", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST + "\u202e"] + LINES[HEADER_AT + 2:]), "höger-till-vänster|procentsats"),
-    ("nul-in-row", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.replace(";", ";\0", 1)] + LINES[HEADER_AT + 2:]), "NUL|okänd|kan inte läsas"),
-    ("qualified-maybe", lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.replace(";ja;", ";kanske;").replace(";nej;", ";kanske;")] + LINES[HEADER_AT + 2:]), "ja eller nej"),
+    (
+        "coverage-nan",
+        lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.rsplit(";", 1)[0] + ";NaN"] + LINES[HEADER_AT + 2 :]),
+        "procentsats",
+    ),
+    (
+        "coverage-inf",
+        lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.rsplit(";", 1)[0] + ";Infinity"] + LINES[HEADER_AT + 2 :]),
+        "procentsats",
+    ),
+    (
+        "coverage-150",
+        lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.rsplit(";", 1)[0] + ";150"] + LINES[HEADER_AT + 2 :]),
+        "procentsats",
+    ),
+    ("duplicate-row", lambda: "\n".join(LINES[: HEADER_AT + 2] + [FIRST] + LINES[HEADER_AT + 2 :]), "två gånger"),
+    (
+        "unknown-code",
+        lambda: "\n".join(LINES[: HEADER_AT + 1] + [POT + ";9999;ja;1;50"] + LINES[HEADER_AT + 1 :]),
+        "okänd kod",
+    ),
+    (
+        "unknown-pot",
+        lambda: "\n".join(LINES[: HEADER_AT + 1] + ["nopot;0180;ja;1;50"] + LINES[HEADER_AT + 1 :]),
+        "okänd pott",
+    ),
+    (
+        "formula-code",
+        lambda: "\n".join(LINES[: HEADER_AT + 1] + [POT + ";=1+1;ja;1;50"] + LINES[HEADER_AT + 1 :]),
+        "okänd kod",
+    ),
+    (
+        "rlo-in-row",
+        lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST + "\u202e"] + LINES[HEADER_AT + 2 :]),
+        "höger-till-vänster|procentsats",
+    ),
+    (
+        "nul-in-row",
+        lambda: "\n".join(LINES[: HEADER_AT + 1] + [FIRST.replace(";", ";\0", 1)] + LINES[HEADER_AT + 2 :]),
+        "NUL|okänd|kan inte läsas",
+    ),
+    (
+        "qualified-maybe",
+        lambda: "\n".join(
+            LINES[: HEADER_AT + 1]
+            + [FIRST.replace(";ja;", ";kanske;").replace(";nej;", ";kanske;")]
+            + LINES[HEADER_AT + 2 :]
+        ),
+        "ja eller nej",
+    ),
     ("no-header", lambda: "0180;x;y\n", "inte en utfallsfil|saknas"),
     ("tom", lambda: "", "ingen rubrikrad"),
     ("dup-header", lambda: "pott;kod;kvalificerad;kod\n", "två gånger"),
@@ -413,28 +739,59 @@ SEVEN_CSV = [
     ("unclosed-quote", lambda: "pott;kod;kvalificerad\n" + POT + ';"0180;ja\n', "fält|okänd kod|kan inte läsas"),
 ]
 for id_, make, fragment in SEVEN_CSV:
-    CASES.append(outcome_case(id_, make(), fragment,
-                              located=r"\.(csv|yaml):\d+(:\d+)?: fel: "))
+    CASES.append(outcome_case(id_, make(), fragment, located=r"\.(csv|yaml):\d+(:\d+)?: fel: "))
 POP = (ROOT / "examples" / "befolkning_2011_EXEMPEL.csv").read_text(encoding="utf-8")
 POP_LINES = POP.splitlines()
 for id_, make, fragment in [
-    ("missing-column", lambda: "\n".join(POP_LINES[:3] + [POP_LINES[3].rsplit(",", 1)[0].rsplit(";", 1)[0]] + POP_LINES[4:]), "kolumn|inget antal|region"),
-    ("not-a-count", lambda: "\n".join(l.replace(l.rsplit(l[-1] if False else ",", 1)[-1], "..") if i == 5 else l for i, l in enumerate(POP_LINES)), "inget antal|kolumn"),
+    (
+        "missing-column",
+        lambda: "\n".join(POP_LINES[:3] + [POP_LINES[3].rsplit(",", 1)[0].rsplit(";", 1)[0]] + POP_LINES[4:]),
+        "kolumn|inget antal|region",
+    ),
+    (
+        "not-a-count",
+        lambda: "\n".join(
+            l.replace(l.rsplit(l[-1] if False else ",", 1)[-1], "..") if i == 5 else l for i, l in enumerate(POP_LINES)
+        ),
+        "inget antal|kolumn",
+    ),
     ("garbage", lambda: "hello\nworld\n", "ingen rubrikrad"),
     ("binary", lambda: "region\x00,\x01\n", "NUL|styrtecken|kolumn"),
     ("no-year", lambda: POP.replace("2011", "1999"), "ingen kolumn för året|region"),
 ]:
-    CASES.append(Case(f"7-population-{id_}", 7, ["validate", "agreements/case.yaml"], fragment,
-                      {**agreement(POP_LINE, "  population: {file: ../examples/pop.csv, year: 2011}", BASE_2012), "examples/pop.csv": make()},
-                      located=r"\.(csv|yaml):\d+(:\d+)?: fel: "))
+    CASES.append(
+        Case(
+            f"7-population-{id_}",
+            7,
+            ["validate", "agreements/case.yaml"],
+            fragment,
+            {
+                **agreement(POP_LINE, "  population: {file: ../examples/pop.csv, year: 2011}", BASE_2012),
+                "examples/pop.csv": make(),
+            },
+            located=r"\.(csv|yaml):\d+(:\d+)?: fel: ",
+        )
+    )
 
 CIRCULAR = (ROOT / "agreements" / "2014" / "cirkular_13-66.yaml").read_text(encoding="utf-8")
 CIRCULAR_INTRO = "  intro: |\n    Sveriges Kommuner och Landsting och regeringen har tecknat {{ antal | tal_ord }}"
-for id_, prose, fragment in PROSE[:12] + [("circular-undefined", "{{ nothing }}", "inte är ett belopp eller datum|inget värde")]:
-    CASES.append(Case(f"4-circular-{id_}", 4, ["validate", "agreements/2014/case.yaml"], fragment,
-                      {"agreements/2014/case.yaml": replaced(CIRCULAR, CIRCULAR_INTRO,
-                                                             "  intro: |\n    " + prose + " {{ antal | tal_ord }}")},
-                      located=r"case\.yaml:\d+(:\d+)?: fel: cirkular\.intro: "))
+for id_, prose, fragment in PROSE[:12] + [
+    ("circular-undefined", "{{ nothing }}", "inte är ett belopp eller datum|inget värde")
+]:
+    CASES.append(
+        Case(
+            f"4-circular-{id_}",
+            4,
+            ["validate", "agreements/2014/case.yaml"],
+            fragment,
+            {
+                "agreements/2014/case.yaml": replaced(
+                    CIRCULAR, CIRCULAR_INTRO, "  intro: |\n    " + prose + " {{ antal | tal_ord }}"
+                )
+            },
+            located=r"case\.yaml:\d+(:\d+)?: fel: cirkular\.intro: ",
+        )
+    )
 for id_, old, new, fragment in [
     ("date-9999", "  date: 2013-12-16", "  date: 9999-12-31", "långt från"),
     ("date-1999", "  date: 2013-12-16", "  date: 1999-12-16", "långt från"),
@@ -443,25 +800,63 @@ for id_, old, new, fragment in [
     ("nul", "  units: [Vård och omsorg,", '  units: ["Vård\0 och omsorg",', "NUL"),
     ("rlo", "  units: [Vård och omsorg,", '  units: ["Vård\u202e och omsorg",', "höger-till-vänster"),
 ]:
-    CASES.append(Case(f"7-circular-{id_}", 7, ["validate", "agreements/2014/case.yaml"], fragment,
-                      {"agreements/2014/case.yaml": replaced(CIRCULAR, old, new)}, located=r"case\.yaml:\d+(:\d+)?: fel: "))
+    CASES.append(
+        Case(
+            f"7-circular-{id_}",
+            7,
+            ["validate", "agreements/2014/case.yaml"],
+            fragment,
+            {"agreements/2014/case.yaml": replaced(CIRCULAR, old, new)},
+            located=r"case\.yaml:\d+(:\d+)?: fel: ",
+        )
+    )
 CASES += [
-    validate_case("7-deadline-before-first-decision", 7, "    date: 2012-02-09", "    date: 2012-12-09", "före det första beslutet",
-                  base=BASE_2012),
-    validate_case("4-method-attribute", 4, "intro: |\n", "intro: |\n  {{ sec.ledning.copy }}\n", "unsafe|som inte finns|felaktig"),
-    validate_case("4-model-attribute", 4, "intro: |\n", "intro: |\n  {{ utbet.ledning_lan.model_fields }}\n", "attribut"),
-    Case("3-text-file-not-echoed", 3, ["validate", "agreements/case.yaml"], "väntade en samling nycklar",
-         {"agreements/case.yaml": "SECRET_TOKEN=abc123 and more secret words\n"}, located=r"case\.yaml:1:1: fel: ",
-         forbidden=("SECRET_TOKEN", "abc123")),
-    Case("3-symlinked-agreement-data-outside", 3, ["validate", "agreements/linked.yaml"], "avvisas",
-         {"elsewhere/agreements/x.yaml": replaced(BASE_2012, OUT_LINE, "  outcomes: ../../../../../../etc/passwd")},
-         symlinks={"agreements/linked.yaml": "../elsewhere/agreements/x.yaml"}, forbidden=(SECRET,)),
+    validate_case(
+        "7-deadline-before-first-decision",
+        7,
+        "    date: 2012-02-09",
+        "    date: 2012-12-09",
+        "före det första beslutet",
+        base=BASE_2012,
+    ),
+    validate_case(
+        "4-method-attribute", 4, "intro: |\n", "intro: |\n  {{ sec.ledning.copy }}\n", "unsafe|som inte finns|felaktig"
+    ),
+    validate_case(
+        "4-model-attribute", 4, "intro: |\n", "intro: |\n  {{ utbet.ledning_lan.model_fields }}\n", "attribut"
+    ),
+    Case(
+        "3-text-file-not-echoed",
+        3,
+        ["validate", "agreements/case.yaml"],
+        "väntade en samling nycklar",
+        {"agreements/case.yaml": "SECRET_TOKEN=abc123 and more secret words\n"},
+        located=r"case\.yaml:1:1: fel: ",
+        forbidden=("SECRET_TOKEN", "abc123"),
+    ),
+    Case(
+        "3-symlinked-agreement-data-outside",
+        3,
+        ["validate", "agreements/linked.yaml"],
+        "avvisas",
+        {"elsewhere/agreements/x.yaml": replaced(BASE_2012, OUT_LINE, "  outcomes: ../../../../../../etc/passwd")},
+        symlinks={"agreements/linked.yaml": "../elsewhere/agreements/x.yaml"},
+        forbidden=(SECRET,),
+    ),
 ]
 
 # build refuses too, writing nothing
 for case in [c for c in CASES if c.category in (1, 4, 7) and c.args[0] == "validate"][::12]:
-    CASES.append(Case(case.id.replace(f"{case.category}-", f"{case.category}-build-", 1), case.category,
-                      ["build", case.args[1], "--out", "output"], case.fragment, case.files, located=case.located))
+    CASES.append(
+        Case(
+            case.id.replace(f"{case.category}-", f"{case.category}-build-", 1),
+            case.category,
+            ["build", case.args[1], "--out", "output"],
+            case.fragment,
+            case.files,
+            located=case.located,
+        )
+    )
 
 IDS = [c.id for c in CASES]
 assert len(set(IDS)) == len(IDS), [i for i in IDS if IDS.count(i) > 1]
@@ -469,9 +864,13 @@ assert len(set(IDS)) == len(IDS), [i for i in IDS if IDS.count(i) > 1]
 
 # --------------------------------------------------------------------------- running the corpus
 
+
 def _tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -551,8 +950,16 @@ def test_memory_stays_bounded_over_the_corpus() -> None:
     assert peak_mb < 1500, peak_mb
 
 
-SUBPROCESS_CASES = ["2-billion-laughs", "2-nested-brackets", "2-dev-zero", "3-outcomes-proc-environ", "4-intro-power-tower",
-                    "4-intro-string-times", "6-check-zip-bomb", "6-diff-option-revision"]
+SUBPROCESS_CASES = [
+    "2-billion-laughs",
+    "2-nested-brackets",
+    "2-dev-zero",
+    "3-outcomes-proc-environ",
+    "4-intro-power-tower",
+    "4-intro-string-times",
+    "6-check-zip-bomb",
+    "6-diff-option-revision",
+]
 
 
 @pytest.mark.parametrize("case_id", SUBPROCESS_CASES)
@@ -566,10 +973,18 @@ def test_bad_input_in_a_real_process_with_a_memory_limit(project: Path, case_id:
 
     started = time.perf_counter()
     try:
-        run = subprocess.run([sys.executable, "-m", "generator", *case.args], cwd=project, capture_output=True,
-                             text=True, timeout=60, preexec_fn=limit)
+        run = subprocess.run(
+            [sys.executable, "-m", "generator", *case.args],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            preexec_fn=limit,
+        )
     finally:
         for path in made:
             if path.is_symlink() or path.is_file():
                 path.unlink()
-    _check(case, run.returncode, run.stdout + run.stderr, time.perf_counter() - started, before, _tree(project / "output"))
+    _check(
+        case, run.returncode, run.stdout + run.stderr, time.perf_counter() - started, before, _tree(project / "output")
+    )

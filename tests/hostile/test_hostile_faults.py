@@ -1,5 +1,6 @@
 """Interrupted and concurrent builds: every output is the complete old file or the complete new one, the
 manifest describes the files, and no manifest update is lost when two builds share an output folder."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,8 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli.main import main
 from generator.build.provenance import MANIFEST, Manifest
+from generator.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,8 +27,11 @@ def sha(data: bytes) -> str:
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != MANIFEST}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }
 
 
 @pytest.fixture(scope="module")
@@ -130,15 +134,24 @@ def test_a_build_killed_at_any_moment_leaves_old_or_new(versions, delay):
     shutil.copytree(root / "agreements", work / "agreements")
     (work / "agreements" / "2011.yaml").write_text(new_text, encoding="utf-8")
     shutil.move(str(out), work / "out")
-    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", "out", "--force"], cwd=work,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--out", "out", "--force"],
+        cwd=work,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     # the files were built from agreements in another folder: compare contents, not provenance paths
     assert_old_or_new(work / "out", old, new, killed=True)
-    rebuilt = subprocess.run([sys.executable, "-m", "generator", "build", "--out", "out"], cwd=work,
-                             capture_output=True, text=True, timeout=120)
+    rebuilt = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--out", "out"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     assert files_of(work / "out") == new
     assert_old_or_new(work / "out", old, new)
@@ -169,9 +182,11 @@ def test_a_build_killed_while_rendering_leaves_the_old_files_and_temporaries_the
         "    return real(document)\n"
         "formats.WRITERS['pdf'] = slow\n"
         "from generator.cli.main import main\n"
-        "main(['build', '--out', 'out', '--force', '--jobs', '1'])\n")
-    process = subprocess.Popen([sys.executable, "-c", code], cwd=work, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+        "main(['build', '--out', 'out', '--force', '--jobs', '1'])\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = time.monotonic() + 180
         while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
@@ -184,8 +199,13 @@ def test_a_build_killed_while_rendering_leaves_the_old_files_and_temporaries_the
     assert any(staged(name) for name in left)  # the first document's files, staged
     assert {name: data for name, data in left.items() if not staged(name)} == old  # nothing replaced
     assert_old_or_new(work / "out", old, new, killed=True)
-    rebuilt = subprocess.run([sys.executable, "-m", "generator", "build", "--out", "out"], cwd=work,
-                             capture_output=True, text=True, timeout=120)
+    rebuilt = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--out", "out"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     assert files_of(work / "out") == new  # the temporaries removed, the change made
     assert_old_or_new(work / "out", old, new)
@@ -195,16 +215,33 @@ def test_two_builds_on_one_output_folder_lose_no_manifest_update(versions, tmp_p
     root, old_text, *_ = versions
     shutil.copytree(root / "agreements", tmp_path / "agreements")
     (tmp_path / "agreements" / "2011.yaml").write_text(old_text, encoding="utf-8")
-    first = subprocess.Popen([sys.executable, "-m", "generator", "build", "agreements/2011.yaml", "--out", "out"],
-                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    second = subprocess.Popen([sys.executable, "-m", "generator", "build", "agreements/2014", "--out", "out"],
-                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "agreements/2011.yaml", "--out", "out"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    second = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "agreements/2014", "--out", "out"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     outputs = [p.communicate(timeout=180) for p in (first, second)]
     assert first.returncode == 0 and second.returncode == 0, outputs
     documents = json.loads((tmp_path / "out" / MANIFEST).read_text(encoding="utf-8"))["documents"]
-    built = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.*")
-             if p.is_file() and p.name != MANIFEST}
-    assert set(documents) == built and any(n.startswith("2011/") for n in built) and any(n.startswith("2014/") for n in built)
+    built = {
+        p.relative_to(tmp_path / "out").as_posix()
+        for p in (tmp_path / "out").rglob("*.*")
+        if p.is_file() and p.name != MANIFEST
+    }
+    assert (
+        set(documents) == built
+        and any(n.startswith("2011/") for n in built)
+        and any(n.startswith("2014/") for n in built)
+    )
 
 
 @pytest.mark.slow
@@ -216,8 +253,13 @@ def test_a_held_lock_makes_a_second_build_wait(versions, tmp_path):
     (tmp_path / "out").mkdir()
     fd = os.open(tmp_path / "out", os.O_RDONLY)
     fcntl.flock(fd, fcntl.LOCK_EX)
-    waiting = subprocess.Popen([sys.executable, "-m", "generator", "build", "agreements/2011.yaml", "--out", "out"],
-                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    waiting = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "agreements/2011.yaml", "--out", "out"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         time.sleep(3)
         assert waiting.poll() is None  # still waiting
@@ -234,7 +276,9 @@ def test_a_damaged_manifest_is_reported_and_rebuilt(versions, monkeypatch):
     (out / MANIFEST).write_bytes(b'{"documents": {"x": [1, 2,')
     monkeypatch.chdir(root)
     result = CliRunner().invoke(main, ["build", "--out", out.name])
-    assert result.exit_code == 0 and "manifest.json kan inte läsas" in result.output and "Traceback" not in result.output
+    assert (
+        result.exit_code == 0 and "manifest.json kan inte läsas" in result.output and "Traceback" not in result.output
+    )
     assert "0 oförändrade" in result.output  # everything rendered again
     documents = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["documents"]
     assert set(documents) == set(files_of(out))
@@ -246,7 +290,11 @@ def test_a_crafted_manifest_cannot_make_prune_delete_outside_the_output_folder(v
     victim = root / "victim.txt"
     victim.write_text("keep me")
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    manifest["documents"]["../victim.txt"] = {"sources": {"agreements/gone.yaml": "0" * 40}, "sha256": "x", "inputs": "y"}
+    manifest["documents"]["../victim.txt"] = {
+        "sources": {"agreements/gone.yaml": "0" * 40},
+        "sha256": "x",
+        "inputs": "y",
+    }
     manifest["documents"][str(victim)] = {"sources": {"agreements/gone.yaml": "0" * 40}, "sha256": "x", "inputs": "y"}
     manifest["documents"]["2011/odd.pdf"] = {"sources": 7, "sha256": "x", "inputs": "y"}
     manifest["documents"]["2011/odder.pdf"] = [1, 2]

@@ -1,5 +1,6 @@
 """Property-based fuzzing of the loaders: whatever the bytes, the answer is data or a DataError, never another
 exception; and spreadsheet cells that could start a formula are written as text."""
+
 from __future__ import annotations
 
 import csv
@@ -12,23 +13,115 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.errors import DataError
+from generator.app import load_agreement
 from generator.data.loading import load_yaml
+from generator.errors import DataError
 from generator.money.outcomes import load_outcomes
 from generator.money.population import load_population
-from generator.app import load_agreement
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = settings(max_examples=2_000, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 
-YAML_TOKENS = ["a", "b", ":", ": ", "- ", "-", "\n", "  ", "\t", "[", "]", "{", "}", ",", "&x ", "*x", "&y ", "*y",
-               "!!int ", "!!str ", "!x ", "'", '"', "\\", "#", "|", ">", "---", "...", "? ", "<<: ", "0x10", "01_000",
-               "1:00", "1e6", "+5", ".inf", ".nan", "yes", "no", "~", "null", "2012-02-30", "2012-02-09", "%YAML 1.1\n",
-               "\u202e", "\u200b", "\x00", "\x07", "\ufeff", "å", "\r", "\x85", "\ud800", "9" * 30]
-CSV_TOKENS = [";", ",", "\t", '"', "\n", "\r\n", "#", "pott", "kod", "kvalificerad", "antal", "tackningsgrad", "ja", "nej",
-              "0180", "0001", "01", "0114", "palliativ_tackning", "-", "5", "70,5", "NaN", "1e9", "²", "\x00", "\u202e",
-              "=HYPERLINK(\"x\")", " ", "..", "9" * 30, "region", "ålder", "2011", "65 år", "65-69 år", "100+ år",
-              "0114 Upplands Väsby", "totalt ålder", "kön", "män"]
+YAML_TOKENS = [
+    "a",
+    "b",
+    ":",
+    ": ",
+    "- ",
+    "-",
+    "\n",
+    "  ",
+    "\t",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "&x ",
+    "*x",
+    "&y ",
+    "*y",
+    "!!int ",
+    "!!str ",
+    "!x ",
+    "'",
+    '"',
+    "\\",
+    "#",
+    "|",
+    ">",
+    "---",
+    "...",
+    "? ",
+    "<<: ",
+    "0x10",
+    "01_000",
+    "1:00",
+    "1e6",
+    "+5",
+    ".inf",
+    ".nan",
+    "yes",
+    "no",
+    "~",
+    "null",
+    "2012-02-30",
+    "2012-02-09",
+    "%YAML 1.1\n",
+    "\u202e",
+    "\u200b",
+    "\x00",
+    "\x07",
+    "\ufeff",
+    "å",
+    "\r",
+    "\x85",
+    "\ud800",
+    "9" * 30,
+]
+CSV_TOKENS = [
+    ";",
+    ",",
+    "\t",
+    '"',
+    "\n",
+    "\r\n",
+    "#",
+    "pott",
+    "kod",
+    "kvalificerad",
+    "antal",
+    "tackningsgrad",
+    "ja",
+    "nej",
+    "0180",
+    "0001",
+    "01",
+    "0114",
+    "palliativ_tackning",
+    "-",
+    "5",
+    "70,5",
+    "NaN",
+    "1e9",
+    "²",
+    "\x00",
+    "\u202e",
+    '=HYPERLINK("x")',
+    " ",
+    "..",
+    "9" * 30,
+    "region",
+    "ålder",
+    "2011",
+    "65 år",
+    "65-69 år",
+    "100+ år",
+    "0114 Upplands Väsby",
+    "totalt ålder",
+    "kön",
+    "män",
+]
 
 
 def token_text(tokens: list[str]) -> st.SearchStrategy[str]:
@@ -58,8 +151,13 @@ SCALAR_LINES = [i for i, line in enumerate(BASE_LINES) if ": " in line and not l
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-@given(index=st.sampled_from(SCALAR_LINES), value=token_text(YAML_TOKENS + ["{{ total }}", "{% for x in y %}", "{{ a * 2 }}"]))
-def test_an_agreement_with_one_value_replaced_validates_or_gives_data_errors(scratch: Path, index: int, value: str) -> None:
+@given(
+    index=st.sampled_from(SCALAR_LINES),
+    value=token_text(YAML_TOKENS + ["{{ total }}", "{% for x in y %}", "{{ a * 2 }}"]),
+)
+def test_an_agreement_with_one_value_replaced_validates_or_gives_data_errors(
+    scratch: Path, index: int, value: str
+) -> None:
     lines = list(BASE_LINES)
     key = lines[index].split(": ", 1)[0]
     lines[index] = f"{key}: {value}\n"
@@ -104,8 +202,16 @@ def test_population_loader_answers_keys_or_a_data_error(scratch: Path, body: str
 
 # --------------------------------------------------------------------------- 5. formula injection
 
-HOSTILE_CELLS = ['=HYPERLINK("http://example.com","klicka")', "+1+1", "-1+1", "@SUM(A1:A2)", "\t=1", "\r=1",
-                 "=cmd|' /C calc'!A0", "＝1+1"]
+HOSTILE_CELLS = [
+    '=HYPERLINK("http://example.com","klicka")',
+    "+1+1",
+    "-1+1",
+    "@SUM(A1:A2)",
+    "\t=1",
+    "\r=1",
+    "=cmd|' /C calc'!A0",
+    "＝1+1",
+]
 
 
 @pytest.fixture(scope="module")
@@ -132,5 +238,7 @@ def test_spreadsheet_cells_that_could_start_a_formula_are_text(allocation, hosti
 
     sheet = load_workbook(io.BytesIO(payouts_xlsx(patched)))["Utbetalningar"]
     values = [cell.value for row in sheet.iter_rows(min_row=2) for cell in row]
-    assert hostile.replace("\r", "\n") in [v.replace("\r", "\n") if isinstance(v, str) else v for v in values] \
+    assert (
+        hostile.replace("\r", "\n") in [v.replace("\r", "\n") if isinstance(v, str) else v for v in values]
         or hostile in values
+    )

@@ -1,4 +1,5 @@
 """The allocation engine: exact kronor, sums that always hold, and the seed's Bilaga 2."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -6,16 +7,24 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
-from generator.money.rules import (AllocationError, base_then_key, largest_remainder, pot_after_minimum,
-                                  proportional, split)
 from generator.data.reference import counties, municipality_counts
+from generator.money.rules import (
+    AllocationError,
+    base_then_key,
+    largest_remainder,
+    pot_after_minimum,
+    proportional,
+    split,
+)
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
-keys = st.dictionaries(st.from_regex(r"[0-9]{4}", fullmatch=True), st.integers(min_value=0, max_value=10**6),
-                       min_size=1, max_size=40)
+keys = st.dictionaries(
+    st.from_regex(r"[0-9]{4}", fullmatch=True), st.integers(min_value=0, max_value=10**6), min_size=1, max_size=40
+)
 
 
 @given(st.integers(min_value=0, max_value=10**10), keys)
@@ -65,7 +74,10 @@ def test_ties_go_to_the_lower_code_whatever_the_order():
 
 
 def test_decimal_keys_are_exact():
-    assert largest_remainder(10, {"a": Decimal("0.5"), "b": Decimal("1.5")}) == {"a": 3, "b": 7}  # 2,5 → 3 (tie, lower code)
+    assert largest_remainder(10, {"a": Decimal("0.5"), "b": Decimal("1.5")}) == {
+        "a": 3,
+        "b": 7,
+    }  # 2,5 → 3 (tie, lower code)
 
 
 def test_refusals():
@@ -105,9 +117,11 @@ def test_seed_bilaga_2_against_its_stated_rule(capsys):
     equal = sum(computed[c] == published[c] for c in published)
     off = sum(abs(computed[c] - published[c]) for c in published)
     with capsys.disabled():
-        print(f"\n[Bilaga 2] the published table sums to {published_sum / 1e6:.1f} of {data['pot'] / 1e6:.0f} million; "
-              f"the stated rule (2 million each, the rest by municipalities, in steps of 0.5 million) matches "
-              f"{equal} of 21 counties, total absolute difference {off / 1e6:.1f} million")
+        print(
+            f"\n[Bilaga 2] the published table sums to {published_sum / 1e6:.1f} of {data['pot'] / 1e6:.0f} million; "
+            f"the stated rule (2 million each, the rest by municipalities, in steps of 0.5 million) matches "
+            f"{equal} of 21 counties, total absolute difference {off / 1e6:.1f} million"
+        )
     assert published_sum == 65_500_000  # the seed's table does not sum to its pot
     assert published_sum != data["pot"]
 
@@ -120,7 +134,7 @@ def _largest_remainder_in_fractions(pot: int, weights: dict, step: int = 1) -> d
     units = pot // step
     exact = {code: Fraction(w) * units / total for code, w in weights.items()}
     whole = {code: int(q) for code, q in exact.items()}
-    for code in sorted(weights, key=lambda code: (-(exact[code] - whole[code]), code))[:units - sum(whole.values())]:
+    for code in sorted(weights, key=lambda code: (-(exact[code] - whole[code]), code))[: units - sum(whole.values())]:
         whole[code] += 1
     return {code: whole[code] * step for code in weights}
 
@@ -137,6 +151,9 @@ def test_whole_keys_are_shared_as_the_exact_fractions_share_them(pot, key, step)
     total = sum(key.values())
     for part in key.values():
         exact = Fraction(pot) * part / total
-        fraction_text = (f"{int(exact):,}".replace(",", "\u00a0") + "\u00a0kronor" if exact.denominator == 1 else
-                         f"{int(exact):,}".replace(",", "\u00a0") + f",{str(int((exact - int(exact)) * 100)).zfill(2)}… kronor")
+        fraction_text = (
+            f"{int(exact):,}".replace(",", "\u00a0") + "\u00a0kronor"
+            if exact.denominator == 1
+            else f"{int(exact):,}".replace(",", "\u00a0") + f",{str(int((exact - int(exact)) * 100)).zfill(2)}… kronor"
+        )
         assert _exact(pot, part, total) == fraction_text

@@ -1,4 +1,5 @@
 """Distributions of 2012 carried out on the key and outcome data: amounts, letters, payout tables, explain."""
+
 from __future__ import annotations
 
 import csv
@@ -14,15 +15,14 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from generator.app import load_agreement
 from generator.build.run import build
 from generator.cli.main import main
+from generator.data.reference import councils, counties, municipalities
 from generator.errors import DataError
 from generator.money.outcomes import load_outcomes
-from generator.writers.payout_tables import payouts_csv, payouts_xlsx
 from generator.money.population import load_population
-from generator.data.reference import councils, counties, municipalities
-from generator.app import load_agreement
-
+from generator.writers.payout_tables import payouts_csv, payouts_xlsx
 from tests.document_text import docx_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,10 +73,15 @@ def _population_by_hand() -> dict[str, dict[str, int]]:
 def _qualified_by_hand(pot: str) -> dict[str, int | None]:
     lines = [l for l in OUTCOMES.read_text(encoding="utf-8").splitlines() if l and not l.startswith("#")]
     rows = list(csv.DictReader(lines, delimiter=";"))
-    return {r["kod"]: (int(r["antal"]) if r["antal"] else None) for r in rows if r["pott"] == pot and r["kvalificerad"] == "ja"}
+    return {
+        r["kod"]: (int(r["antal"]) if r["antal"] else None)
+        for r in rows
+        if r["pott"] == pot and r["kvalificerad"] == "ja"
+    }
 
 
 # --------------------------------------------------------------------------- the amounts
+
 
 def test_every_distribution_sums_exactly_to_what_it_shares(allocation):
     assert len(allocation.items) == 10
@@ -88,7 +93,10 @@ def test_every_distribution_sums_exactly_to_what_it_shares(allocation):
 
 def test_the_minimum_of_five_counties_decides_the_pot(allocation):
     items = {item.id: item for item in allocation.items}
-    for pot, full, reduced in (("lakemedel_pot", 325_000_000, 200_000_000), ("sammanhallen_pot", 325_000_000, 200_000_000)):
+    for pot, full, reduced in (
+        ("lakemedel_pot", 325_000_000, 200_000_000),
+        ("sammanhallen_pot", 325_000_000, 200_000_000),
+    ):
         qualified = len(_qualified_by_hand(pot))
         assert items[pot].amount == full
         assert items[pot].shared == (full if qualified >= 5 else reduced), (pot, qualified)
@@ -99,7 +107,9 @@ def test_the_minimum_of_five_counties_decides_the_pot(allocation):
 def test_base_then_key_matches_a_computation_by_hand(allocation):
     """85 million: one million per county, the rest per person 80 and older (2012, 3.4)."""
     people = _population_by_hand()
-    per_county = {c: sum(v["befolkning_80"] for k, v in people.items() if municipalities()[k].county == c) for c in counties()}
+    per_county = {
+        c: sum(v["befolkning_80"] for k, v in people.items() if municipalities()[k].county == c) for c in counties()
+    }
     total = sum(per_county.values())
     lines = {l.code: l.amount for l in allocation.lines if l.item == "analys_lan"}
     assert set(lines) == set(counties())
@@ -153,6 +163,7 @@ def test_the_development_leaders_get_the_2010_published_table(allocation, valida
 
 # --------------------------------------------------------------------------- letters and tables
 
+
 def test_21_letters_whose_totals_add_up_to_everything_distributed(built, allocation):
     letters = sorted((built / "lansbrev").glob("*.docx"))
     assert len(letters) == 21 and len(list((built / "lansbrev").glob("*.pdf"))) == 21
@@ -175,7 +186,9 @@ def test_21_letters_whose_totals_add_up_to_everything_distributed(built, allocat
 
 def test_a_letter_lists_each_municipality_with_its_amount(built, allocation):
     text = docx_text(built / "lansbrev" / "lansbrev_01_stockholms-lan.docx")
-    pdf = "\n".join(page.extract_text() for page in PdfReader(built / "lansbrev" / "lansbrev_01_stockholms-lan.pdf").pages)
+    pdf = "\n".join(
+        page.extract_text() for page in PdfReader(built / "lansbrev" / "lansbrev_01_stockholms-lan.pdf").pages
+    )
     for code, m in municipalities().items():
         if m.county != "01":
             continue
@@ -183,7 +196,9 @@ def test_a_letter_lists_each_municipality_with_its_amount(built, allocation):
         assert re.search(rf"{m.short}\n{code}\n{amount:,}".replace(",", NB), text), (code, amount)
         assert f"{m.short} ({code})" in pdf.replace("\n", " ") or amount == 0
     assert "exempeldata" not in text.lower() and "exempeldata" not in pdf.lower().replace("utkast – exempeldata", "")
-    assert pdf.count("UTKAST – EXEMPELDATA") == len(PdfReader(built / "lansbrev" / "lansbrev_01_stockholms-lan.pdf").pages)
+    assert pdf.count("UTKAST – EXEMPELDATA") == len(
+        PdfReader(built / "lansbrev" / "lansbrev_01_stockholms-lan.pdf").pages
+    )
     assert "Organisationsnummer" in text and "Betalningsmottagare" in text and "Kammarkollegiet" in text
     assert re.search(r"1 (10)|1 \(\d+\)", pdf)
 
@@ -219,13 +234,20 @@ def test_tables_and_letters_are_byte_identical_between_builds(tmp_path, validate
         build(validated.agreement, tmp_path, ["pdf", "docx"], allocation=validated.allocation, recipient=code)
     (tmp_path / "2012" / "utbetalningar.csv").write_bytes(payouts_csv(validated.allocation))
     (tmp_path / "2012" / "utbetalningar.xlsx").write_bytes(payouts_xlsx(validated.allocation))
-    for name in ("utbetalningar.csv", "utbetalningar.xlsx", "lansbrev/lansbrev_14_vastra-gotalands-lan.pdf",
-                 "lansbrev/lansbrev_14_vastra-gotalands-lan.docx", "kommunbrev/kommunbrev_1480_goteborg.pdf",
-                 "kommunbrev/kommunbrev_1480_goteborg.docx", "landstingsbrev/landstingsbrev_0014_vastra-gotalandsregionen.pdf"):
+    for name in (
+        "utbetalningar.csv",
+        "utbetalningar.xlsx",
+        "lansbrev/lansbrev_14_vastra-gotalands-lan.pdf",
+        "lansbrev/lansbrev_14_vastra-gotalands-lan.docx",
+        "kommunbrev/kommunbrev_1480_goteborg.pdf",
+        "kommunbrev/kommunbrev_1480_goteborg.docx",
+        "landstingsbrev/landstingsbrev_0014_vastra-gotalandsregionen.pdf",
+    ):
         assert (tmp_path / "2012" / name).read_bytes() == (built / name).read_bytes(), name
 
 
 # --------------------------------------------------------------------------- explain
+
 
 def test_explain_stockholm_shows_each_amount_and_its_computation(allocation):
     result = CliRunner().invoke(main, ["explain", "2012", "0180"])
@@ -260,6 +282,7 @@ def test_explain_refuses_an_unknown_code():
 
 # --------------------------------------------------------------------------- the data files
 
+
 def _copy_agreement(tmp_path: Path, population: str | None = None, outcomes: str | None = None) -> Path:
     """Copy 2012 with its data files into tmp_path, optionally replacing their text."""
     (tmp_path / "examples").mkdir()
@@ -267,8 +290,9 @@ def _copy_agreement(tmp_path: Path, population: str | None = None, outcomes: str
     shutil.copy(AGREEMENT, tmp_path / "agreements" / "2012.yaml")
     shutil.copy(AGREEMENT.parent / "2010.yaml", tmp_path / "agreements" / "2010.yaml")  # its published table
     for source, text in ((POPULATION, population), (OUTCOMES, outcomes)):
-        (tmp_path / "examples" / source.name).write_text(text if text is not None else source.read_text(encoding="utf-8"),
-                                                         encoding="utf-8")
+        (tmp_path / "examples" / source.name).write_text(
+            text if text is not None else source.read_text(encoding="utf-8"), encoding="utf-8"
+        )
     return tmp_path / "agreements" / "2012.yaml"
 
 
@@ -290,18 +314,21 @@ POP_TEXT = POPULATION.read_text(encoding="utf-8")
 FIRST_ROW = 7  # the first data row of the outcome file (after five comment lines and the header)
 
 
-@pytest.mark.parametrize("row, message", [
-    ("palliativ_tackning;9999;ja;;", "okänd kod '9999'"),
-    ("palliativ_tackning;0114;ja;;", "0114 står två gånger för palliativ_tackning"),
-    ("senior_registrering;0114;ja;-5;", "ett antal kan inte vara negativt: -5"),
-    ("senior_registrering;0114;ja;12,5;", "antal ska vara ett heltal"),
-    ("palliativ_tackning;0114;kanske;;", "kvalificerad ska vara ja eller nej"),
-    ("palliativ_tackning;0114;ja;;140", "tackningsgrad ska vara en procentsats"),
-    ("okand_pott;0114;ja;;", "okänd pott 'okand_pott'"),
-    ("demens_svedem;0114;ja;10;", "0114 är kommun, men demens_svedem gäller landsting"),
-    ("lakemedel_pot;0114;ja;;", "0114 är kommun, men lakemedel_pot gäller län"),
-    ("senior_sabo;0180;ja;;", "har kvalificerat sig men saknar antal"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("palliativ_tackning;9999;ja;;", "okänd kod '9999'"),
+        ("palliativ_tackning;0114;ja;;", "0114 står två gånger för palliativ_tackning"),
+        ("senior_registrering;0114;ja;-5;", "ett antal kan inte vara negativt: -5"),
+        ("senior_registrering;0114;ja;12,5;", "antal ska vara ett heltal"),
+        ("palliativ_tackning;0114;kanske;;", "kvalificerad ska vara ja eller nej"),
+        ("palliativ_tackning;0114;ja;;140", "tackningsgrad ska vara en procentsats"),
+        ("okand_pott;0114;ja;;", "okänd pott 'okand_pott'"),
+        ("demens_svedem;0114;ja;10;", "0114 är kommun, men demens_svedem gäller landsting"),
+        ("lakemedel_pot;0114;ja;;", "0114 är kommun, men lakemedel_pot gäller län"),
+        ("senior_sabo;0180;ja;;", "har kvalificerat sig men saknar antal"),
+    ],
+)
 def test_bad_outcome_rows_are_named_by_file_and_line(tmp_path, row, message):
     text = OUT_TEXT + row + "\n"
     line = len(text.splitlines())
@@ -337,7 +364,12 @@ def test_cli_reports_bad_outcomes_without_a_traceback(tmp_path, monkeypatch):
 
 # --------------------------------------------------------------------------- SCB's CSV
 
-def _scb(rows: list[str], title: str = "Folkmängden efter region, ålder, kön och år", header='"region";"ålder";"kön";"2010";"2011"') -> str:
+
+def _scb(
+    rows: list[str],
+    title: str = "Folkmängden efter region, ålder, kön och år",
+    header='"region";"ålder";"kön";"2010";"2011"',
+) -> str:
     return "\n".join([f'"{title}"', "", header, *rows]) + "\n"
 
 
@@ -363,17 +395,21 @@ def test_scb_export_with_single_years_sexes_and_semicolons(tmp_path):
     assert population.municipality("0180", "befolkning_65") == 2 * (30 + 20 + 10 + 2) + 4 * bump
     assert population.municipality("0180", "befolkning_80") == 2 * (10 + 2) + 2 * bump
     assert population.county("01", "befolkning_80") == sum(
-        population.municipality(c, "befolkning_80") for c, m in municipalities().items() if m.county == "01")
+        population.municipality(c, "befolkning_80") for c, m in municipalities().items() if m.county == "01"
+    )
 
 
-@pytest.mark.parametrize("change, message", [
-    (dict(extra=['"0114 Upplands Väsby";"65 år";"män";0;5']), "står två gånger"),
-    (dict(extra=['"9999 Nowhere";"65 år";"män";0;5']), "okänd kommunkod '9999'"),
-    (dict(extra=['"0114 Upplands Väsby";"sextio år";"män";0;5']), "är ingen ålder"),
-    (dict(extra=['"0114 Upplands Väsby";"60-69 år";"män";0;5']), "går över 65"),
-    (dict(extra=['"0114 Upplands Väsby";"101 år";"män";0;..']), "är inget antal personer"),
-    (dict(skip="0180"), "1 av de 290 kommunerna saknar åldrar för 2011: 0180"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(extra=['"0114 Upplands Väsby";"65 år";"män";0;5']), "står två gånger"),
+        (dict(extra=['"9999 Nowhere";"65 år";"män";0;5']), "okänd kommunkod '9999'"),
+        (dict(extra=['"0114 Upplands Väsby";"sextio år";"män";0;5']), "är ingen ålder"),
+        (dict(extra=['"0114 Upplands Väsby";"60-69 år";"män";0;5']), "går över 65"),
+        (dict(extra=['"0114 Upplands Väsby";"101 år";"män";0;..']), "är inget antal personer"),
+        (dict(skip="0180"), "1 av de 290 kommunerna saknar åldrar för 2011: 0180"),
+    ],
+)
 def test_scb_export_problems_are_named_by_line(tmp_path, change, message):
     file = tmp_path / "export.csv"
     file.write_text(_full_export(**change), encoding="utf-8")
@@ -399,8 +435,11 @@ def test_example_files_say_they_are_examples():
 
 def test_official_data_drops_the_example_warning(tmp_path, validated):
     """With a population file that is not an example and outcomes that are not either, no letter says exempeldata."""
-    file = _copy_agreement(tmp_path, population=re.sub(r"EXEMPELDATA[^.]*\. ", "", POP_TEXT, count=1),
-                           outcomes="\n".join(l for l in OUT_TEXT.splitlines() if not l.startswith("#")) + "\n")
+    file = _copy_agreement(
+        tmp_path,
+        population=re.sub(r"EXEMPELDATA[^.]*\. ", "", POP_TEXT, count=1),
+        outcomes="\n".join(l for l in OUT_TEXT.splitlines() if not l.startswith("#")) + "\n",
+    )
     for old, new in ((POPULATION.name, "befolkning_2011.csv"), (OUTCOMES.name, "utfall_2012.csv")):
         (tmp_path / "examples" / old).rename(tmp_path / "examples" / new)
         file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
@@ -410,6 +449,7 @@ def test_official_data_drops_the_example_warning(tmp_path, validated):
 
 
 # --------------------------------------------------------------------------- one letter per municipality and council
+
 
 def test_one_letter_per_municipality_and_council_and_gotland_once(allocation):
     from generator.documents.county_letters import recipient_letters
@@ -478,7 +518,9 @@ def test_a_letter_shows_each_amount_its_computation_and_what_was_missed(code, bu
     for received in letter.received:
         assert f"{received.item.label}" in text
         assert kr(received.amount) in text
-        assert received.printed_steps[-1][1:] in text  # "35 000 000 kronor × 626 / 245 122 (…), avrundat till hela kronor: 89 384 kronor"
+        assert (
+            received.printed_steps[-1][1:] in text
+        )  # "35 000 000 kronor × 626 / 245 122 (…), avrundat till hela kronor: 89 384 kronor"
     assert "→" not in text and "…" not in text  # computations printed without the tool's signs
     for missed in letter.missed:
         assert missed.label in text and missed.reason[1:] in text
@@ -490,8 +532,10 @@ def test_build_one_recipient_for_a_quick_look(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["build", "2012", "--recipient", "0009", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.*") if p.name != "manifest.json")
-    assert written == ["2012/kommunbrev/kommunbrev_0980_region-gotland.docx",
-                       "2012/kommunbrev/kommunbrev_0980_region-gotland.pdf"]
+    assert written == [
+        "2012/kommunbrev/kommunbrev_0980_region-gotland.docx",
+        "2012/kommunbrev/kommunbrev_0980_region-gotland.pdf",
+    ]
     county = CliRunner().invoke(main, ["build", "2012", "--recipient", "01", "--out", str(tmp_path), "--format", "pdf"])
     assert county.exit_code == 0 and (tmp_path / "2012" / "lansbrev" / "lansbrev_01_stockholms-lan.pdf").exists()
     bad = CliRunner().invoke(main, ["build", "2012", "--recipient", "9999", "--out", str(tmp_path)])

@@ -1,5 +1,6 @@
 """Published tables beside their rules, the 2010 agreement (seed 002), budgets with income and cost, and the
 silent no-ops that are now errors or warnings."""
+
 from __future__ import annotations
 
 import re
@@ -10,12 +11,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.money.rules import base_then_key
 from generator.cli.main import main
+from generator.data.reference import counties, municipalities, municipality_counts
 from generator.errors import Finding, Location, collapse
 from generator.formatting import kronor
-from generator.data.reference import counties, municipalities, municipality_counts
-
+from generator.money.rules import base_then_key
 from tests.document_text import docx_text, pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,20 +46,25 @@ def published_2010() -> dict[str, int]:
 
 # --------------------------------------------------------------------------- the published table and its rule
 
+
 def test_the_rule_is_a_check_one_warning_lists_every_county_that_differs(validated_agreement):
     result = validated_agreement("2010")
     published = published_2010()
-    by_rule = {a.recipient: a.amount for a in
-               base_then_key(66_000_000, 2_000_000, municipality_counts(), step=500_000)}
+    by_rule = {a.recipient: a.amount for a in base_then_key(66_000_000, 2_000_000, municipality_counts(), step=500_000)}
     differ = [code for code in published if published[code] != by_rule[code]]
     (warning,) = [w for w in result.warnings if "skiljer sig från den angivna regeln" in w.message]
     text = plain(warning.message)
     assert f"för {len(differ)} av 21 mottagare" in text
     for code in counties():
-        line = (f"{counties()[code].name} ({code}): {plain(kronor(published[code]))} publicerat, "
-                f"{plain(kronor(by_rule[code]))} enligt regeln")
+        line = (
+            f"{counties()[code].name} ({code}): {plain(kronor(published[code]))} publicerat, "
+            f"{plain(kronor(by_rule[code]))} enligt regeln"
+        )
         assert (line in text) == (code in differ), code
-    assert "Stockholms län (01): 7 000 000 kronor publicerat, 4 000 000 kronor enligt regeln, skillnad +3 000 000 kronor" in text
+    assert (
+        "Stockholms län (01): 7 000 000 kronor publicerat, 4 000 000 kronor enligt regeln, skillnad +3 000 000 kronor"
+        in text
+    )
     # paid and printed: the published figures, not the rule's
     lines = {l.code: l.amount for l in result.allocation.lines}
     assert lines == published
@@ -69,7 +74,9 @@ def test_a_table_short_of_its_pot_is_warned_and_kept_explicit_not_an_error(valid
     result = run("validate", str(AGREEMENTS / "2010.yaml"))
     assert result.exit_code == 0, result.output
     out = plain(result.output)
-    assert "den publicerade tabellen summerar till 65 500 000 kronor, 500 000 kronor mindre än de 66 000 000 kronor" in out
+    assert (
+        "den publicerade tabellen summerar till 65 500 000 kronor, 500 000 kronor mindre än de 66 000 000 kronor" in out
+    )
     assert out.count("skiljer sig från den angivna regeln") == 1  # one summary, not one per county
     item = validated_agreement("2010").allocation.items[0]
     assert (item.amount, item.distributed, item.undistributed) == (66_000_000, 65_500_000, 500_000)
@@ -88,15 +95,28 @@ def test_explain_shows_both_figures_and_what_is_not_distributed():
     assert "samma som enligt den angivna regeln" in gotland
 
 
-@pytest.mark.parametrize("change, message", [
-    (('"01": 7_000_000', '"01": 7_600_000'), "summerar till 66 100 000 kronor, mer än de 66 000 000 kronor som ska fördelas"),
-    (('            "25": 3_000_000   # Norrbotten\n', ""), "har inget belopp för 25"),
-    (('            "25": 3_000_000', '            "26": 3_000_000'), "nämner 26, som inte är mottagare i den här fördelningen"),
-    (("          step: 500_000", "          step: 500_000\n          table: {\"01\": 1}"),
-     "'table' används inte av regeln floor_then_key (den hör till fixed_table)"),
-    (("          step: 500_000", "          step: 500_000\n          base: 1_000_000"),
-     "'base' används inte av regeln floor_then_key (den hör till base_then_key)"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            ('"01": 7_000_000', '"01": 7_600_000'),
+            "summerar till 66 100 000 kronor, mer än de 66 000 000 kronor som ska fördelas",
+        ),
+        (('            "25": 3_000_000   # Norrbotten\n', ""), "har inget belopp för 25"),
+        (
+            ('            "25": 3_000_000', '            "26": 3_000_000'),
+            "nämner 26, som inte är mottagare i den här fördelningen",
+        ),
+        (
+            ("          step: 500_000", '          step: 500_000\n          table: {"01": 1}'),
+            "'table' används inte av regeln floor_then_key (den hör till fixed_table)",
+        ),
+        (
+            ("          step: 500_000", "          step: 500_000\n          base: 1_000_000"),
+            "'base' används inte av regeln floor_then_key (den hör till base_then_key)",
+        ),
+    ],
+)
 def test_published_tables_that_cannot_be_paid_and_keys_of_another_rule_are_errors(tmp_path, change, message):
     text = TEXT_2010.replace(*change)
     assert text != TEXT_2010
@@ -106,9 +126,10 @@ def test_published_tables_that_cannot_be_paid_and_keys_of_another_rule_are_error
 
 
 def test_remainder_note_without_a_published_table_is_an_error(tmp_path):
-    text = MINIMAL.replace("distribution: {rule: proportional, key: befolkning_65, level: kommun_och_landsting}",
-                           "distribution: {rule: proportional, key: befolkning_65, level: kommun_och_landsting, "
-                           "remainder_note: x}")
+    text = MINIMAL.replace(
+        "distribution: {rule: proportional, key: befolkning_65, level: kommun_och_landsting}",
+        "distribution: {rule: proportional, key: befolkning_65, level: kommun_och_landsting, remainder_note: x}",
+    )
     result = run("validate", str(write(tmp_path, text)))
     assert result.exit_code == 2 and "en remainder_note hör till en publicerad tabell" in result.output
 
@@ -147,13 +168,14 @@ appendices:
 
 
 def _with_budget(rows: str, label: str = "Summa") -> str:
-    text = MINIMAL.replace("        route: skl_rekvisition\n", "        route: skl_rekvisition\n        appendices: [bil_b]\n", 1)
+    text = MINIMAL.replace(
+        "        route: skl_rekvisition\n", "        route: skl_rekvisition\n        appendices: [bil_b]\n", 1
+    )
     return text + BUDGET.format(rows=rows, label=label)
 
 
 def test_an_income_and_cost_budget_is_compared_in_the_right_columns(tmp_path):
-    rows = ("            - {label: Intäkter, income: 4_000_000}\n"
-            "            - {label: Kansli, cost: 3_000_000}\n")
+    rows = "            - {label: Intäkter, income: 4_000_000}\n            - {label: Kansli, cost: 3_000_000}\n"
     result = run("validate", str(write(tmp_path, _with_budget(rows, "SUMMA 2011"))))
     assert result.exit_code == 0, result.output
     out = plain(result.output)
@@ -161,8 +183,7 @@ def test_an_income_and_cost_budget_is_compared_in_the_right_columns(tmp_path):
     assert "texten 'SUMMA 2011' nämner året 2011, inte överenskommelsens 2012" in out
     # linked by inference (the payout lists the appendix): the payout belongs among the income rows
     assert "utbetalningen 'stod_skl' (4 000 000 kronor) som finansierar den finns inte bland intäktsraderna" in out
-    rows = ("            - {label: Medel, ref: stod_skl}\n"
-            "            - {label: Kansli, cost: 4_000_000}\n")
+    rows = "            - {label: Medel, ref: stod_skl}\n            - {label: Kansli, cost: 4_000_000}\n"
     out = plain(run("validate", str(write(tmp_path, _with_budget(rows)))).output)
     assert "skiljer sig" not in out and "finns inte bland intäktsraderna" not in out and "nämner året" not in out
 
@@ -170,25 +191,33 @@ def test_an_income_and_cost_budget_is_compared_in_the_right_columns(tmp_path):
 def test_a_budget_of_a_payout_is_linked_to_it_by_its_appendix(tmp_path):
     rows = "            - {label: Kansli, amount: 3_000_000}\n"
     out = plain(run("validate", str(write(tmp_path, _with_budget(rows)))).output)
-    assert ("budgeterar 3 000 000 kronor men utbetalningarna vars bilaga den är (stod_skl) blir tillsammans 4 000 000 kronor "
-            "(skillnad −1 000 000 kronor)") in out
+    assert (
+        "budgeterar 3 000 000 kronor men utbetalningarna vars bilaga den är (stod_skl) blir tillsammans 4 000 000 kronor "
+        "(skillnad −1 000 000 kronor)"
+    ) in out
 
 
 def test_the_county_budgets_of_2010_are_compared_with_the_county_amount(validated_agreement):
     (warning,) = [w for w in validated_agreement("2010").warnings if "budgetarna för" in w.message]
-    assert ("Västra Götalands län (Fyrbodal) blir tillsammans 1 720 000 kronor, men länet får 9 000 000 kronor"
-            in plain(warning.message))
+    assert "Västra Götalands län (Fyrbodal) blir tillsammans 1 720 000 kronor, men länet får 9 000 000 kronor" in plain(
+        warning.message
+    )
 
 
 # --------------------------------------------------------------------------- silent no-ops
 
+
 def test_a_budget_appendix_that_no_document_renders_is_warned(tmp_path):
-    out = run("validate", str(write(tmp_path, _with_budget("            - {label: Kansli, amount: 4_000_000}\n")))).output
+    out = run(
+        "validate", str(write(tmp_path, _with_budget("            - {label: Kansli, amount: 4_000_000}\n")))
+    ).output
     assert "inget dokument skriver ut bilagorna (bil_b)" in out
 
 
 def test_county_letters_without_data_are_an_error_not_zero_files(tmp_path):
-    text = MINIMAL + """
+    text = (
+        MINIMAL
+        + """
 county_letters:
   date: 2012-12-14
   sender: skl
@@ -196,6 +225,7 @@ county_letters:
   intro: Text.
   signatory: {name: Göran Stiernstedt}
 """
+    )
     result = run("validate", str(write(tmp_path, text)))
     assert result.exit_code == 2, result.output
     assert "county_letters: länsbrev kräver nyckel- och utfallsdata" in result.output
@@ -218,10 +248,13 @@ def test_two_agreement_files_of_one_year_writing_the_same_documents_are_refused(
 
 
 def test_parties_need_two_and_say_so(tmp_path):
-    text = MINIMAL.replace("""  - organisation: skl
+    text = MINIMAL.replace(
+        """  - organisation: skl
     label: För Sveriges Kommuner och Landsting
     signatory: {name: Bertil Berg, title: Verkställande direktör}
-""", "")
+""",
+        "",
+    )
     result = run("validate", str(write(tmp_path, text)))
     assert result.exit_code == 2
     assert "parties: kräver minst 2 poster, fann 1" in result.output
@@ -251,6 +284,7 @@ def test_missing_population_is_reported_once_per_problem_not_per_county(tmp_path
 
 
 # --------------------------------------------------------------------------- the 2010 documents
+
 
 @pytest.fixture(scope="module")
 def built_2010(built_output, validated_agreement) -> tuple[Path, object]:
@@ -282,8 +316,14 @@ def test_21_county_agreements_each_with_its_published_amount_and_a_payout_form(b
             flat = re.sub(r"\s+", " ", text)
             assert f"{plain(kronor(published[code]))} av 66 000 000 kronor" in flat, county.name
             assert "Sammanlagt fördelas 65 500 000 kronor mellan länen; 500 000 kronor är inte fördelade" in flat
-            for field in ("Medel utbetalas till", "Organisationsnummer", "Bankgiro, plusgiro eller bankkonto",
-                          "Ort och datum", "Namnförtydligande", "Göran Stiernstedt"):
+            for field in (
+                "Medel utbetalas till",
+                "Organisationsnummer",
+                "Bankgiro, plusgiro eller bankkonto",
+                "Ort och datum",
+                "Namnförtydligande",
+                "Göran Stiernstedt",
+            ):
                 assert field in flat, (county.name, field)
             assert "generator" not in flat.lower() and "explain" not in flat
             assert f"Summa {plain(kronor(published[code]))[:-7]}" in flat or code == "14"
@@ -296,7 +336,9 @@ def test_21_county_agreements_each_with_its_published_amount_and_a_payout_form(b
 
 def test_vastra_gotaland_carries_fyrbodals_plan_and_budget(built_2010):
     folder, _ = built_2010
-    text = re.sub(r"\s+", " ", plain(docx_text(folder / "lansoverenskommelser" / "overenskommelse_14_vastra-gotalands-lan.docx")))
+    text = re.sub(
+        r"\s+", " ", plain(docx_text(folder / "lansoverenskommelser" / "overenskommelse_14_vastra-gotalands-lan.docx"))
+    )
     assert "Fyrbodal" in text and "Pär Levander" in text and "Vårdsamverkan Fyrbodal" in text
     assert re.search(r"Summa 1 720 000", text)
     assert "Länets belopp enligt bilaga 2 är 9 000 000 kronor" in text

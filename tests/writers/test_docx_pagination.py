@@ -4,6 +4,7 @@ A few documents of every kind are written as DOCX and as PDF (the default writer
 converts all the DOCX in one run, and each page of its PDF is compared with the same page of ours: the
 number of pages, the "n (N)" in the running header, and the line each page starts and ends with.
 """
+
 from __future__ import annotations
 
 import io
@@ -26,14 +27,23 @@ ROOT = Path(__file__).resolve().parents[2]
 #: A few documents of each kind: the decisions, the plan, county, municipality and county council letters
 #: (a short and a long one each), the 2010 letter and county agreements, the utlåtande, the circular.
 SAMPLE = {
-    "2010": ["skl_brev_ul_lan", "lansoverenskommelser/overenskommelse_01_stockholms-lan",
-             "lansoverenskommelser/overenskommelse_14_vastra-gotalands-lan"],
+    "2010": [
+        "skl_brev_ul_lan",
+        "lansoverenskommelser/overenskommelse_01_stockholms-lan",
+        "lansoverenskommelser/overenskommelse_14_vastra-gotalands-lan",
+    ],
     "2011": ["regeringsbeslut_II-7_2011-06-16_utbetalning"],
-    "2012": ["regeringsbeslut_II-7_2012-02-09_godkannande", "genomforandeplan",
-             "lansbrev/lansbrev_01_stockholms-lan", "lansbrev/lansbrev_09_gotlands-lan",
-             "lansbrev/lansbrev_14_vastra-gotalands-lan", "kommunbrev/kommunbrev_0180_stockholm",
-             "kommunbrev/kommunbrev_1480_goteborg", "landstingsbrev/landstingsbrev_0001_stockholms-lans-landsting",
-             "landstingsbrev/landstingsbrev_0014_vastra-gotalandsregionen"],
+    "2012": [
+        "regeringsbeslut_II-7_2012-02-09_godkannande",
+        "genomforandeplan",
+        "lansbrev/lansbrev_01_stockholms-lan",
+        "lansbrev/lansbrev_09_gotlands-lan",
+        "lansbrev/lansbrev_14_vastra-gotalands-lan",
+        "kommunbrev/kommunbrev_0180_stockholm",
+        "kommunbrev/kommunbrev_1480_goteborg",
+        "landstingsbrev/landstingsbrev_0001_stockholms-lans-landsting",
+        "landstingsbrev/landstingsbrev_0014_vastra-gotalandsregionen",
+    ],
     "2013": ["utlatanden/utlatande_0180_stockholm"],
 }
 HEADER_ZONE = 76  # points from the page top: the running header is above, the text below (top margin 28 mm)
@@ -44,8 +54,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.external]
 def _documents(validated_agreement, validated_circular):
     for year, names in SAMPLE.items():
         validated = validated_agreement(year)
-        jobs = {job.name: job for job in plan(validated.agreement, validated.allocation,
-                                              municipal=getattr(validated, "municipal", None))}
+        jobs = {
+            job.name: job
+            for job in plan(validated.agreement, validated.allocation, municipal=getattr(validated, "municipal", None))
+        }
         for name in names:
             yield f"{year}_{Path(name).name}", render_job(validated.agreement, jobs[name])
     yield "2014_cirkular_13-66", render_circular(validated_circular("2014/cirkular_13-66"))
@@ -62,9 +74,21 @@ def converted(tmp_path_factory, validated_agreement, validated_circular) -> dict
         (folder / f"{name}.docx").write_bytes(docx_writer.render_docx(document))
         ours[name] = typst_writer.render_pdf(document)
     profile = folder / f"lo-{uuid.uuid4().hex}"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(folder / "lo"), *(str(folder / f"{name}.docx") for name in ours)],
-                   check=True, timeout=300, capture_output=True)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder / "lo"),
+            *(str(folder / f"{name}.docx") for name in ours),
+        ],
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
     return {name: (pdf, (folder / "lo" / f"{name}.pdf").read_bytes()) for name, pdf in ours.items()}
 
 
@@ -113,8 +137,11 @@ def test_libreoffice_gives_the_docx_the_pdfs_pages_and_page_numbers(converted, n
         label = _plain(f"{number} ({total})")
         header = [_plain(text) for y, text in page if y <= HEADER_ZONE]
         assert any(line.endswith(label) for line in header) or total == 1 and not header, (name, number, header)
-        assert any(line.endswith(label) for line in [_plain(t) for y, t in twin if y <= HEADER_ZONE]) \
-            or total == 1 and not header, (name, number)
+        assert (
+            any(line.endswith(label) for line in [_plain(t) for y, t in twin if y <= HEADER_ZONE])
+            or total == 1
+            and not header
+        ), (name, number)
 
 
 #: Where LibreOffice 7.4 breaks a "keep with next" the PDF keeps (the DOCX asks for it): a heading whose next
@@ -127,8 +154,15 @@ LIBREOFFICE_KEEPS = {
 }
 
 
-@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(reason=LIBREOFFICE_KEEPS[name], strict=True))
-                                  if name in LIBREOFFICE_KEEPS else name for name in NAMES])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(reason=LIBREOFFICE_KEEPS[name], strict=True))
+        if name in LIBREOFFICE_KEEPS
+        else name
+        for name in NAMES
+    ],
+)
 def test_each_page_starts_and_ends_with_the_same_line(converted, name):
     ours, theirs = (_lines(pdf) for pdf in converted[name])
     for number, (page, twin) in enumerate(zip(ours, theirs), start=1):

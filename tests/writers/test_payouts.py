@@ -7,6 +7,7 @@ sheets, which are made cell by cell in both, come from the same code: generator.
 summary_sheets): the bytes must be the same for every shipped agreement and for texts that test the writer's
 escaping, spacing, truncation and types.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -18,10 +19,19 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from generator.writers.payout_tables import (COLUMNS, COUNT_FORMAT, KRONOR_FORMAT, _row, _text_cells, ordered_lines, payouts_xlsx,
-                               summary_sheets, workbook)
 from generator.app import load_agreement
 from generator.writers.ooxml_zip import deterministic_zip
+from generator.writers.payout_tables import (
+    COLUMNS,
+    COUNT_FORMAT,
+    KRONOR_FORMAT,
+    _row,
+    _text_cells,
+    ordered_lines,
+    payouts_xlsx,
+    summary_sheets,
+    workbook,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,9 +97,26 @@ def _patched(allocation, **fields):
     return dataclasses.replace(allocation, items=[dataclasses.replace(item, lines=lines), *allocation.items[1:]])
 
 
-TEXTS = ["a & b < c > d \"e\" 'f'", " leading", "trailing ", "\u00a0no-break space\u00a0", "tab\tin", "line\nbreak",
-         "carriage\r\nreturn", "åäö ÅÄÖ €", "😀 outside the BMP 𝔘", "=SUM(A1:A2)", "=", "+1", "#N/A", "#DIV/0!",
-         "]]>", "x" * 40000, "", " "]
+TEXTS = [
+    "a & b < c > d \"e\" 'f'",
+    " leading",
+    "trailing ",
+    "\u00a0no-break space\u00a0",
+    "tab\tin",
+    "line\nbreak",
+    "carriage\r\nreturn",
+    "åäö ÅÄÖ €",
+    "😀 outside the BMP 𝔘",
+    "=SUM(A1:A2)",
+    "=",
+    "+1",
+    "#N/A",
+    "#DIV/0!",
+    "]]>",
+    "x" * 40000,
+    "",
+    " ",
+]
 
 
 @pytest.mark.parametrize("text", TEXTS, ids=range(len(TEXTS)))
@@ -101,12 +128,15 @@ def test_texts_are_written_as_openpyxl_writes_them(allocation_2012, text: str) -
 def test_large_numbers_and_no_lines(allocation_2012) -> None:
     big = _patched(allocation_2012, amount=12345678901234567890, key_total=10**16 + 1)
     assert payouts_xlsx(big) == reference_xlsx(big)
-    empty = dataclasses.replace(allocation_2012, items=[dataclasses.replace(i, lines=()) for i in allocation_2012.items])
+    empty = dataclasses.replace(
+        allocation_2012, items=[dataclasses.replace(i, lines=()) for i in allocation_2012.items]
+    )
     assert payouts_xlsx(empty) == reference_xlsx(empty)
 
 
-@pytest.mark.parametrize("text, error", [("bell\x07", IllegalCharacterError), ("lone \ud800", ValueError),
-                                         ("\uffff", ValueError)])
+@pytest.mark.parametrize(
+    "text, error", [("bell\x07", IllegalCharacterError), ("lone \ud800", ValueError), ("\uffff", ValueError)]
+)
 def test_texts_openpyxl_refuses_are_refused(allocation_2012, text: str, error: type) -> None:
     patched = _patched(allocation_2012, name=text)
     with pytest.raises(error):

@@ -2,6 +2,7 @@
 keeps nothing): the same bytes from a fresh build, from the cache and after a damaged, foreign or planted entry,
 which is built again and never used; python-docx and reportlab are not needed once it is there. The fonts' widths
 are reportlab's, read from the fonts (generator.writers.measure)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -36,7 +37,8 @@ DECIMALS = parse_document(
     '<table widths="3,1"><row kind="head"><cell>Län</cell><cell align="right">Andel</cell></row>'
     '<row><cell>Stockholm</cell><cell align="right">12,75 %</cell></row>'
     '<row><cell>Uppsala</cell><cell align="right">3,5 %</cell></row>'
-    '<row kind="sum"><cell>Summa</cell><cell align="right">16,25 %</cell></row></table></document>')
+    '<row kind="sum"><cell>Summa</cell><cell align="right">16,25 %</cell></row></table></document>'
+)
 
 
 def _forget() -> None:
@@ -63,15 +65,15 @@ def _entries(folder: Path) -> dict[str, bytes]:
 def _sign(path: Path, entry: bytes) -> None:
     """Put ``entry`` in ``path``'s place as the store would, signed and made from what ``path`` was made from: so
     that what is tested is the writer's own check of the entry, not the store's (tests/test_cache_store.py)."""
-    source = path.read_bytes()[len(store.MAGIC):len(store.MAGIC) + 32]
+    source = path.read_bytes()[len(store.MAGIC) : len(store.MAGIC) + 32]
     store.write(writer_assets.KIND, path.name, source, entry)
 
 
 def _payload(entry: bytes) -> tuple[dict, bytes]:
     """Return the head (JSON) and the parts' bytes of an entry."""
-    payload = entry[len(writer_assets.FORMAT) + 64:]
+    payload = entry[len(writer_assets.FORMAT) + 64 :]
     size = int.from_bytes(payload[:4], "big")
-    return json.loads(payload[4:4 + size]), payload[4 + size:]
+    return json.loads(payload[4 : 4 + size]), payload[4 + size :]
 
 
 def test_the_package_is_kept_as_plain_data_and_gives_the_same_bytes(cache):
@@ -81,8 +83,8 @@ def test_the_package_is_kept_as_plain_data_and_gives_the_same_bytes(cache):
     for key, entry in kept.items():  # the format, the key it was made for, the hash of the rest, the rest
         assert entry.startswith(writer_assets.FORMAT)
         start = len(writer_assets.FORMAT)
-        assert entry[start:start + 32] == bytes.fromhex(key)
-        assert hashlib.sha256(entry[start + 64:]).digest() == entry[start + 32:start + 64]
+        assert entry[start : start + 32] == bytes.fromhex(key)
+        assert hashlib.sha256(entry[start + 64 :]).digest() == entry[start + 32 : start + 64]
         head, blob = _payload(entry)  # JSON and bytes: no pickle, no marshal
         assert set(head) == {"names", "header", "first_header", "ids", "table_style_id", "parts", "deflated"}
         assert "word/styles.xml" in head["deflated"]
@@ -107,13 +109,13 @@ def test_a_damaged_entry_is_built_again(cache, damage):
         if damage == "garbage":
             _sign(path, os.urandom(len(data)))
         elif damage == "truncated":
-            _sign(path, data[:len(data) // 2])
+            _sign(path, data[: len(data) // 2])
         elif damage == "one byte":
             _sign(path, data[:-1] + bytes([data[-1] ^ 1]))
         elif damage == "empty":
             _sign(path, b"")
         elif damage == "another format":
-            _sign(path, b"generator docx-package 0\n" + data[len(writer_assets.FORMAT):])
+            _sign(path, b"generator docx-package 0\n" + data[len(writer_assets.FORMAT) :])
         else:
             path.unlink()
             path.mkdir()
@@ -144,8 +146,15 @@ def test_an_entry_whose_hashes_hold_but_whose_content_is_not_a_package_is_built_
     for path in cache.iterdir():
         head, blob = _payload(path.read_bytes()[HEADER:])
         if change == "not a package":
-            head = {"names": [], "header": "x", "first_header": None, "ids": {}, "table_style_id": None, "parts": {},
-                    "deflated": {}}
+            head = {
+                "names": [],
+                "header": "x",
+                "first_header": None,
+                "ids": {},
+                "table_style_id": None,
+                "parts": {},
+                "deflated": {},
+            }
         elif change == "a part outside the entry":
             head["parts"]["word/document.xml"] = [len(blob) - 10, 100]
         elif change == "a wrong crc":
@@ -207,12 +216,14 @@ def test_a_process_with_the_cache_needs_neither_python_docx_nor_reportlab(cache)
         "docx.prepare()\n"
         f"data = docx.render_docx(parse_document(Path({str(SAMPLE_FILE)!r}).read_text(encoding='utf-8')))\n"
         "loaded = {m.split('.')[0] for m in sys.modules} & {'docx', 'reportlab'}\n"
-        "print(hashlib.sha256(data).hexdigest(), sorted(loaded))\n")
+        "print(hashlib.sha256(data).hexdigest(), sorted(loaded))\n"
+    )
     env = {**os.environ, "XDG_CACHE_HOME": str(cache.parent.parent)}
 
     def run() -> str:
-        return subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-                              check=True).stdout.split()
+        return subprocess.run(
+            [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        ).stdout.split()
 
     expected = hashlib.sha256(docx_writer.render_docx(SAMPLE)).hexdigest()
     cold = run()  # this process's entries may be for another generator id: the child may build them itself
@@ -222,6 +233,7 @@ def test_a_process_with_the_cache_needs_neither_python_docx_nor_reportlab(cache)
 
 
 # --------------------------------------------------------------------------- the fonts' widths
+
 
 def test_amounts_align_on_the_decimal_comma_by_reportlabs_widths(cache):
     register_fonts()

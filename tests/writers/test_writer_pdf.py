@@ -2,6 +2,7 @@
 
 Every test runs for both engines: Typst (the default) and reportlab.
 """
+
 from __future__ import annotations
 
 import io
@@ -35,6 +36,7 @@ def engine(request):
     pdf_writer = ENGINES[request.param]
     yield request.param
     pdf_writer = typst_writer
+
 
 SAMPLE_XML = (Path(__file__).parents[1] / "fixtures" / "sample_document.xml").read_text(encoding="utf-8")
 SAMPLE = parse_document(SAMPLE_XML)
@@ -89,13 +91,24 @@ def sample_reader(sample_pdf) -> PdfReader:
 
 # --------------------------------------------------------------------------- the sample document
 
+
 def test_the_sample_shows_every_heading_and_the_key_text(sample_reader):
     text = "\n".join(_page_texts(sample_reader))
     headings = _headings(SAMPLE.blocks)
     assert len(headings) >= 5
-    for needle in headings + ["Regeringsbeslut II:7", "66 milj. kr", "12 500 000", "10 000 000",
-                              "Stockholm den 13 juni 2011", "Ragnwi Marcelind", "Håkan Sörman",
-                              "Verkställande direktör", "Kammarkollegiet", "103 15 Stockholm", "Bil 1"]:
+    for needle in headings + [
+        "Regeringsbeslut II:7",
+        "66 milj. kr",
+        "12 500 000",
+        "10 000 000",
+        "Stockholm den 13 juni 2011",
+        "Ragnwi Marcelind",
+        "Håkan Sörman",
+        "Verkställande direktör",
+        "Kammarkollegiet",
+        "103 15 Stockholm",
+        "Bil 1",
+    ]:
         assert needle in text, needle
 
 
@@ -108,8 +121,14 @@ def test_the_sample_keeps_swedish_characters_and_typography(sample_reader):
 
 def test_list_markers_are_computed_from_position(sample_reader):
     text = "\n".join(_page_texts(sample_reader))
-    for needle in ["• Stödja ledare", "• Skapa en infrastruktur", "1. Det ska", "2. Huvudmännen",
-                   "a) Medel till Svenska", "b) Medel till Senior"]:
+    for needle in [
+        "• Stödja ledare",
+        "• Skapa en infrastruktur",
+        "1. Det ska",
+        "2. Huvudmännen",
+        "a) Medel till Svenska",
+        "b) Medel till Senior",
+    ]:
         assert needle in text, needle
 
 
@@ -128,7 +147,9 @@ def test_the_header_sits_above_the_text_and_the_page_number_at_the_right(sample_
         spans = _spans(page)
         header_y = min(y for text, x, y in spans if "Bilaga till regeringsbeslut" in text)
         number = next((text, x, y) for text, x, y in spans if text.strip().endswith(f"({len(sample_reader.pages)})"))
-        body_top = max(y for text, x, y in spans if "regeringsbeslut" not in text.lower() and not text.strip().endswith(")"))
+        body_top = max(
+            y for text, x, y in spans if "regeringsbeslut" not in text.lower() and not text.strip().endswith(")")
+        )
         assert body_top < header_y - 12  # no overlap with the first line of text
         assert number[1] > PAGE_WIDTH / 2  # top right
 
@@ -173,8 +194,12 @@ def test_amounts_are_right_aligned_on_the_margin(sample_reader):
     found = 0
     for page in sample_reader.pages:
         for text, x, y in _spans(page):
-            for amount, font in (("66 milj. kr", "LiberationSerif"), ("2 milj. kr", "LiberationSerif"),
-                                 ("10 000 000", "LiberationSerif-Bold"), ("3 300 000", "LiberationSerif")):
+            for amount, font in (
+                ("66 milj. kr", "LiberationSerif"),
+                ("2 milj. kr", "LiberationSerif"),
+                ("10 000 000", "LiberationSerif-Bold"),
+                ("3 300 000", "LiberationSerif"),
+            ):
                 if text.strip() == amount:
                     assert abs(x + stringWidth(amount, font, 10.5) - right) < 1.0, amount
                     found += 1
@@ -188,6 +213,7 @@ def test_nothing_is_drawn_outside_the_margins(sample_reader):
 
 
 # --------------------------------------------------------------------------- node rules
+
 
 def test_every_node_type_has_a_rule():
     assert set(pdf_writer.WRITERS) == set(node_types())
@@ -246,6 +272,7 @@ def test_a_long_header_wraps_instead_of_running_into_the_page_number():
 
 # --------------------------------------------------------------------------- page flow
 
+
 def test_a_long_table_paginates_without_losing_rows():
     rows = "".join(f'<row><cell>Rad {i}</cell><cell align="right">{i} 000</cell></row>' for i in range(200))
     head = '<row kind="head"><cell>Post</cell><cell align="right">Belopp</cell></row>'
@@ -274,8 +301,12 @@ def test_group_rows_go_with_their_first_row_and_the_sum_with_the_last(lines):
 
 def test_a_row_taller_than_a_page_splits_instead_of_failing():
     words = " ".join(f"ord{i}" for i in range(2500))
-    reader = _reader(_body(f'<table widths="3,1"><row><cell>{words}</cell><cell align="right">1 000</cell></row>'
-                           f'<row kind="sum"><cell>Summa</cell><cell align="right">1 000</cell></row></table>'))
+    reader = _reader(
+        _body(
+            f'<table widths="3,1"><row><cell>{words}</cell><cell align="right">1 000</cell></row>'
+            f'<row kind="sum"><cell>Summa</cell><cell align="right">1 000</cell></row></table>'
+        )
+    )
     text = "\n".join(_page_texts(reader))
     assert len(reader.pages) >= 2 and "ord0" in text and "ord2499" in text and "Summa" in text
 
@@ -286,9 +317,11 @@ def _filler(lines: int) -> str:
 
 @pytest.mark.parametrize("lines", range(28, 40))
 def test_signatures_are_never_split(lines):
-    xml = _filler(lines) + ('<signatures place="Stockholm den 13 juni 2011">'
-                            '<signature label="För staten" name="Anna Andersson" title="Statssekreterare"/>'
-                            '<signature label="För SKL" name="Bo Berg" title="Direktör"/></signatures>')
+    xml = _filler(lines) + (
+        '<signatures place="Stockholm den 13 juni 2011">'
+        '<signature label="För staten" name="Anna Andersson" title="Statssekreterare"/>'
+        '<signature label="För SKL" name="Bo Berg" title="Direktör"/></signatures>'
+    )
     pages = _page_texts(_reader(_body(xml)))
     page = next(p for p in pages if "Stockholm den 13 juni 2011" in p)
     assert all(needle in page for needle in ("För staten", "Anna Andersson", "Statssekreterare", "Bo Berg"))
@@ -296,8 +329,11 @@ def test_signatures_are_never_split(lines):
 
 @pytest.mark.parametrize("lines", range(30, 40))
 def test_a_heading_never_ends_a_page(lines):
-    table = '<table widths="3,1">' + "".join(
-        f'<row><cell>Post {i}</cell><cell align="right">{i} 000</cell></row>' for i in range(4)) + "</table>"
+    table = (
+        '<table widths="3,1">'
+        + "".join(f'<row><cell>Post {i}</cell><cell align="right">{i} 000</cell></row>' for i in range(4))
+        + "</table>"
+    )
     xml = _filler(lines) + '<heading level="1">Budget</heading>' + table
     xml += '<heading level="2">Nästa avsnitt</heading><p>Första stycket.</p>'
     pages = _page_texts(_reader(_body(xml)))
@@ -308,24 +344,28 @@ def test_a_heading_never_ends_a_page(lines):
 @pytest.mark.parametrize("lines", range(30, 42, 2))
 def test_a_heading_before_a_long_table_takes_its_first_rows_along(lines):
     rows = "".join(f'<row><cell>Rad {i}</cell><cell align="right">{i}</cell></row>' for i in range(60))
-    pages = _page_texts(_reader(_body(_filler(lines) + f'<heading level="1">Lång tabell</heading>'
-                                      f'<table widths="3,1">{rows}</table>')))
+    pages = _page_texts(
+        _reader(_body(_filler(lines) + f'<heading level="1">Lång tabell</heading><table widths="3,1">{rows}</table>'))
+    )
     page = next(p for p in pages if "Lång tabell" in p)
     assert "Rad 0" in page and "Rad 1" in page
 
 
 def test_a_long_table_starts_on_the_page_of_its_heading_when_there_is_room():
     rows = "".join(f'<row><cell>Rad {i}</cell><cell align="right">{i}</cell></row>' for i in range(60))
-    pages = _page_texts(_reader(_body(_filler(20) + '<heading level="1">Lång tabell</heading>'
-                                      f'<table widths="3,1">{rows}</table>')))
+    pages = _page_texts(
+        _reader(_body(_filler(20) + f'<heading level="1">Lång tabell</heading><table widths="3,1">{rows}</table>'))
+    )
     assert "Lång tabell" in pages[0] and "Rad 5" in pages[0]
 
 
 @pytest.mark.parametrize("lines", range(26, 36, 2))
 def test_a_heading_stays_with_a_columns_block(lines):
     column = "".join(f"<line>Rad {i}</line>" for i in range(8))
-    xml = _filler(lines) + f'<heading level="2">Parter</heading><columns><column>{column}</column>' \
+    xml = (
+        _filler(lines) + f'<heading level="2">Parter</heading><columns><column>{column}</column>'
         f"<column><line>Höger</line></column></columns>"
+    )
     pages = _page_texts(_reader(_body(xml)))
     page = next(p for p in pages if "Parter" in p)
     assert "Rad 0" in page and "Rad 7" in page
@@ -345,15 +385,21 @@ def test_page_break_starts_a_new_page():
 
 def test_a_column_taller_than_a_page_flows_on():
     lines = "".join(f"<line>Rad {i}</line>" for i in range(120))
-    reader = _reader(_body(f'<columns widths="1,1"><column>{lines}</column><column><line>Höger</line></column></columns>'))
+    reader = _reader(
+        _body(f'<columns widths="1,1"><column>{lines}</column><column><line>Höger</line></column></columns>')
+    )
     text = "\n".join(_page_texts(reader))
     assert len(reader.pages) >= 2 and "Rad 0" in text and "Rad 119" in text and "Höger" in text
 
 
 def test_columns_sit_side_by_side():
-    reader = _reader(_body('<columns widths="1,1"><column><line>Vänster</line></column>'
-                           '<column><line>Höger</line><table widths="1,1"><row><cell>x</cell>'
-                           '<cell align="right">1</cell></row></table></column></columns>'))
+    reader = _reader(
+        _body(
+            '<columns widths="1,1"><column><line>Vänster</line></column>'
+            '<column><line>Höger</line><table widths="1,1"><row><cell>x</cell>'
+            '<cell align="right">1</cell></row></table></column></columns>'
+        )
+    )
     spans = {text.strip(): (x, y) for text, x, y in _spans(reader.pages[0])}
     assert abs(spans["Vänster"][1] - spans["Höger"][1]) < 1
     assert spans["Vänster"][0] < PAGE_WIDTH / 2 <= spans["Höger"][0]

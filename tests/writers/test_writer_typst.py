@@ -4,6 +4,7 @@ The structure tree is read with pypdf (what ``pdfinfo -struct`` shows) and compa
 the PDF was made from: the headings in order and level, one Table per table, L/LI per list, and the
 reading order of headings, lists and tables.
 """
+
 from __future__ import annotations
 
 import io
@@ -17,8 +18,19 @@ from pypdf import PdfReader
 from generator.build.plan import plan
 from generator.build.render import render_circular, render_job
 from generator.change.staleness import provenance_of
-from generator.documents.model import Columns, Document, Heading, Keep, ListBlock, Meta, Paragraph, Run, Signature, \
-    Signatures, Table
+from generator.documents.model import (
+    Columns,
+    Document,
+    Heading,
+    Keep,
+    ListBlock,
+    Meta,
+    Paragraph,
+    Run,
+    Signature,
+    Signatures,
+    Table,
+)
 from generator.writers.typst import render_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,8 +44,11 @@ def documents(validated_agreement, validated_circular) -> dict[str, tuple[Docume
     for year in ("2010", "2011", "2012", "2013"):
         validated = validated_agreement(year)
         for job in plan(validated.agreement, validated.allocation, municipal=validated.municipal):
-            if "/" in job.name and job.name.split("/")[0] in ("kommunbrev", "landstingsbrev") \
-                    and job.name.split("_")[1] not in wanted.get(year, ()):
+            if (
+                "/" in job.name
+                and job.name.split("/")[0] in ("kommunbrev", "landstingsbrev")
+                and job.name.split("_")[1] not in wanted.get(year, ())
+            ):
                 continue
             models[f"{year}/{job.name}"] = render_job(validated.agreement, job)
     models["2014/cirkular"] = render_circular(validated_circular("2014/cirkular_13-66"))
@@ -53,8 +68,19 @@ def documents(validated_agreement, validated_circular) -> dict[str, tuple[Docume
     return {kind: (models[name], render_pdf(models[name])) for kind, name in kinds.items()}
 
 
-KINDS = ["utbetalningsbeslut", "godkannandebeslut", "genomforandeplan", "lansbrev", "cirkular", "skl_brev",
-         "lansoverenskommelse", "kommunbrev", "kommunbrev_gotland", "landstingsbrev", "utlatande"]
+KINDS = [
+    "utbetalningsbeslut",
+    "godkannandebeslut",
+    "genomforandeplan",
+    "lansbrev",
+    "cirkular",
+    "skl_brev",
+    "lansoverenskommelse",
+    "kommunbrev",
+    "kommunbrev_gotland",
+    "landstingsbrev",
+    "utlatande",
+]
 
 
 def _walk(blocks):
@@ -115,8 +141,11 @@ def test_the_structure_tree_follows_the_document(documents, kind, tmp_path):
         assert 1 <= level <= min(previous + 1, heading.level, 4)
     # reading order of headings, lists and tables as in the model
     order = [("H" if tag.startswith("H") else tag) for tag in tags if re.fullmatch(r"H[1-6]|L|Table", tag)]
-    expected = [{Heading: "H", ListBlock: "L", Table: "Table"}[type(b)] for b in blocks
-                if isinstance(b, (Heading, ListBlock, Table))]
+    expected = [
+        {Heading: "H", ListBlock: "L", Table: "Table"}[type(b)]
+        for b in blocks
+        if isinstance(b, (Heading, ListBlock, Table))
+    ]
     assert order == expected
     items = sum(len(b.items) for b in blocks if isinstance(b, ListBlock))
     assert tags.count("LI") == items
@@ -154,8 +183,12 @@ def test_language_title_outline_and_pdf_standards(documents, kind):
 
     assert list(titles(reader.outline)) == [b.text for b in _walk(document.blocks) if isinstance(b, Heading)]
     xmp = ET.fromstring(root["/Metadata"].get_object().get_data())
-    ns = {"pdfaid": "http://www.aiim.org/pdfa/ns/id/", "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
-          "dc": "http://purl.org/dc/elements/1.1/", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+    ns = {
+        "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+        "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+        "dc": "http://purl.org/dc/elements/1.1/",
+        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    }
     description = xmp.find(".//rdf:Description", ns)
     assert description.find("pdfaid:part", ns).text == "2"
     assert description.find("pdfaid:conformance", ns).text == "A"
@@ -170,8 +203,12 @@ def test_language_title_outline_and_pdf_standards(documents, kind):
 def test_the_circulars_addresses_are_links(documents):
     document, data = documents["cirkular"]
     reader = PdfReader(io.BytesIO(data))
-    uris = {annot.get_object()["/A"]["/URI"] for page in reader.pages for annot in page.get("/Annots", [])
-            if annot.get_object().get("/Subtype") == "/Link"}
+    uris = {
+        annot.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annot in page.get("/Annots", [])
+        if annot.get_object().get("/Subtype") == "/Link"
+    }
     assert "http://www.skl.se/vi_arbetar_med/socialomsorgochstod/evidensbaserad-praktik-inom-socialtjansten" in uris
     assert len(uris) >= 4
 
@@ -183,18 +220,54 @@ def test_the_circulars_first_page_has_its_title_once(documents):
     assert all("CIRKULÄR 13:66" in page for page in pages[1:])
 
 
-@pytest.mark.parametrize("text", ["#", "$", "*", "_", "@", "<", "`", "\\", "[", "]", "//", "=", "/*", '"', "~",
-                                  "#set page(width: 1cm)", "$x^2$", "*fet*", "_kursiv_", "@ref", "<label>",
-                                  "`kod`", "\\u{41}", "[innehåll]", "// kommentar", "= Rubrik", "- punkt",
-                                  "+ punkt", "/ term: x", "https://x.se/a_b*c#d"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#",
+        "$",
+        "*",
+        "_",
+        "@",
+        "<",
+        "`",
+        "\\",
+        "[",
+        "]",
+        "//",
+        "=",
+        "/*",
+        '"',
+        "~",
+        "#set page(width: 1cm)",
+        "$x^2$",
+        "*fet*",
+        "_kursiv_",
+        "@ref",
+        "<label>",
+        "`kod`",
+        "\\u{41}",
+        "[innehåll]",
+        "// kommentar",
+        "= Rubrik",
+        "- punkt",
+        "+ punkt",
+        "/ term: x",
+        "https://x.se/a_b*c#d",
+    ],
+)
 def test_data_text_prints_literally(text):
-    document = Document(Meta(title=f"Titel {text}", author=text, subject=text, keywords=text), [
-        Heading(f"{text} i rubrik"),
-        Paragraph([Run(f"{text} först"), Run("\n"), Run(f"{text}", bold=True), Run(f" mitt {text} i", italic=True)]),
-        ListBlock([[Run(f"{text} punkt")]]),
-        Paragraph([Run(text)]),
-        Signatures([Signature(label=text, name=f"{text} namn", title=text)], place=text),
-    ])
+    document = Document(
+        Meta(title=f"Titel {text}", author=text, subject=text, keywords=text),
+        [
+            Heading(f"{text} i rubrik"),
+            Paragraph(
+                [Run(f"{text} först"), Run("\n"), Run(f"{text}", bold=True), Run(f" mitt {text} i", italic=True)]
+            ),
+            ListBlock([[Run(f"{text} punkt")]]),
+            Paragraph([Run(text)]),
+            Signatures([Signature(label=text, name=f"{text} namn", title=text)], place=text),
+        ],
+    )
     reader = PdfReader(io.BytesIO(render_pdf(document)))
     shown = reader.pages[0].extract_text()
     for needle in (f"{text} i rubrik", f"{text} först", f"{text} mitt {text} i", f"{text} punkt", f"{text} namn"):
@@ -215,9 +288,11 @@ def test_the_provenance_is_a_keyword_that_check_reads(tmp_path):
 def test_an_amounts_column_aligns_on_the_decimal_comma():
     from generator.documents.model import Cell, TableRow
 
-    rows = [TableRow([Cell([Run("Kansli")]), Cell([Run("5,3")], "right")]),
-            TableRow([Cell([Run("Resor")]), Cell([Run("4,75")], "right")]),
-            TableRow([Cell([Run("Summa")]), Cell([Run("10")], "right")], "sum")]
+    rows = [
+        TableRow([Cell([Run("Kansli")]), Cell([Run("5,3")], "right")]),
+        TableRow([Cell([Run("Resor")]), Cell([Run("4,75")], "right")]),
+        TableRow([Cell([Run("Summa")]), Cell([Run("10")], "right")], "sum"),
+    ]
     reader = PdfReader(io.BytesIO(render_pdf(Document(Meta(title="t"), [Table(rows, [4, 1], "budget")]))))
     xs = {}
 
@@ -228,12 +303,16 @@ def test_an_amounts_column_aligns_on_the_decimal_comma():
 
     reader.pages[0].extract_text(visitor_text=visit)
     from reportlab.pdfbase.pdfmetrics import stringWidth
+
     from generator.writers.pdf_reportlab import register_fonts
 
     register_fonts()
     # the integer parts end at one x: 5 | ,3 and 4 | ,75 and 10 | (bold)
-    ends = [xs["5"][0] + stringWidth("5", "LiberationSerif", 10.5), xs["4"][0] + stringWidth("4", "LiberationSerif", 10.5),
-            xs["10"][0] + stringWidth("10", "LiberationSerif-Bold", 10.5)]
+    ends = [
+        xs["5"][0] + stringWidth("5", "LiberationSerif", 10.5),
+        xs["4"][0] + stringWidth("4", "LiberationSerif", 10.5),
+        xs["10"][0] + stringWidth("10", "LiberationSerif-Bold", 10.5),
+    ]
     assert max(ends) - min(ends) < 0.6, ends
 
 
@@ -249,9 +328,15 @@ def test_a_line_ending_in_a_colon_stays_with_its_list():
 def test_a_signature_block_stays_with_the_paragraph_before_it():
     for filler in range(30, 44):
         blocks = [Paragraph([Run(f"Utfyllnad {i}.")]) for i in range(filler)]
-        blocks += [Paragraph([Run("Sista stycket.")]),
-                   Keep([Paragraph([Run("Sveriges Kommuner och Landsting")]),
-                         Signatures([Signature("", "Håkan Sörman", "Verkställande direktör")])])]
+        blocks += [
+            Paragraph([Run("Sista stycket.")]),
+            Keep(
+                [
+                    Paragraph([Run("Sveriges Kommuner och Landsting")]),
+                    Signatures([Signature("", "Håkan Sörman", "Verkställande direktör")]),
+                ]
+            ),
+        ]
         pages = [p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(Document(Meta(title="t"), blocks)))).pages]
         page = next(p for p in pages if "Håkan Sörman" in p)
         assert "Sista stycket." in page, filler

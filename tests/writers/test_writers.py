@@ -1,4 +1,5 @@
 """Both writers handle every node of the document model, and show the same text."""
+
 from __future__ import annotations
 
 import io
@@ -42,9 +43,17 @@ def test_pdf_of_the_sample(pdf_writer):
     assert data == pdf_writer.render_pdf(SAMPLE)
     reader = PdfReader(io.BytesIO(data))
     text = "\n".join(p.extract_text() for p in reader.pages)
-    for needle in ["Regeringens beslut", "66 milj. kr", "12 500 000", "Stockholm den 13 juni 2011",
-                   "Håkan Sörman", "”för äldre” ≥ 70 procent, é å ä ö Å Ä Ö", "• Stödja ledare", "1. Det ska",
-                   "a) Medel till Svenska"]:
+    for needle in [
+        "Regeringens beslut",
+        "66 milj. kr",
+        "12 500 000",
+        "Stockholm den 13 juni 2011",
+        "Håkan Sörman",
+        "”för äldre” ≥ 70 procent, é å ä ö Å Ä Ö",
+        "• Stödja ledare",
+        "1. Det ska",
+        "a) Medel till Svenska",
+    ]:
         assert needle in text.replace("\u00a0", " "), needle
     n = len(reader.pages)
     assert all(f"{i} ({n})" in page.extract_text() for i, page in enumerate(reader.pages, 1))
@@ -88,10 +97,11 @@ def test_docx_with_a_reference_document_keeps_its_styles(tmp_path):
 def test_docx_tables_colon_lines_breaks_and_header_as_in_the_pdf():
     document = parse_document(
         '<document title="t" header="CIRKULÄR 13:66" header-first-page="false">'
-        '<p>Medlen ska användas för att:</p><list><item>första</item></list>'
+        "<p>Medlen ska användas för att:</p><list><item>första</item></list>"
         '<table widths="4,1"><row kind="head"><cell>Post</cell><cell align="right">Belopp</cell></row>'
         '<row><cell>Lång<br/>etikett</cell><cell align="right">5,3</cell></row></table>'
-        '<pagebreak/><p>Ny sida</p></document>')
+        "<pagebreak/><p>Ny sida</p></document>"
+    )
     word = docx.Document(io.BytesIO(docx_writer.render_docx(document)))
     colon = next(p for p in word.paragraphs if p.text.endswith("för att:"))
     assert colon.paragraph_format.keep_with_next
@@ -121,9 +131,11 @@ def test_docx_tables_colon_lines_breaks_and_header_as_in_the_pdf():
 def test_a_draft_status_is_on_every_page_and_in_the_properties_not_in_the_text(engine):
     """``<document draft="…">``: every writer prints it in every page's header and records it in the properties."""
     paragraphs = "".join(f"<p>Stycke {n} med lite text som fyller sidan.</p>" for n in range(120))
-    document = parse_document(f'<document title="Brev" keywords="utbetalning" header="SKL" header-first-page="false" '
-                              f'draft="UTKAST – EXEMPELDATA">'
-                              f"{paragraphs}</document>")
+    document = parse_document(
+        f'<document title="Brev" keywords="utbetalning" header="SKL" header-first-page="false" '
+        f'draft="UTKAST – EXEMPELDATA">'
+        f"{paragraphs}</document>"
+    )
     assert document.meta.draft == "UTKAST – EXEMPELDATA"
     assert parse_document(document_markup(document)).meta.draft == document.meta.draft  # an issued copy keeps it
     reader = PdfReader(io.BytesIO(engine.render_pdf(document)))
@@ -138,15 +150,22 @@ def test_a_draft_status_is_on_every_page_and_in_the_properties_not_in_the_text(e
     assert not any("UTKAST" in p.text for p in word.paragraphs)
     final = parse_document('<document title="Brev">' + paragraphs + "</document>")
     assert final.meta.draft == "" and "UTKAST" not in "".join(
-        p.extract_text() for p in PdfReader(io.BytesIO(engine.render_pdf(final))).pages)
+        p.extract_text() for p in PdfReader(io.BytesIO(engine.render_pdf(final))).pages
+    )
+
+
 def test_one_pass_zip_is_what_zipfile_and_deterministic_zip_write():
     """The DOCX writer zips in one pass (shared parts deflated once): byte for byte the two-pass result."""
     import zipfile
 
     from generator.writers.ooxml_zip import deterministic_zip, zip_package
 
-    entries = [("[Content_Types].xml", "<Types>åäö</Types>".encode() * 40), ("word/styles.xml", b"<w:style/>" * 5000),
-               ("docProps/empty.xml", b""), ("word/media/bytes.bin", bytes(range(256)) * 20)]
+    entries = [
+        ("[Content_Types].xml", "<Types>åäö</Types>".encode() * 40),
+        ("word/styles.xml", b"<w:style/>" * 5000),
+        ("docProps/empty.xml", b""),
+        ("word/media/bytes.bin", bytes(range(256)) * 20),
+    ]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in entries:
@@ -164,11 +183,18 @@ def test_no_writer_imports_another_nor_the_cache():
     import ast
 
     folder = Path(docx_writer.__file__).parent.parent
-    writers = {"docx": "generator.writers.docx", "typst": "generator.writers.typst",
-               "pdf_reportlab": "generator.writers.pdf_reportlab", "payout_tables": "generator.writers.payout_tables"}
-    files = {"docx": sorted((folder / "docx").glob("*.py")),
-             "typst": [folder / "typst.py", folder / "typst_service.py"],
-             "pdf_reportlab": [folder / "pdf_reportlab.py"], "payout_tables": [folder / "payout_tables.py"]}
+    writers = {
+        "docx": "generator.writers.docx",
+        "typst": "generator.writers.typst",
+        "pdf_reportlab": "generator.writers.pdf_reportlab",
+        "payout_tables": "generator.writers.payout_tables",
+    }
+    files = {
+        "docx": sorted((folder / "docx").glob("*.py")),
+        "typst": [folder / "typst.py", folder / "typst_service.py"],
+        "pdf_reportlab": [folder / "pdf_reportlab.py"],
+        "payout_tables": [folder / "payout_tables.py"],
+    }
     for writer, paths in files.items():
         for path in paths:
             imported = set()

@@ -9,7 +9,7 @@ goes into the module of its family (or a new module) and into ``CHECKS``.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from generator.data.checks import budgets, dates, distributions, ids, plausibility, prose, references, sums
 from generator.data.checks.context import CheckContext

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from generator.formatting import kronor
 from generator.data.checks.context import CheckContext, signed
 from generator.data.loading import PathKey
 from generator.data.model import Appendix, Payout, Table, TableBlock
+from generator.formatting import kronor
 
 
 def check_budgets(context: CheckContext) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from generator.errors import Location, Report
-from generator.formatting import kronor
 from generator.data.loading import PathKey, SourceMap, dotted
 from generator.data.model import Agreement, Payout, Row, Section, prose_fields, walk_models
+from generator.errors import Location, Report
+from generator.formatting import kronor
 
 
 class CheckContext:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from jinja2 import TemplateError, UndefinedError
 

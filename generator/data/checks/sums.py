@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from generator.formatting import kronor
 from generator.data.checks.context import CheckContext, signed
 from generator.data.loading import PathKey
 from generator.data.model import Payout, Pot, Section, Table
+from generator.formatting import kronor
 
 
 def check_sums(context: CheckContext) -> None:

@@ -1,25 +1,66 @@
 """One function per block of the document model (headings, paragraphs, lists, columns, signatures, …), and the
 flow that writes a list of laid-out blocks into the body or a table cell."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from lxml import etree
 
-from generator.documents.model import (Block, Columns, Heading, Keep, ListBlock, PageBreak, Paragraph, Revision,
-                                       Signatures, Space, Table, list_positions)
+from generator.documents.model import (
+    Block,
+    Columns,
+    Heading,
+    Keep,
+    ListBlock,
+    PageBreak,
+    Paragraph,
+    Revision,
+    Signatures,
+    Space,
+    Table,
+    list_positions,
+)
 from generator.writers.docx.document_state import DocumentState, new_paragraph
-from generator.writers.docx.line_spacing import (COLUMN_GUTTER, COLUMNS_ABOVE, COLUMNS_BELOW, PLACE_BELOW,
-                                                 SIGNATURE_GUTTER, SIGNATURE_ROOM, SIGNATURE_ROW_GAP,
-                                                 SIGNATURES_ABOVE, SIGNATURES_BELOW, STYLE_SPEC, TEXT_WIDTH_MM, Face,
-                                                 space_after, style_face)
+from generator.writers.docx.line_spacing import (
+    COLUMN_GUTTER,
+    COLUMNS_ABOVE,
+    COLUMNS_BELOW,
+    PLACE_BELOW,
+    SIGNATURE_GUTTER,
+    SIGNATURE_ROOM,
+    SIGNATURE_ROW_GAP,
+    SIGNATURES_ABOVE,
+    SIGNATURES_BELOW,
+    STYLE_SPEC,
+    TEXT_WIDTH_MM,
+    Face,
+    space_after,
+    style_face,
+)
 from generator.writers.docx.revisions import new_revision, track, track_mark, whole_revision
 from generator.writers.docx.runs import add_runs
 from generator.writers.docx.spacing import end_block, join_block, join_paragraph
 from generator.writers.docx.styles import LIST_STYLES, PARAGRAPH_STYLES
 from generator.writers.docx.tables import materialize, write_table
-from generator.writers.docx.wordml import (BR, PPR, TR, VAL, P, add_keep_next, add_run, mm_widths, new_table, new_tc,
-                                           no_cell_margins, row_props, set_cell_margin, set_spacing, wtag)
+from generator.writers.docx.wordml import (
+    BR,
+    PPR,
+    TR,
+    VAL,
+    P,
+    add_keep_next,
+    add_run,
+    mm_widths,
+    new_table,
+    new_tc,
+    no_cell_margins,
+    row_props,
+    set_cell_margin,
+    set_spacing,
+    wtag,
+)
+
 
 def _heading(doc: DocumentState, container, block: Heading) -> None:
     style = f"Heading {min(max(block.level, 1), 4)}"
@@ -87,8 +128,9 @@ def _columns(doc: DocumentState, container, block: Columns) -> None:
         return
     # the PDF's grid: the text width less a 6 pt gutter between columns, shared by the relative widths
     gutter_mm = COLUMN_GUTTER * 25.4 / 72
-    widths = mm_widths(block.widths[:count] + [1.0] * (count - len(block.widths)),
-                       TEXT_WIDTH_MM - gutter_mm * (count - 1))
+    widths = mm_widths(
+        block.widths[:count] + [1.0] * (count - len(block.widths)), TEXT_WIDTH_MM - gutter_mm * (count - 1)
+    )
     tbl, twips = new_table(container, [w + (gutter_mm if i < count - 1 else 0) for i, w in enumerate(widths)])
     no_cell_margins(tbl)
     tr = etree.SubElement(tbl, TR)
@@ -200,8 +242,15 @@ def hard_break(doc: DocumentState, container) -> None:
 
 
 WRITERS: dict[type, Callable] = {
-    Heading: _heading, Paragraph: _paragraph, ListBlock: _list, Table: write_table, Columns: _columns,
-    Signatures: _signatures, Keep: _keep, Space: _space, PageBreak: _pagebreak,
+    Heading: _heading,
+    Paragraph: _paragraph,
+    ListBlock: _list,
+    Table: write_table,
+    Columns: _columns,
+    Signatures: _signatures,
+    Keep: _keep,
+    Space: _space,
+    PageBreak: _pagebreak,
 }
 
 

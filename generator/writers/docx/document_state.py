@@ -1,4 +1,5 @@
 """What writing one document needs as it goes (style ids, revision ids, a page break waiting, the flows' ends)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -10,10 +11,11 @@ from generator.writers.docx.wordml import PPR, VAL, P, add_block_element, prop, 
 if TYPE_CHECKING:
     from generator.writers.docx.package import StyledPackage
 
+
 class DocumentState:
     """What writing one document needs: its style ids, the next revision id, a page break waiting, the flows' tails."""
 
-    def __init__(self, base: "StyledPackage"):
+    def __init__(self, base: StyledPackage):
         self.base = base
         self.revision_id = 0
         self.pending_break = False

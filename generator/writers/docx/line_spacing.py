@@ -9,6 +9,7 @@ an exact line of (ascender + descender) × size + leading, and the writer sets t
 blocks to the PDF's less what the exact lines add above and below the text
 (:mod:`generator.writers.docx.spacing`).
 """
+
 from __future__ import annotations
 
 import functools
@@ -22,8 +23,15 @@ TOP_MM = 28
 class Face:
     """A font at a size with the PDF's leading: its exact Word line, and what that line adds above and below."""
 
-    def __init__(self, family: str, size: float, bold: bool = False, italic: bool = False, leading: float = 0.2,
-                 line: float | None = None):
+    def __init__(
+        self,
+        family: str,
+        size: float,
+        bold: bool = False,
+        italic: bool = False,
+        leading: float = 0.2,
+        line: float | None = None,
+    ):
         self.size = size
         self.ascent, self.descent = (m * size for m in typo_metrics(family, bold, italic))
         self.leading = leading * size if line is None else line - self.ascent - self.descent
@@ -75,7 +83,7 @@ PLACE_BELOW = 10
 HEADER_SIZE, HEADER_LEADING, HEADER_TOP, HEADER_EXTRA = 9, (11 - 9 * 1.15) / 9, 14 * 72 / 25.4 - 8, 11
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def style_face(style: str) -> Face:
     """Return the face of a paragraph style; a style whose blocks sit closer than its leading takes a shorter line."""
     family, size, bold, italic, _, below = STYLE_SPEC[style]
@@ -85,12 +93,14 @@ def style_face(style: str) -> Face:
     return face
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def table_face(style: str) -> Face:
     """Return the face of a table cell style (Tabelltext, Tabellsumma, Tabellnot)."""
-    return {"Tabelltext": lambda: Face("serif", TABLE_SIZE, leading=TABLE_LEADING),
-            "Tabellsumma": lambda: Face("serif", TABLE_SIZE, bold=True, leading=TABLE_LEADING),
-            "Tabellnot": lambda: Face("serif", NOTE_SIZE, italic=True, leading=TABLE_LEADING)}[style]()
+    return {
+        "Tabelltext": lambda: Face("serif", TABLE_SIZE, leading=TABLE_LEADING),
+        "Tabellsumma": lambda: Face("serif", TABLE_SIZE, bold=True, leading=TABLE_LEADING),
+        "Tabellnot": lambda: Face("serif", NOTE_SIZE, italic=True, leading=TABLE_LEADING),
+    }[style]()
 
 
 def space_after(style: str) -> float:
@@ -106,13 +116,15 @@ def space_after(style: str) -> float:
 CAPTION_SIZE, CAPTION_ABOVE, CAPTION_GAP = 10, 6, 5
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def caption_face() -> Face:
     return Face("sans", CAPTION_SIZE, bold=True, leading=TABLE_LEADING)
+
+
 CELL_INSET, CELL_SIDE = 2.5, 60  # points above and below a cell's text in the PDF; twips at its sides
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cell_margins(style: str, top: float, bottom: float) -> tuple[int, int]:
     """Return the cell margins (twips, top and bottom) that put a cell's text where the PDF's insets put it."""
     face = table_face(style)

@@ -9,6 +9,7 @@ package kept from an earlier process or builds it; without one, each process
 builds its own. A :class:`StyledPackage` is made from the plain data once a
 process (per reference document) and copied for every document.
 """
+
 from __future__ import annotations
 
 import copy
@@ -17,8 +18,8 @@ import functools
 import io
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 from lxml import etree
 
@@ -30,9 +31,20 @@ from generator.writers.ooxml_zip import CUSTOM_PART, deflate, with_custom_part
 #: The core properties a document sets (docProps/core.xml), in the order python-docx adds them.
 _CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 _DC, _DCTERMS = "{http://purl.org/dc/elements/1.1/}", "{http://purl.org/dc/terms/}"
-_CORE_TAGS = (_DC + "title", _DC + "subject", _DC + "creator", _CP + "keywords", _CP + "contentStatus",
-              _DC + "language", _CP + "lastModifiedBy", _DC + "description", _CP + "revision",
-              _DCTERMS + "created", _DCTERMS + "modified", _CP + "lastPrinted")
+_CORE_TAGS = (
+    _DC + "title",
+    _DC + "subject",
+    _DC + "creator",
+    _CP + "keywords",
+    _CP + "contentStatus",
+    _DC + "language",
+    _CP + "lastModifiedBy",
+    _DC + "description",
+    _CP + "revision",
+    _DCTERMS + "created",
+    _DCTERMS + "modified",
+    _CP + "lastPrinted",
+)
 #: The styles the writer asks for by name (their ids are resolved when the package is built).
 _STYLE_NAMES = (*STYLE_SPEC, "Caption", "Tabelltext", "Tabellsumma", "Tabellnot", "Sidhuvud")
 #: How python-docx parses a part (it saves none with blank text between elements).
@@ -84,10 +96,15 @@ def build_styled_package(reference: Path | None, first_page: bool, state: tuple 
     word.save(buffer)
     saved = zipfile.ZipFile(buffer)
     written = {"word/document.xml", "docProps/core.xml", CUSTOM_PART, header, first_header}  # each document's own
-    return {"names": saved.namelist(), "header": header, "first_header": first_header, "ids": ids,
-            "table_style_id": table_style_id,
-            "parts": {name: saved.read(name) for name in saved.namelist() if name in written},
-            "deflated": {name: deflate(saved.read(name)) for name in saved.namelist() if name not in written}}
+    return {
+        "names": saved.namelist(),
+        "header": header,
+        "first_header": first_header,
+        "ids": ids,
+        "table_style_id": table_style_id,
+        "parts": {name: saved.read(name) for name in saved.namelist() if name in written},
+        "deflated": {name: deflate(saved.read(name)) for name in saved.namelist() if name not in written},
+    }
 
 
 class StyledPackage:
@@ -117,19 +134,29 @@ class StyledPackage:
         body = self.document_xml.find(wtag("body"))
         if body is None or len(body) != 1 or body[0].tag != wtag("sectPr"):
             raise ValueError("the package's body is not its section properties alone")
-        self.header_elements = {name: etree.fromstring(self.plain_parts[name], _PARSER)
-                                for name in (self.header, self.first_header) if name is not None}
+        self.header_elements = {
+            name: etree.fromstring(self.plain_parts[name], _PARSER)
+            for name in (self.header, self.first_header)
+            if name is not None
+        }
         if any(element.find(P) is None for element in self.header_elements.values()):
             raise ValueError("a header part has no paragraph")
         self._core = etree.fromstring(self.plain_parts["docProps/core.xml"], _PARSER)
         self._core_elements = [self._core.find(tag) for tag in _CORE_TAGS]
         if any(element is None for element in self._core_elements):
             raise ValueError("the core properties lack one a document sets")
-        self.static = frozenset(self.plain_names) - {"word/document.xml", "docProps/core.xml", CUSTOM_PART,
-                                                     *self.header_elements}
+        self.static = frozenset(self.plain_names) - {
+            "word/document.xml",
+            "docProps/core.xml",
+            CUSTOM_PART,
+            *self.header_elements,
+        }
         self.plain_deflated = {name: tuple(package["deflated"][name]) for name in self.static}
-        self.deflated = {name: self.plain_deflated[name] if self.parts[name] == self.plain_parts[name]
-                         else deflate(self.parts[name]) for name in self.static if name in self.parts}
+        self.deflated = {
+            name: self.plain_deflated[name] if self.parts[name] == self.plain_parts[name] else deflate(self.parts[name])
+            for name in self.static
+            if name in self.parts
+        }
 
     def style_id(self, name: str) -> str | None:
         """Return the style id of the style named ``name`` (None: the default style, which needs none)."""
@@ -139,8 +166,20 @@ class StyledPackage:
         """Return docProps/core.xml with ``meta``: what python-docx's core properties write, in its order."""
         stamp = dt.datetime.fromisoformat(meta.date).replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M:%SZ")
         keywords = ", ".join(part for part in (meta.draft, meta.keywords) if part)
-        values = (meta.title, meta.subject, meta.author, keywords,
-                  meta.draft, meta.language, meta.author, "", "1", stamp, stamp, stamp)
+        values = (
+            meta.title,
+            meta.subject,
+            meta.author,
+            keywords,
+            meta.draft,
+            meta.language,
+            meta.author,
+            "",
+            "1",
+            stamp,
+            stamp,
+            stamp,
+        )
         for element, value in zip(self._core_elements, values):
             value = value if isinstance(value, str) else str(value)
             if len(value) > 255:  # python-docx's limit
@@ -151,7 +190,7 @@ class StyledPackage:
 
 #: Where the styled package comes from: ``source(reference, first_page, build, make)`` returns ``make(data)`` for
 #: the package's plain data, which ``build()`` builds (a cache returns what it kept, checked by ``make``, or builds it).
-PackageSource = Callable[[Optional[Path], bool, Callable[[], dict], Callable[[dict], StyledPackage]], StyledPackage]
+PackageSource = Callable[[Path | None, bool, Callable[[], dict], Callable[[dict], StyledPackage]], StyledPackage]
 _source: list[PackageSource] = []
 
 

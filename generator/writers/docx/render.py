@@ -4,6 +4,7 @@ The page header carries the running header and ``n (N)`` as real PAGE and
 NUMPAGES fields; the package is zipped in one pass with fixed timestamps, so
 the same document always gives the same bytes.
 """
+
 from __future__ import annotations
 
 import copy
@@ -15,8 +16,16 @@ from generator.documents.layout import lay_out
 from generator.documents.model import Document
 from generator.writers.docx.blocks import hard_break, write_flow
 from generator.writers.docx.document_state import DocumentState, new_paragraph
-from generator.writers.docx.line_spacing import (HEADER_EXTRA, HEADER_LEADING, HEADER_SIZE, HEADER_TOP, TEXT_WIDTH_MM,
-                                                 TOP_MM, Face, style_face)
+from generator.writers.docx.line_spacing import (
+    HEADER_EXTRA,
+    HEADER_LEADING,
+    HEADER_SIZE,
+    HEADER_TOP,
+    TEXT_WIDTH_MM,
+    TOP_MM,
+    Face,
+    style_face,
+)
 from generator.writers.docx.package import styled_package
 from generator.writers.docx.tables import TABLE_MARK
 from generator.writers.docx.wordml import PPR, VAL, P, add_field, add_run, mm_to_twips, prop, wtag
@@ -92,8 +101,9 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
         if draft:  # the status is on every page, the first included
             add_run(new_paragraph(doc, first, "Sidhuvud"), draft, bold=True)
     head = headers[base.header]
-    _header_paragraph(doc, head.find(P), "Sidhuvud", document.header[0] if document.header else "",
-                      document.page_numbers)
+    _header_paragraph(
+        doc, head.find(P), "Sidhuvud", document.header[0] if document.header else "", document.page_numbers
+    )
     for line in document.header[1:]:
         add_run(new_paragraph(doc, head, "Sidhuvud"), line)
     if draft:  # on every page, in the header, never in the text
@@ -108,8 +118,11 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
     if doc.pending_break:  # the document ends with a page break
         hard_break(doc, body)
     body.append(sect_pr)  # the section properties stay the body's last child
-    names, parts, deflated = ((base.names, base.parts, base.deflated) if document.meta.source
-                              else (base.plain_names, base.plain_parts, base.plain_deflated))
+    names, parts, deflated = (
+        (base.names, base.parts, base.deflated)
+        if document.meta.source
+        else (base.plain_names, base.plain_parts, base.plain_deflated)
+    )
     body_xml = _xml(root)
     if doc.tables:  # each table's text in place of its comment
         body_xml = TABLE_MARK.sub(lambda found: doc.tables[int(found.group(1))].encode(), body_xml)

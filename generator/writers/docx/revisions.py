@@ -1,4 +1,5 @@
 """Tracked changes (a redline): Word's ``w:ins`` and ``w:del`` around runs, paragraph marks and table rows."""
+
 from __future__ import annotations
 
 from lxml import etree
@@ -7,12 +8,18 @@ from generator.documents.model import Revision, Run
 from generator.writers.docx.document_state import DocumentState
 from generator.writers.docx.wordml import RPR, T, escape_attr, wtag
 
+
 def new_revision(doc: DocumentState, parent, rev: Revision, tag: str | None = None):
     """Return a new ``w:ins`` or ``w:del`` element (or ``tag``) attributed to ``rev``'s author and date."""
     doc.revision_id += 1
-    return parent.makeelement(wtag(tag or rev.kind), {wtag("id"): str(doc.revision_id),
-                                                      wtag("author"): rev.author or "generator",
-                                                      wtag("date"): f"{rev.date[:10]}T00:00:00Z"})
+    return parent.makeelement(
+        wtag(tag or rev.kind),
+        {
+            wtag("id"): str(doc.revision_id),
+            wtag("author"): rev.author or "generator",
+            wtag("date"): f"{rev.date[:10]}T00:00:00Z",
+        },
+    )
 
 
 def track(doc: DocumentState, r, rev: Revision | None) -> None:
@@ -47,6 +54,8 @@ def whole_revision(runs: list[Run]) -> Revision | None:
 def revision_xml(doc: DocumentState, rev: Revision, content: str | None) -> str:
     """Return a ``w:ins`` or ``w:del`` (as new_revision makes it) holding ``content`` (None: empty)."""
     doc.revision_id += 1
-    head = (f'<w:{rev.kind} w:id="{doc.revision_id}" w:author="{escape_attr(rev.author or "generator")}" '
-            f'w:date="{escape_attr(rev.date[:10])}T00:00:00Z"')
+    head = (
+        f'<w:{rev.kind} w:id="{doc.revision_id}" w:author="{escape_attr(rev.author or "generator")}" '
+        f'w:date="{escape_attr(rev.date[:10])}T00:00:00Z"'
+    )
     return f"{head}/>" if content is None else f"{head}>{content}</w:{rev.kind}>"

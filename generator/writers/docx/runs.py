@@ -1,4 +1,5 @@
 """Inline text: runs of a paragraph, as elements and as WordprocessingML text (the same XML both ways)."""
+
 from __future__ import annotations
 
 import re
@@ -25,7 +26,7 @@ def add_runs(doc: DocumentState, p, runs: list[Run], bold: bool = False, italic:
         position = 0
         for found in _ADDRESS.finditer(run.text) if "@" in run.text else ():
             if found.start() > position:
-                before = run.text[position:found.start()]
+                before = run.text[position : found.start()]
                 track(doc, add_run(p, before, run.bold or bold, run.italic or italic), run.rev)
             r = add_run(p, found.group(0), run.bold or bold, run.italic or italic)
             rpr = r.find(RPR)
@@ -37,6 +38,8 @@ def add_runs(doc: DocumentState, p, runs: list[Run], bold: bool = False, italic:
             position = found.end()
         if position < len(run.text) or not run.text:
             track(doc, add_run(p, run.text[position:], run.bold or bold, run.italic or italic), run.rev)
+
+
 _BREAKS = re.compile(r"([\t\r\n])")
 
 
@@ -67,13 +70,14 @@ def runs_xml(doc: DocumentState, runs: list[Run], bold: bool = False, italic: bo
     if len(runs) == 1:  # the common case: one run, not revised, no address, no tab or line end
         run = runs[0]
         text = run.text
-        if (run.rev is None and text and "@" not in text and "\t" not in text and "\n" not in text
-                and "\r" not in text):
+        if run.rev is None and text and "@" not in text and "\t" not in text and "\n" not in text and "\r" not in text:
             props = ("<w:b/>" if run.bold or bold else "") + ("<w:i/>" if run.italic or italic else "")
             space = ' xml:space="preserve"' if len(text.strip()) < len(text) else ""
-            return (f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}<w:t{space}>"
-                    f"{text.translate(TEXT_ESCAPES) if ('&' in text or '<' in text or '>' in text) else text}"
-                    "</w:t></w:r>")
+            return (
+                f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}<w:t{space}>"
+                f"{text.translate(TEXT_ESCAPES) if ('&' in text or '<' in text or '>' in text) else text}"
+                "</w:t></w:r>"
+            )
     out: list[str] = []
     for run in runs:
         rev = run.rev
@@ -87,7 +91,7 @@ def runs_xml(doc: DocumentState, runs: list[Run], bold: bool = False, italic: bo
             position = 0
             for found in _ADDRESS.finditer(text) if "@" in text else ():
                 if found.start() > position:
-                    pieces.append(_run_xml(text[position:found.start()], b, i, deleted))
+                    pieces.append(_run_xml(text[position : found.start()], b, i, deleted))
                 pieces.append(_run_xml(found.group(0), b, i, deleted, lang=True))
                 position = found.end()
             if position < len(text) or not text:

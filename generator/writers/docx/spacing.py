@@ -1,5 +1,6 @@
 """The space between two blocks as the PDF has it: the larger of the space below the one and above the other,
 less what Word's exact lines add, set on the paragraphs around the gap."""
+
 from __future__ import annotations
 
 from lxml import etree
@@ -7,6 +8,7 @@ from lxml import etree
 from generator.writers.docx.document_state import DocumentState
 from generator.writers.docx.line_spacing import STYLE_SPEC, space_after, style_face
 from generator.writers.docx.wordml import BR, PPR, P, set_spacing
+
 
 class _Tail:
     """What the last block of a flow (the body, a cell) left for the space to the next one.
@@ -47,7 +49,7 @@ def join_block(doc: DocumentState, container, above: float, top: float, first_p=
     if abs(delta) < 0.025:
         return
     if delta > 0 and first_p is not None:  # more space: all of it before the new paragraph (LibreOffice keeps
-        if tail.p is not None:             # a heading with the next worse after a paragraph with much space after)
+        if tail.p is not None:  # a heading with the next worse after a paragraph with much space after)
             set_spacing(tail.p, after=0)
             delta += tail.after
             tail.after = 0.0
@@ -61,18 +63,41 @@ def join_block(doc: DocumentState, container, above: float, top: float, first_p=
         set_spacing(tail.p, after=0, line=tail.line)
 
 
-def end_block(doc: DocumentState, container, p, after: float, below: float, bottom: float, table: bool = False,
-              line: float | None = None) -> None:
+def end_block(
+    doc: DocumentState,
+    container,
+    p,
+    after: float,
+    below: float,
+    bottom: float,
+    table: bool = False,
+    line: float | None = None,
+) -> None:
     """Make the block just written the flow's tail (see :class:`_Tail`)."""
     doc.tails[container] = _Tail(p, after, below, bottom, table, line)
 
 
-def join_paragraph(doc: DocumentState, container, p, style: str, line: float | None = None,
-                   after: float | None = None, above: float | None = None, below: float | None = None) -> None:
+def join_paragraph(
+    doc: DocumentState,
+    container,
+    p,
+    style: str,
+    line: float | None = None,
+    after: float | None = None,
+    above: float | None = None,
+    below: float | None = None,
+) -> None:
     """Join a one-paragraph block of ``style`` to its flow (see join_block) and make it the flow's tail."""
     face = style_face(style)
     _, _, _, _, style_above, style_below = STYLE_SPEC[style]
     join_block(doc, container, style_above if above is None else above, face.top(line), first_p=p)
     one_line = line is None and face.leading < 0.2 * face.size and not any(r.tag == BR for r in p.iter(BR))
-    end_block(doc, container, p, space_after(style) if after is None else after,
-              style_below if below is None else below, face.bottom(line), line=face.line if one_line else None)
+    end_block(
+        doc,
+        container,
+        p,
+        space_after(style) if after is None else after,
+        style_below if below is None else below,
+        face.bottom(line),
+        line=face.line if one_line else None,
+    )

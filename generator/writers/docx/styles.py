@@ -5,24 +5,51 @@ styles such as "Brödtext", "Ingress", "Adress") so a user can restyle the
 document in Word, or pass a reference document whose styles are used instead
 (as pandoc's ``--reference-doc``). python-docx is imported only to build them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import functools
 from pathlib import Path
 
-from generator.writers.docx.line_spacing import (BODY_SIZE, CELL_INSET, CELL_SIDE, HEADER_LEADING, HEADER_SIZE,
-                                                 NOTE_SIZE, STYLE_SPEC, TABLE_SIZE, TOP_MM, Face, caption_face,
-                                                 cell_margins, space_after, style_face, table_face)
+from generator.writers.docx.line_spacing import (
+    BODY_SIZE,
+    CELL_INSET,
+    CELL_SIDE,
+    HEADER_LEADING,
+    HEADER_SIZE,
+    NOTE_SIZE,
+    STYLE_SPEC,
+    TABLE_SIZE,
+    TOP_MM,
+    Face,
+    caption_face,
+    cell_margins,
+    space_after,
+    style_face,
+    table_face,
+)
 
 SERIF = "Times New Roman"
 SANS = "Arial"
 
 
-def _style(document, name: str, base: str = "Normal", *, font: str | None = None, size: float | None = None,
-           bold: bool | None = None, italic: bool | None = None, after: float | None = None,
-           before: float | None = None, align=None, keep_next: bool = False, indent_mm: float | None = None,
-           hanging_mm: float | None = None):
+def _style(
+    document,
+    name: str,
+    base: str = "Normal",
+    *,
+    font: str | None = None,
+    size: float | None = None,
+    bold: bool | None = None,
+    italic: bool | None = None,
+    after: float | None = None,
+    before: float | None = None,
+    align=None,
+    keep_next: bool = False,
+    indent_mm: float | None = None,
+    hanging_mm: float | None = None,
+):
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Mm, Pt
 
@@ -131,8 +158,11 @@ def set_up_styles(document) -> None:
     _style(document, "Bokstavslista", after=3, indent_mm=7, hanging_mm=5.5)
     _style(document, "Underskrift", after=0, keep_next=True)
     # sans, as the PDF's running header
-    _exact_lines(_style(document, "Sidhuvud", font=SANS, size=HEADER_SIZE, after=0),
-                 Face("sans", HEADER_SIZE, leading=HEADER_LEADING), 0)
+    _exact_lines(
+        _style(document, "Sidhuvud", font=SANS, size=HEADER_SIZE, after=0),
+        Face("sans", HEADER_SIZE, leading=HEADER_LEADING),
+        0,
+    )
     _table_style(document)
 
 
@@ -182,8 +212,15 @@ def _table_style(document) -> None:
 
 
 PARAGRAPH_STYLES = {
-    "body": "Brödtext", "lead": "Ingress", "small": "Liten text", "right": "Högerställd", "label": "Etikett",
-    "title": "Titel", "subtitle": "Underrubrik", "marker": "Bilagemarkör", "address": "Adress",
+    "body": "Brödtext",
+    "lead": "Ingress",
+    "small": "Liten text",
+    "right": "Högerställd",
+    "label": "Etikett",
+    "title": "Titel",
+    "subtitle": "Underrubrik",
+    "marker": "Bilagemarkör",
+    "address": "Adress",
     "sender": "Avsändare",
 }
 LIST_STYLES = {"bullet": "Punktlista", "number": "Numrerad lista", "letter": "Bokstavslista"}

@@ -1,4 +1,5 @@
 """Tables: rows kept as the layout pass decided, amounts on their decimal comma, written as WordprocessingML text."""
+
 from __future__ import annotations
 
 import functools
@@ -8,14 +9,35 @@ from lxml import etree
 
 from generator.documents.model import Table
 from generator.writers.docx.document_state import DocumentState, new_paragraph
-from generator.writers.docx.line_spacing import (CAPTION_ABOVE, CAPTION_GAP, CELL_INSET, CELL_SIDE, NOTE_SIZE,
-                                                 TABLE_ABOVE, TABLE_BELOW, TABLE_SIZE, TEXT_WIDTH_MM, caption_face,
-                                                 cell_margins, style_face)
+from generator.writers.docx.line_spacing import (
+    CAPTION_ABOVE,
+    CAPTION_GAP,
+    CELL_INSET,
+    CELL_SIDE,
+    NOTE_SIZE,
+    TABLE_ABOVE,
+    TABLE_BELOW,
+    TABLE_SIZE,
+    TEXT_WIDTH_MM,
+    caption_face,
+    cell_margins,
+    style_face,
+)
 from generator.writers.docx.revisions import revision_xml, track_mark, whole_revision
 from generator.writers.docx.runs import add_runs, runs_xml
 from generator.writers.docx.spacing import end_block, join_block
-from generator.writers.docx.wordml import (EDGES, NO_BORDERS, PPR, TC, W_NS, P, escape_attr, mm_to_twips, mm_widths,
-                                           set_spacing)
+from generator.writers.docx.wordml import (
+    EDGES,
+    NO_BORDERS,
+    PPR,
+    TC,
+    W_NS,
+    P,
+    escape_attr,
+    mm_to_twips,
+    mm_widths,
+    set_spacing,
+)
 from generator.writers.measure import decimal_rooms, text_width
 
 #: The PDF's cell insets (points above, below) by row kind; a group row after the first has more air above.
@@ -66,11 +88,13 @@ def _table_start_xml(twips: list[str], style_id: str | None) -> str:
     borders = "".join(f'<w:{edge} w:val="nil"/>' for edge in NO_BORDERS)
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in twips)
     grid = f"<w:tblGrid>{grid}</w:tblGrid>" if grid else "<w:tblGrid/>"
-    return (f'<w:tbl><w:tblPr>{style}<w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/>'
-            f'<w:tblInd w:w="{CELL_SIDE}" w:type="dxa"/><w:tblBorders>{borders}</w:tblBorders>'
-            '<w:tblLayout w:type="fixed"/>'
-            '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" '
-            'w:val="04A0"/></w:tblPr>' + grid)
+    return (
+        f'<w:tbl><w:tblPr>{style}<w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/>'
+        f'<w:tblInd w:w="{CELL_SIDE}" w:type="dxa"/><w:tblBorders>{borders}</w:tblBorders>'
+        '<w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" '
+        'w:val="04A0"/></w:tblPr>' + grid
+    )
 
 
 _BORDERS_XML = {
@@ -172,6 +196,7 @@ def materialize(doc: DocumentState, element) -> None:
     for mark in list(element.iter(etree.Comment)):
         found = TABLE_MARK.fullmatch(f"<!--{mark.text}-->".encode())
         if found is not None:
-            table = etree.fromstring(f"<w:body {W_XMLNS}>{doc.tables[int(found.group(1))]}</w:body>",
-                                     _FRAGMENT_PARSER)[0]
+            table = etree.fromstring(f"<w:body {W_XMLNS}>{doc.tables[int(found.group(1))]}</w:body>", _FRAGMENT_PARSER)[
+                0
+            ]
             mark.getparent().replace(mark, table)

@@ -3,6 +3,7 @@
 The element layer, like python-docx's ``oxml`` (but lxml only, ten times as fast
 as python-docx's element API); what to write is decided by the modules above it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -14,7 +15,7 @@ from generator.writers.docx.line_spacing import CELL_SIDE
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-@functools.lru_cache(maxsize=None)  # called for every element and attribute written
+@functools.cache  # called for every element and attribute written
 def wtag(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
@@ -23,12 +24,49 @@ P, PPR, R, RPR, T, TAB, BR = wtag("p"), wtag("pPr"), wtag("r"), wtag("rPr"), wta
 TBL, TR, TC, TCPR, TRPR, VAL = wtag("tbl"), wtag("tr"), wtag("tc"), wtag("tcPr"), wtag("trPr"), wtag("val")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 #: The order of a paragraph's properties in the schema (CT_PPr), as python-docx keeps it.
-_PPR_ORDER = {wtag(tag): index for index, tag in enumerate((
-    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers",
-    "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct",
-    "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
-    "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl",
-    "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"))}
+_PPR_ORDER = {
+    wtag(tag): index
+    for index, tag in enumerate(
+        (
+            "pStyle",
+            "keepNext",
+            "keepLines",
+            "pageBreakBefore",
+            "framePr",
+            "widowControl",
+            "numPr",
+            "suppressLineNumbers",
+            "pBdr",
+            "shd",
+            "tabs",
+            "suppressAutoHyphens",
+            "kinsoku",
+            "wordWrap",
+            "overflowPunct",
+            "topLinePunct",
+            "autoSpaceDE",
+            "autoSpaceDN",
+            "bidi",
+            "adjustRightInd",
+            "snapToGrid",
+            "spacing",
+            "ind",
+            "contextualSpacing",
+            "mirrorIndents",
+            "suppressOverlap",
+            "jc",
+            "textDirection",
+            "textAlignment",
+            "textboxTightWrap",
+            "outlineLvl",
+            "divId",
+            "cnfStyle",
+            "rPr",
+            "sectPr",
+            "pPrChange",
+        )
+    )
+}
 
 
 def mm_to_twips(mm: float) -> str:
@@ -151,9 +189,19 @@ def new_table(container, widths_mm: list[float], style_id: str | None = None, al
     for edge in NO_BORDERS:
         etree.SubElement(borders, wtag(edge)).set(VAL, "nil")
     etree.SubElement(tbl_pr, wtag("tblLayout")).set(wtag("type"), "fixed")
-    etree.SubElement(tbl_pr, wtag("tblLook"), {wtag("firstColumn"): "1", wtag("firstRow"): "1", wtag("lastColumn"): "0",
-                                              wtag("lastRow"): "0", wtag("noHBand"): "0", wtag("noVBand"): "1",
-                                              wtag("val"): "04A0"})
+    etree.SubElement(
+        tbl_pr,
+        wtag("tblLook"),
+        {
+            wtag("firstColumn"): "1",
+            wtag("firstRow"): "1",
+            wtag("lastColumn"): "0",
+            wtag("lastRow"): "0",
+            wtag("noHBand"): "0",
+            wtag("noVBand"): "1",
+            wtag("val"): "04A0",
+        },
+    )
     grid = etree.SubElement(tbl, wtag("tblGrid"))
     twips = [mm_to_twips(width) for width in widths_mm]
     for width in twips:
@@ -204,9 +252,12 @@ def set_cell_margin(tc, **twips: int) -> None:
         if edge in twips:
             etree.SubElement(margins, tag, {_W_W: str(max(twips[edge], 0)), _W_TYPE: "dxa"})
     tc_pr.insert(index, margins)
+
+
 TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;",
-                               "\t": "&#9;"})
+_ATTR_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+)
 
 
 def escape_text(text: str) -> str:
