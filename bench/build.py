@@ -154,7 +154,7 @@ def scaled_project(folder: Path) -> Path:
     for year in SCALED_YEARS:
         shift = year - 2012
         moved = re.sub(
-            r"\b(20\d\d)-(\d\d)-(\d\d)\b", lambda m: f"{int(m.group(1)) + shift}-{m.group(2)}-{m.group(3)}", text
+            r"\b(20\d\d)-(\d\d)-(\d\d)\b", lambda m, shift=shift: f"{int(m.group(1)) + shift}-{m.group(2)}-{m.group(3)}", text
         )
         moved = moved.replace("id: aldre_2012\n", f"id: aldre_{year}\n").replace("year: 2012\n", f"year: {year}\n")
         (folder / "agreements" / f"{year}.yaml").write_text(moved, encoding="utf-8")

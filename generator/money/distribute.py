@@ -674,7 +674,6 @@ def load_data(
     """Return the population and outcome data the agreement names (paths relative to its file)."""
     if agreement.data is None:
         return None, None
-    folder = Path(agreement_file).parent
     population = outcomes = None
     findings: list[Finding] = []
 

@@ -162,7 +162,7 @@ def test_issue_records_the_version_and_keeps_its_inputs_and_text(issued_2011):
     assert record.by == "Socialdepartementet" and record.issued.isoformat() == "2011-06-16"
     if HAS_GIT:
         assert record.commit == git(root, "rev-parse", "HEAD").strip() and record.clean is True
-    for name, ident in record.sources.items():  # every input kept, content-addressed
+    for _name, ident in record.sources.items():  # every input kept, content-addressed
         assert file_id(root / "issued" / "inputs" / ident) == ident
     job = next(j for j in plan(issued_2011["before"].agreement) if j.name == DECISION_2011)
     assert record.issued_document() == render_job(issued_2011["before"].agreement, job)

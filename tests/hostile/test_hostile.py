@@ -467,7 +467,7 @@ for id_, prose, fragment in PROSE:
             fragment,
             {
                 "agreements/case.yaml": re.sub(
-                    r"^intro: \|\n(  .*\n|\n)+", lambda m: f'intro: "{text}"\n', BASE, count=1, flags=re.M
+                    r"^intro: \|\n(  .*\n|\n)+", lambda m, text=text: f'intro: "{text}"\n', BASE, count=1, flags=re.M
                 )
             },
             located=r"case\.yaml:\d+(:\d+)?: fel: intro: ",
@@ -484,7 +484,7 @@ for id_, prose, fragment in PROSE[:20]:
             {
                 "agreements/case.yaml": re.sub(
                     r"^    decision: \|\n(      .*\n|\n)+",
-                    lambda m: f'    decision: "{text}"\n',
+                    lambda m, text=text: f'    decision: "{text}"\n',
                     BASE,
                     count=1,
                     flags=re.M,

@@ -99,7 +99,7 @@ def _lines(pdf: bytes) -> list[list[tuple[float, str]]]:
         height = float(page.mediabox.height)
         found: list[tuple[float, float, str]] = []
 
-        def visit(text, cm, tm, font, size):
+        def visit(text, cm, tm, font, size, *, height=height, found=found):
             if text.strip():
                 x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
                 found.append((height - y, x, text))
