@@ -490,7 +490,7 @@ Sub Resolve(inPath As String, outPath As String, how As String)
   doc.close(True)
 End Sub
 </script:module>
-"""
+"""  # noqa: E501
 
 
 def soffice(profile: Path, *args: str) -> None:
@@ -545,7 +545,7 @@ def test_libreoffice_accept_all_and_reject_all_give_the_new_and_the_issued_text(
     assert texts["accepted"] != texts["rejected"]
 
 
-# --------------------------------------------------------------------------- 2012: one pot (the plan and county letters)
+# -------------------------------------------------------------------------- 2012: one pot (the plan and county letters)
 
 
 @pytest.fixture(scope="module")

@@ -583,7 +583,10 @@ def _six_files() -> dict[str, bytes]:
         "entities.docx": _zip(
             {
                 **word,
-                custom: b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><Properties>&b;</Properties>',
+                custom: (
+                    b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
+                    b"<Properties>&b;</Properties>"
+                ),
             }
         ),
     }
