@@ -127,7 +127,8 @@ def cold_builds(runs: int = 3) -> None:
             )
         wall_e, cpu_e, rss_e = medians(empty)
         print(
-            f"cold build --no-municipal with empty per-user caches (a new user; median of {runs}): {wall_e:.2f} s wall, "
+            f"cold build --no-municipal with empty per-user caches (a new user; median of {runs}): "
+            f"{wall_e:.2f} s wall, "
             f"{cpu_e:.2f} s CPU, peak {rss_e:.0f} MiB"
         )
         years = sorted({p.name.split(".")[0] for p in (ROOT / "agreements").iterdir() if re.match(r"\d{4}", p.name)})
@@ -154,7 +155,9 @@ def scaled_project(folder: Path) -> Path:
     for year in SCALED_YEARS:
         shift = year - 2012
         moved = re.sub(
-            r"\b(20\d\d)-(\d\d)-(\d\d)\b", lambda m: f"{int(m.group(1)) + shift}-{m.group(2)}-{m.group(3)}", text
+            r"\b(20\d\d)-(\d\d)-(\d\d)\b",
+            lambda m, shift=shift: f"{int(m.group(1)) + shift}-{m.group(2)}-{m.group(3)}",
+            text,
         )
         moved = moved.replace("id: aldre_2012\n", f"id: aldre_{year}\n").replace("year: 2012\n", f"year: {year}\n")
         (folder / "agreements" / f"{year}.yaml").write_text(moved, encoding="utf-8")

@@ -57,7 +57,8 @@ def age_shares(total: int, code: str) -> tuple[int, int, int]:
 
 def population(year: int) -> str:
     title = (
-        "EXEMPELDATA – inte officiell statistik. Folkmängd per kommun ungefär som omkring 2023/2024 (avrundad till tiotal; underlag och källa i "
+        "EXEMPELDATA – inte officiell statistik. "
+        "Folkmängd per kommun ungefär som omkring 2023/2024 (avrundad till tiotal; underlag och källa i "
         f"{BASE.name}, jfr SCB: Folkmängd i riket, län och kommuner 31 december 2024), redovisad som år {year}; "
         "åldersgrupperna 65-74, 75-79 och 80+ år är UPPSKATTADE"
     )
@@ -74,7 +75,10 @@ def outcomes(year: int) -> str:
     lines = [
         f"# {WARNING}.",
         f"# Utfall {year} för prestationsersättningarna i agreements/{year}.yaml, hittade på för att visa hela kedjan.",
-        "# Semikolonseparerad, decimalkomma. Kolumner: pott (id i överenskommelsen), kod (kommun 4 siffror, landsting 00 + länskod, län 2 siffror),",
+        (
+            "# Semikolonseparerad, decimalkomma. Kolumner: pott (id i överenskommelsen), "
+            "kod (kommun 4 siffror, landsting 00 + länskod, län 2 siffror),"
+        ),
         "# kvalificerad (ja/nej), antal (registreringar eller platser, där potten fördelas efter dem),",
         "# tackningsgrad (procent, upplysning).",
         "pott;kod;kvalificerad;antal;tackningsgrad",

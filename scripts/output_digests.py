@@ -1,8 +1,9 @@
 """Print one line per output file: its path and a hash of its content with the provenance left out.
 
 The generator's id (``<version>+<hash of its code>``) is written into every document's provenance and changes
-with any change of the code; this script replaces it (and the digest of the document's content that the same line carries) with zeros (inside the parts of a DOCX or XLSX, and in a
-PDF's bytes, where it has the same length) before hashing, so two trees built by different code compare
+with any change of the code; this script replaces it (and the digest of the document's content that the same
+line carries) with zeros (inside the parts of a DOCX or XLSX, and in a PDF's bytes, where it has the same
+length) before hashing, so two trees built by different code compare
 equal exactly when their documents are the same.
 
     python scripts/output_digests.py output/ > before.txt   # with the old code's build in output/

@@ -107,7 +107,8 @@ def _mtime(folder: str) -> int:
 
 def _outputs(out: Path, signatures: dict[str, list]) -> dict[str, str]:
     """Return the sha256 of every regular file under ``out`` but the manifest; a file whose signature (size, times,
-    inode) is the one in ``signatures`` is not read again (generator.build.provenance.file_sha256), a new one is noted."""
+    inode) is the one in ``signatures`` is not read again (generator.build.provenance.file_sha256), a new one is
+    noted."""
     from generator.build.provenance import file_sha256
 
     hashes = {}

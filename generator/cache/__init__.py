@@ -1,1 +1,1 @@
-"""Cache: what was computed from unchanged inputs, kept between processes in the private per-user folder; wraps the lower packages from above."""
+"""Cache: results computed from unchanged inputs, kept between processes per user; wraps lower packages from above."""

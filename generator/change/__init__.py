@@ -1,1 +1,1 @@
-"""Change: what a change of the data changes (diff, staleness of documents), issued documents as records, redlines and amending decisions."""
+"""Change: what a change of the data changes (diff, staleness), issued documents as records, redlines and amendments."""

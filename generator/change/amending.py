@@ -135,7 +135,10 @@ def decision_text(decision: Decision, old: Agreement, new: Agreement, changes: l
                 f"{kronor(old.total)}" + (f" till {payee}" if payee else "") + "."
             )
         else:
-            text += f"\n\nÖverenskommelsen omfattar därmed sammanlagt {kronor(new.total)} i stället för {kronor(old.total)}."
+            text += (
+                f"\n\nÖverenskommelsen omfattar därmed sammanlagt {kronor(new.total)} "
+                f"i stället för {kronor(old.total)}."
+            )
     text += "\n\nI övrigt gäller beslutet oförändrat."
     return text
 

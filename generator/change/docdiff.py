@@ -27,7 +27,8 @@ _ABBREVIATIONS = ("t.ex.", "bl.a.", "m.m.", "s.k.", "t.o.m.", "d.v.s.", "dvs.", 
 
 @dataclass(frozen=True)
 class TextChange:
-    """One sentence or table row: its old and new text (None where it was added or removed), and the heading it is under."""
+    """One sentence or table row: its old and new text (None where it was added or removed), and the heading it is
+    under."""
 
     old: str | None
     new: str | None

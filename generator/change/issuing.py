@@ -261,7 +261,7 @@ def issued_sources_key(record: IssueRecord, sources: Sources, extra: str) -> str
     return digest.hexdigest()
 
 
-# --------------------------------------------------------------------------- after issuing: redlines and amending decisions
+# ----------------------------------------------------------------------- after issuing: redlines and amending decisions
 
 CHANGES_FOLDER = "andringar"
 

@@ -41,7 +41,9 @@ SWEDISH: dict[str, str] = {
     "{value!r} is not one of {choices}.": "{value!r} är inte något av {choices}.",
     "{value!r} is not a valid {number_type}.": "{value!r} är inte ett giltigt {number_type}.",
     "{value} is not in the range {range}.": "{value} ligger inte inom {range}.",
-    "{value!r} is not a valid boolean. Recognized values: {states}": "{value!r} är inte sant eller falskt. Möjliga värden: {states}",
+    "{value!r} is not a valid boolean. Recognized values: {states}": (
+        "{value!r} är inte sant eller falskt. Möjliga värden: {states}"
+    ),
     "{name} {filename!r} does not exist.": "{name} {filename!r} finns inte.",
     "{name} {filename!r} is a directory.": "{name} {filename!r} är en mapp.",
     "{name} {filename!r} is a file.": "{name} {filename!r} är en fil.",

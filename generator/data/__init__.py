@@ -1,1 +1,1 @@
-"""Data: the validated model of an agreement, circular or municipal file, loaded from YAML with every finding at file:line:col; reference lists; figures in prose."""
+"""Data: the validated model of agreements, circulars and municipal files loaded from YAML; reference lists; figures."""

@@ -64,7 +64,8 @@ def circular_context(circular: Circular) -> dict[str, Any]:
 
 
 def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: bool = False) -> ValidatedCircular:
-    """Return the validated circular in ``file``, checked against the ``agreements`` (with their files) it may present."""
+    """Return the validated circular in ``file``, checked against the ``agreements`` (with their files) it may
+    present."""
     data, source = load_yaml(Path(file))
     report = Report()
     if not isinstance(data, dict) or set(data) != {KEY}:

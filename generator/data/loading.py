@@ -365,7 +365,8 @@ def _construct_collection(node, path: PathKey, marks: dict, loader: _Loader, blo
 _YAML_SWEDISH = [
     (
         r"^mapping values are not allowed here$",
-        "ett värde efter kolon är inte tillåtet här (saknas ett mellanslag efter kolon, eller citattecken runt en text med kolon?)",
+        "ett värde efter kolon är inte tillåtet här "
+        "(saknas ett mellanslag efter kolon, eller citattecken runt en text med kolon?)",
     ),
     (r"^could not find expected ':'$", "hittade inte väntat ':'"),
     (

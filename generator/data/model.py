@@ -234,7 +234,9 @@ class Distribution(Strict):
     minimum: MinimumQualifiers | None = None
     note: str | None = Field(
         default=None,
-        description="Where the rule comes from, if the agreement does not state it; shown by explain and in the letters.",
+        description=(
+            "Where the rule comes from, if the agreement does not state it; shown by explain and in the letters."
+        ),
     )
     published: dict[str, Kronor] | None = Field(
         default=None,
@@ -767,7 +769,7 @@ class Circular(Strict):
     signatories: list[Person] = Field(min_length=1)
 
 
-# --------------------------------------------------------------------------- a municipality's own file (generator.data.municipal)
+# ----------------------------------------------------------------- a municipality's own file (generator.data.municipal)
 
 MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
 

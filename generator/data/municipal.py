@@ -68,7 +68,8 @@ class Estimate:
 
 @dataclass
 class Statement:
-    """One municipality's utlåtande: its own parts (or blanks), the agreement's items and, where data exist, estimates."""
+    """One municipality's utlåtande: its own parts (or blanks), the agreement's items and, where data exist,
+    estimates."""
 
     code: str
     name: str

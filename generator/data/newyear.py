@@ -40,7 +40,8 @@ _TOKEN = re.compile(r"""'[^']*'|"[^"]*"|[^\s,\]\}#]+""")
 
 
 def _empty_at(lines: list[str], line: int, column: int) -> None:
-    """Replace the scalar starting at (1-based) ``line``, ``column`` by null; drop the line's comment (it was about the old value)."""
+    """Replace the scalar starting at (1-based) ``line``, ``column`` by null; drop the line's comment (it was about
+    the old value)."""
     text = lines[line - 1]
     match = _TOKEN.match(text, column - 1)
     if match is None:

@@ -47,7 +47,8 @@ UNIT_WORDS = {"kr": "kronor", "tkr": "tusental kronor", "mkr": "miljoner kronor"
 
 
 def table_captions(appendix: Appendix, number: str, year: int) -> dict[int, str]:
-    """Return block index → caption of each table of ``appendix`` (numbered ``number``): "Tabell 5. Budget 2012, kronor".
+    """Return block index → caption of each table of ``appendix`` (numbered ``number``): "Tabell 5. Budget 2012,
+    kronor".
 
     A table is numbered after its appendix ("Tabell 5", or "Tabell 2.1" and "Tabell 2.2" when the appendix has
     several); its text is the table's own title, else "Budget" and the agreement's year (every appendix table is a

@@ -76,7 +76,8 @@ def schema_message(error: ErrorDetails) -> tuple[str, str]:
             return (
                 f"väntade ett heltal som 66_000_000, fann texten {value!r}, som inte läses som ett",
                 "skriv bara siffror, gärna i grupper om tre med _ (1_000_000); en inledande nolla eller +, "
-                "0x, 0b, en exponent (1e6) eller ett kolon (1:00) avvisas så att inget belopp läses på annat sätt än det skrivits",
+                "0x, 0b, en exponent (1e6) eller ett kolon (1:00) avvisas så att inget belopp läses på annat sätt "
+                "än det skrivits",
             )
         return (
             f"väntade ett belopp i hela kronor (ett heltal som 66_000_000), fann {describe_value(value)}",

@@ -50,7 +50,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar, Union, get_args
+from typing import Literal, TypeVar, get_args
 
 from generator.errors import RenderError
 
@@ -233,7 +233,7 @@ class PageBreak:
     pass
 
 
-Block = Union[Heading, Paragraph, ListBlock, Table, Columns, Signatures, Keep, Space, PageBreak]
+Block = Heading | Paragraph | ListBlock | Table | Columns | Signatures | Keep | Space | PageBreak
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,1 @@
-"""Money: the rules that turn pots into allocations to the krona, key data (population, outcomes), and the explanation of each amount."""
+"""Money: the rules that turn pots into allocations to the krona, key data, and the explanation of each amount."""

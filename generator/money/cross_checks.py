@@ -86,7 +86,8 @@ def county_agreements(agreement: Agreement, allocation: Any, source: SourceMap) 
                 Finding(
                     source.locate(path + ("parts", budgets[0][0], "budget")),
                     f"budgetarna för {name} ({areas}) blir tillsammans {kronor(budgeted)}, men länet får "
-                    f"{kronor(amounts.get(code, 0))} av {ca.payout} (skillnad {_signed(budgeted - amounts.get(code, 0))})",
+                    f"{kronor(amounts.get(code, 0))} av {ca.payout} "
+                    f"(skillnad {_signed(budgeted - amounts.get(code, 0))})",
                     dotted(path + ("parts", budgets[0][0], "budget")),
                     "warning",
                     "en budget för en del av ett län täcker en del av dess belopp; resten har ingen budget i data",

@@ -301,10 +301,11 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
         shared, _ = rules.pot_after_minimum(item.amount, count, d.minimum.count, d.minimum.reduced_amount)
         unit = KINDS[d.minimum.unit]
         notes.append(
-            f"{tal_ord(count)} {unit} har kvalificerat sig, minst {tal_ord(d.minimum.count)} krävs: hela potten {kronor(shared)} fördelas"
+            f"{tal_ord(count)} {unit} har kvalificerat sig, minst {tal_ord(d.minimum.count)} krävs: "
+            f"hela potten {kronor(shared)} fördelas"
             if shared == item.amount
-            else f"endast {tal_ord(count)} {unit} har kvalificerat sig, minst {tal_ord(d.minimum.count)} krävs: de delar på "
-            f"{kronor(shared)} i stället för {kronor(item.amount)}"
+            else f"endast {tal_ord(count)} {unit} har kvalificerat sig, minst {tal_ord(d.minimum.count)} krävs: "
+            f"de delar på {kronor(shared)} i stället för {kronor(item.amount)}"
         )
     if d.note:
         notes.append(d.note)
@@ -674,7 +675,6 @@ def load_data(
     """Return the population and outcome data the agreement names (paths relative to its file)."""
     if agreement.data is None:
         return None, None
-    folder = Path(agreement_file).parent
     population = outcomes = None
     findings: list[Finding] = []
 

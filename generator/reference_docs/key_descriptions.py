@@ -81,7 +81,8 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "{payout: ul_lan, letter: {…}, …}",
             ),
             "municipal_statement": (
-                "Det som varje kommuns utlåtande om överenskommelsen säger lika; det kommunen själv skriver står i dess egen fil.",
+                "Det som varje kommuns utlåtande om överenskommelsen säger lika; "
+                "det kommunen själv skriver står i dess egen fil.",
                 "{folder: ../kommuner/2013, title: …, …}",
             ),
         },
@@ -213,7 +214,8 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "[{kind: uppgifter, date: palliativ_uppgifter, to: Socialstyrelsen}]",
             ),
             "criterion": (
-                "Vad en mottagare ska uppfylla för att få del av potten, som en bisats efter ”krävs”; länsbreven säger till den som inte fick något vilket krav den inte uppfyllde.",
+                "Vad en mottagare ska uppfylla för att få del av potten, som en bisats efter ”krävs”; "
+                "länsbreven säger till den som inte fick något vilket krav den inte uppfyllde.",
                 "att minst 70 procent av dödsfallen registreras i Svenska Palliativregistret",
             ),
         },
@@ -256,11 +258,13 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "Fördelningsgrunden anges inte i genomförandeplanen 2012; …",
             ),
             "published": (
-                "Tabellen som den publicerats (länskod → belopp): det som betalas ut och skrivs ut. Regeln blir då en kontroll: validate varnar per mottagare där de skiljer sig.",
+                "Tabellen som den publicerats (länskod → belopp): det som betalas ut och skrivs ut. "
+                "Regeln blir då en kontroll: validate varnar per mottagare där de skiljer sig.",
                 "{'01': 6_500_000, '03': 2_500_000, …}",
             ),
             "published_from": (
-                "Den publicerade tabellen för en post i en annan överenskommelsefil (ett föregående år), i stället för att skriva den igen.",
+                "Den publicerade tabellen för en post i en annan överenskommelsefil (ett föregående år), "
+                "i stället för att skriva den igen.",
                 "{file: 2010.yaml, item: ul_lan}",
             ),
             "remainder_note": (
@@ -610,7 +614,8 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         },
     ),
     "CountyAgreements": (
-        "SKL:s brev och överenskommelsen med varje län om dess del av en utbetalning (2010: Bilaga 1 och 2). Beloppen är utbetalningens fördelning, så brevets bilaga och länens överenskommelser visar samma siffror.",
+        "SKL:s brev och överenskommelsen med varje län om dess del av en utbetalning (2010: Bilaga 1 och 2). "
+        "Beloppen är utbetalningens fördelning, så brevets bilaga och länens överenskommelser visar samma siffror.",
         {
             "payout": ("Den fördelade utbetalningen som länen delar (id).", "ul_lan"),
             "letter": ("SKL:s brev.", "{sender: skl, title: …, text: …, signatory: …}"),
@@ -665,7 +670,8 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         },
     ),
     "LetterStep": (
-        "Ett steg för länsbrevets mottagare (”Vad ni behöver göra”), med sista dag om det har en. date: får ange ett namn under dates:; ett datum före brevets eget är ett fel.",
+        "Ett steg för länsbrevets mottagare (”Vad ni behöver göra”), med sista dag om det har en. "
+        "date: får ange ett namn under dates:; ett datum före brevets eget är ett fel.",
         {
             "text": ("Vad som ska göras.", "Skicka in rekvisitionen till SKL senast {{ rekvisition | datum }}."),
             "date": ("Sista dag (ÅÅÅÅ-MM-DD) eller namnet på ett datum under dates:.", "2012-04-15"),
@@ -673,7 +679,8 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         },
     ),
     "MunicipalStatement": (
-        "Det varje kommuns utlåtande om överenskommelsen säger lika (förebild: Stockholm 2013). Det bara kommunen kan skriva står i dess egen fil <folder>/<kod>.yaml.",
+        "Det varje kommuns utlåtande om överenskommelsen säger lika (förebild: Stockholm 2013). "
+        "Det bara kommunen kan skriva står i dess egen fil <folder>/<kod>.yaml.",
         {
             "folder": ("Mappen med kommunfilerna, relativt överenskommelsen.", "../kommuner/2013"),
             "title": (
@@ -694,7 +701,9 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         },
     ),
     "MunicipalFile": (
-        "Det bara kommunen själv kan skriva i sitt utlåtande om överenskommelsen: en fil per kommun, <mapp>/<kod>.yaml. Allt utom kommun får utelämnas; utlåtandet blir då ett utkast med tomrum.",
+        "Det bara kommunen själv kan skriva i sitt utlåtande om överenskommelsen: "
+        "en fil per kommun, <mapp>/<kod>.yaml. "
+        "Allt utom kommun får utelämnas; utlåtandet blir då ett utkast med tomrum.",
         {
             "kommun": ("Kommunens kod, inom citattecken; filen heter <kod>.yaml.", "'0180'"),
             "dnr": ("Kommunens diarienummer.", "327-1866/2012"),

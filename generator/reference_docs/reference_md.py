@@ -448,7 +448,7 @@ appendices:
     title: Palliativregistrets plan
     blocks:
       - table: {id: budget_palliativ, columns: [Specifikation, Budget], rows: [{label: Personal, amount: 7_000_000}]}
-"""
+"""  # noqa: E501
 
 NAME_EXAMPLES = [
     ("{{ total | kronor }}", "överenskommelsens angivna total"),

@@ -305,7 +305,7 @@ def _cell_tail(value: int | str) -> str:
     from openpyxl.utils.exceptions import IllegalCharacterError
 
     if type(value) is int:  # exactly int: a bool is no cell
-        return f' t="n"><v>{"%.16g" % value}</v></c>'
+        return f' t="n"><v>{value:.16g}</v></c>'
     if type(value) is not str:
         raise TypeError(f"ingen cell för {type(value).__name__} i utbetalningstabellen")
     text = value[:32767]

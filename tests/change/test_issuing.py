@@ -162,7 +162,7 @@ def test_issue_records_the_version_and_keeps_its_inputs_and_text(issued_2011):
     assert record.by == "Socialdepartementet" and record.issued.isoformat() == "2011-06-16"
     if HAS_GIT:
         assert record.commit == git(root, "rev-parse", "HEAD").strip() and record.clean is True
-    for name, ident in record.sources.items():  # every input kept, content-addressed
+    for _name, ident in record.sources.items():  # every input kept, content-addressed
         assert file_id(root / "issued" / "inputs" / ident) == ident
     job = next(j for j in plan(issued_2011["before"].agreement) if j.name == DECISION_2011)
     assert record.issued_document() == render_job(issued_2011["before"].agreement, job)
@@ -490,7 +490,7 @@ Sub Resolve(inPath As String, outPath As String, how As String)
   doc.close(True)
 End Sub
 </script:module>
-"""
+"""  # noqa: E501
 
 
 def soffice(profile: Path, *args: str) -> None:
@@ -545,7 +545,7 @@ def test_libreoffice_accept_all_and_reject_all_give_the_new_and_the_issued_text(
     assert texts["accepted"] != texts["rejected"]
 
 
-# --------------------------------------------------------------------------- 2012: one pot (the plan and county letters)
+# -------------------------------------------------------------------------- 2012: one pot (the plan and county letters)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""Changing one figure: diff names it, validation holds the stated totals, the rebuild follows, check calls old documents stale."""
+"""Changing one figure: diff names it, validation holds the stated totals, the rebuild follows, check calls old
+documents stale."""
 
 from __future__ import annotations
 
@@ -77,8 +78,8 @@ def test_one_changed_amount_from_diff_to_rebuild_to_check(workspace, monkeypatch
     assert set(diff["documents"]) == {name for name in all_files if name.startswith("2012/")}
     text = run("diff", "before/2012.yaml", "agreements/2012.yaml").output
     assert (
-        f"analys_lan: Medel till kommuner och landsting länsgemensamt för lokalt analysarbete: 85{NB}000{NB}000{NB}kronor → 87{NB}000{NB}000{NB}kronor (+2{NB}000{NB}000{NB}kronor)"
-        in text
+        f"analys_lan: Medel till kommuner och landsting länsgemensamt för lokalt analysarbete: "
+        f"85{NB}000{NB}000{NB}kronor → 87{NB}000{NB}000{NB}kronor (+2{NB}000{NB}000{NB}kronor)" in text
     )
 
     # validation fails on the stated totals until they are updated

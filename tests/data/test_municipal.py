@@ -161,7 +161,8 @@ def test_a_partial_file_is_a_draft_and_validate_names_its_blanks(tmp_path):
 
 
 def test_where_data_exist_the_utlatande_estimates_the_municipalitys_share(tmp_path):
-    """An agreement with key and outcome data (2012) and a municipal_statement: each pot's share, marked as an estimate."""
+    """An agreement with key and outcome data (2012) and a municipal_statement: each pot's share, marked as an
+    estimate."""
     (tmp_path / "agreements").mkdir()
     shutil.copy(ROOT / "agreements" / "2010.yaml", tmp_path / "agreements")  # 2012 takes a table of 2010 as precedent
     shutil.copytree(ROOT / "examples", tmp_path / "examples")

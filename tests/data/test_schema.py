@@ -170,7 +170,8 @@ def test_reference_examples_are_computed() -> None:
     text = REFERENCE_FILE.read_text(encoding="utf-8")
     for rule in ("fixed_table", "floor_then_key", "base_then_key", "proportional", "shares", "split", "minimum"):
         assert f"### {rule} – " in text
-    # floor 2 million, the rest by number of municipalities (Uppsala 8, Södermanland 9, Östergötland 13), steps of 500 000
+    # floor 2 million, the rest by number of municipalities (Uppsala 8, Södermanland 9, Östergötland 13),
+    # steps of 500 000
     assert "| 05 Östergötlands län | 13 |" in text and f"→ {kronor(4_000_000)} | {kronor(4_000_000)} |" in text
     assert "| `{{ reg_skl | miljoner_ord }}` | en utbetalnings belopp i ord | två miljoner kronor |" in text
     assert "| `{{ x | miljoner }}` | `7_500_000` | 7,5\u00a0miljoner kronor |" in text

@@ -73,7 +73,7 @@ def test_every_appendix_table_has_a_caption_numbered_after_its_appendix(the_plan
     for number, _, _ in expected:
         counts[number] = counts.get(number, 0) + 1
     seen: dict[str, int] = {}
-    for (number, appendix, data), table in zip(expected, captioned):
+    for (number, _appendix, data), table in zip(expected, captioned):
         seen[number] = seen.get(number, 0) + 1
         label = number if counts[number] == 1 else f"{number}.{seen[number]}"
         caption = plain(table.caption)

@@ -61,7 +61,10 @@ def test_malformed_markup_names_the_line():
 
 
 def test_prose_markup_paragraphs_lists_and_headings():
-    text = "Första stycket\nfortsätter här.\n\n- punkt ett\n- punkt två\n  fortsätter\n\n1. krav ett\n1. krav två\n\n### Rubrik\nText **fet**."
+    text = (
+        "Första stycket\nfortsätter här.\n\n- punkt ett\n- punkt två\n  fortsätter\n\n"
+        "1. krav ett\n1. krav två\n\n### Rubrik\nText **fet**."
+    )
     doc = parse_document(f"<document title='t'>{prose_markup(text)}</document>")
     para, bullets, numbered, heading, tail = doc.blocks
     assert isinstance(para, Paragraph) and para.text == "Första stycket fortsätter här."

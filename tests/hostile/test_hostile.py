@@ -467,7 +467,7 @@ for id_, prose, fragment in PROSE:
             fragment,
             {
                 "agreements/case.yaml": re.sub(
-                    r"^intro: \|\n(  .*\n|\n)+", lambda m: f'intro: "{text}"\n', BASE, count=1, flags=re.M
+                    r"^intro: \|\n(  .*\n|\n)+", lambda m, text=text: f'intro: "{text}"\n', BASE, count=1, flags=re.M
                 )
             },
             located=r"case\.yaml:\d+(:\d+)?: fel: intro: ",
@@ -484,7 +484,7 @@ for id_, prose, fragment in PROSE[:20]:
             {
                 "agreements/case.yaml": re.sub(
                     r"^    decision: \|\n(      .*\n|\n)+",
-                    lambda m: f'    decision: "{text}"\n',
+                    lambda m, text=text: f'    decision: "{text}"\n',
                     BASE,
                     count=1,
                     flags=re.M,
@@ -583,7 +583,10 @@ def _six_files() -> dict[str, bytes]:
         "entities.docx": _zip(
             {
                 **word,
-                custom: b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><Properties>&b;</Properties>',
+                custom: (
+                    b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
+                    b"<Properties>&b;</Properties>"
+                ),
             }
         ),
     }

@@ -192,8 +192,8 @@ def test_a_budget_of_a_payout_is_linked_to_it_by_its_appendix(tmp_path):
     rows = "            - {label: Kansli, amount: 3_000_000}\n"
     out = plain(run("validate", str(write(tmp_path, _with_budget(rows)))).output)
     assert (
-        "budgeterar 3 000 000 kronor men utbetalningarna vars bilaga den är (stod_skl) blir tillsammans 4 000 000 kronor "
-        "(skillnad −1 000 000 kronor)"
+        "budgeterar 3 000 000 kronor men utbetalningarna vars bilaga den är (stod_skl) blir tillsammans "
+        "4 000 000 kronor (skillnad −1 000 000 kronor)"
     ) in out
 
 

@@ -99,7 +99,7 @@ def _lines(pdf: bytes) -> list[list[tuple[float, str]]]:
         height = float(page.mediabox.height)
         found: list[tuple[float, float, str]] = []
 
-        def visit(text, cm, tm, font, size):
+        def visit(text, cm, tm, font, size, *, height=height, found=found):
             if text.strip():
                 x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
                 found.append((height - y, x, text))
@@ -149,7 +149,9 @@ def test_libreoffice_gives_the_docx_the_pdfs_pages_and_page_numbers(converted, n
 #: the paragraph after it. Word keeps both. The page counts and numbers still agree.
 LIBREOFFICE_KEEPS = {
     "2010_overenskommelse_14_vastra-gotalands-lan": "LibreOffice keeps no table with the next paragraph",
-    "2012_lansbrev_09_gotlands-lan": "LibreOffice breaks a long keep-with-next chain (a heading, a list, the signature)",
+    "2012_lansbrev_09_gotlands-lan": (
+        "LibreOffice breaks a long keep-with-next chain (a heading, a list, the signature)"
+    ),
     "2012_kommunbrev_1480_goteborg": "LibreOffice leaves a kept heading at the foot of the page",
 }
 

@@ -193,7 +193,7 @@ def test_amounts_are_right_aligned_on_the_margin(sample_reader):
     right = PAGE_WIDTH - RIGHT
     found = 0
     for page in sample_reader.pages:
-        for text, x, y in _spans(page):
+        for text, x, _y in _spans(page):
             for amount, font in (
                 ("66 milj. kr", "LiberationSerif"),
                 ("2 milj. kr", "LiberationSerif"),
@@ -208,7 +208,7 @@ def test_amounts_are_right_aligned_on_the_margin(sample_reader):
 
 def test_nothing_is_drawn_outside_the_margins(sample_reader):
     for page in sample_reader.pages:
-        for text, x, y in _spans(page):
+        for text, x, _y in _spans(page):
             assert LEFT - 0.5 <= x < PAGE_WIDTH - RIGHT, text
 
 
@@ -264,7 +264,7 @@ def test_a_long_header_wraps_instead_of_running_into_the_page_number():
     number_x = next(x for text, x, y in spans if text.strip() == "1 (1)")
     header_spans = [(text, x, y) for text, x, y in spans if "rubrik" in text]
     assert len({round(y) for _, _, y in header_spans}) >= 2
-    for text, x, y in header_spans:
+    for text, x, _y in header_spans:
         assert x + stringWidth(text.strip(), "LiberationSans", 9) < number_x
     body_y = next(y for text, x, y in spans if "Brödtext" in text)
     assert body_y < min(y for _, _, y in header_spans) - 12

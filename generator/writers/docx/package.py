@@ -183,7 +183,7 @@ class StyledPackage:
         for element, value in zip(self._core_elements, values):
             value = value if isinstance(value, str) else str(value)
             if len(value) > 255:  # python-docx's limit
-                raise ValueError("exceeded 255 char limit for property, got:\n\n'%s'" % value)
+                raise ValueError(f"exceeded 255 char limit for property, got:\n\n'{value}'")
             element.text = value
         return etree.tostring(self._core, encoding="UTF-8", standalone=True)
 
