@@ -126,7 +126,7 @@ def _render_in_pool(tasks: list, formats: list[str], writers: dict, templates: P
         workers < 2
         or len(tasks) < 4
         or "fork" not in multiprocessing.get_all_start_methods()
-        or (typst is not None and typst._compiler.cache_info().currsize)
+        or (typst is not None and typst.compiler_started())
     ):
         # Typst runs threads once it has compiled: a process forked after that could hang, so render here
         return False

@@ -94,7 +94,8 @@ def install() -> None:
     """Make click write its texts in Swedish (in this process)."""
     for name in _MODULES:
         module = importlib.import_module(name)
+        # setattr: click's modules import these names from gettext; their stubs do not declare them
         if hasattr(module, "_"):
-            module._ = translate
+            setattr(module, "_", translate)  # noqa: B010
         if hasattr(module, "ngettext"):
-            module.ngettext = translate_plural
+            setattr(module, "ngettext", translate_plural)  # noqa: B010

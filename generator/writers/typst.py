@@ -762,6 +762,16 @@ def _compiler():
     return typst.Compiler(font_paths=[_font_folder()], ignore_system_fonts=True)
 
 
+def load_fonts() -> None:
+    """Make this process's compiler, reading the fonts, without compiling a document (which would start threads)."""
+    _compiler()
+
+
+def compiler_started() -> bool:
+    """Return True once this process has made its compiler: Typst may then run threads, and forking is unsafe."""
+    return bool(_compiler.cache_info().currsize)
+
+
 def render_pdf(document: Document) -> bytes:
     """Return the PDF bytes of ``document`` (tagged PDF/A-2a and PDF/UA-1); the same document gives the same bytes."""
     source = markup(document)

@@ -85,7 +85,7 @@ def serve(control_fd: int, memory_limit: int = MEMORY_LIMIT) -> None:
     _die_with_parent()
     from generator.writers import measure, typst
 
-    typst._compiler()  # the fonts, read once; no document compiled here (that would start threads)
+    typst.load_fonts()  # the fonts, read once; no document compiled here (that would start threads)
     measure.text_width("0"), measure.text_width("0", True)  # and the widths the markup measures amounts with
     control = socket.socket(fileno=control_fd)
     while True:
