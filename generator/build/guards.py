@@ -1,7 +1,7 @@
 """Guards for files the generator is handed: output folders, reference documents, generated documents.
 
 Each check raises :class:`DataError` (exit status 2) with a plain message; none of them echoes the contents of
-the file it refuses. See the README, "Robustness and security".
+the file it refuses. See docs/UTVECKLING.md, "Robusthet och säkerhet".
 """
 
 from __future__ import annotations

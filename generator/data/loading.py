@@ -68,7 +68,7 @@ class SourceMap:
         return self.locate_line(path, line - 1) if isinstance(line, int) and line > 0 else self.locate(path)
 
 
-#: Limits of what the YAML loader reads (see README, "Robustness and security").
+#: Limits of what the YAML loader reads (see docs/UTVECKLING.md, "Robusthet och säkerhet").
 MAX_YAML_BYTES = 1_000_000  # the largest agreement is about 110 kB
 MAX_DEPTH = 40  # nesting of mappings and lists; the agreements use about 10
 MAX_COMPOSED = 50_000  # values as written (keys too); the largest agreement has about 2 200

@@ -3,7 +3,7 @@
 Every case is run through the command line (click's CliRunner, in process; a few through a real
 subprocess with a memory limit) and must give: a non-zero exit status (2 for bad input), its message
 fragment, a location (``file:line:col`` or a field path), no traceback, nothing under output/ changed, and
-an answer within a time bound. See README, "Robustness and security".
+an answer within a time bound. See docs/UTVECKLING.md, "Robusthet och säkerhet".
 """
 
 from __future__ import annotations
