@@ -6,12 +6,15 @@ import difflib
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
-import docx
+from lxml import etree
 from pypdf import PdfReader
 
 NB = "\u00a0"
+#: How python-docx parses a part: the same elements and text, without the rest of its package model.
+_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
 
 
 # --------------------------------------------------------------------------- text extraction
@@ -29,9 +32,17 @@ def _paragraph_text(p) -> str:
 
 
 def docx_text(path: Path) -> str:
-    """Return the body text of a DOCX in reading order: paragraphs and table cells."""
-    document = docx.Document(str(path))
-    return "\n".join(_paragraph_text(p) for p in document.element.body.iter() if p.tag.endswith("}p"))
+    """Return the body text of a DOCX in reading order: paragraphs and table cells.
+
+    The main part is read as python-docx reads it (found by the package's officeDocument relationship, parsed
+    with its parser options), in a fifth of the time: the suite reads some thousand DOCX files.
+    """
+    with zipfile.ZipFile(path) as package:
+        relationships = etree.fromstring(package.read("_rels/.rels"), _PARSER)
+        main = next(r.get("Target") for r in relationships if r.get("Type", "").endswith("/officeDocument"))
+        root = etree.fromstring(package.read(main.lstrip("/")), _PARSER)
+    body = next(child for child in root if child.tag.endswith("}body"))
+    return "\n".join(_paragraph_text(p) for p in body.iter() if p.tag.endswith("}p"))
 
 
 def pdf_text(path: Path) -> tuple[str, list[str]]:
