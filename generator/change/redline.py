@@ -11,7 +11,7 @@ block that is new or gone is inserted or deleted whole. The result carries
 revisions in DOCX (Accept/Reject all work), underline and strike in PDF.
 
 Accepting every change gives the new document's text; rejecting every
-change gives the old one's (tests/test_issuing.py checks both on the DOCX).
+change gives the old one's (tests/change/test_issuing.py checks both on the DOCX).
 """
 
 from __future__ import annotations

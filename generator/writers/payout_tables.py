@@ -203,7 +203,7 @@ def payouts_xlsx(allocation: YearAllocation) -> bytes:
     payouts sheet whose cells differ in style: the header, the first line and the sum row. Their styles
     are set in the order the full sheet's would be, so the workbook's styles are the full sheet's, and
     :func:`_sheet_data` writes every row as openpyxl would, with those rows' style ids (about ten times
-    faster than a cell object per value; tests/test_payouts.py holds the bytes equal to openpyxl's own).
+    faster than a cell object per value; tests/writers/test_payouts.py holds the bytes equal to openpyxl's own).
     """
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
