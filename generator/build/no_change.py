@@ -21,7 +21,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import stat
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -65,14 +64,13 @@ def _inputs(files: set[str], out: Path) -> dict[str, str]:
 
 
 def _blob(path: Path) -> str | None:
+    """Return the blob id of the regular file ``path``; None for anything else (a crafted state names no device or
+    giant) or a file that cannot be read."""
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > 200_000_000:  # a crafted state names no device or giant
-            return None
-        data = path.read_bytes()
+        data = inputs.regular_file_bytes(path)
     except OSError:
         return None
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    return store.blob_id(data) if data is not None else None
 
 
 def _folders(roots: list[Path], scanned: Iterable[str] = frozenset(), out: Path | None = None) -> dict[str, int]:

@@ -23,15 +23,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from generator.cache.store import generator_id, signature, steady
+from generator.cache.store import blob_id, generator_id, signature, steady
 
 MANIFEST = "manifest.json"
 _SOURCE = re.compile(r"(\S+)@([0-9a-f]{40})")
-
-
-def blob_id(data: bytes) -> str:
-    """Return the git blob id of ``data`` (what ``git hash-object`` prints)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def file_id(path: Path) -> str:

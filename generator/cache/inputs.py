@@ -12,6 +12,7 @@ The hook is installed the first time a recording starts, and does nothing while 
 from __future__ import annotations
 
 import os
+import stat
 import sys
 
 _active: list[Recording] = []
@@ -99,3 +100,20 @@ def _hook(event: str, args: tuple) -> None:
     except Exception:  # never fail the open; but what was read is not known now
         for recording in _active:
             recording.unknown = True
+
+
+#: The largest input compared (a population file by single year, sex and several years is a few MB).
+MAX_INPUT_BYTES = 200_000_000
+
+
+def regular_file_bytes(path: str | os.PathLike[str]) -> bytes | None:
+    """Return the bytes of the regular file ``path`` (None for a FIFO, device or folder: never read from)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_INPUT_BYTES:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(MAX_INPUT_BYTES + 1)
+    finally:
+        os.close(fd)

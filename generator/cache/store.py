@@ -63,6 +63,12 @@ def key(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
+def blob_id(data: bytes) -> str:
+    """Return the git blob id of ``data`` (what ``git hash-object`` prints): how inputs are identified, in the
+    cache's entries as in the documents' provenance."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
 def made_from(*parts: bytes) -> bytes:
     """Return the hash an entry carries of what it was made from (the SHA-256 of ``parts``, each delimited)."""
     digest = hashlib.sha256()

@@ -27,7 +27,6 @@ import os
 import sys
 from functools import lru_cache
 from pathlib import Path
-from stat import S_ISREG
 from typing import Any
 
 from generator.cache import inputs, loaded_yaml, store
@@ -150,15 +149,9 @@ def _entry(file: Path, raw: bytes, recording: inputs.Recording, report: Report) 
         if state is False or (path != own and seen != () and inputs.stat_of(path) != seen):
             return None  # unreadable, or changed since it was read
         deps.append([kind, path, os.path.realpath(path), list(state) if isinstance(state, tuple) else state])
-    if _state("file", own) != _blob(raw):
+    if _state("file", own) != store.blob_id(raw):
         return None  # changed since it was read
     return {"inputs": deps, "findings": [_plain(f) for f in report.findings]}
-
-
-def _blob(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def _state(kind: str, path: str) -> Any:
@@ -170,27 +163,10 @@ def _state(kind: str, path: str) -> Any:
             return tuple(sorted(os.listdir(path))) if os.path.isdir(path) else None
         if not os.path.isfile(path):
             return None
-        data = _file_bytes(path)
-        return _blob(data) if data is not None else False
+        data = inputs.regular_file_bytes(path)
+        return store.blob_id(data) if data is not None else False
     except OSError:
         return False
-
-
-#: The largest input compared (a population file by single year, sex and several years is a few MB).
-_MAX_INPUT_BYTES = 200_000_000
-
-
-def _file_bytes(path: str) -> bytes | None:
-    """Return the bytes of the regular file ``path`` (None for a FIFO, device or folder: never read from)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        info = os.fstat(fd)
-        if not S_ISREG(info.st_mode) or info.st_size > _MAX_INPUT_BYTES:
-            return None
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            return handle.read(_MAX_INPUT_BYTES + 1)
-    finally:
-        os.close(fd)
 
 
 def _current(deps: list) -> bool:
