@@ -17,6 +17,7 @@ from generator.cache.digest import content_digest
 from generator.data.circulars import ValidatedCircular, circular_context
 from generator.data.model import Agreement
 from generator.data.prose_figures import figure_context
+from generator.documents.layout import lay_out
 from generator.documents.model import Document
 from generator.documents.templating import TEMPLATES, ProseView, View, render_document, render_template
 from generator.errors import GeneratorError, RenderError
@@ -55,6 +56,7 @@ def render_files(
     if sources is not None:
         line = sources.line(content)
         document = dataclasses.replace(document, meta=dataclasses.replace(document.meta, source=line))
+    document = lay_out(document)  # once for every format: each writer then finds it laid out and only checks
     rendered = []
     for fmt in formats:
         try:
