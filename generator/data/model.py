@@ -235,7 +235,15 @@ class Distribution(Strict):
     note: str | None = Field(
         default=None,
         description=(
-            "Where the rule comes from, if the agreement does not state it; shown by explain and in the letters."
+            "The rule as the sender states it, where the agreement does not (printed in the letters and shown by "
+            "explain): in words the sender signs, never about the sources or the tool."
+        ),
+    )
+    confirm: str | None = Field(
+        default=None,
+        description=(
+            "An assumption these data make where the agreement is silent (a distribution key, a precedent), for "
+            "the person who must confirm it: validate lists it as a warning; never printed in a document."
         ),
     )
     published: dict[str, Kronor] | None = Field(
@@ -299,6 +307,11 @@ class Pot(Strict):
         description='What a recipient must meet to share the pot, as a clause after "krävs": '
         '"att minst 70 procent av dödsfallen registreras i Svenska Palliativregistret". '
         "The county letters tell a recipient that got nothing which criterion it did not meet.",
+    )
+    requires: Id | None = Field(
+        default=None,
+        description="Another pot whose requirement a qualifier of this one must also meet (Brytpunktssamtal "
+        "requires Täckningsgrad): a recipient that missed it is told so.",
     )
 
 

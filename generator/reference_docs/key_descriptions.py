@@ -218,6 +218,11 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "länsbreven säger till den som inte fick något vilket krav den inte uppfyllde.",
                 "att minst 70 procent av dödsfallen registreras i Svenska Palliativregistret",
             ),
+            "requires": (
+                "En annan pott vars krav en mottagare också måste uppfylla (Brytpunktssamtal kräver "
+                "Täckningsgrad); den som missade det kravet får veta det.",
+                "palliativ_tackning",
+            ),
         },
     ),
     "Period": (
@@ -254,8 +259,14 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "{count: 5, unit: lan, reduced_amount: 200_000_000}",
             ),
             "note": (
-                "Varifrån regeln kommer, om överenskommelsen inte anger den; visas av explain och i länsbreven.",
-                "Fördelningsgrunden anges inte i genomförandeplanen 2012; …",
+                "Regeln med avsändarens egna ord, där överenskommelsen inte anger den; skrivs i breven och visas "
+                "av explain. Aldrig om källorna eller generatorn.",
+                "Länen får samma belopp som SKL betalade ut för samma ändamål 2010.",
+            ),
+            "confirm": (
+                "Ett antagande som data gör där överenskommelsen är tyst (en fördelningsnyckel, ett föregående år), "
+                "för den som ska bekräfta det: validate visar det som en varning. Skrivs aldrig i ett dokument.",
+                "Planen anger inte hur potten fördelas mellan länen; breven fördelar den efter folkmängd.",
             ),
             "published": (
                 "Tabellen som den publicerats (länskod → belopp): det som betalas ut och skrivs ut. "
