@@ -26,6 +26,7 @@ from generator.data.reference import (
     councils,
     counties,
     municipalities,
+    body_name,
     one_body,
     recipient,
 )
@@ -333,6 +334,12 @@ class RecipientLetter:
     missed: list[MissedItem]
     joint: list[LetterItem]  # the county's joint items (paid to the county together, not to this recipient)
     joint_total: int
+    body: str = ""  # the organisation as it names itself (reference data): "Stockholms stad", "Region Gotland"
+
+    @property
+    def requisitioned(self) -> bool:
+        """Whether the recipient receives money it must requisition (then its letter carries a payout form)."""
+        return any(r.item.route == "skl_rekvisition" for r in self.received)
 
     @property
     def total(self) -> int:
@@ -437,7 +444,16 @@ def recipient_letters(allocation: YearAllocation) -> list[RecipientLetter]:
         joint = [item for item in county_letter.items if any(i == item.id for i, _, _ in county_letter.joint.amounts)]
         letters.append(
             RecipientLetter(
-                code, name, kind, codes, county_letter.county, received, missed, joint, county_letter.joint.total
+                code,
+                name,
+                kind,
+                codes,
+                county_letter.county,
+                received,
+                missed,
+                joint,
+                county_letter.joint.total,
+                body_name(codes[0]),
             )
         )
     return letters

@@ -78,3 +78,66 @@ def test_the_phrase_list_catches_what_it_names():
         "325 000 000 kronor fördelas mellan de län som har kvalificerat sig i förhållande till folkmängd.",
     ):
         assert not TOOL_VOICE.search(sentence), sentence
+
+
+# --------------------------------------------------------------------------- the recipients' payment instructions
+
+_MONTH = r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)"
+
+
+def _instruction(condition: str) -> str:
+    """Return the payment sentence of an item's condition: who pays and when."""
+    found = re.search(r"Kammarkollegiet betalar ut [^.]*\.", _flat(condition))
+    assert found, condition
+    return found.group(0)
+
+
+def _recipient_letters(built_output: Path) -> list[Path]:
+    folder = built_output / "2012"
+    return sorted([*(folder / "kommunbrev").glob("*.pdf"), *(folder / "landstingsbrev").glob("*.pdf")])
+
+
+@pytest.mark.slow
+def test_each_payment_instruction_once_per_item_and_as_in_the_county_letter(built_output, validated_agreement):
+    """Every municipality and county-council letter: each item it receives has its condition (who pays, when)
+    once, in the words of its county letter; the payment section is the county letter's step for that route, once;
+    the letter ends with its signature and asks for no form where nothing is requisitioned; no bullet about a
+    deadline before the letter's date; no "betalas ut till kommunens konto när uppgifterna nedan har lämnats"."""
+    from generator.documents.county_letters import recipient_letters
+
+    validated = validated_agreement("2012")
+    cl = validated.agreement.county_letters
+    letters = {rl.code: rl for rl in recipient_letters(validated.allocation)}
+    files = _recipient_letters(built_output)
+    assert len(files) == 290 + 20 - 1 + 1  # 289 municipalities + Region Gotland once, 20 councils
+    county_texts: dict[str, str] = {}
+    kammarkollegiet = next(s.text for s in cl.steps if s.route == "kammarkollegiet")
+    for pdf in files:
+        code = pdf.name.split("_")[1]
+        rl = letters[code]
+        county = rl.county.code
+        if county not in county_texts:
+            (county_pdf,) = (built_output / "2012" / "lansbrev").glob(f"lansbrev_{county}_*.pdf")
+            county_texts[county] = _flat(pdf_text(county_pdf)[0])
+        for label, text in (("pdf", _flat(pdf_text(pdf)[0])), ("docx", _flat(docx_text(pdf.with_suffix(".docx"))))):
+            where = f"{pdf.name} ({label})"
+            assert "när uppgifterna nedan har lämnats" not in text, where
+            assert text.count(_flat(kammarkollegiet)) == (1 if rl.received else 0), where
+            assert _flat(kammarkollegiet) in county_texts[county], where
+            received = {r.item.id for r in rl.received}
+            for item_id in received:
+                instruction = _instruction(cl.item_conditions[item_id])
+                assert instruction in county_texts[county], (where, item_id)
+                # once per item that carries it (items share the sentence "Kammarkollegiet betalar ut …")
+                carrying = [i for i in received if _instruction(cl.item_conditions[i]) == instruction]
+                assert text.count(instruction) == len(carrying), (where, item_id)
+            signature = text.rindex(cl.signatory.name)
+            assert "Organisationsnummer" not in text[:signature], where
+            if not rl.requisitioned:
+                assert "Organisationsnummer" not in text, where
+                assert ("behöver inte skicka in något" in text) == bool(rl.received), where
+            assert rl.body in text, where
+            assert not re.search(r"• [^•]*senast den \d{1,2} " + _MONTH + r" 2012", text), where
+            for r in rl.received:  # every item received is in "Villkor och återrapportering"
+                villkor = text[text.index("Villkor och återrapportering") :]
+                assert r.item.label in villkor, (where, r.item.label)

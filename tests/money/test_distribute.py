@@ -158,7 +158,10 @@ def test_the_development_leaders_get_the_2010_published_table(allocation, valida
     assert lines == published and lines["01"] == 7_000_000
     item = next(i for i in allocation.items if i.id == "ul_lan")
     assert item.published and item.undistributed == 66_000_000 - sum(published.values()) == 500_000
-    assert any(note.replace("\u00a0", " ").startswith("ej fördelat: 500 000 kronor") for note in item.notes)
+    assert any(
+        note.replace("\u00a0", " ") == "500 000 kronor av 66 000 000 kronor ingår inte i fördelningen"
+        for note in item.notes
+    )
 
 
 # --------------------------------------------------------------------------- letters and tables
@@ -523,7 +526,9 @@ def test_a_letter_shows_each_amount_its_computation_and_what_was_missed(code, bu
     assert "→" not in text and "…" not in text  # computations printed without the tool's signs
     for missed in letter.missed:
         assert missed.label in text and missed.reason[1:] in text
-    assert "Organisationsnummer" in text or not letter.received  # the payout form
+    # paid by Kammarkollegiet directly, not requisitioned: no payout form, and the letter says nothing is sent
+    assert ("Organisationsnummer" in text) == letter.requisitioned
+    assert ("den ska inte rekvireras" in text.replace("\n", " ")) == bool(letter.received)
 
 
 def test_build_one_recipient_for_a_quick_look(tmp_path, monkeypatch):
