@@ -22,11 +22,11 @@ from generator.data.prose_figures import walk_sections
 from generator.data.reference import (
     Council,
     County,
+    body_name,
     council_of,
     councils,
     counties,
     municipalities,
-    body_name,
     one_body,
     recipient,
 )
