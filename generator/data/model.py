@@ -599,7 +599,11 @@ class CoverLetter(Strict):
     """SKL's letter offering the counties their part of a distributed payout (seed 002)."""
 
     date: dt.date | None = Field(default=None, description="None when the source gives no date: printed as a blank.")
-    dnr: str | None = None
+    dnr: str | None = Field(default=None, description="None when the source gives none: printed as a blank.")
+    addressee: list[str] = Field(default=[], description="The addressee's lines, as the address block shows them.")
+    reply_by: dt.date | None = Field(
+        default=None, description="The day the signed agreement is due; None when the source gives none: a blank."
+    )
     sender: Id
     units: list[str] = []
     title: str
@@ -628,6 +632,11 @@ class CountyAgreements(Strict):
     heading: str
     text: Prose = Field(description="The agreement's common text, the same for every county.")
     plans_title: str = "Kommunerna och landstinget avser att:"
+    one_body_text: Prose | None = Field(
+        default=None,
+        description="The common text for a county whose one municipality also carries the county council's "
+        "tasks (Gotland), instead of text, which speaks of the municipalities and the county council.",
+    )
     sections: list[TitledText] = Field(
         default=[], description="Common sections after the plans (Kvalitativ uppföljning)."
     )

@@ -598,7 +598,12 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         "SKL:s brev som erbjuder länen deras del av en fördelad utbetalning (förebild: 2010).",
         {
             "date": ("Datum; null när källan inte anger det (skrivs ut tomt).", "2010-04-15"),
-            "dnr": ("Diarienummer.", "10/1234"),
+            "dnr": ("Diarienummer; null när källan inte anger det (skrivs ut tomt).", "10/1234"),
+            "addressee": ("Mottagarens rader i adressblocket.", "[Kommunerna och landstingen i länen]"),
+            "reply_by": (
+                "Sista dag för den undertecknade överenskommelsen; null när källan inte anger den (skrivs ut tomt).",
+                "2010-06-15",
+            ),
             "sender": ("Avsändarens organisations-id.", "skl"),
             "units": ("Avdelning och sektion.", "[Avdelningen för vård och omsorg]"),
             "title": ("Rubrik.", "Medel för utvecklingsledare 2010"),
@@ -643,6 +648,10 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "heading": ("Rubrik över överenskommelsen.", "Länsgemensam överenskommelse"),
             "text": ("Överenskommelsens gemensamma text, lika för alla län.", "Kommunerna och landstinget i länet …"),
             "plans_title": ("Rubriken över länets planer.", "Kommunerna och landstinget avser att:"),
+            "one_body_text": (
+                "Den gemensamma texten för ett län vars enda kommun också har landstingets uppgifter (Gotland).",
+                "Kommunen har också landstingets uppgifter och …",
+            ),
             "sections": ("Gemensamma avsnitt efter planerna.", "[{title: Kvalitativ uppföljning, text: …}]"),
             "budget_lines": ("Budgetraderna ett län fyller i.", "[Lön, Resor, Övrigt]"),
             "followup": ("”Uppföljning”.", "{title: Uppföljning, text: …}"),
