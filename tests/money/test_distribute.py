@@ -548,8 +548,8 @@ def test_build_one_recipient_for_a_quick_look(tmp_path, monkeypatch):
 
 def test_example_counts_are_in_proportion_to_the_population(allocation):
     """The example outcomes' counts (registrations, places) follow the population they serve, as the key data do:
-    per inhabitant 65+ (80+ for BPSD) the largest and the smallest rate differ by less than a factor of 4,5, and Stockholm's county
-    council gets more from SveDem than Region Gotland or Norrbotten."""
+    per inhabitant 65+ (80+ for BPSD) the largest and the smallest rate differ by less than a factor of 4,5, and
+    Stockholm's county council gets more from SveDem than Region Gotland or Norrbotten."""
     population = allocation.population
     for item, key in (
         ("senior_registrering", "befolkning_65"),
