@@ -84,6 +84,20 @@ def outcomes(year: int) -> str:
         "pott;kod;kvalificerad;antal;tackningsgrad",
     ]
     kommuner, landsting, lan = list(municipalities()), list(councils()), list(counties())
+    # Counts in proportion to the population they serve, as the key data are: a municipality's inhabitants 65+
+    # (80+ for BPSD), a county council's those of its county, each times a rate per person that varies by code
+    # (so Stockholm's county council registers more in SveDem than Region Gotland).
+    ages = {code: age_shares(total, code) for code, total in base_population().items()}
+    p65 = {code: ages[code][0] for code in kommuner}
+    p80 = {code: ages[code][2] for code in kommuner}
+    for council in councils().values():
+        members = [c for c in kommuner if municipalities()[c].county == council.county]
+        p65[council.code] = sum(p65[c] for c in members)
+
+    def scaled(base: int, per_mille: float, spread: float, salt: str, code: str) -> int:
+        """Return ``base`` × a rate of ``per_mille`` ‰ varied by up to ± ``spread`` of itself (stable per code)."""
+        variation = 1 + spread * ((draw(salt, code) % 2001) - 1000) / 1000
+        return max(1, round(base * per_mille / 1000 * variation))
 
     def row(pot, code, ok, count="", coverage=""):
         lines.append(f"{pot};{code};{'ja' if ok else 'nej'};{count};{coverage}")
@@ -96,19 +110,19 @@ def outcomes(year: int) -> str:
             row("palliativ_brytpunkt", code, True)
     for code in kommuner:
         if draw("sa", code) % 5:
-            row("senior_registrering", code, True, 50 + draw("sa#", code) % 2_000)
+            row("senior_registrering", code, True, scaled(p65[code], 40, 0.6, "sa#", code))
     for code in landsting:
         if draw("sa", code) % 7:
-            row("senior_registrering", code, True, 500 + draw("sa#", code) % 9_000)
+            row("senior_registrering", code, True, scaled(p65[code], 15, 0.6, "sa#", code))
     for code in kommuner:
         if draw("sabo", code) % 2:
-            row("senior_sabo", code, True, 20 + draw("sabo#", code) % 900)
+            row("senior_sabo", code, True, scaled(p65[code], 40, 0.3, "sabo#", code))
     for code in landsting:
         if draw("svedem", code) % 9:
-            row("demens_svedem", code, True, 100 + draw("svedem#", code) % 3_000)
+            row("demens_svedem", code, True, scaled(p65[code], 5, 0.5, "svedem#", code))
     for code in kommuner:
         if draw("bpsd", code) % 5 < 2:
-            row("demens_bpsd", code, True, 5 + draw("bpsd#", code) % 400)
+            row("demens_bpsd", code, True, scaled(p80[code], 15, 0.6, "bpsd#", code))
     for index, code in enumerate(lan):
         row("lakemedel_pot", code, index % 3 == 0)  # 7 of 21: at least five, the whole pot
     for index, code in enumerate(lan):

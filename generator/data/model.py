@@ -235,7 +235,15 @@ class Distribution(Strict):
     note: str | None = Field(
         default=None,
         description=(
-            "Where the rule comes from, if the agreement does not state it; shown by explain and in the letters."
+            "The rule as the sender states it, where the agreement does not (printed in the letters and shown by "
+            "explain): in words the sender signs, never about the sources or the tool."
+        ),
+    )
+    confirm: str | None = Field(
+        default=None,
+        description=(
+            "An assumption these data make where the agreement is silent (a distribution key, a precedent), for "
+            "the person who must confirm it: validate lists it as a warning; never printed in a document."
         ),
     )
     published: dict[str, Kronor] | None = Field(
@@ -299,6 +307,11 @@ class Pot(Strict):
         description='What a recipient must meet to share the pot, as a clause after "krävs": '
         '"att minst 70 procent av dödsfallen registreras i Svenska Palliativregistret". '
         "The county letters tell a recipient that got nothing which criterion it did not meet.",
+    )
+    requires: Id | None = Field(
+        default=None,
+        description="Another pot whose requirement a qualifier of this one must also meet (Brytpunktssamtal "
+        "requires Täckningsgrad): a recipient that missed it is told so.",
     )
 
 
@@ -586,7 +599,11 @@ class CoverLetter(Strict):
     """SKL's letter offering the counties their part of a distributed payout (seed 002)."""
 
     date: dt.date | None = Field(default=None, description="None when the source gives no date: printed as a blank.")
-    dnr: str | None = None
+    dnr: str | None = Field(default=None, description="None when the source gives none: printed as a blank.")
+    addressee: list[str] = Field(default=[], description="The addressee's lines, as the address block shows them.")
+    reply_by: dt.date | None = Field(
+        default=None, description="The day the signed agreement is due; None when the source gives none: a blank."
+    )
     sender: Id
     units: list[str] = []
     title: str
@@ -615,6 +632,11 @@ class CountyAgreements(Strict):
     heading: str
     text: Prose = Field(description="The agreement's common text, the same for every county.")
     plans_title: str = "Kommunerna och landstinget avser att:"
+    one_body_text: Prose | None = Field(
+        default=None,
+        description="The common text for a county whose one municipality also carries the county council's "
+        "tasks (Gotland), instead of text, which speaks of the municipalities and the county council.",
+    )
     sections: list[TitledText] = Field(
         default=[], description="Common sections after the plans (Kvalitativ uppföljning)."
     )

@@ -43,7 +43,7 @@ from pydantic import ValidationError
 
 from generator.data.model import OPTIONAL, PARTS, Agreement, MunicipalFile
 from generator.data.prose_figures import walk_sections
-from generator.data.reference import municipalities
+from generator.data.reference import body_name, municipalities
 from generator.errors import DataError, Finding, Location
 
 
@@ -54,6 +54,16 @@ class ListedItem:
     id: str
     amount: int
     text: str  # prose of the agreement (a section's text for a payout, a pot's offer)
+
+    @property
+    def lead(self) -> str:
+        """Return the item's own text: its prose without a list that follows it."""
+        return " ".join(line.strip() for line in self.text.strip().splitlines() if not line.strip().startswith("- "))
+
+    @property
+    def subitems(self) -> list[str]:
+        """Return the list under the item ("- Svenska Palliativregistret, 7 miljoner kronor."), if its prose has one."""
+        return [line.strip()[2:] for line in self.text.strip().splitlines() if line.strip().startswith("- ")]
 
 
 @dataclass
@@ -210,7 +220,7 @@ def statement(
     m = municipalities()[code]
     own, path = files.get(code, (MunicipalFile(kommun=code), None))
     items = listed_items(agreement)
-    return Statement(code, m.name, m.county, own, path, items, estimates(items, allocation, code))
+    return Statement(code, body_name(code), m.county, own, path, items, estimates(items, allocation, code))
 
 
 def statements(

@@ -161,3 +161,25 @@ def municipality_counts() -> dict[str, int]:
     """Return the number of municipalities in each county (the key ``antal_kommuner``)."""
     counted = Counter(m.county for m in municipalities().values())
     return {code: counted[code] for code in counties()}
+
+
+@lru_cache(maxsize=1)
+def _body_names() -> dict[str, str]:
+    """Return the names organisations use for themselves where SCB's list names them otherwise (body_names.csv)."""
+    path = REFERENCE / "body_names.csv"
+    if not path.is_file():
+        return {}
+    return {r["code"]: r["body_name"] for r in _rows("body_names.csv", ["code", "body_name"])}
+
+
+def body_name(code: str) -> str:
+    """Return the name a municipality or county council writes itself with: "Stockholms stad" for 0180, "Region
+    Gotland" for 0980 (body_names.csv), else its name in the reference list ("Upplands Väsby kommun",
+    "Stockholms läns landsting")."""
+    if code in _body_names():
+        return _body_names()[code]
+    council = councils().get(code)
+    if council is not None:
+        return council.body_name or council.name
+    municipality = municipalities().get(code)
+    return municipality.name if municipality is not None else code

@@ -22,6 +22,7 @@ from generator.data.prose_figures import walk_sections
 from generator.data.reference import (
     Council,
     County,
+    body_name,
     council_of,
     councils,
     counties,
@@ -333,6 +334,12 @@ class RecipientLetter:
     missed: list[MissedItem]
     joint: list[LetterItem]  # the county's joint items (paid to the county together, not to this recipient)
     joint_total: int
+    body: str = ""  # the organisation as it names itself (reference data): "Stockholms stad", "Region Gotland"
+
+    @property
+    def requisitioned(self) -> bool:
+        """Whether the recipient receives money it must requisition (then its letter carries a payout form)."""
+        return any(r.item.route == "skl_rekvisition" for r in self.received)
 
     @property
     def total(self) -> int:
@@ -361,12 +368,27 @@ def _missed_reason(allocation: YearAllocation, item: Item, code: str, kind: str,
     if d.shares and not any(s.to == kind for s in d.shares):
         return f"potten går inte till {KINDS[kind]}"
     rows = [row for row in (allocation.outcomes.for_pot(item.id) if allocation.outcomes else []) if row.code == code]
+    required = _sources(allocation.agreement).get(item.id)
+    requires = required[1].requires if required and isinstance(required[1], Pot) else None
+    if requires and allocation.outcomes is not None and not any(row.qualified for row in rows):
+        before = [row for row in allocation.outcomes.for_pot(requires) if row.code == code]
+        if not before or not before[0].qualified:
+            source = _sources(allocation.agreement).get(requires)
+            label = source[1].title if source and isinstance(source[1], Pot) else requires
+            coverage = (
+                f" (täckningsgrad {_coverage(before[0].coverage)} procent)" if before and before[0].coverage else ""
+            )
+            return f"kravet för {label} uppfylldes inte{coverage}; det gäller också denna ersättning"
     if not rows:
-        return "inget resultat redovisat för mätperioden"
+        return "kvalificeringskravet uppfylldes inte enligt registrets uppgifter för mätperioden"
     row = rows[0]
     if row.coverage is not None:
-        return f"kvalificeringskravet uppfylldes inte (täckningsgrad {str(row.coverage).replace('.', ',')} procent)"
+        return f"kvalificeringskravet uppfylldes inte (täckningsgrad {_coverage(row.coverage)} procent)"
     return "kvalificeringskravet uppfylldes inte"
+
+
+def _coverage(value) -> str:
+    return str(value).replace(".", ",")
 
 
 def recipient_letters(allocation: YearAllocation) -> list[RecipientLetter]:
@@ -422,7 +444,16 @@ def recipient_letters(allocation: YearAllocation) -> list[RecipientLetter]:
         joint = [item for item in county_letter.items if any(i == item.id for i, _, _ in county_letter.joint.amounts)]
         letters.append(
             RecipientLetter(
-                code, name, kind, codes, county_letter.county, received, missed, joint, county_letter.joint.total
+                code,
+                name,
+                kind,
+                codes,
+                county_letter.county,
+                received,
+                missed,
+                joint,
+                county_letter.joint.total,
+                body_name(codes[0]),
             )
         )
     return letters

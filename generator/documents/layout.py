@@ -211,13 +211,17 @@ def _table(table: Table, sticky: bool) -> Table:
 
 
 def _row(row: TableRow, link: bool) -> TableRow:
-    cells = [_cell(cell, row.kind) for cell in row.cells]
+    # an amount sits on the last line of the label before it; an amount followed by text (a reason) stands at the top
+    cells = [
+        _cell(cell, row.kind, any(c.align != "right" and c.text for c in row.cells[index + 1 :]))
+        for index, cell in enumerate(row.cells)
+    ]
     if row.keep_with_next == link and _same(cells, row.cells):
         return row
     return TableRow(cells, row.kind, row.rev, link)
 
 
-def _cell(cell: Cell, kind: str) -> Cell:
+def _cell(cell: Cell, kind: str, text_follows: bool = False) -> Cell:
     if cell.align != "right":
         valign: CellVAlign = "bottom" if kind == "head" else "top"
         return (
@@ -226,9 +230,10 @@ def _cell(cell: Cell, kind: str) -> Cell:
             else Cell(cell.runs, cell.align, cell.span, None, valign)
         )
     amount = amount_of(cell.runs) if kind != "head" else None
-    if cell.valign == "bottom" and cell.amount == amount:
+    valign = "top" if text_follows and kind != "head" else "bottom"
+    if cell.valign == valign and cell.amount == amount:
         return cell
-    return Cell(cell.runs, cell.align, cell.span, amount, "bottom")
+    return Cell(cell.runs, cell.align, cell.span, amount, valign)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -91,7 +91,9 @@ def plain(runs: Inline) -> str:
 
 # --------------------------------------------------------------------------- blocks
 
-ParagraphStyle = Literal["body", "lead", "small", "right", "label", "title", "subtitle", "marker", "address", "sender"]
+ParagraphStyle = Literal[
+    "body", "lead", "small", "right", "label", "title", "subtitle", "marker", "address", "sender", "quote"
+]
 ListKind = Literal["bullet", "number", "letter"]
 CellAlign = Literal["left", "right", "center"]
 CellVAlign = Literal["top", "bottom"]
@@ -128,6 +130,8 @@ class ListBlock:
     items: list[Inline]
     kind: ListKind = "bullet"
     keep_with_next: bool = _decided(False)  # every item stays with the next, the last with the next block
+    level: int = 1  # 2: a list under the item before it (indented, its own marker)
+    quoted: bool = False  # part of a quoted text: set in from the left as the quote's paragraphs
 
 
 @dataclass(frozen=True)
@@ -428,7 +432,9 @@ def _block(el: ET.Element) -> list[Block]:
         return [Paragraph(runs, _choice(el, "style", "address", _PARAGRAPH_STYLES))]
     if tag == "list":
         items = [_inline(item) for item in el if item.tag == "item"]
-        return [ListBlock(items, _choice(el, "kind", "bullet", _LIST_KINDS))] if items else []
+        level = 2 if el.get("level") == "2" else 1
+        kind = _choice(el, "kind", "bullet", _LIST_KINDS)
+        return [ListBlock(items, kind, level=level, quoted=el.get("quoted") == "1")] if items else []
     if tag == "table":
         rows: list[TableRow] = []
         caption: Inline = []
@@ -548,7 +554,8 @@ def _block_markup(block: Block) -> str:
         return f"<line{_attrs(style=block.style)}>{_inline_markup(block.runs)}</line>"
     if isinstance(block, ListBlock):
         items = "".join(f"<item>{_inline_markup(item)}</item>" for item in block.items)
-        return f"<list{_attrs(kind=block.kind)}>{items}</list>"
+        level = block.level if block.level != 1 else None
+        return f"<list{_attrs(kind=block.kind, level=level, quoted='1' if block.quoted else None)}>{items}</list>"
     if isinstance(block, Table):
         rows = "".join(
             f"<row{_attrs(kind=row.kind)}>"

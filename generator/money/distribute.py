@@ -309,6 +309,8 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
         )
     if d.note:
         notes.append(d.note)
+    if d.confirm:
+        ctx.warn(path + ("distribution", "confirm"), f"antagande att bekräfta: {d.confirm}")
 
     parts: list[tuple[str | None, int, list[tuple[str, str]]]] = []
     if d.shares:
@@ -373,10 +375,8 @@ def _allocate_item(ctx: _Context, path: tuple, item: Payout | Pot) -> Item | Non
     if published:
         shared = sum(line.amount for line in lines)
         if shared < item.amount:
-            notes.append(
-                f"ej fördelat: {kronor(item.amount - shared)} av {kronor(item.amount)}"
-                + (f" ({d.remainder_note})" if d.remainder_note else "")
-            )
+            # the sender's statement; why the rest is left (remainder_note) is for validate and explain only
+            notes.append(f"{kronor(item.amount - shared)} av {kronor(item.amount)} ingår inte i fördelningen")
     return Item(
         item.id,
         label,

@@ -218,6 +218,11 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "länsbreven säger till den som inte fick något vilket krav den inte uppfyllde.",
                 "att minst 70 procent av dödsfallen registreras i Svenska Palliativregistret",
             ),
+            "requires": (
+                "En annan pott vars krav en mottagare också måste uppfylla (Brytpunktssamtal kräver "
+                "Täckningsgrad); den som missade det kravet får veta det.",
+                "palliativ_tackning",
+            ),
         },
     ),
     "Period": (
@@ -254,8 +259,14 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "{count: 5, unit: lan, reduced_amount: 200_000_000}",
             ),
             "note": (
-                "Varifrån regeln kommer, om överenskommelsen inte anger den; visas av explain och i länsbreven.",
-                "Fördelningsgrunden anges inte i genomförandeplanen 2012; …",
+                "Regeln med avsändarens egna ord, där överenskommelsen inte anger den; skrivs i breven och visas "
+                "av explain. Aldrig om källorna eller generatorn.",
+                "Länen får samma belopp som SKL betalade ut för samma ändamål 2010.",
+            ),
+            "confirm": (
+                "Ett antagande som data gör där överenskommelsen är tyst (en fördelningsnyckel, ett föregående år), "
+                "för den som ska bekräfta det: validate visar det som en varning. Skrivs aldrig i ett dokument.",
+                "Planen anger inte hur potten fördelas mellan länen; breven fördelar den efter folkmängd.",
             ),
             "published": (
                 "Tabellen som den publicerats (länskod → belopp): det som betalas ut och skrivs ut. "
@@ -587,7 +598,12 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         "SKL:s brev som erbjuder länen deras del av en fördelad utbetalning (förebild: 2010).",
         {
             "date": ("Datum; null när källan inte anger det (skrivs ut tomt).", "2010-04-15"),
-            "dnr": ("Diarienummer.", "10/1234"),
+            "dnr": ("Diarienummer; null när källan inte anger det (skrivs ut tomt).", "10/1234"),
+            "addressee": ("Mottagarens rader i adressblocket.", "[Kommunerna och landstingen i länen]"),
+            "reply_by": (
+                "Sista dag för den undertecknade överenskommelsen; null när källan inte anger den (skrivs ut tomt).",
+                "2010-06-15",
+            ),
             "sender": ("Avsändarens organisations-id.", "skl"),
             "units": ("Avdelning och sektion.", "[Avdelningen för vård och omsorg]"),
             "title": ("Rubrik.", "Medel för utvecklingsledare 2010"),
@@ -632,6 +648,10 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "heading": ("Rubrik över överenskommelsen.", "Länsgemensam överenskommelse"),
             "text": ("Överenskommelsens gemensamma text, lika för alla län.", "Kommunerna och landstinget i länet …"),
             "plans_title": ("Rubriken över länets planer.", "Kommunerna och landstinget avser att:"),
+            "one_body_text": (
+                "Den gemensamma texten för ett län vars enda kommun också har landstingets uppgifter (Gotland).",
+                "Kommunen har också landstingets uppgifter och …",
+            ),
             "sections": ("Gemensamma avsnitt efter planerna.", "[{title: Kvalitativ uppföljning, text: …}]"),
             "budget_lines": ("Budgetraderna ett län fyller i.", "[Lön, Resor, Övrigt]"),
             "followup": ("”Uppföljning”.", "{title: Uppföljning, text: …}"),

@@ -100,6 +100,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": body,
         "lead": ParagraphStyle("Ingress", parent=body, fontName=f"{SERIF}-Bold", fontSize=13, leading=17, spaceAfter=4),
         "small": ParagraphStyle("Liten text", parent=body, fontSize=10, leading=13),
+        "quote": ParagraphStyle("Citat", parent=body, leftIndent=22.7),
         "right": ParagraphStyle("Högerställd", parent=body, alignment=TA_RIGHT),
         "label": ParagraphStyle("Etikett", parent=body, fontName=f"{SERIF}-Italic", spaceAfter=2, keepWithNext=1),
         "title": ParagraphStyle("Titel", parent=body, fontName=f"{SANS}-Bold", fontSize=15, leading=19, spaceAfter=4),
@@ -266,6 +267,9 @@ def _paragraph(block: Paragraph, width: float) -> list[Flowable]:
 
 def _list(block: ListBlock, width: float) -> list[Flowable]:
     style = styles()["list_wide" if block.kind == "number" and len(block.items) >= 10 else "list"]
+    if block.level > 1 or block.quoted:  # nested, or part of a quoted text: indented further
+        extra = (15.6 if block.level > 1 else 0) + (22.7 if block.quoted else 0)
+        style = ParagraphStyle(f"{style.name}_{block.level}", parent=style, leftIndent=style.leftIndent + extra)
     # numbered as after the tracked changes (a deleted item keeps its old number); an item in or out shows in its text
     return [
         RLParagraph(_markup(item), style, bulletText=_marker(block.kind, _shown_position(before, after)))

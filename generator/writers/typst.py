@@ -163,6 +163,9 @@ PREAMBLE = r"""
   // the body style is the document's own text (serif, body-size, regular, left): no set rules needed
   if style == "body" {
     block(above: 0pt, below: 7pt, sticky: sticky, width: 100%, par(body))
+  } else if style == "quote" {
+    // a quoted text (a tjänsteutlåtande's wording): the body's face, set in from the left
+    block(above: 0pt, below: 7pt, sticky: sticky, width: 100%, pad(left: 8mm, par(body)))
   } else {
     let s = P-styles.at(style)
     block(above: 0pt, below: s.below, sticky: sticky or style == "label", width: 100%,
@@ -279,12 +282,16 @@ def _list(block: ListBlock) -> str:
     for index in range(len(block.items)):
         _marker(block.kind, index)
     items = ", ".join(inline(item) for item in block.items)
-    if block.kind == "bullet":
+    if block.kind == "bullet" and block.level > 1:  # a list under the item before it: indented, a dash
+        body = f"pad(left: 5.5mm, list(marker: [–], {items},))"
+    elif block.kind == "bullet":
         body = f"list({items},)"
     else:
         numbering = "a)" if block.kind == "letter" else "1."
         wide = ", body-indent: 4mm" if len(block.items) >= 10 else ""
         body = f"enum(numbering: {string(numbering)}{wide}, {items},)"
+    if block.quoted:  # part of a quoted text: set in as the quote's paragraphs
+        body = f"pad(left: 8mm, {body})"
     # a list introduced by a line ending in a colon: its first item sticks to the next
     return f"#block(above: 2pt, below: 8pt, sticky: {str(sticky).lower()}, {body})"
 

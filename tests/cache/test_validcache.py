@@ -185,7 +185,7 @@ def test_a_changed_data_file_is_distributed_again_on_the_same_checks(project, ca
     if change == "outcomes":
         edit(
             Path("examples/utfall_2012_EXEMPEL.csv"),
-            "senior_registrering;0114;ja;1553;",
+            "senior_registrering;0114;ja;555;",
             "senior_registrering;0114;ja;1900;",
         )
     elif change == "population":
@@ -350,7 +350,7 @@ def test_validate_prints_the_same_with_and_without_the_cache(project, calls, arg
 def test_validate_of_an_invalid_project_prints_the_same_twice(project, calls):
     edit(
         Path("examples/utfall_2012_EXEMPEL.csv"),
-        "senior_registrering;0114;ja;1553;",
+        "senior_registrering;0114;ja;555;",
         "senior_registrering;9999;ja;1553;",
     )
     cold = _cli("validate")
@@ -396,7 +396,7 @@ def test_a_no_change_rebuild_after_a_cached_validation_sees_a_changed_data_file(
     assert "0 filer renderade" in runner.invoke(main, args).output  # leaves the state; validated from the cache
     edit(
         Path("examples/utfall_2012_EXEMPEL.csv"),
-        "senior_registrering;0114;ja;1553;",
+        "senior_registrering;0114;ja;555;",
         "senior_registrering;0114;ja;1900;",
     )
     again = runner.invoke(main, args)

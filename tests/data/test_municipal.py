@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import shutil
 from pathlib import Path
@@ -201,3 +202,93 @@ def test_where_data_exist_the_utlatande_estimates_the_municipalitys_share(tmp_pa
             item.id
         )
     assert f"Summa\n\n{sum(own[i.id] for i in shown):,}".replace(",", "\u00a0") in out
+
+
+# --------------------------------------------------------------------------- structure, as in seed 001
+
+_SEED_BULLET = "\uf0b7"  # the seed's extraction keeps the bullet glyph as a private-use character; "o " nests
+
+
+def _seed_list(seed: str, start: str) -> list[tuple[int, str]]:
+    """Return (level, first three words) of each item of the seed's list after ``start``, in order."""
+    part = seed[seed.index(start) :]
+    items: list[tuple[int, str]] = []
+    for line in part.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(_SEED_BULLET):
+            items.append((1, " ".join(words(stripped)[:3])))
+        elif stripped.startswith("o "):
+            items.append((2, " ".join(words(stripped[2:])[:3])))
+        elif items and stripped.startswith("Regeringen kommer"):
+            break
+    return items
+
+
+def _our_list(docx: Path, start: str) -> list[tuple[int, str]]:
+    """Return (level, first three words) of each list item after the paragraph ``start`` in our DOCX."""
+    import docx as python_docx
+
+    paragraphs = [p.text for p in python_docx.Document(str(docx)).paragraphs]
+    begin = next(i for i, text in enumerate(paragraphs) if text.startswith(start))
+    items = []
+    for text in paragraphs[begin + 1 :]:
+        if text.startswith("•\t"):
+            items.append((1, " ".join(words(text[2:])[:3])))
+        elif text.startswith("–\t"):
+            items.append((2, " ".join(words(text[2:])[:3])))
+        elif items:
+            break
+    return items
+
+
+def _sentences(text: str) -> list[str]:
+    text = re.sub(r"\b(?:[A-ZÅÄÖ] )+[A-ZÅÄÖ]\b", lambda m: m.group(0).replace(" ", ""), text)  # "S T E N" spaced out
+    text = re.sub(r"\s+", " ", text.replace(_SEED_BULLET, " "))
+    return [s for s in re.split(r"(?<=[.:])\s+(?=[A-ZÅÄÖ0-9])", text) if len(words(s)) >= 4]
+
+
+def test_the_utlatande_has_the_seeds_structure(stockholm):
+    """Seed 001's structure: the list under "möjlighet att få prestationsersättning" nests the processtöd areas and
+    the four registers under their items; every sentence of the seed stands in the utlåtande, in order; the header
+    names the city as it writes itself; the quoted tjänsteutlåtande is set off (style Citat)."""
+    import docx as python_docx
+
+    seed = seed_text()
+    docx_path = stockholm.with_suffix(".docx")
+    lead = "Under år 2013, som överenskommelsen avser"
+    expected = _seed_list(seed, "Under år 2013, som överenskommelsen avser")
+    assert [level for level, _ in expected].count(2) == 7 and len(expected) == 22, expected
+    assert _our_list(docx_path, lead) == expected
+    # every sentence of the seed, in order (words of each sentence in order, the seed's typos aside)
+    ours = words(docx_text(docx_path))
+    cursor, missing = 0, []
+    for sentence in _sentences(seed):
+        wanted = words(sentence)
+        matcher = difflib.SequenceMatcher(None, wanted, ours[cursor:], autojunk=False)
+        blocks = [b for b in matcher.get_matching_blocks() if b.size]
+        share = sum(b.size for b in blocks) / len(wanted)
+        if share < 0.8:
+            missing.append(sentence)
+            continue
+        cursor += blocks[0].b  # the next sentence is looked for from where this one begins
+    assert not missing, missing
+    assert "Dock är inte hela denna summa möjlig att söka för landets kommuner." in docx_text(docx_path)
+    document = python_docx.Document(str(docx_path))
+    header = " ".join(p.text for p in document.sections[0].header.paragraphs)
+    assert "Stockholms stad" in header and "Stockholms kommun" not in header
+    quoted = [p.text for p in document.paragraphs if p.style.name == "Citat"]
+    assert any(t.startswith("I budgetpropositionen för 2011") for t in quoted)
+    assert any(t.startswith("Det är i dagsläget") for t in quoted)
+
+
+def test_the_decision_stays_with_its_list(stockholm):
+    """ "… föreslår att kommunfullmäktige beslutar följande." and its numbered points on one page (PDF)."""
+    pages = pdf_text(stockholm.with_suffix(".pdf"))[1]
+    for page in pages:
+        flat = " ".join(page.split())
+        if "delar borgarrådsberedningens uppfattning" in flat:
+            assert "2. De nämnder som inte har börjat" in flat or "De nämnder som inte har börjat" in flat
+    # no page holds only a short paragraph (the last of the tjänsteutlåtande stays with the one before it)
+    for page in pages[1:]:
+        body = [line for line in page.splitlines()[3:] if line.strip()]
+        assert len(body) > 3, body

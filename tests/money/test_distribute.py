@@ -158,7 +158,10 @@ def test_the_development_leaders_get_the_2010_published_table(allocation, valida
     assert lines == published and lines["01"] == 7_000_000
     item = next(i for i in allocation.items if i.id == "ul_lan")
     assert item.published and item.undistributed == 66_000_000 - sum(published.values()) == 500_000
-    assert any(note.replace("\u00a0", " ").startswith("ej fördelat: 500 000 kronor") for note in item.notes)
+    assert any(
+        note.replace("\u00a0", " ") == "500 000 kronor av 66 000 000 kronor ingår inte i fördelningen"
+        for note in item.notes
+    )
 
 
 # --------------------------------------------------------------------------- letters and tables
@@ -519,11 +522,13 @@ def test_a_letter_shows_each_amount_its_computation_and_what_was_missed(code, bu
         assert kr(received.amount) in text
         assert (
             received.printed_steps[-1][1:] in text
-        )  # "35 000 000 kronor × 626 / 245 122 (…), avrundat till hela kronor: 89 384 kronor"
+        )  # "35 000 000 kronor × 4 582 / 81 892 (…), avrundat till hela kronor: 1 958 311 kronor"
     assert "→" not in text and "…" not in text  # computations printed without the tool's signs
     for missed in letter.missed:
         assert missed.label in text and missed.reason[1:] in text
-    assert "Organisationsnummer" in text or not letter.received  # the payout form
+    # paid by Kammarkollegiet directly, not requisitioned: no payout form, and the letter says nothing is sent
+    assert ("Organisationsnummer" in text) == letter.requisitioned
+    assert ("den ska inte rekvireras" in text.replace("\n", " ")) == bool(letter.received)
 
 
 def test_build_one_recipient_for_a_quick_look(tmp_path, monkeypatch):
@@ -539,3 +544,23 @@ def test_build_one_recipient_for_a_quick_look(tmp_path, monkeypatch):
     assert county.exit_code == 0 and (tmp_path / "2012" / "lansbrev" / "lansbrev_01_stockholms-lan.pdf").exists()
     bad = CliRunner().invoke(main, ["build", "2012", "--recipient", "9999", "--out", str(tmp_path)])
     assert bad.exit_code == 2 and "9999" in bad.output and "Traceback" not in bad.output
+
+
+def test_example_counts_are_in_proportion_to_the_population(allocation):
+    """The example outcomes' counts (registrations, places) follow the population they serve, as the key data do:
+    per inhabitant 65+ (80+ for BPSD) the largest and the smallest rate differ by less than a factor of 4,5, and
+    Stockholm's county council gets more from SveDem than Region Gotland or Norrbotten."""
+    population = allocation.population
+    for item, key in (
+        ("senior_registrering", "befolkning_65"),
+        ("senior_sabo", "befolkning_65"),
+        ("demens_bpsd", "befolkning_80"),
+    ):
+        rates = [
+            line.key_value / population.municipality(line.code, key)
+            for line in allocation.lines
+            if line.item == item and line.kind == "kommun" and line.key_value
+        ]
+        assert rates and max(rates) / min(rates) < 4.5, (item, min(rates), max(rates))
+    svedem = {line.code: line.amount for line in allocation.lines if line.item == "demens_svedem"}
+    assert svedem["0001"] > svedem["0009"] and svedem["0001"] > svedem.get("0025", 0)

@@ -148,10 +148,6 @@ def test_libreoffice_gives_the_docx_the_pdfs_pages_and_page_numbers(converted, n
 #: paragraph does not fit on the page at all stays alone at its foot; a table (the signatures) is not kept with
 #: the paragraph after it. Word keeps both. The page counts and numbers still agree.
 LIBREOFFICE_KEEPS = {
-    "2010_overenskommelse_14_vastra-gotalands-lan": "LibreOffice keeps no table with the next paragraph",
-    "2012_lansbrev_09_gotlands-lan": (
-        "LibreOffice breaks a long keep-with-next chain (a heading, a list, the signature)"
-    ),
     "2012_kommunbrev_1480_goteborg": "LibreOffice leaves a kept heading at the foot of the page",
 }
 

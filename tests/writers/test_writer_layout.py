@@ -210,7 +210,7 @@ def test_the_pass_marks_the_amounts_and_how_they_stand():
         ["bottom"] * 3,
         ["top", "bottom", "bottom"],
         ["top", "bottom", "bottom"],
-        ["top", "bottom", "top"],
+        ["top", "top", "top"],  # a right-aligned cell followed by text (a reason) stands at the top
         ["top", "bottom", "bottom"],
     ]
     rooms = decimal_rooms(table)

@@ -5,7 +5,18 @@ from __future__ import annotations
 from generator.data.checks.context import CheckContext
 from generator.data.model import Distribution
 
-_COMMON = {"rule", "level", "note", "shares", "split", "minimum", "published", "published_from", "remainder_note"}
+_COMMON = {
+    "rule",
+    "level",
+    "note",
+    "confirm",
+    "shares",
+    "split",
+    "minimum",
+    "published",
+    "published_from",
+    "remainder_note",
+}
 #: The keys each rule uses.
 _ALLOWED = {
     "fixed_table": _COMMON | {"table"},

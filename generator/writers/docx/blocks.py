@@ -55,6 +55,7 @@ from generator.writers.docx.wordml import (
     new_table,
     new_tc,
     no_cell_margins,
+    prop,
     row_props,
     set_cell_margin,
     set_spacing,
@@ -88,9 +89,9 @@ def _paragraph(doc: DocumentState, container, block: Paragraph) -> None:
     join_paragraph(doc, container, p, style, line=line)
 
 
-def _list_marker(kind: str, index: int) -> str:
+def _list_marker(kind: str, index: int, level: int = 1) -> str:
     if kind == "bullet":
-        return "•"
+        return "–" if level > 1 else "•"
     return f"{index + 1}." if kind == "number" else f"{'abcdefghijklmnopqrstuvwxyz'[index]})"
 
 
@@ -101,8 +102,13 @@ def _list(doc: DocumentState, container, block: ListBlock) -> None:
     for item, (before, after) in zip(block.items, list_positions(block.items)):
         p = new_paragraph(doc, container, style)
         first = p if first is None else first
-        old = _list_marker(block.kind, before) if before is not None else None
-        new = _list_marker(block.kind, after) if after is not None else None
+        old = _list_marker(block.kind, before, block.level) if before is not None else None
+        new = _list_marker(block.kind, after, block.level) if after is not None else None
+        if block.level > 1 or block.quoted:  # nested: 5,5 mm further than the style; quoted: 8 mm further
+            ind = prop(p[0], wtag("ind"))
+            left = 7 + (5.5 if block.level > 1 else 0) + (8 if block.quoted else 0)
+            ind.set(wtag("left"), str(round(left / 25.4 * 1440)))
+            ind.set(wtag("hanging"), str(round(5.5 / 25.4 * 1440)))
         if old is not None and new is not None and old != new:  # renumbered by an item in or out before it
             track(doc, add_run(p, old + "\t"), Revision("del", revs[0].author, revs[0].date))
             track(doc, add_run(p, new + "\t"), Revision("ins", revs[0].author, revs[0].date))

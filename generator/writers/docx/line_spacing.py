@@ -53,6 +53,7 @@ STYLE_SPEC: dict[str, tuple[str, float, bool, bool, float, float]] = {
     # name: (family, size, bold, italic, above, below)
     "Normal": ("serif", BODY_SIZE, False, False, 0, 7),
     "Brödtext": ("serif", BODY_SIZE, False, False, 0, 7),
+    "Citat": ("serif", BODY_SIZE, False, False, 0, 7),
     "Ingress": ("serif", 13, True, False, 0, 5),
     "Liten text": ("serif", 10, False, False, 0, 7),
     "Högerställd": ("serif", BODY_SIZE, False, False, 0, 7),

@@ -141,6 +141,7 @@ def set_up_styles(document) -> None:
                 rfonts.attrib.pop(qn(attr), None)
     _caption_style(document)
     _style(document, "Brödtext")
+    _style(document, "Citat", indent_mm=8)
     _style(document, "Ingress", font=SERIF, size=13, bold=True, after=4)
     _style(document, "Liten text", size=10)
     _style(document, "Högerställd", align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -222,6 +223,7 @@ PARAGRAPH_STYLES = {
     "marker": "Bilagemarkör",
     "address": "Adress",
     "sender": "Avsändare",
+    "quote": "Citat",
 }
 LIST_STYLES = {"bullet": "Punktlista", "number": "Numrerad lista", "letter": "Bokstavslista"}
 
