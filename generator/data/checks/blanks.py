@@ -1,0 +1,52 @@
+"""Blanks: every field a source may lack and the data leaves empty, printed as a visible blank and listed here.
+
+A decision's number, date, diarienummer, minister and föredragande, its follow-up dates, the plan letter's
+date and dnr, a party's signatory: where the source does not give one, the data says ``null`` (never a guess)
+and the document prints ``[name] ______________`` (:func:`generator.formatting.tomt`). Each is a warning
+naming the field, so ``validate --strict`` (and ``build --strict``) refuses a document someone would sign
+with a blank in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.data.checks.context import CheckContext
+from generator.data.loading import PathKey
+from generator.data.model import Agreement
+
+HINT = "skriv in uppgiften när den är känd; gissa aldrig (docs/ENCODING.md)"
+
+
+def blanks(agreement: Agreement) -> Iterator[tuple[PathKey, str, str]]:
+    """Yield (path, blank's name as printed, what it is) of every field left empty that a document prints."""
+    for index, decision in enumerate(agreement.decisions):
+        at: PathKey = ("decisions", index)
+        what = f"regeringsbeslutet {decision.id}"
+        if decision.number is None:
+            yield at + ("number",), "nr", f"{what}: beslutets nummer"
+        if decision.date is None:
+            yield at + ("date",), "datum", f"{what}: beslutets datum"
+        if not decision.dnrs:
+            yield at + ("dnr",), "diarienummer", f"{what}: diarienummer"
+        if decision.minister is None:
+            yield at + ("minister",), "statsråd", f"{what}: statsrådet som undertecknar"
+        if decision.official is None:
+            yield at + ("official",), "föredragande", f"{what}: föredraganden"
+        for number, followup in enumerate(decision.followup):
+            if followup.date is None:
+                yield at + ("followup", number, "date"), "datum", f"{what}: datum för {followup.label.lower()}"
+    if agreement.letter is not None:
+        if agreement.letter.date is None:
+            yield ("letter", "date"), "datum", "genomförandeplanens brev: datum"
+        if agreement.letter.dnr is None:
+            yield ("letter", "dnr"), "diarienummer", "genomförandeplanens brev: diarienummer"
+    for index, party in enumerate(agreement.parties):
+        if party.signatory is None:
+            yield ("parties", index, "signatory"), "undertecknare", f"överenskommelsen: undertecknare {party.label}"
+
+
+def check_blanks(context: CheckContext) -> None:
+    """Warn once per blank, at its field (or where its model is written, if the key is left out)."""
+    for path, name, what in blanks(context.agreement):
+        context.warning(path, f"tomt i källan: {what} – skrivs ut som [{name}] att fylla i", HINT)
