@@ -68,6 +68,10 @@ def _summary_lines(results: list[Validated], circulars: Sequence[ValidatedCircul
         check = "summan stämmer" if s["sum_ok"] else "SUMMAN STÄMMER INTE"
         warnings = (f", {s['warnings']} varning" + ("ar" if s["warnings"] > 1 else "")) if s["warnings"] else ""
         lines.append(f"{s['file']}: {s['title']} ({s['year']})")
+        if not result.agreement.sections:  # a stand-alone decision: no parts to add up
+            count = len(result.agreement.decisions)
+            lines.append(f"  {count} beslut utan överenskommelse, {kronor(s['total'])}{warnings}")
+            continue
         lines.append(
             f"  totalt {kronor(s['total'])} = {s['payouts']} utbetalningar {kronor(s['payouts_total'])}"
             f" + {s['pots']} prestationspotter {kronor(s['pots_total'])}: {check}{warnings}"

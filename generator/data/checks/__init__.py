@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from generator.data.checks import blanks, budgets, dates, distributions, ids, plausibility, prose, references, sums
+from generator.data.checks import budgets, dates, decisions, distributions, ids, plausibility, prose, references, sums
 from generator.data.checks.context import CheckContext
 
 #: Every check, in the order its findings are reported.
@@ -26,5 +26,6 @@ CHECKS: list[Callable[[CheckContext], None]] = [
     distributions.check_distributions,
     budgets.check_budgets,
     budgets.check_rendered,
-    blanks.check_blanks,
+    decisions.check_attachments,
+    decisions.check_blanks,
 ]

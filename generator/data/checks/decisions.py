@@ -1,4 +1,4 @@
-"""Blanks: every field a source may lack and the data leaves empty, printed as a visible blank and listed here.
+"""A decision's bilagor, and blanks: every field a source may lack that the data leaves empty.
 
 A decision's number, date, diarienummer, minister and föredragande, its follow-up dates, the plan letter's
 date and dnr, a party's signatory: where the source does not give one, the data says ``null`` (never a guess)
@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from generator.data.checks.context import CheckContext
 from generator.data.loading import PathKey
 from generator.data.model import Agreement
+from generator.data.reference import counties
 
 HINT = "skriv in uppgiften när den är känd; gissa aldrig (docs/ENCODING.md)"
 
@@ -50,3 +51,20 @@ def check_blanks(context: CheckContext) -> None:
     """Warn once per blank, at its field (or where its model is written, if the key is left out)."""
     for path, name, what in blanks(context.agreement):
         context.warning(path, f"tomt i källan: {what} – skrivs ut som [{name}] att fylla i", HINT)
+
+
+def check_attachments(context: CheckContext) -> None:
+    """Check each key or distribution bilaga: county codes that exist, a key to share by, an amount to share."""
+    known = counties()
+    for index, decision in enumerate(context.agreement.decisions):
+        for number, attachment in enumerate(decision.attachments):
+            at: PathKey = ("decisions", index, "attachments", number)
+            for code in attachment.key:
+                if code not in known:
+                    context.error(at + ("key", code), f"okänd länskod {code!r}", "länskoderna är 01–25 (SCB)")
+            if attachment.kind in ("key", "distribution") and not attachment.key:
+                context.error(at + ("key",), f"bilagan ({attachment.kind}) saknar sin nyckel (key:)")
+            if attachment.kind == "distribution" and sum(attachment.key.values()) == 0 and attachment.key:
+                context.error(at + ("key",), "nyckeln summerar till 0: inget att fördela efter")
+            if attachment.split is not None and attachment.kind != "distribution":
+                context.error(at + ("split",), "split: hör till en fördelningstabell (kind: distribution)")
