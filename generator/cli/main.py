@@ -815,9 +815,13 @@ def new(year: int, sources: tuple[Path, ...], target: Path | None) -> None:
 
     Strukturen, texterna och fördelningsreglerna kopieras; varje belopp och
     datum lämnas tomt (null) för att fyllas i, och årtalet byts i id,
-    rubriker och texter. Kör generator validate på de nya filerna: den
-    listar varje värde som återstår att fylla i, med rad. En fil som redan
-    finns skrivs aldrig över.
+    rubriker och texter (varje ställe listas). En identifierare skrivs aldrig
+    om med det nya året: diarienummer, besluts- och cirkulärnummer lämnas
+    tomma, och ett propositionsnummer, diarienummer eller beslutsnummer i en
+    text blir ett synligt tomrum ([propositionsnummer] ______________); en fil
+    som heter efter ett cirkulärnummer får ett neutralt namn (cirkular_ny.yaml).
+    Kör generator validate på de nya filerna: den listar varje värde som
+    återstår att fylla i, med rad. En fil som redan finns skrivs aldrig över.
     """
     from generator.data.newyear import start_year
 
@@ -828,8 +832,21 @@ def new(year: int, sources: tuple[Path, ...], target: Path | None) -> None:
     for s in started:
         click.echo(
             f"{s.target}: från {s.source}: {len(s.emptied)} belopp och datum att fylla i, "
+            f"{len(s.blanked)} identifierare lämnade tomma, "
             f"årtalet {year - 1} ersatt med {year} på {s.years} ställen (läs igenom dem)"
         )
+        if s.blanked:
+            click.echo("  Lämnade tomma (ett nytt år har egna diarienummer och nummer; fyll i dem):")
+            for line in s.blanked:
+                click.echo(f"    {line}")
+        if s.moved:
+            click.echo(f"  Årtalet flyttat ({year - 1} → {year}):")
+            for line in s.moved:
+                click.echo(f"    {line}")
+        if s.kept:
+            click.echo(f"  Årtalet {year - 1} lämnat (inte bara överenskommelsens eget år; läs igenom):")
+            for line in s.kept:
+                click.echo(f"    {line}")
     click.echo(f"Nästa steg: fyll i värdena och kör generator validate {' '.join(str(s.target) for s in started)}")
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.data.checks.context import CheckContext
-from generator.data.loading import PathKey
+from generator.data.loading import PathKey, dotted
 from generator.data.model import Agreement
 from generator.data.reference import counties
+from generator.data.schema_errors import TEXT_BLANK
 
 HINT = "skriv in uppgiften när den är känd; gissa aldrig (docs/ENCODING.md)"
 
@@ -48,9 +49,19 @@ def blanks(agreement: Agreement) -> Iterator[tuple[PathKey, str, str]]:
 
 
 def check_blanks(context: CheckContext) -> None:
-    """Warn once per blank, at its field (or where its model is written, if the key is left out)."""
+    """Warn once per blank, at its field (or where its model is written, if the key is left out), and per blank
+    written in a text; a field already reported (``generator new`` left it empty: an error) is not repeated."""
+    reported = {finding.path for finding in context.report.findings}
+    lines = {(finding.path, finding.location.line) for finding in context.report.findings}
     for path, name, what in blanks(context.agreement):
-        context.warning(path, f"tomt i källan: {what} – skrivs ut som [{name}] att fylla i", HINT)
+        if dotted(path) not in reported:
+            context.warning(path, f"tomt i källan: {what} – skrivs ut som [{name}] att fylla i", HINT)
+    for _, path, text in context.texts():
+        for match in TEXT_BLANK.finditer(text):
+            location = context.source.locate_in_text(path, text, match.group(0))
+            if (dotted(path), location.line) in lines:
+                continue
+            context.report.warning(location, f"tomrum i texten: {match.group(1)} att fylla i", dotted(path), HINT)
 
 
 def check_attachments(context: CheckContext) -> None:
