@@ -110,7 +110,8 @@ def schema_message(error: ErrorDetails) -> tuple[str, str]:
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         return f"väntade en samling nycklar, fann {describe_value(value)}", ""
     if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
+        expected = str(error.get("ctx", {}).get("expected", ""))
+        expected = re.sub(r"(?<=') or (?=')", " eller ", expected)  # pydantic's "'a', 'b' or 'c'" in Swedish
         return f"väntade något av {expected}, fann {describe_value(value)}", ""
     if kind == "bool_type":
         return f"väntade true eller false, fann {describe_value(value)}", (
