@@ -786,17 +786,6 @@ class Agreement(Strict):
 
         return {key: (value if key == "dates" else walk(value)) for key, value in data.items()}
 
-    @model_validator(mode="after")
-    def _agreement_or_decision(self) -> Agreement:
-        """An agreement (sections) needs its two parties; a file without one may hold decisions alone."""
-        if self.sections and len(self.parties) < 2:
-            raise ValueError("en överenskommelse (sections:) behöver två parter under parties:")
-        if not self.sections and any(d.attaches("agreement") for d in self.decisions):
-            raise ValueError("ett beslut bifogar överenskommelsen (attachments: agreement), men filen saknar sections:")
-        if not self.sections and not self.decisions:
-            raise ValueError("filen har varken en överenskommelse (sections:) eller ett beslut (decisions:)")
-        return self
-
 
 # Every model names only models defined before it (or itself: Section, Appendix), so each is complete as it is
 # defined: no model_rebuild() here, which would build the validators defer_build leaves to their first use.

@@ -94,7 +94,7 @@ def test_agreement_without_parties_or_an_attached_agreement_without_sections_is_
     sections.parent.mkdir()
     sections.write_text(text.replace("decisions:\n", "sections:\n  - {id: s, title: S}\ndecisions:\n"), "utf-8")
     result = CliRunner().invoke(main, ["validate", str(sections)])
-    assert result.exit_code == 2 and "två parter" in result.output, result.output
+    assert result.exit_code == 2 and "parties: kräver minst 2 poster, fann 0" in result.output, result.output
 
 
 def test_the_2012_decision_prints_its_missing_dnr_and_the_plan_letter_its_missing_date(built_output):

@@ -17,6 +17,7 @@ from generator.data.checks.context import CheckContext
 #: Every check, in the order its findings are reported.
 CHECKS: list[Callable[[CheckContext], None]] = [
     ids.check_ids,
+    decisions.check_agreement_or_decision,
     references.check_references,
     prose.check_prose,
     sums.check_sums,

@@ -64,6 +64,24 @@ def check_blanks(context: CheckContext) -> None:
             context.report.warning(location, f"tomrum i texten: {match.group(1)} att fylla i", dotted(path), HINT)
 
 
+def check_agreement_or_decision(context: CheckContext) -> None:
+    """An agreement (sections:) has its two parties; a file without one holds decisions, none attaching it."""
+    agreement = context.agreement
+    if agreement.sections and len(agreement.parties) < 2:
+        context.error(
+            ("parties",),
+            f"kräver minst 2 poster, fann {len(agreement.parties)}: en överenskommelse (sections:) har två parter",
+        )
+    if not agreement.sections and not agreement.decisions:
+        context.error((), "filen har varken en överenskommelse (sections:) eller ett beslut (decisions:)")
+    for index, decision in enumerate(agreement.decisions):
+        if not agreement.sections and decision.attaches("agreement"):
+            context.error(
+                ("decisions", index, "attachments"),
+                "beslutet bifogar överenskommelsen (attachments: agreement), men filen saknar sections:",
+            )
+
+
 def check_attachments(context: CheckContext) -> None:
     """Check each key or distribution bilaga: county codes that exist, a key to share by, an amount to share."""
     known = counties()
