@@ -165,19 +165,6 @@ def procent(value: int | Decimal) -> str:
     return f"{_group(_whole(value, 'en procentsats'))}{NBSP}procent"
 
 
-#: The line of a blank: what a source does not give, printed for the signer to fill in (see :func:`tomt`).
-BLANK_LINE = "_" * 14
-
-
-def tomt(what: str) -> str:
-    """Return the visible blank of a field the data leaves empty: ``[diarienummer] ______________``.
-
-    One form everywhere a decision, a plan or prose prints an unknown: the field's Swedish name in brackets,
-    then a line to fill in (``generator validate`` lists each blank by the same name).
-    """
-    return f"[{what}]{NBSP}{BLANK_LINE}"
-
-
 def _date(d: object) -> dt.date:
     """Return ``d`` if it is a date (not a datetime); TypeError otherwise."""
     if isinstance(d, dt.datetime) or not isinstance(d, dt.date):

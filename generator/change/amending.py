@@ -18,12 +18,13 @@ import datetime as dt
 import re
 
 from generator.change.data_diff import Change, compare
+from generator.data.blanks import tomt
 from generator.data.model import Agreement, Decision, Earmark, Payout, Pot
 from generator.data.prose_figures import walk_sections
 from generator.data.validate import Validated
 from generator.documents.model import Document
 from generator.documents.templating import TEMPLATES, render_document
-from generator.formatting import datum, datum_utan_den, kronor, tomt
+from generator.formatting import datum, datum_utan_den, kronor
 
 TEMPLATE = "andringsbeslut.xml.j2"
 DRAFT_NUMBER = "[nr]"

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.data.blanks import BLANK_LINE
 from generator.data.file_kinds import FileKind, figure_paths, kind_of, modeline
 from generator.data.loading import SourceMap, load_yaml
 from generator.errors import DataError, Finding, Location
-from generator.formatting import BLANK_LINE
 
 #: Amounts that are how a rule divides, not what is divided: kept.
 RULE_KEYS = {"floor", "base", "step", "count"}

@@ -36,6 +36,7 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefine
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator import formatting
+from generator.data.blanks import tomt
 from generator.data.model import Agreement, Appendix, Section, Table
 from generator.data.numbering import appendix_numbers, payout_letters, section_numbers
 
@@ -110,7 +111,7 @@ def _strict_filter(function):
     @functools.wraps(function)
     def wrapper(value, *args, **kwargs):
         if value is None:  # a field the source leaves empty (a decision's date): a visible blank, listed by validate
-            return formatting.tomt(_BLANK_NAMES.get(function.__name__, "uppgift"))
+            return tomt(_BLANK_NAMES.get(function.__name__, "uppgift"))
         for item in (value, *args):
             if isinstance(item, Undefined):
                 item._fail_with_undefined_error()

@@ -20,13 +20,13 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from generator.data import prose_figures as prose
+from generator.data.blanks import tomt
 from generator.data.model import Agreement
 from generator.data.numbering import appendix_numbers, payout_letters, section_numbers, table_captions
 from generator.data.prose_figures import figure_context, render_prose, syntax_message, walk_appendices, walk_sections
 from generator.documents.decision_tables import attachment_title, distribution_table
 from generator.documents.model import Document, parse_document
 from generator.errors import RenderError
-from generator.formatting import tomt
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli.main import main
+from generator.data.blanks import BLANK_LINE
 from generator.data.checks.decisions import blanks
 from generator.data.validate import check_file
-from generator.formatting import BLANK_LINE
 from tests.document_text import docx_text, pdf_text
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "beslut" / "2013.yaml"

@@ -2,7 +2,7 @@
 
 A decision's number, date, diarienummer, minister and föredragande, its follow-up dates, the plan letter's
 date and dnr, a party's signatory: where the source does not give one, the data says ``null`` (never a guess)
-and the document prints ``[name] ______________`` (:func:`generator.formatting.tomt`). Each is a warning
+and the document prints ``[name] ______________`` (:func:`generator.data.blanks.tomt`). Each is a warning
 naming the field, so ``validate --strict`` (and ``build --strict``) refuses a document someone would sign
 with a blank in it.
 """
