@@ -117,6 +117,8 @@ def load_all(paths: Iterable[Path] = (DEFAULT_AGREEMENTS,), strict: bool = False
             good.append(load_agreement(file, strict=strict, cached=cached))
         except DataError as exc:
             bad.append(exc)
+    good, clashes = _without_duplicate_ids(good)
+    bad.extend(clashes)
     for file in circular_files:
         agreements = [(v.agreement, v.file) for v in good]
         loaded = {v.file.resolve() for v in good}
@@ -131,6 +133,28 @@ def load_all(paths: Iterable[Path] = (DEFAULT_AGREEMENTS,), strict: bool = False
         except DataError as exc:
             bad.append(exc)
     return Loaded(good, bad, circulars)
+
+
+def _without_duplicate_ids(loaded: list[Validated]) -> tuple[list[Validated], list[DataError]]:
+    """Return the agreements whose id is the only one of its year, and an error for each file that shares one.
+
+    Two files of one year with one id would write the same documents and make every reference to the id
+    (a circular's part, ``published_from``) ambiguous: both are refused, each naming the other.
+    """
+    by_key: dict[tuple[int, str], list[Validated]] = {}
+    for v in loaded:
+        by_key.setdefault((v.agreement.year, v.agreement.id), []).append(v)
+    errors = []
+    for (year, agreement_id), group in by_key.items():
+        if len(group) < 2:
+            continue
+        for v in group:
+            others = ", ".join(str(o.file) for o in group if o is not v)
+            message = f"id {agreement_id!r} ({year}) finns också i {others}: två filer av ett år kan inte ha samma id"
+            finding = Finding(v.source.locate(("id",)), message, "id", hint="ge den ena överenskommelsen ett annat id")
+            errors.append(DataError(f"{v.file}: samma id som {others}", [finding]))
+    clashing = {id(v) for (_, _), group in by_key.items() if len(group) > 1 for v in group}
+    return [v for v in loaded if id(v) not in clashing], errors
 
 
 def year_files(year: str, folder: Path = DEFAULT_AGREEMENTS) -> list[Path]:

@@ -34,6 +34,13 @@ def safe_name(text: str) -> str:
     return text[:80] or "dokument"
 
 
+def decision_name(decision: Decision) -> str:
+    """Return a decision's output name: its number, date and kind; its id where the number or date is blank."""
+    if decision.number and decision.date:
+        return safe_name(f"regeringsbeslut_{decision.number}_{decision.date.isoformat()}_{decision.kind}")
+    return safe_name(f"regeringsbeslut_{decision.id}_{decision.kind}")
+
+
 @dataclass(frozen=True)
 class Job:
     """One document to build: its output name, template and extra context."""
@@ -98,8 +105,8 @@ def plan(
 def _plan(agreement: Agreement, allocation: YearAllocation | None) -> list[Job]:
     jobs: list[Job] = []
     for decision in agreement.decisions:
-        name = safe_name(f"regeringsbeslut_{decision.number}_{decision.date.isoformat()}_{decision.kind}")
-        jobs.append(Job(name, DECISION_TEMPLATES[decision.kind], f"Regeringsbeslut {decision.number}", decision))
+        title = f"Regeringsbeslut {decision.number or decision.id}"
+        jobs.append(Job(decision_name(decision), DECISION_TEMPLATES[decision.kind], title, decision))
     if agreement.letter is not None:
         jobs.append(Job("genomforandeplan", "genomforandeplan.xml.j2", agreement.letter.title))
     if allocation is not None and agreement.county_letters is not None:

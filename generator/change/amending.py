@@ -18,6 +18,7 @@ import datetime as dt
 import re
 
 from generator.change.data_diff import Change, compare
+from generator.data.blanks import tomt
 from generator.data.model import Agreement, Decision, Earmark, Payout, Pot
 from generator.data.prose_figures import walk_sections
 from generator.data.validate import Validated
@@ -31,13 +32,18 @@ DRAFT_NUMBER = "[nr]"
 
 def _dnr(decision: Decision) -> str:
     """Return the decision's dnr as a reference: without "(delvis)" (the amendment cites the case)."""
-    return re.sub(r"\s*\(delvis\)\s*$", "", decision.dnr or "").strip()
+    return ", ".join(re.sub(r"\s*\(delvis\)\s*$", "", dnr).strip() for dnr in decision.dnrs)
+
+
+def _when(decision: Decision) -> str:
+    """Return the decision's date as "16 juni 2011", or its blank if the data leaves it empty."""
+    return datum_utan_den(decision.date) if decision.date else tomt("datum")
 
 
 def reference(decision: Decision) -> str:
     """Return "sitt beslut den 16 juni 2011 (S2011/5826/FST)": how the amendment names the amended decision."""
     dnr = _dnr(decision)
-    return f"sitt beslut den {datum_utan_den(decision.date)}" + (f" ({dnr})" if dnr else f" (nr {decision.number})")
+    return f"sitt beslut den {_when(decision)}" + (f" ({dnr})" if dnr else f" (nr {decision.number})")
 
 
 def _purpose(label: str) -> str:
@@ -177,7 +183,7 @@ def amending_decision(decision: Decision, old: Validated, new: Validated, date: 
         update={
             "number": DRAFT_NUMBER,
             "date": date,
-            "subject": f"Ändring av regeringens beslut den {datum_utan_den(decision.date)} om "
+            "subject": f"Ändring av regeringens beslut den {_when(decision)} om "
             f"{decision.subject[:1].lower() + decision.subject[1:]}",
             "decision": decision_text(decision, old.agreement, new.agreement, changes),
             "matter": matter_text(decision, old.agreement),

@@ -57,8 +57,11 @@ def _validate_all(
         raise click.UsageError(str(exc)) from None
 
 
-def _summary_lines(results: list[Validated], circulars: Sequence[ValidatedCircular] = ()) -> str:
-    """Return the plain-text summary of validated agreements, two lines each, and one line per circular."""
+def _summary_lines(results: list[Validated], circulars: Sequence[ValidatedCircular] = (), shown: bool = True) -> str:
+    """Return the plain-text summary of validated agreements, two lines each, and one line per circular.
+
+    ``shown`` False (build, which does not print the warnings): each count of warnings says how to see them.
+    """
     from generator.data.validate import summary
     from generator.formatting import kronor
 
@@ -67,7 +70,13 @@ def _summary_lines(results: list[Validated], circulars: Sequence[ValidatedCircul
         s = summary(result)
         check = "summan stämmer" if s["sum_ok"] else "SUMMAN STÄMMER INTE"
         warnings = (f", {s['warnings']} varning" + ("ar" if s["warnings"] > 1 else "")) if s["warnings"] else ""
+        if warnings and not shown:
+            warnings += f" (visas med generator validate {s['file']})"
         lines.append(f"{s['file']}: {s['title']} ({s['year']})")
+        if not result.agreement.sections:  # a stand-alone decision: no parts to add up
+            count = len(result.agreement.decisions)
+            lines.append(f"  {count} beslut utan överenskommelse, {kronor(s['total'])}{warnings}")
+            continue
         lines.append(
             f"  totalt {kronor(s['total'])} = {s['payouts']} utbetalningar {kronor(s['payouts_total'])}"
             f" + {s['pots']} prestationspotter {kronor(s['pots_total'])}: {check}{warnings}"
@@ -100,6 +109,27 @@ class _Main(click.Group):
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             _console(stderr=True).print(f"fel: {where}{exc.strerror or exc}", markup=False, highlight=False)
             sys.exit(2)
+
+
+class _IsoDate(click.DateTime):
+    """A date written ÅÅÅÅ-MM-DD, shown and refused in Swedish (click's own says "does not match the format")."""
+
+    name = "datum"
+
+    def __init__(self) -> None:
+        super().__init__(["%Y-%m-%d"])
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "ÅÅÅÅ-MM-DD"
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(f"{value!r} är inte ett datum skrivet ÅÅÅÅ-MM-DD (till exempel 2012-02-09)", param, ctx)
+
+
+ISO_DATE = _IsoDate()
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -199,7 +229,8 @@ def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
 @click.option("--redline-author", help="Författare till de spårade ändringarna (standard: dokumentets författare).")
 @click.option(
     "--redline-date",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=ISO_DATE,
+    metavar="ÅÅÅÅ-MM-DD",
     help="Datum för de spårade ändringarna och utkastet till ändringsbeslut "
     "(standard: SOURCE_DATE_EPOCH, annars dagen dokumentet utfärdades).",
 )
@@ -456,7 +487,7 @@ def _build_once(
         _print_findings(error)
     if bad:
         return False
-    click.echo(_summary_lines(good, circulars))
+    click.echo(_summary_lines(good, circulars, shown=False))
     out = output_folder(out, create=True)
     with build_lock(out, notice=lambda text: click.echo(text, err=True)):
         _write_documents(
@@ -532,7 +563,13 @@ def _write_documents(
 @main.command()
 @click.argument("target")
 @click.argument("documents", nargs=-1, required=True)
-@click.option("--date", "issued_on", type=click.DateTime(["%Y-%m-%d"]), help="Dagen det utfärdades (standard: i dag).")
+@click.option(
+    "--date",
+    "issued_on",
+    type=ISO_DATE,
+    metavar="ÅÅÅÅ-MM-DD",
+    help="Dagen det utfärdades (standard: i dag).",
+)
 @click.option("--by", default="", help='Vem som utfärdade det, eller en anteckning ("skickat till SKL").')
 @click.option(
     "--issued",
@@ -550,9 +587,9 @@ def issue(target: str, documents: tuple[str, ...], issued_on, by: str, issued_fo
     MÅL är ett år (2011) eller en överenskommelsefil; DOKUMENT anger dokument
     som i output/<år>/ utan filändelse, eller deras början: regeringsbeslut,
     genomforandeplan, lansbrev (alla länsbrev), lansbrev/lansbrev_01. För
-    vart och ett registrerar UTFÄRDADE/<år>/<dokument>.yaml datum, git-commit
+    vart och ett registrerar issued/<år>/<dokument>.yaml datum, git-commit
     och varje indatafil med dess blob-id; <dokument>.xml bevarar texten som
-    den utfärdades, och UTFÄRDADE/inputs/ en kopia av varje indatafil, så
+    den utfärdades, och issued/inputs/ en kopia av varje indatafil, så
     att den utfärdade versionen kan läsas även om den aldrig checkats in.
     Senare byggen markerar varje ändring mot den.
     """
@@ -811,9 +848,13 @@ def new(year: int, sources: tuple[Path, ...], target: Path | None) -> None:
 
     Strukturen, texterna och fördelningsreglerna kopieras; varje belopp och
     datum lämnas tomt (null) för att fyllas i, och årtalet byts i id,
-    rubriker och texter. Kör generator validate på de nya filerna: den
-    listar varje värde som återstår att fylla i, med rad. En fil som redan
-    finns skrivs aldrig över.
+    rubriker och texter (varje ställe listas). En identifierare skrivs aldrig
+    om med det nya året: diarienummer, besluts- och cirkulärnummer lämnas
+    tomma, och ett propositionsnummer, diarienummer eller beslutsnummer i en
+    text blir ett synligt tomrum ([propositionsnummer] ______________); en fil
+    som heter efter ett cirkulärnummer får ett neutralt namn (cirkular_ny.yaml).
+    Kör generator validate på de nya filerna: den listar varje värde som
+    återstår att fylla i, med rad. En fil som redan finns skrivs aldrig över.
     """
     from generator.data.newyear import start_year
 
@@ -824,8 +865,21 @@ def new(year: int, sources: tuple[Path, ...], target: Path | None) -> None:
     for s in started:
         click.echo(
             f"{s.target}: från {s.source}: {len(s.emptied)} belopp och datum att fylla i, "
+            f"{len(s.blanked)} identifierare lämnade tomma, "
             f"årtalet {year - 1} ersatt med {year} på {s.years} ställen (läs igenom dem)"
         )
+        if s.blanked:
+            click.echo("  Lämnade tomma (ett nytt år har egna diarienummer och nummer; fyll i dem):")
+            for line in s.blanked:
+                click.echo(f"    {line}")
+        if s.moved:
+            click.echo(f"  Årtalet flyttat ({year - 1} → {year}):")
+            for line in s.moved:
+                click.echo(f"    {line}")
+        if s.kept:
+            click.echo(f"  Årtalet {year - 1} lämnat (inte bara överenskommelsens eget år; läs igenom):")
+            for line in s.kept:
+                click.echo(f"    {line}")
     click.echo(f"Nästa steg: fyll i värdena och kör generator validate {' '.join(str(s.target) for s in started)}")
 
 

@@ -9,8 +9,9 @@ Swedish descriptions and writes the schemas into ``schema/``.
 
 Two things differ from the models on purpose, because an editor reads YAML 1.2
 while the generator reads grouped numbers: an amount may be written
-``66_000_000`` (a string of digit groups to the editor), and a deadline's
-``date`` may name a key of ``dates:`` instead of repeating a date.
+``66_000_000`` (a string of digit groups to the editor), a deadline's, a letter
+step's or a follow-up's ``date`` may name a key of ``dates:`` instead of
+repeating a date, and a decision's attachment may be given by its kind alone.
 """
 
 from __future__ import annotations
@@ -130,12 +131,15 @@ def schema_document(kind: FileKind, defs: dict[str, dict[str, Any]]) -> dict[str
 
     A deadline's date may name a key of ``dates:``: its definition is widened in place.
     """
-    deadline = defs.get("Deadline", {}).get("properties", {})
-    if "date" in deadline:
-        deadline["date"] = {
-            **{k: v for k, v in deadline["date"].items() if k not in {"type", "format"}},
-            "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "pattern": DATE_NAME}],
-        }
+    for model in ("Deadline", "LetterStep", "FollowUp"):  # each dated step of the agreement
+        props = defs.get(model, {}).get("properties", {})
+        if "date" in props:
+            props["date"] = _date_or_name(props["date"])
+    decision = defs.get("Decision", {}).get("properties", {})
+    if "attachments" in decision:  # an attachment may be given by its kind alone: attachments: [agreement]
+        items = decision["attachments"]["items"]
+        kinds = defs["DecisionAttachment"]["properties"]["kind"]
+        decision["attachments"]["items"] = {"anyOf": [{k: v for k, v in kinds.items() if k != "description"}, items]}
     root_ref = {"$ref": f"#/$defs/{kind.model.__name__}"}
     if kind.wrapper:
         root: dict[str, Any] = {
@@ -154,6 +158,18 @@ def schema_document(kind: FileKind, defs: dict[str, dict[str, Any]]) -> dict[str
         **root,
         "$defs": dict(sorted(defs.items())),
     }
+
+
+def _date_or_name(node: dict[str, Any]) -> dict[str, Any]:
+    """Return a date's schema widened to a name under ``dates:`` too (null stays allowed where it was)."""
+    options = node.get("anyOf", [{k: v for k, v in node.items() if k in {"type", "format"}}])
+    dated = [o for o in options if o.get("type") != "null"]
+    nullable = [o for o in options if o.get("type") == "null"]
+    rest = {k: v for k, v in node.items() if k not in {"type", "format", "anyOf"}}
+    if not dated:
+        return node
+    named = [{"type": "string", "format": "date"}, {"type": "string", "pattern": DATE_NAME}]
+    return {**rest, "anyOf": [*named, *nullable]}
 
 
 def modeline(yaml_file: Path, kind: FileKind | None = None, folder: Path = SCHEMA_FOLDER) -> str:

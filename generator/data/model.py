@@ -114,7 +114,9 @@ class Party(Strict):
 
     organisation: Id
     label: str = Field(description='Heading over the signature, e.g. "För staten".')
-    signatory: Person
+    signatory: Person | None = Field(
+        default=None, description="Who signs; null when the source does not name them: printed as a blank line."
+    )
 
 
 class Signing(Strict):
@@ -450,38 +452,115 @@ class Appendix(Strict):
 
 
 class Appropriation(Strict):
+    """Where a decision's costs are charged: expenditure area, appropriation and, if any, its item (anslagspost).
+
+    The item has a short form ("anslagspost 11", :attr:`kort`) and a long one ("anslagspost 11
+    Stimulansbidrag till äldreomsorg", :attr:`lang`); prose may use either.
+    """
+
     utgiftsomrade: str = Field(description='"9 Hälsovård, sjukvård och social omsorg"')
     anslag: str = Field(description='"5:1 Stimulansbidrag och åtgärder inom äldrepolitiken"')
-    anslagspost: str | None = None
+    anslagspost: str | None = Field(default=None, description='The item as the decision names it: "11", or "20 …".')
+    anslagspost_namn: str | None = Field(
+        default=None, description='The item\'s name, if the decision also gives it: "Stimulansbidrag till äldreomsorg".'
+    )
+
+    @property
+    def kort(self) -> str:
+        """The item's short form, "anslagspost 11" (empty if none)."""
+        return f"anslagspost {self.anslagspost}" if self.anslagspost else ""
+
+    @property
+    def lang(self) -> str:
+        """The item's long form, "anslagspost 11 Stimulansbidrag till äldreomsorg" (the short one without a name)."""
+        return f"{self.kort} {self.anslagspost_namn}" if self.kort and self.anslagspost_namn else self.kort
+
+
+AttachmentKind = Literal["agreement", "plan", "distribution", "key", "text"]
+
+
+class DecisionAttachment(Strict):
+    """One bilaga of a decision: the agreement, SKL's plan, a distribution table, a key, or a free text.
+
+    A distribution table shares ``amount`` (default: the file's ``total``) among the counties in proportion to
+    ``key`` and, with ``split``, between each county's municipalities and county council.
+    """
+
+    kind: AttachmentKind
+    title: str | None = Field(default=None, description="The bilaga's title (default by kind).")
+    text: Prose | None = Field(default=None, description="Text of the bilaga, before its table if it has one.")
+    amount: Kronor | None = Field(default=None, description="What a distribution table shares (default: total).")
+    key: dict[str, StrictInt] = Field(
+        default={}, description="County code → the key's figure for it (e.g. inhabitants aged 65 or more)."
+    )
+    key_label: str | None = Field(default=None, description='Heading of the key\'s column: "Invånare 65 år och äldre".')
+    split: Split | None = Field(default=None, description="The split of each county's part (kommuner/landsting).")
+
+
+def _attachment(value: object) -> object:
+    """Accept an attachment given by kind alone (``attachments: [agreement]``)."""
+    return {"kind": value} if isinstance(value, str) else value
+
+
+class FollowUp(Strict):
+    """A follow-up deadline of a decision, of any named kind ("Delredovisning", "Slutredovisning" …)."""
+
+    id: Id = Field(description="Name for prose: {{ decision.uppfoljning.<id>.date | datum }}.")
+    label: str = Field(description='What is due: "Delredovisning", "Redovisning av hur medlen har använts".')
+    date: dt.date | None = Field(default=None, description="Null when the source does not give it: a blank.")
+    to: str | None = Field(default=None, description="Who receives it.")
+    by: str | None = Field(default=None, description="Who must do it.")
 
 
 class Decision(Strict):
-    """A regeringsbeslut about the agreement."""
+    """A regeringsbeslut: about the agreement, or standing alone (an assignment to an agency to pay).
+
+    Every field a source may lack (number, date, dnr, minister, official) may be null: the document prints a
+    blank line to fill in there and ``generator validate`` lists it.
+    """
 
     id: Id
     kind: Literal["utbetalning", "godkannande"]
-    number: str = Field(pattern=r"^[IVX]+:\d+$", description='"II:7"')
-    date: dt.date
-    dnr: str | None = Field(default=None, description="Diarienummer; null when the source does not give it.")
+    number: str | None = Field(default=None, pattern=r"^[IVX]+:\d+$", description='"II:7"')
+    date: dt.date | None = None
+    dnr: str | list[str] | None = Field(
+        default=None, description="Diarienummer, or several (a list); null when the source does not give it."
+    )
     department: str
     addressee: Address
     subject: str
     decision: Prose = Field(description='Text under "Regeringens beslut".')
     matter: Prose = Field(description='Text under "Ärendet".')
     appropriation: Appropriation | None = None
-    minister: Person
-    official: Person
-    copies: list[str] = Field(default=[], description='"Kopia till"')
-    attachments: list[Literal["agreement", "plan"]] = Field(
-        default=[], description="What is attached; counts the bilagor."
+    minister: Person | None = Field(default=None, description="Null when the source does not name them: a blank.")
+    official: Person | None = Field(
+        default=None, description="The föredragande; null when the source does not name them: a blank."
     )
+    copies: list[str] = Field(default=[], description='"Kopia till"')
+    attachments: list[Annotated[DecisionAttachment, BeforeValidator(_attachment)]] = Field(
+        default=[], description="What is attached, in order (a kind alone, or a mapping); counts the bilagor."
+    )
+    followup: list[FollowUp] = Field(default=[], description="Follow-up deadlines the decision sets.")
+
+    @property
+    def dnrs(self) -> list[str]:
+        """The decision's diarienummer, one or several, in order."""
+        return [self.dnr] if isinstance(self.dnr, str) else list(self.dnr or [])
+
+    @property
+    def uppfoljning(self) -> dict[str, FollowUp]:
+        """The follow-up deadlines by id, for prose."""
+        return {f.id: f for f in self.followup}
+
+    def attaches(self, kind: str) -> bool:
+        return any(a.kind == kind for a in self.attachments)
 
 
 class Letter(Strict):
     """SKL's letter carrying the genomförandeplan."""
 
-    dnr: str
-    date: dt.date | None = None
+    dnr: str | None = Field(default=None, description="Null when the source does not give it: a blank.")
+    date: dt.date | None = Field(default=None, description="Null when the source gives no date: a blank.")
     sender: Id = Field(description="Organisation id (skl).")
     units: list[str] = Field(default=[], description="Department and section lines.")
     contact: str | None = None
@@ -679,7 +758,9 @@ class Agreement(Strict):
         description="The total stated in the agreement; checked against the sum of all payouts and pots."
     )
     organisations: list[Organisation] = Field(min_length=1)
-    parties: list[Party] = Field(min_length=2)
+    parties: list[Party] = Field(
+        default=[], description="The agreement's two parties; none in a file that holds only a decision."
+    )
     signing: Signing | None = None
     figures: dict[Id, Kronor] = Field(
         default={}, description="Amounts mentioned in prose that are not payouts (budget frame, other years)."
@@ -687,7 +768,9 @@ class Agreement(Strict):
     dates: dict[Id, dt.date] = Field(default={}, description="Dates mentioned in prose.")
     intro: Prose | None = Field(default=None, description="The agreement's opening text (before its sections).")
     numbered: bool = Field(default=True, description="Number the sections (2.1, 2.2 …).")
-    sections: list[Section] = Field(min_length=1)
+    sections: list[Section] = Field(
+        default=[], description="The agreement's sections; none in a file that holds only a decision."
+    )
     approval: Prose | None = Field(default=None, description='"Godkännande av överenskommelsen"')
     payment_decision: Prose | None = Field(default=None, description='"Beslut om utbetalning av medel"')
     appendices: list[Appendix] = []
@@ -710,7 +793,7 @@ class Agreement(Strict):
             if isinstance(node, dict):
                 out = {}
                 for key, value in node.items():
-                    if key in ("deadlines", "steps") and isinstance(value, list):
+                    if key in ("deadlines", "steps", "followup") and isinstance(value, list):
                         value = [
                             {**d, "date": named[d["date"]]}
                             if isinstance(d, dict) and isinstance(d.get("date"), str) and d["date"] in named

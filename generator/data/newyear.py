@@ -2,10 +2,16 @@
 
 The structure, the prose and the rules are copied; every amount and every date
 is emptied (``null``) for filling in, so ``generator validate`` lists each one
-that remains, with its line. The year itself is set, and the old year written
-in ids, titles and texts is replaced by the new one (the places are counted so
-they can be read through). Comments stay; the file's opening comment (its
-source) is replaced by one saying where the file was started from.
+that remains, with its line. An identifier is never rewritten with the new year:
+a diarienummer, a decision's or circular's number is emptied (``null``), and one
+written in a text (``prop. 2010/11:1``, ``S2011/5826/FST``, ``nr II:7``,
+``Cirkulär 13:66``) becomes a visible blank (``[propositionsnummer]
+______________``) that ``generator validate`` lists; a file named after a
+circular's number gets a neutral name. The year itself is set, and the old year
+standing alone in ids, titles and texts is replaced by the new one, each place
+listed (:attr:`Started.moved`) so it can be read through. Comments stay; the
+file's opening comment (its source) is replaced by one saying where the file was
+started from.
 
 The file is edited as text, value by value at the line and column the loader
 recorded, so everything else of it stays as it was written.
@@ -18,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.data.blanks import BLANK_LINE
 from generator.data.file_kinds import FileKind, figure_paths, kind_of, modeline
 from generator.data.loading import SourceMap, load_yaml
 from generator.errors import DataError, Finding, Location
@@ -34,23 +41,101 @@ class Started:
     target: Path
     emptied: list[str] = field(default_factory=list)  # dotted paths set to null
     years: int = 0  # places where the old year was replaced
+    moved: list[str] = field(default_factory=list)  # "rad N: «before» → «after»", each line the year moved on
+    blanked: list[str] = field(default_factory=list)  # "rad N: <what> «old identifier»", each identifier blanked
+    kept: list[str] = field(default_factory=list)  # "rad N: «context» (why)": the old year left, to be read
+
+
+#: Keys whose value is an identifier of its own document: emptied, never moved with the year.
+IDENTIFIER_KEYS = {"dnr": "diarienummer", "number": "nummer"}
+#: Identifiers written in text, each replaced by a visible blank named by what it is (formatting.tomt's form).
+TEXT_IDENTIFIERS = [
+    (re.compile(r"(\bprop\.\s*)\d{4}/\d{2}:\d+"), "propositionsnummer"),
+    (re.compile(r"()\b[A-ZÅÄÖ]{1,4}\d{4}/\d+/[A-ZÅÄÖ]+(?:\s*\(delvis\))?"), "diarienummer"),
+    (re.compile(r"(\bnr\s+)[IVX]+:\d+\b"), "beslutsnummer"),
+    (re.compile(r"(\b[Cc]irkulär\s+)\d{2}:\d{1,3}\b"), "cirkulärnummer"),
+]
+
+
+_ANY_YEAR = re.compile(r"(?<![\d/])(?:19|20)\d{2}(?!\d)")
+
+
+def _not_own_year(text: str, start: int, end: int, old_year: int, value: str) -> str:
+    """Return why the old year at ``text[start:end]`` is not plainly the agreement's own (then it stays), or "".
+
+    Inside a reference ``{{ … }}`` it is part of a name; in a web address, part of an address; in a sentence that
+    names another year too ("för 2011 …, för 2012 …", "2014–2015", "oktober 2013 till september 2014") it is
+    one of several years, which moving it would shift apart.
+    """
+    if text.rfind("{{", 0, start) > text.rfind("}}", 0, start):
+        return "del av ett namn i en hänvisning"
+    if value.lstrip().startswith(("http://", "https://")) or re.search(r"\S*://\S*$", text[:start]):
+        return "del av en webbadress"
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
+    right = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    sentence = text[left + 1 : min(right) if right else len(text)]
+    others = {m.group(0) for m in _ANY_YEAR.finditer(sentence)} - {str(old_year)}
+    if others:
+        return f"meningen nämner också {', '.join(sorted(others))}: läs igenom och ändra för hand"
+    return ""
+
+
+def _blank_text(what: str) -> str:
+    return f"[{what}] {BLANK_LINE}"
+
+
+def _identifier_path(path: tuple) -> bool:
+    """Return True if ``path`` holds an identifier: a dnr anywhere, a decision's or the circular's number."""
+    if not path or path[-1] not in IDENTIFIER_KEYS:
+        return False
+    return path[-1] == "dnr" or "decisions" in path or path[:-1] == ("cirkular",)
 
 
 _TOKEN = re.compile(r"""'[^']*'|"[^"]*"|[^\s,\]\}#]+""")
 
 
-def _empty_at(lines: list[str], line: int, column: int) -> None:
+def _empty_at(lines: list[str], line: int, column: int, value: Any = None) -> None:
     """Replace the scalar starting at (1-based) ``line``, ``column`` by null; drop the line's comment (it was about
-    the old value)."""
+    the old value). A plain text of several words (``S2011/5826/FST (delvis)``) or a flow list of identifiers
+    (``[S2013/1/FST, S2013/2/FST]``) is replaced whole."""
     text = lines[line - 1]
-    match = _TOKEN.match(text, column - 1)
-    if match is None:
-        raise ValueError(f"inget värde på rad {line}, kolumn {column}")
-    rest = text[match.end() :]
+    at = column - 1
+    if isinstance(value, str) and text.startswith(value, at):
+        end = at + len(value)
+    elif isinstance(value, list) and text.startswith("[", at) and "]" in text[at:]:
+        end = text.index("]", at) + 1
+    else:
+        match = _TOKEN.match(text, at)
+        if match is None:
+            raise ValueError(f"inget värde på rad {line}, kolumn {column}")
+        end = match.end()
+    rest = text[end:]
     comment = re.search(r"\s+#", rest)
     if comment and rest[: comment.start()].strip() == "":
         rest = ""
-    lines[line - 1] = text[: match.start()] + "null" + rest
+    lines[line - 1] = text[:at] + "null" + rest
+
+
+def identifier_paths(data: Any) -> list[tuple]:
+    """Return the paths of the identifiers (dnr, a decision's or the circular's number) that are empty (null)."""
+    return [path for path, value in _scalars(data) if value is None and _identifier_path(path)]
+
+
+def _span(marks: SourceMap, path: tuple, value: str, count: int) -> range:
+    """Return the (1-based) lines a string value is written on: its own, or its | block's."""
+    line, _ = marks.marks[path]
+    if path in marks.block_scalars:
+        return range(line, min(line + len(value.rstrip("\n").split("\n")) + 1, count + 1))
+    return range(line, line + 1)
+
+
+def _scalars(data: Any, path: tuple = ()) -> list[tuple[tuple, Any]]:
+    """Return (path, value) of every value that is not a mapping (a list of identifiers counts as one value)."""
+    if isinstance(data, dict):
+        return [s for k, v in data.items() for s in _scalars(v, path + (k,))]
+    if isinstance(data, list) and not (path and path[-1] in IDENTIFIER_KEYS):
+        return [s for i, v in enumerate(data) for s in _scalars(v, path + (i,))]
+    return [(path, data)]
 
 
 def _strings(data: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
@@ -69,37 +154,61 @@ def start_file(source: Path, target: Path, old_year: int, new_year: int) -> tupl
     lines = text.split("\n")
     started = Started(source, target)
     year_path = (kind.wrapper, "year") if kind.wrapper else ("year",)
-    # the old year in texts, ids and names: replaced where the value stands (one line, or a | block)
-    pattern = re.compile(rf"(?<!\d){old_year}(?!\d)")
+    # the old year standing alone in texts, ids and names (not inside an identifier such as 2010/11): moved
+    pattern = re.compile(rf"(?<![\d/]){old_year}(?!\d|/\d)")
     for path, value in _strings(data):
-        if not pattern.search(value):
+        if not pattern.search(value) or _identifier_path(path):
             continue
         line, column = marks.marks[path]
-        if path in marks.block_scalars:
-            span = range(line, line + len(value.rstrip("\n").split("\n")) + 1)
-            for number in span:
-                if number <= len(lines):
-                    lines[number - 1], count = pattern.subn(str(new_year), lines[number - 1])
-                    started.years += count
-        else:
-            head, tail = lines[line - 1][: column - 1], lines[line - 1][column - 1 :]
-            tail, count = pattern.subn(str(new_year), tail, count=value.count(str(old_year)))
-            lines[line - 1] = head + tail
-            started.years += count
+        for number in _span(marks, path, value, len(lines)):
+            cut = column - 1 if number == line else 0  # the value's own text, not its key
+            head, tail = lines[number - 1][:cut], lines[number - 1][cut:]
+            out, last = [], 0
+            for match in pattern.finditer(tail):
+                context = tail[max(match.start() - 30, 0) : match.end() + 20].strip()
+                why = _not_own_year(tail, match.start(), match.end(), old_year, value)
+                if why:
+                    started.kept.append(f"rad {number}: «{context}» ({why})")
+                    continue
+                after = context.replace(str(old_year), str(new_year))
+                for found, what in TEXT_IDENTIFIERS:  # as the file has it: an identifier in it is a blank
+                    after = found.sub(rf"\g<1>{_blank_text(what)}", after)
+                started.moved.append(f"rad {number}: «{context}» → «{after}»")
+                out.append(tail[last : match.start()] + str(new_year))
+                last = match.end()
+                started.years += 1
+            lines[number - 1] = head + "".join(out) + tail[last:]
+    # identifiers of the document itself (dnr, a decision's or the circular's number): emptied
+    identifiers = [(path, value) for path, value in _scalars(data) if _identifier_path(path) and value is not None]
+    for path, value in identifiers:
+        what = IDENTIFIER_KEYS[path[-1]]
+        started.blanked.append(f"rad {marks.marks[path][0]}: {_dotted(path)} ({what}) «{value}»")
     emptied = [path for path, _, value in figure_paths(data, kind) if value is not None and path[-1] not in RULE_KEYS]
-    for path in sorted(emptied, key=lambda p: marks.marks[p], reverse=True):  # right to left: columns stay true
-        _empty_at(lines, *marks.marks[path])
+    nulled = emptied + [path for path, _ in identifiers]
+    values = dict(_scalars(data))
+    for path in sorted(nulled, key=lambda p: marks.marks[p], reverse=True):  # right to left: columns stay true
+        _empty_at(lines, *marks.marks[path], values.get(path))
+    # identifiers written in texts: a visible blank, never the old number nor one rewritten with the new year
+    for path, value in _strings(data):
+        if not any(found.search(value) for found, _ in TEXT_IDENTIFIERS) or _identifier_path(path):
+            continue
+        for number in _span(marks, path, value, len(lines)):
+            for found, what in TEXT_IDENTIFIERS:
+                for hit in found.finditer(lines[number - 1]):
+                    started.blanked.append(f"rad {number}: {what} «{hit.group(0)[len(hit.group(1)) :]}»")
+                lines[number - 1] = found.sub(rf"\g<1>{_blank_text(what)}", lines[number - 1])
     started.emptied = [_dotted(path) for path in emptied]
     if year_path in marks.marks:
         line, column = marks.marks[year_path]
-        match = _TOKEN.match(lines[line - 1], column - 1)
-        if match is not None:  # None: an empty year (null), nothing to replace (this raised AttributeError before)
-            lines[line - 1] = lines[line - 1][: match.start()] + str(new_year) + lines[line - 1][match.end() :]
+        token = _TOKEN.match(lines[line - 1], column - 1)
+        if token is not None:  # None: an empty year (null), nothing to replace (this raised AttributeError before)
+            lines[line - 1] = lines[line - 1][: token.start()] + str(new_year) + lines[line - 1][token.end() :]
     body = _without_opening_comment(lines)
     header = [
         modeline(target, kind),
         f"# {_new_year_note(source, old_year, new_year)}",
-        "# Belopp och datum är tomma (null) och ska fyllas i; `generator validate` listar dem med rad.",
+        "# Belopp, datum och identifierare (dnr, nummer) är tomma (null eller [namn] ______________) och ska fyllas",
+        "# i; `generator validate` listar dem med rad.",
         "# Nycklarna beskrivs i docs/REFERENCE.md.",
         "",
     ]
@@ -141,6 +250,8 @@ def _dotted(path: tuple) -> str:
 def target_for(source: Path, old_year: int, new_year: int) -> Path:
     """Return where the new year's copy of ``source`` goes: the old year in its path replaced."""
     parts = [part.replace(str(old_year), str(new_year)) for part in source.parts]
+    # a name made of an identifier (cirkular_13-66.yaml: Cirkulär 13:66) is not the new year's: a neutral name
+    parts[-1] = re.sub(r"^(cirkular)_\d{2}-\d{1,3}(?=\.ya?ml$)", r"\1_ny", parts[-1])
     return Path(*parts)
 
 

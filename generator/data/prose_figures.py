@@ -36,6 +36,7 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefine
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator import formatting
+from generator.data.blanks import tomt
 from generator.data.model import Agreement, Appendix, Section, Table
 from generator.data.numbering import appendix_numbers, payout_letters, section_numbers
 
@@ -97,11 +98,20 @@ class _Namespace(dict):
             raise AttributeError(name) from None
 
 
+#: What a blank printed by a filter is called: the kind of value the filter formats.
+_BLANK_NAMES = {
+    **dict.fromkeys(("datum", "datum_utan_den", "dag_manad", "isodatum"), "datum"),
+    **dict.fromkeys(("belopp", "kronor", "miljoner", "miljoner_ord", "milj"), "belopp"),
+}
+
+
 def _strict_filter(function):
     """Wrap a formatting function so an undefined name fails as undefined, not as a type error."""
 
     @functools.wraps(function)
     def wrapper(value, *args, **kwargs):
+        if value is None:  # a field the source leaves empty (a decision's date): a visible blank, listed by validate
+            return tomt(_BLANK_NAMES.get(function.__name__, "uppgift"))
         for item in (value, *args):
             if isinstance(item, Undefined):
                 item._fail_with_undefined_error()

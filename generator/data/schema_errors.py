@@ -110,7 +110,8 @@ def schema_message(error: ErrorDetails) -> tuple[str, str]:
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         return f"väntade en samling nycklar, fann {describe_value(value)}", ""
     if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
+        expected = str(error.get("ctx", {}).get("expected", ""))
+        expected = re.sub(r"(?<=') or (?=')", " eller ", expected)  # pydantic's "'a', 'b' or 'c'" in Swedish
         return f"väntade något av {expected}, fann {describe_value(value)}", ""
     if kind == "bool_type":
         return f"väntade true eller false, fann {describe_value(value)}", (
@@ -163,8 +164,23 @@ def empty_findings(data: Any, kind_name: str, source: SourceMap, report: Report,
 
     if not started_by_new(source.file):
         return
+    from generator.data.newyear import IDENTIFIER_KEYS, identifier_paths
+
     kind = next(k for k in FILE_KINDS if k.name == kind_name)
     reported = {(f.path, f.location.line) for f in report.findings}
+    for path in identifier_paths(data):  # a dnr or number `generator new` left empty
+        path = prefix + path
+        if (dotted(path), source.locate(path).line) not in reported:
+            what = "ett diarienummer" if path[-1] == "dnr" else f"ett {IDENTIFIER_KEYS[str(path[-1])]}"
+            report.error(source.locate(path), f"inte ifyllt (null): {what}", dotted(path), EMPTY_HINT)
+            reported.add((dotted(path), source.locate(path).line))
+    for path, text in _texts(data):  # an identifier in a text that `generator new` left as a visible blank
+        path = prefix + path
+        for match in TEXT_BLANK.finditer(text):
+            location = source.locate_in_text(path, text, match.group(0))
+            if (dotted(path), location.line) not in reported:
+                report.error(location, f"inte ifyllt: {match.group(1)} (ett tomrum i texten)", dotted(path), EMPTY_HINT)
+                reported.add((dotted(path), location.line))
     for path, what, value in figure_paths(data, kind):
         path = prefix + path
         if value is None and (dotted(path), source.locate(path).line) not in reported:
@@ -174,6 +190,18 @@ def empty_findings(data: Any, kind_name: str, source: SourceMap, report: Report,
                 dotted(path),
                 EMPTY_HINT,
             )
+
+
+#: A blank typed in a text, as ``generator new`` leaves an identifier it cannot know: ``[propositionsnummer] ____``.
+TEXT_BLANK = re.compile(r"\[([^\[\]{}]{1,40})\][ \u00a0]_{5,}")
+
+
+def _texts(data: Any, path: PathKey = ()) -> list[tuple[PathKey, str]]:
+    if isinstance(data, dict):
+        return [t for k, v in data.items() for t in _texts(v, path + (k,))]
+    if isinstance(data, list):
+        return [t for i, v in enumerate(data) for t in _texts(v, path + (i,))]
+    return [(path, data)] if isinstance(data, str) else []
 
 
 def unknown_key_hint(data: Any, path: PathKey, kind_name: str = "overenskommelse") -> str:

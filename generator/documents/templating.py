@@ -20,9 +20,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from generator.data import prose_figures as prose
+from generator.data.blanks import tomt
 from generator.data.model import Agreement
 from generator.data.numbering import appendix_numbers, payout_letters, section_numbers, table_captions
 from generator.data.prose_figures import figure_context, render_prose, syntax_message, walk_appendices, walk_sections
+from generator.documents.decision_tables import attachment_title, distribution_table
 from generator.documents.model import Document, parse_document
 from generator.errors import RenderError
 
@@ -168,7 +170,11 @@ def make_environment(templates: Path = TEMPLATES) -> ImmutableSandboxedEnvironme
     loader still notices a template changed on disk). A build also keeps the
     compiled templates between processes (:mod:`generator.cache.compiled_templates`).
     """
-    return prose.make_environment(FileSystemLoader(str(templates)), autoescape=True)
+    env = prose.make_environment(FileSystemLoader(str(templates)), autoescape=True)
+    env.globals["tomt"] = tomt  # the visible blank of an unknown field: {{ decision.dnr or tomt("diarienummer") }}
+    env.globals["bilaga_tabell"] = distribution_table  # a decision's key or distribution bilaga
+    env.globals["bilaga_titel"] = attachment_title
+    return env
 
 
 def render_document(

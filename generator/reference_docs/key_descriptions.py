@@ -31,7 +31,8 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "[{id: skl, name: Sveriges Kommuner och Landsting, short: SKL}]",
             ),
             "parties": (
-                "Överenskommelsens två parter och den som skriver under för var och en.",
+                "Överenskommelsens två parter och den som skriver under för var och en (signatory null om "
+                "källan inte anger det). Inga i en fil som bara har ett fristående beslut.",
                 "[{organisation: staten, label: För staten, signatory: {name: Maria Larsson}}, …]",
             ),
             "signing": ("Ort och datum då överenskommelsen undertecknades.", "{place: Stockholm, date: 2011-12-15}"),
@@ -48,7 +49,8 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "intro": ("Överenskommelsens inledande text, före avsnitten.", "Regeringen och SKL är överens om …"),
             "numbered": ("Numrera avsnitten (2.1, 2.2 …). false: rubriker utan nummer.", "true"),
             "sections": (
-                "Överenskommelsens avsnitt i ordning (minst ett); numreras efter ordningen.",
+                "Överenskommelsens avsnitt i ordning; numreras efter ordningen. Inga i en fil som bara har ett "
+                "fristående beslut (decisions:); total är då beslutets belopp.",
                 "[{id: ledning, title: Ledning och styrning, …}]",
             ),
             "approval": (
@@ -104,7 +106,10 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         {
             "organisation": ("Organisationens id (under organisations:).", "staten"),
             "label": ("Rubriken över underskriften.", "För staten"),
-            "signatory": ("Den som skriver under.", "{name: Maria Larsson, title: Äldre- och folkhälsominister}"),
+            "signatory": (
+                "Den som skriver under; null om källan inte anger det (skrivs som tomrum).",
+                "{name: Maria Larsson, title: Äldre- och folkhälsominister}",
+            ),
         },
     ),
     "Person": (
@@ -421,14 +426,23 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         },
     ),
     "Decision": (
-        "Ett regeringsbeslut om överenskommelsen: utbetalning (uppdrag till Kammarkollegiet att betala) "
-        "eller godkännande (av SKL:s plan).",
+        "Ett regeringsbeslut: om överenskommelsen, eller fristående (en fil utan sections: och parties:, "
+        "t.ex. ett uppdrag åt en myndighet att betala ut ett statsbidrag). utbetalning (uppdrag att betala) "
+        "eller godkännande (av SKL:s plan). Det som källan inte anger (nummer, datum, diarienummer, statsråd, "
+        "föredragande) skrivs null: dokumentet visar ett tomrum [namn] ______________ att fylla i och "
+        "`generator validate` listar det (med --strict ett fel). Texten når beslutets fält som "
+        "{{ decision.<nyckel> }}, t.ex. {{ decision.appropriation.lang }}, "
+        "{{ decision.uppfoljning.<id>.date | datum }}.",
         {
             "id": ("Beslutets namn (id).", "beslut_utbetalning"),
             "kind": ("utbetalning eller godkannande.", "utbetalning"),
-            "number": ("Beslutets nummer (romersk siffra:nummer).", "'II:7'"),
-            "date": ("Beslutsdatum.", "2011-06-16"),
-            "dnr": ("Diarienummer; null om källan inte anger det.", "S2011/5826/FST (delvis)"),
+            "number": ("Beslutets nummer (romersk siffra:nummer); null om källan inte anger det.", "'II:7'"),
+            "date": ("Beslutsdatum; null om källan inte anger det.", "2011-06-16"),
+            "dnr": (
+                "Diarienummer, eller flera som lista (vart och ett på sin rad i huvudet); null om källan inte "
+                "anger det.",
+                "[S2011/5826/FST, S2011/4012/FST]",
+            ),
             "department": ("Departementet.", "Socialdepartementet"),
             "addressee": (
                 "Mottagaren (namn och adressrader).",
@@ -441,10 +455,46 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             ),
             "matter": ("Texten under ”Ärendet”.", "Regeringen och SKL har ingått en överenskommelse …"),
             "appropriation": ("Anslaget som belastas.", "{utgiftsomrade: 9 Hälsovård …, anslag: 5:1 …}"),
-            "minister": ("Statsrådet som beslutar.", "{name: Maria Larsson}"),
-            "official": ("Föredraganden/tjänstemannen.", "{name: Anna Svensson}"),
+            "minister": ("Statsrådet som beslutar; null om källan inte anger det.", "{name: Maria Larsson}"),
+            "official": ("Föredraganden; null om källan inte anger det.", "{name: Anna Svensson}"),
             "copies": ("”Kopia till”.", "[Finansdepartementet/BA, Socialstyrelsen]"),
-            "attachments": ("Vad som bifogas: agreement, plan; bilagorna räknas.", "[agreement]"),
+            "attachments": (
+                "Bilagorna i ordning: en sort ensam (agreement, plan) eller en bilaga med nycklar "
+                "(distribution, key, text); huvudet skriver ”1 bilaga”, ”2 bilagor” …",
+                "[{kind: key, title: Fördelningsnyckel, key: {'01': 412_000}}]",
+            ),
+            "followup": (
+                "Uppföljningar som beslutet kräver, av vilket slag som helst, med datum (eller null).",
+                "[{id: delredovisning, label: Delredovisning, date: 2013-03-31, to: Socialdepartementet}]",
+            ),
+        },
+    ),
+    "DecisionAttachment": (
+        "En bilaga till ett regeringsbeslut: överenskommelsen (agreement), SKL:s plan (plan), en "
+        "fördelningstabell (distribution), en nyckel (key) eller en fri text (text). En fördelningstabell "
+        "fördelar amount (annars total) mellan länen efter key med fördelningsmotorns regel (proportionellt, "
+        "största rest) och, med split, varje läns del mellan kommunerna och landstinget.",
+        {
+            "kind": ("agreement, plan, distribution, key eller text.", "distribution"),
+            "title": ("Bilagans rubrik (annars sortens).", "Fördelning per län"),
+            "text": ("Text i bilagan, före tabellen.", "Medlen fördelas efter antalet invånare 65 år och äldre."),
+            "amount": ("Beloppet som fördelas (standard: total).", "300_000_000"),
+            "key": ("Länskod → nyckelns tal för länet.", "{'01': 412_000, '03': 70_000}"),
+            "key_label": ("Rubriken över nyckelns kolumn.", "Invånare 65 år och äldre"),
+            "split": (
+                "Delningen av varje läns del mellan kommunerna och landstinget.",
+                "{kommuner: 70, landsting: 30}",
+            ),
+        },
+    ),
+    "FollowUp": (
+        "En uppföljning som ett beslut kräver (delredovisning, slutredovisning, vad som helst som har ett namn).",
+        {
+            "id": ("Namn för texten: {{ decision.uppfoljning.<id>.date | datum }}.", "delredovisning"),
+            "label": ("Vad som ska lämnas.", "Delredovisning"),
+            "date": ("Senast när; null om källan inte anger det (skrivs som tomrum).", "2013-03-31"),
+            "to": ("Vem som tar emot.", "Regeringskansliet (Socialdepartementet)"),
+            "by": ("Vem som ska göra det.", "Socialstyrelsen"),
         },
     ),
     "Address": (
@@ -459,14 +509,19 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         {
             "utgiftsomrade": ("Utgiftsområde.", "9 Hälsovård, sjukvård och social omsorg"),
             "anslag": ("Anslag.", "5:1 Stimulansbidrag och åtgärder inom äldrepolitiken"),
-            "anslagspost": ("Anslagspost.", "1 Till regeringens disposition"),
+            "anslagspost": (
+                "Anslagspost, som beslutet skriver den. Texten: {{ decision.appropriation.kort }} "
+                "(”anslagspost 11”), {{ decision.appropriation.lang }} (”anslagspost 11 Stimulansbidrag …”).",
+                "11",
+            ),
+            "anslagspost_namn": ("Anslagspostens namn, om beslutet anger det.", "Stimulansbidrag till äldreomsorg"),
         },
     ),
     "Letter": (
         "SKL:s skrivelse med genomförandeplanen.",
         {
-            "dnr": ("SKL:s diarienummer.", "09/5304"),
-            "date": ("Datum.", "2012-01-20"),
+            "dnr": ("SKL:s diarienummer; null om källan inte anger det (skrivs som tomrum).", "09/5304"),
+            "date": ("Datum; null om källan inte anger det (skrivs som tomrum).", "2012-01-20"),
             "sender": ("Avsändarens organisations-id.", "skl"),
             "units": ("Avdelning och sektion.", "[Avdelningen för vård och omsorg]"),
             "contact": ("Handläggare.", "Anna Svensson"),

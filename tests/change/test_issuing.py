@@ -361,7 +361,8 @@ def test_the_draft_andringsbeslut_names_the_decision_the_old_and_new_amounts(iss
         in text
     )
     # the head as the decisions have it, the number left to the government, signatures and copies as in the original
-    assert "Regeringsbeslut [nr]" in cells and f"[datum] {decision.dnr}" in cells and decision.department in cells
+    assert "Regeringsbeslut [nr]" in cells and f"[datum]\u00a0______________ {decision.dnr}" in cells
+    assert decision.department in cells
     assert decision.minister.name in cells and decision.official.name in cells
     assert "\n".join(decision.copies) in text
     assert "På regeringens vägnar" in text and "Kopia till" in text

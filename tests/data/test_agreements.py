@@ -28,13 +28,16 @@ def test_2012_confirms_1161_million_and_reports_the_seeds_budget_mismatch(valida
     assert s["total"] == 1_161_000_000 and s["sum_ok"]
     # The seed's Bil 3 budgets 4 194 100 kronor against 4 000 000 kronor of payouts; Bil 5 labels its 2012
     # budget "SUMMA 2011" and its income (12,5 million) and cost (10 million) differ; the 2010 table that
-    # shares the 66 million leaves 500 000 kronor undistributed.
+    # shares the 66 million leaves 500 000 kronor undistributed. The seed gives neither the decision's dnr nor
+    # the date of SKL's letter: two blanks, each named.
     messages = sorted(w.message.replace("\u00a0", " ") for w in result.warnings)
     # and the three assumptions the letters make where the plan is silent, for SKL to confirm
     assumptions = [m for m in messages if m.startswith("antagande att bekräfta: ")]
     assert len(assumptions) == 3 and all("bekräfta" in m.split(": ", 1)[1] for m in assumptions), assumptions
     messages = [m for m in messages if m not in assumptions]
-    assert len(messages) == 4, messages
+    assert len(messages) == 6, messages
+    blanks = sorted(w.path for w in result.warnings if w.message.startswith("tomt i källan"))
+    assert blanks == ["decisions[0].dnr", "letter.date"], blanks
     (vardforetagarna,) = [m for m in messages if "vardforetagarna_budget" in m]
     assert "4 194 100 kronor" in vardforetagarna and "4 000 000 kronor" in vardforetagarna
     assert any("'SUMMA 2011' nämner året 2011, inte överenskommelsens 2012" in m for m in messages)

@@ -239,6 +239,9 @@ def test_two_agreement_files_of_one_year_writing_the_same_documents_are_refused(
     folder.mkdir()
     for name in ("a.yaml", "b.yaml"):
         shutil.copy(AGREEMENTS / "2010.yaml", folder / name)
+    # another id (one id twice in a year is its own error, tests/data/test_duplicate_ids.py): the documents clash
+    text = (folder / "b.yaml").read_text(encoding="utf-8")
+    (folder / "b.yaml").write_text(text.replace("\nid: ", "\nid: annan_", 1), encoding="utf-8")
     out = tmp_path / "out"
     result = run("build", str(folder), "--out", str(out))
     assert result.exit_code == 2

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from generator.data.checks import budgets, dates, distributions, ids, plausibility, prose, references, sums
+from generator.data.checks import budgets, dates, decisions, distributions, ids, plausibility, prose, references, sums
 from generator.data.checks.context import CheckContext
 
 #: Every check, in the order its findings are reported.
 CHECKS: list[Callable[[CheckContext], None]] = [
     ids.check_ids,
+    decisions.check_agreement_or_decision,
     references.check_references,
     prose.check_prose,
     sums.check_sums,
@@ -26,4 +27,6 @@ CHECKS: list[Callable[[CheckContext], None]] = [
     distributions.check_distributions,
     budgets.check_budgets,
     budgets.check_rendered,
+    decisions.check_attachments,
+    decisions.check_blanks,
 ]

@@ -55,7 +55,7 @@ def check_dates(context: CheckContext) -> None:
     _letter_dates(context)
     if agreement.signing:
         for index, decision in enumerate(agreement.decisions):
-            if decision.kind == "utbetalning" and decision.date < agreement.signing.date:
+            if decision.kind == "utbetalning" and decision.date and decision.date < agreement.signing.date:
                 context.warning(
                     ("decisions", index, "date"),
                     "utbetalningsbeslutet är daterat innan överenskommelsen undertecknades",

@@ -37,7 +37,7 @@ def check_plausibility(context: CheckContext) -> None:
                     "kontrollera överenskommelsens år och datumets: ett av dem är felskrivet",
                 )
     signed = agreement.signing.date if agreement.signing else None
-    first_decision = min((d.date for d in agreement.decisions), default=None)
+    first_decision = min((d.date for d in agreement.decisions if d.date), default=None)
     start, what = (signed, "överenskommelsen undertecknas") if signed else (first_decision, "det första beslutet")
     if start is not None:
         for model, path in context.nodes:

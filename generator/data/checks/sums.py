@@ -27,14 +27,15 @@ def check_sums(context: CheckContext) -> None:
                 parts,
             )
     computed = payouts_total + pots_total
-    compare(
-        context,
-        ("total",),
-        "överenskommelsen anger",
-        agreement.total,
-        f"dess utbetalningar ({kronor(payouts_total)}) och potter ({kronor(pots_total)}) blir tillsammans",
-        computed,
-    )
+    if agreement.sections:  # a file of a stand-alone decision: total is the decision's amount, no parts
+        compare(
+            context,
+            ("total",),
+            "överenskommelsen anger",
+            agreement.total,
+            f"dess utbetalningar ({kronor(payouts_total)}) och potter ({kronor(pots_total)}) blir tillsammans",
+            computed,
+        )
     for model, path in context.nodes:
         if isinstance(model, Payout) and model.earmarks:
             earmarked = sum(e.amount for e in model.earmarks)
