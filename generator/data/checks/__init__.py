@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from generator.data.checks import budgets, dates, distributions, ids, plausibility, prose, references, sums
+from generator.data.checks import budgets, codes, dates, distributions, ids, plausibility, prose, references, sums
 from generator.data.checks.context import CheckContext
 
 #: Every check, in the order its findings are reported.
 CHECKS: list[Callable[[CheckContext], None]] = [
     ids.check_ids,
     references.check_references,
+    codes.check_codes,
     prose.check_prose,
     sums.check_sums,
     dates.check_dates,
