@@ -90,7 +90,7 @@ def load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = Fa
         )
         raise DataError(str(finding), [finding])
     if agreement.municipal_statement is not None:
-        validated.municipal, findings = check_municipal(agreement, source.file)
+        validated.municipal, findings = check_municipal(agreement, source.file, source)
         validated.warnings = validated.warnings + findings
         if strict and findings:
             raise DataError(f"{len(findings)} varningar om kommunernas filer (--strict)", findings)

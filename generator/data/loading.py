@@ -57,7 +57,8 @@ class SourceMap:
 
     def locate_in_text(self, path: PathKey, text: str, needle: str) -> Location:
         """Return the location of the first line of the text at ``path`` that contains ``needle``."""
-        return self.locate_line(path, next((i for i, line in enumerate(text.splitlines()) if needle in line), 0))
+        location = self.locate_line(path, next((i for i, line in enumerate(text.splitlines()) if needle in line), 0))
+        return self.with_column(location, needle) if location.column is None and needle else location
 
     def locate_line(self, path: PathKey, index: int) -> Location:
         """Return the location of line ``index`` (from 0) of the text at ``path``."""

@@ -111,14 +111,14 @@ def folder(agreement: Agreement, agreement_file: Path) -> Path:
     return Path(os.path.normpath(Path(agreement_file).parent / agreement.municipal_statement.folder))
 
 
-def _contained_folder(agreement: Agreement, agreement_file: Path) -> Finding | None:
+def _contained_folder(agreement: Agreement, agreement_file: Path, source: SourceMap | None) -> Finding | None:
     """Return an error if ``municipal_statement.folder`` leaves the project folder (``..``, a link, absolute)."""
     assert agreement.municipal_statement is not None
     try:
         contained_path(Path(agreement_file), agreement.municipal_statement.folder)
     except ValueError as exc:
         return Finding(
-            Location(Path(agreement_file)),
+            source.locate(("municipal_statement", "folder")) if source else Location(Path(agreement_file)),
             f"avvisas: {exc}",
             "municipal_statement.folder",
             "error",
@@ -203,12 +203,14 @@ def unquoted_code(data: Any, source: SourceMap) -> Finding | None:
         f"talet {int(written)}, och koden är texten som den skrivs",
         "kommun",
         "error",
-        f'skriv kommun: "{written.zfill(4)}"',
+        f'skriv kommun: "{written}"'
+        if len(written) == 4
+        else 'skriv koden med citattecken och fyra siffror: kommun: "0180"',
     )
 
 
 def load_files(
-    agreement: Agreement, agreement_file: Path
+    agreement: Agreement, agreement_file: Path, source: SourceMap | None = None
 ) -> tuple[dict[str, tuple[MunicipalFile, Path]], list[Finding]]:
     """Return the municipalities' own files by code, and the findings (errors and warnings) about them."""
     from generator.data.loading import load_yaml
@@ -216,7 +218,7 @@ def load_files(
 
     files: dict[str, tuple[MunicipalFile, Path]] = {}
     findings: list[Finding] = []
-    outside = _contained_folder(agreement, agreement_file)
+    outside = _contained_folder(agreement, agreement_file, source)
     if outside is not None:
         return files, [outside]
     where = folder(agreement, agreement_file)
@@ -337,9 +339,12 @@ def statements(
     return [statement(agreement, c, files, allocation) for c in sorted(files)]
 
 
-def check(agreement: Agreement, agreement_file: Path) -> tuple[dict[str, tuple[MunicipalFile, Path]], list[Finding]]:
-    """Return the municipal files and findings; raise DataError if any file is invalid."""
-    files, findings = load_files(agreement, agreement_file)
+def check(
+    agreement: Agreement, agreement_file: Path, source: SourceMap | None = None
+) -> tuple[dict[str, tuple[MunicipalFile, Path]], list[Finding]]:
+    """Return the municipal files and findings (located in the agreement's ``source``, if given); raise DataError
+    if any file is invalid."""
+    files, findings = load_files(agreement, agreement_file, source)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise DataError(str(errors[0]) if len(errors) == 1 else f"{len(errors)} fel i kommunernas filer", findings)

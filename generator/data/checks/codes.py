@@ -44,7 +44,9 @@ def _quoted(context: CheckContext, path: PathKey) -> None:
         f"koden {code} står utan citattecken: en YAML-läsare (redigeraren, JSON-schemat) läser den som talet "
         f"{int(code)}, och en kod är texten som den skrivs",
         dotted(path),
-        f'skriv "{code}": med citattecken',
+        f'skriv "{code}": med citattecken'
+        if len(code) in (2, 4)
+        else 'skriv koden med citattecken och med sina inledande nollor: "01" för ett län, "0180" för en kommun',
     )
 
 
