@@ -1144,11 +1144,11 @@ CASES += [
     validate_case(
         "24-item-condition-literal",
         24,
-        "county_letters:\n",
-        "county_letters:\n  item_conditions: {ledning_lan: 'Villkor {{ 5 | kronor }}'}\n",
-        "talet 5|står två gånger",
+        "    ul_lan: |\n      Medlen används",
+        "    ul_lan: |\n      Medlen ({{ 66_000_000 | kronor }}) används",
+        "talet 66000000",
         base=BASE_2012,
-        located=r"case\.yaml:\d+:\d+: fel: ",
+        located=r"case\.yaml:\d+:15: fel: county_letters\.item_conditions\.ul_lan: ",
     ),
 ]
 
