@@ -1162,6 +1162,12 @@ for id_, old, new, fragment in [
     ("code-unquoted-1", '"01": 7_000_000', "1: 7_000_000", "står utan citattecken"),
     ("code-unquoted-25", '"25": 3_000_000', "25: 3_000_000", "står utan citattecken"),
     ("code-unquoted-county-agreement", '    "14":   # Västra', "    14:   # Västra", "står utan citattecken"),
+    ("code-unquoted-three-digits", '"01": 7_000_000', "001: 7_000_000", "står utan citattecken"),
+    ("code-empty", '"01": 7_000_000', '"": 7_000_000', "'' är ingen kod"),
+    ("code-leading-space", '"01": 7_000_000', '" 01": 7_000_000', "' 01' är ingen kod"),
+    ("code-trailing-space", '"01": 7_000_000', '"01 ": 7_000_000', "'01 ' är ingen kod"),
+    ("code-hex", '"01": 7_000_000', "0x1: 7_000_000", "'0x1' är ingen kod"),
+    ("step-zero", "step: 500_000   # the", "step: 0   # the", "steget är 0 kronor"),
     (
         "code-unquoted-flow",
         '"01": 7_000_000   # Stockholm\n            "03": 2_000_000   # Uppsala',

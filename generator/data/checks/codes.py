@@ -9,6 +9,8 @@ error either way, since the figure is money that would be paid and printed.
 
 from __future__ import annotations
 
+import re
+
 from generator.data.checks.context import CheckContext
 from generator.data.loading import PathKey, dotted
 from generator.data.model import CountyAgreements, Distribution
@@ -23,6 +25,10 @@ def check_codes(context: CheckContext) -> None:
             for name in ("published", "table"):
                 for code in getattr(model, name) or {}:
                     _quoted(context, path + (name, code))
+            if model.step == 0:
+                context.error(
+                    path + ("step",), "steget är 0 kronor: inget belopp kan avrundas till det", "ta bort step:"
+                )
             if model.step and model.published:
                 for code, amount in model.published.items():
                     if amount % model.step:
@@ -32,9 +38,20 @@ def check_codes(context: CheckContext) -> None:
                 _quoted(context, path + ("counties", code))
 
 
+#: A code as written: two digits for a county (01), four for a municipality (0180) or a county council (0001).
+_CODE = re.compile(r"[0-9]{2}|[0-9]{4}")
+
+
 def _quoted(context: CheckContext, path: PathKey) -> None:
     mark = context.source.unquoted_keys.get(path)
     if mark is None:
+        if not _CODE.fullmatch(str(path[-1])):
+            context.error(
+                path,
+                f"{str(path[-1])[:20]!r} är ingen kod: två siffror för ett län, fyra för en kommun eller ett "
+                "landsting, utan mellanslag",
+                'skriv koden som i reference/, inom citattecken: "01", "0180"',
+            )
         return
     code = str(path[-1])
     location = context.source.locate(path)
