@@ -23,6 +23,7 @@ from typing import NamedTuple
 from generator.cache import validated as cached_checks
 from generator.data.circulars import ValidatedCircular, is_circular, load_circular
 from generator.data.municipal import check as check_municipal
+from generator.data.reference import councils
 from generator.data.validate import Validated, check_file, discover
 from generator.errors import DataError, Finding, GeneratorError
 from generator.money.cross_checks import county_agreements, without_files
@@ -54,6 +55,7 @@ def load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = Fa
     per-user cache (:mod:`generator.cache.validated`); the distribution is always computed.
     """
     check = cached_checks.check_file if cached else check_file
+    councils()  # the reference lists, read and checked once per process: a damaged list stops every file
     source, agreement, report = check(Path(file), sums_as_warnings)
     failing = report.findings if strict else report.errors
     if agreement is None or failing:
@@ -88,7 +90,7 @@ def load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = Fa
         )
         raise DataError(str(finding), [finding])
     if agreement.municipal_statement is not None:
-        validated.municipal, findings = check_municipal(agreement, source.file)
+        validated.municipal, findings = check_municipal(agreement, source.file, source)
         validated.warnings = validated.warnings + findings
         if strict and findings:
             raise DataError(f"{len(findings)} varningar om kommunernas filer (--strict)", findings)

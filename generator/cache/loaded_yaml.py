@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.cache import store
-from generator.data.loading import MAX_YAML_BYTES, SourceMap, parse_yaml, read_limited
+from generator.data.loading import MAX_YAML_BYTES, SourceMap, parse_yaml, read_data
 
 KIND = "yaml"
-FORMAT = b"yaml-json-1"
+FORMAT = b"yaml-json-2"  # 2: with the keys and values written as bare digits
 _DATE = "\x00date"
 _DATETIME = "\x00datetime"
 
@@ -27,7 +27,7 @@ def load_yaml(file: Path) -> tuple[Any, SourceMap]:
     """Return what :func:`generator.data.loading.load_yaml` returns for ``file``, from the cache when its bytes
     were loaded before."""
     file = Path(file)
-    return load_bytes(read_limited(file, MAX_YAML_BYTES, "filen"), file)
+    return load_bytes(read_data(file, MAX_YAML_BYTES, "filen"), file)
 
 
 def load_bytes(raw: bytes, file: Path) -> tuple[Any, SourceMap]:
@@ -48,7 +48,9 @@ def _encode(data: Any, source: SourceMap) -> dict:
         "data": data,
         "marks": [[list(path), line, column] for path, (line, column) in source.marks.items()],
         "blocks": [list(path) for path in sorted(source.block_scalars, key=repr)],
-    }  # a set: in a fixed order
+        "unquoted_keys": [[list(path), line, column] for path, (line, column) in source.unquoted_keys.items()],
+        "unquoted_values": [list(path) for path in sorted(source.unquoted_values, key=repr)],
+    }  # sets: in a fixed order
 
 
 def _default(value: Any) -> dict:
@@ -85,6 +87,12 @@ def _decode(entry: Any, file: Path) -> tuple[Any, SourceMap] | None:
                 return None
             marks[_path(path)] = (line, column)
         blocks = {_path(path) for path in entry["blocks"]}
+        unquoted_keys = {}
+        for path, line, column in entry["unquoted_keys"]:
+            if type(line) is not int or type(column) is not int:
+                return None
+            unquoted_keys[_path(path)] = (line, column)
+        unquoted_values = {_path(path) for path in entry["unquoted_values"]}
     except (ValueError, TypeError, KeyError):
         return None
-    return entry["data"], SourceMap(file, marks, blocks)
+    return entry["data"], SourceMap(file, marks, blocks, unquoted_keys, unquoted_values)

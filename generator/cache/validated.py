@@ -31,7 +31,7 @@ from typing import Any
 
 from generator.cache import inputs, loaded_yaml, store
 from generator.data import validate
-from generator.data.loading import MAX_YAML_BYTES, SourceMap, read_limited
+from generator.data.loading import MAX_YAML_BYTES, SourceMap, read_data
 from generator.data.model import Agreement
 from generator.errors import Finding, Location, Report
 
@@ -45,7 +45,7 @@ def check_file(file: Path, sums_as_warnings: bool = False) -> tuple[SourceMap, A
     """Return :func:`generator.data.validate.check_file` of ``file``, from the cache when every input its checks
     read is unchanged; keep a result without errors."""
     file = Path(file)
-    raw = read_limited(file, MAX_YAML_BYTES, "filen")  # a device, pipe or giant is refused here, with its message
+    raw = read_data(file, MAX_YAML_BYTES, "filen")  # a link out of the project, device, pipe or giant: refused here
     try:
         name = _key(file, raw, b"sums_as_warnings" if sums_as_warnings else b"")
     except OSError:  # no working directory (removed under us): nothing is looked up or kept

@@ -11,10 +11,11 @@ if TYPE_CHECKING:
 
 
 def console(stderr: bool = False) -> Console:
-    """Return a console that prints no highlighting and wraps softly (on standard error with ``stderr``)."""
+    """Return a console that prints no highlighting or emoji codes (``:100:`` in a location) and wraps softly (on
+    standard error with ``stderr``)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)  # file:100:7 stays as it is
 
 
 def escape(text: str) -> str:

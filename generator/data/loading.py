@@ -38,6 +38,11 @@ class SourceMap:
     file: Path
     marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     block_scalars: set[PathKey] = field(default_factory=set)  # `|` or `>` texts: content starts a line later
+    #: Keys written as bare digits (``01:``, ``1:``), by the path of their value: where the key stands. A code
+    #: (``"01"``, ``"0180"``) must be quoted, since YAML 1.2 (an editor, the JSON Schema) reads ``01`` as 1.
+    unquoted_keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    #: Values written as bare digits (``kommun: 0180``), by path.
+    unquoted_values: set[PathKey] = field(default_factory=set)
 
     def locate(self, path: PathKey) -> Location:
         """Return the location of ``path``, or of its nearest ancestor that has one."""
@@ -52,7 +57,8 @@ class SourceMap:
 
     def locate_in_text(self, path: PathKey, text: str, needle: str) -> Location:
         """Return the location of the first line of the text at ``path`` that contains ``needle``."""
-        return self.locate_line(path, next((i for i, line in enumerate(text.splitlines()) if needle in line), 0))
+        location = self.locate_line(path, next((i for i, line in enumerate(text.splitlines()) if needle in line), 0))
+        return self.with_column(location, needle) if location.column is None and needle else location
 
     def locate_line(self, path: PathKey, index: int) -> Location:
         """Return the location of line ``index`` (from 0) of the text at ``path``."""
@@ -63,9 +69,26 @@ class SourceMap:
         return Location(self.file, location.line + offset + index, None if offset or index else location.column)
 
     def locate_error(self, path: PathKey, exc: Exception) -> Location:
-        """Return the location of a template error ``exc`` in the text at ``path`` (its line, when it has one)."""
+        """Return the location of a template error ``exc`` in the text at ``path`` (its line, when it has one;
+        its column too, when the error names what it found: ``exc.needle``)."""
         line = getattr(exc, "lineno", None)
-        return self.locate_line(path, line - 1) if isinstance(line, int) and line > 0 else self.locate(path)
+        location = self.locate_line(path, line - 1) if isinstance(line, int) and line > 0 else self.locate(path)
+        needle = getattr(exc, "needle", None)
+        return self.with_column(location, needle) if isinstance(needle, str) else location
+
+    def with_column(self, location: Location, needle: str) -> Location:
+        """Return ``location`` with the column where ``needle`` first stands on its line of the file, if it does
+        (the file is read again for this, on an error only); else ``location`` as it is."""
+        if location.line is None:
+            return location
+        try:
+            lines = read_limited(self.file, MAX_YAML_BYTES, "filen").decode("utf-8").splitlines()
+        except (DataError, UnicodeDecodeError):
+            return location
+        if not 0 < location.line <= len(lines):
+            return location
+        column = lines[location.line - 1].find(needle)
+        return Location(location.file, location.line, column + 1) if column >= 0 else location
 
 
 #: Limits of what the YAML loader reads (see docs/UTVECKLING.md, "Robusthet och säkerhet").
@@ -73,6 +96,7 @@ MAX_YAML_BYTES = 1_000_000  # the largest agreement is about 110 kB
 MAX_DEPTH = 40  # nesting of mappings and lists; the agreements use about 10
 MAX_COMPOSED = 50_000  # values as written (keys too); the largest agreement has about 2 200
 MAX_NODES = 100_000  # values after aliases and merge keys are expanded
+MAX_EXPANDED_BYTES = 2_000_000  # bytes of text (keys and values) after aliases: twice what a file may hold
 
 #: Plain scalars read as numbers: digits with optional groups of three after ``_`` (66_000_000), a leading
 #: minus (refused later where amounts must not be negative), and decimals written 7.5. YAML 1.1 also reads
@@ -243,9 +267,10 @@ if _FAST_LOADER is not None:
     _FAST_LOADER.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
 
-def _expanded_size(node: yaml.Node, sizes: dict[int, int], active: set[int]) -> int:
-    """Return how many values ``node`` stands for once aliases and merge keys are expanded (memoised, so an
-    alias bomb is measured without being expanded); raise at the first node that exceeds the bound."""
+def _expanded_size(node: yaml.Node, sizes: dict[int, tuple[int, int]], active: set[int]) -> tuple[int, int]:
+    """Return how many values, and how many bytes of text, ``node`` stands for once aliases and merge keys are
+    expanded (memoised, so an alias bomb is measured without being expanded); raise at the first node that
+    exceeds a bound: :data:`MAX_NODES` values or :data:`MAX_EXPANDED_BYTES` bytes."""
     known = sizes.get(id(node))
     if known is not None:
         return known
@@ -257,18 +282,29 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], active: set[int]) -> 
             node.start_mark,
         )
     size = 1
+    length = len(node.value.encode("utf-8", "surrogatepass")) if isinstance(node, yaml.ScalarNode) else 0
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         active.add(id(node))
         children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
         for child in children:
-            size += _expanded_size(child, sizes, active)
+            child_size, child_length = _expanded_size(child, sizes, active)
+            size += child_size
+            length += child_length
             if size > MAX_NODES:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"data växer till mer än {MAX_NODES} värden (alias av alias?)", node.start_mark
                 )
+            if length > MAX_EXPANDED_BYTES:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"data växer till mer än {MAX_EXPANDED_BYTES} byte text när alias fylls i "
+                    "(samma långa text upprepad genom alias?)",
+                    child.start_mark,
+                )
         active.discard(id(node))
-    sizes[id(node)] = size
-    return size
+    sizes[id(node)] = (size, length)
+    return size, length
 
 
 class _Budget:
@@ -277,6 +313,16 @@ class _Budget:
     def __init__(self) -> None:
         self.nodes = 0
         self.active: set[int] = set()
+        self.unquoted_keys: dict[PathKey, tuple[int, int]] = {}
+        self.unquoted_values: set[PathKey] = set()
+
+
+_DIGITS = re.compile(r"^[0-9]+$")
+
+
+def _plain_digits(node: yaml.Node) -> bool:
+    """Return True if ``node`` is a scalar written as bare digits (no quotes): ``01``, ``0180``, ``1``."""
+    return isinstance(node, yaml.ScalarNode) and not node.style and bool(_DIGITS.match(node.value))  # libyaml: ""
 
 
 def _construct(
@@ -295,6 +341,8 @@ def _construct(
     marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
         blocks.add(path)
+    if _plain_digits(node):
+        budget.unquoted_values.add(path)
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         if id(node) in budget.active:
             raise yaml.constructor.ConstructorError(
@@ -356,6 +404,8 @@ def _construct_collection(node, path: PathKey, marks: dict, loader: _Loader, blo
                 raise yaml.constructor.ConstructorError(
                     None, None, f"nyckeln {key!r} står två gånger", key_node.start_mark
                 )
+            if _plain_digits(key_node):
+                budget.unquoted_keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = _construct(value_node, path + (key,), marks, loader, blocks, budget)
         return result
     return [_construct(child, path + (i,), marks, loader, blocks, budget) for i, child in enumerate(node.value)]
@@ -432,10 +482,37 @@ def _yaml_problem(file: Path, exc: yaml.YAMLError) -> DataError:
     return DataError(str(finding), [finding])
 
 
-def load_yaml(file: Path) -> tuple[Any, SourceMap]:
-    """Return the data of a YAML file and its source map; raise :class:`DataError` on any problem."""
+def load_yaml(file: Path, root: Path | None = None) -> tuple[Any, SourceMap]:
+    """Return the data of a YAML file and its source map; raise :class:`DataError` on any problem.
+
+    The file must lie in the project folder (``root``, else :func:`project_root`) after symbolic links.
+    """
     file = Path(file)
-    return parse_yaml(read_limited(file, MAX_YAML_BYTES, "filen"), file)
+    return parse_yaml(read_data(file, MAX_YAML_BYTES, "filen", root), file)
+
+
+def check_contained(file: Path, what: str = "filen", root: Path | None = None) -> None:
+    """Raise :class:`DataError` at ``file`` if it resolves, after symbolic links, outside the project folder
+    (``root``, else :func:`project_root` of ``file`` as named): a data file that is a link to a file elsewhere
+    would be read, built and signed without anyone seeing where it came from."""
+    file = Path(file)
+    try:
+        resolved = file.resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        raise _file_error(file, f"{what} kan inte slås upp ({exc})") from None
+    base = (root if root is not None else project_root(file)).resolve()
+    if not resolved.is_relative_to(base):
+        raise _file_error(
+            file,
+            f"{what} är en symbolisk länk (eller ligger i en länkad mapp) som leder ut ur projektmappen {base}",
+            "lägg filen i projektmappen i stället för att länka till den",
+        )
+
+
+def read_data(file: Path, limit: int, what: str, root: Path | None = None) -> bytes:
+    """Return the bytes of the data file ``file``: :func:`check_contained`, then :func:`read_limited`."""
+    check_contained(file, what, root)
+    return read_limited(file, limit, what)
 
 
 def parse_yaml(raw: bytes, file: Path) -> tuple[Any, SourceMap]:
@@ -494,7 +571,8 @@ def _compose(file: Path, loader) -> tuple[Any, SourceMap]:
         _expanded_size(node, {}, set())  # before merge keys are flattened: they too can multiply
         marks: dict[PathKey, tuple[int, int]] = {}
         blocks: set[PathKey] = set()
-        data = _construct(node, (), marks, loader, blocks)
+        budget = _Budget()
+        data = _construct(node, (), marks, loader, blocks, budget)
     except yaml.YAMLError as exc:
         raise _yaml_problem(file, exc) from None
     except RecursionError:  # not reached within MAX_DEPTH; a last guard
@@ -502,7 +580,7 @@ def _compose(file: Path, loader) -> tuple[Any, SourceMap]:
         raise DataError(str(finding), [finding]) from None
     finally:
         loader.dispose()
-    return data, SourceMap(file, marks, blocks)
+    return data, SourceMap(file, marks, blocks, budget.unquoted_keys, budget.unquoted_values)
 
 
 def project_root(file: Path) -> Path:

@@ -35,14 +35,20 @@ names what is missing. A municipality without a file gets such a draft too.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import os
+import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from generator.data.model import OPTIONAL, PARTS, Agreement, MunicipalFile
-from generator.data.prose_figures import walk_sections
+from generator.data.loading import PathKey, SourceMap, contained_path, dotted, project_root
+from generator.data.model import OPTIONAL, PARTS, Agreement, MunicipalFile, Prose, walk_models
+from generator.data.prose_figures import TemplateError, figure_context, render_prose, syntax_message, walk_sections
 from generator.data.reference import body_name, municipalities
 from generator.errors import DataError, Finding, Location
 
@@ -115,8 +121,106 @@ def folder(agreement: Agreement, agreement_file: Path) -> Path:
     return Path(os.path.normpath(Path(agreement_file).parent / agreement.municipal_statement.folder))
 
 
+def _contained_folder(agreement: Agreement, agreement_file: Path, source: SourceMap | None) -> Finding | None:
+    """Return an error if ``municipal_statement.folder`` leaves the project folder (``..``, a link, absolute)."""
+    assert agreement.municipal_statement is not None
+    try:
+        contained_path(Path(agreement_file), agreement.municipal_statement.folder)
+    except ValueError as exc:
+        return Finding(
+            source.locate(("municipal_statement", "folder")) if source else Location(Path(agreement_file)),
+            f"avvisas: {exc}",
+            "municipal_statement.folder",
+            "error",
+            "kommunernas filer måste ligga i projektmappen, angivna relativt överenskommelsen",
+        )
+    return None
+
+
+def _has_prose(hint: Any) -> bool:
+    return hint is Prose or any(_has_prose(arg) for arg in typing.get_args(hint))
+
+
+@functools.cache
+def _prose_names(model: type[BaseModel]) -> tuple[str, ...]:
+    """Return the names of ``model``'s fields that hold prose (``Prose``, ``Prose | None``, ``list[Prose]``)."""
+    hints = typing.get_type_hints(model, include_extras=True)
+    return tuple(name for name in model.model_fields if _has_prose(hints.get(name)))
+
+
+def own_texts(own: MunicipalFile) -> Iterator[tuple[PathKey, str]]:
+    """Yield (path, text) of every prose text of a municipality's own file (decision points, beredning …)."""
+    for model, path in walk_models(own):
+        for name in _prose_names(type(model)):
+            value = getattr(model, name)
+            texts = value if isinstance(value, list) else [value]
+            for index, text in enumerate(texts):
+                if isinstance(text, str):
+                    yield path + (name,) + ((index,) if isinstance(value, list) else ()), text
+
+
+def prose_findings(own: MunicipalFile, source: SourceMap, figures: dict[str, Any]) -> list[Finding]:
+    """Return an error for each prose text of ``own`` that is more than references to the agreement's figures
+    (a number written out, a loop …) or refers to a name the agreement does not have: as the agreement's."""
+    from jinja2 import UndefinedError
+
+    from generator.data.schema_errors import undefined_name
+
+    found: list[Finding] = []
+    for path, text in own_texts(own):
+        try:
+            render_prose(text, figures)
+        except UndefinedError as exc:
+            missing = undefined_name(exc)
+            close = difflib.get_close_matches(missing, sorted(k for k in figures if isinstance(k, str)), n=1)
+            found.append(
+                Finding(
+                    source.locate_in_text(path, text, missing),
+                    f"texten hänvisar till {missing!r}, som inte finns i överenskommelsen",
+                    dotted(path),
+                    "error",
+                    f"menade du {close[0]!r}?" if close else "en hänvisning namnger ett belopp eller datum i data",
+                )
+            )
+        except TemplateError as exc:
+            found.append(
+                Finding(
+                    source.locate_error(path, exc),
+                    f"texten har en felaktig hänvisning: {syntax_message(exc)}",
+                    dotted(path),
+                    "error",
+                    "en hänvisning skrivs {{ id | miljoner }}",
+                )
+            )
+        except (TypeError, ValueError) as exc:
+            found.append(
+                Finding(source.locate(path), f"ett värde i texten kan inte skrivas ut: {exc}", dotted(path), "error")
+            )
+    return found
+
+
+def unquoted_code(data: Any, source: SourceMap) -> Finding | None:
+    """Return an error if the file's ``kommun:`` code is written without quotes (``kommun: 0180``)."""
+    if not isinstance(data, dict) or "kommun" not in data:
+        return None
+    value = data["kommun"]
+    if ("kommun",) not in source.unquoted_values and not (isinstance(value, int) and not isinstance(value, bool)):
+        return None
+    written = str(value)
+    return Finding(
+        source.locate(("kommun",)),
+        f"kommunkoden {written} står utan citattecken: en YAML-läsare (redigeraren, JSON-schemat) läser den som "
+        f"talet {int(written)}, och koden är texten som den skrivs",
+        "kommun",
+        "error",
+        f'skriv kommun: "{written}"'
+        if len(written) == 4
+        else 'skriv koden med citattecken och fyra siffror: kommun: "0180"',
+    )
+
+
 def load_files(
-    agreement: Agreement, agreement_file: Path
+    agreement: Agreement, agreement_file: Path, source: SourceMap | None = None
 ) -> tuple[dict[str, tuple[MunicipalFile, Path]], list[Finding]]:
     """Return the municipalities' own files by code, and the findings (errors and warnings) about them."""
     from generator.data.loading import load_yaml
@@ -124,7 +228,12 @@ def load_files(
 
     files: dict[str, tuple[MunicipalFile, Path]] = {}
     findings: list[Finding] = []
+    outside = _contained_folder(agreement, agreement_file, source)
+    if outside is not None:
+        return files, [outside]
     where = folder(agreement, agreement_file)
+    root = project_root(Path(agreement_file))
+    figures = figure_context(agreement)
     if not where.is_dir():
         findings.append(
             Finding(
@@ -137,7 +246,11 @@ def load_files(
         )
         return files, findings
     for path in sorted(where.glob("*.yaml")):
-        data, source = load_yaml(path)
+        data, source = load_yaml(path, root)  # a link out of the project is refused
+        unquoted = unquoted_code(data, source)
+        if unquoted is not None:
+            findings.append(unquoted)
+            continue
         try:
             own = MunicipalFile.model_validate(data)
         except ValidationError as exc:
@@ -160,6 +273,10 @@ def load_files(
                     f"döp den till {own.kommun}.yaml",
                 )
             )
+            continue
+        prose = prose_findings(own, source, figures)
+        if prose:
+            findings.extend(prose)
             continue
         if own.missing():
             findings.append(
@@ -232,9 +349,12 @@ def statements(
     return [statement(agreement, c, files, allocation) for c in sorted(files)]
 
 
-def check(agreement: Agreement, agreement_file: Path) -> tuple[dict[str, tuple[MunicipalFile, Path]], list[Finding]]:
-    """Return the municipal files and findings; raise DataError if any file is invalid."""
-    files, findings = load_files(agreement, agreement_file)
+def check(
+    agreement: Agreement, agreement_file: Path, source: SourceMap | None = None
+) -> tuple[dict[str, tuple[MunicipalFile, Path]], list[Finding]]:
+    """Return the municipal files and findings (located in the agreement's ``source``, if given); raise DataError
+    if any file is invalid."""
+    files, findings = load_files(agreement, agreement_file, source)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise DataError(str(errors[0]) if len(errors) == 1 else f"{len(errors)} fel i kommunernas filer", findings)

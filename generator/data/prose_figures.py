@@ -202,7 +202,11 @@ MAX_PROSE_CHARS = 100_000
 
 
 class ProseNotAllowed(TemplateError):
-    """A prose text uses a construct that prose may not use."""
+    """A prose text uses a construct that prose may not use (on line ``lineno`` of the text, in ``needle``)."""
+
+    lineno: int | None = None
+    needle: str | None = None
+    literal: bool = False  # a number written out
 
 
 #: Jinja's names of the tokens a reference is written with, as the writer of the text sees them.
@@ -297,10 +301,46 @@ def _describe_node(node: nodes.Node) -> str:
     return names.get(kind, f"{kind}")
 
 
+#: Text that reads as a number: ``"5"``, ``"-5 000"``, ``"1e6"``, ``"0x10"`` (a number written as a string).
+_NUMERIC_TEXT = re.compile(
+    r"^\s*[-+\u2212]?(?:\d[\d_ \u00a0]*(?:[.,]\d+)?(?:[eE][-+]?\d+)?|\.\d+|0[xXoObB][0-9a-fA-F_]+|inf|nan)\s*$",
+    re.I,
+)
+
+
+def _number_literal(node: nodes.Node) -> Any:
+    """Return the number ``node`` writes out (a literal, a negated or signed literal, digits in quotes), else None."""
+    negated = False
+    while isinstance(node, (nodes.Neg, nodes.Pos, nodes.Filter)) and node.node is not None:
+        negated ^= isinstance(node, nodes.Neg)  # {{ -5_000_000 | kronor }}, {{ "5" | int }}, {{ 1e6 | kronor }}
+        node = node.node
+    if isinstance(node, nodes.Const) and not isinstance(node.value, bool):
+        value = node.value
+        if isinstance(value, (int, float, complex)):
+            return -value if negated else value
+        if isinstance(value, str) and _NUMERIC_TEXT.match(value):
+            return value
+    return None
+
+
+def _literal_refused(value: Any) -> ProseNotAllowed:
+    shown = repr(value) if isinstance(value, str) else str(value)
+    refused = ProseNotAllowed(
+        f"texten får inte använda ett skrivet värde, talet {shown}: text hänvisar till belopp, antal och datum "
+        "med namn, så att de följer data; lägg talet i data med ett namn (under figures:) och skriv "
+        "{{ namn | kronor }}"
+    )
+    refused.literal = True
+    return refused
+
+
 def _check_reference(node: nodes.Node, path: list[str]) -> None:
     """A reference is a name, a dotted name (sec.x.number), or either through filters with literal arguments."""
     if isinstance(node, nodes.Name):
         return
+    literal = _number_literal(node)
+    if literal is not None:
+        raise _literal_refused(literal)
     if isinstance(node, nodes.Add):  # a sum of named figures, (a + b) | miljoner: bounded, and names only
         for side in (node.left, node.right):
             if not isinstance(side, (nodes.Name, nodes.Getattr, nodes.Add)):
@@ -322,6 +362,9 @@ def _check_reference(node: nodes.Node, path: list[str]) -> None:
         if node.dyn_args is not None or node.dyn_kwargs is not None:
             raise ProseNotAllowed("ett filters argument måste vara enkla värden")
         for arg in [*node.args, *(k.value for k in node.kwargs)]:
+            literal = _number_literal(arg)
+            if literal is not None:
+                raise _literal_refused(literal)
             if not (
                 isinstance(arg, nodes.Const)
                 and isinstance(arg.value, (str, int, bool))
@@ -341,24 +384,39 @@ def _check_reference(node: nodes.Node, path: list[str]) -> None:
 
 def _check_body(body: list[nodes.Node], path: list[str]) -> None:
     for node in body:
-        if isinstance(node, nodes.Output):
-            for child in node.nodes:
-                if isinstance(child, nodes.TemplateData):
-                    continue
+        try:
+            _check_node(node, path)
+        except ProseNotAllowed as exc:
+            if exc.lineno is None:
+                exc.lineno = node.lineno
+            raise
+
+
+def _check_node(node: nodes.Node, path: list[str]) -> None:
+    if isinstance(node, nodes.Output):
+        for child in node.nodes:
+            if isinstance(child, nodes.TemplateData):
+                continue
+            try:
                 _check_reference(child, path)
-        elif isinstance(node, nodes.If):
-            test = node.test.node if isinstance(node.test, nodes.Not) else node.test
-            if not isinstance(test, (nodes.Name, nodes.Getattr)):
-                raise ProseNotAllowed(
-                    f"ett villkor får bara ange ett värde ({{% if name %}}), inte {_describe_node(test)}"
-                )
-            _check_reference(test, path)
-            _check_body(node.body, path)
-            for elif_ in node.elif_:
-                _check_body([elif_], path)
-            _check_body(node.else_, path)
-        else:
-            raise ProseNotAllowed(f"texten får inte använda {_describe_node(node)}")
+            except ProseNotAllowed as exc:
+                if exc.lineno is None:
+                    exc.lineno = child.lineno
+                raise
+    elif isinstance(node, nodes.If):
+        test = node.test.node if isinstance(node.test, nodes.Not) else node.test
+        literal = _number_literal(test)
+        if literal is not None:
+            raise _literal_refused(literal)
+        if not isinstance(test, (nodes.Name, nodes.Getattr)):
+            raise ProseNotAllowed(f"ett villkor får bara ange ett värde ({{% if name %}}), inte {_describe_node(test)}")
+        _check_reference(test, path)
+        _check_body(node.body, path)
+        for elif_ in node.elif_:
+            _check_body([elif_], path)
+        _check_body(node.else_, path)
+    else:
+        raise ProseNotAllowed(f"texten får inte använda {_describe_node(node)}")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -370,7 +428,27 @@ def check_prose(text: str) -> None:
         tree = _ENV.parse(text)
     except RecursionError:
         raise ProseNotAllowed("texten är för djupt nästlad") from None
-    _check_body(tree.body, [])
+    try:
+        _check_body(tree.body, [])
+    except ProseNotAllowed as exc:
+        _place(exc, tree, text)
+        raise
+
+
+#: A figure reference or statement as written: ``{{ … }}``, ``{% … %}``.
+_REFERENCE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+def _place(exc: ProseNotAllowed, tree: nodes.Template, text: str) -> None:
+    """Give a refusal the reference written on its line (``exc.needle``), so that it can be located at the file's
+    line and column: for a number written out, the first reference on the line with a digit in it."""
+    lines = text.splitlines()
+    line = exc.lineno if isinstance(exc.lineno, int) and 0 < exc.lineno <= len(lines) else None
+    if line is not None:
+        found = [m.group(0) for m in _REFERENCE.finditer(lines[line - 1])]
+        with_digit = [f for f in found if re.search(r"[0-9]", f)] if exc.literal else []
+        if with_digit or found:
+            exc.needle = (with_digit or found)[0]
 
 
 def walk_sections(sections: list[Section]) -> Iterator[Section]:

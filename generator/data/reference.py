@@ -8,11 +8,14 @@ its README. Codes are strings: ``"01"``, ``"0180"``.
 from __future__ import annotations
 
 import csv
+import io
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from generator.data.loading import bad_character, read_data
 from generator.errors import DataError, Finding, Location
 
 REFERENCE = Path(__file__).resolve().parents[2] / "reference"
@@ -57,32 +60,112 @@ class Municipality:
     county: str
 
 
-def _rows(name: str, columns: list[str]) -> list[dict[str, str]]:
+#: The largest reference list (municipalities.csv) is about 12 kB.
+MAX_REFERENCE_BYTES = 1_000_000
+#: What a code of each kind looks like: digits only, no spaces (a code is compared as written).
+_CODES = {
+    "county_code": (r"[0-9]{2}", "två siffror"),
+    "municipality_code": (r"[0-9]{4}", "fyra siffror"),
+    "council_code": (r"00[0-9]{2}", "00 och länets två siffror"),
+}
+#: Columns that must not be empty.
+_NAMES = {"county_name", "county_name_short", "municipality_name", "municipality_name_short", "council_name"}
+
+
+def _refuse(path: Path, line: int, message: str, hint: str = "") -> DataError:
+    finding = Finding(Location(path, line), message, hint=hint)
+    return DataError(str(finding), [finding])
+
+
+def _rows(name: str, columns: list[str], key: str | None = None) -> list[tuple[int, dict[str, str]]]:
+    """Return (line, row) of each row of the reference list ``name``, checked: a regular file in the project,
+    UTF-8, every row with as many fields as the header, codes as digits, names not empty, no row twice and no
+    ``key`` code twice. Raises :class:`DataError` at the file and line of the first problem."""
     path = REFERENCE / name
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    raw = read_data(path, MAX_REFERENCE_BYTES, "referensfilen", REFERENCE.parent)
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise _refuse(path, raw[: exc.start].count(b"\n") + 1, "referensfilen är inte UTF-8") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if not header:
+            raise _refuse(path, 1, "referensfilen är tom: den ska börja med en rubrikrad")
+        missing = [c for c in columns if c not in header]
         if missing:
-            finding = Finding(Location(path, 1), f"kolumn(er) saknas: {', '.join(missing)}")
-            raise DataError(str(finding), [finding])
-        return list(reader)
+            raise _refuse(path, 1, f"kolumn(er) saknas: {', '.join(missing)}")
+        twice = sorted({c for c in header if header.count(c) > 1})
+        if twice:
+            raise _refuse(path, 1, f"kolumnen {twice[0]!r} står två gånger i rubrikraden")
+        rows: list[tuple[int, dict[str, str]]] = []
+        seen_rows: dict[tuple[str, ...], int] = {}
+        seen_codes: dict[str, int] = {}
+        for record in reader:
+            line = reader.line_num
+            if not record:
+                continue  # an empty line
+            if len(record) != len(header):
+                raise _refuse(
+                    path,
+                    line,
+                    f"raden har {len(record)} fält, rubrikraden har {len(header)}",
+                    "ett fält för mycket eller för lite (ett kommatecken för mycket i ett namn?)",
+                )
+            for cell in record:
+                problem = bad_character(cell)
+                if problem:
+                    raise _refuse(path, line, f"raden innehåller {problem}")
+            row = dict(zip(header, record, strict=True))
+            for column, (pattern, form) in _CODES.items():
+                if column in row and not re.fullmatch(pattern, row[column]):
+                    raise _refuse(path, line, f"{column} {row[column][:20]!r} är ingen kod: {form}, utan mellanslag")
+            for column in _NAMES & set(row):
+                if not row[column].strip():
+                    raise _refuse(path, line, f"{column} är tom")
+            if tuple(record) in seen_rows:
+                raise _refuse(path, line, f"raden står två gånger (första gången på rad {seen_rows[tuple(record)]})")
+            seen_rows[tuple(record)] = line
+            if key is not None:
+                if row[key] in seen_codes:
+                    raise _refuse(
+                        path,
+                        line,
+                        f"koden {row[key]} står två gånger (första gången på rad {seen_codes[row[key]]}): "
+                        "en kod får bara namnge en mottagare",
+                    )
+                seen_codes[row[key]] = line
+            rows.append((line, row))
+    except csv.Error as exc:
+        raise _refuse(path, reader.line_num or 1, f"referensfilen kan inte läsas som CSV: {exc}") from None
+    return rows
 
 
 @lru_cache(maxsize=1)
 def counties() -> dict[str, County]:
     """Return the 21 counties by their two-digit code, in code order."""
-    rows = _rows("counties.csv", ["county_code", "county_name", "county_name_short"])
-    return {r["county_code"]: County(r["county_code"], r["county_name"], r["county_name_short"]) for r in rows}
+    rows = _rows("counties.csv", ["county_code", "county_name", "county_name_short"], "county_code")
+    return {r["county_code"]: County(r["county_code"], r["county_name"], r["county_name_short"]) for _, r in rows}
 
 
 @lru_cache(maxsize=1)
 def municipalities() -> dict[str, Municipality]:
     """Return the 290 municipalities by their four-digit code, in code order."""
     rows = _rows(
-        "municipalities.csv", ["municipality_code", "municipality_name", "municipality_name_short", "county_code"]
+        "municipalities.csv",
+        ["municipality_code", "municipality_name", "municipality_name_short", "county_code"],
+        "municipality_code",
     )
     result = {}
-    for line, r in enumerate(rows, start=2):
+    for line, r in rows:
+        if r["municipality_code"][:2] != r["county_code"]:
+            raise _refuse(
+                REFERENCE / "municipalities.csv",
+                line,
+                f"kommunkoden {r['municipality_code']} hör till län {r['municipality_code'][:2]}, men raden anger "
+                f"län {r['county_code']}",
+                "en kommunkods två första siffror är länets kod",
+            )
         if r["county_code"] not in counties():
             finding = Finding(
                 Location(REFERENCE / "municipalities.csv", line),
@@ -98,9 +181,9 @@ def municipalities() -> dict[str, Municipality]:
 @lru_cache(maxsize=1)
 def councils() -> dict[str, Council]:
     """Return the 21 county councils by their code (``0001`` … ``0025``), in code order."""
-    rows = _rows("county_councils.csv", ["county_code", "council_code", "council_name"])
+    rows = _rows("county_councils.csv", ["county_code", "council_code", "council_name"], "council_code")
     result = {}
-    for line, r in enumerate(rows, start=2):
+    for line, r in rows:
         if r["county_code"] not in counties() or r["council_code"] != "00" + r["county_code"]:
             finding = Finding(
                 Location(REFERENCE / "county_councils.csv", line),

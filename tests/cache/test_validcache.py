@@ -120,7 +120,13 @@ def test_an_entry_is_plain_json(project):
     load_agreement(Path("agreements/2012.yaml"))
     (checks,), (loaded,) = entries(project), entries(project, "yaml")
     assert checks.read_bytes().startswith(store.MAGIC) and loaded.read_bytes().startswith(store.MAGIC)
-    assert set(payload(checks)) == {"inputs", "findings"} and set(payload(loaded)) == {"data", "marks", "blocks"}
+    assert set(payload(checks)) == {"inputs", "findings"} and set(payload(loaded)) == {
+        "data",
+        "marks",
+        "blocks",
+        "unquoted_keys",
+        "unquoted_values",
+    }
     assert payload(loaded)["data"]["total"] == 1_161_000_000
 
 

@@ -9,11 +9,13 @@ an answer within a time bound. See docs/UTVECKLING.md, "Robusthet och säkerhet"
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli.main import main
+from generator.data import reference
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = (ROOT / "agreements" / "2011.yaml").read_text(encoding="utf-8")
@@ -45,6 +48,8 @@ class Case:
     located: str = r"\.(yaml|csv):\d+(:\d+)?: fel: "
     symlinks: dict[str, str] = field(default_factory=dict)
     forbidden: tuple[str, ...] = ()  # text that must not appear (contents of files outside the data)
+    reference: dict[str, str | bytes] = field(default_factory=dict)  # reference/*.csv replaced for the case
+    fifos: tuple[str, ...] = ()  # named pipes made for the case (relative to the project folder)
 
 
 def replaced(text: str, old: str, new: str, count: int = 1) -> str:
@@ -861,6 +866,554 @@ for case in [c for c in CASES if c.category in (1, 4, 7) and c.args[0] == "valid
         )
     )
 
+# --------------------------------------------------------------------------- round two (issue 28, items 3–8)
+# Categories 23–28 are the items 3–8 of issue 28: links out of the project, numbers written in prose,
+# published tables (step, unquoted codes), reference lists, alias byte limits, signed after the decision.
+
+BASE_2010 = (ROOT / "agreements" / "2010.yaml").read_text(encoding="utf-8")
+BASE_2013 = (ROOT / "agreements" / "2013.yaml").read_text(encoding="utf-8")
+MUNICIPAL = (ROOT / "kommuner" / "2013" / "0180.yaml").read_text(encoding="utf-8")
+OUTSIDE = "../outside"  # next to the project folder, relative to it
+LEFT = "leder ut ur projektmappen|avvisas"
+
+# 23. every data file resolves inside the project after symbolic links
+CASES += [
+    Case(
+        "23-agreement-link-out",
+        23,
+        ["validate", "agreements/link.yaml"],
+        LEFT,
+        {f"{OUTSIDE}/2011.yaml": BASE},
+        symlinks={"agreements/link.yaml": "../../outside/2011.yaml"},
+        located=r"link\.yaml:1: fel: ",
+    ),
+    Case(
+        "23-agreement-link-absolute-etc",
+        23,
+        ["validate", "agreements/link.yaml"],
+        LEFT,
+        symlinks={"agreements/link.yaml": "/etc/passwd"},
+        located=r"link\.yaml:1: fel: ",
+        forbidden=(SECRET,),
+    ),
+    Case(
+        "23-agreement-link-listed",  # found by listing agreements/, not named
+        23,
+        ["validate"],
+        LEFT,
+        {f"{OUTSIDE}/2011.yaml": BASE},
+        symlinks={"agreements/link.yaml": "../../outside/2011.yaml"},
+        located=r"link\.yaml:1: fel: ",
+    ),
+    Case(
+        "23-agreement-link-build",
+        23,
+        ["build", "agreements/link.yaml", "--out", "output"],
+        LEFT,
+        {f"{OUTSIDE}/2011.yaml": BASE},
+        symlinks={"agreements/link.yaml": "../../outside/2011.yaml"},
+        located=r"link\.yaml:1: fel: ",
+    ),
+    Case(
+        "23-agreement-link-build-all",
+        23,
+        ["build", "--out", "output"],
+        LEFT,
+        {f"{OUTSIDE}/2011.yaml": BASE},
+        symlinks={"agreements/link.yaml": "../../outside/2011.yaml"},
+        located=r"link\.yaml:1: fel: ",
+    ),
+    Case(
+        "23-agreement-link-at-project-top",
+        23,
+        ["validate", "link.yaml"],
+        LEFT,
+        {f"{OUTSIDE}/2011.yaml": BASE},
+        symlinks={"link.yaml": "../outside/2011.yaml"},
+        located=r"link\.yaml:1: fel: ",
+    ),
+    Case(
+        "23-agreement-in-linked-folder",
+        23,
+        ["validate", "agreements/linkdir/2011.yaml"],
+        LEFT,
+        {f"{OUTSIDE}/2011.yaml": BASE},
+        symlinks={"agreements/linkdir": "../../outside"},
+        located=r"2011\.yaml:1: fel: ",
+    ),
+    Case(
+        "23-agreement-link-to-fifo-outside",  # refused before it is opened: nothing waits on the pipe
+        23,
+        ["validate", "agreements/link.yaml"],
+        LEFT,
+        fifos=(f"{OUTSIDE}/pipe.yaml",),
+        symlinks={"agreements/link.yaml": "../../outside/pipe.yaml"},
+        located=r"link\.yaml:1: fel: ",
+    ),
+    Case(
+        "23-agreement-link-to-fifo-inside",
+        23,
+        ["validate", "agreements/link.yaml"],
+        "ingen vanlig fil",
+        fifos=("examples/pipe.yaml",),
+        symlinks={"agreements/link.yaml": "../examples/pipe.yaml"},
+        located=r"link\.yaml:1: fel: ",
+    ),
+    Case(
+        "23-agreement-link-loop",
+        23,
+        ["validate", "agreements/loop.yaml"],
+        "kan inte slås upp|kan inte läsas",
+        symlinks={"agreements/loop.yaml": "loop.yaml"},
+        located=r"loop\.yaml:1: fel: ",
+    ),
+    Case(
+        "23-circular-link-out",
+        23,
+        ["validate", "agreements/2014/link.yaml"],
+        LEFT,
+        {f"{OUTSIDE}/cirkular.yaml": CIRCULAR},
+        symlinks={"agreements/2014/link.yaml": "../../../outside/cirkular.yaml"},
+        located=r"link\.yaml:1: fel: ",
+    ),
+    Case(
+        "23-population-csv-link-out",
+        23,
+        ["validate", "agreements/case.yaml"],
+        LEFT,
+        {
+            **agreement(POP_LINE, "  population: {file: ../examples/linkpop.csv, year: 2011}", BASE_2012),
+            f"{OUTSIDE}/pop.csv": POP,
+        },
+        symlinks={"examples/linkpop.csv": "../../outside/pop.csv"},
+        located=r"case\.yaml:\d+:\d+: fel: data\.population\.file: ",
+    ),
+    Case(
+        "23-outcomes-csv-link-out",
+        23,
+        ["validate", "agreements/case.yaml"],
+        LEFT,
+        {**agreement(OUT_LINE, "  outcomes: ../examples/linkout.csv", BASE_2012), f"{OUTSIDE}/utfall.csv": OUTCOMES},
+        symlinks={"examples/linkout.csv": "../../outside/utfall.csv"},
+        located=r"case\.yaml:\d+:\d+: fel: data\.outcomes: ",
+    ),
+    Case(
+        "23-published-from-link-out",
+        23,
+        ["validate", "agreements/case.yaml"],
+        LEFT,
+        {
+            **agreement("published_from: {file: 2010.yaml,", "published_from: {file: link2010.yaml,", BASE_2012),
+            f"{OUTSIDE}/2010.yaml": BASE_2010,
+        },
+        symlinks={"agreements/link2010.yaml": "../../outside/2010.yaml"},
+        located=r"case\.yaml:\d+:\d+: fel: [\w\[\].]+published_from\.file: ",
+    ),
+    Case(
+        "23-municipal-folder-link-out",
+        23,
+        ["validate", "agreements/case.yaml"],
+        LEFT,
+        {
+            **agreement("  folder: ../kommuner/2013", "  folder: ../kommuner/link", BASE_2013),
+            f"{OUTSIDE}/kommuner/0180.yaml": MUNICIPAL,
+        },
+        symlinks={"kommuner/link": "../../outside/kommuner"},
+        located=r"case\.yaml:\d+:\d+: fel: municipal_statement\.folder: ",
+    ),
+    Case(
+        "23-municipal-folder-dot-dot",
+        23,
+        ["validate", "agreements/case.yaml"],
+        LEFT,
+        agreement("  folder: ../kommuner/2013", "  folder: ../../outside/kommuner", BASE_2013),
+        located=r"case\.yaml:\d+:\d+: fel: municipal_statement\.folder: ",
+    ),
+    Case(
+        "23-municipal-file-link-out",
+        23,
+        ["validate", "agreements/case.yaml"],
+        LEFT,
+        {"agreements/case.yaml": BASE_2013, f"{OUTSIDE}/0180.yaml": MUNICIPAL},
+        symlinks={"kommuner/2013/0180.yaml": "../../../outside/0180.yaml"},
+        located=r"0180\.yaml:1: fel: ",
+    ),
+    Case(
+        "23-reference-csv-link-out",
+        23,
+        ["validate", "agreements/2011.yaml"],
+        LEFT,
+        {f"{OUTSIDE}/counties.csv": (ROOT / "reference" / "counties.csv").read_text(encoding="utf-8")},
+        reference={"counties.csv": ""},
+        symlinks={"counties.csv": "../../../../outside/counties.csv"},
+        located=r"counties\.csv:1: fel: ",
+    ),
+]
+
+# 24. a number written in prose, in every kind of file and prose field
+LITERALS = [
+    ("negative-million", "{{ -5_000_000 | kronor }}", "talet -5000000"),
+    ("plain", "{{ 5 }}", "talet 5"),
+    ("float-exponent", "{{ 1e6|kronor }}", "talet 1000000"),
+    ("string-int", '{{ "5"|int }}', "talet '5'"),
+    ("hex", "{{ 0x10 }}", "talet 16"),
+    ("octal", "{{ 0o17 | kronor }}", "talet 15"),
+    ("binary", "{{ 0b1 }}", "talet 1"),
+    ("grouped", "{{ 5_000_000 | miljoner }}", "talet 5000000"),
+    ("spaced-string", "{{ '5 000' | kronor }}", "talet '5 000'"),
+    ("plus", "{{ +5 | kronor }}", "talet 5"),
+    ("decimal-percent", "{{ 7.5 | procent }}", "talet 7.5"),
+    ("filter-argument", "{{ total | belopp_enhet(5) }}", "talet 5"),
+    ("condition", "{% if 0 %}x{% endif %}", "talet 0"),
+    ("double-negative", "{{ --5 }}", "talet 5"),
+]
+for id_, prose, fragment in LITERALS:
+    escaped = prose.replace('"', '\\\\"')
+    CASES.append(
+        validate_case(
+            f"24-intro-{id_}",
+            24,
+            "intro: |\n",
+            f"intro: |\n  Beloppet är {prose} kronor.\n",
+            fragment,
+            located=r"case\.yaml:\d+:\d+: fel: intro: ",
+        )
+    )
+    CASES.append(
+        Case(
+            f"24-municipal-decision-point-{id_}",
+            24,
+            ["validate", "agreements/case.yaml"],
+            fragment,
+            {
+                "agreements/case.yaml": BASE_2013,
+                "kommuner/2013/0180.yaml": replaced(
+                    MUNICIPAL, "  - De nämnder som", f"  - Hela {prose} De nämnder som"
+                ),
+            },
+            located=r"0180\.yaml:\d+:\d+: fel: decision_points\[0\]: ",
+        )
+    )
+for id_, old, new, where in [
+    ("preparation", "  Ärendet har remitterats", "  Ärendet {{ 5 }} har remitterats", "preparation"),
+    ("views", "  Vi vill uppmana", "  Vi vill {{ 1e6 | kronor }} uppmana", "views"),
+    ("assessment", "    Det är i dagsläget", "    Det är {{ -1 }} i dagsläget", r"statement\.assessment"),
+    ("prepared-by", "  prepared_by: Detta ärende", "  prepared_by: Detta {{ 0x10 }} ärende", r"statement\.prepared_by"),
+    ("undefined-name", "  Ärendet har remitterats", "  Ärendet {{ okand_summa }} har remitterats", "preparation"),
+]:
+    CASES.append(
+        Case(
+            f"24-municipal-{id_}",
+            24,
+            ["validate", "agreements/case.yaml"],
+            "skrivet värde|som inte finns",
+            {"agreements/case.yaml": BASE_2013, "kommuner/2013/0180.yaml": replaced(MUNICIPAL, old, new)},
+            located=rf"0180\.yaml:\d+:\d+: fel: {where}: ",
+        )
+    )
+CASES += [
+    Case(
+        "24-municipal-build",
+        24,
+        ["build", "agreements/case.yaml", "--out", "output"],
+        "talet -5000000",
+        {
+            "agreements/case.yaml": BASE_2013,
+            "kommuner/2013/0180.yaml": replaced(
+                MUNICIPAL, "  - De nämnder som", "  - Hela {{ -5_000_000 | kronor }} De nämnder som"
+            ),
+        },
+        located=r"0180\.yaml:\d+:\d+: fel: decision_points\[0\]: ",
+    ),
+    Case(
+        "24-circular-intro-literal",
+        24,
+        ["validate", "agreements/2014/case.yaml"],
+        "talet 3",
+        {"agreements/2014/case.yaml": replaced(CIRCULAR, "{{ antal | tal_ord }}", "{{ 3 | tal_ord }}")},
+        located=r"case\.yaml:\d+:\d+: fel: cirkular\.intro: ",
+    ),
+    validate_case(
+        "24-decision-literal",
+        24,
+        "    decision: |\n",
+        "    decision: |\n      Regeringen betalar {{ 27_000_000 | kronor }}.\n",
+        "talet 27000000",
+        located=r"case\.yaml:\d+:\d+: fel: decisions\[0\]\.decision: ",
+    ),
+    validate_case(
+        "24-item-condition-literal",
+        24,
+        "    ul_lan: |\n      Medlen används",
+        "    ul_lan: |\n      Medlen ({{ 66_000_000 | kronor }}) används",
+        "talet 66000000",
+        base=BASE_2012,
+        located=r"case\.yaml:\d+:15: fel: county_letters\.item_conditions\.ul_lan: ",
+    ),
+]
+
+# 25. published tables: amounts on their rule's step, codes as written
+for id_, old, new, fragment in [
+    ("step-quarter-million", '"01": 7_000_000', '"01": 7_250_000', "ingen jämn multipel av regelns steg"),
+    ("step-one-krona", '"03": 2_000_000', '"03": 2_000_001', "ingen jämn multipel"),
+    ("step-last-county", '"25": 3_000_000', '"25": 3_100_000', "ingen jämn multipel"),
+    ("step-hundred-thousand", '"14": 9_000_000   # V', '"14": 8_900_000   # V', "ingen jämn multipel"),
+    ("code-unquoted-01", '"01": 7_000_000', "01: 7_000_000", "står utan citattecken"),
+    ("code-unquoted-1", '"01": 7_000_000', "1: 7_000_000", "står utan citattecken"),
+    ("code-unquoted-25", '"25": 3_000_000', "25: 3_000_000", "står utan citattecken"),
+    ("code-unquoted-county-agreement", '    "14":   # Västra', "    14:   # Västra", "står utan citattecken"),
+    ("code-unquoted-three-digits", '"01": 7_000_000', "001: 7_000_000", "står utan citattecken"),
+    ("code-empty", '"01": 7_000_000', '"": 7_000_000', "'' är ingen kod"),
+    ("code-leading-space", '"01": 7_000_000', '" 01": 7_000_000', "' 01' är ingen kod"),
+    ("code-trailing-space", '"01": 7_000_000', '"01 ": 7_000_000', "'01 ' är ingen kod"),
+    ("code-hex", '"01": 7_000_000', "0x1: 7_000_000", "'0x1' är ingen kod"),
+    ("step-zero", "step: 500_000   # the", "step: 0   # the", "steget är 0 kronor"),
+    (
+        "code-unquoted-flow",
+        '"01": 7_000_000   # Stockholm\n            "03": 2_000_000   # Uppsala',
+        '"01": 7_000_000   # Stockholm\n            {03: 2_000_000}',
+        "inte giltig YAML|står utan citattecken",
+    ),
+]:
+    CASES.append(
+        validate_case(f"25-{id_}", 25, old, new, fragment, base=BASE_2010, located=r"case\.yaml:\d+:\d+: fel: ")
+    )
+for id_, old, new, fragment in [
+    ("kommun-unquoted", 'kommun: "0180"', "kommun: 0180", "står utan citattecken"),
+    ("kommun-integer", 'kommun: "0180"', "kommun: 180", "står utan citattecken"),
+    ("kommun-one", 'kommun: "0180"', "kommun: 1", "står utan citattecken"),
+]:
+    CASES.append(
+        Case(
+            f"25-{id_}",
+            25,
+            ["validate", "agreements/case.yaml"],
+            fragment,
+            {"agreements/case.yaml": BASE_2013, "kommuner/2013/0180.yaml": replaced(MUNICIPAL, old, new)},
+            located=r"0180\.yaml:\d+:\d+: fel: kommun: ",
+        )
+    )
+CASES.append(
+    Case(
+        "25-step-build",
+        25,
+        ["build", "agreements/case.yaml", "--out", "output"],
+        "ingen jämn multipel",
+        agreement('"01": 7_000_000', '"01": 7_250_000', BASE_2010),
+        located=r"case\.yaml:\d+:\d+: fel: ",
+    )
+)
+
+# 26. reference lists: every row once, every code once, as many fields as the header
+COUNTIES_CSV = (ROOT / "reference" / "counties.csv").read_text(encoding="utf-8")
+MUNICIPALITIES_CSV = (ROOT / "reference" / "municipalities.csv").read_text(encoding="utf-8")
+COUNCILS_CSV = (ROOT / "reference" / "county_councils.csv").read_text(encoding="utf-8")
+STOCKHOLM = "0180,Stockholms kommun,Stockholm,01\n"
+assert STOCKHOLM in MUNICIPALITIES_CSV
+for id_, name, text, fragment in [
+    ("duplicate-row", "municipalities.csv", MUNICIPALITIES_CSV + STOCKHOLM, "raden står två gånger"),
+    (
+        "same-code-other-county",
+        "municipalities.csv",
+        MUNICIPALITIES_CSV + "0180,Falska kommun,Falska,03\n",
+        "0180 står två gånger",
+    ),
+    (
+        "same-code-same-county",
+        "municipalities.csv",
+        MUNICIPALITIES_CSV + "0180,Falska kommun,Falska,01\n",
+        "0180 står två gånger",
+    ),
+    (
+        "extra-field",
+        "municipalities.csv",
+        MUNICIPALITIES_CSV.replace(STOCKHOLM, STOCKHOLM[:-1] + ",x\n"),
+        "5 fält, rubrikraden har 4",
+    ),
+    (
+        "missing-field",
+        "municipalities.csv",
+        MUNICIPALITIES_CSV.replace(STOCKHOLM, "0180,Stockholms kommun,01\n"),
+        "3 fält",
+    ),
+    (
+        "empty-code",
+        "municipalities.csv",
+        MUNICIPALITIES_CSV.replace(STOCKHOLM, ",Stockholms kommun,Stockholm,01\n"),
+        "ingen kod",
+    ),
+    (
+        "code-trailing-space",
+        "municipalities.csv",
+        MUNICIPALITIES_CSV.replace(STOCKHOLM, "0180 ,Stockholms kommun,Stockholm,01\n"),
+        "ingen kod",
+    ),
+    (
+        "code-letters",
+        "municipalities.csv",
+        MUNICIPALITIES_CSV.replace(STOCKHOLM, "01A0,Stockholms kommun,Stockholm,01\n"),
+        "ingen kod",
+    ),
+    (
+        "code-other-county",
+        "municipalities.csv",
+        MUNICIPALITIES_CSV.replace(STOCKHOLM, "0180,Stockholms kommun,Stockholm,03\n"),
+        "hör till län 01",
+    ),
+    ("empty-name", "municipalities.csv", MUNICIPALITIES_CSV.replace(STOCKHOLM, "0180,,Stockholm,01\n"), "är tom"),
+    (
+        "nul-in-name",
+        "municipalities.csv",
+        MUNICIPALITIES_CSV.replace(STOCKHOLM, "0180,Stock\0holms kommun,Stockholm,01\n"),
+        "NUL|kan inte läsas",
+    ),
+    (
+        "rlo-in-name",
+        "municipalities.csv",
+        MUNICIPALITIES_CSV.replace(STOCKHOLM, "0180,Stock\u202eholms kommun,Stockholm,01\n"),
+        "höger-till-vänster",
+    ),
+    (
+        "unclosed-quote",
+        "municipalities.csv",
+        MUNICIPALITIES_CSV.replace(STOCKHOLM, '0180,"Stockholms kommun,Stockholm,01\n'),
+        "fält|CSV",
+    ),
+    ("county-duplicate", "counties.csv", COUNTIES_CSV + "01,Stockholms län,Stockholm\n", "står två gånger"),
+    ("county-second-name", "counties.csv", COUNTIES_CSV + "01,Falska län,Falska\n", "01 står två gånger"),
+    (
+        "county-extra-field",
+        "counties.csv",
+        COUNTIES_CSV.replace("01,Stockholms län,Stockholm\n", "01,Stockholms län,Stockholm,x\n"),
+        "4 fält",
+    ),
+    (
+        "county-code-one-digit",
+        "counties.csv",
+        COUNTIES_CSV.replace("01,Stockholms län,Stockholm\n", "1,Stockholms län,Stockholm\n"),
+        "ingen kod",
+    ),
+    ("county-empty", "counties.csv", "", "tom"),
+    (
+        "county-header-twice",
+        "counties.csv",
+        "county_code,county_code,county_name,county_name_short\n",
+        "två gånger i rubrikraden",
+    ),
+    (
+        "council-duplicate",
+        "county_councils.csv",
+        COUNCILS_CSV + "01,0001,Stockholms läns landsting,,\n",
+        "står två gånger",
+    ),
+    ("council-latin1", "county_councils.csv", COUNCILS_CSV.encode("latin-1"), "inte UTF-8"),
+]:
+    CASES.append(
+        Case(
+            f"26-{id_}",
+            26,
+            ["validate", "agreements/2011.yaml"],
+            fragment,
+            reference={name: text},
+            located=rf"{re.escape(name)}:\d+: fel: ",
+        )
+    )
+CASES.append(
+    Case(
+        "26-build-refuses",
+        26,
+        ["build", "agreements/2011.yaml", "--out", "output"],
+        "0180 står två gånger",
+        reference={"municipalities.csv": MUNICIPALITIES_CSV + "0180,Falska kommun,Falska,03\n"},
+        located=r"municipalities\.csv:\d+: fel: ",
+    )
+)
+
+# 27. the YAML limits count bytes after aliases, and nested aliases stay bounded
+MEGA = "x" * 900_000
+
+
+def aliased(body: str) -> dict[str, str]:
+    return {"agreements/case.yaml": body}
+
+
+for id_, text in [
+    ("one-string-200-times", f'a: &a "{MEGA}"\nb: [' + ", ".join(["*a"] * 200) + "]\n"),
+    ("one-string-3-times", f'a: &a "{MEGA}"\nb: [*a, *a, *a]\n'),
+    ("key-and-value", f'a: &a "{MEGA}"\nb: {{x: *a, y: *a, z: *a}}\n'),
+    (
+        "nested-lists",
+        'a: &a "'
+        + "x" * 50_000
+        + '"\nb: &b ['
+        + ", ".join(["*a"] * 10)
+        + "]\nc: &c ["
+        + ", ".join(["*b"] * 10)
+        + "]\n",
+    ),
+    (
+        "merge-keys",
+        f'a: &a {{t: "{MEGA[:500_000]}"}}\n' + "".join(f"{k}: {{<<: *a, u: 1}}\n" for k in "bcde"),
+    ),
+    ("block-text", "a: &a |\n" + "".join("  " + "y" * 1000 + "\n" for _ in range(600)) + "b: [*a, *a, *a, *a]\n"),
+    ("unicode-bytes", 'a: &a "' + "å" * 300_000 + '"\nb: [*a, *a, *a, *a, *a]\n'),  # 600 kB each in UTF-8
+    ("laughs-with-text", 'a0: &a0 "' + "z" * 1000 + '"\n' + laughs(6).split("\n", 1)[1].replace("lol", "*a0")),
+]:
+    CASES.append(
+        Case(
+            f"27-{id_}",
+            27,
+            ["validate", "agreements/case.yaml"],
+            "växer till mer än",
+            aliased(text),
+            located=r"case\.yaml:\d+:\d+: fel: ",
+        )
+    )
+CASES.append(
+    Case(
+        "27-build-refuses",
+        27,
+        ["build", "agreements/case.yaml", "--out", "output"],
+        "växer till mer än",
+        aliased(f'a: &a "{MEGA}"\nb: [' + ", ".join(["*a"] * 200) + "]\n"),
+        located=r"case\.yaml:\d+:\d+: fel: ",
+    )
+)
+
+# 28. a decision cannot come before the signing of what it approves or pays
+for id_, old, new, base in [
+    ("2011-signed-after-payment", "date: 2011-06-13}", "date: 2011-06-20}", BASE),
+    ("2011-signed-a-day-late", "date: 2011-06-13}", "date: 2011-06-17}", BASE),
+    ("2011-decided-before", "    date: 2011-06-16", "    date: 2011-06-10", BASE),
+    (
+        "2012-approved-before-signing",
+        "organisations:\n",
+        "signing: {place: Stockholm, date: 2012-03-01}\norganisations:\n",
+        BASE_2012,
+    ),
+]:
+    CASES.append(
+        validate_case(
+            f"28-{id_}",
+            28,
+            old,
+            new,
+            "innan överenskommelsen undertecknades",
+            base=base,
+            located=r"case\.yaml:\d+:\d+: fel: decisions\[0\]\.date: ",
+        )
+    )
+CASES.append(
+    Case(
+        "28-build-refuses",
+        28,
+        ["build", "agreements/case.yaml", "--out", "output"],
+        "innan överenskommelsen undertecknades",
+        agreement("date: 2011-06-13}", "date: 2011-06-20}"),
+        located=r"case\.yaml:\d+:\d+: fel: decisions\[0\]\.date: ",
+    )
+)
+
 IDS = [c.id for c in CASES]
 assert len(set(IDS)) == len(IDS), [i for i in IDS if IDS.count(i) > 1]
 
@@ -897,6 +1450,12 @@ def project(tmp_path_factory) -> Path:
 
 def _prepare(project: Path, case: Case) -> list[Path]:
     made = []
+    for name in case.fifos:
+        path = project / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            os.mkfifo(path)
+            made.append(path)
     for name, content in case.files.items():
         path = project / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -904,6 +1463,7 @@ def _prepare(project: Path, case: Case) -> list[Path]:
         made.append(path)
     for name, target in case.symlinks.items():
         path = project / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         if not path.is_symlink():
             path.symlink_to(target)
             made.append(path)
@@ -921,9 +1481,33 @@ def _check(case: Case, code: int, output: str, seconds: float, before: dict, aft
     assert seconds < TIME_LIMIT, f"{case.id}: took {seconds:.1f} s"
 
 
+def _reference_lists(project: Path, case: Case, monkeypatch) -> None:
+    """Point the reference lists at a copy in the project with the case's files in it, read afresh."""
+    (project / "refs").mkdir(exist_ok=True)
+    folder = Path(tempfile.mkdtemp(dir=project / "refs")) / "reference"
+    shutil.copytree(ROOT / "reference", folder)
+    for name, content in case.reference.items():
+        path = folder / name
+        path.unlink()
+        if name in case.symlinks:
+            path.symlink_to(case.symlinks[name])
+        else:
+            path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    monkeypatch.setattr(reference, "REFERENCE", folder)
+    _forget_reference_lists()
+
+
+def _forget_reference_lists() -> None:
+    for function in (reference.counties, reference.municipalities, reference.councils):
+        function.cache_clear()
+
+
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_bad_input_is_refused_cleanly(project: Path, case: Case, monkeypatch) -> None:
     monkeypatch.chdir(project)
+    if case.reference:
+        _reference_lists(project, case, monkeypatch)
+        case = Case(**{**case.__dict__, "symlinks": {}})
     made = _prepare(project, case)
     before = _tree(project / "output")
     started = time.perf_counter()
@@ -936,8 +1520,10 @@ def test_bad_input_is_refused_cleanly(project: Path, case: Case, monkeypatch) ->
         _check(case, result.exit_code, output, seconds, before, _tree(project / "output"))
     finally:
         for path in made:
-            if path.is_symlink() or path.is_file():
+            if path.is_symlink() or (path.exists() and not path.is_dir()):
                 path.unlink()
+        if case.reference:
+            _forget_reference_lists()
     assert not (project / "x").exists() and not Path("/tmp/h11-pwned").exists()
 
 
@@ -945,6 +1531,14 @@ def test_corpus_covers_every_category() -> None:
     counts = {category: sum(1 for c in CASES if c.category == category) for category in range(1, 9)}
     assert len(CASES) >= 300, len(CASES)
     assert all(counts[c] >= 10 for c in (1, 2, 3, 4, 6, 7)), counts  # 5 and 8 are tested below
+
+
+def test_round_two_covers_every_item_of_issue_28() -> None:
+    """Items 3–8 of issue 28 (categories 23–28): each several cases, validate and build, beyond its example."""
+    counts = {category: sum(1 for c in CASES if c.category == category) for category in range(23, 29)}
+    assert sum(counts.values()) >= 100 and all(n >= 5 for n in counts.values()), counts
+    for category in counts:
+        assert {c.args[0] for c in CASES if c.category == category} >= {"validate", "build"}, category
 
 
 def test_memory_stays_bounded_over_the_corpus() -> None:
@@ -962,6 +1556,10 @@ SUBPROCESS_CASES = [
     "4-intro-string-times",
     "6-check-zip-bomb",
     "6-diff-option-revision",
+    "23-agreement-link-to-fifo-outside",
+    "24-municipal-decision-point-negative-million",
+    "27-one-string-200-times",
+    "27-laughs-with-text",
 ]
 
 
@@ -986,7 +1584,7 @@ def test_bad_input_in_a_real_process_with_a_memory_limit(project: Path, case_id:
         )
     finally:
         for path in made:
-            if path.is_symlink() or path.is_file():
+            if path.is_symlink() or (path.exists() and not path.is_dir()):
                 path.unlink()
     _check(
         case, run.returncode, run.stdout + run.stderr, time.perf_counter() - started, before, _tree(project / "output")

@@ -4,6 +4,7 @@ manifest describes the files, and no manifest update is lost when two builds sha
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -11,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -316,3 +318,122 @@ def test_an_output_file_replaced_by_a_device_link_is_rewritten_not_read(versions
     result = CliRunner().invoke(main, ["build", "--out", out.name])
     assert result.exit_code == 0, result.output
     assert not target.is_symlink() and target.read_bytes().startswith(b"%PDF") and time.perf_counter() - started < 60
+
+
+# --------------------------------------------------------------------------- issue 28: links, pipes, reference lists
+
+
+def _swap_for_link(root: Path, target: Path) -> Path:
+    """Replace agreements/2011.yaml by a symbolic link to ``target`` (a copy of it); return the original's path."""
+    agreement = root / "agreements" / "2011.yaml"
+    kept = root.parent / f"{root.name}-2011-original.yaml"
+    shutil.copy(agreement, kept)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(agreement, target)
+    agreement.unlink()
+    agreement.symlink_to(target)
+    return kept
+
+
+def _restore(root: Path, kept: Path) -> None:
+    agreement = root / "agreements" / "2011.yaml"
+    agreement.unlink()
+    shutil.copy(kept, agreement)
+
+
+def test_an_agreement_swapped_for_a_link_out_of_the_project_after_a_cached_build_is_refused(versions, monkeypatch):
+    """The same bytes, cached as valid, behind a link that leaves the project: refused before the cache is asked,
+    at the file, exit 2, and nothing in the output folder changes."""
+    root, old_text, new_text, old, new = versions
+    out = fresh_out(root, "link-out")
+    monkeypatch.chdir(root)
+    assert CliRunner().invoke(main, ["validate", "agreements/2011.yaml"]).exit_code == 0  # cached as valid
+    kept = _swap_for_link(root, root.parent / f"{root.name}-elsewhere" / "2011.yaml")
+    try:
+        for args in (["validate", "agreements/2011.yaml"], ["validate"], ["build", "--out", out.name, "--force"]):
+            started = time.perf_counter()
+            result = CliRunner().invoke(main, args)
+            assert time.perf_counter() - started < 10
+            assert result.exit_code == 2, (args, result.output)
+            assert "agreements/2011.yaml:1: fel: filen är en symbolisk länk" in result.output, result.output
+            assert "Traceback" not in result.output
+    finally:
+        _restore(root, kept)
+    assert files_of(out) == old  # no amount, no byte changed
+
+
+@pytest.mark.slow
+def test_an_agreement_linked_inside_the_project_builds_the_same_documents(versions, monkeypatch):
+    """A link that stays in the project is read as the file it names: the same documents, word for word, whose
+    provenance names the file the data came from (kept/2011.yaml)."""
+    root, old_text, new_text, old, new = versions
+    out = root / "link-in"
+    monkeypatch.chdir(root)
+    kept = _swap_for_link(root, root / "kept" / "2011.yaml")
+    try:
+        result = CliRunner().invoke(main, ["build", "--out", out.name, "--force"])
+    finally:
+        _restore(root, kept)
+    assert result.exit_code == 0, result.output
+    built = files_of(out)
+    assert set(built) == set(old)
+    for name in (n for n in old if n.endswith(".docx")):
+        with zipfile.ZipFile(io.BytesIO(built[name])) as now, zipfile.ZipFile(io.BytesIO(old[name])) as before:
+            assert now.read("word/document.xml") == before.read("word/document.xml"), name
+            if name.startswith("2011/"):
+                assert any(b"kept/2011.yaml@" in now.read(part) for part in now.namelist()), name
+
+
+@pytest.mark.parametrize("where", ["outside", "inside"])
+def test_a_link_to_a_pipe_is_answered_at_once(versions, tmp_path, where):
+    """A link to a FIFO (outside the project, or in it) is refused before anything opens it: no process waits."""
+    root = versions[0]
+    pipe = (root.parent / f"{root.name}-pipe.yaml") if where == "outside" else (root / "examples" / "pipe.yaml")
+    pipe.parent.mkdir(parents=True, exist_ok=True)
+    if not pipe.exists():
+        os.mkfifo(pipe)
+    link = root / "agreements" / "pipe.yaml"
+    link.symlink_to(pipe)
+    try:
+        started = time.perf_counter()
+        run = subprocess.run(
+            [sys.executable, "-m", "generator", "validate", "agreements/pipe.yaml"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+        )
+    finally:
+        link.unlink()
+        pipe.unlink()
+    assert time.perf_counter() - started < 10
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    expected = "leder ut ur projektmappen" if where == "outside" else "ingen vanlig fil"
+    assert "agreements/pipe.yaml:1: fel: " in run.stderr and expected in run.stderr, run.stderr
+
+
+def test_a_reference_list_damaged_after_a_cached_run_is_refused(versions, monkeypatch, tmp_path):
+    """A second row for 0180 in another county, added after a run kept its results: every later run refuses."""
+    from generator.data import reference
+
+    root = versions[0]
+    monkeypatch.chdir(root)
+    assert CliRunner().invoke(main, ["validate", "agreements/2011.yaml"]).exit_code == 0
+    folder = root / "reference-damaged"
+    if not folder.exists():
+        shutil.copytree(ROOT / "reference", folder)
+        with open(folder / "municipalities.csv", "a", encoding="utf-8") as handle:
+            handle.write("0180,Falska kommun,Falska,03\n")
+    lines = (folder / "municipalities.csv").read_text(encoding="utf-8").count("\n")
+    monkeypatch.setattr(reference, "REFERENCE", folder)
+    for function in (reference.counties, reference.municipalities, reference.councils):
+        function.cache_clear()
+    try:
+        result = CliRunner().invoke(main, ["validate", "agreements/2011.yaml"])
+    finally:
+        monkeypatch.undo()
+        for function in (reference.counties, reference.municipalities, reference.councils):
+            function.cache_clear()
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"municipalities.csv:{lines}: fel: koden 0180 står två gånger" in result.output, result.output

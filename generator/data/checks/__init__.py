@@ -11,7 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from generator.data.checks import budgets, dates, decisions, distributions, ids, plausibility, prose, references, sums
+from generator.data.checks import (
+    budgets,
+    codes,
+    dates,
+    decisions,
+    distributions,
+    ids,
+    plausibility,
+    prose,
+    references,
+    sums,
+)
 from generator.data.checks.context import CheckContext
 
 #: Every check, in the order its findings are reported.
@@ -19,6 +30,7 @@ CHECKS: list[Callable[[CheckContext], None]] = [
     ids.check_ids,
     decisions.check_agreement_or_decision,
     references.check_references,
+    codes.check_codes,
     prose.check_prose,
     sums.check_sums,
     dates.check_dates,

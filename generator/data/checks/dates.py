@@ -1,4 +1,5 @@
-"""Dates in order: periods, measurements before their deadlines, deadlines in sequence, letters before what they ask."""
+"""Dates in order: periods, measurements before deadlines, deadlines in sequence, letters before what they ask,
+no decision before the signing it approves or pays."""
 
 from __future__ import annotations
 
@@ -55,10 +56,14 @@ def check_dates(context: CheckContext) -> None:
     _letter_dates(context)
     if agreement.signing:
         for index, decision in enumerate(agreement.decisions):
-            if decision.kind == "utbetalning" and decision.date and decision.date < agreement.signing.date:
-                context.warning(
+            if decision.date and decision.date < agreement.signing.date:  # pays or approves what was not yet agreed
+                what = "utbetalningsbeslutet" if decision.kind == "utbetalning" else "beslutet att godkänna den"
+                context.error(
                     ("decisions", index, "date"),
-                    "utbetalningsbeslutet är daterat innan överenskommelsen undertecknades",
+                    f"{what} är daterat {decision.date.isoformat()}, innan överenskommelsen undertecknades "
+                    f"{agreement.signing.date.isoformat()}",
+                    "ett beslut kan inte godkänna eller betala ut medel för en överenskommelse som ännu inte finns: "
+                    "kontrollera båda datumen mot källan",
                 )
 
 
