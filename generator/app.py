@@ -23,7 +23,7 @@ from typing import NamedTuple
 from generator.cache import validated as cached_checks
 from generator.data.circulars import ValidatedCircular, is_circular, load_circular
 from generator.data.municipal import check as check_municipal
-from generator.data.reference import councils
+from generator.data.reference import check_lists
 from generator.data.validate import Validated, check_file, discover
 from generator.errors import DataError, Finding, GeneratorError
 from generator.money.cross_checks import county_agreements, without_files
@@ -55,7 +55,7 @@ def load_agreement(file: Path, strict: bool = False, sums_as_warnings: bool = Fa
     per-user cache (:mod:`generator.cache.validated`); the distribution is always computed.
     """
     check = cached_checks.check_file if cached else check_file
-    councils()  # the reference lists, read and checked once per process: a damaged list stops every file
+    check_lists()  # the reference lists, read and checked once per process: a damaged list stops every file
     source, agreement, report = check(Path(file), sums_as_warnings)
     failing = report.findings if strict else report.errors
     if agreement is None or failing:

@@ -249,10 +249,18 @@ def municipality_counts() -> dict[str, int]:
 @lru_cache(maxsize=1)
 def _body_names() -> dict[str, str]:
     """Return the names organisations use for themselves where SCB's list names them otherwise (body_names.csv)."""
-    path = REFERENCE / "body_names.csv"
-    if not path.is_file():
+    if not (REFERENCE / "body_names.csv").is_file():
         return {}
-    return {r["code"]: r["body_name"] for r in _rows("body_names.csv", ["code", "body_name"])}
+    names = {}
+    for line, r in _rows("body_names.csv", ["code", "body_name"], "code"):
+        if r["code"] not in municipalities() and r["code"] not in councils():
+            raise _refuse(
+                REFERENCE / "body_names.csv", line, f"koden {r['code'][:20]!r} är ingen kommun eller landsting"
+            )
+        if not r["body_name"].strip():
+            raise _refuse(REFERENCE / "body_names.csv", line, "body_name är tom")
+        names[r["code"]] = r["body_name"]
+    return names
 
 
 def body_name(code: str) -> str:
@@ -266,3 +274,10 @@ def body_name(code: str) -> str:
         return council.body_name or council.name
     municipality = municipalities().get(code)
     return municipality.name if municipality is not None else code
+
+
+def check_lists() -> None:
+    """Read and check every reference list once (counties, municipalities, county councils, body names); raise
+    :class:`DataError` at the file and line of the first problem."""
+    councils()
+    _body_names()
