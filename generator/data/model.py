@@ -85,6 +85,23 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
+# --------------------------------------------------------------------------- wordings kept on purpose
+
+StyleRule = Literal["genitiv", "bindestreck", "ska", "i_dag", "framfor_allt", "versal", "dubbelord", "tal"]
+
+
+class AcceptedWording(Strict):
+    """A wording the Swedish style check would report, kept on purpose (a quotation, a name as its owner writes it).
+
+    Every text that contains ``wording`` keeps it; the finding of ``rule`` (or of any rule) inside it is not
+    reported. An accepted wording that no longer matches a finding is itself a warning.
+    """
+
+    wording: str = Field(min_length=1, description='The text as written, e.g. "Senior Alert coach".')
+    rule: StyleRule | None = Field(default=None, description="The rule it is accepted against; default: any.")
+    reason: str = Field(min_length=3, description="Why it is kept: shown to the next reader of the file.")
+
+
 # --------------------------------------------------------------------------- people, places
 
 
@@ -675,6 +692,9 @@ class Agreement(Strict):
     county_letters: CountyLetters | None = None
     county_agreements: CountyAgreements | None = None
     municipal_statement: MunicipalStatement | None = None
+    accepted_wordings: list[AcceptedWording] = Field(
+        default=[], description="Wordings the Swedish style check would report, kept on purpose with a reason."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -767,6 +787,9 @@ class Circular(Strict):
     contacts: list[Contact] = []
     signature_lines: list[str] = Field(default=[], description="Lines above the signatures (organisation, department).")
     signatories: list[Person] = Field(min_length=1)
+    accepted_wordings: list[AcceptedWording] = Field(
+        default=[], description="Wordings the Swedish style check would report, kept on purpose with a reason."
+    )
 
 
 # ----------------------------------------------------------------- a municipality's own file (generator.data.municipal)

@@ -85,6 +85,11 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "det kommunen själv skriver står i dess egen fil.",
                 "{folder: ../kommuner/2013, title: …, …}",
             ),
+            "accepted_wordings": (
+                "Ordalydelser som språkkontrollen skulle anmärka på men som behålls med avsikt (ett citat, ett "
+                "namn som dess ägare skriver det), var och en med skäl. Se docs/SKRIVA.md, ”Språket”.",
+                "[{wording: Senior Alert coach, rule: bindestreck, reason: registrets eget namn på rollen}]",
+            ),
         },
     ),
     "Organisation": (
@@ -538,6 +543,11 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "[Sveriges Kommuner och Landsting, Avdelningen för vård och omsorg]",
             ),
             "signatories": ("De som skriver under (minst en).", "[{name: Håkan Sörman}]"),
+            "accepted_wordings": (
+                "Ordalydelser som språkkontrollen skulle anmärka på men som behålls med avsikt (ett citat, ett "
+                "namn som dess ägare skriver det), var och en med skäl. Se docs/SKRIVA.md, ”Språket”.",
+                "[{wording: Senior Alert coach, rule: bindestreck, reason: registrets eget namn på rollen}]",
+            ),
         },
     ),
     "CircularPart": (
@@ -564,6 +574,19 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         {
             "title": ("Rubrik.", "SKL:s stöd"),
             "text": ("Texten.", "SKL stödjer arbetet genom …"),
+        },
+    ),
+    "AcceptedWording": (
+        "En ordalydelse som språkkontrollen skulle anmärka på, behållen med avsikt. Varje text som innehåller "
+        "ordalydelsen behåller den; en godtagen ordalydelse som inte längre ger något fynd är en varning.",
+        {
+            "wording": ("Texten som den står i filen.", "skall enligt lagen"),
+            "rule": (
+                "Regeln den godtas mot: genitiv, bindestreck, ska, i_dag, framfor_allt, versal, dubbelord eller "
+                "tal. Utan rule godtas den mot alla regler.",
+                "ska",
+            ),
+            "reason": ("Varför den behålls: den som läser filen nästa gång ser skälet.", "citat ur lagtexten"),
         },
     ),
     "Link": (

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from generator.data.checks import budgets, dates, distributions, ids, plausibility, prose, references, sums
+from generator.data.checks import budgets, dates, distributions, ids, plausibility, prose, references, style, sums
 from generator.data.checks.context import CheckContext
 
 #: Every check, in the order its findings are reported.
@@ -26,4 +26,5 @@ CHECKS: list[Callable[[CheckContext], None]] = [
     distributions.check_distributions,
     budgets.check_budgets,
     budgets.check_rendered,
+    style.check_style,
 ]
