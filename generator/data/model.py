@@ -453,6 +453,14 @@ class Appendix(Strict):
 # --------------------------------------------------------------------------- documents
 
 
+class CitedAppendix(Strict):
+    """An appendix of another document that prose refers to: ``{{ bil.<id> }}`` → "bilaga 3 till överenskommelsen"."""
+
+    number: str = Field(description='Its number in that document, "3".')
+    document: str = Field(description='The document, as the sentence names it: "överenskommelsen".')
+    title: str | None = None
+
+
 class Appropriation(Strict):
     utgiftsomrade: str = Field(description='"9 Hälsovård, sjukvård och social omsorg"')
     anslag: str = Field(description='"5:1 Stimulansbidrag och åtgärder inom äldrepolitiken"')
@@ -686,6 +694,9 @@ class Agreement(Strict):
     approval: Prose | None = Field(default=None, description='"Godkännande av överenskommelsen"')
     payment_decision: Prose | None = Field(default=None, description='"Beslut om utbetalning av medel"')
     appendices: list[Appendix] = []
+    cited_appendices: dict[Id, CitedAppendix] = Field(
+        default={}, description="Appendices of other documents that prose refers to ({{ bil.<id> }})."
+    )
     decisions: list[Decision] = []
     letter: Letter | None = None
     data: DataFiles | None = None

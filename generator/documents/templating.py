@@ -113,6 +113,10 @@ class ProseView:
         context = {**self.figures, "decision": decision} if decision is not None else self.figures
         return prose_markup(group_numbers(render_prose(text, context)), style)
 
+    def label(self, text: str) -> str:
+        """Return a label (a table row's) with its references filled in: "SveDem (se {{ bil.bil_svedem }})"."""
+        return render_prose(text, self.figures)
+
     def inline(self, text: str | None) -> Markup:
         """Return inline markup for a one-line prose field (no paragraphs)."""
         if not text:

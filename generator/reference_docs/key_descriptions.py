@@ -63,6 +63,11 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "Bilagor med planer och budgettabeller; numreras efter ordningen (Bil 1, 1.a …).",
                 "[{id: bil_famna, title: Famnas plan, blocks: […]}]",
             ),
+            "cited_appendices": (
+                "Bilagor i andra dokument som texten hänvisar till, med id: {{ bil.ok_lista }} → ”bilaga 3 till "
+                "överenskommelsen”. En hänvisning som skrivs för hand (”se bilaga 3”) ger en varning.",
+                "{ok_lista: {number: '3', document: överenskommelsen}}",
+            ),
             "decisions": (
                 "Regeringsbeslut om överenskommelsen (utbetalning eller godkännande).",
                 "[{id: beslut_utbetalning, kind: utbetalning, number: 'II:7', …}]",
@@ -587,6 +592,15 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "ska",
             ),
             "reason": ("Varför den behålls: den som läser filen nästa gång ser skälet.", "citat ur lagtexten"),
+        },
+    ),
+    "CitedAppendix": (
+        "En bilaga i ett annat dokument som texten hänvisar till: {{ bil.<id> }} skrivs ”bilaga 3 till "
+        "överenskommelsen”.",
+        {
+            "number": ("Bilagans nummer i det dokumentet.", "'3'"),
+            "document": ("Dokumentet, som meningen nämner det.", "överenskommelsen"),
+            "title": ("Bilagans rubrik, för den som läser filen.", "Läkemedel med antikolinerga effekter"),
         },
     ),
     "Link": (

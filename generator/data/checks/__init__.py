@@ -11,7 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from generator.data.checks import budgets, dates, distributions, ids, plausibility, prose, references, style, sums
+from generator.data.checks import (
+    budgets,
+    crossrefs,
+    dates,
+    distributions,
+    ids,
+    plausibility,
+    prose,
+    references,
+    style,
+    sums,
+)
 from generator.data.checks.context import CheckContext
 
 #: Every check, in the order its findings are reported.
@@ -19,6 +30,7 @@ CHECKS: list[Callable[[CheckContext], None]] = [
     ids.check_ids,
     references.check_references,
     prose.check_prose,
+    crossrefs.check_cross_references,
     sums.check_sums,
     dates.check_dates,
     plausibility.check_plausibility,

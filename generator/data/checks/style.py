@@ -277,8 +277,8 @@ def hits(texts: list[Text]) -> Iterator[tuple[Text, Hit]]:
                 yield t, hit
 
 
-class _Lines:
-    """The lines of a source file, read once, to give a hit its column."""
+class TextLocator:
+    """The lines of a source file, read once, to give a finding in a text its column."""
 
     def __init__(self, file: Path):
         try:
@@ -287,17 +287,21 @@ class _Lines:
             self.lines = []
 
     def locate(self, source: SourceMap, t: Text, hit: Hit) -> Location:
-        index = t.value.count("\n", 0, hit.start)
-        location = source.locate_line(t.path, index)
+        return self.at(source, t.path, t.value, hit.start, hit.written)
+
+    def at(self, source: SourceMap, path: PathKey, value: str, start: int, written: str) -> Location:
+        """Return file:line:col of ``written`` at offset ``start`` of the text ``value`` at ``path``."""
+        index = value.count("\n", 0, start)
+        location = source.locate_line(path, index)
         if location.line is None or not 0 < location.line <= len(self.lines):
             return location
         line = self.lines[location.line - 1]
-        text_line = t.value.splitlines()[index] if t.value.splitlines() else ""
-        in_line = hit.start - (t.value.rfind("\n", 0, hit.start) + 1)
+        text_line = value.splitlines()[index] if value.splitlines() else ""
+        in_line = start - (value.rfind("\n", 0, start) + 1)
         at = line.find(text_line) if text_line else -1
-        if at >= 0 and line.find(hit.written, at + in_line) == at + in_line:
+        if at >= 0 and line.find(written, at + in_line) == at + in_line:
             return Location(location.file, location.line, at + in_line + 1)
-        at = line.find(hit.written)
+        at = line.find(written)
         return Location(location.file, location.line, at + 1 if at >= 0 else location.column)
 
 
@@ -309,7 +313,7 @@ def report_style(
     report: Report,
 ) -> None:
     """Warn about every hit in ``texts`` that is not an accepted wording; warn about accepted wordings unused."""
-    lines = _Lines(source.file)
+    lines = TextLocator(source.file)
     used: set[int] = set()
     for t, hit in hits(texts):
         match = next(
