@@ -366,6 +366,10 @@ class Row(Strict):
     income: Kronor | None = None
     cost: Kronor | None = None
     details: list[str] = []
+    percent_of_others: Percent | None = Field(
+        default=None,
+        description="The row is this percentage of the other rows of its table or group (OH-kostnader 10 %): checked.",
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> Row:
@@ -409,6 +413,9 @@ class Table(Strict):
     margin: Kronor | None = Field(default=None, description="Funding minus total, stated (Marginal).")
     margin_label: str | None = None
     funded_by: list[Id] = Field(default=[], description="Payouts this budget spends; a warning if the sums differ.")
+    difference_note: str | None = Field(
+        default=None, description="Why income and cost differ; without it the difference is a warning."
+    )
 
 
 class TextBlock(Strict):

@@ -381,14 +381,20 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
     "Table": (
         "En budgettabell; varje angiven summa kontrolleras.",
         {
-            "id": ("Tabellens namn (id); i texten: {{ tab.<id>.total | kronor }}.", "budget_famna"),
+            "id": (
+                "Tabellens namn (id); i texten: {{ tab.<id> }} (”tabell 5”), {{ tab.<id>.total | kronor }}.",
+                "budget_famna",
+            ),
             "title": ("Rubrik.", "Budget 2012"),
             "columns": ("Kolumnrubriker.", "[Specifikation, Budget]"),
             "unit": ("Enhet i tabellen: kr, tkr eller mkr.", "kr"),
             "rows": ("Raderna.", "[{label: Personal, amount: 1_200_000}]"),
             "groups": ("Grupper av rader med egen delsumma.", "[{title: Kostnader, rows: […], total: 900_000}]"),
             "total": ("Tabellens summa; kontrolleras mot raderna.", "2_000_000"),
-            "total_label": ("Texten på summaraden.", "Summa"),
+            "total_label": (
+                "Texten på summaraden; ett år skrivs {{ year }}. En tabell med grupper får alltid en summarad.",
+                "SUMMA {{ year }}",
+            ),
             "total_income": ("Summa intäkter (intäkt/kostnad-tabell).", "4_000_000"),
             "total_cost": ("Summa kostnader (intäkt/kostnad-tabell).", "4_194_100"),
             "funding": ("Angiven ersättning som finansierar budgeten.", "4_000_000"),
@@ -397,6 +403,10 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "margin": ("Angiven marginal: ersättning minus summa.", "0"),
             "margin_label": ("Texten på marginalraden.", "Marginal"),
             "funded_by": ("Utbetalningar som budgeten använder; en varning om summorna skiljer sig.", "[ul_famna]"),
+            "difference_note": (
+                "Varför intäkter och kostnader skiljer sig. Utan den är skillnaden en varning. Skrivs inte ut.",
+                "Överskottet förs över till 2013.",
+            ),
         },
     ),
     "Row": (
@@ -408,6 +418,11 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "income": ("Intäkt i kronor.", "4_000_000"),
             "cost": ("Kostnad i kronor.", "850_000"),
             "details": ("Förklarande rader under raden.", "[2 personer på halvtid]"),
+            "percent_of_others": (
+                "Raden är denna procentsats av tabellens (eller gruppens) övriga rader, t.ex. OH-kostnader 10 %; "
+                "ett belopp som inte stämmer ger en varning med båda beloppen.",
+                "10",
+            ),
         },
     ),
     "Group": (
@@ -416,7 +431,10 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "title": ("Underrubrik.", "Personalkostnader"),
             "rows": ("Raderna.", "[{label: Lön, amount: 600_000}]"),
             "total": ("Angiven delsumma; kontrolleras mot raderna.", "900_000"),
-            "total_label": ("Texten på delsummeraden.", "Summa personal"),
+            "total_label": (
+                "Texten på delsummeraden (standard: Delsumma; gruppens rubrik står redan ovanför).",
+                "Delsumma",
+            ),
         },
     ),
     "Decision": (
