@@ -30,6 +30,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import XMP
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate, Spacer, TableStyle
@@ -57,6 +58,7 @@ from generator.documents.model import (
 )
 from generator.errors import RenderError
 from generator.formatting import sidnummer
+from generator.writers.pdf_metadata import xmp_packet
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT = RIGHT = 25 * mm
@@ -509,8 +511,12 @@ def _header_lines(header: list[str], page_numbers: bool) -> list[str]:
     return [part for line in header for part in (simpleSplit(line, SANS, HEADER_SIZE, room) or [""])]
 
 
-def _numbered_canvas(header: list[str], page_numbers: bool, date: str, header_first_page: bool = True, draft: str = ""):
-    """Return a Canvas class that draws the header and "n (N)" once the page count is known."""
+def _numbered_canvas(
+    header: list[str], page_numbers: bool, date: str, header_first_page: bool = True, draft: str = "", source: str = ""
+):
+    """Return a Canvas class that draws the header and "n (N)" once the page count is known, and puts the
+    provenance line ``source`` into the catalog's XMP metadata (generator.writers.pdf_metadata), not into a
+    property a reader shows."""
     # noon UTC, so a viewer in any time zone shows the document's own date
     stamp = "D:" + "".join(ch for ch in date if ch.isdigit())[:8].ljust(8, "0") + "120000+00'00'"
 
@@ -519,6 +525,9 @@ def _numbered_canvas(header: list[str], page_numbers: bool, date: str, header_fi
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
             self.setDateFormatter(lambda *ymdhms: stamp)  # the document's date, not the time of the build
+            if source:
+                packet = xmp_packet(source).encode("utf-8")
+                self._doc.Catalog.Metadata = XMP(creator=lambda doc: packet)
 
         def showPage(self):  # noqa: N802 (reportlab's name)
             self._pages.append(dict(self.__dict__))
@@ -571,7 +580,7 @@ def render_pdf(document: Document) -> bytes:
         author=meta.author,
         subject=meta.subject,
         keywords=", ".join(part for part in (meta.draft, meta.keywords) if part),
-        creator=meta.source or "generator",
+        creator="generator",
         producer="generator (reportlab)",
         lang=meta.language or "sv-SE",
         invariant=1,
@@ -595,6 +604,8 @@ def render_pdf(document: Document) -> bytes:
         story = [Spacer(1, 1)]  # an empty document is still one (blank) page
     doc.build(
         story,
-        canvasmaker=_numbered_canvas(header, document.page_numbers, meta.date, document.header_first_page, meta.draft),
+        canvasmaker=_numbered_canvas(
+            header, document.page_numbers, meta.date, document.header_first_page, meta.draft, meta.source
+        ),
     )
     return buffer.getvalue()

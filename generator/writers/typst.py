@@ -22,10 +22,11 @@ cells are amounts; this writer follows it, and adds:
   the fonts' widths (:mod:`generator.writers.measure`);
 - a URL in the text is a link, and breaks only at its slashes.
 
-The provenance line (:mod:`generator.build.provenance`) is the last entry of the
-keywords (the Info dictionary's ``/Keywords`` and XMP ``pdf:Keywords``), a
-standard field that PDF/A keeps in step; the creation date is the document's
-own date at noon UTC, so the same document always gives the same bytes.
+The provenance line (:mod:`generator.build.provenance`) goes into the XMP
+packet, in the generator's own namespace (:mod:`generator.writers.pdf_metadata`),
+declared as PDF/A requires: never into the keywords or another property that a
+reader's "Properties" shows. The creation date is the document's own date at
+noon UTC, so the same document always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ from generator.documents.model import (
 )
 from generator.errors import RenderError
 from generator.writers.measure import decimal_rooms, text_width
+from generator.writers.pdf_metadata import add_to_xmp
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = 595.2756, 841.8898  # A4 in points
@@ -212,8 +214,6 @@ def _page_setup(document: Document) -> str:
 def _document_setup(document: Document) -> str:
     meta = document.meta
     keywords = ([meta.draft] if meta.draft else []) + [k.strip() for k in meta.keywords.split(",") if k.strip()]
-    if meta.source:
-        keywords.append(meta.source)
     date = _date(meta.date)
     title = meta.title or "Dokument"
     parts = [f"title: {string(f'{meta.draft}: {title}' if meta.draft else title)}"]
@@ -778,6 +778,7 @@ def render_pdf(document: Document) -> bytes:
     date = _date(document.meta.date)
     stamp = int(dt.datetime(date.year, date.month, date.day, 12, tzinfo=dt.UTC).timestamp())
     try:
-        return _compiler().compile(input=source.encode("utf-8"), pdf_standards=PDF_STANDARDS, timestamp=stamp)
+        pdf = _compiler().compile(input=source.encode("utf-8"), pdf_standards=PDF_STANDARDS, timestamp=stamp)
     except Exception as exc:  # typst.TypstError: the message names the line of the generated source
         raise RenderError(f"Typst kunde inte sätta dokumentet: {exc}") from exc
+    return add_to_xmp(pdf, document.meta.source) if document.meta.source else pdf
