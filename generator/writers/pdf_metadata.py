@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape
 
+from generator.writers.pdf_patch import apply
+
 #: Our own XMP namespace; ``.invalid`` is a reserved name: it points nowhere, and claims no one's domain.
 NAMESPACE = "http://ns.generator.invalid/provenance/1.0/"
 PREFIX = "genprov"
@@ -69,33 +71,13 @@ def add_to_xmp(pdf: bytes, line: str) -> bytes:
     if "</rdf:Bag></pdfaExtension:schemas>" in packet:
         packet = packet.replace("</rdf:Bag></pdfaExtension:schemas>", _SCHEMA + "</rdf:Bag></pdfaExtension:schemas>", 1)
     data = packet.encode("utf-8")
-    head = found.group(0).replace(length.group(0), b"/Length %d" % len(data), 1)
-    out = pdf[: found.start()] + head + data + pdf[start + size :]
-    delta = len(out) - len(pdf)
-    return _shift_xref(out, found.start(), delta)
-
-
-def _shift_xref(pdf: bytes, after: int, delta: int) -> bytes:
-    """Return ``pdf`` with every cross-reference offset beyond ``after``, and ``startxref``, moved by ``delta``."""
-    marker = pdf.rfind(b"startxref")
-    found = re.match(rb"startxref\s+(\d+)", pdf[marker:])
-    if marker < 0 or found is None:
-        raise ValueError("ingen startxref")
-    old = int(found.group(1))
-    xref = old + delta if old > after else old
-    if pdf[xref : xref + 4] != b"xref":
-        raise ValueError("ingen klassisk xref-tabell där startxref pekar")
-
-    def entry(match: re.Match) -> bytes:
-        offset = int(match.group(1))
-        if match.group(3) == b"n" and offset > after:
-            offset += delta
-        return b"%010d %s %s" % (offset, match.group(2), match.group(3))
-
-    end = pdf.find(b"trailer", xref)
-    table = re.sub(rb"(\d{10}) (\d{5}) ([nf])", entry, pdf[xref:end])
-    tail = pdf[end:marker] + b"startxref\n%d" % xref + pdf[marker + found.end() :]
-    return pdf[:xref] + table + tail
+    return apply(
+        pdf,
+        [
+            (length.start(1) + found.start("dict"), length.end(1) + found.start("dict"), b"%d" % len(data)),
+            (start, start + size, data),
+        ],
+    )
 
 
 def read_provenance(packet: bytes) -> str:
