@@ -868,6 +868,9 @@ class MunicipalFile(Strict):
     chair: str | None = Field(default=None, description="Signs for the municipal executive board.")
     signatories: list[str] = []
     statement: OfficeStatement | None = None
+    accepted_wordings: list[AcceptedWording] = Field(
+        default=[], description="Wordings the Swedish style check would report, kept on purpose with a reason."
+    )
 
     def missing(self) -> list[str]:
         """Return the Swedish names of the parts the file leaves out (shown as blanks in the draft)."""

@@ -781,6 +781,11 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "Tjänsteutlåtandet som utlåtandet citerar.",
                 "{office: stadsledningskontoret, date: 2013-02-25, …}",
             ),
+            "accepted_wordings": (
+                "Ordalydelser som språkkontrollen skulle anmärka på men som behålls med avsikt, var och en med "
+                "skäl. Se docs/SKRIVA.md, ”Språket”.",
+                "[{wording: skall, rule: ska, reason: citat ur kommunfullmäktiges beslut}]",
+            ),
         },
     ),
     "Rapporteur": (

@@ -4,6 +4,7 @@ accepted wordings, and the shipped data clean under ``--strict``."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,20 @@ def test_each_correction_names_the_sources_wording():
                 assert suggested in text
     text = (ROOT / "agreements/2012.yaml").read_text(encoding="utf-8")
     assert "”SKLs” → ”SKL:s”" in text and "SKLs" not in text.replace("”SKLs”", "")
+
+
+def test_a_municipalitys_own_file_is_checked_and_may_accept_a_wording(tmp_path):
+    from generator.app import load_agreement
+
+    (tmp_path / "agreements").mkdir()
+    shutil.copy(ROOT / "agreements" / "2013.yaml", tmp_path / "agreements" / "2013.yaml")
+    shutil.copytree(ROOT / "kommuner", tmp_path / "kommuner")
+    own = tmp_path / "kommuner" / "2013" / "0180.yaml"
+    text = own.read_text(encoding="utf-8").replace("views: ", "views: Idag stöder SKLs arbete detta. ", 1)
+    own.write_text(text, encoding="utf-8")
+    messages = [str(w) for w in load_agreement(tmp_path / "agreements" / "2013.yaml").warnings]
+    assert any("0180.yaml:" in m and "views: genitiv av förkortning: 'SKLs'" in m for m in messages), messages
+    assert any("views: i dag i två ord: 'Idag'" in m for m in messages)
+    own.write_text(text + "accepted_wordings:\n  - {wording: Idag stöder SKLs, reason: ett citat}\n", encoding="utf-8")
+    messages = [str(w) for w in load_agreement(tmp_path / "agreements" / "2013.yaml").warnings]
+    assert not any("'SKLs'" in m or "'Idag'" in m for m in messages), messages
