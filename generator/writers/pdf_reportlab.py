@@ -58,6 +58,7 @@ from generator.documents.model import (
 )
 from generator.errors import RenderError
 from generator.formatting import sidnummer
+from generator.writers.addresses import addresses
 from generator.writers.pdf_metadata import xmp_packet
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -189,6 +190,16 @@ def _revised(text: str, rev: Revision | None) -> str:
     return f'<font color="{DELETED_COLOUR}"><strike>{text}</strike></font>'
 
 
+def _linked(text: str) -> str:
+    """Return ``text`` escaped, each web and e-mail address in it a link (generator.writers.addresses)."""
+    parts, position = [], 0
+    for start, end, target in addresses(text):
+        parts += [escape(text[position:start]), f'<a href="{escape(target, {chr(34): "&quot;"})}">']
+        parts += [escape(text[start:end]), "</a>"]
+        position = end
+    return "".join(parts) + escape(text[position:])
+
+
 def _markup(runs: list[Run]) -> str:
     """Return reportlab's mini-HTML for inline runs (text escaped, a "\\n" run is a line break, revisions marked)."""
     parts = []
@@ -197,7 +208,7 @@ def _markup(runs: list[Run]) -> str:
         if run.text == "\n":
             parts.append("<br/>")
             continue
-        text = escape(run.text)
+        text = _linked(run.text)
         if run.bold:
             text = f"<b>{text}</b>"
         if run.italic:

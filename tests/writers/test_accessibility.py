@@ -87,3 +87,12 @@ def test_docx_addresses_are_hyperlinks_with_their_relationships():
         assert re.search(rf'Id="{rid}" Type="[^"]*/hyperlink" Target="[^"]+" TargetMode="External"', rels)
     assert 'Target="mailto:anna.svensson@skl.se"' in rels
     assert 'w:firstColumn="1"' in body  # Word's nearest to a row header: the table's first column is its labels
+
+
+def test_reportlab_pdf_addresses_are_links_too():
+    from generator.build.formats import render_pdf_reportlab
+
+    reader = PdfReader(io.BytesIO(render_pdf_reportlab(DOCUMENT)))
+    links = [a.get_object()["/A"]["/URI"] for a in reader.pages[0].get("/Annots", [])]
+    assert links == ["mailto:anna.svensson@skl.se", "https://www.skl.se", "https://skl.se/x"]
+    assert "anna.svensson@skl.se, www.skl.se eller https://skl.se/x." in reader.pages[0].extract_text()
