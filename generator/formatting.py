@@ -207,14 +207,21 @@ def sidnummer(page: int, total: int) -> str:
     return f"{page} ({total})"
 
 
-def belopp_enhet(amount: int, unit: str) -> str:
-    """Return an amount in a table's unit: kr ``1 160 000``, tkr ``1 160``, mkr ``5,3``; exact or ValueError."""
+def belopp_enhet(amount: int, unit: str, decimals: int = 0) -> str:
+    """Return an amount in a table's unit: kr ``1 160 000``, tkr ``1 160``, mkr ``5,3``; exact or ValueError.
+
+    ``decimals`` pads to that many decimals, so that a column aligns on its decimal comma: ``10,0`` under ``5,3``.
+    """
     if unit not in _UNITS:
         raise ValueError(f"okänd enhet {unit!r}; använd kr, tkr eller mkr")
     value = _in_unit(amount, *_UNITS[unit])
     if value is None:
         raise ValueError(f"{amount} kronor kan inte visas exakt i {unit}")
-    return _group(value)
+    text = _group(value)
+    shown = len(text.partition(",")[2])
+    if decimals > shown:
+        text += ("" if shown else ",") + "0" * (decimals - shown)
+    return text
 
 
 def bokstav(index: int) -> str:

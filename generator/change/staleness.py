@@ -67,8 +67,22 @@ def provenance_of(file: Path) -> str:
     from pypdf import PdfReader
 
     try:
-        info: dict[Any, Any] = PdfReader(BytesIO(data)).metadata or {}  # DocumentInformation: a dict
-        # Typst writes it as the last keyword (Info /Keywords and XMP pdf:Keywords); reportlab in /Creator
+        reader = PdfReader(BytesIO(data))
+        # Both engines write it into the XMP packet, in the generator's namespace (generator.writers.pdf_metadata)
+        catalog: Any = reader.trailer["/Root"].get_object()
+        metadata = catalog.get("/Metadata")
+        if metadata is not None:
+            from generator.writers.pdf_metadata import read_provenance
+
+            packet = metadata.get_object().get_data()[:2_000_000]
+            try:
+                provenance = read_provenance(packet)
+            except ValueError:
+                raise refuse(file, "dokumentets XMP-metadata deklarerar entiteter; avvisas") from None
+            if provenance:
+                return provenance
+        info: dict[Any, Any] = reader.metadata or {}  # DocumentInformation: a dict
+        # Documents made before: Typst wrote it as the last keyword (Info /Keywords), reportlab in /Creator
         for field_name in ("/Keywords", "/Creator"):
             value = str(info.get(field_name, ""))[:100_000]
             start = value.find("generator ")
@@ -77,6 +91,8 @@ def provenance_of(file: Path) -> str:
         return ""
     except RecursionError:
         raise refuse(file, "PDF-filen är för djupt nästlad för att läsas") from None
+    except GeneratorError:
+        raise
     except Exception as exc:  # pypdf raises many kinds on damaged files
         raise refuse(file, f"PDF-filen kan inte läsas ({type(exc).__name__})") from None
 

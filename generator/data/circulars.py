@@ -140,6 +140,10 @@ def load_circular(file: Path, agreements: list[tuple[Agreement, Path]], strict: 
                 )
             except (TypeError, ValueError) as exc:
                 report.error(source.locate(path), f"ett värde i texten kan inte skrivas ut: {exc}", dotted(path))
+    if not report.errors:
+        from generator.data.checks.style import check_style_of
+
+        check_style_of(circular, (KEY,), circular.accepted_wordings, source, report)
     failing = report.findings if strict else report.errors
     if failing:
         raise DataError(f"{source.file}: {len(failing)} fel", report.findings)

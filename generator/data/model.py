@@ -85,6 +85,23 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
+# --------------------------------------------------------------------------- wordings kept on purpose
+
+StyleRule = Literal["genitiv", "bindestreck", "ska", "i_dag", "framfor_allt", "versal", "dubbelord", "tal"]
+
+
+class AcceptedWording(Strict):
+    """A wording the Swedish style check would report, kept on purpose (a quotation, a name as its owner writes it).
+
+    Every text that contains ``wording`` keeps it; the finding of ``rule`` (or of any rule) inside it is not
+    reported. An accepted wording that no longer matches a finding is itself a warning.
+    """
+
+    wording: str = Field(min_length=1, description='The text as written, e.g. "Senior Alert coach".')
+    rule: StyleRule | None = Field(default=None, description="The rule it is accepted against; default: any.")
+    reason: str = Field(min_length=3, description="Why it is kept: shown to the next reader of the file.")
+
+
 # --------------------------------------------------------------------------- people, places
 
 
@@ -364,6 +381,10 @@ class Row(Strict):
     income: Kronor | None = None
     cost: Kronor | None = None
     details: list[str] = []
+    percent_of_others: Percent | None = Field(
+        default=None,
+        description="The row is this percentage of the other rows of its table or group (OH-kostnader 10 %): checked.",
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> Row:
@@ -407,6 +428,9 @@ class Table(Strict):
     margin: Kronor | None = Field(default=None, description="Funding minus total, stated (Marginal).")
     margin_label: str | None = None
     funded_by: list[Id] = Field(default=[], description="Payouts this budget spends; a warning if the sums differ.")
+    difference_note: str | None = Field(
+        default=None, description="Why income and cost differ; without it the difference is a warning."
+    )
 
 
 class TextBlock(Strict):
@@ -449,6 +473,14 @@ class Appendix(Strict):
 
 
 # --------------------------------------------------------------------------- documents
+
+
+class CitedAppendix(Strict):
+    """An appendix of another document that prose refers to: ``{{ bil.<id> }}`` → "bilaga 3 till överenskommelsen"."""
+
+    number: str = Field(description='Its number in that document, "3".')
+    document: str = Field(description='The document, as the sentence names it: "överenskommelsen".')
+    title: str | None = None
 
 
 class Appropriation(Strict):
@@ -774,12 +806,18 @@ class Agreement(Strict):
     approval: Prose | None = Field(default=None, description='"Godkännande av överenskommelsen"')
     payment_decision: Prose | None = Field(default=None, description='"Beslut om utbetalning av medel"')
     appendices: list[Appendix] = []
+    cited_appendices: dict[Id, CitedAppendix] = Field(
+        default={}, description="Appendices of other documents that prose refers to ({{ bil.<id> }})."
+    )
     decisions: list[Decision] = []
     letter: Letter | None = None
     data: DataFiles | None = None
     county_letters: CountyLetters | None = None
     county_agreements: CountyAgreements | None = None
     municipal_statement: MunicipalStatement | None = None
+    accepted_wordings: list[AcceptedWording] = Field(
+        default=[], description="Wordings the Swedish style check would report, kept on purpose with a reason."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -872,6 +910,9 @@ class Circular(Strict):
     contacts: list[Contact] = []
     signature_lines: list[str] = Field(default=[], description="Lines above the signatures (organisation, department).")
     signatories: list[Person] = Field(min_length=1)
+    accepted_wordings: list[AcceptedWording] = Field(
+        default=[], description="Wordings the Swedish style check would report, kept on purpose with a reason."
+    )
 
 
 # ----------------------------------------------------------------- a municipality's own file (generator.data.municipal)
@@ -932,6 +973,9 @@ class MunicipalFile(Strict):
     chair: str | None = Field(default=None, description="Signs for the municipal executive board.")
     signatories: list[str] = []
     statement: OfficeStatement | None = None
+    accepted_wordings: list[AcceptedWording] = Field(
+        default=[], description="Wordings the Swedish style check would report, kept on purpose with a reason."
+    )
 
     def missing(self) -> list[str]:
         """Return the Swedish names of the parts the file leaves out (shown as blanks in the draft)."""

@@ -288,6 +288,12 @@ def load_files(
                     "warning",
                 )
             )
+        from generator.data.checks.style import check_style_of
+        from generator.errors import Report
+
+        style = Report()
+        check_style_of(own, (), own.accepted_wordings, source, style)
+        findings.extend(style.findings)
         files[own.kommun] = (own, path)
     without = len(municipalities()) - len(files)
     if without:

@@ -46,6 +46,13 @@ def appendix_numbers(appendices: list[Appendix]) -> dict[str, str]:
 UNIT_WORDS = {"kr": "kronor", "tkr": "tusental kronor", "mkr": "miljoner kronor"}
 
 
+def table_numbers(appendix: Appendix, number: str) -> dict[int, str]:
+    """Return block index → number of each table of ``appendix`` (numbered ``number``): "5", or "2.1" and "2.2"
+    when the appendix has several tables."""
+    tables = [i for i, block in enumerate(appendix.blocks) if isinstance(block, TableBlock)]
+    return {index: number if len(tables) == 1 else f"{number}.{position}" for position, index in enumerate(tables, 1)}
+
+
 def table_captions(appendix: Appendix, number: str, year: int) -> dict[int, str]:
     """Return block index → caption of each table of ``appendix`` (numbered ``number``): "Tabell 5. Budget 2012,
     kronor".
@@ -54,10 +61,10 @@ def table_captions(appendix: Appendix, number: str, year: int) -> dict[int, str]
     several); its text is the table's own title, else "Budget" and the agreement's year (every appendix table is a
     budget); the unit follows when no column heading names it. Nothing of it is typed in the data.
     """
-    tables = [(i, block.table) for i, block in enumerate(appendix.blocks) if isinstance(block, TableBlock)]
+    numbers = table_numbers(appendix, number)
     captions: dict[int, str] = {}
-    for position, (index, table) in enumerate(tables, start=1):
-        label = number if len(tables) == 1 else f"{number}.{position}"
+    for index, label in numbers.items():
+        table = appendix.blocks[index].table  # type: ignore[union-attr]
         text = (table.title or f"Budget {year}").rstrip(" .:")
         if not any("kronor" in column.lower() for column in table.columns):
             text += f", {UNIT_WORDS[table.unit]}"

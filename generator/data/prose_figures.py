@@ -16,8 +16,11 @@ and the names available are built here from the validated agreement:
   ``{{ pott.lakemedel.distribution.minimum.count | tal_ord }}`` → ``fem``;
 * ``utbet.<payout id>`` — the payout itself (``.distribution.base`` …);
 * every share id of a pot's distribution — its amount;
-* ``tab.<table id>`` — ``.total`` (stated, else the sum of its rows) of a
-  budget table in an appendix.
+* ``bil.<id of cited_appendices:>`` — another document's appendix: prints as
+  ``bilaga 3 till överenskommelsen``;
+* ``tab.<table id>`` — prints as ``tabell 5`` (the number of its caption);
+  ``.number``; ``.total`` (stated, else the sum of its rows) of a budget table
+  in an appendix.
 
 Filters are those of :mod:`generator.formatting` (``kronor``, ``miljoner``,
 ``miljoner_ord``, ``milj``, ``datum``, ``isodatum``, ``procent`` …).
@@ -38,7 +41,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from generator import formatting
 from generator.data.blanks import tomt
 from generator.data.model import Agreement, Appendix, Section, Table
-from generator.data.numbering import appendix_numbers, payout_letters, section_numbers
+from generator.data.numbering import appendix_numbers, payout_letters, section_numbers, table_numbers
 
 
 @dataclass(frozen=True)
@@ -56,18 +59,23 @@ class SectionRef:
 class AppendixRef:
     number: str
     title: str
+    of: str = ""  # another document's appendix (cited_appendices:): "överenskommelsen"
 
     @property
     def label(self) -> str:
         return f"Bil {self.number}"
 
     def __str__(self) -> str:
-        return f"bilaga {self.number}"
+        return f"bilaga {self.number}" + (f" till {self.of}" if self.of else "")
 
 
 @dataclass(frozen=True)
 class TableRef:
     total: int
+    number: str = ""  # "5", "8.2": as the table's caption numbers it (generator.data.numbering.table_numbers)
+
+    def __str__(self) -> str:
+        return f"tabell {self.number}"
 
 
 def table_rows_sum(table: Table, amounts: dict[str, int]) -> int:
@@ -504,13 +512,18 @@ def figure_context(agreement: Agreement) -> dict[str, Any]:
     for appendix_id, number in appendix_numbers(agreement.appendices).items():
         appendix = next(a for a in walk_appendices(agreement.appendices) if a.id == appendix_id)
         bil[appendix_id] = AppendixRef(number, appendix.title)
+    for cited_id, cited in agreement.cited_appendices.items():
+        bil.setdefault(cited_id, AppendixRef(cited.number, cited.title or "", cited.document))
+    appendix_number = appendix_numbers(agreement.appendices)
     tab = _Namespace()
     for appendix in walk_appendices(agreement.appendices):
-        for block in appendix.blocks:
+        labels = table_numbers(appendix, appendix_number[appendix.id])
+        for index, block in enumerate(appendix.blocks):
             table = getattr(block, "table", None)
             if table is not None and table.id:
                 stated = table.total if table.total is not None else table.total_cost
-                tab[table.id] = TableRef(stated if stated is not None else table_rows_sum(table, context))
+                total = stated if stated is not None else table_rows_sum(table, context)
+                tab[table.id] = TableRef(total, labels[index])
     context["tab"] = tab
     context["sec"] = sec
     context["bil"] = bil

@@ -115,6 +115,10 @@ class ProseView:
         context = {**self.figures, "decision": decision} if decision is not None else self.figures
         return prose_markup(group_numbers(render_prose(text, context)), style)
 
+    def label(self, text: str) -> str:
+        """Return a label (a table row's) with its references filled in: "SveDem (se {{ bil.bil_svedem }})"."""
+        return render_prose(text, self.figures)
+
     def inline(self, text: str | None) -> Markup:
         """Return inline markup for a one-line prose field (no paragraphs)."""
         if not text:
@@ -144,6 +148,22 @@ class View(ProseView):
     def table_caption(self, appendix_id: str, index: int) -> str:
         """Return the caption of the table that is block ``index`` of an appendix (generator.data.numbering)."""
         return self._table_captions[appendix_id][index]
+
+    def table_total(self, table) -> int:
+        """Return a table's total: stated, else the sum of its rows and groups (a grouped table's grand total)."""
+        return table.total if table.total is not None else prose.table_rows_sum(table, self.figures)
+
+    def table_decimals(self, table) -> int:
+        """Return the decimals of a table's amount column: the most any of its amounts needs in its unit."""
+        from generator.formatting import belopp_enhet
+
+        amounts = [self.figures[r.ref] if r.ref else r.amount for r in table.rows]
+        amounts += [r.income for r in table.rows] + [r.cost for r in table.rows]
+        for group in table.groups:
+            amounts += [self.figures[r.ref] if r.ref else r.amount for r in group.rows] + [group.total]
+        amounts += [table.total, table.total_income, table.total_cost, table.funding, table.margin]
+        amounts.append(self.table_total(table))
+        return max((len(belopp_enhet(a, table.unit).partition(",")[2]) for a in amounts if a is not None), default=0)
 
     def organisation(self, organisation_id: str):
         return self._organisations[organisation_id]

@@ -65,6 +65,11 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "Bilagor med planer och budgettabeller; numreras efter ordningen (Bil 1, 1.a …).",
                 "[{id: bil_famna, title: Famnas plan, blocks: […]}]",
             ),
+            "cited_appendices": (
+                "Bilagor i andra dokument som texten hänvisar till, med id: {{ bil.ok_lista }} → ”bilaga 3 till "
+                "överenskommelsen”. En hänvisning som skrivs för hand (”se bilaga 3”) ger en varning.",
+                "{ok_lista: {number: '3', document: överenskommelsen}}",
+            ),
             "decisions": (
                 "Regeringsbeslut om överenskommelsen (utbetalning eller godkännande).",
                 "[{id: beslut_utbetalning, kind: utbetalning, number: 'II:7', …}]",
@@ -86,6 +91,11 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "Det som varje kommuns utlåtande om överenskommelsen säger lika; "
                 "det kommunen själv skriver står i dess egen fil.",
                 "{folder: ../kommuner/2013, title: …, …}",
+            ),
+            "accepted_wordings": (
+                "Ordalydelser som språkkontrollen skulle anmärka på men som behålls med avsikt (ett citat, ett "
+                "namn som dess ägare skriver det), var och en med skäl. Se docs/SKRIVA.md, ”Språket”.",
+                "[{wording: Senior Alert coach, rule: bindestreck, reason: registrets eget namn på rollen}]",
             ),
         },
     ),
@@ -387,14 +397,20 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
     "Table": (
         "En budgettabell; varje angiven summa kontrolleras.",
         {
-            "id": ("Tabellens namn (id); i texten: {{ tab.<id>.total | kronor }}.", "budget_famna"),
+            "id": (
+                "Tabellens namn (id); i texten: {{ tab.<id> }} (”tabell 5”), {{ tab.<id>.total | kronor }}.",
+                "budget_famna",
+            ),
             "title": ("Rubrik.", "Budget 2012"),
             "columns": ("Kolumnrubriker.", "[Specifikation, Budget]"),
             "unit": ("Enhet i tabellen: kr, tkr eller mkr.", "kr"),
             "rows": ("Raderna.", "[{label: Personal, amount: 1_200_000}]"),
             "groups": ("Grupper av rader med egen delsumma.", "[{title: Kostnader, rows: […], total: 900_000}]"),
             "total": ("Tabellens summa; kontrolleras mot raderna.", "2_000_000"),
-            "total_label": ("Texten på summaraden.", "Summa"),
+            "total_label": (
+                "Texten på summaraden; ett år skrivs {{ year }}. En tabell med grupper får alltid en summarad.",
+                "SUMMA {{ year }}",
+            ),
             "total_income": ("Summa intäkter (intäkt/kostnad-tabell).", "4_000_000"),
             "total_cost": ("Summa kostnader (intäkt/kostnad-tabell).", "4_194_100"),
             "funding": ("Angiven ersättning som finansierar budgeten.", "4_000_000"),
@@ -403,6 +419,10 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "margin": ("Angiven marginal: ersättning minus summa.", "0"),
             "margin_label": ("Texten på marginalraden.", "Marginal"),
             "funded_by": ("Utbetalningar som budgeten använder; en varning om summorna skiljer sig.", "[ul_famna]"),
+            "difference_note": (
+                "Varför intäkter och kostnader skiljer sig. Utan den är skillnaden en varning. Skrivs inte ut.",
+                "Överskottet förs över till 2013.",
+            ),
         },
     ),
     "Row": (
@@ -414,6 +434,11 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "income": ("Intäkt i kronor.", "4_000_000"),
             "cost": ("Kostnad i kronor.", "850_000"),
             "details": ("Förklarande rader under raden.", "[2 personer på halvtid]"),
+            "percent_of_others": (
+                "Raden är denna procentsats av tabellens (eller gruppens) övriga rader, t.ex. OH-kostnader 10 %; "
+                "ett belopp som inte stämmer ger en varning med båda beloppen.",
+                "10",
+            ),
         },
     ),
     "Group": (
@@ -422,7 +447,10 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "title": ("Underrubrik.", "Personalkostnader"),
             "rows": ("Raderna.", "[{label: Lön, amount: 600_000}]"),
             "total": ("Angiven delsumma; kontrolleras mot raderna.", "900_000"),
-            "total_label": ("Texten på delsummeraden.", "Summa personal"),
+            "total_label": (
+                "Texten på delsummeraden (standard: Delsumma; gruppens rubrik står redan ovanför).",
+                "Delsumma",
+            ),
         },
     ),
     "Decision": (
@@ -604,6 +632,11 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                 "[Sveriges Kommuner och Landsting, Avdelningen för vård och omsorg]",
             ),
             "signatories": ("De som skriver under (minst en).", "[{name: Håkan Sörman}]"),
+            "accepted_wordings": (
+                "Ordalydelser som språkkontrollen skulle anmärka på men som behålls med avsikt (ett citat, ett "
+                "namn som dess ägare skriver det), var och en med skäl. Se docs/SKRIVA.md, ”Språket”.",
+                "[{wording: Senior Alert coach, rule: bindestreck, reason: registrets eget namn på rollen}]",
+            ),
         },
     ),
     "CircularPart": (
@@ -630,6 +663,28 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         {
             "title": ("Rubrik.", "SKL:s stöd"),
             "text": ("Texten.", "SKL stödjer arbetet genom …"),
+        },
+    ),
+    "AcceptedWording": (
+        "En ordalydelse som språkkontrollen skulle anmärka på, behållen med avsikt. Varje text som innehåller "
+        "ordalydelsen behåller den; en godtagen ordalydelse som inte längre ger något fynd är en varning.",
+        {
+            "wording": ("Texten som den står i filen.", "skall enligt lagen"),
+            "rule": (
+                "Regeln den godtas mot: genitiv, bindestreck, ska, i_dag, framfor_allt, versal, dubbelord eller "
+                "tal. Utan rule godtas den mot alla regler.",
+                "ska",
+            ),
+            "reason": ("Varför den behålls: den som läser filen nästa gång ser skälet.", "citat ur lagtexten"),
+        },
+    ),
+    "CitedAppendix": (
+        "En bilaga i ett annat dokument som texten hänvisar till: {{ bil.<id> }} skrivs ”bilaga 3 till "
+        "överenskommelsen”.",
+        {
+            "number": ("Bilagans nummer i det dokumentet.", "'3'"),
+            "document": ("Dokumentet, som meningen nämner det.", "överenskommelsen"),
+            "title": ("Bilagans rubrik, för den som läser filen.", "Läkemedel med antikolinerga effekter"),
         },
     ),
     "Link": (
@@ -800,6 +855,11 @@ MODELS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "statement": (
                 "Tjänsteutlåtandet som utlåtandet citerar.",
                 "{office: stadsledningskontoret, date: 2013-02-25, …}",
+            ),
+            "accepted_wordings": (
+                "Ordalydelser som språkkontrollen skulle anmärka på men som behålls med avsikt, var och en med "
+                "skäl. Se docs/SKRIVA.md, ”Språket”.",
+                "[{wording: skall, rule: ska, reason: citat ur kommunfullmäktiges beslut}]",
             ),
         },
     ),

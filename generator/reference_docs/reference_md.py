@@ -468,6 +468,7 @@ NAME_EXAMPLES = [
     ("{{ bil.bil_palliativ.number }}", "bilagans nummer"),
     ("{{ bil.bil_palliativ.label }}", "bilagans etikett"),
     ("{{ bil.bil_palliativ.title }}", "bilagans rubrik"),
+    ("{{ tab.budget_palliativ }}", "en budgettabell (dess nummer)"),
     ("{{ tab.budget_palliativ.total | kronor }}", "en budgettabells summa"),
     ("{{ pott.senior.distribution.minimum.count | tal_ord }}", "en potts regeltal"),
     ("{{ utbet.reg_palliativ.amount | kronor }}", "en utbetalnings fält"),

@@ -30,6 +30,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import XMP
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate, Spacer, TableStyle
@@ -57,6 +58,8 @@ from generator.documents.model import (
 )
 from generator.errors import RenderError
 from generator.formatting import sidnummer
+from generator.writers.addresses import addresses
+from generator.writers.pdf_metadata import xmp_packet
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT = RIGHT = 25 * mm
@@ -188,6 +191,16 @@ def _revised(text: str, rev: Revision | None) -> str:
     return f'<font color="{DELETED_COLOUR}"><strike>{text}</strike></font>'
 
 
+def _linked(text: str) -> str:
+    """Return ``text`` escaped, each web and e-mail address in it a link (generator.writers.addresses)."""
+    parts, position = [], 0
+    for start, end, target in addresses(text):
+        parts += [escape(text[position:start]), f'<a href="{escape(target, {chr(34): "&quot;"})}">']
+        parts += [escape(text[start:end]), "</a>"]
+        position = end
+    return "".join(parts) + escape(text[position:])
+
+
 def _markup(runs: list[Run]) -> str:
     """Return reportlab's mini-HTML for inline runs (text escaped, a "\\n" run is a line break, revisions marked)."""
     parts = []
@@ -196,7 +209,7 @@ def _markup(runs: list[Run]) -> str:
         if run.text == "\n":
             parts.append("<br/>")
             continue
-        text = escape(run.text)
+        text = _linked(run.text)
         if run.bold:
             text = f"<b>{text}</b>"
         if run.italic:
@@ -513,8 +526,12 @@ def _header_lines(header: list[str], page_numbers: bool) -> list[str]:
     return [part for line in header for part in (simpleSplit(line, SANS, HEADER_SIZE, room) or [""])]
 
 
-def _numbered_canvas(header: list[str], page_numbers: bool, date: str, header_first_page: bool = True, draft: str = ""):
-    """Return a Canvas class that draws the header and "n (N)" once the page count is known."""
+def _numbered_canvas(
+    header: list[str], page_numbers: bool, date: str, header_first_page: bool = True, draft: str = "", source: str = ""
+):
+    """Return a Canvas class that draws the header and "n (N)" once the page count is known, and puts the
+    provenance line ``source`` into the catalog's XMP metadata (generator.writers.pdf_metadata), not into a
+    property a reader shows."""
     # noon UTC, so a viewer in any time zone shows the document's own date
     stamp = "D:" + "".join(ch for ch in date if ch.isdigit())[:8].ljust(8, "0") + "120000+00'00'"
 
@@ -523,6 +540,9 @@ def _numbered_canvas(header: list[str], page_numbers: bool, date: str, header_fi
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
             self.setDateFormatter(lambda *ymdhms: stamp)  # the document's date, not the time of the build
+            if source:
+                packet = xmp_packet(source).encode("utf-8")
+                self._doc.Catalog.Metadata = XMP(creator=lambda doc: packet)
 
         def showPage(self):  # noqa: N802 (reportlab's name)
             self._pages.append(dict(self.__dict__))
@@ -575,7 +595,7 @@ def render_pdf(document: Document) -> bytes:
         author=meta.author,
         subject=meta.subject,
         keywords=", ".join(part for part in (meta.draft, meta.keywords) if part),
-        creator=meta.source or "generator",
+        creator="generator",
         producer="generator (reportlab)",
         lang=meta.language or "sv-SE",
         invariant=1,
@@ -599,6 +619,8 @@ def render_pdf(document: Document) -> bytes:
         story = [Spacer(1, 1)]  # an empty document is still one (blank) page
     doc.build(
         story,
-        canvasmaker=_numbered_canvas(header, document.page_numbers, meta.date, document.header_first_page, meta.draft),
+        canvasmaker=_numbered_canvas(
+            header, document.page_numbers, meta.date, document.header_first_page, meta.draft, meta.source
+        ),
     )
     return buffer.getvalue()

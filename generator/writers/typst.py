@@ -20,12 +20,14 @@ cells are amounts; this writer follows it, and adds:
 - no widow or orphan lines (Typst's paragraph costs);
 - a column of amounts aligns on the decimal comma (``10`` over ``5,3``), by
   the fonts' widths (:mod:`generator.writers.measure`);
-- a URL in the text is a link, and breaks only at its slashes.
+- a web or e-mail address in the text is a link (:mod:`generator.writers.addresses`),
+  and a URL breaks only at its slashes.
 
-The provenance line (:mod:`generator.build.provenance`) is the last entry of the
-keywords (the Info dictionary's ``/Keywords`` and XMP ``pdf:Keywords``), a
-standard field that PDF/A keeps in step; the creation date is the document's
-own date at noon UTC, so the same document always gives the same bytes.
+The provenance line (:mod:`generator.build.provenance`) goes into the XMP
+packet, in the generator's own namespace (:mod:`generator.writers.pdf_metadata`),
+declared as PDF/A requires: never into the keywords or another property that a
+reader's "Properties" shows. The creation date is the document's own date at
+noon UTC, so the same document always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -55,7 +57,10 @@ from generator.documents.model import (
     list_positions,
 )
 from generator.errors import RenderError
+from generator.writers.addresses import addresses
 from generator.writers.measure import decimal_rooms, text_width
+from generator.writers.pdf_metadata import add_to_xmp
+from generator.writers.pdf_patch import drop_default_suspects, row_headers
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = 595.2756, 841.8898  # A4 in points
@@ -69,8 +74,6 @@ PDF_STANDARDS = ["a-2a", "ua-1"]
 SERIF = "Liberation Serif"
 SANS = "Liberation Sans"
 
-_URL = re.compile(r"https?://[^\s<>\"”]+[^\s<>\"”.,;:!?)]")
-
 
 def string(text: str) -> str:
     """Return ``text`` as a Typst string literal (code mode): only ``\\`` and ``"`` need escaping."""
@@ -81,15 +84,14 @@ def string(text: str) -> str:
 
 
 def _text(text: str) -> str:
-    """Return content code for plain ``text``, with URLs as links."""
+    """Return content code for plain ``text``, with web and e-mail addresses as links."""
     parts = []
     position = 0
-    for match in _URL.finditer(text):
-        if match.start() > position:
-            parts.append(f"#{string(text[position : match.start()])}")
-        url = match.group(0)
-        parts.append(f"#link({string(url)}, text(hyphenate: false, {string(url)}))")
-        position = match.end()
+    for start, end, target in addresses(text):
+        if start > position:
+            parts.append(f"#{string(text[position:start])}")
+        parts.append(f"#link({string(target)}, text(hyphenate: false, {string(text[start:end])}))")
+        position = end
     if position < len(text):
         parts.append(f"#{string(text[position:])}")
     return "".join(parts)
@@ -215,8 +217,6 @@ def _page_setup(document: Document) -> str:
 def _document_setup(document: Document) -> str:
     meta = document.meta
     keywords = ([meta.draft] if meta.draft else []) + [k.strip() for k in meta.keywords.split(",") if k.strip()]
-    if meta.source:
-        keywords.append(meta.source)
     date = _date(meta.date)
     title = meta.title or "Dokument"
     parts = [f"title: {string(f'{meta.draft}: {title}' if meta.draft else title)}"]
@@ -785,6 +785,9 @@ def render_pdf(document: Document) -> bytes:
     date = _date(document.meta.date)
     stamp = int(dt.datetime(date.year, date.month, date.day, 12, tzinfo=dt.UTC).timestamp())
     try:
-        return _compiler().compile(input=source.encode("utf-8"), pdf_standards=PDF_STANDARDS, timestamp=stamp)
+        pdf = _compiler().compile(input=source.encode("utf-8"), pdf_standards=PDF_STANDARDS, timestamp=stamp)
     except Exception as exc:  # typst.TypstError: the message names the line of the generated source
         raise RenderError(f"Typst kunde inte sätta dokumentet: {exc}") from exc
+    if document.meta.source:
+        pdf = add_to_xmp(pdf, document.meta.source)
+    return row_headers(drop_default_suspects(pdf))

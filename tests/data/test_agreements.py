@@ -26,10 +26,11 @@ def test_2012_confirms_1161_million_and_reports_the_seeds_budget_mismatch(valida
     result = validated_agreement("2012")
     s = summary(result)
     assert s["total"] == 1_161_000_000 and s["sum_ok"]
-    # The seed's Bil 3 budgets 4 194 100 kronor against 4 000 000 kronor of payouts; Bil 5 labels its 2012
-    # budget "SUMMA 2011" and its income (12,5 million) and cost (10 million) differ; the 2010 table that
-    # shares the 66 million leaves 500 000 kronor undistributed. The seed gives neither the decision's dnr nor
-    # the date of SKL's letter: two blanks, each named.
+    # The seed's Bil 3 budgets 4 194 100 kronor against 4 000 000 kronor of payouts; two "OH-kostnader 10 %" rows
+    # are not 10 percent of their tables' other rows; the 2010 table that shares the 66 million leaves 500 000
+    # kronor undistributed. Bil 5's "SUMMA 2011" is derived now ("SUMMA {{ year }}"), and its income and cost
+    # differ with a difference_note: neither is a warning. The seed gives neither the decision's dnr nor the date
+    # of SKL's letter: two blanks, each named.
     messages = sorted(w.message.replace("\u00a0", " ") for w in result.warnings)
     # and the three assumptions the letters make where the plan is silent, for SKL to confirm
     assumptions = [m for m in messages if m.startswith("antagande att bekräfta: ")]
@@ -40,8 +41,13 @@ def test_2012_confirms_1161_million_and_reports_the_seeds_budget_mismatch(valida
     assert blanks == ["decisions[0].dnr", "letter.date"], blanks
     (vardforetagarna,) = [m for m in messages if "vardforetagarna_budget" in m]
     assert "4 194 100 kronor" in vardforetagarna and "4 000 000 kronor" in vardforetagarna
-    assert any("'SUMMA 2011' nämner året 2011, inte överenskommelsens 2012" in m for m in messages)
-    assert any("intäkter 12 500 000 kronor och kostnader 10 000 000 kronor skiljer sig" in m for m in messages)
+    assert any(
+        "är 325 000 kronor, men 10 procent av de övriga raderna (3 425 000 kronor) är 342 500" in m for m in messages
+    )
+    assert any(
+        "är 290 000 kronor, men 10 procent av de övriga raderna (2 960 000 kronor) är 296 000" in m for m in messages
+    )
+    assert not any("SUMMA" in m or "skiljer sig" in m for m in messages)
     assert any(
         "65 500 000 kronor, 500 000 kronor mindre än de 66 000 000 kronor som ul_lan omfattar" in m for m in messages
     )

@@ -20,6 +20,7 @@ from generator.writers.docx.runs import add_runs, runs_xml
 from generator.writers.docx.tables import W_XMLNS
 from generator.writers.docx.wordml import W_NS, P, wtag
 
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 INSERTED = Revision("ins", 'Anna & Ö <"x">\tny\nrad', "2012-03-04")
 DELETED = Revision("del", "", "2012-03-05")
 TEXTS = [
@@ -45,7 +46,7 @@ def _runs():
 def _as_built(runs: list[Run], italic: bool) -> tuple[str, int]:
     """Return the runs as the element functions build them, serialized in a paragraph, and the revisions used."""
     built = DocumentState(None)
-    p = etree.Element(P, nsmap={"w": W_NS})
+    p = etree.Element(P, nsmap={"w": W_NS, "r": R_NS})  # the document's root declares both
     add_runs(built, p, runs, italic=italic)
     return etree.tostring(p, encoding="unicode"), built.revision_id  # as the part's UTF-8, decoded
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from generator.data.checks import (
     budgets,
     codes,
+    crossrefs,
     dates,
     decisions,
     distributions,
@@ -21,6 +22,7 @@ from generator.data.checks import (
     plausibility,
     prose,
     references,
+    style,
     sums,
 )
 from generator.data.checks.context import CheckContext
@@ -32,6 +34,7 @@ CHECKS: list[Callable[[CheckContext], None]] = [
     references.check_references,
     codes.check_codes,
     prose.check_prose,
+    crossrefs.check_cross_references,
     sums.check_sums,
     dates.check_dates,
     plausibility.check_plausibility,
@@ -41,4 +44,5 @@ CHECKS: list[Callable[[CheckContext], None]] = [
     budgets.check_rendered,
     decisions.check_attachments,
     decisions.check_blanks,
+    style.check_style,
 ]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from generator.data.checks.context import CheckContext, signed
 from generator.data.loading import PathKey
-from generator.data.model import Appendix, Payout, Table, TableBlock
-from generator.formatting import kronor
+from generator.data.model import Appendix, Payout, Row, Table, TableBlock
+from generator.formatting import kronor, procent
 
 
 def check_budgets(context: CheckContext) -> None:
@@ -62,7 +63,7 @@ def _budget(context: CheckContext, table: Table, path: PathKey, payouts: list[st
                 context.warning(
                     path + (where if isinstance(where, tuple) else (where,)),
                     f"{title}: texten {label!r} nämner året {named}, inte överenskommelsens {year}",
-                    "rätta texten, eller behåll den som källan har den och säg det i en kommentar",
+                    "skriv {{ year }} i stället för året, så följer det med överenskommelsen",
                 )
     has_ie = any(r.income is not None or r.cost is not None for r in table.rows)
     income = sum(amount(r) if r.ref else (r.income or 0) for r in table.rows if r.income is not None or r.ref)
@@ -70,14 +71,15 @@ def _budget(context: CheckContext, table: Table, path: PathKey, payouts: list[st
     if has_ie:
         stated_income = table.total_income if table.total_income is not None else income
         stated_cost = table.total_cost if table.total_cost is not None else cost
-        if stated_income != stated_cost:
+        if stated_income != stated_cost and not table.difference_note:
             context.warning(
                 path + ("total_income" if table.total_income is not None else "rows",),
                 f"{title}: intäkter {kronor(stated_income)} och kostnader {kronor(stated_cost)} skiljer sig "
                 f"({'överskott' if stated_income > stated_cost else 'underskott'} "
                 f"{kronor(abs(stated_income - stated_cost))})",
-                "kontrollera budgeten mot dess text; en budget som medvetet inte går jämnt ut visas ändå här",
+                "kontrollera budgeten; en budget som medvetet inte går jämnt ut säger varför i difference_note:",
             )
+    _percent_rows(context, table, path)
     linked = table.funded_by or ([table.funding_ref] if table.funding_ref else [])
     if not linked and payouts:
         linked = payouts  # inferred: the appendix is listed by these payouts
@@ -107,3 +109,31 @@ def _plain_rows(table: Table, amount) -> int:
     """Return the sum of a table's rows and groups (each group at its stated total if any)."""
     rows = sum(amount(r) for r in table.rows)
     return rows + sum(g.total if g.total is not None else sum(amount(r) for r in g.rows) for g in table.groups)
+
+
+def _percent_rows(context: CheckContext, table: Table, path: PathKey) -> None:
+    """Warn about a row that is a percentage of the others (OH-kostnader 10 %) and differs from it."""
+    parts: list[tuple[list[Row], PathKey]] = [(table.rows, path + ("rows",))]
+    parts += [(g.rows, path + ("groups", i, "rows")) for i, g in enumerate(table.groups)]
+    for rows, where in parts:
+        for index, row in enumerate(rows):
+            if row.percent_of_others is None:
+                continue
+            others = sum(context.row_amount(r) for r in rows if r is not row and r.percent_of_others is None)
+            expected = int((Decimal(others) * row.percent_of_others / 100).to_integral_value(ROUND_HALF_UP))
+            share = procent(row.percent_of_others)
+            stated = context.row_amount(row)
+            if stated != expected:
+                context.warning(
+                    where + (index, "amount"),
+                    f"raden {row.label!r} är {kronor(stated)}, men {share} av de övriga raderna "
+                    f"({kronor(others)}) är {kronor(expected)} (skillnad {signed(stated - expected)})",
+                    "rätta beloppet eller procentsatsen, eller behåll källans belopp och säg det i en kommentar",
+                )
+            typed = re.findall(r"(\d+(?:,\d+)?)[ \u00a0]*(?:%|procent)", row.label)
+            if typed and Decimal(typed[-1].replace(",", ".")) != row.percent_of_others:
+                context.warning(
+                    where + (index, "label"),
+                    f"raden {row.label!r} nämner {typed[-1]} procent, men percent_of_others är {share}",
+                    "skriv samma procentsats i etiketten och i percent_of_others",
+                )

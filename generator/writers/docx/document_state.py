@@ -22,6 +22,13 @@ class DocumentState:
         self.tails: dict = {}  # container → _Tail
         self.heads: dict = {}  # container → the room Word leaves above the text of its first block
         self.tables: list[str] = []  # the tables written as text, by the number in their comment (see write_table)
+        self.links: dict[str, str] = {}  # link target → its relationship id (an address in the text is a link)
+
+    def link(self, target: str) -> str:
+        """Return the relationship id of the hyperlink to ``target`` (one per target, numbered as first met)."""
+        if target not in self.links:
+            self.links[target] = f"rIdLink{len(self.links) + 1}"
+        return self.links[target]
 
 
 def new_paragraph(doc: DocumentState, container, style: str):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
@@ -31,6 +32,8 @@ from generator.writers.docx.tables import TABLE_MARK
 from generator.writers.docx.wordml import PPR, VAL, P, add_field, add_run, mm_to_twips, prop, wtag
 from generator.writers.measure import text_width
 from generator.writers.ooxml_zip import CUSTOM_PART, custom_properties_xml, zip_package
+
+HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 
 #: The custom document property that carries the provenance line.
 PROVENANCE_PROPERTY = "generator-källor"
@@ -128,7 +131,17 @@ def render_docx(document: Document, reference: Path | None = None) -> bytes:
         body_xml = TABLE_MARK.sub(lambda found: doc.tables[int(found.group(1))].encode(), body_xml)
     written = {"word/document.xml": body_xml, "docProps/core.xml": base.core(document.meta)}
     written.update({name: _xml(element) for name, element in headers.items()})
+    static, deflated = base.static, deflated
+    if doc.links:  # the hyperlinks' relationships, after the package's own
+        rels = "word/_rels/document.xml.rels"
+        links = "".join(
+            f'<Relationship Id="{rid}" Type="{HYPERLINK}" Target={quoteattr(target)} TargetMode="External"/>'
+            for target, rid in doc.links.items()
+        )
+        written[rels] = parts[rels].replace(b"</Relationships>", links.encode() + b"</Relationships>")
+        static = static - {rels}
+        deflated = {name: value for name, value in deflated.items() if name != rels}
     entries = [(name, written.get(name, parts[name])) for name in names]
     if document.meta.source:
         entries.append((CUSTOM_PART, custom_properties_xml({PROVENANCE_PROPERTY: document.meta.source})))
-    return zip_package(entries, base.static, deflated)
+    return zip_package(entries, static, deflated)

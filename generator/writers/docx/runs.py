@@ -7,13 +7,23 @@ import re
 from lxml import etree
 
 from generator.documents.model import Run
+from generator.writers.addresses import addresses
 from generator.writers.docx.document_state import DocumentState
 from generator.writers.docx.revisions import revision_xml, track
 from generator.writers.docx.wordml import BR, RPR, TEXT_ESCAPES, VAL, add_run, escape_text, wtag
 
-#: An e-mail address: never hyphenated, as in the PDF. (A long web address is left to LibreOffice's and Word's
-#: breaking, which then wrap it over as many lines as the PDF's breaks at its slashes and punctuation do.)
-_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: An address (web or e-mail) is a hyperlink, and in no language: never hyphenated nor spell-checked, as in the
+#: PDF. (A long web address is left to LibreOffice's and Word's breaking, which then wrap it over as many lines as
+#: the PDF's breaks at its slashes and punctuation do.)
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _hyperlink(doc: DocumentState, p, target: str) -> None:
+    """Wrap the last child of ``p`` (a run, or a run in its revision) in a hyperlink to ``target``."""
+    last = p[-1]
+    link = p.makeelement(wtag("hyperlink"), {_R_ID: doc.link(target)})
+    last.addprevious(link)
+    link.append(last)
 
 
 def add_runs(doc: DocumentState, p, runs: list[Run], bold: bool = False, italic: bool = False) -> None:
@@ -24,18 +34,19 @@ def add_runs(doc: DocumentState, p, runs: list[Run], bold: bool = False, italic:
             track(doc, r, run.rev)
             continue
         position = 0
-        for found in _ADDRESS.finditer(run.text) if "@" in run.text else ():
-            if found.start() > position:
-                before = run.text[position : found.start()]
+        for start, end, target in addresses(run.text):
+            if start > position:
+                before = run.text[position:start]
                 track(doc, add_run(p, before, run.bold or bold, run.italic or italic), run.rev)
-            r = add_run(p, found.group(0), run.bold or bold, run.italic or italic)
+            r = add_run(p, run.text[start:end], run.bold or bold, run.italic or italic)
             rpr = r.find(RPR)
             if rpr is None:
                 rpr = r.makeelement(RPR, {})
                 r.insert(0, rpr)
             etree.SubElement(rpr, wtag("lang")).set(VAL, "zxx")  # no language: not hyphenated, not spell-checked
             track(doc, r, run.rev)
-            position = found.end()
+            _hyperlink(doc, p, target)
+            position = end
         if position < len(run.text) or not run.text:
             track(doc, add_run(p, run.text[position:], run.bold or bold, run.italic or italic), run.rev)
 
@@ -70,7 +81,8 @@ def runs_xml(doc: DocumentState, runs: list[Run], bold: bool = False, italic: bo
     if len(runs) == 1:  # the common case: one run, not revised, no address, no tab or line end
         run = runs[0]
         text = run.text
-        if run.rev is None and text and "@" not in text and "\t" not in text and "\n" not in text and "\r" not in text:
+        plain = "@" not in text and "://" not in text and "www." not in text
+        if run.rev is None and text and plain and "\t" not in text and "\n" not in text and "\r" not in text:
             props = ("<w:b/>" if run.bold or bold else "") + ("<w:i/>" if run.italic or italic else "")
             space = ' xml:space="preserve"' if len(text.strip()) < len(text) else ""
             return (
@@ -83,18 +95,20 @@ def runs_xml(doc: DocumentState, runs: list[Run], bold: bool = False, italic: bo
         rev = run.rev
         deleted = rev is not None and rev.kind == "del"
         text = run.text
+        pieces: list[tuple[str, str | None]] = []
         if text == "\n":
-            pieces = ["<w:r><w:br/></w:r>"]
+            pieces.append(("<w:r><w:br/></w:r>", None))
         else:
             b, i = run.bold or bold, run.italic or italic
-            pieces = []
             position = 0
-            for found in _ADDRESS.finditer(text) if "@" in text else ():
-                if found.start() > position:
-                    pieces.append(_run_xml(text[position : found.start()], b, i, deleted))
-                pieces.append(_run_xml(found.group(0), b, i, deleted, lang=True))
-                position = found.end()
+            for start, end, address in addresses(text):
+                if start > position:
+                    pieces.append((_run_xml(text[position:start], b, i, deleted), None))
+                pieces.append((_run_xml(text[start:end], b, i, deleted, lang=True), address))
+                position = end
             if position < len(text) or not text:
-                pieces.append(_run_xml(text[position:], b, i, deleted))
-        out.extend(pieces if rev is None else (revision_xml(doc, rev, piece) for piece in pieces))
+                pieces.append((_run_xml(text[position:], b, i, deleted), None))
+        for piece, link in pieces:
+            xml = piece if rev is None else revision_xml(doc, rev, piece)
+            out.append(f'<w:hyperlink r:id="{doc.link(link)}">{xml}</w:hyperlink>' if link else xml)
     return "".join(out)

@@ -234,6 +234,11 @@ def _hyphenate(document) -> None:
     from docx.oxml.ns import qn
 
     settings = document.settings.element
+    zoom = settings.find(qn("w:zoom"))
+    if zoom is not None and zoom.get(qn("w:percent")) is None:
+        # python-docx's template writes <w:zoom w:val="bestFit"/>; ISO/IEC 29500 requires w:percent (the zoom Word
+        # shows when it does not fit the page itself)
+        zoom.set(qn("w:percent"), "100")
     if settings.find(qn("w:autoHyphenation")) is not None:
         return
     element = OxmlElement("w:autoHyphenation")

@@ -60,7 +60,7 @@ _FRAGMENT_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
 #: what lxml refuses in a text or attribute (ValueError: "All strings must be XML compatible")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 TABLE_MARK = re.compile(rb"<!--t(\d+)-->")
-W_XMLNS = f'xmlns:w="{W_NS}"'
+W_XMLNS = f'xmlns:w="{W_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 
 
 def _margins_xml(twips: dict[str, int]) -> str:
