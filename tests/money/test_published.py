@@ -307,9 +307,11 @@ def test_skl_letter_prints_bilaga_2_as_published_with_the_remainder(built_2010):
         assert "Göran Stiernstedt" in text and "generator" not in text.lower()
         flat = re.sub(r"\s+", " ", text.replace("\u00ad", ""))
         # the seed gives no date, dnr or reply date: visible blanks under their labels; the addressee is named
-        assert re.search(r"Datum (?:\S+ )*?_{8,}", flat) and re.search(r"Vårt dnr _{8,}", flat)
+        assert re.search(r"Datum (?:\S+ )*?\[datum\] _{8,}", flat) and re.search(
+            r"Vårt dnr \[diarienummer\] _{8,}", flat
+        )
         assert "Kommunerna och landstingen i länen" in flat
-        assert re.search(r"ska ha kommit in senast _{8,}", flat)
+        assert re.search(r"ska ha kommit in senast \[datum\] _{8,}", flat)
         # Bilaga 1 is listed and included: the blank agreement template with its payout form
         assert "Bilaga 1 Överenskommelse mellan kommunerna och landstinget i _" in flat
         assert "För landstinget i _" in flat and "Medel utbetalas till" in flat

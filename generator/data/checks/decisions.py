@@ -1,10 +1,10 @@
 """A decision's bilagor, and blanks: every field a source may lack that the data leaves empty.
 
 A decision's number, date, diarienummer, minister and föredragande, its follow-up dates, the plan letter's
-date and dnr, a party's signatory: where the source does not give one, the data says ``null`` (never a guess)
-and the document prints ``[name] ______________`` (:func:`generator.data.blanks.tomt`). Each is a warning
-naming the field, so ``validate --strict`` (and ``build --strict``) refuses a document someone would sign
-with a blank in it.
+date and dnr, SKL's cover letter's date, dnr and reply date (2010), a party's signatory: where the source does
+not give one, the data says ``null`` (never a guess) and the document prints ``[name] ______________``
+(:func:`generator.data.blanks.tomt`). Each is a warning naming the field, so ``validate --strict`` (and
+``build --strict``) refuses a document someone would sign with a blank in it.
 """
 
 from __future__ import annotations
@@ -43,6 +43,15 @@ def blanks(agreement: Agreement) -> Iterator[tuple[PathKey, str, str]]:
             yield ("letter", "date"), "datum", "genomförandeplanens brev: datum"
         if agreement.letter.dnr is None:
             yield ("letter", "dnr"), "diarienummer", "genomförandeplanens brev: diarienummer"
+    if agreement.county_agreements is not None:
+        cover = agreement.county_agreements.letter
+        at = ("county_agreements", "letter")
+        if cover.date is None:
+            yield at + ("date",), "datum", "SKL:s brev till länen: datum"
+        if cover.dnr is None:
+            yield at + ("dnr",), "diarienummer", "SKL:s brev till länen: diarienummer"
+        if cover.reply_by is None:
+            yield at + ("reply_by",), "datum", "SKL:s brev till länen: dag då överenskommelsen ska ha kommit in"
     for index, party in enumerate(agreement.parties):
         if party.signatory is None:
             yield ("parties", index, "signatory"), "undertecknare", f"överenskommelsen: undertecknare {party.label}"
