@@ -162,7 +162,11 @@ def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
 @main.command()
 @click.argument("targets", nargs=-1)
 @click.option(
-    "--format", "formats", default="docx,pdf", show_default=True, help="Format, åtskilda med komma: docx, pdf."
+    "--format",
+    "formats",
+    default="docx,pdf",
+    show_default=True,
+    help="Format, åtskilda med komma: docx, pdf, html (html: en tillgänglig webbsida per dokument).",
 )
 @click.option(
     "--out",
