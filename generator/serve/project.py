@@ -1,8 +1,8 @@
 """The project as the server shows it: each agreement's findings and documents, rebuilt when the data changes.
 
-:meth:`Project.refresh` validates the chosen years' files (:func:`generator.app.load_all`) and builds their
-documents as DOCX, PDF and HTML into the output folder with the build's own machinery
-(:func:`generator.build.run.build_all`: what did not change is skipped), under the build's lock. What a
+:meth:`Project.refresh` validates the chosen years' files (:func:`generator.app.load_all`) and builds the valid
+ones' documents as DOCX, PDF and HTML into the output folder with ``generator build`` in a process of its own
+(the build's pool forks, which the server's threads forbid; what did not change is skipped). What a
 refresh found is one immutable :class:`Snapshot`; pages read the latest, and its ``version`` tells open pages
 that something changed. A file that fails validation keeps its last good documents, marked out of date, never
 shown as current.
@@ -188,10 +188,8 @@ class Project:
 
     def _refresh(self, version: int) -> Snapshot:
         from generator.app import load_all
-        from generator.build.guards import build_lock, output_folder
+        from generator.build.guards import output_folder
         from generator.build.plan import output_conflicts
-        from generator.build.pool import default_jobs
-        from generator.build.run import build_all
 
         files = self.files()
         if not files:
@@ -208,14 +206,7 @@ class Project:
                     s for s in error_findings(error) if s.where.split(":")[0] == _display(file) or not error.findings
                 )
         out = output_folder(self.out, create=True)
-        with build_lock(out):
-            build_all(
-                [(r.agreement, r.allocation, r.file, r.municipal) for r in good],
-                out,
-                FORMATS,
-                jobs=self.jobs or default_jobs(),
-                circulars=circulars,
-            )
+        build_findings = self._build([v.file for v in good] + [c.file for c in circulars], out)
         agreements: list[AgreementInfo] = []
         issued = _issued_states(good)
         for each in good:
@@ -240,7 +231,32 @@ class Project:
                 info.failed = True
                 info.findings = failed.get(key, []) or [Shown("fel", key, "filen kunde inte läsas")]
                 agreements.append(info)
-        return Snapshot(version, agreements, [], time.time())
+        if build_findings:
+            agreements = [_stale(a) for a in agreements]
+        return Snapshot(version, agreements, build_findings, time.time())
+
+    def _build(self, files: list[Path], out: Path) -> list[Shown]:
+        """Build ``files`` as ``generator build`` does, in a process of its own; return its errors (none: built).
+
+        The build renders in a pool of forked processes, which a process with the server's threads must not fork:
+        the command runs it, with the build's own skipping, lock and atomic writes, and its messages.
+        """
+        import subprocess
+        import sys
+
+        if not files:
+            return []
+        command = [sys.executable, "-m", "generator", "build", *(str(f) for f in files)]
+        command += ["--format", ",".join(FORMATS), "--out", str(out)]
+        if self.jobs:
+            command += ["--jobs", str(self.jobs)]
+        done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace")
+        if done.returncode == 0:
+            return []
+        lines = [line.rstrip() for line in (done.stderr or done.stdout).splitlines() if line.strip()]
+        return [Shown("fel", "", line) for line in lines[-20:]] or [
+            Shown("fel", "", f"bygget avslutades med {done.returncode}")
+        ]
 
 
 def _display(path: Path) -> str:

@@ -3,8 +3,8 @@
 A request names a file by its path under the output folder (``2012/lansbrev/lansbrev_01_stockholms-lan.pdf``).
 It is refused unless every part is a plain name (no ``..``, no hidden names, no backslash or NUL: the server
 decodes ``%2e%2e`` and ``%2f`` before this sees them), it ends in a document's suffix, and the file is a regular
-file whose real path, with every symbolic link resolved, is the one asked for inside the output folder, itself
-inside the project folder.
+file whose real path, with every symbolic link resolved, is the one asked for inside the output folder (the
+project's output/, or the folder given with --out). Nothing else of the project is ever served.
 """
 
 from __future__ import annotations
@@ -32,10 +32,7 @@ def served_file(out: Path, project: Path, requested: str) -> Path | None:
         return None
     if Path(parts[-1]).suffix.lower() not in MEDIA_TYPES:
         return None
-    root = project.resolve()
-    folder = (out if out.is_absolute() else root / out).resolve()
-    if not folder.is_relative_to(root):
-        return None
+    folder = (out if out.is_absolute() else project.resolve() / out).resolve()
     wanted = folder.joinpath(*parts)
     try:
         real = wanted.resolve(strict=True)
