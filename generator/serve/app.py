@@ -24,7 +24,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from generator.serve.changes import ISSUED_FOLDER, DataChanges, data_changes, issued_checks
-from generator.serve.project import KINDS, AgreementInfo, Project, Snapshot
+from generator.serve.project import KINDS, AgreementInfo, Project, Snapshot, kind_of
 from generator.serve.safety import MEDIA_TYPES, served_file
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -59,6 +59,7 @@ def _environment() -> jinja2.Environment:
     env.filters["klockslag"] = lambda t: time.strftime("%H:%M:%S", time.localtime(t)) if t else ""
     env.filters["anchor"] = lambda text: "fil-" + re.sub(r"[^A-Za-z0-9]+", "-", str(text)).strip("-").lower()
     env.globals["status_text"] = _STATUS_TEXT
+    env.globals["recipient_name"] = _recipient_name
     return env
 
 
@@ -112,7 +113,7 @@ def create_app(project: Project, watch: bool = True, refresh_first: bool = True)
 
         year, code = request.path_params["year"], request.path_params["code"]
         try:
-            kind, name, _ = lookup(code)
+            kind, name, county = lookup(code)
         except KeyError:
             raise HTTPException(
                 404, f"{code} är ingen kod för en kommun (0180), ett landsting (0001) eller ett län (01)."
@@ -125,11 +126,20 @@ def create_app(project: Project, watch: bool = True, refresh_first: bool = True)
             validated = agreement.validated
             allocation = getattr(validated, "allocation", None)
             text = explain(allocation, code, Path(agreement.file)) if allocation is not None else ""
-            letters = [d for d in agreement.documents if code in d.codes]
-            parts.append({"agreement": agreement, "explain": _explained(text), "letters": letters})
+            # its own letters, and its county's (the county letter lists every recipient in the county)
+            letters = [d for d in agreement.documents if code in d.codes or county in d.codes]
+            amounts = []
+            if allocation is not None:
+                own = allocation.for_code(code)
+                for item in allocation.items:
+                    amount = sum(line.amount for line in own if line.item == item.id)
+                    if any(line.item == item.id for line in own):
+                        amounts.append((item.label, amount))
+            parts.append({"agreement": agreement, "explain": _explained(text), "letters": letters, "amounts": amounts})
         if not parts:
             raise HTTPException(404, f"Inga överenskommelser för {year} visas här.")
-        return page("recipient.html.j2", code=code, name=name, kind=kind, year=year, parts=parts)
+        where = _where(code, kind)
+        return page("recipient.html.j2", code=code, name=name, where=where, year=year, parts=parts)
 
     def changes(request: Request) -> Response:
         against = request.query_params.get("mot", "")
@@ -141,7 +151,9 @@ def create_app(project: Project, watch: bool = True, refresh_first: bool = True)
             cache.clear()
             cache[key] = _changes_of(snapshot, against, project.out)
         issued, diffs = cache[key]
-        return page("changes.html.j2", issued=issued, diffs=diffs, against=against)
+        titles = {(d.year, d.name): d.title for a in snapshot.agreements for d in a.documents}
+        kinds = [label for _, label in KINDS] + ["Övriga dokument"]
+        return page("changes.html.j2", issued=issued, diffs=diffs, against=against, titles=titles, kinds=kinds)
 
     def files(request: Request) -> Response:
         path = served_file(project.out, project.root, request.path_params["path"])
@@ -222,10 +234,32 @@ def create_app(project: Project, watch: bool = True, refresh_first: bool = True)
     return Starlette(routes=routes, exception_handlers={HTTPException: error, Exception: error}, lifespan=lifespan)
 
 
+def _where(code: str, kind: str) -> str:
+    """Return what the recipient is, as explain's first line says it ("kommun i Stockholms län")."""
+    from generator.data.reference import counties, recipient
+
+    county = recipient(code)[2]
+    names = {"kommun": "kommun", "landsting": "landsting", "lan": "län"}
+    if kind == "lan":
+        return "län"
+    return f"{names.get(kind, kind)} i {counties()[county].name}"
+
+
+def _recipient_name(code: str) -> str:
+    from generator.data.reference import recipient
+
+    try:
+        return f"{recipient(code)[1]} ({code})"
+    except KeyError:
+        return code
+
+
 def _explained(text: str) -> list[dict]:
-    """Return ``explain``'s text as blocks: a heading line with its amount, and the lines of its computation."""
+    """Return ``explain``'s text as blocks: a heading line with its amount, and the lines of its computation.
+
+    Its first two lines (the recipient, the agreement and its file) are the page's headings already."""
     blocks: list[dict] = []
-    for line in text.splitlines():
+    for line in text.splitlines()[2:]:
         if not line.strip():
             continue
         if line.startswith(" ") and blocks:
@@ -244,7 +278,10 @@ def _changes_of(snapshot: Snapshot, against: str, out: Path) -> tuple[list, list
             continue
         file = Path(agreement.file)
         chosen = against or ("utfärdat" if any(s.document for s in issued if _of(s, agreement)) else "HEAD")
-        diffs.append(data_changes(file, chosen, out, agreement.year))
+        found = data_changes(file, chosen, out, agreement.year)
+        for doc in found.documents:
+            doc.kind = kind_of(doc.name)
+        diffs.append(found)
     return issued, diffs
 
 

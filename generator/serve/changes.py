@@ -65,6 +65,7 @@ class DocumentChangeView:
     title: str
     status: str
     changes: list[TextChangeView] = field(default_factory=list)
+    kind: str = ""  # the kind of document, as the start page groups them (set by the page)
 
 
 @dataclass

@@ -159,3 +159,23 @@ def test_default_host_is_localhost_and_port_in_use_is_a_clear_message():
 def test_serve_help_is_swedish():
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert "Visa dokumenten i webbläsaren" in result.output and "[ÅR]..." in result.output
+
+
+def test_recipient_page_shows_every_amount_its_computation_and_letters(validated_agreement, tmp_path):
+    """Stockholm's amounts of 2012, as ``generator explain 2012 0180`` computes them (nothing built)."""
+    from generator.serve.project import Snapshot, _agreement_info
+
+    project = Project(("2012",), out=tmp_path)
+    info = _agreement_info(validated_agreement("2012"), tmp_path, {}, failed=False)
+    project.snapshot = Snapshot(1, [info], [], 0.0)
+    with TestClient(create_app(project, watch=False, refresh_first=False)) as test_client:
+        text = test_client.get("/mottagare/2012/0180").text.replace("\u00a0", " ")
+    assert "<h1>Stockholm (0180), 2012</h1>" in text and "Stockholm är kommun i Stockholms län." in text
+    assert (
+        '<th scope="row">Riskbedömning med registrering i Senior Alert</th><td class="belopp">89 384 kronor</td>'
+        in text
+    )
+    assert "<strong>42 621 615 kronor</strong>" in text  # the sum, as explain's "Summa för Stockholm"
+    assert "35 000 000 kronor × 626 / 245 122 (antal registreringar) = 89 384,06… kronor → 89 384 kronor" in text
+    assert 'href="/dokument/2012/kommunbrev/kommunbrev_0180_stockholm"' in text
+    assert 'href="/dokument/2012/lansbrev/lansbrev_01_stockholms-lan"' in text

@@ -19,7 +19,7 @@ body { margin: 0; }
   border: 2px solid #8a0000; padding: .3em .6em; margin: 0 0 1em; }
 h1, h2, h3, h4, h5, h6, .titel, .undertitel, .etikett, .avsandare { font-family: "Liberation Sans", Arial,
   Helvetica, sans-serif; }
-h1.dokumenttitel { font-size: 1em; color: #444; margin: 0 0 1.2em; padding-bottom: .4em;
+h1.dokumenttitel { font-size: .85em; font-weight: normal; color: #555; margin: 0 0 1.2em; padding-bottom: .4em;
   border-bottom: 1px solid #999; }
 h2 { font-size: 1.25em; margin: 1.2em 0 .3em; }
 h3 { font-size: 1.05em; margin: 1em 0 .3em; }
