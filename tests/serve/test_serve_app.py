@@ -179,3 +179,25 @@ def test_recipient_page_shows_every_amount_its_computation_and_letters(validated
     assert "35 000 000 kronor × 626 / 245 122 (antal registreringar) = 89 384,06… kronor → 89 384 kronor" in text
     assert 'href="/dokument/2012/kommunbrev/kommunbrev_0180_stockholm"' in text
     assert 'href="/dokument/2012/lansbrev/lansbrev_01_stockholms-lan"' in text
+
+
+def test_a_failing_build_shows_its_findings_and_no_document_as_current(project_2011, tmp_path):
+    """A build that fails as a whole (here: the output folder is a file) marks every document out of date."""
+    before = Path.cwd()
+    os.chdir(project_2011)
+    try:
+        project = Project(("2011",), jobs=1)
+        good = project.refresh()
+        assert good.ok and [d.status for a in good.agreements for d in a.documents] == ["aktuellt"]
+        blocker = tmp_path / "ut"
+        blocker.write_text("ingen mapp")
+        project.out = blocker
+        failed = project.refresh()
+        assert not failed.ok and failed.version == good.version + 1
+        assert "utmappen" in failed.build_findings[0].message or "mapp" in failed.build_findings[0].message
+        assert [d.status for a in failed.agreements for d in a.documents] == ["inaktuellt"]
+        with TestClient(create_app(project, watch=False, refresh_first=False)) as test_client:
+            text = test_client.get("/").text
+        assert "Bygget misslyckades." in text and "Inaktuellt" in text and ">Aktuellt<" not in text
+    finally:
+        os.chdir(before)
