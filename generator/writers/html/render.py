@@ -174,7 +174,8 @@ def _table(block: Table, page: _Page) -> str:
         caption = ""
     head = "".join(_row(r, True) for r in block.rows[:heads])
     body = "".join(_row(r, False) for r in block.rows[heads:])
-    parts = [f'<table class="{block.style}">', caption]
+    css = block.style + (" hel" if block.keep_together else "")  # a short table the layout pass keeps on one page
+    parts = [f'<table class="{css}">', caption]
     if head:
         parts.append(f"<thead>{head}</thead>")
     if body:

@@ -61,12 +61,13 @@ a { color: #00408a; }
   white-space: nowrap; }
 @media print {
   @page { size: A4; margin: 28mm 25mm 20mm; }
-  html { font-size: 11pt; }
+  html { font-size: 10.5pt; line-height: 1.3; }
   .hoppa, h1.dokumenttitel { display: none; }
   .sida { max-width: none; padding: 0; }
   .sidbrytning { display: block; break-after: page; }
   h1, h2, h3, h4, h5, h6, .etikett { break-after: avoid; }
-  table, .kolumner, .underskrifter, .tillsammans { break-inside: avoid; }
+  table.hel, .kolumner, .underskrifter, .tillsammans { break-inside: avoid; }
+  caption { break-after: avoid; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; }
   p { orphans: 2; widows: 2; }
