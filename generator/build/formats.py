@@ -1,7 +1,7 @@
 """The writers a build makes each format with: the one place where the choice of writers is made.
 
-The writers (python-docx, reportlab, Typst, openpyxl) are imported when a document is rendered, not before:
-a build that finds nothing changed, and ``generator --help``, never load them.
+The writers (python-docx, reportlab, Typst, openpyxl, the HTML writer) are imported when a document is rendered,
+not before: a build that finds nothing changed, and ``generator --help``, never load them.
 """
 
 from __future__ import annotations
@@ -36,6 +36,13 @@ def render_pdf_reportlab(document: Document) -> bytes:
     return render_pdf(document)
 
 
+def render_html(document: Document) -> bytes:
+    """Return ``document`` as a self-contained, accessible HTML page."""
+    from generator.writers.html import render_html as render
+
+    return render(document)
+
+
 def payouts_csv(allocation: YearAllocation) -> bytes:
     """Return the payout table of ``allocation`` as CSV."""
     from generator.writers.payout_tables import payouts_csv as make
@@ -59,7 +66,11 @@ def prepare_docx(reference: Path | None) -> None:
 
 PDF_ENGINES: dict[str, Callable[[Document], bytes]] = {"typst": render_pdf_typst, "reportlab": render_pdf_reportlab}
 DEFAULT_PDF_ENGINE = "typst"  # tagged PDF/A-2a and PDF/UA-1; reportlab writes untagged PDF
-WRITERS: dict[str, Callable[[Document], bytes]] = {"docx": render_docx, "pdf": PDF_ENGINES[DEFAULT_PDF_ENGINE]}
+WRITERS: dict[str, Callable[[Document], bytes]] = {
+    "docx": render_docx,
+    "pdf": PDF_ENGINES[DEFAULT_PDF_ENGINE],
+    "html": render_html,  # only when asked for (--format docx,pdf,html; generator serve): not built by default
+}
 
 
 def choose_writers(

@@ -192,7 +192,11 @@ def _select(targets: tuple[str, ...]) -> tuple[Path, ...]:
 @main.command()
 @click.argument("targets", nargs=-1)
 @click.option(
-    "--format", "formats", default="docx,pdf", show_default=True, help="Format, åtskilda med komma: docx, pdf."
+    "--format",
+    "formats",
+    default="docx,pdf",
+    show_default=True,
+    help="Format, åtskilda med komma: docx, pdf, html (html: en tillgänglig webbsida per dokument).",
 )
 @click.option(
     "--out",
@@ -790,6 +794,51 @@ def _check_issued(target: str) -> None:
 
 
 @main.command()
+@click.argument("years", nargs=-1)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Porten att lyssna på.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Adressen att lyssna på; 127.0.0.1 är bara den här datorn. En annan adress visar dokumenten för "
+    "alla som når datorn.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Mappen som dokumenten byggs i och visas från.",
+)
+def serve(years: tuple[str, ...], port: int, host: str, out: Path) -> None:
+    """Visa dokumenten i webbläsaren och bygg om när data ändras.
+
+    Startar en webbserver på den här datorn (http://127.0.0.1:8000/):
+    varje år och överenskommelse med sina fel och varningar (fil:rad och
+    radens text) och sina dokument med läge (aktuellt, inaktuellt, utkast,
+    utfärdat, ändrat sedan utfärdandet) och länkar till PDF, DOCX och HTML;
+    varje dokument som webbsida och PDF sida vid sida; varje mottagares
+    belopp med beräkning (som generator explain) och brev; och vad som
+    ändrats (som generator check --issued och generator diff). Dokumenten
+    byggs som DOCX, PDF och HTML i UT/. När en fil i agreements/, kommuner/,
+    templates/ eller reference/ ändras byggs det om som ändrats, och öppna
+    sidor uppdateras av sig själva. Servern bara visar: den ändrar inga data.
+    ÅR väljer år (standard: alla). Ctrl-C avslutar.
+    """
+    from generator.build.guards import output_folder
+
+    for year in years:
+        if not (year.isdigit() and len(year) == 4):
+            raise click.BadParameter(f"{year!r} är inget årtal (till exempel 2012)", param_hint="ÅR")
+    _select(years)  # an unknown year is a usage error before the server starts
+    from generator.serve.project import Project
+    from generator.serve.run import serve as run_server
+
+    _freeze_library()
+    run_server(Project(years, output_folder(out)), host, port, echo=click.echo)
+
+
+@main.command()
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -894,6 +943,7 @@ _ARGUMENT_NAMES = {
     "files": "[FIL]...",
     "year": "ÅR",
     "documents": "DOKUMENT...",
+    "years": "[ÅR]...",
 }
 
 

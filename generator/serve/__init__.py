@@ -1,0 +1,1 @@
+"""generator serve: the documents of each year, their findings, amounts and changes, in the browser."""

@@ -1,0 +1,167 @@
+"""The changes page's one adapter to the change workflow: what ``check --issued`` and ``diff`` say, as data.
+
+Everything the server shows about changes comes through the two functions here, :func:`issued_checks` and
+:func:`data_changes`; they call :func:`generator.change.staleness.check_issued` and
+:func:`generator.change.data_diff.compare` as the commands do, and never detect changes themselves. A changed
+sentence is split into words marked as kept, deleted or inserted (:func:`marked`), for ``del`` and ``ins``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import GeneratorError
+
+ISSUED_FOLDER = Path("issued")
+
+
+@dataclass(frozen=True)
+class IssuedState:
+    """One issued document as ``check --issued`` finds it."""
+
+    year: int
+    document: str
+    issued: str  # ISO date
+    by: str
+    state: str  # "utfärdat" (unchanged) | "ändrat sedan utfärdandet" | "görs inte längre"
+    changes: int = 0
+    figures: tuple[str, ...] = ()
+
+
+def issued_checks(validated: list) -> list[IssuedState]:
+    """Return the state of every issued document of the ``validated`` agreements (``check --issued``)."""
+    if not ISSUED_FOLDER.is_dir():
+        return []
+    from generator.change.staleness import check_issued
+
+    out = []
+    for result in check_issued(ISSUED_FOLDER, validated):
+        r = result.record
+        state = "görs inte längre" if result.missing else ("ändrat sedan utfärdandet" if result.changes else "utfärdat")
+        out.append(
+            IssuedState(r.year, r.document, r.issued.isoformat(), r.by, state, result.changes, tuple(result.figures))
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Piece:
+    kind: str  # "same" | "del" | "ins"
+    text: str
+
+
+@dataclass
+class TextChangeView:
+    where: str
+    pieces: list[Piece]
+
+
+@dataclass
+class DocumentChangeView:
+    name: str
+    title: str
+    status: str
+    changes: list[TextChangeView] = field(default_factory=list)
+    kind: str = ""  # the kind of document, as the start page groups them (set by the page)
+
+
+@dataclass
+class FigureChange:
+    name: str
+    label: str
+    old: str
+    new: str
+    difference: str = ""
+    recipients: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DataChanges:
+    """What ``generator diff`` says between two versions of one agreement file."""
+
+    file: str
+    a: str
+    b: str
+    problem: str = ""  # why there is nothing to compare (not in git, invalid old version …)
+    figures: list[FigureChange] = field(default_factory=list)
+    recipients: list[FigureChange] = field(default_factory=list)
+    documents: list[DocumentChangeView] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    affected: list[str] = field(default_factory=list)  # built documents made from the file
+    year: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.figures or self.recipients or self.documents)
+
+
+_WORD = re.compile(r"\s+|[^\s]+")
+
+
+def marked(old: str | None, new: str | None) -> list[Piece]:
+    """Return ``old`` → ``new`` as words kept, deleted and inserted."""
+    if old is None:
+        return [Piece("ins", new or "")]
+    if new is None:
+        return [Piece("del", old)]
+    a, b = _WORD.findall(old), _WORD.findall(new)
+    pieces: list[Piece] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            pieces.append(Piece("same", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            pieces.append(Piece("del", "".join(a[i1:i2])))
+        if j2 > j1:
+            pieces.append(Piece("ins", "".join(b[j1:j2])))
+    return pieces
+
+
+def data_changes(file: Path, against: str, output: Path, year: int | None = None) -> DataChanges:
+    """Return what ``generator diff FILE@AGAINST FILE`` says (``against``: a git revision, or ``utfärdat``)."""
+    from generator.change.data_diff import compare, value_text
+    from generator.change.versions import version
+    from generator.formatting import kronor
+
+    spec = f"{file.as_posix()}@{against}"
+    view = DataChanges(file.as_posix(), spec, file.as_posix(), year=year)
+    try:
+        with version(spec) as (old, label_a), version(file.as_posix()) as (new, label_b):
+            diff = compare(old, new, label_a, label_b, output)
+    except GeneratorError as exc:
+        view.problem = str(exc).splitlines()[0]
+        return view
+    view.a, view.b = diff.a, diff.b
+    signed = lambda d: ("+" if d > 0 else "−") + kronor(abs(d))  # noqa: E731
+    for change in diff.figures + diff.totals:
+        view.figures.append(
+            FigureChange(
+                change.name,
+                change.label,
+                value_text(change.old),
+                value_text(change.new),
+                signed(change.difference) if change.difference else "",
+                list(change.recipients),
+            )
+        )
+    for r in diff.recipients:
+        view.recipients.append(
+            FigureChange(r.code, r.name, kronor(r.old), kronor(r.new), signed(r.difference) if r.difference else "")
+        )
+    for doc in diff.document_changes:
+        if doc.status == "oförändrat":
+            view.unchanged.append(doc.name)
+            continue
+        view.documents.append(
+            DocumentChangeView(
+                doc.name,
+                doc.title,
+                doc.status,
+                [TextChangeView(c.where, marked(c.old, c.new)) for c in doc.changes],
+            )
+        )
+    view.affected = list(diff.documents)
+    return view
