@@ -47,6 +47,7 @@ _PARAGRAPH_CLASSES = {
     "marker": "markering",
     "address": "adress",
     "sender": "avsandare",
+    "quote": "",  # inside the blockquote that _flow sets around a quoted passage
 }
 
 
@@ -240,15 +241,37 @@ WRITERS: dict[type, Callable[..., str]] = {  # each takes the block of its type 
 }
 
 
+def _quoted(block: Block) -> bool:
+    """Return True for a block of a quoted passage: a paragraph in the quote style or a list marked quoted."""
+    return (isinstance(block, Paragraph) and block.style == "quote") or (isinstance(block, ListBlock) and block.quoted)
+
+
 def _flow(blocks: list[Block], page: _Page) -> str:
-    out = []
+    """Return the blocks as HTML: a run of quoted blocks in one ``blockquote``, a list of level 2 inside the last
+    item of the list before it (as it is read: a list under that item)."""
+    out: list[str] = []
+    quote: list[str] | None = None
     for block in blocks:
         write = WRITERS.get(type(block))
         if write is None:
             raise TypeError(f"ingen regel för {type(block).__name__}")
+        if quote is not None and not _quoted(block):
+            out.append('<blockquote class="citat">\n' + "\n".join(quote) + "\n</blockquote>")
+            quote = None
+        if quote is None and _quoted(block):
+            quote = []
+        target = out if quote is None else quote
         piece = write(block, page)
-        if piece:
-            out.append(piece)
+        if not piece:
+            continue
+        if isinstance(block, ListBlock) and block.level > 1 and target and re.search(r"</li></[ou]l>$", target[-1]):
+            before = target[-1]
+            closing = before[before.rindex("</li>") :]
+            target[-1] = before[: before.rindex("</li>")] + piece + closing
+            continue
+        target.append(piece)
+    if quote is not None:
+        out.append('<blockquote class="citat">\n' + "\n".join(quote) + "\n</blockquote>")
     return "\n".join(out)
 
 

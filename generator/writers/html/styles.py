@@ -34,6 +34,9 @@ p { margin: 0 0 .6em; }
 .adress, .avsandare { margin: 0; }
 .markering { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; font-weight: bold; font-size: 1.1em; }
 ol.bokstav { list-style-type: lower-alpha; }
+li > ul, li > ol { margin-top: .3em; }
+ul ul { list-style-type: '– '; }
+blockquote.citat { margin: .6em 0 1em 2.2em; }
 li { margin-bottom: .3em; }
 .kolumner { display: grid; gap: 1em 2em; margin: 0 0 1em; }
 table { border-collapse: collapse; margin: .5em 0 1.2em; width: 100%; font-size: .95em; }
