@@ -484,9 +484,12 @@ def _write_documents(
     from generator.build.pool import default_jobs
     from generator.build.run import build_all
 
+    from generator.change.issuing import held_documents
+
     _settle_output(out)
     click.echo(f"Dokument i {out}/:")
     skipped = same = 0
+    held = frozenset(held_documents(issued, good))  # issued records: never replaced in out/
     results = build_all(
         [(r.agreement, r.allocation, r.file, r.municipal) for r in good],
         out,
@@ -498,6 +501,7 @@ def _write_documents(
         jobs=jobs or default_jobs(),
         municipal_documents=municipal,
         circulars=circulars if recipient is None else (),
+        held=held,
     )  # a quick look: no circulars, no redlines
     if issued.is_dir() and recipient is None:
         from generator.change.issuing import RedlineOptions, build_issued
