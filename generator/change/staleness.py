@@ -223,6 +223,7 @@ def check_issued(folder: Path, validated: list[Validated]) -> list[IssuedCheck]:
         versions: dict = {}
         jobs = {job.name: job for job in plan(current.agreement, current.allocation, municipal=current.municipal)}
         for record in records_of_agreement(folder, current.file):
+            record.verify()  # the text as issued and every input copy: a damaged record is an error, never a baseline
             job = jobs.get(record.document)
             if job is None:
                 out.append(IssuedCheck(record, 0, missing=True))

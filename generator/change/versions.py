@@ -109,6 +109,7 @@ def issued_version_of(spec: str) -> Iterator[tuple[Validated, str]]:
             + " (generator issue records one)"
         )
     record = max(found, key=lambda r: (r.issued, r.document))
+    record.verify()  # its text and every input copy against their recorded hashes: never a damaged baseline
     with tempfile.TemporaryDirectory() as tmp:
         target = record.restore(Path(tmp))
         try:

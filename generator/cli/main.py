@@ -560,6 +560,8 @@ def issue(target: str, documents: tuple[str, ...], issued_on, by: str, issued_fo
     att den utfärdade versionen kan läsas även om den aldrig checkats in.
     Senare byggen markerar varje ändring mot den.
     """
+    import datetime as dt
+
     from generator.change.issuing import issue as issue_documents
 
     good, bad, _ = _validate_all(_select((target,)), strict=False)
@@ -583,6 +585,12 @@ def issue(target: str, documents: tuple[str, ...], issued_on, by: str, issued_fo
             f"inget dokument {missing[0]!r} i {target}; dess dokument är: "
             + (", ".join(every) or "inga (bara överenskommelser med beslut, en plan eller brev har dokument)"),
             param_hint="DOCUMENTS",
+        )
+    if issued_on is not None and issued_on.date() > dt.date.today():
+        click.echo(
+            f"varning: --date {issued_on.date().isoformat()} ligger i framtiden; registrera ett dokument när det "
+            "har skickats eller undertecknats",
+            err=True,
         )
     for result, names in chosen:
         for record in issue_documents(result, names, issued_folder, issued_on.date() if issued_on else None, by):
@@ -733,6 +741,9 @@ def _check_issued(target: str) -> None:
         sys.exit(2)
     results = check_issued(ISSUED, good)
     if not results:
+        when = "" if target == "all" else f" för {target}"
+        if target != "all":
+            raise DataError(f"inga utfärdade dokument{when} i {ISSUED}/ (generator issue registrerar dem)")
         click.echo(f"inga utfärdade dokument i {ISSUED}/ (generator issue registrerar dem)")
         return
     changed = False
