@@ -209,18 +209,21 @@ class IssuedCheck:
     changes: int  # tracked changes a redline would have; 0: the document reads as issued
     figures: list[str] = field(default_factory=list)
     missing: bool = False  # the data no longer makes this document
+    diff: Any = None  # data_diff.Diff from the issued version to now (when the text changed)
 
 
 def check_issued(folder: Path, validated: list[Validated]) -> list[IssuedCheck]:
     """Return, for every issued document of the ``validated`` agreements, whether its text changed since issuing."""
     from generator.build.plan import plan
     from generator.build.render import render_job
+    from generator.change.causes import record_changes
     from generator.change.issuing import issued_version, records_of_agreement
     from generator.change.redline import redline
 
     out = []
     for current in validated:
         versions: dict = {}
+        diffs: dict = {}
         jobs = {job.name: job for job in plan(current.agreement, current.allocation, municipal=current.municipal)}
         for record in records_of_agreement(folder, current.file):
             record.verify()  # the text as issued and every input copy: a damaged record is an error, never a baseline
@@ -234,8 +237,12 @@ def check_issued(folder: Path, validated: list[Validated]) -> list[IssuedCheck]:
                 snapshot = tuple(sorted({**record.data, **record.sources}.items()))
                 if snapshot not in versions:
                     versions[snapshot] = issued_version(record)
-                diff = compare(versions[snapshot], current, "utfärdad", "nu", documents=False)
+                    diffs[snapshot] = compare(versions[snapshot], current, "utfärdad", "nu", documents=False)
+                    diffs[snapshot].inputs = record_changes(record)  # the issued copies against the files now
+                diff = diffs[snapshot]
                 figures = [f"{c.name}: {value_text(c.old)} → {value_text(c.new)}" for c in diff.figures + diff.totals]
+                out.append(IssuedCheck(record, count, figures, diff=diff))
+                continue
             out.append(IssuedCheck(record, count, figures))
     return out
 

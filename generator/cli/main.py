@@ -483,7 +483,6 @@ def _write_documents(
 ) -> None:
     from generator.build.pool import default_jobs
     from generator.build.run import build_all
-
     from generator.change.issuing import held_documents
 
     _settle_output(out)
@@ -648,25 +647,33 @@ def explain(target: str, code: str, strict: bool) -> None:
     show_default=True,
     help="Utmappen vars dokument kan beröras (dess manifest.json).",
 )
-def diff(a: str, b: str, as_json: bool, out: Path) -> None:
+@click.option(
+    "--alla",
+    "every",
+    is_flag=True,
+    help="Visa varje mottagare vars belopp ändras och varje byggd fil som görs av data, även oförändrade.",
+)
+def diff(a: str, b: str, as_json: bool, out: Path, every: bool = False) -> None:
     """Visa vad en ändring gör i varje dokument.
 
     Två versioner av en överenskommelse jämförs.
     A och B är överenskommelsefiler, eller en fil vid en git-version:
-    agreements/2012.yaml@HEAD~1. Visar varje belopp och datum som ändrats
+    agreements/2012.yaml@HEAD~1. Först orsaken: varje ändrat värde i
+    indatafilerna som fil:rad (YAML-sökväg, eller CSV-radens nyckel och
+    kolumn) med före → efter. Sedan varje belopp och datum som ändrats
     (före, efter, skillnad) med vem som får en ändrad utbetalning, summorna
-    som ändras med dem (avsnitt, helheten, budgettabeller, uträknade belopp
-    i texten), varje mottagare vars belopp ändras (störst först) och, för
-    varje dokument, de meningar och tabellrader som ändras (före → efter);
-    dokument vars text inte ändras anges som oförändrade. Slutstatus 0 om
-    inget skiljer sig, 1 om något gör det, 2 om en version är ogiltig.
+    som ändras med dem, mottagarna vars belopp ändras (många: en rad med
+    största och minsta ändringen; --alla visar var och en) och, för varje
+    dokument som ändras, de meningar och tabellrader som ändras (före →
+    efter). --json ger samma sak. Slutstatus 0 om inget skiljer sig, 1 om
+    något gör det, 2 om en version är ogiltig.
     """
     from generator.change.data_diff import compare, diff_text
     from generator.change.versions import version
 
     with version(a) as (old, label_a), version(b) as (new, label_b):
         result = compare(old, new, label_a, label_b, out)
-    click.echo(result.to_json() if as_json else diff_text(result))
+    click.echo(result.to_json() if as_json else diff_text(result, every))
     sys.exit(1 if result.changed else 0)
 
 
@@ -695,10 +702,15 @@ def check(files: tuple[Path, ...], issued_target: str | None) -> None:
     av), och om det är en utfärdad version. Slutstatus 1 om något är
     inaktuellt.
 
-    Med --issued: för varje dokument som registrerats som utfärdat, om data
-    nu ger samma text (”oförändrad sedan utfärdandet”) eller inte (hur många
-    ändringar en ändringsmarkerad version visar, och vilka belopp som
-    ändrats). Slutstatus 1 om något utfärdat dokument ändrats.
+    Med --issued: först indata som ändrats sedan utfärdandet (fil:rad, före
+    → efter), sedan varje utfärdat dokument vars text data nu ändrar (hur
+    många ändringar, mottagarens belopp före → efter och vad som ska
+    skickas: rättelse, ändringsbeslut, reviderad överenskommelse att
+    underteckna på nytt, eller inget när bara texten ändrats), sist en
+    sammanfattning: hur många utfärdade dokument som ändrats, summan och
+    mottagarnas belopp, och hur många av varje slag som ska skickas.
+    Slutstatus 1 om något utfärdat dokument ändrats, 2 om ett ÅR saknar
+    utfärdade dokument eller en uppgift om utfärdande är skadad.
     """
     from generator.change.staleness import check_document
 
@@ -746,25 +758,59 @@ def _check_issued(target: str) -> None:
             raise DataError(f"inga utfärdade dokument{when} i {ISSUED}/ (generator issue registrerar dem)")
         click.echo(f"inga utfärdade dokument i {ISSUED}/ (generator issue registrerar dem)")
         return
-    changed = False
-    for result in results:
-        r = result.record
-        name = f"{r.year}/{r.document} (utfärdad {r.issued.isoformat()})"
-        if result.missing:
-            changed = True
-            click.echo(f"{name}: GÖRS INTE LÄNGRE av {r.agreement}")
-        elif result.changes:
-            changed = True
-            click.echo(
-                f"{name}: ÄNDRAD sedan utfärdandet, {result.changes} ändringar "
-                f"(generator build skriver output/{r.year}/andringar/{r.document}.andringsmarkerad.docx)"
-            )
-            for line in result.figures:
-                click.echo(f"  {line}")
-        else:
-            click.echo(f"{name}: oförändrad sedan utfärdandet")
-    if changed:
+    from generator.change.sending import issued_summary
+
+    summary = issued_summary(results)
+    for line in issued_summary_lines(summary):
+        click.echo(line)
+    if summary.changed:
         sys.exit(1)
+
+
+def issued_summary_lines(summary) -> list[str]:
+    """Return ``check --issued``'s text: the inputs changed since issuing, each changed document with what must
+    go out for it, and at the end the summary."""
+    from generator.change.data_diff import recipients_text
+    from generator.change.sending import INGET
+    from generator.formatting import kronor
+
+    def amount(value: int | None) -> str:
+        return kronor(value) if value is not None else "–"
+
+    def signed(value: int) -> str:
+        return ("+" if value > 0 else "−" if value < 0 else "±") + kronor(abs(value))
+
+    out = []
+    if summary.inputs:
+        out.append("Ändrade indata sedan utfärdandet (fil:rad: var: före → efter):")
+        out.extend(f"  {i.text()}" for i in summary.inputs)
+    if summary.sendings:
+        out.append(f"\nÄndrade utfärdade dokument och vad som ska skickas ({len(summary.sendings)}):")
+    for s in summary.sendings:
+        name = f"{s.year}/{s.document} (utfärdad {s.issued.isoformat()})"
+        what = s.what if s.what == INGET or not s.to else f"{s.what} till {s.to}"
+        line = f"  {name}: ÄNDRAD sedan utfärdandet, {s.changes} ändringar; skicka: {what}"
+        if s.old is not None and s.new is not None and s.old != s.new:
+            line += f"; {amount(s.old)} → {amount(s.new)} ({signed(s.new - s.old)})"
+        out.append(line)
+        out.extend(f"    {f}" for f in s.figures)
+    counts = summary.counts()
+    out.append("\nSammanfattning:")
+    out.append(
+        f"  {summary.changed} av {summary.checked} utfärdade dokument har ändrats sedan utfärdandet"
+        + ("." if summary.changed else "; inget behöver skickas.")
+    )
+    if summary.total_old is not None and summary.total_new is not None and summary.total_old != summary.total_new:
+        out.append(
+            f"  Summan av utbetalningarna: {amount(summary.total_old)} → {amount(summary.total_new)}"
+            f" ({signed(summary.total_new - summary.total_old)})."
+        )
+    out.extend(
+        "  " + line.strip() for line in recipients_text(summary.recipients) if line.strip() and "--alla" not in line
+    )
+    if counts:
+        out.append("  Att skicka: " + ", ".join(f"{n} × {what}" for what, n in sorted(counts.items())) + ".")
+    return out
 
 
 @main.command()

@@ -1,0 +1,112 @@
+"""The two scenarios of issue #23 end to end: issue, change, build, then diff and check --issued."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli.main import main
+from tests.document_text import pdf_text
+
+ROOT = Path(__file__).resolve().parents[2]
+DECISION = "regeringsbeslut_II-7_2011-06-16_utbetalning"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def digests(folder: Path, pattern: str) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob(pattern))}
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=root, check=True)
+
+
+@pytest.mark.slow
+def test_2011_payout_changed_after_issuing(tmp_path, monkeypatch):
+    (tmp_path / "agreements").mkdir()
+    shutil.copy(ROOT / "agreements" / "2011.yaml", tmp_path / "agreements" / "2011.yaml")
+    monkeypatch.chdir(tmp_path)
+    assert run("build", "2011").exit_code == 0
+    assert run("issue", "2011", "regeringsbeslut", "--date", "2011-06-16").exit_code == 0
+    folder = tmp_path / "output" / "2011"
+    issued = digests(folder, f"{DECISION}.*")
+    data = Path("agreements/2011.yaml")
+    lines = data.read_text(encoding="utf-8").splitlines(keepends=True)
+    payout = next(i for i, line in enumerate(lines) if line.strip() == "amount: 7_000_000")
+    lines[payout] = lines[payout].replace("7_000_000", "7_500_000")
+    total = next(i for i, line in enumerate(lines) if line.strip() == "total: 63_000_000")
+    lines[total] = lines[total].replace("63_000_000", "63_500_000")
+    data.write_text("".join(lines), encoding="utf-8")
+    built = run("build", "2011")
+    assert built.exit_code == 0, built.output
+    assert digests(folder, f"{DECISION}.*") == issued  # the issued decision stays byte-identical
+    (folder / f"{DECISION}.pdf").unlink()
+    assert run("build", "2011").exit_code == 0
+    assert digests(folder, f"{DECISION}.*") == issued  # and is restored from issued/ when deleted
+    draft, _ = pdf_text(folder / "andringar" / f"{DECISION}.utkast.pdf")
+    flat = draft.replace("\u00a0", " ")
+    assert "UTKAST – ny version, inte utfärdad" in flat and "Regeringsbeslut [nr]" in flat and "[datum]" in flat
+    assert "63 500 000 kronor" in flat
+    diff = run("diff", "agreements/2011.yaml@utfärdat", "agreements/2011.yaml")
+    head = diff.output.splitlines()[:5]
+    assert f"  agreements/2011.yaml:{payout + 1}: sections[2].payouts[0].amount: 7 000 000 → 7 500 000" in [
+        h.replace("\u00a0", " ") for h in head
+    ], head
+    checked = run("check", "--issued", "2011")
+    assert checked.exit_code == 1
+    tail = checked.output.strip().splitlines()
+    assert "Sammanfattning:" in tail[-4:] and tail[-1].strip() == "Att skicka: 1 × ändringsbeslut."
+    assert "skicka: ändringsbeslut" in checked.output
+    amending, _ = pdf_text(folder / "andringar" / f"{DECISION}.andringsbeslut.pdf")
+    assert "7 500 000 kronor i stället för 7 000 000 kronor" in amending.replace("\u00a0", " ")
+
+
+@pytest.mark.slow
+def test_2012_letters_issued_then_one_outcome_changed(tmp_path, monkeypatch):
+    (tmp_path / "agreements").mkdir()
+    for name in ("2010.yaml", "2012.yaml"):
+        shutil.copy(ROOT / "agreements" / name, tmp_path / "agreements" / name)
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    if shutil.which("git"):
+        git(tmp_path, "init", "-q")
+        git(tmp_path, "add", ".")
+        git(tmp_path, "commit", "-qm", "data")
+    assert run("build", "2012", "--format", "pdf").exit_code == 0
+    issued = run("issue", "2012", "kommunbrev_1280", "kommunbrev_0115", "lansbrev_12", "--date", "2012-12-14")
+    assert issued.exit_code == 0, issued.output
+    folder = tmp_path / "output" / "2012"
+    before = digests(folder / "kommunbrev", "kommunbrev_1280_*") | digests(folder / "lansbrev", "lansbrev_12_*")
+    outcomes = Path("examples/utfall_2012_EXEMPEL.csv")
+    lines = outcomes.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if line.startswith("senior_registrering;1280;ja;1485;"))
+    lines[row] = lines[row].replace(";1485;", ";1585;")
+    outcomes.write_text("".join(lines), encoding="utf-8")
+    built = run("build", "2012", "--format", "pdf")
+    assert built.exit_code == 0, built.output
+    after = digests(folder / "kommunbrev", "kommunbrev_1280_*") | digests(folder / "lansbrev", "lansbrev_12_*")
+    assert after == before  # the issued letters stay as issued
+    draft, _ = pdf_text(next((folder / "andringar" / "kommunbrev").glob("kommunbrev_1280_*.utkast.pdf")))
+    flat = draft.replace("\u00a0", " ")
+    assert "UTKAST – ny version, inte utfärdad" in flat and "[dnr]" in flat and "15 619 599" in flat
+    if shutil.which("git"):
+        diff = run("diff", "agreements/2012.yaml@HEAD", "agreements/2012.yaml")
+        head = [line.replace("\u00a0", " ") for line in diff.output.splitlines()[:4]]
+        assert f"  examples/utfall_2012_EXEMPEL.csv:{row + 1}: senior_registrering 1280, antal: 1 485 → 1 585" in head
+        assert "störst ändring 1280 Malmö" in diff.output.replace("\u00a0", " ")
+        assert len(diff.output.splitlines()) < 7000
+    checked = run("check", "--issued", "2012")
+    text = checked.output.replace("\u00a0", " ")
+    assert checked.exit_code == 1
+    assert text.splitlines()[1].startswith(f"  examples/utfall_2012_EXEMPEL.csv:{row + 1}: senior_registrering 1280")
+    assert "rättelse till Malmö; 15 605 412 kronor → 15 619 599 kronor (+14 187 kronor)" in text
+    assert text.strip().splitlines()[-1].strip() == "Att skicka: 2 × rättelse."  # Malmö and Skåne's letter
+    assert "2 av 3 utfärdade dokument har ändrats" in text  # Vallentuna's letter is as issued
