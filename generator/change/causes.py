@@ -28,13 +28,13 @@ class InputChange:
 
     def text(self) -> str:
         place = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{place}: {self.where}: {_shown(self.old)} → {_shown(self.new)}"
+        return f"{place}: {self.where}: {shown(self.old)} → {shown(self.new)}"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _shown(value: str | None) -> str:
+def shown(value: str | None) -> str:
     if value is None:
         return "(saknas)"
     text = value if len(value) <= 80 else value[:77] + "…"

@@ -233,11 +233,7 @@ def compare(
     ]
     old, new = figures_of(a.agreement), figures_of(b.agreement)
     labels = {**_labels(a.agreement), **_labels(b.agreement)}
-    pot_ids = {p.id for s in walk_sections(b.agreement.sections) for p in s.pots}
-    for cause in diff.inputs:  # an outcome row names its pot first ("senior_registrering 1280, antal")
-        pot = cause.where.split(" ", 1)[0]
-        if pot in pot_ids and labels.get(pot, pot) not in diff.pots:
-            diff.pots.append(labels.get(pot, pot))
+    diff.pots = pots_of(diff.inputs, b.agreement)
     receivers = {**_payout_recipients(a.agreement), **_payout_recipients(b.agreement)}
     is_total = lambda n: n in {"total", "summa"} or n.startswith(("sec.", "tab.", "bil."))  # noqa: E731
     for name in sorted(set(old) | set(new), key=lambda n: (is_total(n), n)):
@@ -262,6 +258,18 @@ def compare(
     if output is not None and diff.changed:
         diff.documents = affected_documents(output, b.file)
     return diff
+
+
+def pots_of(inputs: list[Any], agreement: Agreement) -> list[str]:
+    """Return the titles of the pots whose outcome rows are among ``inputs`` (causes.InputChange): an outcome row
+    names its pot first ("senior_registrering 1280, antal")."""
+    titles = {p.id: p.title for s in walk_sections(agreement.sections) for p in s.pots}
+    out: list[str] = []
+    for cause in inputs:
+        pot = cause.where.split(" ", 1)[0]
+        if pot in titles and titles[pot] not in out:
+            out.append(titles[pot])
+    return out
 
 
 def affected_documents(output: Path, source: Path) -> list[str]:

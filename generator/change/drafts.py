@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import re
 
-from generator.documents.model import Column, Columns, Document, Paragraph, Run, plain
+from generator.documents.model import Column, Columns, Document, Keep, Paragraph, Run, Signatures, plain
 
 NUMBER_BLANK = "[nr]"
 DNR_BLANK = "[dnr]"
@@ -25,6 +25,23 @@ _DNR_LABELS = {"vårt dnr", "dnr", "diarienummer", "vår beteckning"}
 def draft_status(issued: dt.date) -> str:
     """Return the status line of a draft: what it is, and that the issued version still stands."""
     return f"UTKAST – ny version, inte utfärdad (den utfärdade versionen {issued.isoformat()} gäller)"
+
+
+def signed(document: Document) -> bool:
+    """Return True if ``document`` is signed by parties (an agreement, a plan): its signature blocks have labels
+    ("För staten", "För Sveriges Kommuner och Landsting"), not a decision's "På regeringens vägnar"."""
+
+    def walk(blocks) -> bool:
+        for block in blocks:
+            if isinstance(block, Signatures) and any(s.label for s in block.signatures):
+                return True
+            if isinstance(block, Keep | Column) and walk(block.blocks):
+                return True
+            if isinstance(block, Columns) and any(walk(c.blocks) for c in block.columns):
+                return True
+        return False
+
+    return walk(document.blocks)
 
 
 def _line(paragraph: Paragraph, text: str) -> Paragraph:
@@ -69,6 +86,9 @@ def draft_of(new: Document, issued: dt.date, date: dt.date | None, decision: boo
     if decision:
         title = re.sub(r"^Regeringsbeslut \S+?: ", "", title)
         title = f"Regeringsbeslut {NUMBER_BLANK}: {title}"
-    status = draft_status(issued) + (" – exempeldata" if "EXEMPEL" in new.meta.draft.upper() else "")
+    status = draft_status(issued)
+    if not decision and signed(new):  # a changed agreement is signed again: its signatures are for the old text
+        status += " – ska undertecknas på nytt"
+    status += " – exempeldata" if "EXEMPEL" in new.meta.draft.upper() else ""
     meta = dataclasses.replace(new.meta, title=title, date=meta_date, draft=status)
     return dataclasses.replace(new, meta=meta, blocks=blocks)

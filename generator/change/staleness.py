@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.app import load_agreement
 from generator.build.provenance import blob_id, parse_content, parse_line
-from generator.change.data_diff import compare, value_text
+from generator.change.data_diff import compare, pots_of, value_text
 from generator.change.versions import git
 from generator.data.validate import Validated
 from generator.errors import DataError, GeneratorError
@@ -239,6 +239,7 @@ def check_issued(folder: Path, validated: list[Validated]) -> list[IssuedCheck]:
                     versions[snapshot] = issued_version(record)
                     diffs[snapshot] = compare(versions[snapshot], current, "utfärdad", "nu", documents=False)
                     diffs[snapshot].inputs = record_changes(record)  # the issued copies against the files now
+                    diffs[snapshot].pots = pots_of(diffs[snapshot].inputs, current.agreement)
                 diff = diffs[snapshot]
                 figures = [f"{c.name}: {value_text(c.old)} → {value_text(c.new)}" for c in diff.figures + diff.totals]
                 out.append(IssuedCheck(record, count, figures, diff=diff))

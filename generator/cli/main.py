@@ -602,6 +602,66 @@ def issue(target: str, documents: tuple[str, ...], issued_on, by: str, issued_fo
 
 
 @main.command()
+@click.argument("year", type=click.IntRange(1900, 2200))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Utmappen; utskicket hamnar i UT/<år>/utskick/.",
+)
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Datum för rättelserna, ändringsbesluten och rapporten (standard: SOURCE_DATE_EPOCH, annars i dag).",
+)
+@click.option(
+    "--issued",
+    "issued_folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("issued"),
+    show_default=True,
+    help="Var uppgifterna om utfärdade dokument finns.",
+)
+def send(year: int, out: Path, on, issued_folder: Path) -> None:
+    """Skriv det som ska skickas för ett års ändrade utfärdade dokument.
+
+    Allt i en mapp, UT/<år>/utskick/: en rättelse för varje utfärdat
+    läns-, kommun- eller landstingsbrev vars belopp ändrats (rattelser/),
+    ett utkast till ändringsbeslut för varje ändrat regeringsbeslut
+    (andringsbeslut/), reviderade överenskommelser och planer att
+    underteckna på nytt (att_underteckna/), och en ändringsrapport
+    (andringsrapport_<år>.docx och .pdf) för den som beslutar: ändrade
+    indata, belopp före → efter per mottagare, berörda dokument och vad som
+    skickas till vem. Samma lista som generator check --issued ÅR. Slutstatus
+    2 om inget är utfärdat för ÅR; då skrivs inget.
+    """
+    import datetime as dt
+
+    from generator.build.guards import output_folder
+    from generator.change.corrections import write_batch
+    from generator.change.issuing import RedlineOptions
+
+    good, bad, _ = _validate_all(_select((str(year),)), strict=False)
+    for error in bad:
+        _print_findings(error)
+    if bad:
+        sys.exit(2)
+    date = on.date() if on else RedlineOptions().configured_date() or dt.date.today()
+    out = output_folder(out, create=True)
+    batch = write_batch(year, good, issued_folder, out, date)
+    for path, what in batch.files:
+        click.echo(f"  {what:<16} {path}")
+    counts = batch.summary.counts()
+    click.echo(
+        f"{len(batch.files)} filer i {batch.folder}/: "
+        + (", ".join(f"{n} × {what}" for what, n in sorted(counts.items())) or "inget att skicka")
+        + f"; {batch.summary.changed} av {batch.summary.checked} utfärdade dokument har ändrats."
+    )
+
+
+@main.command()
 @click.argument("target")
 @click.argument("code")
 @click.option("--strict", is_flag=True, help="Räkna varningar som fel.")

@@ -17,6 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 DECISION = "regeringsbeslut_II-7_2011-06-16_utbetalning"
 
 
+def flat(text: str) -> str:
+    """Return PDF text with its line breaks and non-breaking spaces as plain spaces."""
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
 def run(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
@@ -52,9 +57,9 @@ def test_2011_payout_changed_after_issuing(tmp_path, monkeypatch):
     assert run("build", "2011").exit_code == 0
     assert digests(folder, f"{DECISION}.*") == issued  # and is restored from issued/ when deleted
     draft, _ = pdf_text(folder / "andringar" / f"{DECISION}.utkast.pdf")
-    flat = draft.replace("\u00a0", " ")
-    assert "UTKAST – ny version, inte utfärdad" in flat and "Regeringsbeslut [nr]" in flat and "[datum]" in flat
-    assert "63 500 000 kronor" in flat
+    text = flat(draft)
+    assert "UTKAST – ny version, inte utfärdad" in text and "Regeringsbeslut [nr]" in text and "[datum]" in text
+    assert "63 500 000 kronor" in text
     diff = run("diff", "agreements/2011.yaml@utfärdat", "agreements/2011.yaml")
     head = diff.output.splitlines()[:5]
     assert f"  agreements/2011.yaml:{payout + 1}: sections[2].payouts[0].amount: 7 000 000 → 7 500 000" in [
@@ -67,6 +72,15 @@ def test_2011_payout_changed_after_issuing(tmp_path, monkeypatch):
     assert "skicka: ändringsbeslut" in checked.output
     amending, _ = pdf_text(folder / "andringar" / f"{DECISION}.andringsbeslut.pdf")
     assert "7 500 000 kronor i stället för 7 000 000 kronor" in amending.replace("\u00a0", " ")
+    assert "ändrar regeringsbeslut II:7 den 16 juni 2011" in amending  # the running header, in words
+    sent = run("send", "2011", "--date", "2011-09-01")
+    assert sent.exit_code == 0, sent.output
+    batch = folder / "utskick"
+    decision, _ = pdf_text(batch / "andringsbeslut" / f"{DECISION}.andringsbeslut.pdf")
+    assert "2011-09-01" in decision and "7 500 000 kronor i stället för 7 000 000 kronor" in flat(decision)
+    report, _ = pdf_text(batch / "andringsrapport_2011.pdf")
+    assert f"agreements/2011.yaml:{payout + 1}" in flat(report) and "ändringsbeslut" in flat(report)
+    assert "63 000 000 kronor till 63 500 000 kronor" in flat(report)
 
 
 @pytest.mark.slow
@@ -95,8 +109,8 @@ def test_2012_letters_issued_then_one_outcome_changed(tmp_path, monkeypatch):
     after = digests(folder / "kommunbrev", "kommunbrev_1280_*") | digests(folder / "lansbrev", "lansbrev_12_*")
     assert after == before  # the issued letters stay as issued
     draft, _ = pdf_text(next((folder / "andringar" / "kommunbrev").glob("kommunbrev_1280_*.utkast.pdf")))
-    flat = draft.replace("\u00a0", " ")
-    assert "UTKAST – ny version, inte utfärdad" in flat and "[dnr]" in flat and "15 619 599" in flat
+    text = flat(draft)
+    assert "UTKAST – ny version, inte utfärdad" in text and "[dnr]" in text and "15 619 599" in text
     if shutil.which("git"):
         diff = run("diff", "agreements/2012.yaml@HEAD", "agreements/2012.yaml")
         head = [line.replace("\u00a0", " ") for line in diff.output.splitlines()[:4]]
@@ -110,3 +124,25 @@ def test_2012_letters_issued_then_one_outcome_changed(tmp_path, monkeypatch):
     assert "rättelse till Malmö; 15 605 412 kronor → 15 619 599 kronor (+14 187 kronor)" in text
     assert text.strip().splitlines()[-1].strip() == "Att skicka: 2 × rättelse."  # Malmö and Skåne's letter
     assert "2 av 3 utfärdade dokument har ändrats" in text  # Vallentuna's letter is as issued
+    sent = run("send", "2012", "--date", "2013-01-15")
+    assert sent.exit_code == 0, sent.output
+    batch = folder / "utskick"
+    assert sorted(p.name for p in (batch / "rattelser").iterdir()) == sorted(
+        f"{p.name.split('.')[0]}.rattelse.{fmt}"
+        for p in [
+            *(folder / "kommunbrev").glob("kommunbrev_1280_*.pdf"),
+            *(folder / "lansbrev").glob("lansbrev_12_*.pdf"),
+        ]
+        for fmt in ("docx", "pdf")
+    )
+    letter, _ = pdf_text(next((batch / "rattelser").glob("kommunbrev_1280_*.rattelse.pdf")))
+    text = flat(letter)
+    assert "Rättelse: " in text and "Vi rättar vårt brev den 14 december 2012 (dnr 09/5304) till Malmö" in text
+    assert "2013-01-15" in text and "212 037" in text and "226 224" in text and "+14 187" in text
+    assert "Medlen till Malmö, 15 619 599 kronor, betalas ut" in text  # the payment form with the new amount
+    report, _ = pdf_text(batch / "andringsrapport_2012.pdf")
+    text = flat(report)
+    assert f"examples/utfall_2012_EXEMPEL.csv:{row + 1}" in text and "1 485" in text and "1 585" in text
+    assert "Malmö (1280)" in text and "15 605 412" in text and "rättelse" in text
+    nothing = run("send", "2011")
+    assert nothing.exit_code == 2 and "ingen överenskommelse för året 2011" in nothing.output
