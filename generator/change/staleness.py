@@ -139,9 +139,16 @@ def check_document(file: Path) -> Check:
 def _content_now(file: Path, sources: list[tuple[str, str]]) -> str | None:
     """Return the content digest of the document ``file`` as the data make it now; None if they no longer make
     it or cannot be read (the document is then reported as stale)."""
+    from generator.cache.digest import content_digest
+
+    document = _document_now(file, sources)
+    return content_digest(document) if document is not None else None
+
+
+def _document_now(file: Path, sources: list[tuple[str, str]]):
+    """Return the document model of ``file`` as the data make it now; None if they no longer make it."""
     from generator.build.plan import circular_name, plan
     from generator.build.render import render_circular, render_job
-    from generator.cache.digest import content_digest
     from generator.change.docdiff import document_name
     from generator.data.circulars import is_circular, load_circular
     from generator.data.validate import discover
@@ -161,7 +168,7 @@ def _content_now(file: Path, sources: list[tuple[str, str]]) -> str | None:
                 ]
                 validated = load_circular(source, agreements)
                 if str(validated.circular.year) == year and circular_name(validated.circular) == name:
-                    return content_digest(render_circular(validated))
+                    return render_circular(validated)
                 continue
             current = load_agreement(source)
         except GeneratorError:
@@ -170,37 +177,47 @@ def _content_now(file: Path, sources: list[tuple[str, str]]) -> str | None:
             continue
         for job in plan(current.agreement, current.allocation, municipal=current.municipal):
             if job.name == name:
-                return content_digest(render_job(current.agreement, job))
+                return render_job(current.agreement, job)
     return None
 
 
 def _issued_as(sources: dict[str, str], content: str | None, file: Path) -> list[str]:
-    """Return a line for each issue record of this document: made from exactly these inputs, or whose text as
-    issued has this content ("the issued version"). A build leaves a document whose inputs changed but whose
-    content did not untouched, with the inputs it was first made from, so a later issue names other inputs."""
+    """Return what the issue record of this document says: which record it is (this document's own only), whether
+    this file is the issued version, and, when the data now give it another text, the changed sentences."""
     from generator.cache.digest import content_digest
-    from generator.change.docdiff import document_name
-    from generator.change.issuing import ISSUED, records
+    from generator.change.docdiff import document_lines, document_name, text_changes
+    from generator.change.issuing import ISSUED, record_for
 
-    try:
-        found = records(ISSUED)
-    except GeneratorError:
-        return []
     name = document_name(file)
-
-    def same(record) -> bool:
-        if record.sources == sources:
-            return True
-        if content is None or record.document != name:
-            return False
-        try:
-            return content_digest(record.issued_document()) == content
-        except GeneratorError:
-            return False
-
-    return [
-        f"utfärdad version: {r.year}/{r.document}, utfärdad {r.issued.isoformat()} ({r.path})" for r in found if same(r)
+    year = next((part for part in reversed(Path(file).parent.parts) if re.fullmatch(r"\d{4}", part)), None)
+    if name is None or year is None:
+        return []
+    record = record_for(ISSUED, int(year), name)  # a damaged record is an error naming it, never skipped
+    if record is None:
+        return []
+    issued = record.issued_document()
+    this = record.sources == sources or (content is not None and content_digest(issued) == content)
+    out = [
+        f"utfärdad version: {record.year}/{record.document}, utfärdad {record.issued.isoformat()} ({record.path})"
+        + ("" if this else "; den här filen är inte den utfärdade versionen")
     ]
+    now = _document_now(file, list(sources.items()))
+    if now is None or now == issued:
+        return out
+    (a, _), (b, headings) = document_lines(issued), document_lines(now)
+    changes = text_changes(a, b, headings)
+    out.append(
+        f"data ger nu en annan text än den utfärdade ({len(changes)} {'ändring' if len(changes) == 1 else 'ändringar'};"
+        f" generator build skriver ett utkast i output/{record.year}/andringar/):"
+    )
+    for change in changes:
+        if change.old is not None and change.new is not None:
+            out.extend([f"  före:  {change.old}", f"  efter: {change.new}"])
+        elif change.old is not None:
+            out.append(f"  utgår: {change.old}")
+        else:
+            out.append(f"  nytt:  {change.new}")
+    return out
 
 
 @dataclass

@@ -124,6 +124,13 @@ def test_2012_letters_issued_then_one_outcome_changed(tmp_path, monkeypatch):
     assert "rättelse till Malmö; 15 605 412 kronor → 15 619 599 kronor (+14 187 kronor)" in text
     assert text.strip().splitlines()[-1].strip() == "Att skicka: 2 × rättelse."  # Malmö and Skåne's letter
     assert "2 av 3 utfärdade dokument har ändrats" in text  # Vallentuna's letter is as issued
+    malmo = run("check", str(next((folder / "kommunbrev").glob("kommunbrev_1280_*.pdf"))))
+    text = malmo.output.replace("\u00a0", " ")
+    assert malmo.exit_code == 1 and "data ger nu en annan text än den utfärdade" in text
+    assert "före:  Malmö får sammanlagt 15 605 412 kronor" in text and "efter: Malmö får sammanlagt 15 619 599" in text
+    assert text.count("utfärdad version:") == 1  # its own record only
+    vallentuna = run("check", str(next((folder / "kommunbrev").glob("kommunbrev_0115_*.pdf"))))
+    assert vallentuna.output.count("utfärdad version:") == 1 and len(vallentuna.output.splitlines()) <= 4
     sent = run("send", "2012", "--date", "2013-01-15")
     assert sent.exit_code == 0, sent.output
     batch = folder / "utskick"
