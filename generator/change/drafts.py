@@ -24,7 +24,7 @@ _DNR_LABELS = {"vårt dnr", "dnr", "diarienummer", "vår beteckning"}
 
 def draft_status(issued: dt.date) -> str:
     """Return the status line of a draft: what it is, and that the issued version still stands."""
-    return f"UTKAST – ny version, inte utfärdad (den utfärdade versionen {issued.isoformat()} gäller)"
+    return f"UTKAST – ny version, inte utfärdad (utfärdad version: {issued.isoformat()})"
 
 
 def signed(document: Document) -> bool:
