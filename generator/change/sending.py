@@ -170,3 +170,11 @@ def issued_summary(checks: list[Any]) -> IssuedSummary:
     ordered = sorted(recipients.values(), key=lambda r: (-abs(r.difference), r.code))
     changed = sum(1 for c in checks if c.changes or c.missing)
     return IssuedSummary(len(checks), changed, sendings, ordered, inputs, total_old, total_new)
+
+
+def summarise_issued(folder: Any, validated: list[Any]) -> IssuedSummary:
+    """Return the :class:`IssuedSummary` of every issued document of the ``validated`` agreements under ``folder``
+    (``issued/``): for a front end, the same as ``generator check --issued`` prints."""
+    from generator.change.staleness import check_issued
+
+    return issued_summary(check_issued(folder, validated))

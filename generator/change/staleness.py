@@ -112,6 +112,7 @@ def check_document(file: Path) -> Check:
         if blob_id(data) == ident:
             continue
         changed.append(f"{path}: har ändrats")
+        details.extend(_cause_lines(current, ident, data))
         if current.suffix == ".yaml":
             agreements.append((current, ident))
     recorded = parse_content(line)
@@ -134,6 +135,23 @@ def check_document(file: Path) -> Check:
         details.append(f"skapat med generator {generator}, nu {generator_id()}")
     details.extend(_issued_as(dict(sources), recorded, file))
     return Check(file, not changed, generator, changed, details)
+
+
+def _cause_lines(current: Path, ident: str, now: bytes) -> list[str]:
+    """Return the values changed in the input ``current`` since the version ``ident`` (read from git), each as
+    file:line: where: old → new; nothing when git no longer has that version."""
+    from generator.change.causes import csv_changes, yaml_bytes_changes
+
+    if current.suffix not in {".yaml", ".csv"}:
+        return []
+    try:
+        old = git("cat-file", "-p", ident, cwd=current.resolve().parent)
+    except GeneratorError:
+        return []
+    changes = (yaml_bytes_changes if current.suffix == ".yaml" else csv_changes)(old, now, str(current))
+    return [f"  {c.text()}" for c in changes[:50]] + (
+        [f"  … och {len(changes) - 50} ändrade värden till"] if len(changes) > 50 else []
+    )
 
 
 def _content_now(file: Path, sources: list[tuple[str, str]]) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -117,6 +118,17 @@ def test_2012_letters_issued_then_one_outcome_changed(tmp_path, monkeypatch):
         assert f"  examples/utfall_2012_EXEMPEL.csv:{row + 1}: senior_registrering 1280, antal: 1 485 → 1 585" in head
         assert "störst ändring 1280 Malmö" in diff.output.replace("\u00a0", " ")
         assert len(diff.output.splitlines()) < 7000
+        data = json.loads(run("diff", "agreements/2012.yaml@HEAD", "agreements/2012.yaml", "--json").output)
+        assert data["inputs"] == [
+            {
+                "file": "examples/utfall_2012_EXEMPEL.csv",
+                "line": row + 1,
+                "where": "senior_registrering 1280, antal",
+                "old": "1485",
+                "new": "1585",
+            }
+        ]
+        assert data["recipients_summary"]["largest"]["code"] == "1280" and len(data["recipients"]) == 230
     checked = run("check", "--issued", "2012")
     text = checked.output.replace("\u00a0", " ")
     assert checked.exit_code == 1
@@ -129,6 +141,8 @@ def test_2012_letters_issued_then_one_outcome_changed(tmp_path, monkeypatch):
     assert malmo.exit_code == 1 and "data ger nu en annan text än den utfärdade" in text
     assert "före:  Malmö får sammanlagt 15 605 412 kronor" in text and "efter: Malmö får sammanlagt 15 619 599" in text
     assert text.count("utfärdad version:") == 1  # its own record only
+    if shutil.which("git"):  # the cause, from git's version of the input the file names
+        assert f"examples/utfall_2012_EXEMPEL.csv:{row + 1}: senior_registrering 1280, antal: 1 485 → 1 585" in text
     vallentuna = run("check", str(next((folder / "kommunbrev").glob("kommunbrev_0115_*.pdf"))))
     assert vallentuna.output.count("utfärdad version:") == 1 and len(vallentuna.output.splitlines()) <= 4
     sent = run("send", "2012", "--date", "2013-01-15")
