@@ -59,6 +59,7 @@ class IssuedSummary:
     inputs: list[Any] = field(default_factory=list)  # causes.InputChange since issuing
     total_old: int | None = None  # the agreements' totals as issued and now (those with changed documents)
     total_new: int | None = None
+    pots: list[str] = field(default_factory=list)  # the pots shared by share whose data changed (their titles)
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -76,6 +77,7 @@ class IssuedSummary:
             "inputs": [i.to_dict() for i in self.inputs],
             "recipients": [{**asdict(r), "difference": r.difference} for r in self.recipients],
             "recipients_summary": recipients_summary(self.recipients),
+            "pots": self.pots,
             "sendings": [s.to_dict() for s in self.sendings],
         }
 
@@ -160,7 +162,9 @@ def issued_summary(checks: list[Any]) -> IssuedSummary:
     recipients: dict[str, RecipientChange] = {}
     inputs: list[Any] = []
     total_old = total_new = None
+    pots: list[str] = []
     for diff in diffs:
+        pots.extend(p for p in diff.pots if p not in pots)
         for r in diff.recipients:
             recipients.setdefault(r.code, r)
         inputs.extend(i for i in diff.inputs if i not in inputs)
@@ -169,7 +173,7 @@ def issued_summary(checks: list[Any]) -> IssuedSummary:
             total_old, total_new = (total_old or 0) + total.old, (total_new or 0) + total.new
     ordered = sorted(recipients.values(), key=lambda r: (-abs(r.difference), r.code))
     changed = sum(1 for c in checks if c.changes or c.missing)
-    return IssuedSummary(len(checks), changed, sendings, ordered, inputs, total_old, total_new)
+    return IssuedSummary(len(checks), changed, sendings, ordered, inputs, total_old, total_new, pots)
 
 
 def summarise_issued(folder: Any, validated: list[Any]) -> IssuedSummary:

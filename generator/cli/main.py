@@ -649,7 +649,7 @@ def send(year: int, out: Path, on, issued_folder: Path) -> None:
     if bad:
         sys.exit(2)
     date = on.date() if on else RedlineOptions().configured_date() or dt.date.today()
-    out = output_folder(out, create=True)
+    out = output_folder(out)  # checked before any work; made only when there is something to write
     batch = write_batch(year, good, issued_folder, out, date)
     for path, what in batch.files:
         click.echo(f"  {what:<16} {path}")
@@ -866,7 +866,9 @@ def issued_summary_lines(summary) -> list[str]:
             f" ({signed(summary.total_new - summary.total_old)})."
         )
     out.extend(
-        "  " + line.strip() for line in recipients_text(summary.recipients) if line.strip() and "--alla" not in line
+        "  " + line.strip()
+        for line in recipients_text(summary.recipients, pots=summary.pots)
+        if line.strip() and "--alla" not in line
     )
     if counts:
         out.append("  Att skicka: " + ", ".join(f"{n} × {what}" for what, n in sorted(counts.items())) + ".")

@@ -153,3 +153,6 @@ def test_a_year_with_nothing_issued_is_exit_2(copy):
     result = run("check", "--issued", "2011")
     refused(result, "inga utfärdade dokument", "2011")
     assert tree_digest(copy) == before
+    sent = run("send", "2011", "--out", "elsewhere")
+    refused(sent, "inga utfärdade dokument för 2011")
+    assert tree_digest(copy) == before and not (copy / "elsewhere").exists()

@@ -136,6 +136,7 @@ def test_2012_letters_issued_then_one_outcome_changed(tmp_path, monkeypatch):
     assert "rättelse till Malmö; 15 605 412 kronor → 15 619 599 kronor (+14 187 kronor)" in text
     assert text.strip().splitlines()[-1].strip() == "Att skicka: 2 × rättelse."  # Malmö and Skåne's letter
     assert "2 av 3 utfärdade dokument har ändrats" in text  # Vallentuna's letter is as issued
+    assert "Potten Riskbedömning med registrering i Senior Alert fördelas efter andel" in text
     malmo = run("check", str(next((folder / "kommunbrev").glob("kommunbrev_1280_*.pdf"))))
     text = malmo.output.replace("\u00a0", " ")
     assert malmo.exit_code == 1 and "data ger nu en annan text än den utfärdade" in text
