@@ -203,6 +203,43 @@ def prose_figures(agreement: Agreement) -> dict[str, str]:
     return out
 
 
+_KINDS = {"kommun": "kommuner", "landsting": "landsting", "lan": "län"}
+
+
+def _bases(validated: Validated) -> dict[tuple[str, str, str], tuple[str, set[int]]]:
+    """Return, per distributed item, kind of recipient and key, what it is shared by: the key's total(s)."""
+    out: dict[tuple[str, str, str], tuple[str, set[int]]] = {}
+    if validated.allocation is None:
+        return out
+    for item in validated.allocation.items:
+        for line in item.lines:
+            if line.key is not None and line.key_total is not None:
+                out.setdefault((item.id, line.kind, line.key), (item.label, set()))[1].add(line.key_total)
+    return out
+
+
+def _share_bases(a: Validated, b: Validated) -> list[Change]:
+    """Return the changed totals a pot is shared by (the sum of the recipients' counts): why every recipient's
+    share of it moves a little. A total per county is left out (the recipients' amounts show it)."""
+    from generator.formatting import tal
+
+    before, after = _bases(a), _bases(b)
+    out = []
+    for key in sorted(set(before) & set(after)):
+        (label, old), (_, new) = before[key], after[key]
+        if len(old) == 1 and len(new) == 1 and old != new:
+            item, kind, basis = key
+            out.append(
+                Change(
+                    f"{item}.{kind}.underlag",
+                    f"summan som {label} fördelas efter ({basis}, {_KINDS.get(kind, kind)})",
+                    tal(next(iter(old))),
+                    tal(next(iter(new))),
+                )
+            )
+    return out
+
+
 def _per_recipient(validated: Validated) -> dict[str, int]:
     totals: dict[str, int] = {}
     if validated.allocation is not None:
@@ -240,6 +277,7 @@ def compare(
         if old.get(name) != new.get(name):
             change = Change(name, labels.get(name, name), old.get(name), new.get(name), receivers.get(name, []))
             (diff.totals if is_total(name) else diff.figures).append(change)
+    diff.totals.extend(_share_bases(a, b))
     old_prose, new_prose = prose_figures(a.agreement), prose_figures(b.agreement)
     for expression in sorted(set(old_prose) & set(new_prose)):
         if old_prose[expression] != new_prose[expression]:

@@ -134,7 +134,9 @@ def sending_for(check: Any) -> Sending | None:
         return Sending(
             record.year, record.document, record.issued, RATTELSE if moved else INGET, to, check.changes, old, new
         )
-    moved_figures = bool(diff is not None and (diff.figures or diff.totals))
+    moved_figures = bool(
+        diff is not None and (diff.figures or [c for c in diff.totals if not c.name.endswith(".underlag")])
+    )
     if record.document.startswith("regeringsbeslut"):
         what = ANDRINGSBESLUT if moved_figures else INGET
         to = "mottagaren av beslutet"
