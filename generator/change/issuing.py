@@ -426,8 +426,25 @@ def issued_version(record: IssueRecord) -> Validated:
             return load_agreement(agreement, sums_as_warnings=True)
         except DataError as exc:
             raise DataError(
-                f"{record.path}: den utfärdade versionen av {record.agreement} är inte giltig nu", exc.findings
+                f"{record.path}: den utfärdade versionen av {record.agreement} är inte giltig nu",
+                relocated(exc.findings, Path(tmp), record),
             ) from None
+
+
+def relocated(findings: list[Finding], tmp: Path, record: IssueRecord) -> list[Finding]:
+    """Return ``findings`` about the issued copies restored under ``tmp`` as findings about the issued version:
+    never the name of a temporary folder."""
+    out = []
+    for finding in findings:
+        where = finding.location
+        try:
+            relative = Path(where.file).resolve().relative_to(tmp.resolve())
+        except ValueError:
+            out.append(finding)
+            continue
+        file = Path(f"{relative.as_posix()} (utfärdad version, {record.path})")
+        out.append(dataclasses.replace(finding, location=dataclasses.replace(where, file=file)))
+    return out
 
 
 def changes_name(document: str, what: str) -> str:

@@ -156,3 +156,19 @@ def test_a_year_with_nothing_issued_is_exit_2(copy):
     sent = run("send", "2011", "--out", "elsewhere")
     refused(sent, "inga utfärdade dokument för 2011")
     assert tree_digest(copy) == before and not (copy / "elsewhere").exists()
+
+
+def test_an_issued_version_that_is_no_longer_valid_is_named_not_a_temporary_folder(copy):
+    """A consistent record (hashes right) whose issued data the validator now refuses: the findings name the
+    issued version and its record, never the temporary folder it is read back in."""
+    from generator.build.provenance import blob_id
+
+    agreement = blob_of(copy, "agreements/2011.yaml")
+    data = agreement.read_bytes().replace(b"total: 63_000_000", b"total: tjugo", 1)
+    ident = blob_id(data)
+    (agreement.parent / ident).write_bytes(data)
+    record = copy / "issued" / "2011" / f"{DECISION}.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace(agreement.name, ident), encoding="utf-8")
+    result = run("diff", "agreements/2011.yaml@utfärdat", "agreements/2011.yaml")
+    refused(result, f"agreements/2011.yaml (utfärdad version, issued/2011/{DECISION}.yaml)")
+    assert "/tmp" not in result.output

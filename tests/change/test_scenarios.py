@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -74,6 +76,11 @@ def test_2011_payout_changed_after_issuing(tmp_path, monkeypatch):
     amending, _ = pdf_text(folder / "andringar" / f"{DECISION}.andringsbeslut.pdf")
     assert "7 500 000 kronor i stället för 7 000 000 kronor" in amending.replace("\u00a0", " ")
     assert "ändrar regeringsbeslut II:7 den 16 juni 2011" in amending  # the running header, in words
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1315353600")  # 2011-09-07: reproducible builds date the changes so
+    assert run("build", "2011", "--out", "epoch").exit_code == 0
+    marked = (tmp_path / "epoch/2011/andringar" / f"{DECISION}.andringsmarkerad.docx").read_bytes()
+    assert b'w:date="2011-09-07T00:00:00Z"' in zipfile.ZipFile(io.BytesIO(marked)).read("word/document.xml")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
     sent = run("send", "2011", "--date", "2011-09-01")
     assert sent.exit_code == 0, sent.output
     batch = folder / "utskick"
