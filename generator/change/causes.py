@@ -67,6 +67,19 @@ def _leaves(node: Any, path: tuple = ()) -> dict[tuple, Any]:
     return {path: node}
 
 
+def _item_id(tree: Any, path: tuple) -> str | None:
+    """Return the ``id`` of the innermost mapping on ``path`` that has one (a payout, a pot, a section)."""
+    found, node = None, tree
+    for part in path[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            found = node["id"]
+    return found
+
+
 def _value(value: Any) -> str | None:
     if value is None:
         return None
@@ -99,7 +112,9 @@ def yaml_bytes_changes(old_bytes: bytes, new_bytes: bytes, name: str) -> list[In
         if path in a and path in b and a[path] == b[path]:
             continue
         where = new_map.locate(path) if path in b else old_map.locate(path)
-        out.append(InputChange(name, where.line, _path_text(path), _value(a.get(path)), _value(b.get(path))))
+        ident = _item_id(new if path in b else old, path)
+        text = _path_text(path) + (f" ({ident})" if ident else "")
+        out.append(InputChange(name, where.line, text, _value(a.get(path)), _value(b.get(path))))
     return out
 
 

@@ -19,6 +19,12 @@ def _number(amount: int | None) -> str:
     return "–" if amount is None else kronor(amount).removesuffix("\u00a0kronor")
 
 
+def _breakable(name: str) -> str:
+    """Return a file name with a zero-width space after each _ and /: it breaks inside its cell, never over the
+    next one."""
+    return name.replace("_", "_\u200b").replace("/", "/\u200b")
+
+
 def _signed(amount: int | None) -> str:
     if amount is None:
         return "–"
@@ -71,6 +77,19 @@ def change_report(summary: Any, year: int, date: dt.date) -> Document:
         blocks.append(_table(["Fil och rad", "Var", "Före", "Efter"], rows, [4.0, 3.0, 1.2, 1.2], {2, 3}, "Indata"))
     else:
         blocks.append(Paragraph([Run("Inga indatafiler har ändrats; mallarna eller generatorn har ändrats.")]))
+    amounts = [c for c in summary.figures if isinstance(c.old, int) and isinstance(c.new, int)]
+    if amounts:
+        blocks.append(Heading("Ändrade belopp", 2))
+        rows = [
+            [
+                c.label + (f" ({', '.join(c.recipients)})" if c.recipients else ""),
+                _number(c.old),
+                _number(c.new),
+                _signed(c.new - c.old),
+            ]
+            for c in amounts
+        ]
+        blocks.append(_table(["Belopp", "Utfärdat", "Nu", "Skillnad"], rows, [4.4, 1.5, 1.5, 1.3], {1, 2, 3}, "Kronor"))
     blocks.append(Heading("Belopp per mottagare", 2))
     if summary.recipients:
         total = sum(r.difference for r in summary.recipients)
@@ -91,11 +110,20 @@ def change_report(summary: Any, year: int, date: dt.date) -> Document:
             _table(["Mottagare", "Utfärdat", "Nu", "Skillnad"], rows, [4.0, 1.6, 1.6, 1.3], {1, 2, 3}, "Kronor")
         )
     else:
-        blocks.append(Paragraph([Run("Ingen mottagares belopp ändras.")]))
+        blocks.append(
+            Paragraph(
+                [
+                    Run(
+                        "Ingen fördelning till kommuner, landsting eller län ändras"
+                        + ("; de ändrade beloppen står ovan." if amounts else ".")
+                    )
+                ]
+            )
+        )
     blocks.append(Heading("Vad som skickas till vem", 2))
     rows = [
         [
-            f"{s.document} (utfärdat {s.issued.isoformat()})",
+            f"{_breakable(s.document)} (utfärdat {s.issued.isoformat()})",
             s.what,
             s.to or "–",
             _number(s.old),
@@ -104,7 +132,7 @@ def change_report(summary: Any, year: int, date: dt.date) -> Document:
         for s in summary.sendings
     ]
     blocks.append(
-        _table(["Dokument", "Skickas", "Till", "Utfärdat", "Nu"], rows, [3.6, 1.9, 1.9, 1.2, 1.2], {3, 4}, "Dokument")
+        _table(["Dokument", "Skickas", "Till", "Utfärdat", "Nu"], rows, [4.2, 1.7, 1.8, 1.2, 1.2], {3, 4}, "Dokument")
     )
     blocks.append(Space(12))
     blocks.append(

@@ -60,6 +60,7 @@ class IssuedSummary:
     total_old: int | None = None  # the agreements' totals as issued and now (those with changed documents)
     total_new: int | None = None
     pots: list[str] = field(default_factory=list)  # the pots shared by share whose data changed (their titles)
+    figures: list[Any] = field(default_factory=list)  # data_diff.Change: the agreements' amounts and dates moved
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -78,6 +79,17 @@ class IssuedSummary:
             "recipients": [{**asdict(r), "difference": r.difference} for r in self.recipients],
             "recipients_summary": recipients_summary(self.recipients),
             "pots": self.pots,
+            "figures": [
+                {
+                    "name": c.name,
+                    "label": c.label,
+                    "old": c.old.isoformat() if hasattr(c.old, "isoformat") else c.old,
+                    "new": c.new.isoformat() if hasattr(c.new, "isoformat") else c.new,
+                    "recipients": c.recipients,
+                    "difference": c.difference,
+                }
+                for c in self.figures
+            ],
             "sendings": [s.to_dict() for s in self.sendings],
         }
 
@@ -139,7 +151,7 @@ def sending_for(check: Any) -> Sending | None:
     )
     if record.document.startswith("regeringsbeslut"):
         what = ANDRINGSBESLUT if moved_figures else INGET
-        to = "mottagaren av beslutet"
+        to = getattr(check, "addressee", "") or "mottagaren av beslutet"
     elif "overenskommelse" in record.document:
         what, to = (REVIDERAD if moved_figures or diff.recipients else INGET), "parterna"
     elif record.document.startswith("genomforandeplan"):
@@ -165,8 +177,10 @@ def issued_summary(checks: list[Any]) -> IssuedSummary:
     inputs: list[Any] = []
     total_old = total_new = None
     pots: list[str] = []
+    figures: list[Any] = []
     for diff in diffs:
         pots.extend(p for p in diff.pots if p not in pots)
+        figures.extend(c for c in diff.figures if all(c.name != f.name for f in figures))
         for r in diff.recipients:
             recipients.setdefault(r.code, r)
         inputs.extend(i for i in diff.inputs if i not in inputs)
@@ -175,7 +189,7 @@ def issued_summary(checks: list[Any]) -> IssuedSummary:
             total_old, total_new = (total_old or 0) + total.old, (total_new or 0) + total.new
     ordered = sorted(recipients.values(), key=lambda r: (-abs(r.difference), r.code))
     changed = sum(1 for c in checks if c.changes or c.missing)
-    return IssuedSummary(len(checks), changed, sendings, ordered, inputs, total_old, total_new, pots)
+    return IssuedSummary(len(checks), changed, sendings, ordered, inputs, total_old, total_new, pots, figures)
 
 
 def summarise_issued(folder: Any, validated: list[Any]) -> IssuedSummary:

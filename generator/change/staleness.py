@@ -245,6 +245,7 @@ class IssuedCheck:
     figures: list[str] = field(default_factory=list)
     missing: bool = False  # the data no longer makes this document
     diff: Any = None  # data_diff.Diff from the issued version to now (when the text changed)
+    addressee: str = ""  # a decision's addressee (who receives an ändringsbeslut)
 
 
 def check_issued(folder: Path, validated: list[Validated]) -> list[IssuedCheck]:
@@ -277,7 +278,8 @@ def check_issued(folder: Path, validated: list[Validated]) -> list[IssuedCheck]:
                     diffs[snapshot].pots = pots_of(diffs[snapshot].inputs, current.agreement)
                 diff = diffs[snapshot]
                 figures = [f"{c.name}: {value_text(c.old)} → {value_text(c.new)}" for c in diff.figures + diff.totals]
-                out.append(IssuedCheck(record, count, figures, diff=diff))
+                addressee = job.decision.addressee.name if job.decision is not None else ""
+                out.append(IssuedCheck(record, count, figures, diff=diff, addressee=addressee))
                 continue
             out.append(IssuedCheck(record, count, figures))
     return out

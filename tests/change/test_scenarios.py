@@ -65,14 +65,15 @@ def test_2011_payout_changed_after_issuing(tmp_path, monkeypatch):
     assert "63 500 000 kronor" in text
     diff = run("diff", "agreements/2011.yaml@utfärdat", "agreements/2011.yaml")
     head = diff.output.splitlines()[:5]
-    assert f"  agreements/2011.yaml:{payout + 1}: sections[2].payouts[0].amount: 7 000 000 → 7 500 000" in [
-        h.replace("\u00a0", " ") for h in head
-    ], head
+    assert (
+        f"  agreements/2011.yaml:{payout + 1}: sections[2].payouts[0].amount (register_skl): 7 000 000 → 7 500 000"
+        in [h.replace("\u00a0", " ") for h in head]
+    ), head
     checked = run("check", "--issued", "2011")
     assert checked.exit_code == 1
     tail = checked.output.strip().splitlines()
     assert "Sammanfattning:" in tail[-4:] and tail[-1].strip() == "Att skicka: 1 × ändringsbeslut."
-    assert "skicka: ändringsbeslut" in checked.output
+    assert "skicka: ändringsbeslut till Kammarkollegiet" in checked.output
     amending, _ = pdf_text(folder / "andringar" / f"{DECISION}.andringsbeslut.pdf")
     assert "7 500 000 kronor i stället för 7 000 000 kronor" in amending.replace("\u00a0", " ")
     assert "ändrar regeringsbeslut II:7 den 16 juni 2011" in amending  # the running header, in words
@@ -89,6 +90,7 @@ def test_2011_payout_changed_after_issuing(tmp_path, monkeypatch):
     report, _ = pdf_text(batch / "andringsrapport_2011.pdf")
     assert f"agreements/2011.yaml:{payout + 1}" in flat(report) and "ändringsbeslut" in flat(report)
     assert "63 000 000 kronor till 63 500 000 kronor" in flat(report)
+    assert "Medel till Sveriges Kommuner och Landsting för" in flat(report) and "+500 000" in flat(report)
 
 
 @pytest.mark.slow
