@@ -75,6 +75,7 @@ def build_all(
     jobs: int = 1,
     municipal_documents: bool = True,
     circulars: Sequence[ValidatedCircular] = (),
+    held: frozenset[tuple[int, str]] = frozenset(),
 ) -> list[BuildResult]:
     """Build several agreements (agreement, allocation, source file, municipal files) as :func:`build` does each,
     then ``circulars`` as :func:`build_circular` does (their results follow the agreements').
@@ -87,6 +88,9 @@ def build_all(
     file staged on disk as soon as it is rendered; then, in the given order, each agreement's files are
     committed and recorded in the manifest. The bytes, the order of the files and the messages are the same for
     any ``jobs``.
+
+    The documents in ``held``, (year, name), are issued records: their files are left as they are
+    (generator.change.issuing.build_issued writes a new text beside them, as a draft).
     """
     writers = choose_writers(formats, reference_doc, pdf_engine)
     manifest = Manifest.load(out) if circulars or any(entry[2] for entry in entries) else None
@@ -105,6 +109,7 @@ def build_all(
             recipient,
             municipal_documents,
             manifest,
+            held,
         )
         for agreement, allocation, source_file, municipal in entries
     ]

@@ -175,10 +175,13 @@ def pending_agreement(
     recipient: str | None,
     municipal_documents: bool,
     manifest: Manifest | None,
+    held: frozenset[tuple[int, str]] = frozenset(),
 ) -> Pending:
     """Return an agreement's part of a build: its documents and payout tables sorted into skipped and to render.
 
-    Without a ``source_file`` nothing is recorded and everything is rendered (no manifest is kept).
+    Without a ``source_file`` nothing is recorded and everything is rendered (no manifest is kept). The
+    documents in ``held``, (year, name), are issued records: neither rendered nor reported (generator.change
+    keeps them as issued).
     """
     item = Pending(agreement, out / str(agreement.year), BuildResult(agreement))
     recorded = item.manifest = manifest if source_file is not None else None
@@ -188,6 +191,8 @@ def pending_agreement(
     item.salt = contexts.salt
     for job in plan(agreement, allocation, recipient, municipal):
         if not municipal_documents and job.name.split("/")[0] in MUNICIPAL_FOLDERS:
+            continue
+        if (agreement.year, job.name) in held:
             continue
         sources, contents = None, {}
         if recorded is not None:

@@ -59,6 +59,8 @@ class Diff:
     documents: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # stated totals that no longer match their parts
     document_changes: list[Any] = field(default_factory=list)  # docdiff.DocumentChange, per document
+    inputs: list[Any] = field(default_factory=list)  # causes.InputChange: the values changed in the input files
+    pots: list[str] = field(default_factory=list)  # the pots shared by share whose data changed (their titles)
 
     @property
     def changed(self) -> bool:
@@ -76,11 +78,17 @@ class Diff:
         payload = {
             "a": self.a,
             "b": self.b,
+            "inputs": [i.to_dict() for i in self.inputs],
+            "recipients_summary": recipients_summary(self.recipients),
+            "pots": self.pots,
             "figures": [
                 {**asdict(c), "old": encode(c.old), "new": encode(c.new), "difference": c.difference}
                 for c in self.figures
             ],
-            "totals": [{**asdict(c), "difference": c.difference} for c in self.totals],
+            "totals": [
+                {**asdict(c), "old": encode(c.old), "new": encode(c.new), "difference": c.difference}
+                for c in self.totals
+            ],
             "recipients": [{**asdict(r), "difference": r.difference} for r in self.recipients],
             "documents": self.documents,
             "warnings": self.warnings,
@@ -195,6 +203,43 @@ def prose_figures(agreement: Agreement) -> dict[str, str]:
     return out
 
 
+_KINDS = {"kommun": "kommuner", "landsting": "landsting", "lan": "län"}
+
+
+def _bases(validated: Validated) -> dict[tuple[str, str, str], tuple[str, set[int]]]:
+    """Return, per distributed item, kind of recipient and key, what it is shared by: the key's total(s)."""
+    out: dict[tuple[str, str, str], tuple[str, set[int]]] = {}
+    if validated.allocation is None:
+        return out
+    for item in validated.allocation.items:
+        for line in item.lines:
+            if line.key is not None and line.key_total is not None:
+                out.setdefault((item.id, line.kind, line.key), (item.label, set()))[1].add(line.key_total)
+    return out
+
+
+def _share_bases(a: Validated, b: Validated) -> list[Change]:
+    """Return the changed totals a pot is shared by (the sum of the recipients' counts): why every recipient's
+    share of it moves a little. A total per county is left out (the recipients' amounts show it)."""
+    from generator.formatting import tal
+
+    before, after = _bases(a), _bases(b)
+    out = []
+    for key in sorted(set(before) & set(after)):
+        (label, old), (_, new) = before[key], after[key]
+        if len(old) == 1 and len(new) == 1 and old != new:
+            item, kind, basis = key
+            out.append(
+                Change(
+                    f"{item}.{kind}.underlag",
+                    f"summan som {label} fördelas efter ({basis}, {_KINDS.get(kind, kind)})",
+                    tal(next(iter(old))),
+                    tal(next(iter(new))),
+                )
+            )
+    return out
+
+
 def _per_recipient(validated: Validated) -> dict[str, int]:
     totals: dict[str, int] = {}
     if validated.allocation is not None:
@@ -215,19 +260,24 @@ def compare(
 
     ``documents`` compares the text of every document of both versions (or of the named ones).
     """
+    from generator.change.causes import input_changes
+
     diff = Diff(label_a, label_b)
+    diff.inputs = input_changes(a, b)
     known = {w.message for w in a.warnings}
     diff.warnings = [
         f"{label_b}: {w.message}" for w in b.warnings if "blir tillsammans" in w.message and w.message not in known
     ]
     old, new = figures_of(a.agreement), figures_of(b.agreement)
     labels = {**_labels(a.agreement), **_labels(b.agreement)}
+    diff.pots = pots_of(diff.inputs, b.agreement)
     receivers = {**_payout_recipients(a.agreement), **_payout_recipients(b.agreement)}
     is_total = lambda n: n in {"total", "summa"} or n.startswith(("sec.", "tab.", "bil."))  # noqa: E731
     for name in sorted(set(old) | set(new), key=lambda n: (is_total(n), n)):
         if old.get(name) != new.get(name):
             change = Change(name, labels.get(name, name), old.get(name), new.get(name), receivers.get(name, []))
             (diff.totals if is_total(name) else diff.figures).append(change)
+    diff.totals.extend(_share_bases(a, b))
     old_prose, new_prose = prose_figures(a.agreement), prose_figures(b.agreement)
     for expression in sorted(set(old_prose) & set(new_prose)):
         if old_prose[expression] != new_prose[expression]:
@@ -246,6 +296,18 @@ def compare(
     if output is not None and diff.changed:
         diff.documents = affected_documents(output, b.file)
     return diff
+
+
+def pots_of(inputs: list[Any], agreement: Agreement) -> list[str]:
+    """Return the titles of the pots whose outcome rows are among ``inputs`` (causes.InputChange): an outcome row
+    names its pot first ("senior_registrering 1280, antal")."""
+    titles = {p.id: p.title for s in walk_sections(agreement.sections) for p in s.pots}
+    out: list[str] = []
+    for cause in inputs:
+        pot = cause.where.split(" ", 1)[0]
+        if pot in titles and titles[pot] not in out:
+            out.append(titles[pot])
+    return out
 
 
 def affected_documents(output: Path, source: Path) -> list[str]:
@@ -270,16 +332,71 @@ def value_text(value: Any) -> str:
 
 
 def _signed(amount: int) -> str:
-    return ("+" if amount > 0 else "−") + kronor(abs(amount))
+    return ("+" if amount > 0 else "−" if amount < 0 else "±") + kronor(abs(amount))
 
 
-def diff_text(diff: Diff) -> str:
-    """Return the diff as plain Swedish text."""
+#: More recipients than this whose amounts move: one line says so, with the largest and smallest change.
+MANY_RECIPIENTS = 10
+
+
+def recipients_summary(recipients: list[RecipientChange]) -> dict[str, Any] | None:
+    """Return how the recipients' amounts move, as plain data: how many, the sum, the largest and smallest change
+    (by size), and how many gain and lose; None when none moves."""
+    if not recipients:
+        return None
+    ordered = sorted(recipients, key=lambda r: (-abs(r.difference), r.code))
+    largest, smallest = ordered[0], ordered[-1]
+    return {
+        "count": len(recipients),
+        "total": sum(r.difference for r in recipients),
+        "up": sum(1 for r in recipients if r.difference > 0),
+        "down": sum(1 for r in recipients if r.difference < 0),
+        "largest": {**asdict(largest), "difference": largest.difference},
+        "smallest": {**asdict(smallest), "difference": smallest.difference},
+    }
+
+
+def recipients_text(recipients: list[RecipientChange], every: bool = False, pots: list[str] | None = None) -> list[str]:
+    """Return the lines on the recipients whose amounts move: each of them when few (or ``every``); else one
+    line that says why every recipient's amount moves a little, with the largest and smallest change."""
+    summary = recipients_summary(recipients)
+    if summary is None:
+        return []
+    if every or summary["count"] <= MANY_RECIPIENTS:
+        out = [f"\nMottagare vars utbetalning ändras ({summary['count']}, störst först):"]
+        out.extend(
+            f"  {r.code} {r.name}: {kronor(r.old)} → {kronor(r.new)} ({_signed(r.difference)})" for r in recipients
+        )
+        return out
+    big, small = summary["largest"], summary["smallest"]
+    return [
+        f"\nMottagare vars utbetalning ändras: {summary['count']} ({summary['up']} får mer, {summary['down']} mindre,"
+        f" sammanlagt {_signed(summary['total'])}).",
+        (
+            f"  Potten {' och '.join(pots)} fördelas efter andel: när en mottagares underlag ändras delas den på nytt,"
+            if pots
+            else "  En pott som fördelas efter andel delas på nytt när en mottagares underlag ändras,"
+        )
+        + " så varje mottagares belopp ändras lite:",
+        f"  störst ändring {big['code']} {big['name']}: {kronor(big['old'])} → {kronor(big['new'])}"
+        f" ({_signed(big['difference'])}),",
+        f"  minst {small['code']} {small['name']}: {kronor(small['old'])} → {kronor(small['new'])}"
+        f" ({_signed(small['difference'])}).",
+        "  (--alla visar varje mottagare.)",
+    ]
+
+
+def diff_text(diff: Diff, every: bool = False) -> str:
+    """Return the diff as plain Swedish text: the inputs that changed first, then the figures that moved and why,
+    then the documents. ``every`` lists every recipient, and every built file made from the data."""
     out = [f"Jämförelse: {diff.a} → {diff.b}"]
     out.extend(f"OBS: {w}" for w in diff.warnings)
     if not diff.changed:
         out.append("Inga belopp, datum, utbetalningar eller dokumenttexter skiljer sig.")
         return "\n".join(out)
+    if diff.inputs:
+        out.append("\nÄndrade indata (fil:rad: var: före → efter):")
+        out.extend(f"  {i.text()}" for i in diff.inputs)
     for title, changes in (("Ändrade belopp och datum", diff.figures), ("Summor som ändras med dem", diff.totals)):
         if changes:
             out.append(f"\n{title}:")
@@ -287,20 +404,27 @@ def diff_text(diff: Diff) -> str:
                 delta = f" ({_signed(c.difference)})" if c.difference is not None else ""
                 out.append(f"  {c.name}: {c.label}: {value_text(c.old)} → {value_text(c.new)}{delta}")
                 out.extend(f"    mottagare: {who}" for who in c.recipients)
-    if diff.recipients:
-        out.append(f"\nMottagare vars utbetalning ändras ({len(diff.recipients)}, störst först):")
-        for r in diff.recipients:
-            out.append(f"  {r.code} {r.name}: {kronor(r.old)} → {kronor(r.new)} ({_signed(r.difference)})")
+    out.extend(recipients_text(diff.recipients, every, diff.pots))
     if diff.document_changes:
         from generator.change.docdiff import changes_text
 
         changed = sum(1 for d in diff.document_changes if d.status != "oförändrat")
         out.append(f"\nDokument ({changed} av {len(diff.document_changes)} ändras):")
-        out.extend(changes_text(diff.document_changes))
-    out.append(
-        "\nByggda dokument i output/ som görs av filen:"
-        if diff.documents
-        else "\nByggda dokument: inga (kör generator build)"
-    )
-    out.extend(f"  {name}" for name in diff.documents)
+        out.extend(changes_text(diff.document_changes))  # the unchanged ones: one line, grouped by folder
+    moved = {d.name for d in diff.document_changes if d.status != "oförändrat"}
+    built = [n for n in diff.documents if every or not diff.document_changes or _stem(n) in moved]
+    if diff.documents:
+        out.append(
+            "\nByggda dokument i output/ som görs av filen:"
+            if every
+            else "\nByggda dokument i output/ vars text ändras (--alla visar alla som görs av filen):"
+        )
+        out.extend(f"  {name}" for name in built)
+    else:
+        out.append("\nByggda dokument: inga (kör generator build)")
     return "\n".join(out)
+
+
+def _stem(name: str) -> str:
+    """Return the document name of a built file's manifest name ("2012/lansbrev/lansbrev_01_….pdf")."""
+    return name.split("/", 1)[1].rsplit(".", 1)[0] if "/" in name else name.rsplit(".", 1)[0]

@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.app import load_agreement
 from generator.build.provenance import blob_id, parse_content, parse_line
-from generator.change.data_diff import compare, value_text
+from generator.change.data_diff import compare, pots_of, value_text
 from generator.change.versions import git
 from generator.data.validate import Validated
 from generator.errors import DataError, GeneratorError
@@ -128,6 +128,7 @@ def check_document(file: Path) -> Check:
         if blob_id(data) == ident:
             continue
         changed.append(f"{path}: har ändrats")
+        details.extend(_cause_lines(current, ident, data))
         if current.suffix == ".yaml":
             agreements.append((current, ident))
     recorded = parse_content(line)
@@ -152,12 +153,36 @@ def check_document(file: Path) -> Check:
     return Check(file, not changed, generator, changed, details)
 
 
+def _cause_lines(current: Path, ident: str, now: bytes) -> list[str]:
+    """Return the values changed in the input ``current`` since the version ``ident`` (read from git), each as
+    file:line: where: old → new; nothing when git no longer has that version."""
+    from generator.change.causes import csv_changes, yaml_bytes_changes
+
+    if current.suffix not in {".yaml", ".csv"}:
+        return []
+    try:
+        old = git("cat-file", "-p", ident, cwd=current.resolve().parent)
+    except GeneratorError:
+        return []
+    changes = (yaml_bytes_changes if current.suffix == ".yaml" else csv_changes)(old, now, str(current))
+    return [f"  {c.text()}" for c in changes[:50]] + (
+        [f"  … och {len(changes) - 50} ändrade värden till"] if len(changes) > 50 else []
+    )
+
+
 def _content_now(file: Path, sources: list[tuple[str, str]]) -> str | None:
     """Return the content digest of the document ``file`` as the data make it now; None if they no longer make
     it or cannot be read (the document is then reported as stale)."""
+    from generator.cache.digest import content_digest
+
+    document = _document_now(file, sources)
+    return content_digest(document) if document is not None else None
+
+
+def _document_now(file: Path, sources: list[tuple[str, str]]):
+    """Return the document model of ``file`` as the data make it now; None if they no longer make it."""
     from generator.build.plan import circular_name, plan
     from generator.build.render import render_circular, render_job
-    from generator.cache.digest import content_digest
     from generator.change.docdiff import document_name
     from generator.data.circulars import is_circular, load_circular
     from generator.data.validate import discover
@@ -177,7 +202,7 @@ def _content_now(file: Path, sources: list[tuple[str, str]]) -> str | None:
                 ]
                 validated = load_circular(source, agreements)
                 if str(validated.circular.year) == year and circular_name(validated.circular) == name:
-                    return content_digest(render_circular(validated))
+                    return render_circular(validated)
                 continue
             current = load_agreement(source)
         except GeneratorError:
@@ -186,37 +211,47 @@ def _content_now(file: Path, sources: list[tuple[str, str]]) -> str | None:
             continue
         for job in plan(current.agreement, current.allocation, municipal=current.municipal):
             if job.name == name:
-                return content_digest(render_job(current.agreement, job))
+                return render_job(current.agreement, job)
     return None
 
 
 def _issued_as(sources: dict[str, str], content: str | None, file: Path) -> list[str]:
-    """Return a line for each issue record of this document: made from exactly these inputs, or whose text as
-    issued has this content ("the issued version"). A build leaves a document whose inputs changed but whose
-    content did not untouched, with the inputs it was first made from, so a later issue names other inputs."""
+    """Return what the issue record of this document says: which record it is (this document's own only), whether
+    this file is the issued version, and, when the data now give it another text, the changed sentences."""
     from generator.cache.digest import content_digest
-    from generator.change.docdiff import document_name
-    from generator.change.issuing import ISSUED, records
+    from generator.change.docdiff import document_lines, document_name, text_changes
+    from generator.change.issuing import ISSUED, record_for
 
-    try:
-        found = records(ISSUED)
-    except GeneratorError:
-        return []
     name = document_name(file)
-
-    def same(record) -> bool:
-        if record.sources == sources:
-            return True
-        if content is None or record.document != name:
-            return False
-        try:
-            return content_digest(record.issued_document()) == content
-        except GeneratorError:
-            return False
-
-    return [
-        f"utfärdad version: {r.year}/{r.document}, utfärdad {r.issued.isoformat()} ({r.path})" for r in found if same(r)
+    year = next((part for part in reversed(Path(file).parent.parts) if re.fullmatch(r"\d{4}", part)), None)
+    if name is None or year is None:
+        return []
+    record = record_for(ISSUED, int(year), name)  # a damaged record is an error naming it, never skipped
+    if record is None:
+        return []
+    issued = record.issued_document()
+    this = record.sources == sources or (content is not None and content_digest(issued) == content)
+    out = [
+        f"utfärdad version: {record.year}/{record.document}, utfärdad {record.issued.isoformat()} ({record.path})"
+        + ("" if this else "; den här filen är inte den utfärdade versionen")
     ]
+    now = _document_now(file, list(sources.items()))
+    if now is None or now == issued:
+        return out
+    (a, _), (b, headings) = document_lines(issued), document_lines(now)
+    changes = text_changes(a, b, headings)
+    out.append(
+        f"data ger nu en annan text än den utfärdade ({len(changes)} {'ändring' if len(changes) == 1 else 'ändringar'};"
+        f" generator build skriver ett utkast i output/{record.year}/andringar/):"
+    )
+    for change in changes:
+        if change.old is not None and change.new is not None:
+            out.extend([f"  före:  {change.old}", f"  efter: {change.new}"])
+        elif change.old is not None:
+            out.append(f"  utgår: {change.old}")
+        else:
+            out.append(f"  nytt:  {change.new}")
+    return out
 
 
 @dataclass
@@ -225,20 +260,25 @@ class IssuedCheck:
     changes: int  # tracked changes a redline would have; 0: the document reads as issued
     figures: list[str] = field(default_factory=list)
     missing: bool = False  # the data no longer makes this document
+    diff: Any = None  # data_diff.Diff from the issued version to now (when the text changed)
+    addressee: str = ""  # a decision's addressee (who receives an ändringsbeslut)
 
 
 def check_issued(folder: Path, validated: list[Validated]) -> list[IssuedCheck]:
     """Return, for every issued document of the ``validated`` agreements, whether its text changed since issuing."""
     from generator.build.plan import plan
     from generator.build.render import render_job
+    from generator.change.causes import record_changes
     from generator.change.issuing import issued_version, records_of_agreement
     from generator.change.redline import redline
 
     out = []
     for current in validated:
         versions: dict = {}
+        diffs: dict = {}
         jobs = {job.name: job for job in plan(current.agreement, current.allocation, municipal=current.municipal)}
         for record in records_of_agreement(folder, current.file):
+            record.verify()  # the text as issued and every input copy: a damaged record is an error, never a baseline
             job = jobs.get(record.document)
             if job is None:
                 out.append(IssuedCheck(record, 0, missing=True))
@@ -249,8 +289,14 @@ def check_issued(folder: Path, validated: list[Validated]) -> list[IssuedCheck]:
                 snapshot = tuple(sorted({**record.data, **record.sources}.items()))
                 if snapshot not in versions:
                     versions[snapshot] = issued_version(record)
-                diff = compare(versions[snapshot], current, "utfärdad", "nu", documents=False)
+                    diffs[snapshot] = compare(versions[snapshot], current, "utfärdad", "nu", documents=False)
+                    diffs[snapshot].inputs = record_changes(record)  # the issued copies against the files now
+                    diffs[snapshot].pots = pots_of(diffs[snapshot].inputs, current.agreement)
+                diff = diffs[snapshot]
                 figures = [f"{c.name}: {value_text(c.old)} → {value_text(c.new)}" for c in diff.figures + diff.totals]
+                addressee = job.decision.addressee.name if job.decision is not None else ""
+                out.append(IssuedCheck(record, count, figures, diff=diff, addressee=addressee))
+                continue
             out.append(IssuedCheck(record, count, figures))
     return out
 

@@ -93,7 +93,7 @@ ISSUED_WORDS = {"utfärdat", "utfardat", "issued"}
 @contextmanager
 def issued_version_of(spec: str) -> Iterator[tuple[Validated, str]]:
     """Yield the issued version named by ``path@utfärdat[:document]`` and its label."""
-    from generator.change.issuing import ISSUED, records_of_agreement
+    from generator.change.issuing import ISSUED, records_of_agreement, relocated
 
     path_text, tail = spec.rsplit("@", 1)
     document = tail.split(":", 1)[1] if ":" in tail else None
@@ -109,13 +109,15 @@ def issued_version_of(spec: str) -> Iterator[tuple[Validated, str]]:
             + " (generator issue records one)"
         )
     record = max(found, key=lambda r: (r.issued, r.document))
+    record.verify()  # its text and every input copy against their recorded hashes: never a damaged baseline
     with tempfile.TemporaryDirectory() as tmp:
         target = record.restore(Path(tmp))
         try:
             validated = load_agreement(target, sums_as_warnings=True)
         except DataError as exc:
             raise DataError(
-                f"{spec}: den utfärdade versionen är inte giltig nu ({len(exc.findings)} fel)", exc.findings
+                f"{spec}: den utfärdade versionen är inte giltig nu ({len(exc.findings)} fel)",
+                relocated(exc.findings, Path(tmp), record),
             ) from None
         yield validated, f"{path_text}@utfärdat {record.issued.isoformat()} ({record.document})"
 

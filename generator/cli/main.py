@@ -518,10 +518,12 @@ def _write_documents(
 ) -> None:
     from generator.build.pool import default_jobs
     from generator.build.run import build_all
+    from generator.change.issuing import held_documents
 
     _settle_output(out)
     click.echo(f"Dokument i {out}/:")
     skipped = same = 0
+    held = frozenset(held_documents(issued, good))  # issued records: never replaced in out/
     results = build_all(
         [(r.agreement, r.allocation, r.file, r.municipal) for r in good],
         out,
@@ -533,6 +535,7 @@ def _write_documents(
         jobs=jobs or default_jobs(),
         municipal_documents=municipal,
         circulars=circulars if recipient is None else (),
+        held=held,
     )  # a quick look: no circulars, no redlines
     if issued.is_dir() and recipient is None:
         from generator.change.issuing import RedlineOptions, build_issued
@@ -597,6 +600,8 @@ def issue(target: str, documents: tuple[str, ...], issued_on, by: str, issued_fo
     att den utfärdade versionen kan läsas även om den aldrig checkats in.
     Senare byggen markerar varje ändring mot den.
     """
+    import datetime as dt
+
     from generator.change.issuing import issue as issue_documents
 
     good, bad, _ = _validate_all(_select((target,)), strict=False)
@@ -621,6 +626,12 @@ def issue(target: str, documents: tuple[str, ...], issued_on, by: str, issued_fo
             + (", ".join(every) or "inga (bara överenskommelser med beslut, en plan eller brev har dokument)"),
             param_hint="DOCUMENTS",
         )
+    if issued_on is not None and issued_on.date() > dt.date.today():
+        click.echo(
+            f"varning: --date {issued_on.date().isoformat()} ligger i framtiden; registrera ett dokument när det "
+            "har skickats eller undertecknats",
+            err=True,
+        )
     for result, names in chosen:
         for record in issue_documents(result, names, issued_folder, issued_on.date() if issued_on else None, by):
             state = (
@@ -629,6 +640,66 @@ def issue(target: str, documents: tuple[str, ...], issued_on, by: str, issued_fo
                 else " (arbetskopian hade ändringar som inte checkats in; indata sparade)"
             )
             click.echo(f"utfärdad {record.issued.isoformat()}: {record.year}/{record.document}  → {record.path}{state}")
+
+
+@main.command()
+@click.argument("year", type=click.IntRange(1900, 2200))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Utmappen; utskicket hamnar i UT/<år>/utskick/.",
+)
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Datum för rättelserna, ändringsbesluten och rapporten (standard: SOURCE_DATE_EPOCH, annars i dag).",
+)
+@click.option(
+    "--issued",
+    "issued_folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("issued"),
+    show_default=True,
+    help="Var uppgifterna om utfärdade dokument finns.",
+)
+def send(year: int, out: Path, on, issued_folder: Path) -> None:
+    """Skriv det som ska skickas för ett års ändrade utfärdade dokument.
+
+    Allt i en mapp, UT/<år>/utskick/: en rättelse för varje utfärdat
+    läns-, kommun- eller landstingsbrev vars belopp ändrats (rattelser/),
+    ett utkast till ändringsbeslut för varje ändrat regeringsbeslut
+    (andringsbeslut/), reviderade överenskommelser och planer att
+    underteckna på nytt (att_underteckna/), och en ändringsrapport
+    (andringsrapport_<år>.docx och .pdf) för den som beslutar: ändrade
+    indata, belopp före → efter per mottagare, berörda dokument och vad som
+    skickas till vem. Samma lista som generator check --issued ÅR. Slutstatus
+    2 om inget är utfärdat för ÅR; då skrivs inget.
+    """
+    import datetime as dt
+
+    from generator.build.guards import output_folder
+    from generator.change.corrections import write_batch
+    from generator.change.issuing import RedlineOptions
+
+    good, bad, _ = _validate_all(_select((str(year),)), strict=False)
+    for error in bad:
+        _print_findings(error)
+    if bad:
+        sys.exit(2)
+    date = on.date() if on else RedlineOptions().configured_date() or dt.date.today()
+    out = output_folder(out)  # checked before any work; made only when there is something to write
+    batch = write_batch(year, good, issued_folder, out, date)
+    for path, what in batch.files:
+        click.echo(f"  {what:<16} {path}")
+    counts = batch.summary.counts()
+    click.echo(
+        f"{len(batch.files)} filer i {batch.folder}/: "
+        + (", ".join(f"{n} × {what}" for what, n in sorted(counts.items())) or "inget att skicka")
+        + f"; {batch.summary.changed} av {batch.summary.checked} utfärdade dokument har ändrats."
+    )
 
 
 @main.command()
@@ -677,25 +748,33 @@ def explain(target: str, code: str, strict: bool) -> None:
     show_default=True,
     help="Utmappen vars dokument kan beröras (dess manifest.json).",
 )
-def diff(a: str, b: str, as_json: bool, out: Path) -> None:
+@click.option(
+    "--alla",
+    "every",
+    is_flag=True,
+    help="Visa varje mottagare vars belopp ändras och varje byggd fil som görs av data, även oförändrade.",
+)
+def diff(a: str, b: str, as_json: bool, out: Path, every: bool = False) -> None:
     """Visa vad en ändring gör i varje dokument.
 
     Två versioner av en överenskommelse jämförs.
     A och B är överenskommelsefiler, eller en fil vid en git-version:
-    agreements/2012.yaml@HEAD~1. Visar varje belopp och datum som ändrats
+    agreements/2012.yaml@HEAD~1. Först orsaken: varje ändrat värde i
+    indatafilerna som fil:rad (YAML-sökväg, eller CSV-radens nyckel och
+    kolumn) med före → efter. Sedan varje belopp och datum som ändrats
     (före, efter, skillnad) med vem som får en ändrad utbetalning, summorna
-    som ändras med dem (avsnitt, helheten, budgettabeller, uträknade belopp
-    i texten), varje mottagare vars belopp ändras (störst först) och, för
-    varje dokument, de meningar och tabellrader som ändras (före → efter);
-    dokument vars text inte ändras anges som oförändrade. Slutstatus 0 om
-    inget skiljer sig, 1 om något gör det, 2 om en version är ogiltig.
+    som ändras med dem, mottagarna vars belopp ändras (många: en rad med
+    största och minsta ändringen; --alla visar var och en) och, för varje
+    dokument som ändras, de meningar och tabellrader som ändras (före →
+    efter). --json ger samma sak. Slutstatus 0 om inget skiljer sig, 1 om
+    något gör det, 2 om en version är ogiltig.
     """
     from generator.change.data_diff import compare, diff_text
     from generator.change.versions import version
 
     with version(a) as (old, label_a), version(b) as (new, label_b):
         result = compare(old, new, label_a, label_b, out)
-    click.echo(result.to_json() if as_json else diff_text(result))
+    click.echo(result.to_json() if as_json else diff_text(result, every))
     sys.exit(1 if result.changed else 0)
 
 
@@ -724,10 +803,15 @@ def check(files: tuple[Path, ...], issued_target: str | None) -> None:
     av), och om det är en utfärdad version. Slutstatus 1 om något är
     inaktuellt.
 
-    Med --issued: för varje dokument som registrerats som utfärdat, om data
-    nu ger samma text (”oförändrad sedan utfärdandet”) eller inte (hur många
-    ändringar en ändringsmarkerad version visar, och vilka belopp som
-    ändrats). Slutstatus 1 om något utfärdat dokument ändrats.
+    Med --issued: först indata som ändrats sedan utfärdandet (fil:rad, före
+    → efter), sedan varje utfärdat dokument vars text data nu ändrar (hur
+    många ändringar, mottagarens belopp före → efter och vad som ska
+    skickas: rättelse, ändringsbeslut, reviderad överenskommelse att
+    underteckna på nytt, eller inget när bara texten ändrats), sist en
+    sammanfattning: hur många utfärdade dokument som ändrats, summan och
+    mottagarnas belopp, och hur många av varje slag som ska skickas.
+    Slutstatus 1 om något utfärdat dokument ändrats, 2 om ett ÅR saknar
+    utfärdade dokument eller en uppgift om utfärdande är skadad.
     """
     from generator.change.staleness import check_document
 
@@ -770,27 +854,66 @@ def _check_issued(target: str) -> None:
         sys.exit(2)
     results = check_issued(ISSUED, good)
     if not results:
+        when = "" if target == "all" else f" för {target}"
+        if target != "all":
+            raise DataError(f"inga utfärdade dokument{when} i {ISSUED}/ (generator issue registrerar dem)")
         click.echo(f"inga utfärdade dokument i {ISSUED}/ (generator issue registrerar dem)")
         return
-    changed = False
-    for result in results:
-        r = result.record
-        name = f"{r.year}/{r.document} (utfärdad {r.issued.isoformat()})"
-        if result.missing:
-            changed = True
-            click.echo(f"{name}: GÖRS INTE LÄNGRE av {r.agreement}")
-        elif result.changes:
-            changed = True
-            click.echo(
-                f"{name}: ÄNDRAD sedan utfärdandet, {result.changes} ändringar "
-                f"(generator build skriver output/{r.year}/andringar/{r.document}.andringsmarkerad.docx)"
-            )
-            for line in result.figures:
-                click.echo(f"  {line}")
-        else:
-            click.echo(f"{name}: oförändrad sedan utfärdandet")
-    if changed:
+    from generator.change.sending import issued_summary
+
+    summary = issued_summary(results)
+    for line in issued_summary_lines(summary):
+        click.echo(line)
+    if summary.changed:
         sys.exit(1)
+
+
+def issued_summary_lines(summary) -> list[str]:
+    """Return ``check --issued``'s text: the inputs changed since issuing, each changed document with what must
+    go out for it, and at the end the summary."""
+    from generator.change.data_diff import recipients_text
+    from generator.change.sending import INGET
+    from generator.formatting import kronor
+
+    def amount(value: int | None) -> str:
+        return kronor(value) if value is not None else "–"
+
+    def signed(value: int) -> str:
+        return ("+" if value > 0 else "−" if value < 0 else "±") + kronor(abs(value))
+
+    out = []
+    if summary.inputs:
+        out.append("Ändrade indata sedan utfärdandet (fil:rad: var: före → efter):")
+        out.extend(f"  {i.text()}" for i in summary.inputs)
+    if summary.sendings:
+        out.append(f"\nÄndrade utfärdade dokument och vad som ska skickas ({len(summary.sendings)}):")
+    for s in summary.sendings:
+        name = f"{s.year}/{s.document} (utfärdad {s.issued.isoformat()})"
+        what = s.what if s.what == INGET or not s.to else f"{s.what} till {s.to}"
+        line = f"  {name}: ÄNDRAD sedan utfärdandet, {s.changes} ändringar; skicka: {what}"
+        if s.old is not None and s.new is not None and s.old != s.new:
+            line += f"; {amount(s.old)} → {amount(s.new)} ({signed(s.new - s.old)})"
+        out.append(line)
+        out.extend(f"    {f}" for f in s.figures)
+    counts = summary.counts()
+    out.append("\nSammanfattning:")
+    out.append(
+        f"  {summary.changed} av {summary.checked} utfärdade dokument har ändrats sedan utfärdandet"
+        + ("." if summary.changed else "; inget behöver skickas.")
+    )
+    if summary.total_old is not None and summary.total_new is not None and summary.total_old != summary.total_new:
+        out.append(
+            f"  Summan av utbetalningarna: {amount(summary.total_old)} → {amount(summary.total_new)}"
+            f" ({signed(summary.total_new - summary.total_old)})."
+        )
+    out.extend(
+        "  " + line.strip()
+        for line in recipients_text(summary.recipients, pots=summary.pots)
+        if line.strip() and "--alla" not in line
+    )
+    if counts:
+        out.append("  Att skicka: " + ", ".join(f"{n} × {what}" for what, n in sorted(counts.items())) + ".")
+    return out
 
 
 @main.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import re
 import shutil
@@ -149,9 +150,18 @@ def issued_2011(tmp_path_factory):
         after = change_and_fix(
             Path("agreements/2011.yaml"), f"amount: {payout.amount:_}", f"amount: {payout.amount + 500_000:_}"
         )
+        changed_on = dt.datetime.fromtimestamp(Path("agreements/2011.yaml").stat().st_mtime, dt.UTC).date()
         built = run("build", "2011", "--out", "output")
         assert built.exit_code == 0, built.output
-    return {"root": root, "before": before, "after": after, "blob": blob, "build": built.output, "issue": issued.output}
+    return {
+        "root": root,
+        "before": before,
+        "after": after,
+        "blob": blob,
+        "build": built.output,
+        "issue": issued.output,
+        "changed_on": changed_on.isoformat(),
+    }
 
 
 def test_issue_records_the_version_and_keeps_its_inputs_and_text(issued_2011):
@@ -172,11 +182,14 @@ def test_build_writes_a_redline_whose_revisions_accept_to_the_new_and_reject_to_
     root = issued_2011["root"]
     folder = root / "output" / "2011"
     red = (folder / "andringar" / f"{DECISION_2011}.andringsmarkerad.docx").read_bytes()
-    new = (folder / f"{DECISION_2011}.docx").read_bytes()
+    job = next(j for j in plan(issued_2011["after"].agreement) if j.name == DECISION_2011)
+    new = render_docx(render_job(issued_2011["after"].agreement, job))
     record = records(root / "issued", 2011)[0]
     old = render_docx(record.issued_document())
     assert resolve(red, accept=True) == docx_paragraphs(new)
     assert resolve(red, accept=False) == docx_paragraphs(old)
+    # the issued decision stays in output/ as issued; the new text is a draft beside the redline
+    assert docx_paragraphs((folder / f"{DECISION_2011}.docx").read_bytes()) == docx_paragraphs(old)
     marks = revisions(red)
     # the total and the payout, in the decision and in the attached agreement: each replaced as a whole amount
     old_amount, new_amount = (
@@ -186,7 +199,9 @@ def test_build_writes_a_redline_whose_revisions_accept_to_the_new_and_reject_to_
     inserted = ["".join(e.itertext()) for e in marks if e.tag == f"{W}ins"]
     assert old_amount in deleted and new_amount in inserted
     assert {e.get(f"{W}author") for e in marks} == {issued_2011["after"].agreement.decisions[0].department}
-    assert {e.get(f"{W}date") for e in marks} == {"2011-06-16T00:00:00Z"}  # no clock: the date it was issued
+    # no clock: the day of the change (the day the changed input was last modified)
+    day = issued_2011["changed_on"]
+    assert {e.get(f"{W}date") for e in marks} == {f"{day}T00:00:00Z"}
     text, _ = pdf_text(folder / "andringar" / f"{DECISION_2011}.andringsmarkerad.pdf")
     flat = text.replace("\u00a0", " ")
     assert old_amount.replace("\u00a0", " ") in flat and new_amount.replace("\u00a0", " ") in flat
@@ -372,9 +387,11 @@ def test_redlines_and_andringsbeslut_rebuild_byte_identically(issued_2011, monke
     monkeypatch.chdir(issued_2011["root"])
     folder = issued_2011["root"] / "output" / "2011" / "andringar"
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
-    assert len(before) == 4
+    assert len(before) == 6  # the draft, the redline and the ändringsbeslut, DOCX and PDF
+    issued = {p.name: p.read_bytes() for p in folder.parent.glob(f"{DECISION_2011}.*")}
     again = run("build", "2011", "--out", "output", "--force")
-    assert again.exit_code == 0 and again.output.count("  oförändrad ") == 6  # 2 documents + 4 of the change
+    assert again.exit_code == 0 and again.output.count("  oförändrad ") == 6  # the 6 of the change
+    assert {p.name: p.read_bytes() for p in folder.parent.glob(f"{DECISION_2011}.*")} == issued  # never replaced
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     # a configured author and date go on every revision, and into the draft's head
     run("build", "2011", "--out", "configured", "--redline-author", "Anna Andersson", "--redline-date", "2012-05-02")
@@ -401,9 +418,9 @@ def test_check_and_diff_speak_of_the_issued_version(issued_2011, monkeypatch):
     # the data back as issued: nothing to mark, the change documents go
     shutil.copy(root / "issued" / "inputs" / issued_2011["blob"], root / "agreements" / "2011.yaml")
     try:
-        assert run("check", "--issued").output.strip().endswith("oförändrad sedan utfärdandet")
+        assert run("check", "--issued").output.strip().endswith("inget behöver skickas.")
         rebuilt = run("build", "2011", "--out", "output")
-        assert rebuilt.output.count("borttagen") == 4 and not list((root / "output/2011/andringar").iterdir())
+        assert rebuilt.output.count("borttagen") == 6 and not list((root / "output/2011/andringar").iterdir())
         current = run("check", "output/2011/" + DECISION_2011 + ".pdf")
         assert (
             "aktuell" in current.output
@@ -520,7 +537,8 @@ def test_libreoffice_accept_all_and_reject_all_give_the_new_and_the_issued_text(
     root = issued_2011["root"]
     red = root / "output/2011/andringar" / f"{DECISION_2011}.andringsmarkerad.docx"
     (tmp_path / "issued.docx").write_bytes(render_docx(records(root / "issued", 2011)[0].issued_document()))
-    shutil.copy(root / "output/2011" / f"{DECISION_2011}.docx", tmp_path / "current.docx")
+    job = next(j for j in plan(issued_2011["after"].agreement) if j.name == DECISION_2011)
+    (tmp_path / "current.docx").write_bytes(render_docx(render_job(issued_2011["after"].agreement, job)))
     profile = tmp_path / "profile"
     soffice(profile, "--terminate_after_init")
     (profile / "user/basic/Standard/Module1.xba").write_text(MACRO, encoding="utf-8")  # after the profile exists
@@ -559,8 +577,10 @@ def issued_2012(tmp_path_factory):
     shutil.copytree(ROOT / "examples", root / "examples")
     with contextlib.chdir(root):
         before = load_agreement(Path("agreements/2012.yaml"))
-        issued = run("issue", "2012", "regeringsbeslut", "genomforandeplan", "lansbrev", "--date", "2012-02-09")
+        issued = run("issue", "2012", "regeringsbeslut", "genomforandeplan", "--date", "2012-02-09")
         assert issued.exit_code == 0, issued.output
+        letters = run("issue", "2012", "lansbrev", "--date", "2012-12-14")  # not before the letters' own date
+        assert letters.exit_code == 0, letters.output
         pot = next(p for s in walk_sections(before.agreement.sections) for p in s.pots if p.id == "demens_svedem")
         after = change_and_fix(
             Path("agreements/2012.yaml"),
@@ -582,12 +602,16 @@ def test_every_redlined_document_of_the_2012_change_accepts_and_rejects_to_its_v
     issued = {r.document: r for r in records(root / "issued", 2012)}
     unchanged = set(issued) - names
     assert "regeringsbeslut_II-7_2012-02-09_godkannande" in unchanged  # states no figure of the pot: not redlined
+    after = issued_2012["after"]
+    jobs = {j.name: j for j in plan(after.agreement, after.allocation, municipal=after.municipal)}
     for path in redlines:
         name = path.relative_to(folder / "andringar").as_posix().removesuffix(".andringsmarkerad.docx")
         red = path.read_bytes()
         assert revisions(red), name
-        assert resolve(red, accept=True) == docx_paragraphs((folder / f"{name}.docx").read_bytes()), name
-        assert resolve(red, accept=False) == docx_paragraphs(render_docx(issued[name].issued_document())), name
+        assert resolve(red, accept=True) == docx_paragraphs(render_docx(render_job(after.agreement, jobs[name]))), name
+        issued_text = docx_paragraphs(render_docx(issued[name].issued_document()))
+        assert resolve(red, accept=False) == issued_text, name
+        assert docx_paragraphs((folder / f"{name}.docx").read_bytes()) == issued_text, name  # the record stays
     # the plan's record names the files the agreement reads, so its issued version loads again (keys, outcomes, 2010)
     assert {"examples/befolkning_2011_EXEMPEL.csv", "agreements/2010.yaml"} <= set(issued["genomforandeplan"].data)
     with contextlib.chdir(root):
@@ -831,8 +855,8 @@ def test_a_tampered_record_is_refused(tmp_path):
     record = tmp_path / "2011" / "x.yaml"
     record.write_text(
         "document: x\nyear: 2011\nagreement: agreements/2011.yaml\nissued: 2011-06-16\n"
-        "sources: {agreements/2011.yaml: ../../etc/passwd}\n",
+        f"text: {'0' * 40}\nsources: {{agreements/2011.yaml: ../../etc/passwd}}\n",
         encoding="utf-8",
     )
-    with pytest.raises(GeneratorError, match="ingen giltig uppgift om utfärdande"):
+    with pytest.raises(GeneratorError, match="sources: ska vara indatafiler med sina blob-id"):
         load_record(record, tmp_path)
