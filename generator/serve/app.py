@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from generator.serve.changes import ISSUED_FOLDER, DataChanges, data_changes, issued_checks
+from generator.serve.changes import ISSUED_FOLDER, DataChanges, IssuedOverview, data_changes, issued_overview
 from generator.serve.project import KINDS, AgreementInfo, Project, Snapshot, kind_of
 from generator.serve.safety import MEDIA_TYPES, served_file
 
@@ -66,7 +66,7 @@ def _environment() -> jinja2.Environment:
 def create_app(project: Project, watch: bool = True, refresh_first: bool = True) -> Starlette:
     """Return the application serving ``project``; with ``watch``, rebuild when its data or templates change."""
     env = _environment()
-    cache: dict[tuple, tuple[list, list[DataChanges]]] = {}
+    cache: dict[tuple, tuple[IssuedOverview, list[DataChanges]]] = {}
 
     def page(template: str, status: int = 200, **context) -> HTMLResponse:
         snapshot = project.snapshot
@@ -150,10 +150,18 @@ def create_app(project: Project, watch: bool = True, refresh_first: bool = True)
         if key not in cache:
             cache.clear()
             cache[key] = _changes_of(snapshot, against, project.out)
-        issued, diffs = cache[key]
+        overview, diffs = cache[key]
         titles = {(d.year, d.name): d.title for a in snapshot.agreements for d in a.documents}
         kinds = [label for _, label in KINDS] + ["Övriga dokument"]
-        return page("changes.html.j2", issued=issued, diffs=diffs, against=against, titles=titles, kinds=kinds)
+        return page(
+            "changes.html.j2",
+            overview=overview,
+            issued=overview.states,
+            diffs=diffs,
+            against=against,
+            titles=titles,
+            kinds=kinds,
+        )
 
     def files(request: Request) -> Response:
         path = served_file(project.out, project.root, request.path_params["path"])
@@ -269,9 +277,10 @@ def _explained(text: str) -> list[dict]:
     return blocks
 
 
-def _changes_of(snapshot: Snapshot, against: str, out: Path) -> tuple[list, list[DataChanges]]:
+def _changes_of(snapshot: Snapshot, against: str, out: Path) -> tuple[IssuedOverview, list[DataChanges]]:
     valid = [a.validated for a in snapshot.agreements if a.validated is not None and not a.failed]
-    issued = issued_checks(valid)
+    overview = issued_overview(valid)
+    issued = overview.states
     diffs = []
     for agreement in snapshot.agreements:
         if agreement.validated is None:
@@ -282,7 +291,7 @@ def _changes_of(snapshot: Snapshot, against: str, out: Path) -> tuple[list, list
         for doc in found.documents:
             doc.kind = kind_of(doc.name)
         diffs.append(found)
-    return issued, diffs
+    return overview, diffs
 
 
 def _of(state, agreement: AgreementInfo) -> bool:

@@ -1,8 +1,10 @@
 """The changes page's one adapter to the change workflow: what ``check --issued`` and ``diff`` say, as data.
 
-Everything the server shows about changes comes through the two functions here, :func:`issued_checks` and
-:func:`data_changes`; they call :func:`generator.change.staleness.check_issued` and
-:func:`generator.change.data_diff.compare` as the commands do, and never detect changes themselves. A changed
+Everything the server shows about changes comes through the functions here, :func:`issued_overview` (and
+:func:`issued_checks`) and :func:`data_changes`; they call :func:`generator.change.staleness.check_issued` with
+:func:`generator.change.sending.issued_summary`, and :func:`generator.change.data_diff.compare`, as ``check
+--issued`` and ``diff`` do, and never detect changes themselves: the inputs that changed come first, then the
+figures, the recipients and what must be sent. A changed
 sentence is split into words marked as kept, deleted or inserted (:func:`marked`), for ``del`` and ``ins``.
 """
 
@@ -31,20 +33,91 @@ class IssuedState:
     figures: tuple[str, ...] = ()
 
 
-def issued_checks(validated: list) -> list[IssuedState]:
-    """Return the state of every issued document of the ``validated`` agreements (``check --issued``)."""
-    if not ISSUED_FOLDER.is_dir():
-        return []
-    from generator.change.staleness import check_issued
+@dataclass
+class SendingView:
+    """One line of the list of what must be sent (:class:`generator.change.sending.Sending`), as the page shows it."""
 
-    out = []
-    for result in check_issued(ISSUED_FOLDER, validated):
+    year: int
+    document: str
+    issued: str  # ISO date
+    what: str  # "rättelse", "ändringsbeslut", … (generator.change.sending)
+    to: str
+    old: str = ""  # the recipient's amount as issued and now, in kronor ("" where the document states none)
+    new: str = ""
+    difference: str = ""
+
+
+@dataclass
+class IssuedOverview:
+    """What ``check --issued`` says: each issued document's state, and its closing summary."""
+
+    states: list[IssuedState] = field(default_factory=list)
+    checked: int = 0
+    changed: int = 0
+    inputs: list[str] = field(default_factory=list)  # the inputs changed since issuing, file:line first
+    total_old: str = ""
+    total_new: str = ""
+    recipients: str = ""  # one sentence on how the recipients' amounts move ("" when none moves)
+    sendings: list[SendingView] = field(default_factory=list)
+    problem: str = ""  # a damaged record: the message that names it (nothing else is shown as current)
+
+
+def recipients_sentence(recipients: list, pots: list[str]) -> str:
+    """Return what ``diff`` says when many recipients' amounts move (how many, why, the largest and smallest
+    change) as one paragraph; "" when few move (the page lists each of them)."""
+    from generator.change.data_diff import MANY_RECIPIENTS, recipients_text
+
+    if len(recipients) <= MANY_RECIPIENTS:
+        return ""
+    lines = [line.strip() for line in recipients_text(recipients, pots=pots)]
+    return " ".join(line for line in lines if line and not line.startswith("(--alla"))
+
+
+def _signed(difference: int) -> str:
+    from generator.formatting import kronor
+
+    return ("+" if difference > 0 else "−") + kronor(abs(difference))
+
+
+def issued_overview(validated: list) -> IssuedOverview:
+    """Return the state of every issued document of the ``validated`` agreements and the summary that ``check
+    --issued`` ends with: the inputs changed since issuing, the totals, how the recipients' amounts move and, per
+    changed document, what must be sent to whom."""
+    view = IssuedOverview()
+    if not ISSUED_FOLDER.is_dir():
+        return view
+    from generator.change.sending import issued_summary
+    from generator.change.staleness import check_issued
+    from generator.formatting import kronor
+
+    try:
+        results = check_issued(ISSUED_FOLDER, validated)
+    except GeneratorError as exc:
+        view.problem = str(exc).splitlines()[0]
+        return view
+    for result in results:
         r = result.record
         state = "görs inte längre" if result.missing else ("ändrat sedan utfärdandet" if result.changes else "utfärdat")
-        out.append(
+        view.states.append(
             IssuedState(r.year, r.document, r.issued.isoformat(), r.by, state, result.changes, tuple(result.figures))
         )
-    return out
+    summary = issued_summary(results)
+    view.checked, view.changed = summary.checked, summary.changed
+    view.inputs = [i.text() for i in summary.inputs]
+    if summary.total_old is not None and summary.total_new is not None and summary.total_old != summary.total_new:
+        view.total_old, view.total_new = kronor(summary.total_old), kronor(summary.total_new)
+    view.recipients = recipients_sentence(summary.recipients, summary.pots)
+    for s in summary.sendings:
+        amounts = ("", "", "")
+        if s.old is not None and s.new is not None:
+            amounts = (kronor(s.old), kronor(s.new), _signed(s.difference) if s.difference else "")
+        view.sendings.append(SendingView(s.year, s.document, s.issued.isoformat(), s.what, s.to, *amounts))
+    return view
+
+
+def issued_checks(validated: list) -> list[IssuedState]:
+    """Return the state of every issued document of the ``validated`` agreements (``check --issued``)."""
+    return issued_overview(validated).states
 
 
 @dataclass(frozen=True)
@@ -86,6 +159,8 @@ class DataChanges:
     a: str
     b: str
     problem: str = ""  # why there is nothing to compare (not in git, invalid old version …)
+    inputs: list[str] = field(default_factory=list)  # the values changed in the input files, file:line first
+    recipients_line: str = ""  # one sentence on how many recipients' amounts move and why, when many do
     figures: list[FigureChange] = field(default_factory=list)
     recipients: list[FigureChange] = field(default_factory=list)
     documents: list[DocumentChangeView] = field(default_factory=list)
@@ -95,7 +170,7 @@ class DataChanges:
 
     @property
     def changed(self) -> bool:
-        return bool(self.figures or self.recipients or self.documents)
+        return bool(self.inputs or self.figures or self.recipients or self.documents)
 
 
 _WORD = re.compile(r"\s+|[^\s]+")
@@ -135,7 +210,9 @@ def data_changes(file: Path, against: str, output: Path, year: int | None = None
         view.problem = str(exc).splitlines()[0]
         return view
     view.a, view.b = diff.a, diff.b
-    signed = lambda d: ("+" if d > 0 else "−") + kronor(abs(d))  # noqa: E731
+    view.inputs = [i.text() for i in diff.inputs]
+    view.recipients_line = recipients_sentence(diff.recipients, diff.pots)
+    signed = _signed
     for change in diff.figures + diff.totals:
         view.figures.append(
             FigureChange(

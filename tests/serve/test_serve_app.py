@@ -163,20 +163,24 @@ def test_serve_help_is_swedish():
 
 def test_recipient_page_shows_every_amount_its_computation_and_letters(validated_agreement, tmp_path):
     """Stockholm's amounts of 2012, as ``generator explain 2012 0180`` computes them (nothing built)."""
+    from generator.formatting import kronor, tal
     from generator.serve.project import Snapshot, _agreement_info
 
+    validated = validated_agreement("2012")
     project = Project(("2012",), out=tmp_path)
-    info = _agreement_info(validated_agreement("2012"), tmp_path, {}, failed=False)
+    info = _agreement_info(validated, tmp_path, {}, failed=False)
     project.snapshot = Snapshot(1, [info], [], 0.0)
     with TestClient(create_app(project, watch=False, refresh_first=False)) as test_client:
         text = test_client.get("/mottagare/2012/0180").text.replace("\u00a0", " ")
+    plain = lambda t: t.replace("\u00a0", " ")  # noqa: E731
+    lines = validated.allocation.for_code("0180")
+    (senior,) = [line for line in lines if line.label == "Riskbedömning med registrering i Senior Alert"]
     assert "<h1>Stockholm (0180), 2012</h1>" in text and "Stockholm är kommun i Stockholms län." in text
-    assert (
-        '<th scope="row">Riskbedömning med registrering i Senior Alert</th><td class="belopp">89 384 kronor</td>'
-        in text
-    )
-    assert "<strong>42 621 615 kronor</strong>" in text  # the sum, as explain's "Summa för Stockholm"
-    assert "35 000 000 kronor × 626 / 245 122 (antal registreringar) = 89 384,06… kronor → 89 384 kronor" in text
+    assert f'<th scope="row">{senior.label}</th><td class="belopp">{plain(kronor(senior.amount))}</td>' in text
+    # the sum, as explain's "Summa för Stockholm"
+    assert f"<strong>{plain(kronor(sum(line.amount for line in lines)))}</strong>" in text
+    assert plain(f"× {tal(senior.key_value)} / {tal(senior.key_total)} (antal registreringar) = ") in text
+    assert plain(f"→ {kronor(senior.amount)}") in text
     assert 'href="/dokument/2012/kommunbrev/kommunbrev_0180_stockholm"' in text
     assert 'href="/dokument/2012/lansbrev/lansbrev_01_stockholms-lan"' in text
 
@@ -201,3 +205,31 @@ def test_a_failing_build_shows_its_findings_and_no_document_as_current(project_2
         assert "Bygget misslyckades." in text and "Inaktuellt" in text and ">Aktuellt<" not in text
     finally:
         os.chdir(before)
+
+
+def test_changes_page_names_the_changed_input_first_and_what_to_send(tmp_path, monkeypatch):
+    """The 2011 scenario of the change workflow on the page: the decision issued, then one payout changed.
+    The page shows what ``check --issued`` ends with: the input (file:line, old → new), the totals and, per
+    changed document, what must be sent to whom, with the amounts."""
+    from tests.serve.conftest import make_project
+
+    project_folder = make_project(tmp_path / "projekt")
+    monkeypatch.chdir(project_folder)
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "2011"]).exit_code == 0
+    issued = runner.invoke(main, ["issue", "2011", "regeringsbeslut", "--date", "2011-06-16"])
+    assert issued.exit_code == 0, issued.output
+    data = Path("agreements/2011.yaml")
+    text = data.read_text(encoding="utf-8")
+    assert text.count("amount: 7_000_000") == 1 and text.count("total: 63_000_000") == 1
+    data.write_text(text.replace("amount: 7_000_000", "amount: 7_500_000").replace("63_000_000", "63_500_000"))
+    project = Project(("2011",), jobs=1)
+    project.refresh()
+    with TestClient(create_app(project, watch=False, refresh_first=False)) as test_client:
+        page = " ".join(test_client.get("/andringar").text.replace("\u00a0", " ").split())
+    inputs = page.index("Ändrade indata sedan utfärdandet")
+    assert "agreements/2011.yaml:" in page[inputs:] and "7 000 000 → 7 500 000" in page[inputs:]
+    assert "1 utfärdade dokument, 1 har ändrats sedan utfärdandet" in page
+    sending = page[page.index("Att skicka") :]
+    assert "ändringsbeslut" in sending and "Kammarkollegiet" in sending
+    assert page.index("Ändrade indata sedan utfärdandet") < page.index("Att skicka") < page.index("Alla utfärdade")
