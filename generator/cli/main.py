@@ -654,7 +654,7 @@ def issue(target: str, documents: tuple[str, ...], issued_on, by: str, issued_fo
 @click.option(
     "--date",
     "on",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=ISO_DATE,
     help="Datum för rättelserna, ändringsbesluten och rapporten (standard: SOURCE_DATE_EPOCH, annars i dag).",
 )
 @click.option(

@@ -28,9 +28,11 @@ def test_a_choice_of_values_is_offered_in_swedish():
 
 
 def test_dates_are_shown_and_refused_as_aaaa_mm_dd():
-    for command in ("issue", "build"):
+    for command in ("issue", "build", "send"):
         text = CliRunner().invoke(main, [command, "--help"]).output
         assert "%Y" not in text and "ÅÅÅÅ-MM-DD" in text, command
+    for command in main.commands:  # no command shows a format code of click's
+        assert "%Y" not in CliRunner().invoke(main, [command, "--help"]).output, command
     result = CliRunner().invoke(main, ["issue", "2011", "regeringsbeslut", "--date", "2011-99-01"])
     assert result.exit_code == 2
     assert "'2011-99-01' är inte ett datum skrivet ÅÅÅÅ-MM-DD" in result.output
