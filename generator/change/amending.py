@@ -27,7 +27,7 @@ from generator.documents.templating import TEMPLATES, render_document
 from generator.formatting import datum, datum_utan_den, kronor
 
 TEMPLATE = "andringsbeslut.xml.j2"
-DRAFT_NUMBER = "[nr]"
+DRAFT_NUMBER = tomt("nr")  # the visible blank, as every document prints an unknown
 
 
 def _dnr(decision: Decision) -> str:

@@ -3,7 +3,7 @@
 An issued document is a record: once issued, its file in ``output/`` is never replaced by another text. When the
 data give an issued document a new text, the build writes that text beside the change-marked copy as
 ``output/<year>/andringar/<document>.utkast.docx|pdf``: marked as a draft on every page and in its properties,
-with its own date, and a visible blank where a new number or dnr is needed (a decision's number, a letter's dnr).
+with its own date, and a visible blank (``[nr] ______________``) where a new number or dnr is needed.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ import dataclasses
 import datetime as dt
 import re
 
+from generator.data.blanks import tomt
 from generator.documents.model import Column, Columns, Document, Keep, Paragraph, Run, Signatures, plain
 
-NUMBER_BLANK = "[nr]"
-DNR_BLANK = "[dnr]"
-DATE_BLANK = "[datum]"
+#: The visible blanks of a new version, in the one form every document prints an unknown (data.blanks.tomt).
+NUMBER_BLANK = tomt("nr")
+DNR_BLANK = tomt("diarienummer")
+DATE_BLANK = tomt("datum")
 
 #: The labels in a letter's head whose next line is the letter's dnr.
 _DNR_LABELS = {"vårt dnr", "dnr", "diarienummer", "vår beteckning"}
@@ -72,7 +74,8 @@ def draft_of(new: Document, issued: dt.date, date: dt.date | None, decision: boo
     """Return ``new`` (the data's text of an issued document) as a draft.
 
     ``date`` is the draft's own date; for a decision None leaves it blank ("[datum]", for the government's
-    meeting). A decision's number becomes "[nr]" and a letter's dnr "[dnr]": a new version needs new ones.
+    meeting). A decision's number becomes "[nr]" and a letter's dnr "[diarienummer]", each with its line to fill
+    in: a new version needs new ones.
     """
     issued_date = new.meta.date
     blocks = list(new.blocks)
@@ -85,7 +88,7 @@ def draft_of(new: Document, issued: dt.date, date: dt.date | None, decision: boo
     title = new.meta.title
     if decision:
         title = re.sub(r"^Regeringsbeslut \S+?: ", "", title)
-        title = f"Regeringsbeslut {NUMBER_BLANK}: {title}"
+        title = f"Regeringsbeslut [nr]: {title}"  # the properties name the blank without its line
     status = draft_status(issued)
     if not decision and signed(new):  # a changed agreement is signed again: its signatures are for the old text
         status += " – ska undertecknas på nytt"

@@ -110,7 +110,7 @@ def _in_county(code: str, county: str) -> bool:
 
 def _amounts(diff: Any, document: str) -> tuple[str, int | None, int | None]:
     """Return (to whom, old, new) for a letter: its recipient's amount (a county letter: the county's sum)."""
-    from generator.data.reference import recipient
+    from generator.data.reference import body_name, recipient
 
     code = _code(document)
     if code is None or diff is None:
@@ -124,6 +124,7 @@ def _amounts(diff: Any, document: str) -> tuple[str, int | None, int | None]:
         moved = [r for r in lines if _in_county(r.code, code)]
         name = f"kommunerna och landstinget i {name}"
     else:
+        name = body_name(code)  # as the letter is addressed: "Malmö kommun", "Stockholms stad", "Region Gotland"
         moved = [r for r in lines if r.code == code]
     if not moved:
         return name, None, None

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.app import load_agreement
 from generator.cli.main import main
+from generator.formatting import tal
+from generator.money.distribute import Line
 from tests.document_text import pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,6 +30,23 @@ def flat(text: str) -> str:
 
 def run(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def sp(amount: int) -> str:
+    """Return an amount or count as the documents and the terminal print it, with plain spaces: 15 605 412."""
+    return tal(amount).replace("\u00a0", " ")
+
+
+def malmo_2012() -> tuple[int, Line, dict[str, int]]:
+    """Return Malmö's total of 2012, its Senior Alert line, and every recipient's total, as computed from the data
+    in the current folder: the figures the scenario's documents and messages must show."""
+    validated = load_agreement(Path("agreements/2012.yaml"), cached=False)
+    totals: dict[str, int] = {}
+    for line in validated.allocation.lines:
+        totals[line.code] = totals.get(line.code, 0) + line.amount
+    lines = validated.allocation.for_code("1280")
+    (senior,) = [line for line in lines if line.label == "Riskbedömning med registrering i Senior Alert"]
+    return totals["1280"], senior, totals
 
 
 def digests(folder: Path, pattern: str) -> dict[str, str]:
@@ -61,7 +81,9 @@ def test_2011_payout_changed_after_issuing(tmp_path, monkeypatch):
     assert digests(folder, f"{DECISION}.*") == issued  # and is restored from issued/ when deleted
     draft, _ = pdf_text(folder / "andringar" / f"{DECISION}.utkast.pdf")
     text = flat(draft)
-    assert "UTKAST – ny version, inte utfärdad" in text and "Regeringsbeslut [nr]" in text and "[datum]" in text
+    assert (
+        "UTKAST – ny version, inte utfärdad" in text and "Regeringsbeslut [nr] ____" in text and "[datum] ____" in text
+    )
     assert "63 500 000 kronor" in text
     diff = run("diff", "agreements/2011.yaml@utfärdat", "agreements/2011.yaml")
     head = diff.output.splitlines()[:5]
@@ -109,22 +131,30 @@ def test_2012_letters_issued_then_one_outcome_changed(tmp_path, monkeypatch):
     assert issued.exit_code == 0, issued.output
     folder = tmp_path / "output" / "2012"
     before = digests(folder / "kommunbrev", "kommunbrev_1280_*") | digests(folder / "lansbrev", "lansbrev_12_*")
+    old_total, old_senior, old_totals = malmo_2012()
     outcomes = Path("examples/utfall_2012_EXEMPEL.csv")
     lines = outcomes.read_text(encoding="utf-8").splitlines(keepends=True)
-    row = next(i for i, line in enumerate(lines) if line.startswith("senior_registrering;1280;ja;1485;"))
-    lines[row] = lines[row].replace(";1485;", ";1585;")
+    row = next(i for i, line in enumerate(lines) if line.startswith("senior_registrering;1280;ja;"))
+    count = int(lines[row].split(";")[3])  # Malmö's registrations: 100 more
+    lines[row] = lines[row].replace(f";{count};", f";{count + 100};", 1)
     outcomes.write_text("".join(lines), encoding="utf-8")
+    new_total, new_senior, new_totals = malmo_2012()
+    moved = sorted(code for code in new_totals if new_totals[code] != old_totals.get(code))
+    assert new_total - old_total == new_senior.amount - old_senior.amount > 0
+    plus = f"+{sp(new_total - old_total)}"
     built = run("build", "2012", "--format", "pdf")
     assert built.exit_code == 0, built.output
     after = digests(folder / "kommunbrev", "kommunbrev_1280_*") | digests(folder / "lansbrev", "lansbrev_12_*")
     assert after == before  # the issued letters stay as issued
     draft, _ = pdf_text(next((folder / "andringar" / "kommunbrev").glob("kommunbrev_1280_*.utkast.pdf")))
     text = flat(draft)
-    assert "UTKAST – ny version, inte utfärdad" in text and "[dnr]" in text and "15 619 599" in text
+    assert "UTKAST – ny version, inte utfärdad" in text and "[diarienummer] ____" in text and sp(new_total) in text
     if shutil.which("git"):
         diff = run("diff", "agreements/2012.yaml@HEAD", "agreements/2012.yaml")
         head = [line.replace("\u00a0", " ") for line in diff.output.splitlines()[:4]]
-        assert f"  examples/utfall_2012_EXEMPEL.csv:{row + 1}: senior_registrering 1280, antal: 1 485 → 1 585" in head
+        cause = f"examples/utfall_2012_EXEMPEL.csv:{row + 1}: senior_registrering 1280, antal: "
+        cause += f"{sp(count)} → {sp(count + 100)}"
+        assert f"  {cause}" in head
         assert "störst ändring 1280 Malmö" in diff.output.replace("\u00a0", " ")
         assert len(diff.output.splitlines()) < 7000
         data = json.loads(run("diff", "agreements/2012.yaml@HEAD", "agreements/2012.yaml", "--json").output)
@@ -133,28 +163,30 @@ def test_2012_letters_issued_then_one_outcome_changed(tmp_path, monkeypatch):
                 "file": "examples/utfall_2012_EXEMPEL.csv",
                 "line": row + 1,
                 "where": "senior_registrering 1280, antal",
-                "old": "1485",
-                "new": "1585",
+                "old": str(count),
+                "new": str(count + 100),
             }
         ]
-        assert data["recipients_summary"]["largest"]["code"] == "1280" and len(data["recipients"]) == 230
+        assert data["recipients_summary"]["largest"]["code"] == "1280"
+        assert sorted(r["code"] for r in data["recipients"]) == moved
         basis = {t["name"]: (t["old"], t["new"]) for t in data["totals"]}  # why every share moves
-        assert basis["senior_registrering.kommun.underlag"] == ("245\u00a0122", "245\u00a0222")
+        assert basis["senior_registrering.kommun.underlag"] == (tal(old_senior.key_total), tal(new_senior.key_total))
     checked = run("check", "--issued", "2012")
     text = checked.output.replace("\u00a0", " ")
     assert checked.exit_code == 1
     assert text.splitlines()[1].startswith(f"  examples/utfall_2012_EXEMPEL.csv:{row + 1}: senior_registrering 1280")
-    assert "rättelse till Malmö; 15 605 412 kronor → 15 619 599 kronor (+14 187 kronor)" in text
+    assert f"rättelse till Malmö kommun; {sp(old_total)} kronor → {sp(new_total)} kronor ({plus} kronor)" in text
     assert text.strip().splitlines()[-1].strip() == "Att skicka: 2 × rättelse."  # Malmö and Skåne's letter
     assert "2 av 3 utfärdade dokument har ändrats" in text  # Vallentuna's letter is as issued
     assert "Potten Riskbedömning med registrering i Senior Alert fördelas efter andel" in text
     malmo = run("check", str(next((folder / "kommunbrev").glob("kommunbrev_1280_*.pdf"))))
     text = malmo.output.replace("\u00a0", " ")
     assert malmo.exit_code == 1 and "data ger nu en annan text än den utfärdade" in text
-    assert "före:  Malmö får sammanlagt 15 605 412 kronor" in text and "efter: Malmö får sammanlagt 15 619 599" in text
+    assert f"före:  Malmö kommun får sammanlagt {sp(old_total)} kronor" in text
+    assert f"efter: Malmö kommun får sammanlagt {sp(new_total)}" in text
     assert text.count("utfärdad version:") == 1  # its own record only
     if shutil.which("git"):  # the cause, from git's version of the input the file names
-        assert f"examples/utfall_2012_EXEMPEL.csv:{row + 1}: senior_registrering 1280, antal: 1 485 → 1 585" in text
+        assert cause in text
     vallentuna = run("check", str(next((folder / "kommunbrev").glob("kommunbrev_0115_*.pdf"))))
     assert vallentuna.output.count("utfärdad version:") == 1 and len(vallentuna.output.splitlines()) <= 4
     sent = run("send", "2012", "--date", "2013-01-15")
@@ -170,12 +202,14 @@ def test_2012_letters_issued_then_one_outcome_changed(tmp_path, monkeypatch):
     )
     letter, _ = pdf_text(next((batch / "rattelser").glob("kommunbrev_1280_*.rattelse.pdf")))
     text = flat(letter)
-    assert "Rättelse: " in text and "Vi rättar vårt brev den 14 december 2012 (dnr 09/5304) till Malmö" in text
-    assert "2013-01-15" in text and "212 037" in text and "226 224" in text and "+14 187" in text
-    assert "Medlen till Malmö, 15 619 599 kronor, betalas ut" in text  # the payment form with the new amount
+    assert "Rättelse: " in text
+    assert "Vi rättar vårt brev den 14 december 2012 (dnr 09/5304) till Malmö kommun om" in text
+    assert "2013-01-15" in text and sp(old_senior.amount) in text and sp(new_senior.amount) in text and plus in text
+    # the letter's payment section follows, as the new letter has it: who pays, when, what Malmö sends (nothing)
+    assert "Utbetalning" in text and "Kammarkollegiet betalar ut" in text
     report, _ = pdf_text(batch / "andringsrapport_2012.pdf")
     text = flat(report)
-    assert f"examples/utfall_2012_EXEMPEL.csv:{row + 1}" in text and "1 485" in text and "1 585" in text
-    assert "Malmö (1280)" in text and "15 605 412" in text and "rättelse" in text
+    assert f"examples/utfall_2012_EXEMPEL.csv:{row + 1}" in text and sp(count) in text and sp(count + 100) in text
+    assert "Malmö (1280)" in text and sp(old_total) in text and "rättelse" in text
     nothing = run("send", "2011")
     assert nothing.exit_code == 2 and "ingen överenskommelse för året 2011" in nothing.output
