@@ -67,6 +67,9 @@ class DocumentInfo:
     formats: tuple[str, ...]  # the formats on disk
     draft: bool = False
     issued: str = ""  # "" | "utfärdat" | "ändrat sedan utfärdandet" | "görs inte längre"
+    #: an issued document whose data now give another text: the new version (a draft, not issued) and the
+    #: change-marked copy that build writes under andringar/, as (label, path under the year's folder) pairs
+    changed_files: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -299,7 +302,16 @@ def _document(year: int, name: str, title: str, codes: tuple[str, ...], out: Pat
     formats = tuple(f for f in FORMATS if base.with_name(base.name + "." + f).is_file())
     status = "saknas" if not formats else ("inaktuellt" if failed else "aktuellt")
     draft = "html" in formats and _is_draft(base.with_name(base.name + ".html"))
-    return DocumentInfo(year, name, title, kind_of(name), codes, status, formats, draft, issued.get((year, name), ""))
+    state = issued.get((year, name), "")
+    changed: tuple[tuple[str, str], ...] = ()
+    if state and state != "utfärdat":
+        changed = tuple(
+            (f"{label} {fmt.upper()}", f"andringar/{name}.{suffix}.{fmt}")
+            for suffix, label in (("utkast", "Ny version (utkast)"), ("andringsmarkerad", "Ändringsmarkerad"))
+            for fmt in FORMATS
+            if (out / str(year) / "andringar" / f"{name}.{suffix}.{fmt}").is_file()
+        )
+    return DocumentInfo(year, name, title, kind_of(name), codes, status, formats, draft, state, changed)
 
 
 def _agreement_info(validated, out: Path, issued: dict, failed: bool) -> AgreementInfo:

@@ -229,7 +229,13 @@ def test_changes_page_names_the_changed_input_first_and_what_to_send(tmp_path, m
         page = " ".join(test_client.get("/andringar").text.replace("\u00a0", " ").split())
     inputs = page.index("Ändrade indata sedan utfärdandet")
     assert "agreements/2011.yaml:" in page[inputs:] and "7 000 000 → 7 500 000" in page[inputs:]
-    assert "1 utfärdade dokument, 1 har ändrats sedan utfärdandet" in page
+    assert "1 utfärdat dokument, 1 har ändrats sedan utfärdandet" in page
     sending = page[page.index("Att skicka") :]
     assert "ändringsbeslut" in sending and "Kammarkollegiet" in sending
     assert page.index("Ändrade indata sedan utfärdandet") < page.index("Att skicka") < page.index("Alla utfärdade")
+    with TestClient(create_app(project, watch=False, refresh_first=False)) as test_client:
+        start = test_client.get("/").text
+        # the issued decision stays; its new version and the change-marked copy are linked beside it
+        assert f'href="/filer/2011/andringar/{DECISION}.utkast.pdf"' in start
+        assert f'href="/filer/2011/andringar/{DECISION}.andringsmarkerad.docx"' in start
+        assert test_client.get(f"/filer/2011/andringar/{DECISION}.utkast.pdf").status_code == 200
