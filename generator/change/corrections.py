@@ -30,7 +30,7 @@ from generator.documents.model import (
     TableRow,
     plain,
 )
-from generator.formatting import datum, kronor
+from generator.formatting import belopp, datum, kronor
 
 _AMOUNT = re.compile(r"^[−-]?\d{1,3}(?:[\u00a0 ]\d{3})*$")
 
@@ -42,30 +42,35 @@ def _amount(text: str) -> int | None:
     return int(re.sub(r"\D", "", text)) * (-1 if text.startswith(("−", "-")) else 1)
 
 
-def _tables(blocks) -> list[Table]:
-    out: list[Table] = []
+def _tables(blocks, heading: str = "") -> list[tuple[Table, str]]:
+    """Return every table of ``blocks`` with what it is about: its caption, else the heading it stands under."""
+    out: list[tuple[Table, str]] = []
     for block in blocks:
-        if isinstance(block, Table):
-            out.append(block)
+        if isinstance(block, Heading):
+            heading = block.text
+        elif isinstance(block, Table):
+            out.append((block, plain(block.caption) or heading))
         elif isinstance(block, Keep):
-            out.extend(_tables(block.blocks))
+            found = _tables(block.blocks, heading)
+            out.extend(found)
+            heading = next((b.text for b in reversed(block.blocks) if isinstance(b, Heading)), heading)
         elif isinstance(block, Columns):
             for column in block.columns:
-                out.extend(_tables(column.blocks))
+                out.extend(_tables(column.blocks, heading))
     return out
 
 
-def changed_amounts(old: Document, new: Document) -> list[tuple[str, int, int]]:
-    """Return every amount of the letter's tables that changed: (post, as issued, now), in the letter's order.
+def changed_amounts(old: Document, new: Document) -> list[tuple[str, int, int, str]]:
+    """Return every amount of the letter's tables that changed: (post, as issued, now, the table it stands in),
+    in the letter's order.
 
-    A row is known by its text cells (the post, who pays it, the recipient's name and code); its amount cells
-    are compared."""
-    seen: set[str] = set()
+    A row is known by its text cells (the post, who pays it, the recipient's name and code) within its table;
+    its amount cells are compared."""
     out = []
 
-    def rows(document: Document) -> dict[str, list[int | None]]:
-        found: dict[str, list[int | None]] = {}
-        for table in _tables(document.blocks):
+    def rows(document: Document) -> dict[tuple[str, str], list[int | None]]:
+        found: dict[tuple[str, str], list[int | None]] = {}
+        for table, about in _tables(document.blocks):
             for row in table.rows:
                 if row.kind == "head":
                     continue
@@ -74,35 +79,74 @@ def changed_amounts(old: Document, new: Document) -> list[tuple[str, int, int]]:
                 words = [t.strip() for t, a in zip(texts, amounts, strict=True) if a is None and t.strip()]
                 label = words[0] + (f" ({', '.join(words[1:])})" if words[1:] else "") if words else ""
                 if any(a is not None for a in amounts) and label:
-                    found.setdefault(label, amounts)
+                    found.setdefault((about, label), amounts)
         return found
 
     before, after = rows(old), rows(new)
-    for label, amounts in after.items():
-        old_amounts = before.get(label)
-        if old_amounts is None or label in seen:
+    for (about, label), amounts in after.items():
+        old_amounts = before.get((about, label))
+        if old_amounts is None:
             continue
         for a, b in zip(old_amounts, amounts, strict=False):
             if a is not None and b is not None and a != b:
-                out.append((label, a, b))
-                seen.add(label)
+                out.append((label, a, b, about))
                 break
     return out
 
 
-def _payment_section(document: Document) -> list:
-    """Return the letter's payment section: from the heading "Uppgifter för utbetalning" (else the last block with
-    the signatures) to the end."""
-    for index, block in enumerate(document.blocks):
-        inner = block.blocks if isinstance(block, Keep) else [block]
-        if any(isinstance(b, Heading) and "utbetalning" in b.text.lower() for b in inner):
-            return list(document.blocks[index:])
-    for index in range(len(document.blocks) - 1, -1, -1):
-        block = document.blocks[index]
-        inner = block.blocks if isinstance(block, Keep) else [block]
-        if any(isinstance(b, Signatures) for b in inner):
-            return list(document.blocks[index:])
-    return []
+def _inner(block: Any) -> list[Any]:
+    return block.blocks if isinstance(block, Keep) else [block]
+
+
+def _text(blocks: list[Any]) -> str:
+    """Return the text of ``blocks``: paragraphs, headings and table cells, nested ones included."""
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(plain(block.runs))
+        elif isinstance(block, Heading):
+            out.append(block.text)
+        elif isinstance(block, Table):
+            out.extend(cell.text for row in block.rows for cell in row.cells)
+        elif isinstance(block, Keep):
+            out.append(_text(block.blocks))
+        elif isinstance(block, Columns):
+            out.extend(_text(column.blocks) for column in block.columns)
+    return "\n".join(out)
+
+
+def _pays(block: Any) -> bool:
+    """Return True for the heading of a letter's payment section ("Utbetalning", "Utbetalningsuppgifter …")."""
+    return isinstance(block, Heading) and "utbetalning" in block.text.lower()
+
+
+def _closing(document: Document, amounts: list[tuple[str, int, int, str]]) -> list[Any]:
+    """Return how the rättelse ends, taken from the corrected letter: its payment section when it comes before the
+    sender's signature (who pays, when, what the recipient sends), the signature, and a form after the signature
+    (the county letter's requisition form) only where it states one of the corrected amounts."""
+    blocks = document.blocks
+    signed = [i for i, b in enumerate(blocks) if any(isinstance(x, Signatures) for x in _inner(b))]
+    paying = [i for i, b in enumerate(blocks) if any(_pays(x) for x in _inner(b))]
+    if not signed:
+        return list(blocks[paying[0] :]) if paying else []
+    signature = signed[0]
+    start = paying[0] if paying and paying[0] < signature else signature
+    closing = list(blocks[start : signature + 1])
+    form = [i for i in paying if i > signature]
+    if form:
+        appendix = list(blocks[form[0] :])
+        text = _text(appendix)
+        if any(belopp(new) in text or kronor(new) in text for _, _, new, _ in amounts):
+            return closing + appendix
+    return [_without_appendix_line(b) for b in closing]  # no appendix goes with the rättelse: none is listed
+
+
+def _without_appendix_line(block: Any) -> Any:
+    """Return ``block`` without the letter's line that lists its appendix ("Bilaga: Utbetalningsuppgifter …")."""
+    if isinstance(block, Keep):
+        kept = [b for b in block.blocks if not (isinstance(b, Paragraph) and plain(b.runs).startswith("Bilag"))]
+        return dataclasses.replace(block, blocks=kept)
+    return block
 
 
 def _head(new: Document, date: dt.date) -> tuple[list[Any], str]:
@@ -156,19 +200,26 @@ def correction(old: Document, new: Document, issued: dt.date, date: dt.date, to:
     rows = [
         TableRow([Cell([Run("Post")]), *(Cell([Run(t)], "right") for t in ("Tidigare", "Rättat", "Skillnad"))], "head")
     ]
-    for label, a, b in amounts:
-        difference = b - a
-        sign = "+" if difference > 0 else "−" if difference < 0 else "±"
-        rows.append(
-            TableRow(
-                [
-                    Cell([Run(label)]),
-                    Cell([Run(kronor(a).removesuffix("\u00a0kronor"))], "right"),
-                    Cell([Run(kronor(b).removesuffix("\u00a0kronor"))], "right"),
-                    Cell([Run(sign + kronor(abs(difference)).removesuffix("\u00a0kronor"))], "right"),
-                ]
+    groups = list(dict.fromkeys(about for *_, about in amounts))
+    for group in groups:
+        if len(groups) > 1 and group:  # the amounts of each of the letter's tables under that table's name
+            rows.append(TableRow([Cell([Run(group)], span=4)], "group"))
+        for label, a, b, about in amounts:
+            if about != group:
+                continue
+            difference = b - a
+            sign = "+" if difference > 0 else "−" if difference < 0 else "±"
+            rows.append(
+                TableRow(
+                    [
+                        Cell([Run(label)]),
+                        Cell([Run(kronor(a).removesuffix("\u00a0kronor"))], "right"),
+                        Cell([Run(kronor(b).removesuffix("\u00a0kronor"))], "right"),
+                        Cell([Run(sign + kronor(abs(difference)).removesuffix("\u00a0kronor"))], "right"),
+                    ],
+                    "sum" if label.lower().startswith("summa") else "body",
+                )
             )
-        )
     table = Table(rows, [4.2, 1.5, 1.5, 1.3], "amounts", caption=[Run("Rättade belopp, kronor")])
     blocks = [
         *head,
@@ -177,7 +228,7 @@ def correction(old: Document, new: Document, issued: dt.date, date: dt.date, to:
         Space(6),
         table,
         Space(6),
-        *_payment_section(new),
+        *_closing(new, amounts),
     ]
     meta = dataclasses.replace(
         new.meta,

@@ -207,6 +207,13 @@ def test_2012_letters_issued_then_one_outcome_changed(tmp_path, monkeypatch):
     assert "2013-01-15" in text and sp(old_senior.amount) in text and sp(new_senior.amount) in text and plus in text
     # the letter's payment section follows, as the new letter has it: who pays, when, what Malmö sends (nothing)
     assert "Utbetalning" in text and "Kammarkollegiet betalar ut" in text
+    assert text.index("Kammarkollegiet betalar ut") < text.index("Göran Stiernstedt")  # it ends with its signature
+    county, _ = pdf_text(next((batch / "rattelser").glob("lansbrev_12_*.rattelse.pdf")))
+    text = flat(county)
+    # the county letter's corrected amounts by the table they stand in, each with its sum; signed; its requisition
+    # form (the county-common funds, unchanged) and the line that lists it are not repeated
+    assert "Sammanfattning" in text and "Belopp per mottagare" in text and f"Malmö (1280) {sp(old_total)}" in text
+    assert "Göran Stiernstedt" in text and "Bilaga" not in text and "Betalningsmottagare" not in text
     report, _ = pdf_text(batch / "andringsrapport_2012.pdf")
     text = flat(report)
     assert f"examples/utfall_2012_EXEMPEL.csv:{row + 1}" in text and sp(count) in text and sp(count + 100) in text
