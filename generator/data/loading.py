@@ -167,6 +167,12 @@ def read_limited(file: Path, limit: int, what: str) -> bytes:
         info = os.stat(file)
     except (OSError, ValueError) as exc:
         raise _file_error(file, f"{what} kan inte läsas: {getattr(exc, 'strerror', None) or exc}") from None
+    if stat.S_ISDIR(info.st_mode) and file.is_symlink():
+        raise _file_error(
+            file,
+            "mappen är en symbolisk länk: filerna i en länkad mapp läses inte",
+            "lägg filerna i en vanlig mapp i projektmappen",
+        )
     if not stat.S_ISREG(info.st_mode):
         raise _file_error(
             file,

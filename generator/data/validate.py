@@ -94,6 +94,8 @@ def discover(paths: Iterable[Path]) -> list[Path]:
         path = Path(path)
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*.yaml") if p.is_file()))
+            # a linked folder is not searched (its files could lie anywhere): named, so that it is reported
+            files.extend(sorted(p for p in path.rglob("*") if p.is_symlink() and p.is_dir()))
         else:
             files.append(path)
     return files

@@ -906,6 +906,24 @@ CASES += [
         located=r"link\.yaml:1: fel: ",
     ),
     Case(
+        "23-agreement-folder-link-listed",  # a linked folder in agreements/: not searched, but reported
+        23,
+        ["validate"],
+        LEFT,
+        {f"{OUTSIDE}/2015/x.yaml": BASE},
+        symlinks={"agreements/2015": "../../outside/2015"},
+        located=r"agreements/2015:1: fel: ",
+    ),
+    Case(
+        "23-agreement-folder-link-inside-build",  # even one that stays in the project: its files are not read
+        23,
+        ["build", "--out", "output"],
+        "mappen är en symbolisk länk",
+        {"kept/2016/x.yaml": BASE},
+        symlinks={"agreements/2016": "../kept/2016"},
+        located=r"agreements/2016:1: fel: ",
+    ),
+    Case(
         "23-agreement-link-build",
         23,
         ["build", "agreements/link.yaml", "--out", "output"],
