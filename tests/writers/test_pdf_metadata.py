@@ -8,6 +8,7 @@ import re
 import zipfile
 
 import pytest
+from lxml import etree
 from pypdf import PdfReader
 
 from generator.build.formats import render_docx, render_pdf_reportlab, render_pdf_typst
@@ -77,6 +78,10 @@ def test_docx_properties_name_no_internal_file_and_check_reads_the_provenance(tm
         for part in ("docProps/core.xml", "docProps/app.xml"):
             assert not INTERNAL.search(package.read(part).decode("utf-8")), part
         assert LINE in package.read("docProps/custom.xml").decode("utf-8")
+        # no statistics or application that are false for a generated document (python-docx's template says
+        # "Microsoft Macintosh Word", one page): the extended properties state nothing
+        app = etree.fromstring(package.read("docProps/app.xml"))
+        assert etree.QName(app).localname == "Properties" and len(app) == 0
     assert provenance_of(path) == LINE
 
 

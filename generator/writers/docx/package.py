@@ -47,6 +47,15 @@ _CORE_TAGS = (
 )
 #: The styles the writer asks for by name (their ids are resolved when the package is built).
 _STYLE_NAMES = (*STYLE_SPEC, "Caption", "Tabelltext", "Tabellsumma", "Tabellnot", "Sidhuvud")
+#: The extended properties (docProps/app.xml), all optional (ECMA-376 Part 1, shared-documentPropertiesExtended):
+#: none is stated rather than python-docx template's application, page count and statistics, which are false
+#: for every generated document (Word computes them again when it saves the file).
+_APP_PART = "docProps/app.xml"
+_APP_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"/>'
+)
 #: How python-docx parses a part (it saves none with blank text between elements).
 _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
 
@@ -96,14 +105,17 @@ def build_styled_package(reference: Path | None, first_page: bool, state: tuple 
     word.save(buffer)
     saved = zipfile.ZipFile(buffer)
     written = {"word/document.xml", "docProps/core.xml", CUSTOM_PART, header, first_header}  # each document's own
+    parts = {name: saved.read(name) for name in saved.namelist()}
+    if _APP_PART in parts:  # python-docx's template says "Microsoft Macintosh Word", one page, no words: none is so
+        parts[_APP_PART] = _APP_XML
     return {
         "names": saved.namelist(),
         "header": header,
         "first_header": first_header,
         "ids": ids,
         "table_style_id": table_style_id,
-        "parts": {name: saved.read(name) for name in saved.namelist() if name in written},
-        "deflated": {name: deflate(saved.read(name)) for name in saved.namelist() if name not in written},
+        "parts": {name: data for name, data in parts.items() if name in written},
+        "deflated": {name: deflate(data) for name, data in parts.items() if name not in written},
     }
 
 
