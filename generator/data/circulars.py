@@ -43,6 +43,11 @@ class ValidatedCircular:
         return [(part, self.agreements[part.agreement]) for part in self.circular.parts]
 
 
+#: The prose of a circular (text that may refer to figures): its own and each part's.
+CIRCULAR_PROSE = ("intro", "intro_after")
+PART_PROSE = ("purpose", "funding", "news", "timeline")
+
+
 def prose_fields(circular: Circular):
     """Yield (path, text, part index or None) of every prose field."""
     yield (KEY, "intro"), circular.intro, None
@@ -50,7 +55,7 @@ def prose_fields(circular: Circular):
         yield (KEY, "intro_after"), circular.intro_after, None
     for i, part in enumerate(circular.parts):
         base = (KEY, "parts", i)
-        for name in ("purpose", "funding", "news", "timeline"):
+        for name in PART_PROSE:
             if getattr(part, name):
                 yield base + (name,), getattr(part, name), i
         for name in ("support", "members", "requirements"):

@@ -15,8 +15,9 @@ from typing import Any
 
 import yaml
 
+from generator.data.circulars import CIRCULAR_PROSE, PART_PROSE
 from generator.data.file_kinds import FILE_KINDS, GROUPED_DIGITS, FileKind
-from generator.data.model import Agreement
+from generator.data.model import PROSE_FIELD_NAMES, Agreement
 from generator.data.prose_figures import PROSE_FILTERS, figure_context, render_prose
 from generator.data.reference import DISTRIBUTION_KEYS, municipalities, recipient
 from generator.formatting import FILTERS, belopp, kronor
@@ -26,34 +27,9 @@ from generator.reference_docs.key_descriptions import describe_model, field_text
 
 REFERENCE_FILE = Path(__file__).resolve().parents[2] / "docs" / "REFERENCE.md"
 
-#: Keys whose text may refer to figures ({{ namn | filter }}).
-PROSE_KEYS = {
-    "text",
-    "description",
-    "offer",
-    "calculation",
-    "period_note",
-    "data_entry_text",
-    "distribution_text",
-    "payment_text",
-    "pots_text",
-    "payouts_text",
-    "conditions",
-    "after_text",
-    "requirements",
-    "requirements_followup",
-    "decision",
-    "matter",
-    "background",
-    "intro",
-    "approval",
-    "payment_decision",
-    "intro_after",
-    "purpose",
-    "funding",
-    "news",
-    "timeline",
-}
+#: Keys whose text may refer to figures ({{ namn | filter }}): the fields validate reads as prose, in an
+#: agreement, a municipality's file or a circular (one list each, where the checks keep them).
+PROSE_KEYS = PROSE_FIELD_NAMES | set(CIRCULAR_PROSE) | set(PART_PROSE)
 
 
 def anchor(model: str) -> str:
@@ -557,7 +533,8 @@ def names_section() -> list[str]:
 def reference_text() -> str:
     """Return the whole of docs/REFERENCE.md."""
     out = [
-        "<!-- Skriven av `generator reference` ur generator/model.py och generator/descriptions.py; ändra där. -->",
+        "<!-- Skriven av `generator reference` ur generator/data/model.py och "
+        "generator/reference_docs/key_descriptions.py; ändra där. -->",
         "",
         "# Referens: datafilerna",
         "",
