@@ -100,6 +100,12 @@ def kronor(amount: int) -> str:
     return f"{belopp(amount)}{NBSP}kronor"
 
 
+def skillnad_kronor(amount: int, zero: str = "") -> str:
+    """Return a difference in kronor with its sign: ``+5 000 kronor``, ``−5 000 kronor``; no difference as ``zero``
+    and ``0 kronor`` (a check's "0 kronor", a change list's "±0 kronor")."""
+    return ("+" if amount > 0 else "−" if amount < 0 else zero) + kronor(abs(amount))
+
+
 def miljoner(amount: int) -> str:
     """Return ``63 miljoner kronor``, ``7,5 miljoner kronor``, ``1 miljon kronor``; exact, else :func:`kronor`."""
     millions = _in_unit(amount, 6, MILLION_DECIMALS)
@@ -251,6 +257,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     for f in (
         belopp,
         kronor,
+        skillnad_kronor,
         miljoner,
         miljoner_ord,
         milj,

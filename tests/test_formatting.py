@@ -272,3 +272,11 @@ def test_thousands_are_exact_or_refused(amount):
 def test_tal_ord_uses_words_up_to_twelve(n):
     text = f.tal_ord(n)
     assert (not any(c.isdigit() for c in text)) == (n <= 12)
+
+
+def test_skillnad_kronor_signs_a_difference_and_names_none_as_asked():
+    from generator.formatting import skillnad_kronor
+
+    assert skillnad_kronor(14_187) == "+14\u00a0187\u00a0kronor"
+    assert skillnad_kronor(-500_000) == "−500\u00a0000\u00a0kronor"
+    assert skillnad_kronor(0) == "0\u00a0kronor" and skillnad_kronor(0, "±") == "±0\u00a0kronor"

@@ -17,7 +17,7 @@ from generator.data.model import Agreement, TableBlock
 from generator.data.prose_figures import figure_context, render_prose, section_parts_sum, table_rows_sum, walk_sections
 from generator.data.reference import recipient
 from generator.data.validate import Validated
-from generator.formatting import datum, kronor
+from generator.formatting import datum, kronor, skillnad_kronor
 
 # --------------------------------------------------------------------------- comparing
 
@@ -331,10 +331,6 @@ def value_text(value: Any) -> str:
     return kronor(value)
 
 
-def _signed(amount: int) -> str:
-    return ("+" if amount > 0 else "−" if amount < 0 else "±") + kronor(abs(amount))
-
-
 #: More recipients than this whose amounts move: one line says so, with the largest and smallest change.
 MANY_RECIPIENTS = 10
 
@@ -365,13 +361,14 @@ def recipients_text(recipients: list[RecipientChange], every: bool = False, pots
     if every or summary["count"] <= MANY_RECIPIENTS:
         out = [f"\nMottagare vars utbetalning ändras ({summary['count']}, störst först):"]
         out.extend(
-            f"  {r.code} {r.name}: {kronor(r.old)} → {kronor(r.new)} ({_signed(r.difference)})" for r in recipients
+            f"  {r.code} {r.name}: {kronor(r.old)} → {kronor(r.new)} ({skillnad_kronor(r.difference, '±')})"
+            for r in recipients
         )
         return out
     big, small = summary["largest"], summary["smallest"]
     return [
         f"\nMottagare vars utbetalning ändras: {summary['count']} ({summary['up']} får mer, {summary['down']} mindre,"
-        f" sammanlagt {_signed(summary['total'])}).",
+        f" sammanlagt {skillnad_kronor(summary['total'], '±')}).",
         (
             f"  Potten {' och '.join(pots)} fördelas efter andel: när en mottagares underlag ändras delas den på nytt,"
             if pots
@@ -379,9 +376,9 @@ def recipients_text(recipients: list[RecipientChange], every: bool = False, pots
         )
         + " så varje mottagares belopp ändras lite:",
         f"  störst ändring {big['code']} {big['name']}: {kronor(big['old'])} → {kronor(big['new'])}"
-        f" ({_signed(big['difference'])}),",
+        f" ({skillnad_kronor(big['difference'], '±')}),",
         f"  minst {small['code']} {small['name']}: {kronor(small['old'])} → {kronor(small['new'])}"
-        f" ({_signed(small['difference'])}).",
+        f" ({skillnad_kronor(small['difference'], '±')}).",
         "  (--alla visar varje mottagare.)",
     ]
 
@@ -401,7 +398,7 @@ def diff_text(diff: Diff, every: bool = False) -> str:
         if changes:
             out.append(f"\n{title}:")
             for c in changes:
-                delta = f" ({_signed(c.difference)})" if c.difference is not None else ""
+                delta = f" ({skillnad_kronor(c.difference, '±')})" if c.difference is not None else ""
                 out.append(f"  {c.name}: {c.label}: {value_text(c.old)} → {value_text(c.new)}{delta}")
                 out.extend(f"    mottagare: {who}" for who in c.recipients)
     out.extend(recipients_text(diff.recipients, every, diff.pots))

@@ -873,13 +873,10 @@ def issued_summary_lines(summary) -> list[str]:
     go out for it, and at the end the summary."""
     from generator.change.data_diff import recipients_text
     from generator.change.sending import INGET
-    from generator.formatting import kronor
+    from generator.formatting import kronor, skillnad_kronor
 
     def amount(value: int | None) -> str:
         return kronor(value) if value is not None else "–"
-
-    def signed(value: int) -> str:
-        return ("+" if value > 0 else "−" if value < 0 else "±") + kronor(abs(value))
 
     out = []
     if summary.inputs:
@@ -892,7 +889,7 @@ def issued_summary_lines(summary) -> list[str]:
         what = s.what if s.what == INGET or not s.to else f"{s.what} till {s.to}"
         line = f"  {name}: ÄNDRAD sedan utfärdandet, {s.changes} ändringar; skicka: {what}"
         if s.old is not None and s.new is not None and s.old != s.new:
-            line += f"; {amount(s.old)} → {amount(s.new)} ({signed(s.new - s.old)})"
+            line += f"; {amount(s.old)} → {amount(s.new)} ({skillnad_kronor(s.new - s.old, '±')})"
         out.append(line)
         out.extend(f"    {f}" for f in s.figures)
     counts = summary.counts()
@@ -904,7 +901,7 @@ def issued_summary_lines(summary) -> list[str]:
     if summary.total_old is not None and summary.total_new is not None and summary.total_old != summary.total_new:
         out.append(
             f"  Summan av utbetalningarna: {amount(summary.total_old)} → {amount(summary.total_new)}"
-            f" ({signed(summary.total_new - summary.total_old)})."
+            f" ({skillnad_kronor(summary.total_new - summary.total_old, '±')})."
         )
     out.extend(
         "  " + line.strip()

@@ -11,7 +11,7 @@ from generator.data.loading import SourceMap, dotted
 from generator.data.model import Agreement, Payout, Pot
 from generator.data.prose_figures import walk_sections
 from generator.errors import Finding
-from generator.formatting import kronor
+from generator.formatting import kronor, skillnad_kronor
 
 
 def without_files(agreement: Agreement) -> bool:
@@ -87,15 +87,10 @@ def county_agreements(agreement: Agreement, allocation: Any, source: SourceMap) 
                     source.locate(path + ("parts", budgets[0][0], "budget")),
                     f"budgetarna för {name} ({areas}) blir tillsammans {kronor(budgeted)}, men länet får "
                     f"{kronor(amounts.get(code, 0))} av {ca.payout} "
-                    f"(skillnad {_signed(budgeted - amounts.get(code, 0))})",
+                    f"(skillnad {skillnad_kronor(budgeted - amounts.get(code, 0))})",
                     dotted(path + ("parts", budgets[0][0], "budget")),
                     "warning",
                     "en budget för en del av ett län täcker en del av dess belopp; resten har ingen budget i data",
                 )
             )
     return errors, warnings
-
-
-def _signed(amount: int) -> str:
-    """Return a difference in kronor with its sign (+ or −; none for 0)."""
-    return ("+" if amount > 0 else "−") + kronor(abs(amount)) if amount else kronor(0)

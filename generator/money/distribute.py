@@ -20,7 +20,7 @@ from generator.data.loading import SourceMap, contained_path, dotted
 from generator.data.model import MAX_KRONOR, Agreement, Distribution, Payout, Pot, Section
 from generator.data.reference import councils, counties, municipalities, municipality_counts, recipient
 from generator.errors import DataError, Finding, Location, collapse
-from generator.formatting import belopp, kronor, tal_ord
+from generator.formatting import belopp, kronor, skillnad_kronor, tal_ord
 from generator.money import rules
 from generator.money.outcomes import Outcome, Outcomes, load_outcomes
 from generator.money.population import AGE_KEYS, Population, load_population
@@ -514,14 +514,15 @@ def _published(
         how = f"{kronor(paid)} {origin}"
         if by_rule.amount != paid:
             differ.append((code, paid, by_rule.amount))
-            how += f"\n  enligt den angivna regeln: {by_rule.explanation} (skillnad {_signed(paid - by_rule.amount)})"
+            difference = skillnad_kronor(paid - by_rule.amount)
+            how += f"\n  enligt den angivna regeln: {by_rule.explanation} (skillnad {difference})"
         else:
             how += f"\n  samma som enligt den angivna regeln: {by_rule.explanation}"
         out.append(rules.Allocation(code, paid, by_rule.key_value, by_rule.key_total, how))
     if differ:
         listing = "".join(
             f"\n      {recipient(code)[1]} ({code}): {kronor(paid)} publicerat, {kronor(computed)} enligt "
-            f"regeln, skillnad {_signed(paid - computed)}"
+            f"regeln, skillnad {skillnad_kronor(paid - computed)}"
             for code, paid, computed in differ
         )
         ctx.warn(
@@ -531,10 +532,6 @@ def _published(
             "de publicerade beloppen betalas ut och skrivs ut; regeln används bara som kontroll",
         )
     return out
-
-
-def _signed(amount: int) -> str:
-    return ("+" if amount > 0 else "−") + kronor(abs(amount)) if amount else kronor(0)
 
 
 def _int(value) -> int | None:

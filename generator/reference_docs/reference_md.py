@@ -453,6 +453,7 @@ NAME_EXAMPLES = [
 FILTER_EXAMPLES = [
     ("belopp", "1_161_000_000", "ett belopp utan enhet"),
     ("kronor", "1_161_000_000", "ett belopp i kronor"),
+    ("skillnad_kronor", "500_000", "en skillnad i kronor, med tecknet + eller −"),
     ("miljoner", "7_500_000", "i miljoner (exakt, annars i kronor)"),
     ("miljoner", "1_000_000", ""),
     ("miljoner_ord", "2_000_000", "en till tolv miljoner i ord"),

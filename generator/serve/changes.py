@@ -73,12 +73,6 @@ def recipients_sentence(recipients: list, pots: list[str]) -> str:
     return " ".join(line for line in lines if line and not line.startswith("(--alla"))
 
 
-def _signed(difference: int) -> str:
-    from generator.formatting import kronor
-
-    return ("+" if difference > 0 else "−") + kronor(abs(difference))
-
-
 def issued_overview(validated: list) -> IssuedOverview:
     """Return the state of every issued document of the ``validated`` agreements and the summary that ``check
     --issued`` ends with: the inputs changed since issuing, the totals, how the recipients' amounts move and, per
@@ -88,7 +82,7 @@ def issued_overview(validated: list) -> IssuedOverview:
         return view
     from generator.change.sending import issued_summary
     from generator.change.staleness import check_issued
-    from generator.formatting import kronor
+    from generator.formatting import kronor, skillnad_kronor
 
     try:
         results = check_issued(ISSUED_FOLDER, validated)
@@ -110,7 +104,7 @@ def issued_overview(validated: list) -> IssuedOverview:
     for s in summary.sendings:
         amounts = ("", "", "")
         if s.old is not None and s.new is not None:
-            amounts = (kronor(s.old), kronor(s.new), _signed(s.difference) if s.difference else "")
+            amounts = (kronor(s.old), kronor(s.new), skillnad_kronor(s.difference, "±") if s.difference else "")
         view.sendings.append(SendingView(s.year, s.document, s.issued.isoformat(), s.what, s.to, *amounts))
     return view
 
@@ -199,7 +193,7 @@ def data_changes(file: Path, against: str, output: Path, year: int | None = None
     """Return what ``generator diff FILE@AGAINST FILE`` says (``against``: a git revision, or ``utfärdat``)."""
     from generator.change.data_diff import compare, value_text
     from generator.change.versions import version
-    from generator.formatting import kronor
+    from generator.formatting import kronor, skillnad_kronor
 
     spec = f"{file.as_posix()}@{against}"
     view = DataChanges(file.as_posix(), spec, file.as_posix(), year=year)
@@ -212,7 +206,6 @@ def data_changes(file: Path, against: str, output: Path, year: int | None = None
     view.a, view.b = diff.a, diff.b
     view.inputs = [i.text() for i in diff.inputs]
     view.recipients_line = recipients_sentence(diff.recipients, diff.pots)
-    signed = _signed
     for change in diff.figures + diff.totals:
         view.figures.append(
             FigureChange(
@@ -220,13 +213,15 @@ def data_changes(file: Path, against: str, output: Path, year: int | None = None
                 change.label,
                 value_text(change.old),
                 value_text(change.new),
-                signed(change.difference) if change.difference else "",
+                skillnad_kronor(change.difference, "±") if change.difference else "",
                 list(change.recipients),
             )
         )
     for r in diff.recipients:
         view.recipients.append(
-            FigureChange(r.code, r.name, kronor(r.old), kronor(r.new), signed(r.difference) if r.difference else "")
+            FigureChange(
+                r.code, r.name, kronor(r.old), kronor(r.new), skillnad_kronor(r.difference, "±") if r.difference else ""
+            )
         )
     for doc in diff.document_changes:
         if doc.status == "oförändrat":

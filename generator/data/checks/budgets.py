@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from generator.data.checks.context import CheckContext, signed
+from generator.data.checks.context import CheckContext
 from generator.data.loading import PathKey
 from generator.data.model import Appendix, Payout, Row, Table, TableBlock
-from generator.formatting import kronor, procent
+from generator.formatting import kronor, procent, skillnad_kronor
 
 
 def check_budgets(context: CheckContext) -> None:
@@ -90,7 +90,8 @@ def _budget(context: CheckContext, table: Table, path: PathKey, payouts: list[st
                 context.warning(
                     path,
                     f"{title} budgeterar {kronor(total)} men utbetalningarna vars bilaga den är "
-                    f"({', '.join(linked)}) blir tillsammans {kronor(funded)} (skillnad {signed(total - funded)})",
+                    f"({', '.join(linked)}) blir tillsammans {kronor(funded)} "
+                    f"(skillnad {skillnad_kronor(total - funded)})",
                     "koppla budgeten till sina utbetalningar med funded_by, och kontrollera beloppen",
                 )
     if has_ie and linked:
@@ -127,7 +128,7 @@ def _percent_rows(context: CheckContext, table: Table, path: PathKey) -> None:
                 context.warning(
                     where + (index, "amount"),
                     f"raden {row.label!r} är {kronor(stated)}, men {share} av de övriga raderna "
-                    f"({kronor(others)}) är {kronor(expected)} (skillnad {signed(stated - expected)})",
+                    f"({kronor(others)}) är {kronor(expected)} (skillnad {skillnad_kronor(stated - expected)})",
                     "rätta beloppet eller procentsatsen, eller behåll källans belopp och säg det i en kommentar",
                 )
             typed = re.findall(r"(\d+(?:,\d+)?)[ \u00a0]*(?:%|procent)", row.label)

@@ -9,7 +9,6 @@ from pydantic import BaseModel
 from generator.data.loading import PathKey, SourceMap, dotted
 from generator.data.model import Agreement, Payout, Row, Section, prose_fields, walk_models
 from generator.errors import Location, Report
-from generator.formatting import kronor
 
 
 class CheckContext:
@@ -62,8 +61,3 @@ class CheckContext:
             payout = self.payouts.get(row.ref)
             return payout.amount if payout else 0
         return row.amount or 0
-
-
-def signed(amount: int) -> str:
-    """Return a difference in kronor with its sign: ``+5 000 kronor``, ``−5 000 kronor``, ``0 kronor``."""
-    return ("+" if amount > 0 else "−") + kronor(abs(amount)) if amount else kronor(0)

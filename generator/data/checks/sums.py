@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from generator.data.checks.context import CheckContext, signed
+from generator.data.checks.context import CheckContext
 from generator.data.loading import PathKey
 from generator.data.model import Payout, Pot, Section, Table
-from generator.formatting import kronor
+from generator.formatting import kronor, skillnad_kronor
 
 
 def check_sums(context: CheckContext) -> None:
@@ -59,7 +59,7 @@ def compare(
         (context.warning if context.sums_as_warnings else context.error)(
             path,
             f"{stated_what} {_money(stated)} men {computed_what} {_money(computed)} "
-            f"(skillnad {signed(computed - stated)})",
+            f"(skillnad {skillnad_kronor(computed - stated)})",
             "rätta den angivna summan eller den del som är fel",
         )
 
@@ -174,7 +174,7 @@ def _table(context: CheckContext, table: Table, path: PathKey) -> None:
                 path + ("funded_by",),
                 f"{title} budgeterar {kronor(total)} men utbetalningarna som finansierar den "
                 f"({', '.join(table.funded_by)}) blir tillsammans {kronor(funded)} "
-                f"(skillnad {signed(total - funded)})",
+                f"(skillnad {skillnad_kronor(total - funded)})",
                 "kontrollera budgeten mot utbetalningen, eller utbetalningen mot budgeten",
             )
 
