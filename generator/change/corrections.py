@@ -28,6 +28,7 @@ from generator.documents.model import (
     Space,
     Table,
     TableRow,
+    block_text,
     plain,
 )
 from generator.formatting import belopp, datum, kronor
@@ -98,23 +99,6 @@ def _inner(block: Any) -> list[Any]:
     return block.blocks if isinstance(block, Keep) else [block]
 
 
-def _text(blocks: list[Any]) -> str:
-    """Return the text of ``blocks``: paragraphs, headings and table cells, nested ones included."""
-    out: list[str] = []
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            out.append(plain(block.runs))
-        elif isinstance(block, Heading):
-            out.append(block.text)
-        elif isinstance(block, Table):
-            out.extend(cell.text for row in block.rows for cell in row.cells)
-        elif isinstance(block, Keep):
-            out.append(_text(block.blocks))
-        elif isinstance(block, Columns):
-            out.extend(_text(column.blocks) for column in block.columns)
-    return "\n".join(out)
-
-
 def _pays(block: Any) -> bool:
     """Return True for the heading of a letter's payment section ("Utbetalning", "Utbetalningsuppgifter …")."""
     return isinstance(block, Heading) and "utbetalning" in block.text.lower()
@@ -135,7 +119,7 @@ def _closing(document: Document, amounts: list[tuple[str, int, int, str]]) -> li
     form = [i for i in paying if i > signature]
     if form:
         appendix = list(blocks[form[0] :])
-        text = _text(appendix)
+        text = "\n".join(block_text(b) for b in appendix)
         if any(belopp(new) in text or kronor(new) in text for _, _, new, _ in amounts):
             return closing + appendix
     return [_without_appendix_line(b) for b in closing]  # no appendix goes with the rättelse: none is listed
